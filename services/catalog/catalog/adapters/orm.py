@@ -1,0 +1,94 @@
+"""The catalog's tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import ExactDecimal, UtcDateTime
+from shared.runtime import messaging_tables
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    trade: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(254))
+    postcode: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
+    free_shipping_from: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("supplier_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    pack_size: Mapped[Decimal] = mapped_column(ExactDecimal())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    product: Mapped[Product] = relationship()
+    tiers: Mapped[list[OfferTier]] = relationship(
+        order_by="OfferTier.min_quantity", cascade="all, delete-orphan"
+    )
+
+
+class OfferTier(Base):
+    __tablename__ = "offer_tiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    min_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal())
+
+
+class Need(Base):
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    product: Mapped[Product] = relationship()
+
+
+TABLES = messaging_tables(Base.metadata)

@@ -1,0 +1,185 @@
+"""The catalog's JSON API under /api/v1: translate, call a handler, translate back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.adapters.orm import Member, Need, Offer, Product, Supplier
+from catalog.entrypoints import schemas
+from catalog.service_layer import commands, handlers
+from shared.auth import TokenAuthority, current_principal, require
+from shared.web import ApiError, current_runtime, load_body, unit_of_work
+
+api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
+
+
+def tokens() -> TokenAuthority:
+    return current_app.extensions["zirkel.tokens"]
+
+
+@api.post("/members")
+@require("admin")
+def register_member() -> ResponseReturnValue:
+    body = load_body(schemas.MemberIn())
+    with unit_of_work() as session:
+        member = handlers.register_member(session, commands.RegisterMember(**body))
+    out = schemas.MemberOut().dump(member) | {"api_token": tokens().issue("member", member.id)}
+    return jsonify(out), 201
+
+
+@api.get("/members")
+@require("admin")
+def list_members() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        members = session.scalars(select(Member).order_by(Member.id)).all()
+        return jsonify(schemas.MemberOut(many=True).dump(members))
+
+
+@api.get("/members/<int:member_id>")
+@require("admin", "member")
+def show_member(member_id: int) -> ResponseReturnValue:
+    _may_act_for_member(member_id)
+    with unit_of_work() as session:
+        member = _get(session, Member, member_id, "member")
+        return jsonify(schemas.MemberOut().dump(member))
+
+
+@api.post("/suppliers")
+@require("admin")
+def register_supplier() -> ResponseReturnValue:
+    body = load_body(schemas.SupplierIn())
+    with unit_of_work() as session:
+        supplier = handlers.register_supplier(
+            session, current_runtime().outbox, commands.RegisterSupplier(**body)
+        )
+    token = tokens().issue("supplier", supplier.id)
+    return jsonify(schemas.SupplierOut().dump(supplier) | {"api_token": token}), 201
+
+
+@api.get("/suppliers")
+@require("admin", "member", "supplier")
+def list_suppliers() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        suppliers = session.scalars(select(Supplier).order_by(Supplier.id)).all()
+        return jsonify(schemas.SupplierOut(many=True, exclude=["api_token"]).dump(suppliers))
+
+
+@api.post("/products")
+@require("admin")
+def add_product() -> ResponseReturnValue:
+    body = load_body(schemas.ProductIn())
+    with unit_of_work() as session:
+        product = handlers.add_product(session, commands.AddProduct(**body))
+    return jsonify(schemas.ProductOut().dump(product)), 201
+
+
+@api.get("/products")
+@require("admin", "member", "supplier")
+def list_products() -> ResponseReturnValue:
+    query = select(Product).order_by(Product.sku)
+    if term := request.args.get("q", "").strip():
+        pattern = f"%{term[:40]}%"
+        query = query.where(Product.sku.ilike(pattern) | Product.name.ilike(pattern))
+    with unit_of_work() as session:
+        return jsonify(schemas.ProductOut(many=True).dump(session.scalars(query.limit(50)).all()))
+
+
+@api.put("/offers/<int:supplier_id>/<sku>")
+@require("admin", "supplier")
+def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_supplier(supplier_id)):
+        raise ApiError(403, "A supplier may only set its own offers.")
+    body = load_body(schemas.OfferIn())
+    tiers = tuple((t["min_quantity"], t["unit_price"]) for t in body["tiers"])
+    cmd = commands.SetOffer(supplier_id, sku, body["pack_size"], tiers)
+    with unit_of_work() as session:
+        offer = handlers.set_offer(session, current_runtime().outbox, cmd)
+        return jsonify(schemas.OfferOut().dump(offer))
+
+
+@api.get("/offers")
+@require("admin", "member", "supplier")
+def list_offers() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        offers = session.scalars(select(Offer).order_by(Offer.supplier_id, Offer.id)).all()
+        return jsonify(schemas.OfferOut(many=True).dump(offers))
+
+
+@api.post("/needs")
+@require("admin", "member")
+def post_need() -> ResponseReturnValue:
+    body = load_body(schemas.NeedIn())
+    member_id = _member_for_new_need(body.pop("member_id"))
+    with unit_of_work() as session:
+        need = handlers.post_need(
+            session, current_runtime().outbox, commands.PostNeed(member_id, **body)
+        )
+        return jsonify(schemas.NeedOut().dump(need)), 201
+
+
+@api.get("/needs")
+@require("admin", "member")
+def list_needs() -> ResponseReturnValue:
+    principal = current_principal()
+    query = select(Need).order_by(Need.id.desc())
+    if not principal.is_admin:
+        query = query.where(Need.member_id == principal.subject_id)
+    if status := request.args.get("status"):
+        query = query.where(Need.status == status)
+    with unit_of_work() as session:
+        return jsonify(schemas.NeedOut(many=True).dump(session.scalars(query.limit(500)).all()))
+
+
+@api.get("/needs/<int:need_id>")
+@require("admin", "member")
+def show_need(need_id: int) -> ResponseReturnValue:
+    with unit_of_work() as session:
+        need = _own_need(session, need_id)
+        return jsonify(schemas.NeedOut().dump(need))
+
+
+@api.post("/needs/<int:need_id>/cancel")
+@require("admin", "member")
+def cancel_need(need_id: int) -> ResponseReturnValue:
+    with unit_of_work() as session:
+        need = handlers.cancel_need(session, current_runtime().outbox, _own_need(session, need_id))
+        return jsonify(schemas.NeedOut().dump(need))
+
+
+def _member_for_new_need(requested: int | None) -> int:
+    principal = current_principal()
+    if principal.is_admin:
+        if requested is None:
+            raise ApiError(422, "An admin must say for which member.", {"member_id": ["Required."]})
+        return requested
+    if requested is not None and requested != principal.subject_id:
+        raise ApiError(
+            403, "A member may only post needs for itself.", {"member_id": ["Not yours."]}
+        )
+    assert principal.subject_id is not None
+    return principal.subject_id
+
+
+def _may_act_for_member(member_id: int) -> None:
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_member(member_id)):
+        raise ApiError(403, "This belongs to another member.")
+
+
+def _own_need(session: Session, need_id: int) -> Need:
+    need = _get(session, Need, need_id, "need")
+    _may_act_for_member(need.member_id)
+    return need
+
+
+def _get(session: Session, model: Any, key: int, what: str) -> Any:
+    found = session.get(model, key)
+    if found is None:
+        raise ApiError(404, f"There is no {what} {key}.")
+    return found

@@ -1,0 +1,122 @@
+"""The catalog API's request and response schemas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from catalog.domain.model import Trade, tier_problems
+from shared.fields import BoundedDecimal, Money, Price, Quantity
+
+SKU = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", error="Letters, digits and . _ / -, up to 40."
+)
+
+
+def _text(maximum: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=maximum), **kwargs)
+
+
+class MemberIn(Schema):
+    name = _text(200, required=True)
+    trade = fields.String(required=True, validate=validate.OneOf([t.value for t in Trade]))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    postcode = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{5}$", error="Five digits.")
+    )
+
+
+class MemberOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    trade = fields.String()
+    email = fields.String()
+    postcode = fields.String()
+    api_token = fields.String()
+
+
+class SupplierIn(Schema):
+    name = _text(200, required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    shipping_fee = Money(required=True)
+    free_shipping_from = Money(allow_none=True, load_default=None)
+
+
+class SupplierOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    shipping_fee = fields.Decimal(as_string=True)
+    free_shipping_from = fields.Decimal(as_string=True, allow_none=True)
+    api_token = fields.String()
+
+
+class ProductIn(Schema):
+    sku = fields.String(required=True, validate=SKU)
+    name = _text(200, required=True)
+    unit = _text(20, required=True)
+
+
+class ProductOut(Schema):
+    id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+
+
+class TierIn(Schema):
+    min_quantity = BoundedDecimal(places=3, minimum=Decimal(0), inclusive=True, required=True)
+    unit_price = Price(required=True)
+
+
+class OfferIn(Schema):
+    pack_size = Quantity(required=True)
+    tiers = fields.List(
+        fields.Nested(TierIn), required=True, validate=validate.Length(min=1, max=20)
+    )
+
+    @validates_schema
+    def _tiers_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        problems = tier_problems([(t["min_quantity"], t["unit_price"]) for t in data["tiers"]])
+        if problems:
+            raise ValidationError(problems, "tiers")
+
+
+class TierOut(Schema):
+    min_quantity = fields.Decimal(as_string=True)
+    unit_price = fields.Decimal(as_string=True)
+
+
+class OfferOut(Schema):
+    supplier_id = fields.Integer()
+    sku = fields.Function(lambda offer: offer.product.sku)
+    pack_size = fields.Decimal(as_string=True)
+    tiers = fields.List(fields.Nested(TierOut))
+
+
+class NeedIn(Schema):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    quantity = Quantity(required=True)
+    needed_by = fields.Date(allow_none=True, load_default=None)
+    delivery_site = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=200)
+    )
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
+    member_id = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1))
+
+
+class NeedOut(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    sku = fields.Function(lambda need: need.product.sku)
+    product_name = fields.Function(lambda need: need.product.name)
+    unit = fields.Function(lambda need: need.product.unit)
+    quantity = fields.Decimal(as_string=True)
+    needed_by = fields.Date(allow_none=True)
+    delivery_site = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    status = fields.String()
+    order_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()

@@ -1,0 +1,53 @@
+"""What can be asked of the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class RegisterMember:
+    name: str
+    trade: str
+    email: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class RegisterSupplier:
+    name: str
+    email: str
+    shipping_fee: Decimal
+    free_shipping_from: Decimal | None
+
+
+@dataclass(frozen=True)
+class AddProduct:
+    sku: str
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class SetOffer:
+    supplier_id: int
+    sku: str
+    pack_size: Decimal
+    tiers: tuple[tuple[Decimal, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class PostNeed:
+    member_id: int
+    sku: str
+    quantity: Decimal
+    needed_by: date | None = None
+    delivery_site: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelNeed:
+    need_id: int

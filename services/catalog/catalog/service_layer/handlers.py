@@ -1,0 +1,144 @@
+"""The catalog's use cases, each one transaction; events go out through the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.adapters.orm import Member, Need, Offer, OfferTier, Product, Supplier
+from catalog.domain.model import NeedNotOpen, NeedStatus
+from catalog.service_layer import commands
+from shared.errors import Conflict, NotFound
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+def register_member(session: Session, cmd: commands.RegisterMember) -> Member:
+    member = Member(name=cmd.name, trade=cmd.trade, email=cmd.email, postcode=cmd.postcode)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def register_supplier(session: Session, outbox: Outbox, cmd: commands.RegisterSupplier) -> Supplier:
+    supplier = Supplier(
+        name=cmd.name,
+        email=cmd.email,
+        shipping_fee=cmd.shipping_fee,
+        free_shipping_from=cmd.free_shipping_from,
+    )
+    session.add(supplier)
+    session.flush()
+    outbox.add(session, supplier_updated(supplier))
+    return supplier
+
+
+def supplier_updated(supplier: Supplier) -> Event:
+    return Event(
+        "catalog.supplier.updated",
+        {
+            "supplier_id": supplier.id,
+            "name": supplier.name,
+            "shipping_fee": supplier.shipping_fee,
+            "free_shipping_from": supplier.free_shipping_from,
+        },
+    )
+
+
+def add_product(session: Session, cmd: commands.AddProduct) -> Product:
+    if session.scalar(select(Product.id).where(Product.sku == cmd.sku)) is not None:
+        raise Conflict("sku", f"A product with SKU {cmd.sku} exists already.")
+    product = Product(sku=cmd.sku, name=cmd.name, unit=cmd.unit)
+    session.add(product)
+    session.flush()
+    return product
+
+
+def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer:
+    """Create or replace a supplier's offer of a product (pack size and tiers)."""
+    if session.get(Supplier, cmd.supplier_id) is None:
+        raise NotFound("supplier_id", f"There is no supplier {cmd.supplier_id}.")
+    product = _product(session, cmd.sku)
+    offer = session.scalar(
+        select(Offer).where(Offer.supplier_id == cmd.supplier_id, Offer.product_id == product.id)
+    )
+    if offer is None:
+        offer = Offer(supplier_id=cmd.supplier_id, product=product, pack_size=cmd.pack_size)
+        session.add(offer)
+    offer.pack_size = cmd.pack_size
+    offer.updated_at = datetime.now(UTC)
+    offer.tiers = [OfferTier(min_quantity=q, unit_price=p) for q, p in cmd.tiers]
+    session.flush()
+    outbox.add(session, offer_updated(offer))
+    return offer
+
+
+def offer_updated(offer: Offer) -> Event:
+    return Event(
+        "catalog.offer.updated",
+        {
+            "supplier_id": offer.supplier_id,
+            "sku": offer.product.sku,
+            "product_name": offer.product.name,
+            "unit": offer.product.unit,
+            "pack_size": offer.pack_size,
+            "tiers": [
+                {"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in offer.tiers
+            ],
+        },
+    )
+
+
+def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
+    if session.get(Member, cmd.member_id) is None:
+        raise NotFound("member_id", f"There is no member {cmd.member_id}.")
+    need = Need(
+        member_id=cmd.member_id,
+        product=_product(session, cmd.sku),
+        quantity=cmd.quantity,
+        needed_by=cmd.needed_by,
+        delivery_site=cmd.delivery_site,
+        note=cmd.note,
+        status=NeedStatus.OPEN,
+    )
+    session.add(need)
+    session.flush()
+    outbox.add(
+        session,
+        Event(
+            "catalog.need.posted",
+            {
+                "need_id": need.id,
+                "member_id": need.member_id,
+                "sku": need.product.sku,
+                "quantity": need.quantity,
+                "needed_by": need.needed_by,
+                "delivery_site": need.delivery_site,
+                "posted_at": need.created_at,
+            },
+        ),
+    )
+    return need
+
+
+def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
+    if need.status != NeedStatus.OPEN:
+        raise NeedNotOpen(need.status)
+    need.status = NeedStatus.CANCELLED
+    outbox.add(
+        session,
+        Event(
+            "catalog.need.cancelled",
+            {"need_id": need.id, "member_id": need.member_id, "sku": need.product.sku},
+        ),
+    )
+    return need
+
+
+def _product(session: Session, sku: str) -> Product:
+    product = session.scalar(select(Product).where(Product.sku == sku))
+    if product is None:
+        raise NotFound("sku", f"Unknown product {sku}.")
+    return product

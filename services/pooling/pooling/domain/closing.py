@@ -1,0 +1,110 @@
+"""Closing one pool window: rules 1-7 from open needs to orders, allocations and savings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from pooling.domain.model import (
+    Allocation,
+    Assignment,
+    MemberSavings,
+    Need,
+    Offer,
+    OrderLine,
+    SupplierOrder,
+    SupplierTerms,
+    WindowResult,
+)
+from pooling.domain.optimise import cheapest_assignment
+from pooling.domain.pricing import ZERO, cost_of, split_fee
+
+
+def pooled_demand(needs: Sequence[Need]) -> dict[str, Decimal]:
+    """Rule 1: D per sku = the sum of its needs' quantities."""
+    demand: dict[str, Decimal] = {}
+    for need in needs:
+        demand[need.sku] = demand.get(need.sku, Decimal(0)) + need.quantity
+    return demand
+
+
+def close_window(
+    needs: Sequence[Need],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+) -> WindowResult:
+    """Pool the needs, order at the cheapest suppliers, allocate, and report savings."""
+    ordered = sorted(needs, key=lambda need: need.need_id)
+    _check_unique_ids(ordered)
+    assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers)
+    unoffered = set(assignment.unoffered)
+    placed = [need for need in ordered if need.sku not in unoffered]
+    orders = tuple(_order(sid, assignment, placed) for sid in assignment.used_suppliers)
+    members = _member_savings(placed, orders, offers, suppliers)
+    return WindowResult(
+        orders=orders,
+        members=members,
+        unoffered_needs=tuple(need for need in ordered if need.sku in unoffered),
+        total_cost=sum((order.total for order in orders), ZERO),
+        members_baseline=sum((m.baseline for m in members.values()), ZERO),
+        members_paid=sum((m.paid for m in members.values()), ZERO),
+        members_saved=sum((m.saved for m in members.values()), ZERO),
+    )
+
+
+def _check_unique_ids(needs: Sequence[Need]) -> None:
+    """Refuse a need id given twice (needs sorted by id)."""
+    for earlier, later in zip(needs, needs[1:], strict=False):
+        if earlier.need_id == later.need_id:
+            raise ValueError(f"need {later.need_id} given twice")
+
+
+def _order(supplier_id: int, assignment: Assignment, needs: Sequence[Need]) -> SupplierOrder:
+    """Rule 6 for one supplier: goods per need, fee split over all the order's needs."""
+    lines = [line for line in assignment.lines.values() if line.supplier_id == supplier_id]
+    prices = {line.sku: line.unit_price for line in lines}
+    served = [need for need in needs if need.sku in prices]
+    goods = [cost_of(need.quantity, prices[need.sku]) for need in served]
+    fee = assignment.fees[supplier_id]
+    shares = split_fee(fee, goods)
+    allocations = [
+        Allocation(n.need_id, n.member_id, n.quantity, g, share, g + share)
+        for n, g, share in zip(served, goods, shares, strict=True)
+    ]
+    order_lines = tuple(
+        OrderLine(
+            sku=line.sku,
+            packs=line.packs,
+            ordered_quantity=line.ordered_quantity,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+            surplus_quantity=line.surplus_quantity,
+            allocations=tuple(
+                a for a, n in zip(allocations, served, strict=True) if n.sku == line.sku
+            ),
+        )
+        for line in sorted(lines, key=lambda line: line.sku)
+    )
+    total = sum((line.line_total for line in lines), ZERO) + fee
+    return SupplierOrder(supplier_id, order_lines, fee, total)
+
+
+def _member_savings(
+    needs: Sequence[Need],
+    orders: Sequence[SupplierOrder],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+) -> dict[int, MemberSavings]:
+    """Rule 7 for every member with an ordered need: own-needs cost C, paid, saved."""
+    paid: dict[int, Decimal] = {}
+    for order in orders:
+        for line in order.lines:
+            for allocation in line.allocations:
+                member = allocation.member_id
+                paid[member] = paid.get(member, ZERO) + allocation.paid
+    savings = {}
+    for member in sorted(paid):
+        own = [need for need in needs if need.member_id == member]
+        baseline = cheapest_assignment(pooled_demand(own), offers, suppliers).total_cost
+        savings[member] = MemberSavings(member, baseline, paid[member], baseline - paid[member])
+    return savings

@@ -1,0 +1,113 @@
+"""Pricing rules 2-4 and 6 of the design: packs, tiers, line values, fee shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+from fractions import Fraction
+from math import floor
+
+from pooling.domain.model import Offer, PricedLine, SupplierTerms, Tier
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# Products, quotients and remainders are computed here exactly; any rounding raises.
+_EXACT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
+
+
+def money(amount: Decimal) -> Decimal:
+    """Round to cents, half up."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cost_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """round_half_up(quantity x unit_price, cents): a line value (rule 4) or goods (rule 6)."""
+    return money(_EXACT.multiply(quantity, unit_price))
+
+
+def packs_needed(demand: Decimal, pack_size: Decimal) -> int:
+    """Rule 2: n = ceil(demand / pack_size), exactly."""
+    whole = int(_EXACT.divide_int(demand, pack_size))
+    return whole + (1 if _EXACT.remainder(demand, pack_size) else 0)
+
+
+def tier_price(tiers: Sequence[Tier], ordered_quantity: Decimal) -> Decimal:
+    """Rule 3: the price of the tier with the largest min_quantity <= the ordered quantity."""
+    price = tiers[0].unit_price
+    for tier in tiers:
+        if tier.min_quantity > ordered_quantity:
+            break
+        price = tier.unit_price
+    return price
+
+
+def price_line(offer: Offer, demand: Decimal) -> PricedLine:
+    """Rules 2-4: price a product's pooled demand under one offer."""
+    if not demand > 0:
+        raise ValueError(f"demand for {offer.sku} must be positive: {demand}")
+    packs = packs_needed(demand, offer.pack_size)
+    ordered = _EXACT.multiply(Decimal(packs), offer.pack_size)
+    unit_price = tier_price(offer.tiers, ordered)
+    return PricedLine(
+        supplier_id=offer.supplier_id,
+        sku=offer.sku,
+        demand=demand,
+        packs=packs,
+        ordered_quantity=ordered,
+        unit_price=unit_price,
+        line_total=cost_of(ordered, unit_price),
+    )
+
+
+def shipping_fee_due(terms: SupplierTerms, lines_total: Decimal) -> Decimal:
+    """Rule 5: the fee, unless the lines reach free_shipping_from (None: never free)."""
+    threshold = terms.free_shipping_from
+    if threshold is not None and lines_total >= threshold:
+        return ZERO
+    return money(terms.shipping_fee)
+
+
+def split_fee(fee: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Rule 6: split ``fee`` in cents in proportion to ``weights`` by largest remainder.
+
+    Equal remainders go to the earlier index; all-zero weights split equally by the
+    same rule. The shares add up to ``fee`` exactly.
+    """
+    cents = _whole_cents(fee)
+    if not weights:
+        if cents:
+            raise ValueError(f"cannot split a fee of {fee} over no weights")
+        return []
+    exact = [_weight(w) for w in weights]
+    total = sum(exact, Fraction(0))
+    if total == 0:
+        exact, total = [Fraction(1)] * len(exact), Fraction(len(exact))
+    quotas = [cents * w / total for w in exact]
+    shares = [floor(q) for q in quotas]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (shares[i] - quotas[i], i))
+    for i in by_remainder[: cents - sum(shares)]:
+        shares[i] += 1
+    return [Decimal(share).scaleb(-2) for share in shares]
+
+
+def _whole_cents(amount: Decimal) -> int:
+    """An amount as an int of cents; refuse negatives and fractions of a cent."""
+    if not amount.is_finite() or amount < 0 or amount != money(amount):
+        raise ValueError(f"fee must be a non-negative whole number of cents: {amount}")
+    return int(amount.scaleb(2))
+
+
+def _weight(weight: Decimal) -> Fraction:
+    """A weight as an exact fraction; refuse negatives."""
+    if not weight.is_finite() or weight < 0:
+        raise ValueError(f"weights must be finite and non-negative: {weight}")
+    return Fraction(weight)

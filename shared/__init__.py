@@ -1,0 +1,1 @@
+"""What the three Zirkel services share: settings, database, messaging, event contracts, auth."""

@@ -1,0 +1,88 @@
+"""Who is asking: bearer tokens for members, suppliers and admins.
+
+Catalog issues a member's or supplier's token when it creates them; every
+service verifies tokens with the shared secret, without a call to catalog.
+An admin token can also come from ``ZIRKEL_ADMIN_TOKEN``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from flask import current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+Role = Literal["admin", "member", "supplier"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    subject_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def is_member(self, member_id: int) -> bool:
+        return self.role == "member" and self.subject_id == member_id
+
+    def is_supplier(self, supplier_id: int) -> bool:
+        return self.role == "supplier" and self.subject_id == supplier_id
+
+
+class TokenAuthority:
+    def __init__(self, secret_key: str, admin_token: str | None = None) -> None:
+        self._signer = URLSafeSerializer(secret_key, salt="zirkel.api-token")
+        self._admin_token = admin_token
+
+    def issue(self, role: Role, subject_id: int | None = None) -> str:
+        return str(self._signer.dumps({"role": role, "id": subject_id}))
+
+    def verify(self, token: str) -> Principal | None:
+        if self._admin_token and hmac.compare_digest(token.encode(), self._admin_token.encode()):
+            return Principal("admin")
+        try:
+            data = self._signer.loads(token)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("role") not in ("admin", "member", "supplier"):
+            return None
+        return Principal(data["role"], data.get("id"))
+
+
+def current_principal() -> Principal:
+    """The caller of this request; 401 when no valid bearer token came with it."""
+    if "principal" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("A bearer token is required.")
+        authority: TokenAuthority = current_app.extensions["zirkel.tokens"]
+        principal = authority.verify(token.strip())
+        if principal is None:
+            raise Unauthorized("The token is not valid.")
+        g.principal = principal
+    return g.principal
+
+
+def require(*roles: Role) -> Callable[[F], F]:
+    """Let only callers with one of ``roles`` in; object-level checks stay in the view."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal.role not in roles:
+                raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

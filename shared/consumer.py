@@ -1,0 +1,172 @@
+"""The idempotent event consumer.
+
+For each message: validate it against its contract (dead-letter if it does
+not validate), then in one transaction record ``(consumer, event_id)`` and run
+the handler, commit, and only then ack. A duplicate is acked and does
+nothing. A handler that fails is retried a bounded number of times, then the
+message is dead-lettered with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from kombu import Connection, Message, Queue
+from kombu.mixins import ConsumerMixin
+from marshmallow import ValidationError
+from sqlalchemy import Table
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared import events
+from shared.db import transaction
+from shared.logging import correlation
+from shared.messaging import DEAD_LETTERS, Publisher, Subscription, declare_topology
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, events.Event], None]
+RETRIES_HEADER = "x-zirkel-retries"
+
+
+class DuplicateEvent(Exception):
+    """This consumer has already processed the event."""
+
+
+class EventConsumer(ConsumerMixin):
+    def __init__(
+        self,
+        subscription: Subscription,
+        handlers: Mapping[str, Handler],
+        sessions: sessionmaker[Session],
+        inbox: Table,
+        connect: Callable[[], Connection],
+        *,
+        max_retries: int,
+        prefetch: int,
+        confirm_timeout: float,
+    ) -> None:
+        self.subscription = subscription
+        self.handlers = handlers
+        self.sessions = sessions
+        self.inbox = inbox
+        self.connect = connect
+        self.connection = connect()
+        self.max_retries = max_retries
+        self.prefetch = prefetch
+        self.confirm_timeout = confirm_timeout
+        self.publisher: Publisher | None = None
+
+    def create_connection(self) -> Connection:
+        return self.connect()
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
+        queue = Queue(self.subscription.queue_name, no_declare=True)
+        return [
+            consumer_cls(
+                queues=[queue],
+                on_message=self.on_message,
+                prefetch_count=self.prefetch,
+                accept=["json"],
+            )
+        ]
+
+    def on_consume_ready(
+        self, connection: Connection, channel: Any, consumers: Any, **_: Any
+    ) -> None:
+        declare_topology(connection)
+        self.publisher = Publisher(connection, self.confirm_timeout)
+        log.info("consuming %s", self.subscription.queue_name)
+
+    def on_connection_error(self, exc: Exception, interval: float) -> None:
+        log.warning("broker unreachable (%s); retrying in %.1fs", exc, interval)
+
+    def on_message(self, message: Message) -> None:
+        try:
+            event = events.load(json.loads(message.body))
+        except (ValueError, UnicodeDecodeError, ValidationError) as exc:
+            self.dead_letter(message, f"invalid event: {_describe(exc)}")
+            return
+        token = correlation.set(event.correlation_id)
+        try:
+            self.process(message, event)
+        finally:
+            correlation.reset(token)
+
+    def process(self, message: Message, event: events.Event) -> None:
+        handler = self.handlers.get(event.event_type)
+        try:
+            with transaction(self.sessions) as session:
+                self._remember(session, event)
+                if handler is not None:
+                    handler(session, event)
+        except DuplicateEvent:
+            log.info("duplicate %s %s ignored", event.event_type, event.event_id)
+        except Exception as exc:
+            log.exception("handling %s %s failed", event.event_type, event.event_id)
+            self.retry_or_dead_letter(message, exc)
+            return
+        message.ack()
+
+    def _remember(self, session: Session, event: events.Event) -> None:
+        try:
+            with session.begin_nested():
+                session.execute(
+                    self.inbox.insert().values(
+                        consumer=self.subscription.queue_name,
+                        event_id=str(event.event_id),
+                        processed_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError as exc:
+            raise DuplicateEvent from exc
+
+    def retry_or_dead_letter(self, message: Message, exc: Exception) -> None:
+        retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
+        if retries >= self.max_retries:
+            self.dead_letter(message, f"failed {retries + 1} times: {_describe(exc)}")
+            return
+        assert self.publisher is not None
+        self.publisher.publish(
+            _text(message.body),
+            exchange="",
+            routing_key=self.subscription.queue_name,
+            headers={**(message.headers or {}), RETRIES_HEADER: retries + 1},
+            message_id=message.properties.get("message_id"),
+            correlation_id=message.properties.get("correlation_id"),
+        )
+        message.ack()
+
+    def dead_letter(self, message: Message, reason: str) -> None:
+        """Move the message to this queue's dead-letter queue, saying why."""
+        log.error("dead-lettering a message from %s: %s", self.subscription.queue_name, reason)
+        assert self.publisher is not None
+        headers = {
+            **(message.headers or {}),
+            "x-zirkel-death-reason": reason[:1000],
+            "x-zirkel-death-queue": self.subscription.queue_name,
+            "x-zirkel-original-routing-key": message.delivery_info.get("routing_key", ""),
+            "x-zirkel-died-at": datetime.now(UTC).isoformat(),
+        }
+        self.publisher.publish(
+            _text(message.body),
+            exchange=DEAD_LETTERS,
+            routing_key=self.subscription.queue_name,
+            headers=headers,
+            message_id=message.properties.get("message_id"),
+        )
+        message.ack()
+
+
+def _text(body: bytes | str) -> str:
+    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return json.dumps(exc.messages, sort_keys=True, default=str)
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,228 @@
+"""The event contracts: one marshmallow schema per event, defined here once.
+
+An event travels as JSON: an envelope (``event_id``, ``event_type``,
+``version``, ``occurred_at``, ``producer``, ``correlation_id``) around its
+``payload``. Its routing key is ``<event_type>.v<version>``, and the event
+type starts with its producer (``catalog.need.posted``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.fields import Price, Quantity
+
+
+def _money() -> fields.Decimal:
+    return fields.Decimal(required=True, as_string=True)
+
+
+class TierSchema(Schema):
+    min_quantity = fields.Decimal(required=True, as_string=True)
+    unit_price = Price(required=True)
+
+
+class NeedPosted(Schema):
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    quantity = Quantity(required=True)
+    needed_by = fields.Date(allow_none=True, load_default=None)
+    delivery_site = fields.String(allow_none=True, load_default=None)
+    posted_at = fields.AwareDateTime(required=True)
+
+
+class NeedCancelled(Schema):
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+
+
+class OfferUpdated(Schema):
+    supplier_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    product_name = fields.String(required=True)
+    unit = fields.String(required=True)
+    pack_size = Quantity(required=True)
+    tiers = fields.List(fields.Nested(TierSchema), required=True, validate=validate.Length(min=1))
+    active = fields.Boolean(load_default=True)
+
+
+class SupplierUpdated(Schema):
+    supplier_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    shipping_fee = _money()
+    free_shipping_from = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+
+
+class OfferProgress(Schema):
+    supplier_id = fields.Integer(required=True)
+    ordered_quantity = _money()
+    unit_price = _money()
+    next_tier = fields.Dict(allow_none=True, load_default=None)
+
+
+class ProductProgress(Schema):
+    sku = fields.String(required=True)
+    quantity = _money()
+    offers = fields.List(fields.Nested(OfferProgress), required=True)
+
+
+class PoolProgressed(Schema):
+    window_id = fields.Integer(required=True)
+    products = fields.List(fields.Nested(ProductProgress), required=True)
+
+
+class AllocationSchema(Schema):
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    quantity = _money()
+    goods = _money()
+    shipping_share = _money()
+    paid = _money()
+
+
+class OrderLineSchema(Schema):
+    sku = fields.String(required=True)
+    packs = fields.Integer(required=True)
+    ordered_quantity = _money()
+    unit_price = _money()
+    line_total = _money()
+    surplus_quantity = _money()
+    allocations = fields.List(fields.Nested(AllocationSchema), required=True)
+
+
+class MemberSavingsSchema(Schema):
+    member_id = fields.Integer(required=True)
+    baseline = _money()
+    paid = _money()
+    saved = _money()
+
+
+class OrderPlaced(Schema):
+    order_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    lines = fields.List(fields.Nested(OrderLineSchema), required=True)
+    shipping_fee = _money()
+    total = _money()
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
+
+
+class OrderConfirmed(Schema):
+    order_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    need_ids = fields.List(fields.Integer(), required=True)
+    expected_delivery = fields.Date(allow_none=True, load_default=None)
+
+
+class OrderRejected(Schema):
+    order_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    need_ids = fields.List(fields.Integer(), required=True)
+    reason = fields.String(required=True)
+
+
+class SavingsReported(Schema):
+    member_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    baseline = _money()
+    paid = _money()
+    saved = _money()
+
+
+PAYLOADS: dict[tuple[str, int], type[Schema]] = {
+    ("catalog.need.posted", 1): NeedPosted,
+    ("catalog.need.cancelled", 1): NeedCancelled,
+    ("catalog.offer.updated", 1): OfferUpdated,
+    ("catalog.supplier.updated", 1): SupplierUpdated,
+    ("pooling.pool.progressed", 1): PoolProgressed,
+    ("pooling.order.placed", 1): OrderPlaced,
+    ("pooling.order.confirmed", 1): OrderConfirmed,
+    ("pooling.order.rejected", 1): OrderRejected,
+    ("notify.savings.reported", 1): SavingsReported,
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    event_type: str
+    payload: dict[str, Any]
+    version: int = 1
+    correlation_id: str = ""
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def producer(self) -> str:
+        return self.event_type.split(".", 1)[0]
+
+    @property
+    def routing_key(self) -> str:
+        return f"{self.event_type}.v{self.version}"
+
+
+class EnvelopeSchema(Schema):
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True)
+    version = fields.Integer(required=True, strict=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.String(required=True)
+    correlation_id = fields.String(required=True)
+    payload = fields.Dict(required=True)
+
+    @validates_schema
+    def _known_type(self, data: dict[str, Any], **_: Any) -> None:
+        key = (data["event_type"], data["version"])
+        if key not in PAYLOADS:
+            raise ValidationError(f"unknown event {key[0]} v{key[1]}", "event_type")
+        if data["producer"] != data["event_type"].split(".", 1)[0]:
+            raise ValidationError("producer does not match the event type", "producer")
+
+
+_ENVELOPE = EnvelopeSchema()
+
+
+def dump(event: Event) -> dict[str, Any]:
+    """The event as JSON-ready data; refuses a payload its schema would not accept."""
+    schema = PAYLOADS[(event.event_type, event.version)]()
+    payload = schema.dump(event.payload)
+    schema.load(payload)
+    return _ENVELOPE.dump(
+        {
+            "event_id": event.event_id,
+            "event_type": event.event_type,
+            "version": event.version,
+            "occurred_at": event.occurred_at,
+            "producer": event.producer,
+            "correlation_id": event.correlation_id,
+            "payload": payload,
+        }
+    )
+
+
+def load(data: Any) -> Event:
+    """Validate a received event; raises ``ValidationError`` for anything off-contract."""
+    if not isinstance(data, dict):
+        raise ValidationError("an event is a JSON object")
+    envelope = _ENVELOPE.load(data)
+    schema = PAYLOADS[(envelope["event_type"], envelope["version"])]()
+    try:
+        payload = schema.load(envelope["payload"])
+    except ValidationError as exc:
+        raise ValidationError({"payload": exc.messages}) from exc
+    return Event(
+        event_type=envelope["event_type"],
+        version=envelope["version"],
+        payload=payload,
+        correlation_id=envelope["correlation_id"],
+        event_id=envelope["event_id"],
+        occurred_at=envelope["occurred_at"],
+    )

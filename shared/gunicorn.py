@@ -1,0 +1,24 @@
+"""Gunicorn settings shared by the services' web processes (see each ``gunicorn.conf.py``)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from shared.settings import DEFAULT_PORTS
+
+
+def service_config(service: str) -> dict[str, Any]:
+    port = os.environ.get(f"ZIRKEL_{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
+    return {
+        "wsgi_app": f"{service}.entrypoints.app:create_app()",
+        "bind": f"{os.environ.get('ZIRKEL_BIND_HOST', '127.0.0.1')}:{port}",
+        "workers": int(os.environ.get("ZIRKEL_WEB_WORKERS", "2")),
+        "threads": int(os.environ.get("ZIRKEL_WEB_THREADS", "1")),
+        "preload_app": False,  # no connection may exist before the fork
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "proc_name": f"zirkel-{service}-web",
+    }

@@ -1,0 +1,45 @@
+"""Logging with the correlation id that follows a need from the form to the savings report."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import sys
+import uuid
+
+from pythonjsonlogger.json import JsonFormatter
+
+correlation: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex
+
+
+class CorrelationFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.correlation_id = correlation.get() or "-"
+        return True
+
+
+def configure(service: str, *, json_format: bool = False, level: int = logging.INFO) -> None:
+    """Send this process's logs to stderr, each line carrying the correlation id."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(CorrelationFilter())
+    if json_format:
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+                static_fields={"service": service},
+            )
+        )
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                f"%(asctime)s %(levelname)s {service} %(name)s [%(correlation_id)s] %(message)s"
+            )
+        )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("amqp").setLevel(logging.WARNING)

@@ -1,0 +1,177 @@
+"""The messaging layer on kombu: topology, connections and a confirming publisher.
+
+One durable topic exchange carries every event, routed by
+``<producer>.<event>.v<N>``. Each consuming purpose has one durable queue
+(quorum on RabbitMQ) and a dead-letter queue beside it. The whole topology is
+declared by everyone who connects: a server-less transport keeps its bindings
+in the process that declared them, so publishers must declare them too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kombu import Connection, Exchange, Producer, Queue, binding
+
+from shared import events
+from shared.settings import Settings
+
+EXCHANGE = Exchange("zirkel", type="topic", durable=True)
+DEAD_LETTERS = Exchange("zirkel.dead", type="direct", durable=True)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One consuming purpose: a queue and the routing keys bound to it."""
+
+    consumer: str
+    purpose: str
+    routing_keys: tuple[str, ...]
+
+    @property
+    def queue_name(self) -> str:
+        return f"{self.consumer}.{self.purpose}"
+
+    @property
+    def dead_letter_queue_name(self) -> str:
+        return f"{self.queue_name}.dead"
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(
+        "pooling",
+        "catalog-changes",
+        (
+            "catalog.need.posted.v1",
+            "catalog.need.cancelled.v1",
+            "catalog.offer.updated.v1",
+            "catalog.supplier.updated.v1",
+        ),
+    ),
+    Subscription(
+        "catalog",
+        "order-outcomes",
+        ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
+    ),
+    Subscription(
+        "notify",
+        "order-outcomes",
+        ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
+    ),
+)
+
+
+def subscriptions_of(consumer: str) -> list[Subscription]:
+    return [s for s in SUBSCRIPTIONS if s.consumer == consumer]
+
+
+def queues(*, on_rabbitmq: bool) -> list[Queue]:
+    """Every queue of the topology, with its bindings and dead-letter twin."""
+    declared: list[Queue] = []
+    for sub in SUBSCRIPTIONS:
+        arguments: dict[str, Any] = {}
+        if on_rabbitmq:
+            arguments = {
+                "x-queue-type": "quorum",
+                "x-dead-letter-exchange": DEAD_LETTERS.name,
+                "x-dead-letter-routing-key": sub.queue_name,
+            }
+        bindings = [binding(EXCHANGE, routing_key=key) for key in sub.routing_keys]
+        declared.append(
+            Queue(sub.queue_name, bindings=bindings, durable=True, queue_arguments=arguments)
+        )
+        dead_args = {"x-queue-type": "quorum"} if on_rabbitmq else {}
+        declared.append(
+            Queue(
+                sub.dead_letter_queue_name,
+                exchange=DEAD_LETTERS,
+                routing_key=sub.queue_name,
+                durable=True,
+                queue_arguments=dead_args,
+            )
+        )
+    return declared
+
+
+def connect(settings: Settings) -> Connection:
+    """A broker connection (not yet opened) with publisher confirms on RabbitMQ."""
+    options: dict[str, Any] = {}
+    if not settings.embedded_broker:
+        options["confirm_publish"] = True
+    connection = Connection(
+        settings.broker_url,
+        transport_options=options,
+        heartbeat=30 if not settings.embedded_broker else 0,
+        connect_timeout=5,
+    )
+    if settings.embedded_broker:
+        # The SQLAlchemy transport hands its options to create_engine, so the
+        # polling interval is set on the transport itself.
+        connection.transport.polling_interval = settings.broker_poll_interval
+    return connection
+
+
+def on_rabbitmq(connection: Connection) -> bool:
+    return connection.transport.driver_type == "amqp"
+
+
+def declare_topology(connection: Connection) -> None:
+    channel = connection.default_channel
+    rabbit = on_rabbitmq(connection)
+    EXCHANGE(channel).declare()
+    DEAD_LETTERS(channel).declare()
+    for queue in queues(on_rabbitmq=rabbit):
+        queue(channel).declare()
+
+
+class Publisher:
+    """Publishes persistent JSON messages and waits for the broker's confirm."""
+
+    def __init__(self, connection: Connection, confirm_timeout: float) -> None:
+        self.connection = connection
+        self.confirm_timeout = confirm_timeout
+        self._producer: Producer | None = None
+
+    @property
+    def producer(self) -> Producer:
+        if self._producer is None:
+            self._producer = Producer(self.connection.default_channel)
+        return self._producer
+
+    def reset(self) -> None:
+        self._producer = None
+
+    def publish(
+        self,
+        body: Mapping[str, Any] | str,
+        *,
+        routing_key: str,
+        exchange: Exchange | str = EXCHANGE,
+        headers: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        payload = body if isinstance(body, str) else json.dumps(body)
+        self.producer.publish(
+            payload,
+            exchange=exchange,
+            routing_key=routing_key,
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            headers=dict(headers or {}),
+            message_id=message_id,
+            correlation_id=correlation_id,
+            confirm_timeout=self.confirm_timeout if on_rabbitmq(self.connection) else None,
+        )
+
+    def publish_event(self, event: events.Event) -> None:
+        self.publish(
+            events.dump(event),
+            routing_key=event.routing_key,
+            message_id=str(event.event_id),
+            correlation_id=event.correlation_id,
+        )

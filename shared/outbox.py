@@ -1,0 +1,164 @@
+"""The transactional outbox and its relay.
+
+A handler writes the events its change causes into the service's ``outbox``
+table in the same transaction as the change. The relay reads unsent rows in
+order, publishes each with a publisher confirm and marks it sent. A crash
+between the publish and the mark only publishes again: consumers are
+idempotent by event id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kombu import Connection
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from shared import events
+from shared.db import UtcDateTime
+from shared.logging import correlation
+from shared.messaging import Publisher, declare_topology
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("routing_key", String(120), nullable=False),
+        Column("correlation_id", String(64), nullable=False, default=""),
+        Column("body", Text, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("sent_at", UtcDateTime(), nullable=True, index=True),
+    )
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Events a consumer has processed: ``(consumer, event_id)`` makes it idempotent."""
+    return Table(
+        "processed_events",
+        metadata,
+        Column("consumer", String(60), primary_key=True),
+        Column("event_id", String(36), primary_key=True),
+        Column("processed_at", UtcDateTime(), nullable=False),
+    )
+
+
+class Outbox:
+    """Writes events into the outbox inside the caller's transaction."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def add(self, session: Session, event: events.Event) -> None:
+        if not event.correlation_id:
+            event = events.Event(
+                event_type=event.event_type,
+                payload=event.payload,
+                version=event.version,
+                correlation_id=correlation.get(),
+                event_id=event.event_id,
+                occurred_at=event.occurred_at,
+            )
+        body = events.dump(event)
+        session.execute(
+            self.table.insert().values(
+                event_id=str(event.event_id),
+                routing_key=event.routing_key,
+                correlation_id=event.correlation_id,
+                body=json.dumps(body),
+                created_at=datetime.now(UTC),
+            )
+        )
+
+
+class OutboxRelay:
+    """Moves outbox rows to the broker, in order, with confirms."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        connect: Callable[[], Connection],
+        *,
+        confirm_timeout: float,
+        batch_size: int = 200,
+        poll_interval: float = 0.1,
+    ) -> None:
+        self.engine = engine
+        self.table = table
+        self.connect = connect
+        self.confirm_timeout = confirm_timeout
+        self.connection = connect()
+        self.publisher = Publisher(self.connection, confirm_timeout)
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+
+    def relay_once(self) -> int:
+        """Publish one batch of unsent rows; returns how many were sent."""
+        with self.engine.begin() as db:
+            query = (
+                select(self.table.c.id, self.table.c.routing_key, self.table.c.body)
+                .where(self.table.c.sent_at.is_(None))
+                .order_by(self.table.c.id)
+                .limit(self.batch_size)
+            )
+            if self.engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = db.execute(query).all()
+            for row in rows:
+                body = json.loads(row.body)
+                self.publisher.publish(
+                    row.body,
+                    routing_key=row.routing_key,
+                    message_id=body["event_id"],
+                    correlation_id=body["correlation_id"],
+                )
+            if rows:
+                db.execute(
+                    update(self.table)
+                    .where(self.table.c.id.in_([row.id for row in rows]))
+                    .values(sent_at=datetime.now(UTC))
+                )
+        return len(rows)
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until ``stop`` is set; broker or database failures mean reconnect and go on."""
+        while not stop.is_set():
+            try:
+                self.connection.ensure_connection(max_retries=None, interval_max=5)
+                declare_topology(self.connection)
+                while not stop.is_set():
+                    if self.relay_once() < self.batch_size:
+                        stop.wait(self.poll_interval)
+            except Exception:
+                log.exception("outbox relay failed; reconnecting")
+                self._reconnect()
+                stop.wait(1.0)
+        self.connection.release()
+
+    def _reconnect(self) -> None:
+        try:
+            self.connection.release()
+        except Exception:
+            log.debug("releasing a broken connection failed", exc_info=True)
+        self.connection = self.connect()
+        self.publisher = Publisher(self.connection, self.confirm_timeout)

@@ -1,0 +1,100 @@
+"""A service's worker process: the outbox relay beside the event consumer."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kombu import Connection
+from sqlalchemy import Engine, Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.consumer import EventConsumer, Handler
+from shared.messaging import connect, subscriptions_of
+from shared.outbox import OutboxRelay
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Runs until SIGTERM or SIGINT; each part reconnects on its own."""
+
+    def __init__(
+        self,
+        service: str,
+        settings: Settings,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        tables: Mapping[str, Table],
+        handlers: Mapping[str, Handler],
+    ) -> None:
+        def broker() -> Connection:
+            return connect(settings)
+
+        self.stop = threading.Event()
+        self.failed = False
+        self.relay = OutboxRelay(
+            engine,
+            tables["outbox"],
+            broker,
+            confirm_timeout=settings.confirm_timeout,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval,
+        )
+        self.consumers = [
+            EventConsumer(
+                subscription,
+                handlers,
+                sessions,
+                tables["inbox"],
+                broker,
+                max_retries=settings.consumer_max_retries,
+                prefetch=settings.consumer_prefetch,
+                confirm_timeout=settings.confirm_timeout,
+            )
+            for subscription in subscriptions_of(service)
+        ]
+
+    def run(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._request_stop)
+        threads = [_thread("outbox-relay", self.relay.run, self.stop)]
+        threads += [_thread(f"consumer-{c.subscription.queue_name}", c.run) for c in self.consumers]
+        for thread in threads:
+            thread.start()
+        while not self.stop.wait(1.0):
+            if not all(thread.is_alive() for thread in threads):
+                log.error("a worker thread died; stopping so the supervisor restarts the worker")
+                self.failed = True
+                self.stop.set()
+        for consumer in self.consumers:
+            consumer.should_stop = True
+        for thread in threads:
+            thread.join(timeout=10)
+        log.info("worker stopped")
+
+    def _request_stop(self, signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping", signum)
+        self.stop.set()
+
+
+def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thread:
+    return threading.Thread(target=target, args=args, name=name, daemon=True)
+
+
+def run_worker(runtime: Any, handlers: Mapping[str, Handler]) -> int:
+    """Run a service's worker until it is stopped; 1 if a part of it died."""
+    worker = Worker(
+        runtime.service,
+        runtime.settings,
+        runtime.engine,
+        runtime.sessions,
+        runtime.tables,
+        handlers,
+    )
+    worker.run()
+    return 1 if worker.failed else 0
