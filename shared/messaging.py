@@ -10,6 +10,7 @@ in the process that declared them, so publishers must declare them too.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -118,13 +119,27 @@ def on_rabbitmq(connection: Connection) -> bool:
     return connection.transport.driver_type == "amqp"
 
 
-def declare_topology(connection: Connection) -> None:
-    channel = connection.default_channel
-    rabbit = on_rabbitmq(connection)
-    EXCHANGE(channel).declare()
-    DEAD_LETTERS(channel).declare()
-    for queue in queues(on_rabbitmq=rabbit):
-        queue(channel).declare()
+def declare_topology(connection: Connection, attempts: int = 5) -> None:
+    """Declare exchanges, queues and bindings (idempotent).
+
+    On the embedded transport two processes creating the same queue at once
+    may collide on its table row; the loser rolls back and declares again.
+    """
+    for attempt in range(1, attempts + 1):
+        channel = connection.default_channel
+        try:
+            EXCHANGE(channel).declare()
+            DEAD_LETTERS(channel).declare()
+            for queue in queues(on_rabbitmq=on_rabbitmq(connection)):
+                queue(channel).declare()
+            return
+        except Exception:
+            if on_rabbitmq(connection) or attempt == attempts:
+                raise
+            session = getattr(channel, "session", None)
+            if session is not None:
+                session.rollback()
+            time.sleep(0.05 * attempt)
 
 
 class Publisher:

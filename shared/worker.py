@@ -63,7 +63,10 @@ class Worker:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._request_stop)
         threads = [_thread("outbox-relay", self.relay.run, self.stop)]
-        threads += [_thread(f"consumer-{c.subscription.queue_name}", c.run) for c in self.consumers]
+        threads += [
+            _thread(f"consumer-{c.subscription.queue_name}", self._keep_consuming, c)
+            for c in self.consumers
+        ]
         for thread in threads:
             thread.start()
         while not self.stop.wait(1.0):
@@ -76,6 +79,17 @@ class Worker:
         for thread in threads:
             thread.join(timeout=10)
         log.info("worker stopped")
+
+    def _keep_consuming(self, consumer: EventConsumer) -> None:
+        """kombu reconnects after connection errors; anything else restarts the consumer."""
+        while not self.stop.is_set():
+            try:
+                consumer.run()
+            except Exception:
+                log.exception("consumer %s failed; restarting", consumer.subscription.queue_name)
+                self.stop.wait(1.0)
+            if consumer.should_stop:
+                return
 
     def _request_stop(self, signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping", signum)

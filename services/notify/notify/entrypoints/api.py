@@ -1,0 +1,75 @@
+"""Notify's JSON API under /api/v1: savings and notifications."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from notify.adapters.orm import Notification, SavingsEntry
+from shared.auth import current_principal, require
+from shared.web import ApiError, unit_of_work
+
+api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
+
+
+class WindowSavingsOut(Schema):
+    window_id = fields.Integer()
+    baseline = fields.Decimal(as_string=True)
+    paid = fields.Decimal(as_string=True)
+    saved = fields.Decimal(as_string=True)
+
+
+class SavingsOut(Schema):
+    member_id = fields.Integer()
+    baseline = fields.Decimal(as_string=True)
+    paid = fields.Decimal(as_string=True)
+    saved = fields.Decimal(as_string=True)
+    windows = fields.List(fields.Nested(WindowSavingsOut))
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    order_id = fields.Integer()
+    window_id = fields.Integer()
+    kind = fields.String()
+    subject = fields.String()
+    details = fields.Dict()
+    created_at = fields.AwareDateTime()
+
+
+@api.get("/members/<int:member_id>/savings")
+@require("admin", "member")
+def member_savings(member_id: int) -> ResponseReturnValue:
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_member(member_id)):
+        raise ApiError(403, "These are another member's savings.")
+    with unit_of_work() as session:
+        windows = session.scalars(
+            select(SavingsEntry)
+            .where(SavingsEntry.member_id == member_id)
+            .order_by(SavingsEntry.window_id)
+        ).all()
+    total = {
+        k: sum((getattr(w, k) for w in windows), Decimal("0.00"))
+        for k in ("baseline", "paid", "saved")
+    }
+    return jsonify(SavingsOut().dump({"member_id": member_id, **total, "windows": windows}))
+
+
+@api.get("/notifications")
+@require("admin", "member")
+def notifications() -> ResponseReturnValue:
+    principal = current_principal()
+    query = select(Notification).order_by(Notification.id.desc())
+    if principal.is_admin:
+        if member := request.args.get("member_id", type=int):
+            query = query.where(Notification.member_id == member)
+    else:
+        query = query.where(Notification.member_id == principal.subject_id)
+    with unit_of_work() as session:
+        return jsonify(NotificationOut(many=True).dump(session.scalars(query.limit(200)).all()))

@@ -1,0 +1,13 @@
+"""The notify worker: outbox relay and event consumer."""
+
+from __future__ import annotations
+
+from notify.entrypoints.app import build_runtime
+from notify.service_layer.reactions import handlers
+from shared.settings import Settings
+from shared.worker import run_worker
+
+
+def main(settings: Settings) -> int:
+    runtime = build_runtime(settings)
+    return run_worker(runtime, handlers(runtime.outbox))

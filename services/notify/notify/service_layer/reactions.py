@@ -1,0 +1,104 @@
+"""Notify follows the orders: a savings ledger and one notification per member and order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.orm import Notification, SavingsEntry
+from notify.domain.reports import member_lines, order_subject
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+def on_order_placed(session: Session, event: Event, outbox: Outbox) -> None:
+    data = event.payload
+    for savings in data["member_savings"]:
+        member_id = savings["member_id"]
+        _record_savings(session, outbox, data["window_id"], savings)
+        lines = member_lines(data["lines"], member_id)
+        paid = sum((Decimal(line["paid"]) for line in lines), Decimal("0.00"))
+        _notify(
+            session,
+            member_id,
+            data,
+            "order_placed",
+            order_subject(data["order_id"], paid, savings["saved"]),
+            {"lines": lines, "paid": format(paid, "f"), "window": _window_text(savings)},
+        )
+
+
+def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: dict) -> None:
+    """Once per member and window, whichever of the window's orders arrives first."""
+    key = (savings["member_id"], window_id)
+    if session.get(SavingsEntry, key) is not None:
+        return
+    entry = SavingsEntry(
+        member_id=key[0],
+        window_id=window_id,
+        baseline=savings["baseline"],
+        paid=savings["paid"],
+        saved=savings["saved"],
+    )
+    session.add(entry)
+    payload = {"member_id": key[0], "window_id": window_id} | {
+        k: savings[k] for k in ("baseline", "paid", "saved")
+    }
+    outbox.add(session, Event("notify.savings.reported", payload))
+
+
+def on_order_decided(session: Session, event: Event) -> None:
+    data = event.payload
+    confirmed = event.event_type == "pooling.order.confirmed"
+    kind = "order_confirmed" if confirmed else "order_rejected"
+    members = session.scalars(
+        select(Notification.member_id).where(
+            Notification.order_id == data["order_id"], Notification.kind == "order_placed"
+        )
+    ).all()
+    if confirmed:
+        when = data["expected_delivery"]
+        subject = f"Order {data['order_id']} is confirmed" + (f"; delivery {when}" if when else "")
+        details = {"expected_delivery": when.isoformat() if when else None}
+    else:
+        subject = f"Order {data['order_id']} was rejected; your needs go into the next pool"
+        details = {"reason": data["reason"]}
+    for member_id in members:
+        _notify(session, member_id, data, kind, subject, details)
+
+
+def _notify(
+    session: Session, member_id: int, order: dict, kind: str, subject: str, details: dict
+) -> None:
+    exists = session.scalar(
+        select(Notification.id).where(
+            Notification.member_id == member_id,
+            Notification.order_id == order["order_id"],
+            Notification.kind == kind,
+        )
+    )
+    if exists is None:
+        session.add(
+            Notification(
+                member_id=member_id,
+                order_id=order["order_id"],
+                window_id=order["window_id"],
+                kind=kind,
+                subject=subject,
+                details=details,
+            )
+        )
+
+
+def _window_text(savings: dict) -> dict[str, str]:
+    return {k: format(savings[k], "f") for k in ("baseline", "paid", "saved")}
+
+
+def handlers(outbox: Outbox) -> dict:
+    return {
+        "pooling.order.placed": lambda session, event: on_order_placed(session, event, outbox),
+        "pooling.order.confirmed": on_order_decided,
+        "pooling.order.rejected": on_order_decided,
+    }

@@ -1,0 +1,134 @@
+"""The pooling service's tables: its copy of offers and terms, windows, needs, orders."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import ExactDecimal, UtcDateTime
+from shared.runtime import messaging_tables
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SupplierTerms(Base):
+    """Catalog's supplier, as far as pricing needs it."""
+
+    __tablename__ = "supplier_terms"
+
+    supplier_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
+    free_shipping_from: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+
+
+class Offer(Base):
+    """Catalog's offer of a product by a supplier; tiers as ``[[min_quantity, unit_price]]``."""
+
+    __tablename__ = "offers"
+
+    supplier_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    product_name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    pack_size: Mapped[Decimal] = mapped_column(ExactDecimal())
+    tiers: Mapped[list[list[str]]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Window(Base):
+    __tablename__ = "windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    total_cost: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    members_baseline: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    members_paid: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    members_saved: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+
+
+class PooledNeed(Base):
+    """A member's need as pooling knows it: in a window, then ordered, or cancelled."""
+
+    __tablename__ = "needs"
+
+    need_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="placed")
+    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
+    total: Mapped[Decimal] = mapped_column(ExactDecimal())
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    expected_delivery: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lines: Mapped[list[OrderLine]] = relationship(order_by="OrderLine.sku", cascade="all")
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    packs: Mapped[int] = mapped_column(Integer)
+    ordered_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal())
+    line_total: Mapped[Decimal] = mapped_column(ExactDecimal())
+    surplus_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    allocations: Mapped[list[Allocation]] = relationship(
+        order_by="Allocation.need_id", cascade="all"
+    )
+
+
+class Allocation(Base):
+    __tablename__ = "allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    need_id: Mapped[int] = mapped_column(Integer, index=True)
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    goods: Mapped[Decimal] = mapped_column(ExactDecimal())
+    shipping_share: Mapped[Decimal] = mapped_column(ExactDecimal())
+    paid: Mapped[Decimal] = mapped_column(ExactDecimal())
+
+
+class MemberSavings(Base):
+    """A member's result of a window: alone (baseline) against pooled (paid)."""
+
+    __tablename__ = "member_savings"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    baseline: Mapped[Decimal] = mapped_column(ExactDecimal())
+    paid: Mapped[Decimal] = mapped_column(ExactDecimal())
+    saved: Mapped[Decimal] = mapped_column(ExactDecimal())
+
+
+TABLES = messaging_tables(Base.metadata)

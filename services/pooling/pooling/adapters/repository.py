@@ -1,0 +1,101 @@
+"""Reading and writing pooling state; converts rows to the pure domain and back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pooling.adapters import orm
+from pooling.domain import model
+from pooling.domain.windows import next_cutoff
+
+
+class PoolRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def current_window(self, *, lock: bool = False) -> orm.Window | None:
+        query = select(orm.Window).where(orm.Window.status == "open").order_by(orm.Window.id)
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query.limit(1)).first()
+
+    def current_or_new_window(self) -> orm.Window:
+        window = self.current_window()
+        if window is None:
+            now = datetime.now(UTC)
+            window = orm.Window(status="open", opened_at=now, closes_at=next_cutoff(now))
+            self.session.add(window)
+            self.session.flush()
+        return window
+
+    def open_needs(self, window_id: int) -> list[orm.PooledNeed]:
+        query = (
+            select(orm.PooledNeed)
+            .where(orm.PooledNeed.window_id == window_id, orm.PooledNeed.status == "open")
+            .order_by(orm.PooledNeed.need_id)
+        )
+        return list(self.session.scalars(query))
+
+    def offers(self) -> dict[str, list[model.Offer]]:
+        offers: dict[str, list[model.Offer]] = defaultdict(list)
+        for row in self.session.scalars(select(orm.Offer).where(orm.Offer.active)):
+            offers[row.sku].append(to_offer(row))
+        return dict(offers)
+
+    def supplier_terms(self) -> dict[int, model.SupplierTerms]:
+        return {
+            row.supplier_id: model.SupplierTerms(
+                row.supplier_id, row.shipping_fee, row.free_shipping_from
+            )
+            for row in self.session.scalars(select(orm.SupplierTerms))
+        }
+
+    def order(self, order_id: int) -> orm.Order | None:
+        return self.session.get(orm.Order, order_id)
+
+
+def to_offer(row: orm.Offer) -> model.Offer:
+    tiers = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in row.tiers)
+    return model.Offer(row.supplier_id, row.sku, row.pack_size, tiers)
+
+
+def to_needs(rows: Sequence[orm.PooledNeed]) -> list[model.Need]:
+    return [model.Need(r.need_id, r.member_id, r.sku, r.quantity) for r in rows]
+
+
+def order_row(window_id: int, order: model.SupplierOrder) -> orm.Order:
+    return orm.Order(
+        window_id=window_id,
+        supplier_id=order.supplier_id,
+        status="placed",
+        shipping_fee=order.shipping_fee,
+        total=order.total,
+        lines=[
+            orm.OrderLine(
+                sku=line.sku,
+                packs=line.packs,
+                ordered_quantity=line.ordered_quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+                surplus_quantity=line.surplus_quantity,
+                allocations=[
+                    orm.Allocation(
+                        need_id=a.need_id,
+                        member_id=a.member_id,
+                        quantity=a.quantity,
+                        goods=a.goods,
+                        shipping_share=a.shipping_share,
+                        paid=a.paid,
+                    )
+                    for a in line.allocations
+                ],
+            )
+            for line in order.lines
+        ],
+    )

@@ -1,0 +1,124 @@
+"""Pooling's JSON API under /api/v1: pool progress, closing, orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from pooling.adapters import orm
+from pooling.adapters.repository import PoolRepository, to_needs
+from pooling.domain.closing import pooled_demand
+from pooling.domain.progress import pool_progress
+from pooling.entrypoints import schemas
+from pooling.service_layer import handlers
+from shared.auth import Principal, current_principal, require
+from shared.web import ApiError, current_runtime, load_body, unit_of_work
+
+api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/pools/current")
+@require("admin", "member", "supplier")
+def current_pool() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        pool = PoolRepository(session)
+        window = pool.current_or_new_window()
+        demand = pooled_demand(to_needs(pool.open_needs(window.id)))
+        products = pool_progress(demand, pool.offers())
+        body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
+        return jsonify(schemas.PoolOut().dump(body))
+
+
+@api.post("/pools/close")
+@require("admin")
+def close_pool() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        closed = handlers.close_pool(session, current_runtime().outbox)
+        result = closed.result
+        body = {
+            "window_id": closed.window.id,
+            "orders": closed.orders,
+            "total_cost": result.total_cost,
+            "members_baseline": result.members_baseline,
+            "members_paid": result.members_paid,
+            "members_saved": result.members_saved,
+            "unoffered": result.unoffered_needs,
+        }
+        return jsonify(schemas.ClosedPoolOut().dump(body))
+
+
+@api.get("/orders")
+@require("admin", "member", "supplier")
+def list_orders() -> ResponseReturnValue:
+    principal = current_principal()
+    query = select(orm.Order).order_by(orm.Order.id.desc())
+    if principal.role == "supplier":
+        query = query.where(orm.Order.supplier_id == principal.subject_id)
+    elif principal.role == "member":
+        mine = (
+            select(orm.OrderLine.order_id)
+            .join(orm.Allocation)
+            .where(orm.Allocation.member_id == principal.subject_id)
+        )
+        query = query.where(orm.Order.id.in_(mine))
+    with unit_of_work() as session:
+        orders = session.scalars(query.limit(500)).all()
+        return jsonify([_visible_order(order, principal) for order in orders])
+
+
+@api.get("/orders/<int:order_id>")
+@require("admin", "member", "supplier")
+def show_order(order_id: int) -> ResponseReturnValue:
+    principal = current_principal()
+    with unit_of_work() as session:
+        order = session.get(orm.Order, order_id)
+        if order is None:
+            raise ApiError(404, f"There is no order {order_id}.")
+        body = _visible_order(order, principal)
+        if principal.role != "admin" and not (
+            principal.is_supplier(order.supplier_id) or _has_allocations(body)
+        ):
+            raise ApiError(403, "This order is not yours.")
+        return jsonify(body)
+
+
+@api.post("/orders/<int:order_id>/confirm")
+@require("admin", "supplier")
+def confirm_order(order_id: int) -> ResponseReturnValue:
+    body = load_body(schemas.ConfirmIn())
+    return _decide(order_id, confirm=True, expected_delivery=body["expected_delivery"])
+
+
+@api.post("/orders/<int:order_id>/reject")
+@require("admin", "supplier")
+def reject_order(order_id: int) -> ResponseReturnValue:
+    body = load_body(schemas.RejectIn())
+    return _decide(order_id, confirm=False, reason=body["reason"])
+
+
+def _decide(order_id: int, **decision: Any) -> ResponseReturnValue:
+    principal = current_principal()
+    supplier_id = None if principal.is_admin else principal.subject_id
+    with unit_of_work() as session:
+        order = handlers.decide_order(
+            session, current_runtime().outbox, order_id, supplier_id, **decision
+        )
+        return jsonify(schemas.OrderOut().dump(order))
+
+
+def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:
+    """The order as the caller may see it: a member sees only its own allocations."""
+    body = schemas.OrderOut().dump(order)
+    if principal.role == "member":
+        for line in body["lines"]:
+            line["allocations"] = [
+                a for a in line["allocations"] if a["member_id"] == principal.subject_id
+            ]
+    return body
+
+
+def _has_allocations(body: dict[str, Any]) -> bool:
+    return any(line["allocations"] for line in body["lines"])

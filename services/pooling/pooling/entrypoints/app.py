@@ -1,0 +1,26 @@
+"""The pooling service's Flask app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from pooling.adapters.orm import TABLES
+from pooling.entrypoints.api import api
+from shared.runtime import Runtime
+from shared.settings import Settings
+from shared.web import create_base_app
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    return Runtime.build("pooling", settings, TABLES, MIGRATIONS)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    runtime = build_runtime(settings or Settings.from_env())
+    app = create_base_app("pooling", runtime)
+    app.register_blueprint(api)
+    return app

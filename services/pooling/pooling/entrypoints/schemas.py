@@ -1,0 +1,91 @@
+"""The pooling API's schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+def _amount() -> fields.Decimal:
+    return fields.Decimal(as_string=True)
+
+
+class NextTierOut(Schema):
+    min_quantity = _amount()
+    unit_price = _amount()
+    missing = _amount()
+
+
+class OfferProgressOut(Schema):
+    supplier_id = fields.Integer()
+    ordered_quantity = _amount()
+    unit_price = _amount()
+    next_tier = fields.Nested(NextTierOut, allow_none=True)
+
+
+class ProductProgressOut(Schema):
+    sku = fields.String()
+    quantity = _amount()
+    offers = fields.List(fields.Nested(OfferProgressOut))
+
+
+class PoolOut(Schema):
+    window_id = fields.Integer()
+    closes_at = fields.AwareDateTime()
+    products = fields.List(fields.Nested(ProductProgressOut))
+
+
+class AllocationOut(Schema):
+    need_id = fields.Integer()
+    member_id = fields.Integer()
+    quantity = _amount()
+    goods = _amount()
+    shipping_share = _amount()
+    paid = _amount()
+
+
+class OrderLineOut(Schema):
+    sku = fields.String()
+    packs = fields.Integer()
+    ordered_quantity = _amount()
+    unit_price = _amount()
+    line_total = _amount()
+    surplus_quantity = _amount()
+    allocations = fields.List(fields.Nested(AllocationOut))
+
+
+class OrderOut(Schema):
+    id = fields.Integer()
+    window_id = fields.Integer()
+    supplier_id = fields.Integer()
+    status = fields.String()
+    lines = fields.List(fields.Nested(OrderLineOut))
+    shipping_fee = _amount()
+    total = _amount()
+    placed_at = fields.AwareDateTime()
+    expected_delivery = fields.Date(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+
+
+class UnofferedOut(Schema):
+    need_id = fields.Integer()
+    member_id = fields.Integer()
+    sku = fields.String()
+    quantity = _amount()
+
+
+class ClosedPoolOut(Schema):
+    window_id = fields.Integer()
+    orders = fields.List(fields.Nested(OrderOut))
+    total_cost = _amount()
+    members_baseline = _amount()
+    members_paid = _amount()
+    members_saved = _amount()
+    unoffered = fields.List(fields.Nested(UnofferedOut))
+
+
+class ConfirmIn(Schema):
+    expected_delivery = fields.Date(allow_none=True, load_default=None)
+
+
+class RejectIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))

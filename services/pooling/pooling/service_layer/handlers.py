@@ -1,0 +1,161 @@
+"""Pooling's use cases: close the pool, confirm or reject an order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import orm
+from pooling.adapters.repository import PoolRepository, order_row, to_needs
+from pooling.domain.closing import close_window
+from pooling.domain.model import WindowResult
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class ClosedPool:
+    window: orm.Window
+    orders: list[orm.Order]
+    result: WindowResult
+
+
+def close_pool(session: Session, outbox: Outbox) -> ClosedPool:
+    """Close the current window: price it, store the orders, announce them."""
+    pool = PoolRepository(session)
+    pool.current_or_new_window()
+    window = pool.current_window(lock=True)
+    if window is None:
+        raise Conflict("window", "The pool was closed a moment ago.")
+    needs = pool.open_needs(window.id)
+    result = close_window(to_needs(needs), pool.offers(), pool.supplier_terms())
+    orders = [order_row(window.id, order) for order in result.orders]
+    session.add_all(orders)
+    session.flush()
+    _settle(session, window, needs, orders, result)
+    for order in orders:
+        outbox.add(session, order_placed(order, result))
+    return ClosedPool(window, orders, result)
+
+
+def _settle(
+    session: Session,
+    window: orm.Window,
+    needs: list[orm.PooledNeed],
+    orders: list[orm.Order],
+    result: WindowResult,
+) -> None:
+    order_of_need = {a.need_id: o.id for o in orders for line in o.lines for a in line.allocations}
+    unoffered = {need.need_id for need in result.unoffered_needs}
+    window.status, window.closed_at = "closed", datetime.now(UTC)
+    window.total_cost = result.total_cost
+    window.members_baseline = result.members_baseline
+    window.members_paid = result.members_paid
+    window.members_saved = result.members_saved
+    session.flush()
+    next_window = PoolRepository(session).current_or_new_window() if unoffered else None
+    for need in needs:
+        if need.need_id in unoffered and next_window is not None:
+            need.window_id = next_window.id
+        else:
+            need.status, need.order_id = "ordered", order_of_need[need.need_id]
+    session.add_all(
+        orm.MemberSavings(
+            window_id=window.id,
+            member_id=m.member_id,
+            baseline=m.baseline,
+            paid=m.paid,
+            saved=m.saved,
+        )
+        for m in result.members.values()
+    )
+
+
+def order_placed(order: orm.Order, result: WindowResult) -> Event:
+    members = sorted({a.member_id for line in order.lines for a in line.allocations})
+    return Event(
+        "pooling.order.placed",
+        {
+            "order_id": order.id,
+            "window_id": order.window_id,
+            "supplier_id": order.supplier_id,
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "packs": line.packs,
+                    "ordered_quantity": line.ordered_quantity,
+                    "unit_price": line.unit_price,
+                    "line_total": line.line_total,
+                    "surplus_quantity": line.surplus_quantity,
+                    "allocations": [_allocation(a) for a in line.allocations],
+                }
+                for line in order.lines
+            ],
+            "shipping_fee": order.shipping_fee,
+            "total": order.total,
+            "member_savings": [_savings(result, member_id) for member_id in members],
+        },
+    )
+
+
+def _allocation(a: orm.Allocation) -> dict[str, object]:
+    return {
+        "need_id": a.need_id,
+        "member_id": a.member_id,
+        "quantity": a.quantity,
+        "goods": a.goods,
+        "shipping_share": a.shipping_share,
+        "paid": a.paid,
+    }
+
+
+def _savings(result: WindowResult, member_id: int) -> dict[str, object]:
+    m = result.members[member_id]
+    return {"member_id": member_id, "baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+
+
+def decide_order(
+    session: Session,
+    outbox: Outbox,
+    order_id: int,
+    supplier_id: int | None,
+    *,
+    confirm: bool,
+    expected_delivery: date | None = None,
+    reason: str = "",
+) -> orm.Order:
+    """The supplier (``supplier_id``; None for an admin) confirms or rejects a placed order."""
+    order = PoolRepository(session).order(order_id)
+    if order is None:
+        raise NotFound("order_id", f"There is no order {order_id}.")
+    if supplier_id is not None and order.supplier_id != supplier_id:
+        raise Forbidden("order_id", "This order went to another supplier.")
+    if order.status != "placed":
+        raise Conflict("status", f"The order is {order.status} already.")
+    order.status = "confirmed" if confirm else "rejected"
+    order.decided_at = datetime.now(UTC)
+    need_ids = [a.need_id for line in order.lines for a in line.allocations]
+    payload = {"order_id": order.id, "window_id": order.window_id, "supplier_id": order.supplier_id}
+    payload["need_ids"] = need_ids
+    if confirm:
+        order.expected_delivery = expected_delivery
+        outbox.add(
+            session,
+            Event("pooling.order.confirmed", payload | {"expected_delivery": expected_delivery}),
+        )
+    else:
+        order.reject_reason = reason
+        _back_into_pool(session, need_ids)
+        outbox.add(session, Event("pooling.order.rejected", payload | {"reason": reason}))
+    return order
+
+
+def _back_into_pool(session: Session, need_ids: list[int]) -> None:
+    window = PoolRepository(session).current_or_new_window()
+    for need_id in need_ids:
+        need = session.get(orm.PooledNeed, need_id)
+        if need is not None:
+            need.status, need.window_id, need.order_id = "open", window.id, None

@@ -1,0 +1,90 @@
+"""How pooling follows the catalog: its copy of offers and terms, and the needs of the pool."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import orm
+from pooling.adapters.repository import PoolRepository
+from shared.events import Event
+
+log = logging.getLogger(__name__)
+
+
+def on_supplier_updated(session: Session, event: Event) -> None:
+    data = event.payload
+    terms = session.get(orm.SupplierTerms, data["supplier_id"]) or orm.SupplierTerms(
+        supplier_id=data["supplier_id"]
+    )
+    terms.name = data["name"]
+    terms.shipping_fee = data["shipping_fee"]
+    terms.free_shipping_from = data["free_shipping_from"]
+    session.add(terms)
+
+
+def on_offer_updated(session: Session, event: Event) -> None:
+    data = event.payload
+    offer = session.get(orm.Offer, (data["supplier_id"], data["sku"])) or orm.Offer(
+        supplier_id=data["supplier_id"], sku=data["sku"]
+    )
+    offer.product_name = data["product_name"]
+    offer.unit = data["unit"]
+    offer.pack_size = data["pack_size"]
+    offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in data["tiers"]]
+    offer.active = data["active"]
+    session.add(offer)
+
+
+def on_need_posted(session: Session, event: Event) -> None:
+    """Put the need into the current window, once; a cancelled need stays out."""
+    data = event.payload
+    if session.get(orm.PooledNeed, data["need_id"]) is not None:
+        log.info("need %s is known already", data["need_id"])
+        return
+    window = PoolRepository(session).current_or_new_window()
+    session.add(
+        orm.PooledNeed(
+            need_id=data["need_id"],
+            member_id=data["member_id"],
+            sku=data["sku"],
+            quantity=data["quantity"],
+            status="open",
+            window_id=window.id,
+            posted_at=data["posted_at"],
+        )
+    )
+
+
+def on_need_cancelled(session: Session, event: Event) -> None:
+    """Take the need out of the pool; if it has not arrived yet, keep a tombstone."""
+    data = event.payload
+    need = session.get(orm.PooledNeed, data["need_id"])
+    if need is None:
+        session.add(
+            orm.PooledNeed(
+                need_id=data["need_id"],
+                member_id=data["member_id"],
+                sku=data["sku"],
+                quantity=Decimal(0),
+                status="cancelled",
+            )
+        )
+    elif need.status == "open":
+        need.status = "cancelled"
+    else:
+        log.warning("need %s is %s; its cancellation comes too late", need.need_id, need.status)
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+HANDLERS = {
+    "catalog.supplier.updated": on_supplier_updated,
+    "catalog.offer.updated": on_offer_updated,
+    "catalog.need.posted": on_need_posted,
+    "catalog.need.cancelled": on_need_cancelled,
+}

@@ -1,0 +1,90 @@
+"""Load a cooperative (the Dortmund demo by default) into an empty catalog."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from catalog.adapters.orm import Member
+from catalog.entrypoints.app import build_runtime
+from catalog.service_layer import commands, handlers
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.auth import TokenAuthority
+from shared.db import transaction
+from shared.outbox import Outbox
+from shared.settings import Settings
+from zirkel.demo_data import DEMO, Cooperative
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    member_ids: list[int]
+    supplier_ids: list[int]
+
+
+def seed(settings: Settings, cooperative: Cooperative = DEMO) -> Seeded | None:
+    """Create the cooperative's suppliers, products, offers, members and open needs."""
+    runtime = build_runtime(settings)
+    with transaction(runtime.sessions) as session:
+        if session.scalar(select(func.count()).select_from(Member)):
+            log.info("the catalog has members already; not seeding")
+            return None
+        seeded = load(session, runtime.outbox, cooperative)
+    tokens = TokenAuthority(settings.secret_key, settings.admin_token)
+    log.info(
+        "seeded %s: %d members, %d suppliers, %d products, %d needs",
+        cooperative.name,
+        len(cooperative.members),
+        len(cooperative.suppliers),
+        len(cooperative.products),
+        len(cooperative.needs),
+    )
+    log.info(
+        "demo member token (%s): %s",
+        cooperative.members[0].name,
+        tokens.issue("member", seeded.member_ids[0]),
+    )
+    log.info(
+        "demo supplier token (%s): %s",
+        cooperative.suppliers[0].name,
+        tokens.issue("supplier", seeded.supplier_ids[0]),
+    )
+    return seeded
+
+
+def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
+    suppliers = [
+        handlers.register_supplier(
+            session,
+            outbox,
+            commands.RegisterSupplier(s.name, s.email, s.shipping_fee, s.free_shipping_from),
+        ).id
+        for s in cooperative.suppliers
+    ]
+    for product in cooperative.products:
+        handlers.add_product(session, commands.AddProduct(product.sku, product.name, product.unit))
+    for offer in cooperative.offers:
+        cmd = commands.SetOffer(
+            suppliers[offer.supplier_index], offer.sku, offer.pack_size, offer.tiers
+        )
+        handlers.set_offer(session, outbox, cmd)
+    members = [
+        handlers.register_member(
+            session, commands.RegisterMember(m.name, m.trade, m.email, m.postcode)
+        ).id
+        for m in cooperative.members
+    ]
+    for need in cooperative.needs:
+        cmd = commands.PostNeed(
+            members[need.member_index],
+            need.sku,
+            need.quantity,
+            delivery_site=need.delivery_site,
+            note=need.note,
+        )
+        handlers.post_need(session, outbox, cmd)
+    return Seeded(members, suppliers)
