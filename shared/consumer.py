@@ -65,6 +65,7 @@ class EventConsumer(ConsumerMixin):
         return self.connect()
 
     def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
+        declare_topology(self.connection, channel)
         queue = Queue(self.subscription.queue_name, no_declare=True)
         return [
             consumer_cls(
@@ -78,7 +79,6 @@ class EventConsumer(ConsumerMixin):
     def on_consume_ready(
         self, connection: Connection, channel: Any, consumers: Any, **_: Any
     ) -> None:
-        declare_topology(connection)
         self.publisher = Publisher(connection, self.confirm_timeout)
         log.info("consuming %s", self.subscription.queue_name)
 

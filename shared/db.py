@@ -23,19 +23,26 @@ from sqlalchemy.types import TypeDecorator
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    """A Decimal stored without loss: NUMERIC on PostgreSQL, canonical text on SQLite."""
+    """A Decimal stored without loss: NUMERIC on PostgreSQL, canonical text on SQLite.
+
+    Read back the same on both: trailing zeros dropped down to ``min_places``
+    ("14", "6.5", "38.00", "3.1234"), never in exponent form.
+    """
 
     impl = Numeric
     cache_ok = True
 
-    def __init__(self, precision: int = 18, scale: int = 4) -> None:
+    def __init__(self, scale: int = 4, min_places: int = 0) -> None:
         super().__init__()
-        self.precision, self.scale = precision, scale
+        self.scale, self.min_places = scale, min_places
+
+    def __repr__(self) -> str:  # Alembic writes this into migrations
+        return f"ExactDecimal(scale={self.scale}, min_places={self.min_places})"
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(40))
-        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+        return dialect.type_descriptor(Numeric(18, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
         if value is None:
@@ -44,9 +51,30 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return format(value, "f") if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return Decimal(value)
+        return None if value is None else canonical(Decimal(value), self.min_places)
+
+
+def canonical(value: Decimal, min_places: int = 0) -> Decimal:
+    """``value`` without trailing zeros beyond ``min_places`` decimal places."""
+    stripped = value.normalize()
+    if stripped.as_tuple().exponent > -min_places:  # type: ignore[operator]
+        return value.quantize(Decimal(1).scaleb(-min_places))
+    return stripped
+
+
+def Quantity() -> ExactDecimal:  # noqa: N802 - reads as a column type
+    """A quantity or pack size: up to 3 decimal places, shown without trailing zeros."""
+    return ExactDecimal(scale=3, min_places=0)
+
+
+def Price() -> ExactDecimal:  # noqa: N802
+    """A unit price: up to 4 decimal places, shown with at least 2."""
+    return ExactDecimal(scale=4, min_places=2)
+
+
+def Money() -> ExactDecimal:  # noqa: N802
+    """An amount in euros and cents."""
+    return ExactDecimal(scale=2, min_places=2)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

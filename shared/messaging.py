@@ -119,24 +119,25 @@ def on_rabbitmq(connection: Connection) -> bool:
     return connection.transport.driver_type == "amqp"
 
 
-def declare_topology(connection: Connection, attempts: int = 5) -> None:
-    """Declare exchanges, queues and bindings (idempotent).
+def declare_topology(connection: Connection, channel: Any = None, attempts: int = 5) -> None:
+    """Declare exchanges, queues and bindings (idempotent), on ``channel`` if given.
 
     On the embedded transport two processes creating the same queue at once
     may collide on its table row; the loser rolls back and declares again.
     """
+    rabbit = on_rabbitmq(connection)
     for attempt in range(1, attempts + 1):
-        channel = connection.default_channel
+        target = channel or connection.default_channel
         try:
-            EXCHANGE(channel).declare()
-            DEAD_LETTERS(channel).declare()
-            for queue in queues(on_rabbitmq=on_rabbitmq(connection)):
-                queue(channel).declare()
+            EXCHANGE(target).declare()
+            DEAD_LETTERS(target).declare()
+            for queue in queues(on_rabbitmq=rabbit):
+                queue(target).declare()
             return
         except Exception:
-            if on_rabbitmq(connection) or attempt == attempts:
+            if rabbit or attempt == attempts:
                 raise
-            session = getattr(channel, "session", None)
+            session = getattr(target, "session", None)
             if session is not None:
                 session.rollback()
             time.sleep(0.05 * attempt)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import ExactDecimal, UtcDateTime
+from shared.db import Money, Price, Quantity, UtcDateTime
 from shared.runtime import messaging_tables
 
 
@@ -37,8 +37,8 @@ class Supplier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
-    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
-    free_shipping_from: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    shipping_fee: Mapped[Decimal] = mapped_column(Money())
+    free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
@@ -58,7 +58,7 @@ class Offer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    pack_size: Mapped[Decimal] = mapped_column(ExactDecimal())
+    pack_size: Mapped[Decimal] = mapped_column(Quantity())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     product: Mapped[Product] = relationship()
     tiers: Mapped[list[OfferTier]] = relationship(
@@ -71,8 +71,8 @@ class OfferTier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
-    min_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
-    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal())
+    min_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal] = mapped_column(Price())
 
 
 class Need(Base):
@@ -81,7 +81,7 @@ class Need(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
     delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:32:20.178672
+Create Date: 2026-11-24 23:41:24.911169
 """
 
 from collections.abc import Sequence
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('trade', sa.String(length=20), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('postcode', sa.String(length=10), nullable=False),
-    sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('created_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('outbox',
@@ -36,8 +36,8 @@ def upgrade() -> None:
     sa.Column('routing_key', sa.String(length=120), nullable=False),
     sa.Column('correlation_id', sa.String(length=64), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
-    sa.Column('sent_at', shared.db.UtcDateTime(), nullable=True),
+    sa.Column('created_at', shared.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', shared.db.UtcDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
     )
@@ -47,7 +47,7 @@ def upgrade() -> None:
     op.create_table('processed_events',
     sa.Column('consumer', sa.String(length=60), nullable=False),
     sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('processed_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('processed_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
     )
     op.create_table('products',
@@ -62,22 +62,22 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('shipping_fee', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('free_shipping_from', shared.db.ExactDecimal(), nullable=True),
-    sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('shipping_fee', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('free_shipping_from', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
+    sa.Column('created_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('needs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
-    sa.Column('quantity', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
     sa.Column('needed_by', sa.Date(), nullable=True),
     sa.Column('delivery_site', sa.String(length=200), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('created_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], ),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -90,8 +90,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
-    sa.Column('pack_size', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('updated_at', shared.db.UtcDateTime(), nullable=False),
+    sa.Column('pack_size', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
+    sa.Column('updated_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], ),
     sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -100,8 +100,8 @@ def upgrade() -> None:
     op.create_table('offer_tiers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('offer_id', sa.Integer(), nullable=False),
-    sa.Column('min_quantity', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('unit_price', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('min_quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
+    sa.Column('unit_price', shared.db.ExactDecimal(scale=4, min_places=2), nullable=False),
     sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

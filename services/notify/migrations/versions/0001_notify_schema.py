@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:33:54.024535
+Create Date: 2026-11-24 23:41:25.778087
 """
 
 from collections.abc import Sequence
@@ -60,9 +60,9 @@ def upgrade() -> None:
     op.create_table('savings_ledger',
     sa.Column('member_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('window_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('baseline', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('paid', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('saved', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('baseline', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('paid', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('saved', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
     sa.Column('recorded_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('member_id', 'window_id')
     )

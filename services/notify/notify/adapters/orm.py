@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import ExactDecimal, UtcDateTime
+from shared.db import Money, UtcDateTime
 from shared.runtime import messaging_tables
 
 
@@ -28,9 +28,9 @@ class SavingsEntry(Base):
 
     member_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     window_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    baseline: Mapped[Decimal] = mapped_column(ExactDecimal())
-    paid: Mapped[Decimal] = mapped_column(ExactDecimal())
-    saved: Mapped[Decimal] = mapped_column(ExactDecimal())
+    baseline: Mapped[Decimal] = mapped_column(Money())
+    paid: Mapped[Decimal] = mapped_column(Money())
+    saved: Mapped[Decimal] = mapped_column(Money())
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:33:53.589881
+Create Date: 2026-11-24 23:41:25.346223
 """
 
 from collections.abc import Sequence
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('sku', sa.String(length=40), nullable=False),
     sa.Column('product_name', sa.String(length=200), nullable=False),
     sa.Column('unit', sa.String(length=20), nullable=False),
-    sa.Column('pack_size', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('pack_size', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
     sa.Column('tiers', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('supplier_id', 'sku')
@@ -54,8 +54,8 @@ def upgrade() -> None:
     op.create_table('supplier_terms',
     sa.Column('supplier_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('shipping_fee', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('free_shipping_from', shared.db.ExactDecimal(), nullable=True),
+    sa.Column('shipping_fee', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('free_shipping_from', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
     sa.PrimaryKeyConstraint('supplier_id')
     )
     op.create_table('windows',
@@ -64,10 +64,10 @@ def upgrade() -> None:
     sa.Column('opened_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('closes_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('closed_at', shared.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('total_cost', shared.db.ExactDecimal(), nullable=True),
-    sa.Column('members_baseline', shared.db.ExactDecimal(), nullable=True),
-    sa.Column('members_paid', shared.db.ExactDecimal(), nullable=True),
-    sa.Column('members_saved', shared.db.ExactDecimal(), nullable=True),
+    sa.Column('total_cost', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
+    sa.Column('members_baseline', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
+    sa.Column('members_paid', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
+    sa.Column('members_saved', shared.db.ExactDecimal(scale=2, min_places=2), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('windows', schema=None) as batch_op:
@@ -76,9 +76,9 @@ def upgrade() -> None:
     op.create_table('member_savings',
     sa.Column('window_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('baseline', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('paid', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('saved', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('baseline', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('paid', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('saved', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
     sa.ForeignKeyConstraint(['window_id'], ['windows.id'], ),
     sa.PrimaryKeyConstraint('window_id', 'member_id')
     )
@@ -86,7 +86,7 @@ def upgrade() -> None:
     sa.Column('need_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('sku', sa.String(length=40), nullable=False),
-    sa.Column('quantity', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('window_id', sa.Integer(), nullable=True),
     sa.Column('order_id', sa.Integer(), nullable=True),
@@ -103,8 +103,8 @@ def upgrade() -> None:
     sa.Column('window_id', sa.Integer(), nullable=False),
     sa.Column('supplier_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('shipping_fee', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('total', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('shipping_fee', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('total', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
     sa.Column('placed_at', shared.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('decided_at', shared.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('expected_delivery', sa.Date(), nullable=True),
@@ -121,10 +121,10 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('sku', sa.String(length=40), nullable=False),
     sa.Column('packs', sa.Integer(), nullable=False),
-    sa.Column('ordered_quantity', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('unit_price', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('line_total', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('surplus_quantity', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('ordered_quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
+    sa.Column('unit_price', shared.db.ExactDecimal(scale=4, min_places=2), nullable=False),
+    sa.Column('line_total', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('surplus_quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -136,10 +136,10 @@ def upgrade() -> None:
     sa.Column('line_id', sa.Integer(), nullable=False),
     sa.Column('need_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('quantity', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('goods', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('shipping_share', shared.db.ExactDecimal(), nullable=False),
-    sa.Column('paid', shared.db.ExactDecimal(), nullable=False),
+    sa.Column('quantity', shared.db.ExactDecimal(scale=3, min_places=0), nullable=False),
+    sa.Column('goods', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('shipping_share', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
+    sa.Column('paid', shared.db.ExactDecimal(scale=2, min_places=2), nullable=False),
     sa.ForeignKeyConstraint(['line_id'], ['order_lines.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import ExactDecimal, UtcDateTime
+from shared.db import Money, Price, Quantity, UtcDateTime
 from shared.runtime import messaging_tables
 
 
@@ -27,8 +27,8 @@ class SupplierTerms(Base):
 
     supplier_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
-    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
-    free_shipping_from: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    shipping_fee: Mapped[Decimal] = mapped_column(Money())
+    free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
 
 
 class Offer(Base):
@@ -40,7 +40,7 @@ class Offer(Base):
     sku: Mapped[str] = mapped_column(String(40), primary_key=True)
     product_name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(20))
-    pack_size: Mapped[Decimal] = mapped_column(ExactDecimal())
+    pack_size: Mapped[Decimal] = mapped_column(Quantity())
     tiers: Mapped[list[list[str]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -53,10 +53,10 @@ class Window(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    total_cost: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
-    members_baseline: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
-    members_paid: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
-    members_saved: Mapped[Decimal | None] = mapped_column(ExactDecimal(), nullable=True)
+    total_cost: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    members_baseline: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    members_paid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    members_saved: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
 
 
 class PooledNeed(Base):
@@ -67,7 +67,7 @@ class PooledNeed(Base):
     need_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     member_id: Mapped[int] = mapped_column(Integer, index=True)
     sku: Mapped[str] = mapped_column(String(40))
-    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     status: Mapped[str] = mapped_column(String(10), default="open")
     window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -81,8 +81,8 @@ class Order(Base):
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(Integer, index=True)
     status: Mapped[str] = mapped_column(String(12), default="placed")
-    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal())
-    total: Mapped[Decimal] = mapped_column(ExactDecimal())
+    shipping_fee: Mapped[Decimal] = mapped_column(Money())
+    total: Mapped[Decimal] = mapped_column(Money())
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     expected_delivery: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -97,10 +97,10 @@ class OrderLine(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     sku: Mapped[str] = mapped_column(String(40))
     packs: Mapped[int] = mapped_column(Integer)
-    ordered_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
-    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal())
-    line_total: Mapped[Decimal] = mapped_column(ExactDecimal())
-    surplus_quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
+    ordered_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal] = mapped_column(Price())
+    line_total: Mapped[Decimal] = mapped_column(Money())
+    surplus_quantity: Mapped[Decimal] = mapped_column(Quantity())
     allocations: Mapped[list[Allocation]] = relationship(
         order_by="Allocation.need_id", cascade="all"
     )
@@ -113,10 +113,10 @@ class Allocation(Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
     need_id: Mapped[int] = mapped_column(Integer, index=True)
     member_id: Mapped[int] = mapped_column(Integer, index=True)
-    quantity: Mapped[Decimal] = mapped_column(ExactDecimal())
-    goods: Mapped[Decimal] = mapped_column(ExactDecimal())
-    shipping_share: Mapped[Decimal] = mapped_column(ExactDecimal())
-    paid: Mapped[Decimal] = mapped_column(ExactDecimal())
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    goods: Mapped[Decimal] = mapped_column(Money())
+    shipping_share: Mapped[Decimal] = mapped_column(Money())
+    paid: Mapped[Decimal] = mapped_column(Money())
 
 
 class MemberSavings(Base):
@@ -126,9 +126,9 @@ class MemberSavings(Base):
 
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    baseline: Mapped[Decimal] = mapped_column(ExactDecimal())
-    paid: Mapped[Decimal] = mapped_column(ExactDecimal())
-    saved: Mapped[Decimal] = mapped_column(ExactDecimal())
+    baseline: Mapped[Decimal] = mapped_column(Money())
+    paid: Mapped[Decimal] = mapped_column(Money())
+    saved: Mapped[Decimal] = mapped_column(Money())
 
 
 TABLES = messaging_tables(Base.metadata)

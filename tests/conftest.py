@@ -1,0 +1,23 @@
+"""Fixtures shared by every kind of test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.servers import throwaway_database, throwaway_vhost
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> Iterator[str]:
+    """A throwaway vhost on the machine's RabbitMQ for this test run."""
+    with throwaway_vhost() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway database on the machine's PostgreSQL for this test run."""
+    with throwaway_database() as url:
+        yield url
