@@ -62,17 +62,17 @@ def canonical(value: Decimal, min_places: int = 0) -> Decimal:
     return stripped
 
 
-def Quantity() -> ExactDecimal:  # noqa: N802 - reads as a column type
+def Quantity() -> ExactDecimal:
     """A quantity or pack size: up to 3 decimal places, shown without trailing zeros."""
     return ExactDecimal(scale=3, min_places=0)
 
 
-def Price() -> ExactDecimal:  # noqa: N802
+def Price() -> ExactDecimal:
     """A unit price: up to 4 decimal places, shown with at least 2."""
     return ExactDecimal(scale=4, min_places=2)
 
 
-def Money() -> ExactDecimal:  # noqa: N802
+def Money() -> ExactDecimal:
     """An amount in euros and cents."""
     return ExactDecimal(scale=2, min_places=2)
 

@@ -1,0 +1,41 @@
+# Zirkel: `make run` starts the whole cooperative on the embedded default,
+# `make test` runs the whole suite. Both set everything up on a fresh clone.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format install system-packages clean
+
+run: $(STAMP)
+	$(BIN)/zirkel run
+
+test: $(STAMP) system-packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Debian packages the tests use: the compose validator, and the servers
+# (started by the tests when they are not running).
+system-packages:
+	deploy/system-packages.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis
