@@ -7,12 +7,14 @@ part of the contract (design: Public HTTP API).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
 LIMIT = Decimal("1000000")
+PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?", re.ASCII)
 
 
 class BoundedDecimal(fields.Field):
@@ -34,11 +36,7 @@ class BoundedDecimal(fields.Field):
         if number >= LIMIT:
             raise ValidationError(f"Must be less than {LIMIT}.")
         exponent = number.as_tuple().exponent
-        if (
-            isinstance(exponent, int)
-            and -exponent > self.places
-            and number != number.quantize(Decimal(1).scaleb(-self.places))
-        ):
+        if isinstance(exponent, int) and -exponent > self.places:
             raise ValidationError(f"Must have at most {self.places} decimal places.")
         return number
 
@@ -46,8 +44,10 @@ class BoundedDecimal(fields.Field):
     def _parse(value: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise ValidationError('Must be a decimal number written as a string, e.g. "12.50".')
+        if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+            raise ValidationError('Not a valid decimal number: write it like "12.5".')
         try:
-            number = Decimal(value.strip() if isinstance(value, str) else value)
+            number = Decimal(value)
         except (InvalidOperation, ValueError) as exc:
             raise ValidationError("Not a valid decimal number.") from exc
         if not number.is_finite():

@@ -97,6 +97,11 @@ def queues(*, on_rabbitmq: bool) -> list[Queue]:
     return declared
 
 
+def queue_named(name: str, *, on_rabbitmq: bool) -> Queue:
+    """The topology's queue called ``name``, declared with its real arguments."""
+    return next(q for q in queues(on_rabbitmq=on_rabbitmq) if q.name == name)
+
+
 def connect(settings: Settings) -> Connection:
     """A broker connection (not yet opened) with publisher confirms on RabbitMQ."""
     options: dict[str, Any] = {}

@@ -14,6 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from shared.auth import TokenAuthority
 from shared.db import transaction
@@ -23,6 +24,14 @@ from shared.logging import correlation, new_correlation_id
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a row id, 1 to 2**31 - 1; anything else is a 404, never a 500."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class ApiError(HTTPException):
@@ -47,8 +56,13 @@ class ExactJSONProvider(DefaultJSONProvider):
         return json.loads(s, **kwargs)
 
 
-def load_body(schema: Schema) -> dict[str, Any]:
-    """The request's JSON body validated by ``schema``: 400 if malformed, 422 if invalid."""
+def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON body validated by ``schema``: 400 if malformed, 422 if invalid.
+
+    With ``optional``, no body at all reads as ``{}``.
+    """
+    if optional and not request.get_data(cache=True):
+        return schema.load({})
     if not request.is_json:
         raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
     try:
@@ -91,6 +105,7 @@ def create_base_app(
     app = Flask(service)
     app.extensions["zirkel.runtime"] = runtime
     app.json = ExactJSONProvider(app)
+    app.url_map.converters["id"] = IdConverter
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)

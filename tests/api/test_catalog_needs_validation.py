@@ -176,11 +176,6 @@ def test_an_admin_posting_for_an_unknown_member_is_refused(
     assert_nothing_stored(catalog, admin)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a member_id beyond the database's integer range reaches SQLite and gives a 500 "
-    "(catalog/service_layer/handlers.py post_need: session.get(Member, ...) raises OverflowError)",
-)
 def test_an_admin_posting_for_an_impossible_member_id_is_refused(
     catalog: Service, member: Created, admin: Headers
 ) -> None:

@@ -261,12 +261,6 @@ def test_a_second_put_replaces_the_tiers(
     assert [t["min_quantity"] for t in latest["tiers"]] == ["0", "20"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on SQLite, ExactDecimal stores min_quantity as text, so the relationship "
-    "order_by='OfferTier.min_quantity' (catalog/adapters/orm.py, Offer.tiers) sorts tiers "
-    "as strings: 0, 10, 5",
-)
 def test_offers_list_their_tiers_by_rising_quantity(
     catalog: Service, admin: Headers, supplier: Created
 ) -> None:
@@ -321,11 +315,6 @@ def test_an_unknown_need_is_not_found(catalog: Service, need: dict[str, Any]) ->
     assert_error(catalog.client.get("/api/v1/needs/999", headers=need["headers"]), 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an id beyond the database's integer range gives a 500, not a 404 "
-    "(catalog/entrypoints/api.py _get: session.get raises OverflowError on SQLite)",
-)
 def test_an_impossibly_large_need_id_is_not_found(catalog: Service, need: dict[str, Any]) -> None:
     response = catalog.client.get(f"/api/v1/needs/{10**20}", headers=need["headers"])
     assert_error(response, 404)

@@ -163,11 +163,6 @@ def test_a_redelivered_order_notifies_and_reports_once(notify: Service, placed: 
     assert len(body["windows"]) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a member id beyond the database's integer range gives a 500 "
-    "(notify/entrypoints/api.py member_savings: the query raises OverflowError on SQLite)",
-)
 def test_an_impossibly_large_member_id_is_no_server_error(notify: Service, admin: Headers) -> None:
     assert get_savings(notify, 10**20, admin).status_code in (200, 404)
 

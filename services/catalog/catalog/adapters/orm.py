@@ -61,8 +61,9 @@ class Offer(Base):
     pack_size: Mapped[Decimal] = mapped_column(Quantity())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
     product: Mapped[Product] = relationship()
+    # Tiers are stored in increasing min_quantity, so their ids keep that order.
     tiers: Mapped[list[OfferTier]] = relationship(
-        order_by="OfferTier.min_quantity", cascade="all, delete-orphan"
+        order_by="OfferTier.id", cascade="all, delete-orphan"
     )
 
 

@@ -40,7 +40,7 @@ def list_members() -> ResponseReturnValue:
         return jsonify(schemas.MemberOut(many=True).dump(members))
 
 
-@api.get("/members/<int:member_id>")
+@api.get("/members/<id:member_id>")
 @require("admin", "member")
 def show_member(member_id: int) -> ResponseReturnValue:
     _may_act_for_member(member_id)
@@ -89,7 +89,7 @@ def list_products() -> ResponseReturnValue:
         return jsonify(schemas.ProductOut(many=True).dump(session.scalars(query.limit(50)).all()))
 
 
-@api.put("/offers/<int:supplier_id>/<sku>")
+@api.put("/offers/<id:supplier_id>/<sku>")
 @require("admin", "supplier")
 def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
     principal = current_principal()
@@ -136,7 +136,7 @@ def list_needs() -> ResponseReturnValue:
         return jsonify(schemas.NeedOut(many=True).dump(session.scalars(query.limit(500)).all()))
 
 
-@api.get("/needs/<int:need_id>")
+@api.get("/needs/<id:need_id>")
 @require("admin", "member")
 def show_need(need_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
@@ -144,7 +144,7 @@ def show_need(need_id: int) -> ResponseReturnValue:
         return jsonify(schemas.NeedOut().dump(need))
 
 
-@api.post("/needs/<int:need_id>/cancel")
+@api.post("/needs/<id:need_id>/cancel")
 @require("admin", "member")
 def cancel_need(need_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:

@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from catalog.domain.model import Trade, tier_problems
+from shared.web import MAX_ID
 from shared.fields import BoundedDecimal, Money, Price, Quantity
 
 SKU = validate.Regexp(
@@ -104,7 +105,9 @@ class NeedIn(Schema):
         allow_none=True, load_default=None, validate=validate.Length(max=200)
     )
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
-    member_id = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1))
+    member_id = fields.Integer(
+        strict=True, load_default=None, validate=validate.Range(min=1, max=MAX_ID)
+    )
 
 
 class NeedOut(Schema):

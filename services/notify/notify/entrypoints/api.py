@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from notify.adapters.orm import Notification, SavingsEntry
 from shared.auth import current_principal, require
-from shared.web import ApiError, unit_of_work
+from shared.web import MAX_ID, ApiError, unit_of_work
 
 api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 
@@ -42,7 +42,7 @@ class NotificationOut(Schema):
     created_at = fields.AwareDateTime()
 
 
-@api.get("/members/<int:member_id>/savings")
+@api.get("/members/<id:member_id>/savings")
 @require("admin", "member")
 def member_savings(member_id: int) -> ResponseReturnValue:
     principal = current_principal()
@@ -67,7 +67,8 @@ def notifications() -> ResponseReturnValue:
     principal = current_principal()
     query = select(Notification).order_by(Notification.id.desc())
     if principal.is_admin:
-        if member := request.args.get("member_id", type=int):
+        member = request.args.get("member_id", type=int)
+        if member is not None and 0 < member <= MAX_ID:
             query = query.where(Notification.member_id == member)
     else:
         query = query.where(Notification.member_id == principal.subject_id)

@@ -69,7 +69,7 @@ def list_orders() -> ResponseReturnValue:
         return jsonify([_visible_order(order, principal) for order in orders])
 
 
-@api.get("/orders/<int:order_id>")
+@api.get("/orders/<id:order_id>")
 @require("admin", "member", "supplier")
 def show_order(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
@@ -78,21 +78,24 @@ def show_order(order_id: int) -> ResponseReturnValue:
         if order is None:
             raise ApiError(404, f"There is no order {order_id}.")
         body = _visible_order(order, principal)
-        if principal.role != "admin" and not (
-            principal.is_supplier(order.supplier_id) or _has_allocations(body)
-        ):
+        allowed = {
+            "admin": True,
+            "supplier": principal.is_supplier(order.supplier_id),
+            "member": _has_allocations(body),
+        }[principal.role]
+        if not allowed:
             raise ApiError(403, "This order is not yours.")
         return jsonify(body)
 
 
-@api.post("/orders/<int:order_id>/confirm")
+@api.post("/orders/<id:order_id>/confirm")
 @require("admin", "supplier")
 def confirm_order(order_id: int) -> ResponseReturnValue:
-    body = load_body(schemas.ConfirmIn())
+    body = load_body(schemas.ConfirmIn(), optional=True)
     return _decide(order_id, confirm=True, expected_delivery=body["expected_delivery"])
 
 
-@api.post("/orders/<int:order_id>/reject")
+@api.post("/orders/<id:order_id>/reject")
 @require("admin", "supplier")
 def reject_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.RejectIn())
