@@ -11,17 +11,16 @@ plugin there.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -89,14 +88,10 @@ def _with_secrets(compose: Compose, *args: str) -> subprocess.CompletedProcess[s
 
 @pytest.fixture(scope="module")
 def config(compose: Compose) -> dict[str, Any]:
-    """The resolved configuration: JSON where compose can give it, else its normalized YAML."""
-    as_json = _with_secrets(compose, "config", "--format", "json")
-    # v1 has no --format: it prints its usage to stderr and still exits 0
-    if as_json.returncode == 0 and as_json.stdout.lstrip().startswith("{"):
-        return json.loads(as_json.stdout)
-    as_yaml = _with_secrets(compose, "config")
-    assert as_yaml.returncode == 0, as_yaml.stderr
-    return read_normalized_yaml(as_yaml.stdout)
+    """The configuration as compose resolved it (anchors, variables and defaults applied)."""
+    resolved = _with_secrets(compose, "config")
+    assert resolved.returncode == 0, resolved.stderr
+    return yaml.safe_load(resolved.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -300,130 +295,3 @@ def _published_ports(service: dict[str, Any]) -> set[int]:
         else:
             ports.add(int(str(port).split("/")[0].rsplit(":", 1)[-1]))
     return ports
-
-
-@dataclass
-class _Block:
-    owner_indent: int  # indent of the key that opened it (-1 for the document)
-    items: dict[str, Any] | list[Any] | None = None  # None until its first line decides
-    item_indent: int | None = None
-    key: str | None = None  # the key it belongs to in the parent block
-    parent: _Block | None = field(default=None, repr=False)
-
-
-_KEY = re.compile(r"(?P<key>'[^']*'|\"[^\"]*\"|[^\s'\"#-][^:]*?):(?:\s+(?P<value>.*))?")
-
-
-def read_normalized_yaml(text: str) -> dict[str, Any]:
-    """Read the block YAML that docker-compose v1's ``config`` prints.
-
-    It handles what that output holds: nested mappings, lists of scalars, plain
-    or quoted scalars (also folded over several lines) and ``{}``. It is not a
-    YAML parser; it keeps this test from needing PyYAML.
-    """
-    root = _Block(owner_indent=-1, items={}, item_indent=0)
-    stack = [root]
-    last: tuple[dict[str, Any] | list[Any], Any] | None = None  # where the last scalar went
-    for line in text.splitlines():
-        body = line.lstrip(" ")
-        if not body or body.startswith("#"):
-            continue
-        indent = len(line) - len(body)
-        is_item = body == "-" or body.startswith("- ")
-        top = stack[-1]
-        if top.items is None:  # a key without a value: the first line says what it holds
-            if is_item and indent >= top.owner_indent:
-                top.items, top.item_indent = [], indent
-            elif not is_item and indent > top.owner_indent:
-                top.items, top.item_indent = {}, indent
-            else:  # nothing under it
-                top.items, top.item_indent = {}, top.owner_indent + 1
-            _attach(top)
-        while len(stack) > 1 and (
-            indent < stack[-1].item_indent
-            or (indent == stack[-1].item_indent and is_item != isinstance(stack[-1].items, list))
-        ):
-            stack.pop()
-        top = stack[-1]
-        if indent > top.item_indent:  # a folded scalar goes on
-            if last is not None:
-                container, at = last
-                container[at] = f"{container[at]} {body}"
-            continue
-        if isinstance(top.items, list):
-            top.items.append(body[1:].strip())
-            last = (top.items, len(top.items) - 1)
-            continue
-        match = _KEY.fullmatch(body)
-        if match is None:
-            raise ValueError(f"cannot read this line of the compose config: {line!r}")
-        key, value = _scalar(match["key"]), match["value"]
-        if value is None:
-            stack.append(_Block(owner_indent=indent, key=key, parent=top))
-        else:
-            top.items[key] = {} if value == "{}" else value
-            last = (top.items, key)
-    if stack[-1].items is None:
-        stack[-1].items = {}
-        _attach(stack[-1])
-    return _unquote(root.items)
-
-
-def _attach(block: _Block) -> None:
-    assert block.parent is not None and isinstance(block.parent.items, dict)
-    block.parent.items[block.key] = block.items
-
-
-def _scalar(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return json.loads(text)
-    return text
-
-
-def _unquote(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _unquote(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_unquote(item) for item in value]
-    return _scalar(value)
-
-
-def test_the_reader_of_compose_output() -> None:
-    text = (
-        "services:\n"
-        "  web:\n"
-        "    command:\n"
-        "    - zirkel\n"
-        "    - web\n"
-        "    environment:\n"
-        "      A: '1025'\n"
-        '      B: "no"\n'
-        "    healthcheck:\n"
-        "      test:\n"
-        "      - CMD\n"
-        "      - import urllib; urlopen('http://x:1/ready',\n"
-        "        timeout=4)\n"
-        "      timeout: 5s\n"
-        "  empty:\n"
-        "version: '3.9'\n"
-        "volumes:\n"
-        "  data: {}\n"
-    )
-    assert read_normalized_yaml(text) == {
-        "services": {
-            "web": {
-                "command": ["zirkel", "web"],
-                "environment": {"A": "1025", "B": "no"},
-                "healthcheck": {
-                    "test": ["CMD", "import urllib; urlopen('http://x:1/ready', timeout=4)"],
-                    "timeout": "5s",
-                },
-            },
-            "empty": {},
-        },
-        "version": "3.9",
-        "volumes": {"data": {}},
-    }

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from kombu import Connection, Queue
-from sqlalchemy import func, select
-
 from pooling.adapters import orm
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.reactions import HANDLERS
+from sqlalchemy import func, select
+
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.events import Event, dump

@@ -8,8 +8,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from catalog.domain.model import Trade, tier_problems
-from shared.web import MAX_ID
 from shared.fields import BoundedDecimal, Money, Price, Quantity
+from shared.web import MAX_ID
 
 SKU = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", error="Letters, digits and . _ / -, up to 40."

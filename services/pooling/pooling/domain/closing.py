@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from itertools import pairwise
 
 from pooling.domain.model import (
     Allocation,
@@ -54,7 +55,7 @@ def close_window(
 
 def _check_unique_ids(needs: Sequence[Need]) -> None:
     """Refuse a need id given twice (needs sorted by id)."""
-    for earlier, later in zip(needs, needs[1:], strict=False):
+    for earlier, later in pairwise(needs):
         if earlier.need_id == later.need_id:
             raise ValueError(f"need {later.need_id} given twice")
 

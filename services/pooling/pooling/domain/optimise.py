@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from itertools import combinations
 
 from pooling.domain.model import Assignment, Offer, PricedLine, SupplierTerms
 from pooling.domain.pricing import ZERO, price_line, shipping_fee_due
-
-# (total cents, supplier count, used supplier indexes, supplier index per sku in sku order)
-_Key = tuple[int, int, tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def build_problem(
 
 def solve_assignment(problem: PoolingProblem) -> dict[str, int]:
     """The exact rule-5 choice of supplier per offered sku (branch and bound)."""
-    return _BranchAndBound(problem).solve()
+    return _search(problem)
 
 
 def _check_offers(
@@ -100,13 +98,8 @@ def _cents(amount: Decimal) -> int:
     return int(amount.scaleb(2))
 
 
-class _BranchAndBound:
-    """Depth-first search over products by falling regret, with exact pruning.
-
-    Bound = line values so far + the cheapest line value of every remaining product
-    + the fees of used suppliers that can no longer reach their free-shipping amount.
-    A node is cut only if no completion can beat the incumbent under the full key.
-    """
+class _Tables:
+    """The problem in integer cents, suppliers as indexes 0..m-1 in ascending id order."""
 
     def __init__(self, problem: PoolingProblem) -> None:
         ids = sorted({line.supplier_id for ls in problem.candidates.values() for line in ls})
@@ -114,91 +107,138 @@ class _BranchAndBound:
         self.ids = ids
         self.fee = [_cents(problem.suppliers[sid].shipping_fee) for sid in ids]
         self.threshold = [_threshold_cents(problem.suppliers[sid]) for sid in ids]
-        options = {
-            sku: [(index[line.supplier_id], _cents(line.line_total)) for line in lines]
+        self.values = {
+            sku: {index[line.supplier_id]: _cents(line.line_total) for line in lines}
             for sku, lines in problem.candidates.items()
         }
-        self.skus = sorted(options, key=lambda sku: (_regret_order(options[sku]), sku))
-        self.options = [options[sku] for sku in self.skus]
-        self.depth_of_rank = [self.skus.index(sku) for sku in sorted(self.skus)]
-        self._suffix_sums()
-        self.loads = [0] * len(ids)
-        self.counts = [0] * len(ids)
-        self.chosen = [0] * len(self.skus)
-        self.best: _Key | None = None
 
-    def _suffix_sums(self) -> None:
-        """Per depth: cheapest line values still to come, and most each supplier can gain."""
-        size = len(self.skus)
+    def covers(self, used: Sequence[int]) -> bool:
+        """Whether every product is offered by one of the ``used`` suppliers."""
+        return all(any(s in offers for s in used) for offers in self.values.values())
+
+
+class _Tree:
+    """Depth-first search over products in a fixed order, suppliers limited to ``allowed``.
+
+    Bound = line values so far + the cheapest allowed line value of every remaining
+    product + the fees of counted suppliers that can no longer reach free shipping.
+    """
+
+    def __init__(self, tables: _Tables, skus: Sequence[str], allowed: Sequence[int]) -> None:
+        self.t = tables
+        self.skus = list(skus)
+        self.options = [
+            [(s, v) for s, v in sorted(tables.values[sku].items()) if s in allowed]
+            for sku in self.skus
+        ]
+        size, width = len(self.skus), len(tables.ids)
         self.min_rest = [0] * (size + 1)
-        self.max_gain = [[0] * len(self.ids) for _ in range(size + 1)]
+        self.gain = [[0] * width for _ in range(size + 1)]
         for depth in range(size - 1, -1, -1):
             opts = self.options[depth]
             self.min_rest[depth] = self.min_rest[depth + 1] + min(v for _, v in opts)
-            gain = self.max_gain[depth] = list(self.max_gain[depth + 1])
+            self.gain[depth] = list(self.gain[depth + 1])
             for s, value in opts:
-                gain[s] += value
+                self.gain[depth][s] += value
+        self.loads = [0] * width
+        self.counts = [0] * width
+        self.chosen = [0] * size
 
-    def solve(self) -> dict[str, int]:
-        """Run the search; return the best choice as sku -> supplier id."""
-        self._visit(0, 0)
-        assert self.best is not None
-        return {sku: self.ids[s] for sku, s in zip(sorted(self.skus), self.best[3], strict=True)}
+    def bound(self, depth: int, lines: int, counted: Sequence[int]) -> int:
+        """Lower bound on the cost of any completion; fees of ``counted`` suppliers only."""
+        fees = 0
+        gain, t = self.gain[depth], self.t
+        for s in counted:
+            threshold = t.threshold[s]
+            if threshold is None or self.loads[s] + gain[s] < threshold:
+                fees += t.fee[s]
+        return lines + self.min_rest[depth] + fees
 
-    def _visit(self, depth: int, lines: int) -> None:
-        bound = lines + self.min_rest[depth] + self._certain_fees(depth)
-        if not self._may_improve(bound, depth):
-            return
-        if depth == len(self.skus):
-            self.best = self._key(bound)
-            return
-        counts, loads, fee = self.counts, self.loads, self.fee
-        order = sorted(
-            self.options[depth], key=lambda o: (o[1] + (0 if counts[o[0]] else fee[o[0]]), o[0])
-        )
-        for s, value in order:
-            loads[s] += value
-            counts[s] += 1
-            self.chosen[depth] = s
-            self._visit(depth + 1, lines + value)
-            loads[s] -= value
-            counts[s] -= 1
-
-    def _certain_fees(self, depth: int) -> int:
-        """Fees of used suppliers that stay below free shipping whatever comes next."""
-        total = 0
-        gain = self.max_gain[depth]
-        for s, count in enumerate(self.counts):
-            if count and self.fee[s]:
-                threshold = self.threshold[s]
-                if threshold is None or self.loads[s] + gain[s] < threshold:
-                    total += self.fee[s]
-        return total
-
-    def _used(self) -> tuple[int, ...]:
+    def used(self) -> tuple[int, ...]:
         return tuple(s for s, count in enumerate(self.counts) if count)
 
-    def _key(self, cost: int) -> _Key:
-        used = self._used()
-        return cost, len(used), used, tuple(self.chosen[d] for d in self.depth_of_rank)
+    def place(self, depth: int, s: int, value: int, step: int) -> None:
+        self.loads[s] += value * step
+        self.counts[s] += step
+        self.chosen[depth] = s
 
-    def _may_improve(self, bound: int, depth: int) -> bool:
-        """False only if no completion of this node can beat the incumbent's key."""
-        best = self.best
-        if best is None or bound < best[0]:
-            return True
-        if bound > best[0]:
-            return False
-        used = self._used()
-        if used != best[2]:
-            # More suppliers can only be added; with fewer or different ones, compare.
-            return (len(used), used) < (best[1], best[2])
-        for rank, depth_here in enumerate(self.depth_of_rank):
-            if depth_here >= depth:
-                return True
-            if self.chosen[depth_here] != best[3][rank]:
-                return self.chosen[depth_here] < best[3][rank]
-        return False
+
+class _Cheapest(_Tree):
+    """Phase 1: the minimum cost C, products by falling regret, cheapest options first."""
+
+    def __init__(self, tables: _Tables) -> None:
+        skus = sorted(tables.values, key=lambda sku: (_regret_order(tables.values[sku]), sku))
+        super().__init__(tables, skus, range(len(tables.ids)))
+        self.best_cost: int | None = None
+        self.best_used: tuple[int, ...] = ()
+
+    def visit(self, depth: int = 0, lines: int = 0) -> None:
+        bound = self.bound(depth, lines, self.used())
+        if self.best_cost is not None and bound >= self.best_cost:
+            return
+        if depth == len(self.skus):
+            self.best_cost, self.best_used = bound, self.used()
+            return
+        fee, counts = self.t.fee, self.counts
+        for s, value in sorted(
+            self.options[depth], key=lambda o: (o[1] + (0 if counts[o[0]] else fee[o[0]]), o[0])
+        ):
+            self.place(depth, s, value, 1)
+            self.visit(depth + 1, lines + value)
+            self.place(depth, s, value, -1)
+
+
+class _FirstInSkuOrder(_Tree):
+    """Phase 2: the first assignment in sku order, lower ids first, using exactly ``used``
+    suppliers at cost ``target`` (or None)."""
+
+    def __init__(self, tables: _Tables, used: tuple[int, ...], target: int) -> None:
+        super().__init__(tables, sorted(tables.values), used)
+        self.required = used
+        self.target = target
+        self.last_depth = {s: -1 for s in used}
+        for depth, opts in enumerate(self.options):
+            for s, _ in opts:
+                self.last_depth[s] = depth
+
+    def find(self) -> tuple[int, ...] | None:
+        return self.visit(0, 0)
+
+    def visit(self, depth: int, lines: int) -> tuple[int, ...] | None:
+        if self.bound(depth, lines, self.required) > self.target:
+            return None
+        if any(not self.counts[s] and self.last_depth[s] < depth for s in self.required):
+            return None
+        if depth == len(self.skus):
+            return tuple(self.chosen)
+        for s, value in self.options[depth]:
+            self.place(depth, s, value, 1)
+            found = self.visit(depth + 1, lines + value)
+            self.place(depth, s, value, -1)
+            if found is not None:
+                return found
+        return None
+
+
+def _search(problem: PoolingProblem) -> dict[str, int]:
+    """Phase 1 finds the minimum cost; phase 2 the best assignment at that cost under the
+    tie-break: used supplier sets by (size, ids), the first that works, first in sku order."""
+    tables = _Tables(problem)
+    cheapest = _Cheapest(tables)
+    cheapest.visit()
+    assert cheapest.best_cost is not None
+    best_used = cheapest.best_used
+    for size in range(len(best_used) + 1):
+        for used in combinations(range(len(tables.ids)), size):
+            if (size, used) > (len(best_used), best_used):
+                break
+            if not tables.covers(used):
+                continue
+            found = _FirstInSkuOrder(tables, used, cheapest.best_cost).find()
+            if found is not None:
+                skus = sorted(tables.values)
+                return {sku: tables.ids[s] for sku, s in zip(skus, found, strict=True)}
+    raise AssertionError("phase 2 must find phase 1's own assignment")
 
 
 def _threshold_cents(terms: SupplierTerms) -> int | None:
@@ -208,9 +248,9 @@ def _threshold_cents(terms: SupplierTerms) -> int | None:
     return int(terms.free_shipping_from.scaleb(2).to_integral_value(rounding=ROUND_CEILING))
 
 
-def _regret_order(options: Sequence[tuple[int, int]]) -> tuple[int, int]:
+def _regret_order(options: Mapping[int, int]) -> tuple[int, int]:
     """Sort key: products with one offer first, then by falling regret (2nd - 1st cheapest)."""
-    values = sorted(value for _, value in options)
+    values = sorted(options.values())
     if len(values) == 1:
         return 0, 0
     return 1, values[0] - values[1]
