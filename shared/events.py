@@ -123,11 +123,15 @@ class OrderConfirmed(Schema):
 
 
 class OrderRejected(Schema):
+    """The order's needs went back into the pool; ``member_savings`` is each affected
+    member's window result recomputed without them (it replaces the earlier one)."""
+
     order_id = fields.Integer(required=True)
     window_id = fields.Integer(required=True)
     supplier_id = fields.Integer(required=True)
     need_ids = fields.List(fields.Integer(), required=True)
     reason = fields.String(required=True)
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
 
 
 class SavingsReported(Schema):

@@ -167,12 +167,6 @@ def test_an_impossibly_large_member_id_is_no_server_error(notify: Service, admin
     assert get_savings(notify, 10**20, admin).status_code in (200, 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (design gap): a rejected order's savings stay in the ledger; its needs go into "
-    "the next window and are counted again when that window closes "
-    "(notify/service_layer/reactions.py on_order_decided leaves SavingsEntry untouched)",
-)
 def test_a_rejected_order_no_longer_counts_as_savings(notify: Service, placed: Event) -> None:
     rejected = Event(
         "pooling.order.rejected",
@@ -182,6 +176,10 @@ def test_a_rejected_order_no_longer_counts_as_savings(notify: Service, placed: E
             "supplier_id": 1,
             "need_ids": [1, 2, 3, 4, 5],
             "reason": "Out of stock",
+            "member_savings": [
+                {"member_id": m, "baseline": D(0), "paid": D(0), "saved": D(0)}
+                for m in (1, 2, 3, 4)
+            ],
         },
     )
     notify.deliver(handlers(notify.runtime.outbox), rejected)

@@ -348,3 +348,18 @@ def test_a_cancellation_that_overtakes_its_need_keeps_the_need_out(
 def test_an_impossibly_large_order_id_is_not_found(pooling: Service, admin: Headers) -> None:
     response = pooling.client.get(f"/api/v1/orders/{10**20}", headers=admin)
     assert response.status_code == 404
+
+
+def test_a_rejected_order_no_longer_counts_in_its_members_savings(
+    worked_example: Service, admin: Headers
+) -> None:
+    [order] = close(worked_example, admin)["orders"]
+    url = f"/api/v1/orders/{order['id']}/reject"
+
+    response = worked_example.client.post(url, json={"reason": "No stock"}, headers=admin)
+
+    assert response.status_code == 200
+    [rejected] = worked_example.outbox("pooling.order.rejected")
+    savings = {s["member_id"]: s for s in rejected["payload"]["member_savings"]}
+    assert sorted(savings) == [1, 2, 3, 4]
+    assert all(Decimal(s[k]) == 0 for s in savings.values() for k in ("baseline", "paid"))

@@ -49,6 +49,15 @@ def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: d
     outbox.add(session, Event("notify.savings.reported", payload))
 
 
+def _correct_savings(session: Session, window_id: int, savings: dict) -> None:
+    """A rejected order changes the window's result: the newer figures replace the older."""
+    entry = session.get(SavingsEntry, (savings["member_id"], window_id))
+    if entry is None:
+        entry = SavingsEntry(member_id=savings["member_id"], window_id=window_id)
+        session.add(entry)
+    entry.baseline, entry.paid, entry.saved = savings["baseline"], savings["paid"], savings["saved"]
+
+
 def on_order_decided(session: Session, event: Event) -> None:
     data = event.payload
     confirmed = event.event_type == "pooling.order.confirmed"
@@ -65,6 +74,8 @@ def on_order_decided(session: Session, event: Event) -> None:
     else:
         subject = f"Order {data['order_id']} was rejected; your needs go into the next pool"
         details = {"reason": data["reason"]}
+        for savings in data["member_savings"]:
+            _correct_savings(session, data["window_id"], savings)
     for member_id in members:
         _notify(session, member_id, data, kind, subject, details)
 

@@ -103,9 +103,24 @@ def _member_savings(
             for allocation in line.allocations:
                 member = allocation.member_id
                 paid[member] = paid.get(member, ZERO) + allocation.paid
-    savings = {}
-    for member in sorted(paid):
-        own = [need for need in needs if need.member_id == member]
-        baseline = cheapest_assignment(pooled_demand(own), offers, suppliers).total_cost
-        savings[member] = MemberSavings(member, baseline, paid[member], baseline - paid[member])
-    return savings
+    own: dict[int, list[Need]] = {}
+    for need in needs:
+        own.setdefault(need.member_id, []).append(need)
+    return {
+        member: member_savings(member, own[member], paid[member], offers, suppliers)
+        for member in sorted(paid)
+    }
+
+
+def member_savings(
+    member_id: int,
+    own_needs: Sequence[Need],
+    paid: Decimal,
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+) -> MemberSavings:
+    """Rule 7: the member's own needs priced alone (the baseline) against what it paid."""
+    baseline = ZERO
+    if own_needs:
+        baseline = cheapest_assignment(pooled_demand(own_needs), offers, suppliers).total_cost
+    return MemberSavings(member_id, baseline, paid, baseline - paid)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.adapters.repository import PoolRepository, order_row, to_needs
-from pooling.domain.closing import close_window
+from pooling.domain import model
+from pooling.domain.closing import close_window, member_savings
 from pooling.domain.model import WindowResult
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import Event
@@ -149,8 +151,37 @@ def decide_order(
     else:
         order.reject_reason = reason
         _back_into_pool(session, need_ids)
-        outbox.add(session, Event("pooling.order.rejected", payload | {"reason": reason}))
+        savings = [_savings_row(s) for s in _resettle_members(session, order)]
+        rejected = payload | {"reason": reason, "member_savings": savings}
+        outbox.add(session, Event("pooling.order.rejected", rejected))
     return order
+
+
+def _resettle_members(session: Session, rejected: orm.Order) -> list[orm.MemberSavings]:
+    """Recompute the window result of every member of a rejected order without it."""
+    pool = PoolRepository(session)
+    members = sorted({a.member_id for line in rejected.lines for a in line.allocations})
+    offers, terms = pool.offers(), pool.supplier_terms()
+    rows = []
+    for member_id in members:
+        kept = pool.member_allocations(rejected.window_id, member_id)
+        needs = [model.Need(a.need_id, member_id, sku, a.quantity) for a, sku in kept]
+        paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
+        result = member_savings(member_id, needs, paid, offers, terms)
+        row = session.get(orm.MemberSavings, (rejected.window_id, member_id))
+        assert row is not None
+        row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
+        rows.append(row)
+    return rows
+
+
+def _savings_row(row: orm.MemberSavings) -> dict[str, object]:
+    return {
+        "member_id": row.member_id,
+        "baseline": row.baseline,
+        "paid": row.paid,
+        "saved": row.saved,
+    }
 
 
 def _back_into_pool(session: Session, need_ids: list[int]) -> None:
