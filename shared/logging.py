@@ -42,4 +42,5 @@ def configure(service: str, *, json_format: bool = False, level: int = logging.I
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("amqp").setLevel(logging.WARNING)
+    for noisy in ("amqp", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

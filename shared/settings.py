@@ -36,6 +36,10 @@ class Settings:
     outbox_poll_interval: float = 0.1
     broker_poll_interval: float = 0.05
     log_json: bool = False
+    pool_cutoff: str = "0 12 * * thu"
+    pool_timezone: str = "Europe/Berlin"
+    progress_interval: float = 2.0
+    close_check_interval: float = 30.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +71,10 @@ class Settings:
             outbox_poll_interval=_float(env, "ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1),
             broker_poll_interval=_float(env, "ZIRKEL_BROKER_POLL_INTERVAL", 0.05),
             log_json=env.get("ZIRKEL_LOG_FORMAT", "text") == "json",
+            pool_cutoff=env.get("ZIRKEL_POOL_CUTOFF", "0 12 * * thu"),
+            pool_timezone=env.get("ZIRKEL_POOL_TIMEZONE", "Europe/Berlin"),
+            progress_interval=_float(env, "ZIRKEL_PROGRESS_INTERVAL", 2.0),
+            close_check_interval=_float(env, "ZIRKEL_CLOSE_CHECK_INTERVAL", 30.0),
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 

@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("seed", help="load the demo cooperative into an empty catalog")
     worker_cmd = commands.add_parser("worker", help="run a service's outbox relay and consumer")
     worker_cmd.add_argument("service", choices=SERVICES)
+    commands.add_parser("scheduler", help="run pooling's scheduler (window cutoffs, progress)")
     web_cmd = commands.add_parser("web", help="run a service's web app on gunicorn")
     web_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
@@ -62,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed(settings)
     elif args.command == "worker":
         return worker(settings, args.service)
+    elif args.command == "scheduler":
+        from pooling.entrypoints.scheduler import main as scheduler
+
+        return scheduler(settings)
     elif args.command == "web":
         from zirkel.launcher import exec_gunicorn
 

@@ -62,6 +62,7 @@ def run() -> int:
     for service in SERVICES:
         manager.add_process(f"{service}-web", f"{executable} web {service}", env=env)
         manager.add_process(f"{service}-worker", f"{executable} worker {service}", env=env)
+    manager.add_process("pooling-scheduler", f"{executable} scheduler", env=env)
     _print_welcome(settings, seeded is not None)
     manager.loop()
     return manager.returncode or 0

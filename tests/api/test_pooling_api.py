@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from pooling.service_layer.reactions import HANDLERS
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.service_layer.reactions import handlers
 
 from shared.events import Event
 
@@ -81,7 +82,7 @@ WORKED_NEEDS = [
 
 def feed(pooling: Service, *evts: Event) -> None:
     for event in evts:
-        pooling.deliver(HANDLERS, event)
+        pooling.deliver(handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), event)
 
 
 @pytest.fixture

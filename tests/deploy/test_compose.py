@@ -31,7 +31,10 @@ SECRET_KEY = "compose-test-secret-key-0123456789"
 ADMIN_TOKEN = "compose-test-admin-token"
 
 SERVICES = {"catalog": 8001, "pooling": 8002, "notify": 8003}
-ZIRKEL_PROCESSES = {f"{svc}-{kind}" for svc in SERVICES for kind in ("web", "worker")}
+ZIRKEL_COMMANDS = {
+    f"{svc}-{kind}": ["zirkel", kind, svc] for svc in SERVICES for kind in ("web", "worker")
+} | {"pooling-scheduler": ["zirkel", "scheduler"]}
+ZIRKEL_PROCESSES = set(ZIRKEL_COMMANDS)
 INFRASTRUCTURE = {"rabbitmq", "postgres", "mailpit"}
 ONE_SHOT = {"migrate"}
 
@@ -145,9 +148,8 @@ def test_each_zirkel_process_runs_its_command_from_the_one_image(
         assert service["build"]["dockerfile"] == "deploy/Dockerfile", name
         images.add(service.get("image"))
     assert len(images) == 1, f"one image for all processes, got {images}"
-    for name in ZIRKEL_PROCESSES:
-        svc, kind = name.split("-")
-        assert _command(services[name]) == ["zirkel", kind, svc], name
+    for name, command in ZIRKEL_COMMANDS.items():
+        assert _command(services[name]) == command, name
     migrate = " ".join(_command(services["migrate"]))
     assert "zirkel migrate" in migrate
     assert "zirkel seed" in migrate

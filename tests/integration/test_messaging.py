@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from kombu import Connection, Queue
 from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import HANDLERS
+from pooling.service_layer.reactions import handlers
 from sqlalchemy import func, select
 
 from shared.consumer import EventConsumer
@@ -61,7 +62,7 @@ def consumer(runtime: Runtime) -> Iterator[EventConsumer]:
     settings = runtime.settings
     consumer = EventConsumer(
         QUEUE,
-        HANDLERS,
+        handlers(CutoffSchedule.from_settings(settings)),
         runtime.sessions,
         runtime.tables["inbox"],
         lambda: connect(settings),

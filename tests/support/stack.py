@@ -65,14 +65,15 @@ class Stack:
         for service in SERVICES:
             self.start_process(f"{service}-web", "web", service)
             self.start_process(f"{service}-worker", "worker", service)
+        self.start_process("pooling-scheduler", "scheduler")
         for service in SERVICES:
             wait_until(lambda s=service: self.ready(s), 60, f"{service} ready")
         return self
 
-    def start_process(self, name: str, kind: str, service: str) -> None:
+    def start_process(self, name: str, *command: str) -> None:
         log = open(self.var_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
-            self.zirkel(kind, service), env=self.env, stdout=log, stderr=subprocess.STDOUT
+            self.zirkel(*command), env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
     def ready(self, service: str) -> bool:

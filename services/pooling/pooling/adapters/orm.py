@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import Money, Price, Quantity, UtcDateTime
@@ -46,7 +46,18 @@ class Offer(Base):
 
 
 class Window(Base):
+    """A pool window; at most one is open (the partial unique index makes sure of it)."""
+
     __tablename__ = "windows"
+    __table_args__ = (
+        Index(
+            "one_open_window",
+            "status",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
@@ -57,6 +68,8 @@ class Window(Base):
     members_baseline: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     members_paid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     members_saved: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    progress_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class PooledNeed(Base):

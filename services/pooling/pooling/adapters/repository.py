@@ -6,33 +6,53 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
-from pooling.domain.windows import next_cutoff
+
+Lock = Literal["share", "update"] | None
 
 
 class PoolRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, schedule: CutoffSchedule) -> None:
         self.session = session
+        self.schedule = schedule
 
-    def current_window(self, *, lock: bool = False) -> orm.Window | None:
-        query = select(orm.Window).where(orm.Window.status == "open").order_by(orm.Window.id)
-        if lock:
-            query = query.with_for_update()
+    def current_window(self, *, lock: Lock = None) -> orm.Window | None:
+        """The open window; ``lock="share"`` to add needs to it, ``"update"`` to close it.
+
+        On PostgreSQL a locked read waits for a close in progress and then no
+        longer sees the window it closed.
+        """
+        query = select(orm.Window).where(orm.Window.status == "open")
+        if lock is not None:
+            query = query.with_for_update(read=lock == "share")
         return self.session.scalars(query.limit(1)).first()
 
-    def current_or_new_window(self) -> orm.Window:
-        window = self.current_window()
+    def current_or_new_window(self, *, lock: Lock = None) -> orm.Window:
+        window = self.current_window(lock=lock)
         if window is None:
             now = datetime.now(UTC)
-            window = orm.Window(status="open", opened_at=now, closes_at=next_cutoff(now))
+            window = orm.Window(
+                status="open",
+                opened_at=now,
+                changed_at=now,
+                closes_at=self.schedule.next_after(now),
+            )
             self.session.add(window)
             self.session.flush()
         return window
+
+    def due_windows(self, now: datetime) -> list[int]:
+        query = select(orm.Window.id).where(
+            orm.Window.status == "open", orm.Window.closes_at <= now
+        )
+        return list(self.session.scalars(query))
 
     def open_needs(self, window_id: int) -> list[orm.PooledNeed]:
         query = (

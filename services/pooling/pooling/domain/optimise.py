@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from itertools import combinations
 
 from pooling.domain.model import Assignment, Offer, PricedLine, SupplierTerms
@@ -93,6 +94,9 @@ def _assemble(problem: PoolingProblem, choice: Mapping[str, int]) -> Assignment:
     )
 
 
+_NEVER = 1 << 62  # stands for "not offered" in comparisons of line values
+
+
 def _cents(amount: Decimal) -> int:
     """A whole-cent amount as an int of cents."""
     return int(amount.scaleb(2))
@@ -112,6 +116,18 @@ class _Tables:
             for sku, lines in problem.candidates.items()
         }
 
+    def cost(self, choice: Mapping[str, int]) -> int:
+        """Total cost in cents of a choice of supplier index per sku."""
+        loads: dict[int, int] = {}
+        for sku, s in choice.items():
+            loads[s] = loads.get(s, 0) + self.values[sku][s]
+        fees = 0
+        for s, load in loads.items():
+            threshold = self.threshold[s]
+            if threshold is None or load < threshold:
+                fees += self.fee[s]
+        return sum(loads.values()) + fees
+
     def covers(self, used: Sequence[int]) -> bool:
         """Whether every product is offered by one of the ``used`` suppliers."""
         return all(any(s in offers for s in used) for offers in self.values.values())
@@ -120,8 +136,9 @@ class _Tables:
 class _Tree:
     """Depth-first search over products in a fixed order, suppliers limited to ``allowed``.
 
-    Bound = line values so far + the cheapest allowed line value of every remaining
-    product + the fees of counted suppliers that can no longer reach free shipping.
+    Bound = line values so far + the cheapest allowed line value of each remaining product
+    + for each counted supplier short of free shipping, the lesser of its fee and the least
+    extra (over those cheapest values) that could still lift its lines to free shipping.
     """
 
     def __init__(self, tables: _Tables, skus: Sequence[str], allowed: Sequence[int]) -> None:
@@ -134,25 +151,56 @@ class _Tree:
         size, width = len(self.skus), len(tables.ids)
         self.min_rest = [0] * (size + 1)
         self.gain = [[0] * width for _ in range(size + 1)]
+        lifts: list[list[tuple[int, int, int]]] = [[] for _ in range(width)]
         for depth in range(size - 1, -1, -1):
             opts = self.options[depth]
-            self.min_rest[depth] = self.min_rest[depth + 1] + min(v for _, v in opts)
+            cheapest = min(v for _, v in opts)
+            self.min_rest[depth] = self.min_rest[depth + 1] + cheapest
             self.gain[depth] = list(self.gain[depth + 1])
             for s, value in opts:
                 self.gain[depth][s] += value
+                if value:
+                    lifts[s].append((value - cheapest, value, depth))
+        self.lifts = [sorted(ls, key=lambda e: Fraction(e[0], e[1])) for ls in lifts]
         self.loads = [0] * width
         self.counts = [0] * width
         self.chosen = [0] * size
 
     def bound(self, depth: int, lines: int, counted: Sequence[int]) -> int:
-        """Lower bound on the cost of any completion; fees of ``counted`` suppliers only."""
+        """Lower bound on any completion's cost, with fees of ``counted`` suppliers only."""
         fees = 0
-        gain, t = self.gain[depth], self.t
         for s in counted:
-            threshold = t.threshold[s]
-            if threshold is None or self.loads[s] + gain[s] < threshold:
-                fees += t.fee[s]
+            fee, threshold = self.t.fee[s], self.t.threshold[s]
+            if threshold is None:
+                fees += fee
+            elif fee and self.loads[s] < threshold:
+                fees += self._lift(s, depth, threshold - self.loads[s], fee)
         return lines + self.min_rest[depth] + fees
+
+    def _lift(self, s: int, depth: int, short: int, cap: int) -> int:
+        """Least extra cost (fractional relaxation, rounded up) to add ``short`` cents of
+        lines at ``s`` from the remaining products; ``cap`` if that is more or impossible."""
+        if self.gain[depth][s] < short:
+            return cap
+        extra = 0
+        for regret, value, at in self.lifts[s]:
+            if at < depth:
+                continue
+            if value >= short:
+                return min(cap, extra - (-regret * short // value))
+            extra, short = extra + regret, short - value
+            if extra >= cap:
+                return cap
+        return cap
+
+    def settled(self, s: int, depth: int) -> bool:
+        """Whether more lines at ``s`` can no longer change any fee (used, or fee-free)."""
+        fee, threshold, load = self.t.fee[s], self.t.threshold[s], self.loads[s]
+        if not fee:
+            return True
+        if not self.counts[s]:
+            return False
+        return threshold is None or load >= threshold or load + self.gain[depth][s] < threshold
 
     def used(self) -> tuple[int, ...]:
         return tuple(s for s, count in enumerate(self.counts) if count)
@@ -164,28 +212,72 @@ class _Tree:
 
 
 class _Cheapest(_Tree):
-    """Phase 1: the minimum cost C, products by falling regret, cheapest options first."""
+    """Phase 1: the minimum cost C, products by falling regret, cheapest options first.
+
+    Among suppliers whose fee is settled only the cheapest option is tried: the others
+    cost more and change nothing else.
+    """
 
     def __init__(self, tables: _Tables) -> None:
         skus = sorted(tables.values, key=lambda sku: (_regret_order(tables.values[sku]), sku))
         super().__init__(tables, skus, range(len(tables.ids)))
-        self.best_cost: int | None = None
-        self.best_used: tuple[int, ...] = ()
+        self.best_cost, self.best_used = _good_start(tables)
 
     def visit(self, depth: int = 0, lines: int = 0) -> None:
-        bound = self.bound(depth, lines, self.used())
-        if self.best_cost is not None and bound >= self.best_cost:
+        if self.bound(depth, lines, self.used()) >= self.best_cost:
             return
         if depth == len(self.skus):
-            self.best_cost, self.best_used = bound, self.used()
+            self.best_cost = self.bound(depth, lines, self.used())
+            self.best_used = self.used()
             return
-        fee, counts = self.t.fee, self.counts
-        for s, value in sorted(
-            self.options[depth], key=lambda o: (o[1] + (0 if counts[o[0]] else fee[o[0]]), o[0])
-        ):
+        for s, value in self._branches(depth):
             self.place(depth, s, value, 1)
             self.visit(depth + 1, lines + value)
             self.place(depth, s, value, -1)
+
+    def _branches(self, depth: int) -> list[tuple[int, int]]:
+        fee, counts = self.t.fee, self.counts
+        branches, settled = [], []
+        for s, value in self.options[depth]:
+            (settled if self.settled(s, depth) else branches).append((s, value))
+        if settled:
+            branches.append(min(settled, key=lambda o: o[1]))
+        return sorted(branches, key=lambda o: (o[1] + (0 if counts[o[0]] else fee[o[0]]), o[0]))
+
+
+def _good_start(tables: _Tables) -> tuple[int, tuple[int, ...]]:
+    """A good first incumbent: cheapest lines within small supplier sets, then moves."""
+    width = len(tables.ids)
+    sizes = [*range(1, min(width, 3) + 1), width] if width else [0]
+    best: tuple[int, tuple[int, ...]] | None = None
+    for size in sorted(set(sizes)):
+        for within in combinations(range(width), size):
+            if tables.covers(within):
+                choice = {
+                    sku: min(within, key=lambda s, v=v: (v.get(s, _NEVER), s))
+                    for sku, v in tables.values.items()
+                }
+                found = _improve(tables, choice)
+                best = found if best is None or found < best else best
+    assert best is not None
+    return best
+
+
+def _improve(tables: _Tables, choice: dict[str, int]) -> tuple[int, tuple[int, ...]]:
+    """Move single products while that lowers the cost; return (cost, used suppliers)."""
+    cost = tables.cost(choice)
+    improved = True
+    while improved:
+        improved = False
+        for sku, values in tables.values.items():
+            here = choice[sku]
+            for s in values:
+                choice[sku] = s
+                moved = tables.cost(choice)
+                if moved < cost:
+                    cost, here, improved = moved, s, True
+            choice[sku] = here
+    return cost, tuple(sorted(set(choice.values())))
 
 
 class _FirstInSkuOrder(_Tree):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository, to_needs
 from pooling.domain.closing import pooled_demand
 from pooling.domain.progress import pool_progress
@@ -20,12 +22,19 @@ from shared.web import ApiError, current_runtime, load_body, unit_of_work
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 
 
+def schedule() -> CutoffSchedule:
+    return current_app.extensions["zirkel.schedule"]
+
+
 @api.get("/pools/current")
 @require("admin", "member", "supplier")
 def current_pool() -> ResponseReturnValue:
     with unit_of_work() as session:
-        pool = PoolRepository(session)
-        window = pool.current_or_new_window()
+        pool = PoolRepository(session, schedule())
+        window = pool.current_window()
+        if window is None:  # nothing posted since the last close
+            body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
+            return jsonify(schemas.PoolOut().dump(body | {"products": []}))
         demand = pooled_demand(to_needs(pool.open_needs(window.id)))
         products = pool_progress(demand, pool.offers())
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
@@ -35,8 +44,9 @@ def current_pool() -> ResponseReturnValue:
 @api.post("/pools/close")
 @require("admin")
 def close_pool() -> ResponseReturnValue:
+    window_id = load_body(schemas.CloseIn(), optional=True)["window_id"]
     with unit_of_work() as session:
-        closed = handlers.close_pool(session, current_runtime().outbox)
+        closed = handlers.close_pool(session, current_runtime().outbox, schedule(), window_id)
         result = closed.result
         body = {
             "window_id": closed.window.id,
@@ -107,7 +117,7 @@ def _decide(order_id: int, **decision: Any) -> ResponseReturnValue:
     supplier_id = None if principal.is_admin else principal.subject_id
     with unit_of_work() as session:
         order = handlers.decide_order(
-            session, current_runtime().outbox, order_id, supplier_id, **decision
+            session, current_runtime().outbox, schedule(), order_id, supplier_id, **decision
         )
         return jsonify(schemas.OrderOut().dump(order))
 

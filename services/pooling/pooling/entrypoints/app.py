@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
 from shared.runtime import Runtime
@@ -22,5 +23,6 @@ def build_runtime(settings: Settings) -> Runtime:
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
     app = create_base_app("pooling", runtime)
+    app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.register_blueprint(api)
     return app

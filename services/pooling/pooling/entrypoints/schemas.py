@@ -29,7 +29,7 @@ class ProductProgressOut(Schema):
 
 
 class PoolOut(Schema):
-    window_id = fields.Integer()
+    window_id = fields.Integer(allow_none=True)
     closes_at = fields.AwareDateTime()
     products = fields.List(fields.Nested(ProductProgressOut))
 
@@ -81,6 +81,10 @@ class ClosedPoolOut(Schema):
     members_paid = _amount()
     members_saved = _amount()
     unoffered = fields.List(fields.Nested(UnofferedOut))
+
+
+class CloseIn(Schema):
+    window_id = fields.Integer(strict=True, allow_none=True, load_default=None)
 
 
 class ConfirmIn(Schema):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import HANDLERS
+from pooling.service_layer.reactions import handlers
 from shared.settings import Settings
 from shared.worker import run_worker
 
 
 def main(settings: Settings) -> int:
-    return run_worker(build_runtime(settings), HANDLERS)
+    runtime = build_runtime(settings)
+    return run_worker(runtime, handlers(CutoffSchedule.from_settings(settings)))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository, order_row, to_needs
 from pooling.domain import model
-from pooling.domain.closing import close_window, member_savings
+from pooling.domain.closing import close_window, member_savings, pooled_demand
 from pooling.domain.model import WindowResult
+from pooling.domain.progress import ProductProgress, pool_progress
+from shared.db import transaction
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import Event
 from shared.outbox import Outbox
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,19 +31,23 @@ class ClosedPool:
     result: WindowResult
 
 
-def close_pool(session: Session, outbox: Outbox) -> ClosedPool:
-    """Close the current window: price it, store the orders, announce them."""
-    pool = PoolRepository(session)
-    pool.current_or_new_window()
-    window = pool.current_window(lock=True)
-    if window is None:
-        raise Conflict("window", "The pool was closed a moment ago.")
+def close_pool(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, window_id: int | None = None
+) -> ClosedPool:
+    """Close the current window (or ``window_id`` if it is still the current one):
+    price it, store the orders, announce them. Two closes at once: one wins, one gets 409."""
+    pool = PoolRepository(session, schedule)
+    if window_id is None:
+        pool.current_or_new_window()
+    window = pool.current_window(lock="update")
+    if window is None or (window_id is not None and window.id != window_id):
+        raise Conflict("window_id", "That pool window is closed already.")
     needs = pool.open_needs(window.id)
     result = close_window(to_needs(needs), pool.offers(), pool.supplier_terms())
     orders = [order_row(window.id, order) for order in result.orders]
     session.add_all(orders)
     session.flush()
-    _settle(session, window, needs, orders, result)
+    _settle(session, schedule, window, needs, orders, result)
     for order in orders:
         outbox.add(session, order_placed(order, result))
     return ClosedPool(window, orders, result)
@@ -45,6 +55,7 @@ def close_pool(session: Session, outbox: Outbox) -> ClosedPool:
 
 def _settle(
     session: Session,
+    schedule: CutoffSchedule,
     window: orm.Window,
     needs: list[orm.PooledNeed],
     orders: list[orm.Order],
@@ -58,7 +69,7 @@ def _settle(
     window.members_paid = result.members_paid
     window.members_saved = result.members_saved
     session.flush()
-    next_window = PoolRepository(session).current_or_new_window() if unoffered else None
+    next_window = PoolRepository(session, schedule).current_or_new_window() if unoffered else None
     for need in needs:
         if need.need_id in unoffered and next_window is not None:
             need.window_id = next_window.id
@@ -122,6 +133,7 @@ def _savings(result: WindowResult, member_id: int) -> dict[str, object]:
 def decide_order(
     session: Session,
     outbox: Outbox,
+    schedule: CutoffSchedule,
     order_id: int,
     supplier_id: int | None,
     *,
@@ -130,7 +142,7 @@ def decide_order(
     reason: str = "",
 ) -> orm.Order:
     """The supplier (``supplier_id``; None for an admin) confirms or rejects a placed order."""
-    order = PoolRepository(session).order(order_id)
+    order = PoolRepository(session, schedule).order(order_id)
     if order is None:
         raise NotFound("order_id", f"There is no order {order_id}.")
     if supplier_id is not None and order.supplier_id != supplier_id:
@@ -150,16 +162,18 @@ def decide_order(
         )
     else:
         order.reject_reason = reason
-        _back_into_pool(session, need_ids)
-        savings = [_savings_row(s) for s in _resettle_members(session, order)]
+        _back_into_pool(session, schedule, need_ids)
+        savings = [_savings_row(s) for s in _resettle_members(session, schedule, order)]
         rejected = payload | {"reason": reason, "member_savings": savings}
         outbox.add(session, Event("pooling.order.rejected", rejected))
     return order
 
 
-def _resettle_members(session: Session, rejected: orm.Order) -> list[orm.MemberSavings]:
+def _resettle_members(
+    session: Session, schedule: CutoffSchedule, rejected: orm.Order
+) -> list[orm.MemberSavings]:
     """Recompute the window result of every member of a rejected order without it."""
-    pool = PoolRepository(session)
+    pool = PoolRepository(session, schedule)
     members = sorted({a.member_id for line in rejected.lines for a in line.allocations})
     offers, terms = pool.offers(), pool.supplier_terms()
     rows = []
@@ -184,9 +198,70 @@ def _savings_row(row: orm.MemberSavings) -> dict[str, object]:
     }
 
 
-def _back_into_pool(session: Session, need_ids: list[int]) -> None:
-    window = PoolRepository(session).current_or_new_window()
+def _back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
+    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
+    window.changed_at = datetime.now(UTC)
     for need_id in need_ids:
         need = session.get(orm.PooledNeed, need_id)
         if need is not None:
             need.status, need.window_id, need.order_id = "open", window.id, None
+
+
+def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) -> bool:
+    """Announce the open window's progress if it changed since the last announcement.
+
+    Called every few seconds, so a burst of needs makes one event, not one per need.
+    """
+    pool = PoolRepository(session, schedule)
+    window = pool.current_window(lock="share")
+    if window is None or (window.progress_sent_at and window.progress_sent_at >= window.changed_at):
+        return False
+    progress = pool_progress(pooled_demand(to_needs(pool.open_needs(window.id))), pool.offers())
+    window.progress_sent_at = datetime.now(UTC)
+    outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
+    return True
+
+
+def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[str, object]:
+    return {
+        "window_id": window_id,
+        "products": [
+            {
+                "sku": p.sku,
+                "quantity": p.quantity,
+                "offers": [
+                    {
+                        "supplier_id": o.supplier_id,
+                        "ordered_quantity": o.ordered_quantity,
+                        "unit_price": o.unit_price,
+                        "next_tier": None
+                        if o.next_tier is None
+                        else {
+                            "min_quantity": str(o.next_tier.min_quantity),
+                            "unit_price": str(o.next_tier.unit_price),
+                            "missing": str(o.next_tier.missing),
+                        },
+                    }
+                    for o in p.offers
+                ],
+            }
+            for p in products
+        ],
+    }
+
+
+def close_due_windows(
+    sessions: sessionmaker[Session], outbox: Outbox, schedule: CutoffSchedule
+) -> list[int]:
+    """Close every open window whose cutoff has passed; each close its own transaction."""
+    with transaction(sessions) as session:
+        due = PoolRepository(session, schedule).due_windows(datetime.now(UTC))
+    closed = []
+    for window_id in due:
+        try:
+            with transaction(sessions) as session:
+                close_pool(session, outbox, schedule, window_id)
+            closed.append(window_id)
+        except Conflict:
+            log.info("window %s was closed by someone else", window_id)
+    return closed

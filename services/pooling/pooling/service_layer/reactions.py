@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
+from shared.consumer import Handler
 from shared.events import Event
 
 log = logging.getLogger(__name__)
@@ -38,13 +42,14 @@ def on_offer_updated(session: Session, event: Event) -> None:
     session.add(offer)
 
 
-def on_need_posted(session: Session, event: Event) -> None:
+def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> None:
     """Put the need into the current window, once; a cancelled need stays out."""
     data = event.payload
     if session.get(orm.PooledNeed, data["need_id"]) is not None:
         log.info("need %s is known already", data["need_id"])
         return
-    window = PoolRepository(session).current_or_new_window()
+    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
+    window.changed_at = datetime.now(UTC)
     session.add(
         orm.PooledNeed(
             need_id=data["need_id"],
@@ -74,6 +79,10 @@ def on_need_cancelled(session: Session, event: Event) -> None:
         )
     elif need.status == "open":
         need.status = "cancelled"
+        if need.window_id is not None:
+            window = session.get(orm.Window, need.window_id)
+            if window is not None:
+                window.changed_at = datetime.now(UTC)
     else:
         log.warning("need %s is %s; its cancellation comes too late", need.need_id, need.status)
 
@@ -82,9 +91,10 @@ def _text(value: Decimal) -> str:
     return format(value, "f")
 
 
-HANDLERS = {
-    "catalog.supplier.updated": on_supplier_updated,
-    "catalog.offer.updated": on_offer_updated,
-    "catalog.need.posted": on_need_posted,
-    "catalog.need.cancelled": on_need_cancelled,
-}
+def handlers(schedule: CutoffSchedule) -> dict[str, Handler]:
+    return {
+        "catalog.supplier.updated": on_supplier_updated,
+        "catalog.offer.updated": on_offer_updated,
+        "catalog.need.posted": partial(on_need_posted, schedule=schedule),
+        "catalog.need.cancelled": on_need_cancelled,
+    }

@@ -1,0 +1,54 @@
+"""Pooling's scheduler process: closes windows at their cutoff and announces pool progress.
+
+APScheduler runs the two jobs; running a second scheduler is safe (a close
+takes the window's lock, and a window is closed once), only wasteful.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.entrypoints.app import build_runtime
+from pooling.service_layer.handlers import close_due_windows, report_progress
+from shared.db import transaction
+from shared.runtime import Runtime
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def close_due(runtime: Runtime, schedule: CutoffSchedule) -> None:
+    for window_id in close_due_windows(runtime.sessions, runtime.outbox, schedule):
+        log.info("closed pool window %s at its cutoff", window_id)
+
+
+def announce_progress(runtime: Runtime, schedule: CutoffSchedule) -> None:
+    with transaction(runtime.sessions) as session:
+        report_progress(session, runtime.outbox, schedule)
+
+
+def main(settings: Settings) -> int:
+    runtime = build_runtime(settings)
+    schedule = CutoffSchedule.from_settings(settings)
+    scheduler = BlockingScheduler(timezone=settings.pool_timezone)
+    jobs = {"close-due-windows": (close_due, settings.close_check_interval)}
+    jobs["announce-progress"] = (announce_progress, settings.progress_interval)
+    for name, (job, seconds) in jobs.items():
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            args=(runtime, schedule),
+            id=name,
+            max_instances=1,
+            coalesce=True,
+        )
+    log.info("pool cutoff %r in %s", settings.pool_cutoff, settings.pool_timezone)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("scheduler stopped")
+    return 0
