@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from catalog.adapters.orm import Member
-from catalog.entrypoints.app import build_runtime
-from catalog.service_layer import commands, handlers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalog.adapters.orm import Member
+from catalog.entrypoints.app import build_runtime
+from catalog.service_layer import commands, handlers
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.outbox import Outbox

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from notify.service_layer.reactions import handlers
 
+from notify.service_layer.reactions import handlers
 from shared.events import Event
 
 if TYPE_CHECKING:

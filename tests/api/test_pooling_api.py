@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers
-
 from shared.events import Event
 
 if TYPE_CHECKING:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from kombu import Connection, Queue
+from sqlalchemy import func, select
+
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.reactions import handlers
-from sqlalchemy import func, select
-
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.events import Event, dump

@@ -68,8 +68,7 @@ class Window(Base):
     members_baseline: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     members_paid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     members_saved: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
-    progress_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    progress_signature: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class PooledNeed(Base):

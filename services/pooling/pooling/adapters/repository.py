@@ -41,7 +41,6 @@ class PoolRepository:
             window = orm.Window(
                 status="open",
                 opened_at=now,
-                changed_at=now,
                 closes_at=self.schedule.next_after(now),
             )
             self.session.add(window)

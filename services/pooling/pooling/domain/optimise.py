@@ -94,12 +94,54 @@ def _assemble(problem: PoolingProblem, choice: Mapping[str, int]) -> Assignment:
     )
 
 
-_NEVER = 1 << 62  # stands for "not offered" in comparisons of line values
+_NEVER = 1 << 62  # above any cost in cents: "impossible"
 
 
-def _cents(amount: Decimal) -> int:
-    """A whole-cent amount as an int of cents."""
-    return int(amount.scaleb(2))
+def _search(problem: PoolingProblem) -> dict[str, int]:
+    """Exact rule 5 in two phases.
+
+    Phase 1 finds the minimum cost C. Each candidate (supplier set U, set W of U's suppliers
+    that reach free shipping) has a lower bound; candidates are searched in bound order
+    until no bound is below the best cost found. Phase 2 finds, among the assignments that
+    cost C, the one first in the tie-break: used sets by (size, ids), then sku order.
+    """
+    tables = _Tables(problem)
+    if not tables.skus:
+        return {}
+    bases = tables.bases()
+    best = min(_Tree(tables, tables.skus, within).cheapest() for _, within in bases)
+    candidates: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+    trees: dict[tuple[int, ...], _Tree] = {}
+    for base, within in bases:
+        if base >= best[0]:
+            break
+        trees[within] = tree = _Tree(tables, tables.by_regret(within), within)
+        candidates += [(b, within, w) for b, w in tree.waiver_sets(base, best[0] - 1)]
+    for bound, within, waived in sorted(candidates):
+        if bound >= best[0]:
+            break
+        found = _Cheapest(trees[within], waived, best[0]).run()
+        best = found if found is not None else best
+    return _first_at_cost(tables, dict((w, b) for b, w in bases), *best)
+
+
+def _first_at_cost(
+    tables: _Tables, bases: Mapping[tuple[int, ...], int], cost: int, used: tuple[int, ...]
+) -> dict[str, int]:
+    """Phase 2: the tie-break's first assignment that costs ``cost`` (``used`` reaches it)."""
+    for size in range(len(used) + 1):
+        for within in combinations(range(len(tables.ids)), size):
+            if (size, within) > (len(used), used):
+                break
+            if bases.get(within, _NEVER) > cost:
+                continue
+            tree = _Tree(tables, tables.skus, within)
+            found: tuple[int, ...] | None = None
+            for _, waived in tree.waiver_sets(bases[within], cost):
+                found = _Earliest(tree, waived, cost, found).run() or found
+            if found is not None:
+                return {sku: tables.ids[s] for sku, s in zip(tables.skus, found, strict=True)}
+    raise AssertionError("phase 2 must reach the cost phase 1 found")
 
 
 class _Tables:
@@ -109,43 +151,45 @@ class _Tables:
         ids = sorted({line.supplier_id for ls in problem.candidates.values() for line in ls})
         index = {sid: i for i, sid in enumerate(ids)}
         self.ids = ids
-        self.fee = [_cents(problem.suppliers[sid].shipping_fee) for sid in ids]
         self.threshold = [_threshold_cents(problem.suppliers[sid]) for sid in ids]
+        # a fee that a threshold of 0 always waives is no fee at all
+        self.fee = [
+            0 if t is not None and t <= 0 else _cents(problem.suppliers[sid].shipping_fee)
+            for sid, t in zip(ids, self.threshold, strict=True)
+        ]
         self.values = {
             sku: {index[line.supplier_id]: _cents(line.line_total) for line in lines}
             for sku, lines in problem.candidates.items()
         }
+        self.skus = sorted(self.values)
 
-    def cost(self, choice: Mapping[str, int]) -> int:
-        """Total cost in cents of a choice of supplier index per sku."""
-        loads: dict[int, int] = {}
-        for sku, s in choice.items():
-            loads[s] = loads.get(s, 0) + self.values[sku][s]
-        fees = 0
-        for s, load in loads.items():
-            threshold = self.threshold[s]
-            if threshold is None or load < threshold:
-                fees += self.fee[s]
-        return sum(loads.values()) + fees
+    def bases(self) -> list[tuple[int, tuple[int, ...]]]:
+        """(sum of the cheapest lines within U, U) for every supplier set U offering all."""
+        found = []
+        for size in range(1, len(self.ids) + 1):
+            for within in combinations(range(len(self.ids)), size):
+                base = sum(min(v.get(s, _NEVER) for s in within) for v in self.values.values())
+                if base < _NEVER:
+                    found.append((base, within))
+        return sorted(found)
 
-    def covers(self, used: Sequence[int]) -> bool:
-        """Whether every product is offered by one of the ``used`` suppliers."""
-        return all(any(s in offers for s in used) for offers in self.values.values())
+    def by_regret(self, within: Sequence[int]) -> list[str]:
+        """Skus with one option in U first, then by falling regret (2nd minus 1st cheapest)."""
+
+        def key(sku: str) -> tuple[int, int, str]:
+            values = sorted(v for s, v in self.values[sku].items() if s in within)
+            return (0, 0, sku) if len(values) == 1 else (1, values[0] - values[1], sku)
+
+        return sorted(self.skus, key=key)
 
 
 class _Tree:
-    """Depth-first search over products in a fixed order, suppliers limited to ``allowed``.
+    """Search state over products in a fixed order, suppliers limited to ``within``."""
 
-    Bound = line values so far + the cheapest allowed line value of each remaining product
-    + for each counted supplier short of free shipping, the lesser of its fee and the least
-    extra (over those cheapest values) that could still lift its lines to free shipping.
-    """
-
-    def __init__(self, tables: _Tables, skus: Sequence[str], allowed: Sequence[int]) -> None:
-        self.t = tables
-        self.skus = list(skus)
+    def __init__(self, tables: _Tables, skus: Sequence[str], within: Sequence[int]) -> None:
+        self.t, self.skus, self.within = tables, list(skus), tuple(within)
         self.options = [
-            [(s, v) for s, v in sorted(tables.values[sku].items()) if s in allowed]
+            [(s, v) for s, v in sorted(tables.values[sku].items()) if s in within]
             for sku in self.skus
         ]
         size, width = len(self.skus), len(tables.ids)
@@ -153,54 +197,62 @@ class _Tree:
         self.gain = [[0] * width for _ in range(size + 1)]
         lifts: list[list[tuple[int, int, int]]] = [[] for _ in range(width)]
         for depth in range(size - 1, -1, -1):
-            opts = self.options[depth]
-            cheapest = min(v for _, v in opts)
+            cheapest = min(v for _, v in self.options[depth])
             self.min_rest[depth] = self.min_rest[depth + 1] + cheapest
             self.gain[depth] = list(self.gain[depth + 1])
-            for s, value in opts:
+            for s, value in self.options[depth]:
                 self.gain[depth][s] += value
                 if value:
                     lifts[s].append((value - cheapest, value, depth))
         self.lifts = [sorted(ls, key=lambda e: Fraction(e[0], e[1])) for ls in lifts]
-        self.loads = [0] * width
-        self.counts = [0] * width
-        self.chosen = [0] * size
+        self.loads, self.counts, self.chosen = [0] * width, [0] * width, [0] * size
 
-    def bound(self, depth: int, lines: int, counted: Sequence[int]) -> int:
-        """Lower bound on any completion's cost, with fees of ``counted`` suppliers only."""
-        fees = 0
-        for s in counted:
-            fee, threshold = self.t.fee[s], self.t.threshold[s]
-            if threshold is None:
-                fees += fee
-            elif fee and self.loads[s] < threshold:
-                fees += self._lift(s, depth, threshold - self.loads[s], fee)
-        return lines + self.min_rest[depth] + fees
-
-    def _lift(self, s: int, depth: int, short: int, cap: int) -> int:
-        """Least extra cost (fractional relaxation, rounded up) to add ``short`` cents of
-        lines at ``s`` from the remaining products; ``cap`` if that is more or impossible."""
+    def lift(self, s: int, depth: int, short: int) -> int:
+        """Least extra over the cheapest lines (fractional relaxation, rounded up) that adds
+        ``short`` cents of lines at ``s`` from products ``depth`` on; _NEVER if impossible."""
         if self.gain[depth][s] < short:
-            return cap
+            return _NEVER
         extra = 0
         for regret, value, at in self.lifts[s]:
             if at < depth:
                 continue
             if value >= short:
-                return min(cap, extra - (-regret * short // value))
+                return extra - (-regret * short // value)
             extra, short = extra + regret, short - value
-            if extra >= cap:
-                return cap
-        return cap
+        return _NEVER
 
-    def settled(self, s: int, depth: int) -> bool:
-        """Whether more lines at ``s`` can no longer change any fee (used, or fee-free)."""
-        fee, threshold, load = self.t.fee[s], self.t.threshold[s], self.loads[s]
-        if not fee:
-            return True
-        if not self.counts[s]:
-            return False
-        return threshold is None or load >= threshold or load + self.gain[depth][s] < threshold
+    def waiver_sets(self, base: int, at_most: int) -> list[tuple[int, tuple[int, ...]]]:
+        """(bound, W) for every set W of suppliers that could reach free shipping, bound
+        = base + fees outside W + least extra to lift each of W to free shipping."""
+        t, found = self.t, []
+        waivable = [s for s in self.within if t.fee[s] and t.threshold[s] is not None]
+        fees = sum(t.fee[s] for s in self.within)
+        lifts = {s: self.lift(s, 0, t.threshold[s] or 0) - t.fee[s] for s in waivable}
+        for size in range(len(waivable) + 1):
+            for waived in combinations(waivable, size):
+                bound = base + fees + sum(lifts[s] for s in waived)
+                if bound <= at_most:
+                    found.append((bound, waived))
+        return sorted(found)
+
+    def cheapest(self) -> tuple[int, tuple[int, ...]]:
+        """(cost, used suppliers) of taking the cheapest line within U for every product."""
+        picks = [min(options, key=lambda o: (o[1], o[0])) for options in self.options]
+        for step in (1, -1):
+            for depth, (s, value) in enumerate(picks):
+                self.place(depth, s, value, step)
+            if step == 1:
+                cost, used = self.cost(), self.used()
+        return cost, used
+
+    def cost(self) -> int:
+        """The true cost of a complete assignment."""
+        t, total = self.t, 0
+        for s, load in enumerate(self.loads):
+            threshold = t.threshold[s]
+            if self.counts[s] and (threshold is None or load < threshold):
+                total += t.fee[s]
+        return total + sum(self.loads)
 
     def used(self) -> tuple[int, ...]:
         return tuple(s for s, count in enumerate(self.counts) if count)
@@ -211,126 +263,116 @@ class _Tree:
         self.chosen[depth] = s
 
 
-class _Cheapest(_Tree):
-    """Phase 1: the minimum cost C, products by falling regret, cheapest options first.
+class _Waived:
+    """A tree with a fixed set W of suppliers that must reach free shipping; the other
+    suppliers of U are charged their fee. Bound = lines so far + those fees + the larger of
+    (cheapest remaining lines + for each of W, the least extra to lift it to free shipping)
+    and (what W still lacks in all + cheapest lines of the products W cannot take)."""
 
-    Among suppliers whose fee is settled only the cheapest option is tried: the others
-    cost more and change nothing else.
-    """
+    def __init__(self, tree: _Tree, waived: tuple[int, ...]) -> None:
+        self.tree, self.waived = tree, waived
+        self.fees = sum(tree.t.fee[s] for s in tree.within if s not in waived)
+        size = len(tree.skus)
+        self.joint = [0] * (size + 1)  # the most lines W can still get, all together
+        self.elsewhere = [0] * (size + 1)  # cheapest lines of products W cannot take
+        for depth in range(size - 1, -1, -1):
+            options = tree.options[depth]
+            most = max((v for s, v in options if s in waived), default=None)
+            self.joint[depth] = self.joint[depth + 1] + (most or 0)
+            self.elsewhere[depth] = self.elsewhere[depth + 1]
+            if most is None:
+                self.elsewhere[depth] += min(v for _, v in options)
 
-    def __init__(self, tables: _Tables) -> None:
-        skus = sorted(tables.values, key=lambda sku: (_regret_order(tables.values[sku]), sku))
-        super().__init__(tables, skus, range(len(tables.ids)))
-        self.best_cost, self.best_used = _good_start(tables)
+    def bound(self, depth: int, lines: int) -> int:
+        tree, extra, short_all = self.tree, 0, 0
+        for s in self.waived:
+            short = tree.t.threshold[s] - tree.loads[s]  # type: ignore[operator]
+            if short > 0:
+                short_all += short
+                extra += tree.lift(s, depth, short)
+        if short_all > self.joint[depth]:
+            return _NEVER
+        rest = max(tree.min_rest[depth] + extra, short_all + self.elsewhere[depth])
+        return lines + self.fees + rest
 
-    def visit(self, depth: int = 0, lines: int = 0) -> None:
-        if self.bound(depth, lines, self.used()) >= self.best_cost:
+
+class _Cheapest(_Waived):
+    """Phase 1 within (U, W): an assignment cheaper than ``below``, as cheap as possible.
+
+    Options at suppliers whose fee is settled (outside W, or already free) differ only in
+    price, so only the cheapest of them is tried."""
+
+    def __init__(self, tree: _Tree, waived: tuple[int, ...], below: int) -> None:
+        super().__init__(tree, waived)
+        self.below = below
+        self.found: tuple[int, tuple[int, ...]] | None = None
+
+    def run(self) -> tuple[int, tuple[int, ...]] | None:
+        self.visit(0, 0)
+        return self.found
+
+    def visit(self, depth: int, lines: int) -> None:
+        tree = self.tree
+        if self.bound(depth, lines) >= self.below:
             return
-        if depth == len(self.skus):
-            self.best_cost = self.bound(depth, lines, self.used())
-            self.best_used = self.used()
+        if depth == len(tree.skus):
+            self.below = tree.cost()
+            self.found = (self.below, tree.used())
             return
         for s, value in self._branches(depth):
-            self.place(depth, s, value, 1)
+            tree.place(depth, s, value, 1)
             self.visit(depth + 1, lines + value)
-            self.place(depth, s, value, -1)
+            tree.place(depth, s, value, -1)
 
     def _branches(self, depth: int) -> list[tuple[int, int]]:
-        fee, counts = self.t.fee, self.counts
-        branches, settled = [], []
-        for s, value in self.options[depth]:
-            (settled if self.settled(s, depth) else branches).append((s, value))
+        tree, open_, settled = self.tree, [], []
+        for s, value in tree.options[depth]:
+            short = s in self.waived and tree.loads[s] < tree.t.threshold[s]  # type: ignore[operator]
+            (open_ if short else settled).append((s, value))
         if settled:
-            branches.append(min(settled, key=lambda o: o[1]))
-        return sorted(branches, key=lambda o: (o[1] + (0 if counts[o[0]] else fee[o[0]]), o[0]))
+            open_.append(min(settled, key=lambda o: o[1]))
+        return sorted(open_, key=lambda o: o[1])
 
 
-def _good_start(tables: _Tables) -> tuple[int, tuple[int, ...]]:
-    """A good first incumbent: cheapest lines within small supplier sets, then moves."""
-    width = len(tables.ids)
-    sizes = [*range(1, min(width, 3) + 1), width] if width else [0]
-    best: tuple[int, tuple[int, ...]] | None = None
-    for size in sorted(set(sizes)):
-        for within in combinations(range(width), size):
-            if tables.covers(within):
-                choice = {
-                    sku: min(within, key=lambda s, v=v: (v.get(s, _NEVER), s))
-                    for sku, v in tables.values.items()
-                }
-                found = _improve(tables, choice)
-                best = found if best is None or found < best else best
-    assert best is not None
-    return best
+class _Earliest(_Waived):
+    """Phase 2 within (U, W): the first assignment in sku order, lower ids first, that uses
+    every supplier of U, costs at most ``cost`` and comes before ``before`` (if given)."""
 
+    def __init__(
+        self, tree: _Tree, waived: tuple[int, ...], cost: int, before: tuple[int, ...] | None
+    ) -> None:
+        super().__init__(tree, waived)
+        self.cost, self.before = cost, before
+        self.last = {
+            s: max(d for d, o in enumerate(tree.options) if s in dict(o)) for s in tree.within
+        }
 
-def _improve(tables: _Tables, choice: dict[str, int]) -> tuple[int, tuple[int, ...]]:
-    """Move single products while that lowers the cost; return (cost, used suppliers)."""
-    cost = tables.cost(choice)
-    improved = True
-    while improved:
-        improved = False
-        for sku, values in tables.values.items():
-            here = choice[sku]
-            for s in values:
-                choice[sku] = s
-                moved = tables.cost(choice)
-                if moved < cost:
-                    cost, here, improved = moved, s, True
-            choice[sku] = here
-    return cost, tuple(sorted(set(choice.values())))
+    def run(self) -> tuple[int, ...] | None:
+        return self.visit(0, 0, self.before is not None)
 
-
-class _FirstInSkuOrder(_Tree):
-    """Phase 2: the first assignment in sku order, lower ids first, using exactly ``used``
-    suppliers at cost ``target`` (or None)."""
-
-    def __init__(self, tables: _Tables, used: tuple[int, ...], target: int) -> None:
-        super().__init__(tables, sorted(tables.values), used)
-        self.required = used
-        self.target = target
-        self.last_depth = {s: -1 for s in used}
-        for depth, opts in enumerate(self.options):
-            for s, _ in opts:
-                self.last_depth[s] = depth
-
-    def find(self) -> tuple[int, ...] | None:
-        return self.visit(0, 0)
-
-    def visit(self, depth: int, lines: int) -> tuple[int, ...] | None:
-        if self.bound(depth, lines, self.required) > self.target:
+    def visit(self, depth: int, lines: int, tight: bool) -> tuple[int, ...] | None:
+        tree = self.tree
+        if self.bound(depth, lines) > self.cost:
             return None
-        if any(not self.counts[s] and self.last_depth[s] < depth for s in self.required):
+        if any(not tree.counts[s] and last < depth for s, last in self.last.items()):
             return None
-        if depth == len(self.skus):
-            return tuple(self.chosen)
-        for s, value in self.options[depth]:
-            self.place(depth, s, value, 1)
-            found = self.visit(depth + 1, lines + value)
-            self.place(depth, s, value, -1)
+        if depth == len(tree.skus):
+            return None if tight else tuple(tree.chosen)
+        limit = self.before[depth] if tight and self.before else None
+        for s, value in tree.options[depth]:
+            if limit is not None and s > limit:
+                break
+            tree.place(depth, s, value, 1)
+            found = self.visit(depth + 1, lines + value, limit == s)
+            tree.place(depth, s, value, -1)
             if found is not None:
                 return found
         return None
 
 
-def _search(problem: PoolingProblem) -> dict[str, int]:
-    """Phase 1 finds the minimum cost; phase 2 the best assignment at that cost under the
-    tie-break: used supplier sets by (size, ids), the first that works, first in sku order."""
-    tables = _Tables(problem)
-    cheapest = _Cheapest(tables)
-    cheapest.visit()
-    assert cheapest.best_cost is not None
-    best_used = cheapest.best_used
-    for size in range(len(best_used) + 1):
-        for used in combinations(range(len(tables.ids)), size):
-            if (size, used) > (len(best_used), best_used):
-                break
-            if not tables.covers(used):
-                continue
-            found = _FirstInSkuOrder(tables, used, cheapest.best_cost).find()
-            if found is not None:
-                skus = sorted(tables.values)
-                return {sku: tables.ids[s] for sku, s in zip(skus, found, strict=True)}
-    raise AssertionError("phase 2 must find phase 1's own assignment")
+def _cents(amount: Decimal) -> int:
+    """A whole-cent amount as an int of cents."""
+    return int(amount.scaleb(2))
 
 
 def _threshold_cents(terms: SupplierTerms) -> int | None:
@@ -338,11 +380,3 @@ def _threshold_cents(terms: SupplierTerms) -> int | None:
     if terms.free_shipping_from is None:
         return None
     return int(terms.free_shipping_from.scaleb(2).to_integral_value(rounding=ROUND_CEILING))
-
-
-def _regret_order(options: Mapping[int, int]) -> tuple[int, int]:
-    """Sort key: products with one offer first, then by falling regret (2nd - 1st cheapest)."""
-    values = sorted(options.values())
-    if len(values) == 1:
-        return 0, 0
-    return 1, values[0] - values[1]

@@ -69,9 +69,9 @@ def _settle(
     window.members_paid = result.members_paid
     window.members_saved = result.members_saved
     session.flush()
-    next_window = PoolRepository(session, schedule).current_or_new_window() if unoffered else None
+    next_window = PoolRepository(session, schedule).current_or_new_window()
     for need in needs:
-        if need.need_id in unoffered and next_window is not None:
+        if need.need_id in unoffered:
             need.window_id = next_window.id
         else:
             need.status, need.order_id = "ordered", order_of_need[need.need_id]
@@ -200,7 +200,6 @@ def _savings_row(row: orm.MemberSavings) -> dict[str, object]:
 
 def _back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
     window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-    window.changed_at = datetime.now(UTC)
     for need_id in need_ids:
         need = session.get(orm.PooledNeed, need_id)
         if need is not None:
@@ -213,11 +212,17 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     Called every few seconds, so a burst of needs makes one event, not one per need.
     """
     pool = PoolRepository(session, schedule)
-    window = pool.current_window(lock="share")
-    if window is None or (window.progress_sent_at and window.progress_sent_at >= window.changed_at):
+    window = pool.current_window(lock="update")
+    if window is None:
         return False
-    progress = pool_progress(pooled_demand(to_needs(pool.open_needs(window.id))), pool.offers())
-    window.progress_sent_at = datetime.now(UTC)
+    needs = pool.open_needs(window.id)
+    signature = (
+        f"{len(needs)}:{sum(n.need_id for n in needs)}:{max((n.need_id for n in needs), default=0)}"
+    )
+    if signature == window.progress_signature:
+        return False
+    window.progress_signature = signature
+    progress = pool_progress(pooled_demand(to_needs(needs)), pool.offers())
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
     return True
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 
@@ -49,7 +48,6 @@ def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> 
         log.info("need %s is known already", data["need_id"])
         return
     window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-    window.changed_at = datetime.now(UTC)
     session.add(
         orm.PooledNeed(
             need_id=data["need_id"],
@@ -79,10 +77,6 @@ def on_need_cancelled(session: Session, event: Event) -> None:
         )
     elif need.status == "open":
         need.status = "cancelled"
-        if need.window_id is not None:
-            window = session.get(orm.Window, need.window_id)
-            if window is not None:
-                window.changed_at = datetime.now(UTC)
     else:
         log.warning("need %s is %s; its cancellation comes too late", need.need_id, need.status)
 
