@@ -40,6 +40,7 @@ class Settings:
     pool_timezone: str = "Europe/Berlin"
     progress_interval: float = 2.0
     close_check_interval: float = 30.0
+    solver_time_limit: float = 30.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +76,7 @@ class Settings:
             pool_timezone=env.get("ZIRKEL_POOL_TIMEZONE", "Europe/Berlin"),
             progress_interval=_float(env, "ZIRKEL_PROGRESS_INTERVAL", 2.0),
             close_check_interval=_float(env, "ZIRKEL_CLOSE_CHECK_INTERVAL", 30.0),
+            solver_time_limit=_float(env, "ZIRKEL_SOLVER_TIME_LIMIT", 30.0),
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.highs import HighsSolver
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer import handlers as pool
 from pooling.service_layer.reactions import handlers
@@ -30,6 +31,7 @@ from tests.support.servers import throwaway_database
 from tests.support.stack import wait_until
 
 QUEUE = subscriptions_of("pooling")[0]
+SOLVE = HighsSolver(time_limit=10)
 
 
 @pytest.fixture
@@ -118,7 +120,7 @@ def test_two_closes_at_once_close_the_window_once(runtime: Runtime, schedule) ->
         barrier.wait()
         try:
             with transaction(runtime.sessions) as session:
-                closed = pool.close_pool(session, runtime.outbox, schedule, window_id=1)
+                closed = pool.close_pool(session, runtime.outbox, schedule, SOLVE, window_id=1)
                 outcomes.append(f"closed {len(closed.orders)}")
         except Conflict:
             outcomes.append("conflict")
@@ -165,7 +167,7 @@ def test_competing_consumers_and_a_close_lose_and_double_count_nothing(
                 publisher.publish_event(_same_event_again(need_id))
             if need_id == 150:
                 with transaction(runtime.sessions) as session:
-                    pool.close_pool(session, runtime.outbox, schedule)
+                    pool.close_pool(session, runtime.outbox, schedule, SOLVE)
 
     try:
         wait_until(lambda: count(runtime) == 300, 60, "all 300 needs pooled")
@@ -206,12 +208,12 @@ def test_windows_past_their_cutoff_are_closed_by_the_scheduler(
     runtime: Runtime, schedule: CutoffSchedule
 ) -> None:
     feed(runtime, need_posted(1), need_posted(2))
-    assert pool.close_due_windows(runtime.sessions, runtime.outbox, schedule) == []
+    assert pool.close_due_windows(runtime.sessions, runtime.outbox, schedule, SOLVE) == []
     with transaction(runtime.sessions) as session:
         past = datetime.now(UTC) - timedelta(minutes=1)
         session.execute(update(orm.Window).values(closes_at=past))
 
-    assert pool.close_due_windows(runtime.sessions, runtime.outbox, schedule) == [1]
+    assert pool.close_due_windows(runtime.sessions, runtime.outbox, schedule, SOLVE) == [1]
     assert count(runtime, orm.PooledNeed.status == "ordered") == 2
     feed(runtime, need_posted(3))
     with transaction(runtime.sessions) as session:

@@ -69,6 +69,8 @@ class Window(Base):
     members_paid: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     members_saved: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     progress_signature: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    optimal: Mapped[bool | None] = mapped_column(nullable=True)  # None until closed
+    optimality_gap: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
 
 
 class PooledNeed(Base):

@@ -17,7 +17,7 @@ from pooling.domain.model import (
     SupplierTerms,
     WindowResult,
 )
-from pooling.domain.optimise import cheapest_assignment
+from pooling.domain.optimise import Solver, cheapest_assignment
 from pooling.domain.pricing import ZERO, cost_of, split_fee
 
 
@@ -33,15 +33,16 @@ def close_window(
     needs: Sequence[Need],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
 ) -> WindowResult:
     """Pool the needs, order at the cheapest suppliers, allocate, and report savings."""
     ordered = sorted(needs, key=lambda need: need.need_id)
     _check_unique_ids(ordered)
-    assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers)
+    assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers, solve)
     unoffered = set(assignment.unoffered)
     placed = [need for need in ordered if need.sku not in unoffered]
     orders = tuple(_order(sid, assignment, placed) for sid in assignment.used_suppliers)
-    members = _member_savings(placed, orders, offers, suppliers)
+    members = _member_savings(placed, orders, offers, suppliers, solve)
     return WindowResult(
         orders=orders,
         members=members,
@@ -50,6 +51,8 @@ def close_window(
         members_baseline=sum((m.baseline for m in members.values()), ZERO),
         members_paid=sum((m.paid for m in members.values()), ZERO),
         members_saved=sum((m.saved for m in members.values()), ZERO),
+        optimal=assignment.optimal,
+        gap=assignment.gap,
     )
 
 
@@ -95,6 +98,7 @@ def _member_savings(
     orders: Sequence[SupplierOrder],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
 ) -> dict[int, MemberSavings]:
     """Rule 7 for every member with an ordered need: own-needs cost C, paid, saved."""
     paid: dict[int, Decimal] = {}
@@ -107,7 +111,7 @@ def _member_savings(
     for need in needs:
         own.setdefault(need.member_id, []).append(need)
     return {
-        member: member_savings(member, own[member], paid[member], offers, suppliers)
+        member: member_savings(member, own[member], paid[member], offers, suppliers, solve)
         for member in sorted(paid)
     }
 
@@ -118,9 +122,12 @@ def member_savings(
     paid: Decimal,
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
 ) -> MemberSavings:
     """Rule 7: the member's own needs priced alone (the baseline) against what it paid."""
     baseline = ZERO
     if own_needs:
-        baseline = cheapest_assignment(pooled_demand(own_needs), offers, suppliers).total_cost
+        demand = pooled_demand(own_needs)
+        alone = cheapest_assignment(demand, offers, suppliers, solve, tie_break=False)
+        baseline = alone.total_cost
     return MemberSavings(member_id, baseline, paid, baseline - paid)

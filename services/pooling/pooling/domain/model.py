@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 
 def _check_decimal(name: str, value: object, *, positive: bool = False) -> None:
@@ -53,7 +54,7 @@ class Offer:
         _check_decimal("pack_size", self.pack_size, positive=True)
         if not self.tiers or self.tiers[0].min_quantity != 0:
             raise ValueError(f"offer {self.supplier_id}/{self.sku}: first tier must start at 0")
-        for lower, upper in zip(self.tiers, self.tiers[1:], strict=False):
+        for lower, upper in pairwise(self.tiers):
             if upper.min_quantity <= lower.min_quantity:
                 raise ValueError(
                     f"offer {self.supplier_id}/{self.sku}: tiers must rise in min_quantity"
@@ -114,6 +115,8 @@ class Assignment:
     fees: Mapping[int, Decimal]
     total_cost: Decimal
     unoffered: tuple[str, ...]
+    optimal: bool = True  # False: the solver ran out of time before proving the minimum
+    gap: Decimal = Decimal(0)  # then: how much cheaper the best bound says it might be
 
     @property
     def used_suppliers(self) -> tuple[int, ...]:
@@ -183,6 +186,8 @@ class WindowResult:
     members_baseline: Decimal
     members_paid: Decimal
     members_saved: Decimal
+    optimal: bool = True
+    gap: Decimal = Decimal(0)
 
     @property
     def depot_value(self) -> Decimal:

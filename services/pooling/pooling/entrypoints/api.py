@@ -13,6 +13,7 @@ from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository, to_needs
 from pooling.domain.closing import pooled_demand
+from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
 from pooling.service_layer import handlers
@@ -24,6 +25,10 @@ api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 
 def schedule() -> CutoffSchedule:
     return current_app.extensions["zirkel.schedule"]
+
+
+def solver() -> Solver:
+    return current_app.extensions["zirkel.solver"]
 
 
 @api.get("/pools/current")
@@ -46,7 +51,9 @@ def current_pool() -> ResponseReturnValue:
 def close_pool() -> ResponseReturnValue:
     window_id = load_body(schemas.CloseIn(), optional=True)["window_id"]
     with unit_of_work() as session:
-        closed = handlers.close_pool(session, current_runtime().outbox, schedule(), window_id)
+        closed = handlers.close_pool(
+            session, current_runtime().outbox, schedule(), solver(), window_id
+        )
         result = closed.result
         body = {
             "window_id": closed.window.id,
@@ -56,6 +63,8 @@ def close_pool() -> ResponseReturnValue:
             "members_paid": result.members_paid,
             "members_saved": result.members_saved,
             "unoffered": result.unoffered_needs,
+            "optimal": result.optimal,
+            "optimality_gap": result.gap,
         }
         return jsonify(schemas.ClosedPoolOut().dump(body))
 
@@ -117,7 +126,13 @@ def _decide(order_id: int, **decision: Any) -> ResponseReturnValue:
     supplier_id = None if principal.is_admin else principal.subject_id
     with unit_of_work() as session:
         order = handlers.decide_order(
-            session, current_runtime().outbox, schedule(), order_id, supplier_id, **decision
+            session,
+            current_runtime().outbox,
+            schedule(),
+            solver(),
+            order_id,
+            supplier_id,
+            **decision,
         )
         return jsonify(schemas.OrderOut().dump(order))
 

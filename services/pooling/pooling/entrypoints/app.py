@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.highs import HighsSolver
 from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
 from shared.runtime import Runtime
@@ -24,5 +25,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
     app = create_base_app("pooling", runtime)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
+    app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
     app.register_blueprint(api)
     return app

@@ -11,6 +11,7 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.highs import HighsSolver
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.handlers import close_due_windows, report_progress
 from shared.db import transaction
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def close_due(runtime: Runtime, schedule: CutoffSchedule) -> None:
-    for window_id in close_due_windows(runtime.sessions, runtime.outbox, schedule):
+    solve = HighsSolver(runtime.settings.solver_time_limit)
+    for window_id in close_due_windows(runtime.sessions, runtime.outbox, schedule, solve):
         log.info("closed pool window %s at its cutoff", window_id)
 
 

@@ -81,6 +81,8 @@ class ClosedPoolOut(Schema):
     members_paid = _amount()
     members_saved = _amount()
     unoffered = fields.List(fields.Nested(UnofferedOut))
+    optimal = fields.Boolean()
+    optimality_gap = _amount()
 
 
 class CloseIn(Schema):

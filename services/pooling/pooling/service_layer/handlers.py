@@ -15,6 +15,7 @@ from pooling.adapters.repository import PoolRepository, order_row, to_needs
 from pooling.domain import model
 from pooling.domain.closing import close_window, member_savings, pooled_demand
 from pooling.domain.model import WindowResult
+from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
 from shared.db import transaction
 from shared.errors import Conflict, Forbidden, NotFound
@@ -32,7 +33,11 @@ class ClosedPool:
 
 
 def close_pool(
-    session: Session, outbox: Outbox, schedule: CutoffSchedule, window_id: int | None = None
+    session: Session,
+    outbox: Outbox,
+    schedule: CutoffSchedule,
+    solve: Solver,
+    window_id: int | None = None,
 ) -> ClosedPool:
     """Close the current window (or ``window_id`` if it is still the current one):
     price it, store the orders, announce them. Two closes at once: one wins, one gets 409."""
@@ -43,7 +48,9 @@ def close_pool(
     if window is None or (window_id is not None and window.id != window_id):
         raise Conflict("window_id", "That pool window is closed already.")
     needs = pool.open_needs(window.id)
-    result = close_window(to_needs(needs), pool.offers(), pool.supplier_terms())
+    result = close_window(to_needs(needs), pool.offers(), pool.supplier_terms(), solve)
+    if not result.optimal:
+        log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
     orders = [order_row(window.id, order) for order in result.orders]
     session.add_all(orders)
     session.flush()
@@ -68,6 +75,7 @@ def _settle(
     window.members_baseline = result.members_baseline
     window.members_paid = result.members_paid
     window.members_saved = result.members_saved
+    window.optimal, window.optimality_gap = result.optimal, result.gap
     session.flush()
     next_window = PoolRepository(session, schedule).current_or_new_window()
     for need in needs:
@@ -134,6 +142,7 @@ def decide_order(
     session: Session,
     outbox: Outbox,
     schedule: CutoffSchedule,
+    solve: Solver,
     order_id: int,
     supplier_id: int | None,
     *,
@@ -163,14 +172,15 @@ def decide_order(
     else:
         order.reject_reason = reason
         _back_into_pool(session, schedule, need_ids)
-        savings = [_savings_row(s) for s in _resettle_members(session, schedule, order)]
+        resettled = _resettle_members(session, schedule, solve, order)
+        savings = [_savings_row(s) for s in resettled]
         rejected = payload | {"reason": reason, "member_savings": savings}
         outbox.add(session, Event("pooling.order.rejected", rejected))
     return order
 
 
 def _resettle_members(
-    session: Session, schedule: CutoffSchedule, rejected: orm.Order
+    session: Session, schedule: CutoffSchedule, solve: Solver, rejected: orm.Order
 ) -> list[orm.MemberSavings]:
     """Recompute the window result of every member of a rejected order without it."""
     pool = PoolRepository(session, schedule)
@@ -181,7 +191,7 @@ def _resettle_members(
         kept = pool.member_allocations(rejected.window_id, member_id)
         needs = [model.Need(a.need_id, member_id, sku, a.quantity) for a, sku in kept]
         paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
-        result = member_savings(member_id, needs, paid, offers, terms)
+        result = member_savings(member_id, needs, paid, offers, terms, solve)
         row = session.get(orm.MemberSavings, (rejected.window_id, member_id))
         assert row is not None
         row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
@@ -256,7 +266,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
 
 
 def close_due_windows(
-    sessions: sessionmaker[Session], outbox: Outbox, schedule: CutoffSchedule
+    sessions: sessionmaker[Session], outbox: Outbox, schedule: CutoffSchedule, solve: Solver
 ) -> list[int]:
     """Close every open window whose cutoff has passed; each close its own transaction."""
     with transaction(sessions) as session:
@@ -265,7 +275,7 @@ def close_due_windows(
     for window_id in due:
         try:
             with transaction(sessions) as session:
-                close_pool(session, outbox, schedule, window_id)
+                close_pool(session, outbox, schedule, solve, window_id)
             closed.append(window_id)
         except Conflict:
             log.info("window %s was closed by someone else", window_id)

@@ -1,0 +1,264 @@
+"""Rule 5 as a mixed-integer programme on HiGHS: the exact cheapest bundle, at scale.
+
+Variables, all binary: ``x[p, s]`` product p goes to supplier s; ``y[s]`` s is
+used; ``w[s]`` s's shipping fee is waived. In integer cents, with K = (number
+of suppliers + 1):
+
+    minimise  K * (sum v[p,s] x[p,s] + sum fee[s] (y[s] - w[s])) + sum y[s]
+    s.t.      sum_s x[p,s] = 1                   every product to one supplier
+              x[p,s] <= y[s]                     only used suppliers deliver
+              sum_p v[p,s] x[p,s] >= T[s] w[s]    a fee is waived only from T[s]
+              w[s] <= y[s]
+
+Every coefficient is an integer, so the optimum is exact when HiGHS proves it
+with an absolute gap below one: the smallest total cost C first, then the
+fewest suppliers. The rest of the design's tie-break (the smaller sorted tuple
+of supplier ids, then per SKU the lower supplier id) is applied exactly only
+when the optimum is not unique, which one more solve with the found solution
+cut off decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+import highspy
+import numpy as np
+
+from pooling.domain.optimise import PoolingProblem, Solution
+
+CENTS = Decimal(100)
+
+
+@dataclass
+class _Columns:
+    cost: list[int] = field(default_factory=list)
+    keys: list[tuple[str, object]] = field(default_factory=list)
+
+    def add(self, key: tuple[str, object], cost: int) -> int:
+        self.keys.append(key)
+        self.cost.append(cost)
+        return len(self.keys) - 1
+
+
+class HighsModel:
+    """The MILP of one pooling problem, solvable again under extra fixings and cuts."""
+
+    def __init__(self, problem: PoolingProblem, time_limit: float) -> None:
+        self.problem = problem
+        self.skus = sorted(problem.candidates)
+        offered = sorted({line.supplier_id for c in problem.candidates.values() for line in c})
+        self.weight = len(offered) + 1
+        columns = _Columns()
+        self.x: dict[tuple[str, int], int] = {}
+        self.value: dict[tuple[str, int], int] = {}
+        for sku in self.skus:
+            for line in problem.candidates[sku]:
+                cents = int(line.line_total * CENTS)
+                self.value[sku, line.supplier_id] = cents
+                self.x[sku, line.supplier_id] = columns.add(
+                    ("x", (sku, line.supplier_id)), cents * self.weight
+                )
+        self.y: dict[int, int] = {}
+        self.w: dict[int, int] = {}
+        for sid in offered:
+            terms = problem.suppliers[sid]
+            fee = int(terms.shipping_fee * CENTS)
+            self.y[sid] = columns.add(("y", sid), fee * self.weight + 1)
+            if fee and terms.free_shipping_from is not None:
+                self.w[sid] = columns.add(("w", sid), -fee * self.weight)
+        self.cost = np.array(columns.cost, dtype=np.float64)
+        self.highs = _new_highs(time_limit)
+        self._add_columns(len(columns.cost))
+        self._add_rows(offered)
+
+    def _add_columns(self, count: int) -> None:
+        h = self.highs
+        empty = np.zeros(count + 1, dtype=np.int32)
+        h.addCols(
+            count, self.cost, np.zeros(count), np.ones(count), 0, empty, empty[:0], np.zeros(0)
+        )
+        integrality = np.full(count, highspy.HighsVarType.kInteger)
+        h.changeColsIntegrality(count, np.arange(count, dtype=np.int32), integrality)
+
+    def _add_rows(self, offered: list[int]) -> None:
+        rows = _Rows()
+        for sku in self.skus:
+            rows.add(
+                1, 1, ((self.x[sku, line.supplier_id], 1) for line in self.problem.candidates[sku])
+            )
+        for (_sku, sid), column in self.x.items():
+            rows.add(-np.inf, 0, ((column, 1), (self.y[sid], -1)))
+        for sid, column in self.w.items():
+            threshold = _cents_at_least(self.problem.suppliers[sid].free_shipping_from)
+            lines = [(self.x[key], cents) for key, cents in self.value.items() if key[1] == sid]
+            rows.add(0, np.inf, [*lines, (column, -threshold)])
+            rows.add(-np.inf, 0, ((column, 1), (self.y[sid], -1)))
+        rows.flush(self.highs)
+
+    def solve(self) -> tuple[np.ndarray | None, bool, float]:
+        """Solve; the column values (None if infeasible), whether proven optimal, the gap."""
+        h = self.highs
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, True, 0.0
+        info = h.getInfo()
+        values = np.array(h.getSolution().col_value)
+        if status == highspy.HighsModelStatus.kOptimal:
+            return values, True, 0.0
+        if info.primal_solution_status != 2:  # no feasible solution within the time limit
+            raise TimeoutError("HiGHS found no solution within its time limit")
+        return values, False, max(0.0, info.objective_function_value - info.mip_dual_bound)
+
+    def choice_of(self, values: np.ndarray) -> dict[str, int]:
+        return {sku: sid for (sku, sid), col in self.x.items() if values[col] > 0.5}
+
+    def objective_of(self, values: np.ndarray) -> int:
+        return round(float(self.cost @ np.round(values)))
+
+    def bound_objective(self, objective: int) -> None:
+        """From now on only solutions as good as ``objective`` are feasible."""
+        columns = np.arange(len(self.cost), dtype=np.int32)
+        self.highs.addRow(-np.inf, objective + 0.5, len(columns), columns, self.cost)
+
+    def cut_off(self, choice: dict[str, int]) -> int:
+        """Exclude exactly this choice; returns the row's index (to remove it again)."""
+        columns = np.array([self.x[sku, sid] for sku, sid in choice.items()], dtype=np.int32)
+        self.highs.addRow(-np.inf, len(columns) - 1, len(columns), columns, np.ones(len(columns)))
+        return self.highs.getNumRow() - 1
+
+    def drop_row(self, row: int) -> None:
+        self.highs.deleteRows(1, np.array([row], dtype=np.int32))
+
+    def fix(self, column: int, value: int) -> None:
+        self.highs.changeColBounds(column, value, value)
+
+    def free(self, column: int) -> None:
+        self.highs.changeColBounds(column, 0, 1)
+
+
+class _Rows:
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.starts: list[int] = []
+        self.index: list[int] = []
+        self.value: list[float] = []
+
+    def add(self, lower: float, upper: float, entries: Iterable[tuple[int, float]]) -> None:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.starts.append(len(self.index))
+        for column, coefficient in entries:
+            self.index.append(column)
+            self.value.append(coefficient)
+
+    def flush(self, h: highspy.Highs) -> None:
+        h.addRows(
+            len(self.lower),
+            np.array(self.lower),
+            np.array(self.upper),
+            len(self.index),
+            np.array(self.starts, dtype=np.int32),
+            np.array(self.index, dtype=np.int32),
+            np.array(self.value, dtype=np.float64),
+        )
+
+
+def _cents_at_least(amount: Decimal) -> int:
+    """Whole cents of line values reach ``amount`` from this many cents on."""
+    return int((amount * CENTS).to_integral_value(rounding=ROUND_CEILING))
+
+
+def _new_highs(time_limit: float) -> highspy.Highs:
+    h = highspy.Highs()
+    for option, value in {
+        "output_flag": False,
+        "mip_rel_gap": 0.0,
+        "mip_abs_gap": 0.5,  # the objective is integral: a gap below 1 proves the optimum
+        "time_limit": float(time_limit),
+        "random_seed": 0,
+        "threads": 1,
+    }.items():
+        h.setOptionValue(option, value)
+    return h
+
+
+class HighsSolver:
+    """The service's ``Solver``: exact, deterministic, bounded in time."""
+
+    def __init__(self, time_limit: float = 30.0) -> None:
+        self.time_limit = time_limit
+
+    def __call__(self, problem: PoolingProblem, *, tie_break: bool = True) -> Solution:
+        """Rule 5 with the design's tie-break; says so when the optimum is not proven."""
+        if not problem.candidates:
+            return Solution({})
+        model = HighsModel(problem, self.time_limit)
+        values, optimal, gap = model.solve()
+        assert values is not None, "every product has an offer, so some choice is feasible"
+        choice = model.choice_of(values)
+        if not optimal:
+            return Solution(choice, False, Decimal(int(gap) // model.weight) / CENTS)
+        if tie_break:
+            model.bound_objective(model.objective_of(values))
+            choice = _tie_break(model, choice)
+        return Solution(choice)
+
+
+def _tie_break(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
+    """Among optimal choices (same C, same count), the design's smallest one."""
+    if _unique(model, choice):
+        return choice
+    choice = _smallest_supplier_set(model, choice)
+    if _unique(model, choice):
+        return choice
+    return _lowest_supplier_per_sku(model, choice)
+
+
+def _unique(model: HighsModel, choice: dict[str, int]) -> bool:
+    """Whether no other choice (under the fixings so far) is as good."""
+    cut = model.cut_off(choice)
+    alternative, _, _ = model.solve()
+    model.drop_row(cut)
+    return alternative is None
+
+
+def _smallest_supplier_set(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
+    """Supplier by supplier, ascending: used if some optimal choice can use it."""
+    for sid in sorted(model.y):
+        used = set(choice.values())
+        if sid in used:
+            model.fix(model.y[sid], 1)
+            continue
+        if sid < max(used):
+            model.fix(model.y[sid], 1)
+            values, _, _ = model.solve()
+            if values is not None:
+                choice = model.choice_of(values)
+                continue
+        model.fix(model.y[sid], 0)
+    return choice
+
+
+def _lowest_supplier_per_sku(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
+    """SKU by SKU, ascending: the lowest supplier id some optimal choice gives it."""
+    used = set(choice.values())
+    for sku in model.skus:
+        for line in model.problem.candidates[sku]:
+            sid = line.supplier_id
+            if sid >= choice[sku]:
+                break
+            if sid not in used:
+                continue
+            model.fix(model.x[sku, sid], 1)
+            values, _, _ = model.solve()
+            if values is not None:
+                choice = model.choice_of(values)
+                break
+            model.fix(model.x[sku, sid], 0)
+        model.fix(model.x[sku, choice[sku]], 1)
+    return choice
