@@ -17,7 +17,7 @@ from pooling.domain.model import (
     SupplierTerms,
     WindowResult,
 )
-from pooling.domain.optimise import Solver, cheapest_assignment
+from pooling.domain.optimise import Solver, assemble, build_problem, cheapest_assignment
 from pooling.domain.pricing import ZERO, cost_of, split_fee
 
 
@@ -42,7 +42,7 @@ def close_window(
     unoffered = set(assignment.unoffered)
     placed = [need for need in ordered if need.sku not in unoffered]
     orders = tuple(_order(sid, assignment, placed) for sid in assignment.used_suppliers)
-    members = _member_savings(placed, orders, offers, suppliers, solve)
+    members, baselines_optimal = _member_savings(placed, orders, offers, suppliers, solve)
     return WindowResult(
         orders=orders,
         members=members,
@@ -51,7 +51,7 @@ def close_window(
         members_baseline=sum((m.baseline for m in members.values()), ZERO),
         members_paid=sum((m.paid for m in members.values()), ZERO),
         members_saved=sum((m.saved for m in members.values()), ZERO),
-        optimal=assignment.optimal,
+        optimal=assignment.optimal and baselines_optimal,
         gap=assignment.gap,
     )
 
@@ -99,8 +99,9 @@ def _member_savings(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
-) -> dict[int, MemberSavings]:
-    """Rule 7 for every member with an ordered need: own-needs cost C, paid, saved."""
+) -> tuple[dict[int, MemberSavings], bool]:
+    """Rule 7 for every member with an ordered need: own-needs cost C, paid, saved;
+    and whether every baseline is a proven minimum."""
     paid: dict[int, Decimal] = {}
     for order in orders:
         for line in order.lines:
@@ -110,10 +111,14 @@ def _member_savings(
     own: dict[int, list[Need]] = {}
     for need in needs:
         own.setdefault(need.member_id, []).append(need)
-    return {
-        member: member_savings(member, own[member], paid[member], offers, suppliers, solve)
-        for member in sorted(paid)
-    }
+    members = sorted(paid)
+    problems = [build_problem(pooled_demand(own[m]), offers, suppliers) for m in members]
+    solutions = solve.solve_all(problems, tie_break=False)
+    savings = {}
+    for member, problem, solution in zip(members, problems, solutions, strict=True):
+        baseline = assemble(problem, solution).total_cost
+        savings[member] = MemberSavings(member, baseline, paid[member], baseline - paid[member])
+    return savings, all(solution.optimal for solution in solutions)
 
 
 def member_savings(

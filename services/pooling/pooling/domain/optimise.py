@@ -50,7 +50,15 @@ class Solution:
 
 
 class Solver(Protocol):
+    """An exact optimiser of rule 5 (with the tie-break unless told it does not matter)."""
+
     def __call__(self, problem: PoolingProblem, *, tie_break: bool = True) -> Solution: ...
+
+    def solve_all(
+        self, problems: Sequence[PoolingProblem], *, tie_break: bool = True
+    ) -> list[Solution]:
+        """Many independent problems (the members' baselines), in order."""
+        ...
 
 
 def cheapest_assignment(
