@@ -3,7 +3,8 @@
 Deterministic for a seed. Prices and pack sizes look like a building-material
 wholesaler's: pack sizes 1 to 25 (and 1.44 m² tile packs), unit prices from a
 few cents to a few hundred euros, 2-5 all-units tiers falling 3-15 % each,
-shipping fees of 0-59 euros with a free-shipping threshold or none.
+shipping fees of 0-249 euros (parcel to pallet freight) with a free-shipping threshold
+of 500 to 250,000 euros or none.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ def cooperative(
 
 
 def _supplier(rng: random.Random, supplier_id: int) -> SupplierTerms:
-    fee = Decimal(rng.choice((0, 9, 15, 19, 25, 29, 39, 49, 59))).quantize(CENT)
-    free_from = rng.choice((None, Decimal(250), Decimal(500), Decimal(1000), Decimal(2500)))
+    fee = Decimal(rng.choice((0, 19, 29, 49, 89, 149, 249))).quantize(CENT)
+    free_from = rng.choice((None, 500, 2_500, 25_000, 100_000, 250_000))
+    free_from = None if free_from is None else Decimal(free_from)
     return SupplierTerms(supplier_id, fee, free_from)
 
 

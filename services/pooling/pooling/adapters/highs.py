@@ -36,47 +36,70 @@ from pooling.domain.optimise import PoolingProblem, Solution
 CENTS = Decimal(100)
 
 
+@dataclass(frozen=True)
+class Market:
+    """A pooling problem in integer cents, small enough to send to a worker process."""
+
+    skus: tuple[str, ...]
+    options: tuple[tuple[tuple[int, int], ...], ...]  # per SKU: (supplier id, cents), by id
+    fees: dict[int, tuple[int, int | None]]  # supplier: (fee cents, free from cents or None)
+
+    @classmethod
+    def of(cls, problem: PoolingProblem) -> Market:
+        skus = tuple(sorted(problem.candidates))
+        options = tuple(
+            tuple(
+                (line.supplier_id, int(line.line_total * CENTS)) for line in problem.candidates[sku]
+            )
+            for sku in skus
+        )
+        offered = {sid for per_sku in options for sid, _cents in per_sku}
+        fees = {}
+        for sid in sorted(offered):
+            terms = problem.suppliers[sid]
+            free_from = terms.free_shipping_from
+            threshold = None if free_from is None else _cents_at_least(free_from)
+            fees[sid] = (int(terms.shipping_fee * CENTS), threshold)
+        return cls(skus, options, fees)
+
+
 @dataclass
 class _Columns:
     cost: list[int] = field(default_factory=list)
-    keys: list[tuple[str, object]] = field(default_factory=list)
 
-    def add(self, key: tuple[str, object], cost: int) -> int:
-        self.keys.append(key)
+    def add(self, cost: int) -> int:
         self.cost.append(cost)
-        return len(self.keys) - 1
+        return len(self.cost) - 1
 
 
 class HighsModel:
     """The MILP of one pooling problem, solvable again under extra fixings and cuts."""
 
-    def __init__(self, problem: PoolingProblem, time_limit: float) -> None:
-        self.problem = problem
-        self.skus = sorted(problem.candidates)
-        offered = sorted({line.supplier_id for c in problem.candidates.values() for line in c})
-        self.weight = len(offered) + 1
+    def __init__(self, market: Market, time_limit: float) -> None:
+        self.market = market
+        self.skus = market.skus
+        self.weight = len(market.fees) + 1
         columns = _Columns()
         self.x: dict[tuple[str, int], int] = {}
-        self.value: dict[tuple[str, int], int] = {}
-        for sku in self.skus:
-            for line in problem.candidates[sku]:
-                cents = int(line.line_total * CENTS)
-                self.value[sku, line.supplier_id] = cents
-                self.x[sku, line.supplier_id] = columns.add(
-                    ("x", (sku, line.supplier_id)), cents * self.weight
-                )
+        self.load: dict[int, list[tuple[int, int]]] = {sid: [] for sid in market.fees}
+        for sku, per_sku in zip(market.skus, market.options, strict=True):
+            for sid, cents in per_sku:
+                column = columns.add(cents * self.weight)
+                self.x[sku, sid] = column
+                self.load[sid].append((column, cents))
         self.y: dict[int, int] = {}
         self.w: dict[int, int] = {}
-        for sid in offered:
-            terms = problem.suppliers[sid]
-            fee = int(terms.shipping_fee * CENTS)
-            self.y[sid] = columns.add(("y", sid), fee * self.weight + 1)
-            if fee and terms.free_shipping_from is not None:
-                self.w[sid] = columns.add(("w", sid), -fee * self.weight)
+        for sid, (fee, threshold) in market.fees.items():
+            self.y[sid] = columns.add(fee * self.weight + 1)
+            if fee and threshold is not None:
+                self.w[sid] = columns.add(-fee * self.weight)
         self.cost = np.array(columns.cost, dtype=np.float64)
         self.highs = _new_highs(time_limit)
         self._add_columns(len(columns.cost))
-        self._add_rows(offered)
+        self._add_rows()
+
+    def options(self, sku: str) -> tuple[tuple[int, int], ...]:
+        return self.market.options[self.skus.index(sku)]
 
     def _add_columns(self, count: int) -> None:
         h = self.highs
@@ -87,18 +110,15 @@ class HighsModel:
         integrality = np.full(count, highspy.HighsVarType.kInteger)
         h.changeColsIntegrality(count, np.arange(count, dtype=np.int32), integrality)
 
-    def _add_rows(self, offered: list[int]) -> None:
+    def _add_rows(self) -> None:
         rows = _Rows()
-        for sku in self.skus:
-            rows.add(
-                1, 1, ((self.x[sku, line.supplier_id], 1) for line in self.problem.candidates[sku])
-            )
+        for sku, per_sku in zip(self.skus, self.market.options, strict=True):
+            rows.add(1, 1, ((self.x[sku, sid], 1) for sid, _cents in per_sku))
         for (_sku, sid), column in self.x.items():
             rows.add(-np.inf, 0, ((column, 1), (self.y[sid], -1)))
         for sid, column in self.w.items():
-            threshold = _cents_at_least(self.problem.suppliers[sid].free_shipping_from)
-            lines = [(self.x[key], cents) for key, cents in self.value.items() if key[1] == sid]
-            rows.add(0, np.inf, [*lines, (column, -threshold)])
+            threshold = self.market.fees[sid][1]
+            rows.add(0, np.inf, [*self.load[sid], (column, -threshold)])
             rows.add(-np.inf, 0, ((column, 1), (self.y[sid], -1)))
         rows.flush(self.highs)
 
@@ -215,17 +235,21 @@ class HighsSolver:
     def solve_all(
         self, problems: Sequence[PoolingProblem], *, tie_break: bool = True
     ) -> list[Solution]:
-        solve = partial(self, tie_break=tie_break)
-        if self.workers == 1 or len(problems) < self.PARALLEL_FROM:
-            return [solve(problem) for problem in problems]
-        chunk = max(1, len(problems) // (self.workers * 4))
-        return list(_pool(self.workers).map(solve, problems, chunksize=chunk))
+        markets = [Market.of(problem) for problem in problems]
+        solve = partial(self.solve_market, tie_break=tie_break)
+        if self.workers == 1 or len(markets) < self.PARALLEL_FROM:
+            return [solve(market) for market in markets]
+        chunk = max(1, len(markets) // (self.workers * 4))
+        return list(_pool(self.workers).map(solve, markets, chunksize=chunk))
 
     def __call__(self, problem: PoolingProblem, *, tie_break: bool = True) -> Solution:
         """Rule 5 with the design's tie-break; says so when the optimum is not proven."""
-        if not problem.candidates:
+        return self.solve_market(Market.of(problem), tie_break=tie_break)
+
+    def solve_market(self, market: Market, *, tie_break: bool = True) -> Solution:
+        if not market.skus:
             return Solution({})
-        model = HighsModel(problem, self.time_limit)
+        model = HighsModel(market, self.time_limit)
         values, optimal, gap = model.solve()
         assert values is not None, "every product has an offer, so some choice is feasible"
         choice = model.choice_of(values)
@@ -276,8 +300,7 @@ def _lowest_supplier_per_sku(model: HighsModel, choice: dict[str, int]) -> dict[
     """SKU by SKU, ascending: the lowest supplier id some optimal choice gives it."""
     used = set(choice.values())
     for sku in model.skus:
-        for line in model.problem.candidates[sku]:
-            sid = line.supplier_id
+        for sid, _cents in model.options(sku):
             if sid >= choice[sku]:
                 break
             if sid not in used:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
@@ -53,18 +54,25 @@ class PoolRepository:
         )
         return list(self.session.scalars(query))
 
-    def open_needs(self, window_id: int) -> list[orm.PooledNeed]:
+    def open_needs(self, window_id: int) -> list[model.Need]:
+        """The window's open needs, in need order (read as plain rows: there may be many)."""
+        need = orm.PooledNeed
         query = (
-            select(orm.PooledNeed)
-            .where(orm.PooledNeed.window_id == window_id, orm.PooledNeed.status == "open")
-            .order_by(orm.PooledNeed.need_id)
+            select(need.need_id, need.member_id, need.sku, need.quantity)
+            .where(need.window_id == window_id, need.status == "open")
+            .order_by(need.need_id)
         )
-        return list(self.session.scalars(query))
+        return [model.Need(*row) for row in self.session.execute(query)]
 
     def offers(self) -> dict[str, list[model.Offer]]:
         offers: dict[str, list[model.Offer]] = defaultdict(list)
-        for row in self.session.scalars(select(orm.Offer).where(orm.Offer.active)):
-            offers[row.sku].append(to_offer(row))
+        offer = orm.Offer
+        query = select(offer.supplier_id, offer.sku, offer.pack_size, offer.tiers).where(
+            offer.active
+        )
+        for supplier_id, sku, pack_size, tiers in self.session.execute(query):
+            prices = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in tiers)
+            offers[sku].append(model.Offer(supplier_id, sku, pack_size, prices))
         return dict(offers)
 
     def supplier_terms(self) -> dict[int, model.SupplierTerms]:
@@ -95,42 +103,86 @@ class PoolRepository:
         return self.session.get(orm.Order, order_id)
 
 
-def to_offer(row: orm.Offer) -> model.Offer:
-    tiers = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in row.tiers)
-    return model.Offer(row.supplier_id, row.sku, row.pack_size, tiers)
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A supplier order as the close stored it (the shape of the order API and event)."""
+
+    id: int
+    window_id: int
+    supplier_id: int
+    lines: tuple[model.OrderLine, ...]
+    shipping_fee: Decimal
+    total: Decimal
+    placed_at: datetime
+    status: str = "placed"
+    expected_delivery: None = None
+    reject_reason: None = None
 
 
-def to_needs(rows: Sequence[orm.PooledNeed]) -> list[model.Need]:
-    return [model.Need(r.need_id, r.member_id, r.sku, r.quantity) for r in rows]
-
-
-def order_row(window_id: int, order: model.SupplierOrder) -> orm.Order:
-    return orm.Order(
-        window_id=window_id,
-        supplier_id=order.supplier_id,
-        status="placed",
-        shipping_fee=order.shipping_fee,
-        total=order.total,
-        lines=[
-            orm.OrderLine(
-                sku=line.sku,
-                packs=line.packs,
-                ordered_quantity=line.ordered_quantity,
-                unit_price=line.unit_price,
-                line_total=line.line_total,
-                surplus_quantity=line.surplus_quantity,
-                allocations=[
-                    orm.Allocation(
-                        need_id=a.need_id,
-                        member_id=a.member_id,
-                        quantity=a.quantity,
-                        goods=a.goods,
-                        shipping_share=a.shipping_share,
-                        paid=a.paid,
-                    )
-                    for a in line.allocations
-                ],
-            )
-            for line in order.lines
-        ],
+def save_orders(
+    session: Session, window_id: int, orders: Sequence[model.SupplierOrder]
+) -> list[PlacedOrder]:
+    """Store a close's orders, lines and allocations in a few bulk statements, and mark
+    their needs ordered."""
+    now = datetime.now(UTC)
+    rows = [
+        {"window_id": window_id, "supplier_id": o.supplier_id, "status": "placed"}
+        | {"shipping_fee": o.shipping_fee, "total": o.total, "placed_at": now}
+        for o in orders
+    ]
+    order_ids = _insert_returning_ids(session, orm.Order, rows)
+    lines = [
+        (order_id, line) for order_id, o in zip(order_ids, orders, strict=True) for line in o.lines
+    ]
+    line_ids = _insert_returning_ids(
+        session, orm.OrderLine, [_line_row(oid, line) for oid, line in lines]
     )
+    allocations = [
+        {"line_id": line_id} | allocation_fields(a)
+        for line_id, (_oid, line) in zip(line_ids, lines, strict=True)
+        for a in line.allocations
+    ]
+    if allocations:
+        session.execute(insert(orm.Allocation), allocations)
+    for order_id, order in zip(order_ids, orders, strict=True):
+        need_ids = [a.need_id for line in order.lines for a in line.allocations]
+        session.execute(
+            update(orm.PooledNeed)
+            .where(orm.PooledNeed.need_id.in_(need_ids))
+            .values(status="ordered", order_id=order_id)
+            .execution_options(synchronize_session=False)  # the close reads them no more
+        )
+    return [
+        PlacedOrder(oid, window_id, o.supplier_id, o.lines, o.shipping_fee, o.total, now)
+        for oid, o in zip(order_ids, orders, strict=True)
+    ]
+
+
+def _insert_returning_ids(session: Session, table: type, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def _line_row(order_id: int, line: model.OrderLine) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "sku": line.sku,
+        "packs": line.packs,
+        "ordered_quantity": line.ordered_quantity,
+        "unit_price": line.unit_price,
+        "line_total": line.line_total,
+        "surplus_quantity": line.surplus_quantity,
+    }
+
+
+def allocation_fields(a: model.Allocation | orm.Allocation) -> dict[str, object]:
+    return {
+        "need_id": a.need_id,
+        "member_id": a.member_id,
+        "quantity": a.quantity,
+        "goods": a.goods,
+        "shipping_share": a.shipping_share,
+        "paid": a.paid,
+    }

@@ -71,10 +71,10 @@ def _order(supplier_id: int, assignment: Assignment, needs: Sequence[Need]) -> S
     goods = [cost_of(need.quantity, prices[need.sku]) for need in served]
     fee = assignment.fees[supplier_id]
     shares = split_fee(fee, goods)
-    allocations = [
-        Allocation(n.need_id, n.member_id, n.quantity, g, share, g + share)
-        for n, g, share in zip(served, goods, shares, strict=True)
-    ]
+    by_sku: dict[str, list[Allocation]] = {}
+    for n, g, share in zip(served, goods, shares, strict=True):
+        allocation = Allocation(n.need_id, n.member_id, n.quantity, g, share, g + share)
+        by_sku.setdefault(n.sku, []).append(allocation)
     order_lines = tuple(
         OrderLine(
             sku=line.sku,
@@ -83,9 +83,7 @@ def _order(supplier_id: int, assignment: Assignment, needs: Sequence[Need]) -> S
             unit_price=line.unit_price,
             line_total=line.line_total,
             surplus_quantity=line.surplus_quantity,
-            allocations=tuple(
-                a for a, n in zip(allocations, served, strict=True) if n.sku == line.sku
-            ),
+            allocations=tuple(by_sku[line.sku]),
         )
         for line in sorted(lines, key=lambda line: line.sku)
     )

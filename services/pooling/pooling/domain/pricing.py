@@ -12,8 +12,6 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-from fractions import Fraction
-from math import floor
 
 from pooling.domain.model import Offer, PricedLine, SupplierTerms, Tier
 
@@ -87,13 +85,15 @@ def split_fee(fee: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
         if cents:
             raise ValueError(f"cannot split a fee of {fee} over no weights")
         return []
-    exact = [_weight(w) for w in weights]
-    total = sum(exact, Fraction(0))
+    if cents == 0:  # the fee is waived: nothing to split
+        return [ZERO] * len(weights)
+    exact = _integer_weights(weights)
+    total = sum(exact)
     if total == 0:
-        exact, total = [Fraction(1)] * len(exact), Fraction(len(exact))
-    quotas = [cents * w / total for w in exact]
-    shares = [floor(q) for q in quotas]
-    by_remainder = sorted(range(len(shares)), key=lambda i: (shares[i] - quotas[i], i))
+        exact, total = [1] * len(exact), len(exact)
+    shares = [cents * w // total for w in exact]
+    remainders = [cents * w % total for w in exact]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
     for i in by_remainder[: cents - sum(shares)]:
         shares[i] += 1
     return [Decimal(share).scaleb(-2) for share in shares]
@@ -106,8 +106,10 @@ def _whole_cents(amount: Decimal) -> int:
     return int(amount.scaleb(2))
 
 
-def _weight(weight: Decimal) -> Fraction:
-    """A weight as an exact fraction; refuse negatives."""
-    if not weight.is_finite() or weight < 0:
-        raise ValueError(f"weights must be finite and non-negative: {weight}")
-    return Fraction(weight)
+def _integer_weights(weights: Sequence[Decimal]) -> list[int]:
+    """The weights scaled by one power of ten to exact integers (same proportions)."""
+    for weight in weights:
+        if not weight.is_finite() or weight < 0:
+            raise ValueError(f"weights must be finite and non-negative: {weight}")
+    places = max(0, *(-int(w.as_tuple().exponent) for w in weights))
+    return [int(w.scaleb(places)) for w in weights]

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import PoolRepository, order_row, to_needs
+from pooling.adapters.repository import (
+    PlacedOrder,
+    PoolRepository,
+    allocation_fields,
+    save_orders,
+)
 from pooling.domain import model
 from pooling.domain.closing import close_window, member_savings, pooled_demand
 from pooling.domain.model import WindowResult
@@ -28,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ClosedPool:
     window: orm.Window
-    orders: list[orm.Order]
+    orders: list[PlacedOrder]
     result: WindowResult
 
 
@@ -48,28 +54,20 @@ def close_pool(
     if window is None or (window_id is not None and window.id != window_id):
         raise Conflict("window_id", "That pool window is closed already.")
     needs = pool.open_needs(window.id)
-    result = close_window(to_needs(needs), pool.offers(), pool.supplier_terms(), solve)
+    result = close_window(needs, pool.offers(), pool.supplier_terms(), solve)
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
-    orders = [order_row(window.id, order) for order in result.orders]
-    session.add_all(orders)
-    session.flush()
-    _settle(session, schedule, window, needs, orders, result)
+    orders = save_orders(session, window.id, result.orders)
+    _settle(session, schedule, window, result)
     for order in orders:
         outbox.add(session, order_placed(order, result))
     return ClosedPool(window, orders, result)
 
 
 def _settle(
-    session: Session,
-    schedule: CutoffSchedule,
-    window: orm.Window,
-    needs: list[orm.PooledNeed],
-    orders: list[orm.Order],
-    result: WindowResult,
+    session: Session, schedule: CutoffSchedule, window: orm.Window, result: WindowResult
 ) -> None:
-    order_of_need = {a.need_id: o.id for o in orders for line in o.lines for a in line.allocations}
-    unoffered = {need.need_id for need in result.unoffered_needs}
+    """Close the window with its figures; needs no one offers wait in the next one."""
     window.status, window.closed_at = "closed", datetime.now(UTC)
     window.total_cost = result.total_cost
     window.members_baseline = result.members_baseline
@@ -78,24 +76,26 @@ def _settle(
     window.optimal, window.optimality_gap = result.optimal, result.gap
     session.flush()
     next_window = PoolRepository(session, schedule).current_or_new_window()
-    for need in needs:
-        if need.need_id in unoffered:
-            need.window_id = next_window.id
-        else:
-            need.status, need.order_id = "ordered", order_of_need[need.need_id]
-    session.add_all(
-        orm.MemberSavings(
-            window_id=window.id,
-            member_id=m.member_id,
-            baseline=m.baseline,
-            paid=m.paid,
-            saved=m.saved,
+    unoffered = [need.need_id for need in result.unoffered_needs]
+    if unoffered:
+        session.execute(
+            update(orm.PooledNeed)
+            .where(orm.PooledNeed.need_id.in_(unoffered))
+            .values(window_id=next_window.id)
+            .execution_options(synchronize_session=False)
         )
-        for m in result.members.values()
-    )
+    if result.members:
+        session.execute(
+            insert(orm.MemberSavings),
+            [
+                {"window_id": window.id, "member_id": m.member_id}
+                | {"baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+                for m in result.members.values()
+            ],
+        )
 
 
-def order_placed(order: orm.Order, result: WindowResult) -> Event:
+def order_placed(order: PlacedOrder, result: WindowResult) -> Event:
     members = sorted({a.member_id for line in order.lines for a in line.allocations})
     return Event(
         "pooling.order.placed",
@@ -111,7 +111,7 @@ def order_placed(order: orm.Order, result: WindowResult) -> Event:
                     "unit_price": line.unit_price,
                     "line_total": line.line_total,
                     "surplus_quantity": line.surplus_quantity,
-                    "allocations": [_allocation(a) for a in line.allocations],
+                    "allocations": [allocation_fields(a) for a in line.allocations],
                 }
                 for line in order.lines
             ],
@@ -120,17 +120,6 @@ def order_placed(order: orm.Order, result: WindowResult) -> Event:
             "member_savings": [_savings(result, member_id) for member_id in members],
         },
     )
-
-
-def _allocation(a: orm.Allocation) -> dict[str, object]:
-    return {
-        "need_id": a.need_id,
-        "member_id": a.member_id,
-        "quantity": a.quantity,
-        "goods": a.goods,
-        "shipping_share": a.shipping_share,
-        "paid": a.paid,
-    }
 
 
 def _savings(result: WindowResult, member_id: int) -> dict[str, object]:
@@ -232,7 +221,7 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     if signature == window.progress_signature:
         return False
     window.progress_signature = signature
-    progress = pool_progress(pooled_demand(to_needs(needs)), pool.offers())
+    progress = pool_progress(pooled_demand(needs), pool.offers())
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
     return True
 

@@ -1,0 +1,189 @@
+"""Closing a pool window at cooperative scale, through the real handler and database.
+
+    python -m bench.close --size issue [--database postgres|sqlite] [--broker rabbitmq|none]
+
+Loads a generated cooperative (``bench.generate``) into a throwaway pooling
+database, then times: the optimisation alone (rule 5 on the pooled demand), the
+whole close (``close_pool``: optimisation, every member's baseline, orders and
+allocations persisted, events written to the outbox, commit), and publishing
+the outbox to RabbitMQ with confirms. Compares the optimum with a greedy rule:
+each product to the supplier cheapest at the pooled quantity, fees ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import insert
+
+from bench.generate import SIZES, Instance, cooperative
+from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.highs import HighsSolver
+from pooling.domain.closing import pooled_demand
+from pooling.domain.model import Need
+from pooling.domain.optimise import Solution, assemble, build_problem
+from pooling.entrypoints.app import build_runtime
+from pooling.service_layer.handlers import close_pool
+from shared.db import transaction
+from shared.messaging import connect, declare_topology
+from shared.outbox import OutboxRelay
+from shared.runtime import Runtime
+from shared.settings import Settings
+from tests.support.servers import throwaway_database, throwaway_vhost
+
+
+def load(runtime: Runtime, instance: Instance) -> None:
+    """Write the instance as pooling's own copy of catalog's data: terms, offers, needs."""
+    now = datetime.now(UTC)
+    with transaction(runtime.sessions) as session:
+        session.execute(
+            insert(orm.SupplierTerms),
+            [
+                {
+                    "supplier_id": t.supplier_id,
+                    "name": f"Supplier {t.supplier_id}",
+                    "shipping_fee": t.shipping_fee,
+                    "free_shipping_from": t.free_shipping_from,
+                }
+                for t in instance.suppliers.values()
+            ],
+        )
+        session.execute(
+            insert(orm.Offer),
+            [
+                {
+                    "supplier_id": o.supplier_id,
+                    "sku": o.sku,
+                    "product_name": o.sku,
+                    "unit": "Stk",
+                    "pack_size": o.pack_size,
+                    "tiers": [[str(t.min_quantity), str(t.unit_price)] for t in o.tiers],
+                    "active": True,
+                }
+                for offers in instance.offers.values()
+                for o in offers
+            ],
+        )
+        window = orm.Window(status="open", opened_at=now, closes_at=now + timedelta(days=7))
+        session.add(window)
+        session.flush()
+        session.execute(
+            insert(orm.PooledNeed),
+            [
+                {
+                    "need_id": n.need_id,
+                    "member_id": n.member_id,
+                    "sku": n.sku,
+                    "quantity": n.quantity,
+                    "status": "open",
+                    "window_id": window.id,
+                    "posted_at": now,
+                }
+                for n in instance.needs
+            ],
+        )
+
+
+def greedy_cost(instance: Instance, needs: list[Need]) -> Decimal:
+    """The greedy rule: each product to the supplier cheapest at the pooled quantity."""
+    problem = build_problem(pooled_demand(needs), instance.offers, instance.suppliers)
+    choice = {
+        sku: min(lines, key=lambda line: (line.line_total, line.supplier_id)).supplier_id
+        for sku, lines in problem.candidates.items()
+    }
+    return assemble(problem, Solution(choice)).total_cost
+
+
+def greedy_figures(instance: Instance, total_cost: Decimal, baselines: Decimal) -> dict:
+    """What greedy would cost more than the optimum: for the pool, and for the members
+    each buying alone (where shipping fees weigh most)."""
+    pooled = greedy_cost(instance, instance.needs) - total_cost
+    own: dict[int, list[Need]] = {}
+    for need in instance.needs:
+        own.setdefault(need.member_id, []).append(need)
+    alone = sum((greedy_cost(instance, needs) for needs in own.values()), Decimal(0)) - baselines
+    return {
+        "greedy_extra_eur": str(pooled),
+        "greedy_extra_pct": round(float(100 * pooled / total_cost), 3),
+        "members_alone_greedy_extra_eur": str(alone),
+        "members_alone_greedy_extra_pct": round(float(100 * alone / baselines), 3),
+    }
+
+
+def run(size: str, database: str, broker: str) -> dict[str, object]:
+    instance = cooperative(**SIZES[size])
+    with ExitStack() as stack:
+        env = {"ZIRKEL_SECRET_KEY": "b" * 32, "ZIRKEL_VAR_DIR": tempfile.mkdtemp()}
+        if database == "postgres":
+            env["ZIRKEL_DATABASE_URL"] = stack.enter_context(throwaway_database())
+        if broker == "rabbitmq":
+            env["ZIRKEL_BROKER_URL"] = stack.enter_context(throwaway_vhost())
+        settings = Settings.from_env(env)
+        runtime = build_runtime(settings)
+        runtime.migrate()
+        load(runtime, instance)
+        solve = HighsSolver(time_limit=120)
+        figures = {"size": size, "needs": len(instance.needs), "members": instance.members}
+        figures |= {"products": len(instance.offers), "suppliers": len(instance.suppliers)}
+        figures |= optimisation_alone(instance, solve)
+        started = time.perf_counter()
+        with transaction(runtime.sessions) as session:
+            closed = close_pool(
+                session, runtime.outbox, CutoffSchedule.from_settings(settings), solve
+            )
+        figures["close_s"] = round(time.perf_counter() - started, 3)
+        figures["orders"] = len(closed.orders)
+        figures["optimal"] = closed.result.optimal
+        figures["total_cost"] = str(closed.result.total_cost)
+        figures["members_saved"] = str(closed.result.members_saved)
+        if broker == "rabbitmq":
+            figures["publish_s"] = publish(runtime, settings)
+            figures["close_and_publish_s"] = round(figures["close_s"] + figures["publish_s"], 3)
+        result = closed.result
+        figures |= greedy_figures(instance, result.total_cost, result.members_baseline)
+        runtime.engine.dispose()
+    return figures
+
+
+def optimisation_alone(instance: Instance, solve: HighsSolver) -> dict[str, float]:
+    started = time.perf_counter()
+    problem = build_problem(pooled_demand(instance.needs), instance.offers, instance.suppliers)
+    priced = time.perf_counter()
+    solution = solve(problem)
+    done = time.perf_counter()
+    assert solution.optimal
+    return {"pricing_s": round(priced - started, 3), "optimisation_s": round(done - priced, 3)}
+
+
+def publish(runtime: Runtime, settings: Settings) -> float:
+    relay = OutboxRelay(
+        runtime.engine, runtime.tables["outbox"], lambda: connect(settings), confirm_timeout=30
+    )
+    relay.connection.ensure_connection(max_retries=3)
+    declare_topology(relay.connection)
+    started = time.perf_counter()
+    while relay.relay_once():
+        pass
+    elapsed = time.perf_counter() - started
+    relay.connection.release()
+    return round(elapsed, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="issue")
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--broker", choices=("rabbitmq", "none"), default="rabbitmq")
+    args = parser.parse_args()
+    print(json.dumps(run(args.size, args.database, args.broker)))
+
+
+if __name__ == "__main__":
+    main()
