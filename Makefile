@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -36,6 +36,13 @@ $(STAMP): pyproject.toml
 # (started by the tests when they are not running).
 system-packages:
 	deploy/system-packages.sh
+
+# Closing a pool window at cooperative scale (bench/README.md has the figures).
+bench-close: $(STAMP)
+	$(BIN)/python -m bench.close --size issue
+
+bench-close-large: $(STAMP)
+	$(BIN)/python -m bench.close --size large
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

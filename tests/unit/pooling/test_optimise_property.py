@@ -48,7 +48,8 @@ def ref_cheapest(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
 ) -> tuple[Fraction, dict[str, int]]:
-    """Brute force over every assignment; the least (C, #suppliers, ids, per sku id)."""
+    """Brute force over every assignment; the least key of the design's tie-break:
+    (C, number of suppliers, their sorted ids, sum of the chosen ids, ids SKU by SKU)."""
     skus = sorted(sku for sku in demand if offers.get(sku))
     choices = [sorted(offers[sku], key=lambda o: o.supplier_id) for sku in skus]
     best = None
@@ -62,10 +63,11 @@ def ref_cheapest(
             if free_from is None or load < Fraction(free_from):
                 cost += Fraction(suppliers[sid].shipping_fee)
         used = tuple(sorted(loads))
-        key = (cost, len(used), used, tuple(o.supplier_id for o in combo))
+        ids = tuple(o.supplier_id for o in combo)
+        key = (cost, len(used), used, sum(ids), ids)
         best = key if best is None or key < best else best
     assert best is not None
-    return best[0], dict(zip(skus, best[3], strict=True))
+    return best[0], dict(zip(skus, best[4], strict=True))
 
 
 def ref_split(fee: Fraction, weights: Sequence[Fraction]) -> list[Fraction]:

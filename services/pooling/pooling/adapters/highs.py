@@ -20,8 +20,10 @@ cut off decides.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ import numpy as np
 from pooling.domain.optimise import PoolingProblem, Solution
 
 CENTS = Decimal(100)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class _Columns:
     def add(self, cost: int) -> int:
         self.cost.append(cost)
         return len(self.cost) - 1
+
+
+class OutOfTime(Exception):
+    """The tie-break could not be settled within its time."""
 
 
 class HighsModel:
@@ -136,6 +143,21 @@ class HighsModel:
         if info.primal_solution_status != 2:  # no feasible solution within the time limit
             raise TimeoutError("HiGHS found no solution within its time limit")
         return values, False, max(0.0, info.objective_function_value - info.mip_dual_bound)
+
+    def settle(self, deadline: float) -> np.ndarray | None:
+        """Solve to a proven answer before ``deadline`` (monotonic): the values of an
+        optimal choice, or None if there is none; ``OutOfTime`` otherwise."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise OutOfTime
+        self.highs.setOptionValue("time_limit", remaining)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise OutOfTime
+        return np.array(self.highs.getSolution().col_value)
 
     def choice_of(self, values: np.ndarray) -> dict[str, int]:
         return {sku: sid for (sku, sid), col in self.x.items() if values[col] > 0.5}
@@ -228,8 +250,11 @@ class HighsSolver:
 
     PARALLEL_FROM = 64  # fewer problems than this are solved in this process
 
-    def __init__(self, time_limit: float = 30.0, workers: int | None = None) -> None:
+    def __init__(
+        self, time_limit: float = 30.0, workers: int | None = None, tie_break_limit: float = 5.0
+    ) -> None:
         self.time_limit = time_limit
+        self.tie_break_limit = tie_break_limit
         self.workers = workers or os.cpu_count() or 1
 
     def solve_all(
@@ -255,61 +280,89 @@ class HighsSolver:
         choice = model.choice_of(values)
         if not optimal:
             return Solution(choice, False, Decimal(int(gap) // model.weight) / CENTS)
-        if tie_break:
-            model.bound_objective(model.objective_of(values))
-            choice = _tie_break(model, choice)
-        return Solution(choice)
+        if not tie_break:
+            return Solution(choice)
+        model.bound_objective(model.objective_of(values))
+        settled = _TieBreak(model, choice, time.monotonic() + self.tie_break_limit)
+        return Solution(settled.run(), ties_settled=settled.done)
 
 
-def _tie_break(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
-    """Among optimal choices (same C, same count), the design's smallest one."""
-    if _unique(model, choice):
-        return choice
-    choice = _smallest_supplier_set(model, choice)
-    if _unique(model, choice):
-        return choice
-    return _lowest_supplier_per_sku(model, choice)
+class _TieBreak:
+    """Among optimal choices (same C, same count), the design's smallest one: the lowest
+    supplier ids as a set, then products at the lowest ids (least sum of the ids chosen,
+    then SKU by SKU). Each step costs a solve only while the optimum is not unique. The
+    cost is proven already; if the time runs out here, the choice stays as far as it got."""
 
+    def __init__(self, model: HighsModel, choice: dict[str, int], deadline: float) -> None:
+        self.model, self.choice, self.deadline = model, choice, deadline
+        self.done = False
 
-def _unique(model: HighsModel, choice: dict[str, int]) -> bool:
-    """Whether no other choice (under the fixings so far) is as good."""
-    cut = model.cut_off(choice)
-    alternative, _, _ = model.solve()
-    model.drop_row(cut)
-    return alternative is None
+    def run(self) -> dict[str, int]:
+        steps = (self.smallest_supplier_set, self.least_id_sum, self.lowest_supplier_per_sku)
+        try:
+            for step in steps:
+                if self.unique():
+                    break
+                step()
+            self.done = True
+        except OutOfTime:
+            log.warning("ties among optimal choices not settled in time; cost is optimal")
+        return self.choice
 
+    def solve(self) -> np.ndarray | None:
+        return self.model.settle(self.deadline)
 
-def _smallest_supplier_set(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
-    """Supplier by supplier, ascending: used if some optimal choice can use it."""
-    for sid in sorted(model.y):
-        used = set(choice.values())
-        if sid in used:
-            model.fix(model.y[sid], 1)
-            continue
-        if sid < max(used):
-            model.fix(model.y[sid], 1)
-            values, _, _ = model.solve()
-            if values is not None:
-                choice = model.choice_of(values)
+    def unique(self) -> bool:
+        """Whether no other choice (under the fixings so far) is as good."""
+        cut = self.model.cut_off(self.choice)
+        try:
+            return self.solve() is None
+        finally:
+            self.model.drop_row(cut)
+
+    def smallest_supplier_set(self) -> None:
+        """Supplier by supplier, ascending: used if some optimal choice can use it."""
+        model = self.model
+        for sid in sorted(model.y):
+            used = set(self.choice.values())
+            if sid in used:
+                model.fix(model.y[sid], 1)
                 continue
-        model.fix(model.y[sid], 0)
-    return choice
+            if sid < max(used):
+                model.fix(model.y[sid], 1)
+                values = self.solve()
+                if values is not None:
+                    self.choice = model.choice_of(values)
+                    continue
+            model.fix(model.y[sid], 0)
 
+    def least_id_sum(self) -> None:
+        """Among the optimal choices, one whose products go to the least sum of ids."""
+        model = self.model
+        ids = np.zeros(len(model.cost))
+        for (_sku, sid), column in model.x.items():
+            ids[column] = sid
+        columns = np.arange(len(ids), dtype=np.int32)
+        model.highs.changeColsCost(len(ids), columns, ids)
+        values = self.solve()
+        assert values is not None, "the current choice is feasible"
+        self.choice = model.choice_of(values)
+        model.highs.addRow(-np.inf, float(ids @ np.round(values)) + 0.5, len(ids), columns, ids)
 
-def _lowest_supplier_per_sku(model: HighsModel, choice: dict[str, int]) -> dict[str, int]:
-    """SKU by SKU, ascending: the lowest supplier id some optimal choice gives it."""
-    used = set(choice.values())
-    for sku in model.skus:
-        for sid, _cents in model.options(sku):
-            if sid >= choice[sku]:
-                break
-            if sid not in used:
-                continue
-            model.fix(model.x[sku, sid], 1)
-            values, _, _ = model.solve()
-            if values is not None:
-                choice = model.choice_of(values)
-                break
-            model.fix(model.x[sku, sid], 0)
-        model.fix(model.x[sku, choice[sku]], 1)
-    return choice
+    def lowest_supplier_per_sku(self) -> None:
+        """SKU by SKU, ascending: the lowest supplier id some optimal choice gives it."""
+        model = self.model
+        used = set(self.choice.values())
+        for sku in model.skus:
+            for sid, _cents in model.options(sku):
+                if sid >= self.choice[sku]:
+                    break
+                if sid not in used:
+                    continue
+                model.fix(model.x[sku, sid], 1)
+                values = self.solve()
+                if values is not None:
+                    self.choice = model.choice_of(values)
+                    break
+                model.fix(model.x[sku, sid], 0)
+            model.fix(model.x[sku, self.choice[sku]], 1)

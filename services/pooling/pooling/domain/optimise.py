@@ -1,22 +1,12 @@
 """Rule 5: assign every offered product to one supplier at the exact minimum total cost.
 
-The search works in integer cents behind ``solve_assignment``; replacing it (for a MILP
-solver, say) means returning the same ``sku -> supplier_id`` choice for a ``PoolingProblem``.
+The domain prices the candidates (``build_problem``) and turns a choice of supplier per
+SKU into lines, fees and the exact total (``assemble``); the choice itself comes from a
+``Solver``, an exact optimiser passed in (``pooling.adapters.highs`` in the service).
 
-Ties on the total cost C go to fewer suppliers, then to the smaller sorted tuple of
-used supplier ids, then, sku by sku in sorted order, to the lower supplier id.
-
-Exact branch and bound in two phases. Phase 1 finds the minimum C: it splits the problem
-by (U, W) - U the suppliers that may be used, W those of U whose lines must reach free
-shipping, the rest of U paying their fee - bounds every pair, and searches the pairs in
-bound order (products by falling regret) until no bound is below the best cost found.
-Phase 2 walks supplier sets in tie-break order and, within the first that reaches C,
-pins sku by sku the lowest supplier that still reaches C. Every cut uses a valid lower
-bound, so no equal-cost assignment that wins the tie-break is lost.
-
-Cost grows with 3 ** (number of suppliers) and, in the worst case, exponentially with
-the number of products (the problem contains subset sum); typical windows of 40 products
-and 3-5 suppliers take a few milliseconds.
+Ties on the total cost C go to fewer suppliers, then to the lower supplier ids: first
+the smaller sorted tuple of the suppliers used, then the smaller sum of the ids the
+products go to, then, SKU by SKU in sorted order, the lower supplier id.
 """
 
 from __future__ import annotations
@@ -47,6 +37,7 @@ class Solution:
     choice: Mapping[str, int]
     optimal: bool = True
     gap: Decimal = Decimal(0)
+    ties_settled: bool = True  # False: an optimal choice, but the tie-break ran out of time
 
 
 class Solver(Protocol):
