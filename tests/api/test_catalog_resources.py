@@ -343,3 +343,48 @@ def test_another_member_cannot_cancel_a_need(
     shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=need["headers"])
     assert shown.get_json()["status"] == "open"
     assert catalog.outbox("catalog.need.cancelled") == []
+
+
+def test_an_order_wins_over_a_cancellation_it_overtook(
+    catalog: Service, make_member: Any, make_product: Any
+) -> None:
+    """Pooling had ordered the need before it learnt of the cancellation: the supplier has
+    the order, so the member sees the need ordered, never cancelled and ordered at once."""
+    from catalog.service_layer.reactions import HANDLERS
+    from shared.events import Event
+
+    member = make_member()
+    make_product("DISP-10L")
+    need = catalog.client.post(
+        "/api/v1/needs", json={"sku": "DISP-10L", "quantity": "6"}, headers=member.headers
+    ).get_json()
+    cancel = catalog.client.post(f"/api/v1/needs/{need['id']}/cancel", headers=member.headers)
+    assert cancel.status_code == 200
+    allocation = {"need_id": need["id"], "member_id": member.body["id"], "quantity": "6"}
+    allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
+    placed = Event(
+        "pooling.order.placed",
+        {
+            "order_id": 7,
+            "window_id": 1,
+            "supplier_id": 1,
+            "lines": [
+                {
+                    "sku": "DISP-10L",
+                    "packs": 6,
+                    "ordered_quantity": "6",
+                    "unit_price": "38.00",
+                    "line_total": "228.00",
+                    "surplus_quantity": "0",
+                    "allocations": [allocation],
+                }
+            ],
+            "shipping_fee": "0.00",
+            "total": "228.00",
+            "member_savings": [],
+        },
+    )
+    catalog.deliver(HANDLERS, placed)
+
+    shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=member.headers).get_json()
+    assert (shown["status"], shown["order_id"]) == ("ordered", 7)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pooling.adapters import highs
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers
 from shared.events import Event
@@ -364,3 +365,47 @@ def test_a_rejected_order_no_longer_counts_in_its_members_savings(
     savings = {s["member_id"]: s for s in rejected["payload"]["member_savings"]}
     assert sorted(savings) == [1, 2, 3, 4]
     assert all(Decimal(s[k]) == 0 for s in savings.values() for k in ("baseline", "paid"))
+
+
+def test_a_product_no_one_offers_stays_open_for_the_next_window_and_is_reported(
+    worked_example: Service, admin: Headers
+) -> None:
+    feed(worked_example, need_posted(6, 2, "GLUE-1", "3"))
+
+    closed = close(worked_example, admin)
+
+    assert [(u["need_id"], u["sku"]) for u in closed["unoffered"]] == [(6, "GLUE-1")]
+    assert decimals(closed, "total_cost") == (Decimal("834.40"),)
+    pool = current_pool(worked_example)
+    assert pool["window_id"] != closed["window_id"]
+    assert quantities(pool) == {"GLUE-1": Decimal(3)}
+
+
+def test_a_cancellation_after_the_close_leaves_the_need_ordered(
+    worked_example: Service, admin: Headers
+) -> None:
+    [order] = close(worked_example, admin)["orders"]
+
+    feed(worked_example, need_cancelled(1, 1, DISP))
+
+    shown = worked_example.client.get(f"/api/v1/orders/{order['id']}", headers=admin).get_json()
+    need_ids = {a["need_id"] for line in shown["lines"] for a in line["allocations"]}
+    assert 1 in need_ids
+    assert quantities(current_pool(worked_example)) == {}
+
+
+def test_a_close_that_runs_out_of_time_says_so(
+    worked_example: Service, admin: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def out_of_time(model: highs.HighsModel) -> None:
+        model.highs.run()  # as far as HiGHS gets, then no solution in time
+        raise TimeoutError
+
+    monkeypatch.setattr(highs.HighsModel, "solve", out_of_time)
+    worked_example.app.extensions["zirkel.solver"] = highs.HighsSolver(workers=1)
+
+    closed = close(worked_example, admin)
+
+    assert closed["optimal"] is False
+    assert Decimal(closed["optimality_gap"]) >= 0
+    assert decimals(closed, "total_cost")[0] >= Decimal("834.40")

@@ -162,6 +162,22 @@ class HighsModel:
     def choice_of(self, values: np.ndarray) -> dict[str, int]:
         return {sku: sid for (sku, sid), col in self.x.items() if values[col] > 0.5}
 
+    def values_of(self, choice: dict[str, int]) -> np.ndarray:
+        """The column values of a choice: its lines, its suppliers, their waived fees."""
+        values = np.zeros(len(self.cost))
+        loads: dict[int, int] = {}
+        for sku, per_sku in zip(self.skus, self.market.options, strict=True):
+            for sid, cents in per_sku:
+                if choice[sku] == sid:
+                    values[self.x[sku, sid]] = 1
+                    loads[sid] = loads.get(sid, 0) + cents
+        for sid, load in loads.items():
+            values[self.y[sid]] = 1
+            threshold = self.market.fees[sid][1]
+            if sid in self.w and threshold is not None and load >= threshold:
+                values[self.w[sid]] = 1
+        return values
+
     def objective_of(self, values: np.ndarray) -> int:
         return round(float(self.cost @ np.round(values)))
 
@@ -212,6 +228,13 @@ class _Rows:
             np.array(self.index, dtype=np.int32),
             np.array(self.value, dtype=np.float64),
         )
+
+
+def _cheapest_lines(market: Market) -> dict[str, int]:
+    return {
+        sku: min(per_sku, key=lambda option: (option[1], option[0]))[0]
+        for sku, per_sku in zip(market.skus, market.options, strict=True)
+    }
 
 
 @cache
@@ -275,7 +298,11 @@ class HighsSolver:
         if not market.skus:
             return Solution({})
         model = HighsModel(market, self.time_limit)
-        values, optimal, gap = model.solve()
+        try:
+            values, optimal, gap = model.solve()
+        except TimeoutError:  # not even a feasible choice yet: the cheapest lines will do
+            values, optimal = model.values_of(_cheapest_lines(market)), False
+            gap = model.objective_of(values) - max(0.0, model.highs.getInfo().mip_dual_bound)
         assert values is not None, "every product has an offer, so some choice is feasible"
         choice = model.choice_of(values)
         if not optimal:
