@@ -77,6 +77,11 @@ def Money() -> ExactDecimal:
     return ExactDecimal(scale=2, min_places=2)
 
 
+def utcnow() -> datetime:
+    """Now, timezone-aware, for column defaults."""
+    return datetime.now(UTC)
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every database (SQLite forgets the zone)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,10 @@ class Runtime:
     migrations: Path
 
     @classmethod
-    def build(
-        cls, service: str, settings: Settings, tables: dict[str, Table], migrations: Path
-    ) -> Runtime:
+    def build(cls, service: str, settings: Settings, tables: dict[str, Table]) -> Runtime:
+        """The runtime of ``service``, whose migrations live beside its package."""
+        package = importlib.import_module(service)
+        migrations = Path(str(package.__file__)).resolve().parents[1] / "migrations"
         engine = db.make_engine(settings.database_url(service), service)
         return cls(
             service=service,

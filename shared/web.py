@@ -97,10 +97,7 @@ def unit_of_work() -> Iterator[Session]:
         raise ApiError(status, str(exc), {exc.field: [str(exc)]}) from exc
 
 
-def create_base_app(
-    service: str,
-    runtime: Any,
-) -> Flask:
+def create_base_app(service: str, runtime: Any, *blueprints: Blueprint) -> Flask:
     settings = runtime.settings
     app = Flask(service)
     app.extensions["zirkel.runtime"] = runtime
@@ -113,6 +110,8 @@ def create_base_app(
     app.after_request(_give_correlation_id)
     app.register_error_handler(HTTPException, _http_error)
     app.register_blueprint(_health_blueprint(runtime.ready_checks()))
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import Money, Price, Quantity, UtcDateTime
+from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -28,7 +24,7 @@ class Member(Base):
     trade: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))
     postcode: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Supplier(Base):
@@ -39,7 +35,7 @@ class Supplier(Base):
     email: Mapped[str] = mapped_column(String(254))
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Product(Base):
@@ -59,7 +55,7 @@ class Offer(Base):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     pack_size: Mapped[Decimal] = mapped_column(Quantity())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     product: Mapped[Product] = relationship()
     # Tiers are stored in increasing min_quantity, so their ids keep that order.
     tiers: Mapped[list[OfferTier]] = relationship(
@@ -88,7 +84,7 @@ class Need(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     product: Mapped[Product] = relationship()
 
 

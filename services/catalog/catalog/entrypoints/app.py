@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from catalog.adapters.orm import TABLES
@@ -12,15 +10,11 @@ from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 
 def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("catalog", settings, TABLES, MIGRATIONS)
+    return Runtime.build("catalog", settings, TABLES)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app("catalog", runtime)
-    app.register_blueprint(api)
-    return app
+    return create_base_app("catalog", runtime, api)

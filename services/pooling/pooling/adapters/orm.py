@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import Money, Price, Quantity, UtcDateTime
+from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -61,7 +57,7 @@ class Window(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
-    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     total_cost: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
@@ -97,7 +93,7 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(12), default="placed")
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     total: Mapped[Decimal] = mapped_column(Money())
-    placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     expected_delivery: Mapped[date | None] = mapped_column(Date, nullable=True)
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -166,8 +166,12 @@ def _insert_returning_ids(session: Session, table: type, rows: list[dict]) -> li
 
 
 def _line_row(order_id: int, line: model.OrderLine) -> dict[str, object]:
+    return {"order_id": order_id} | line_fields(line)
+
+
+def line_fields(line: model.OrderLine) -> dict[str, object]:
+    """An order line's own figures, as stored and as announced."""
     return {
-        "order_id": order_id,
         "sku": line.sku,
         "packs": line.packs,
         "ordered_quantity": line.ordered_quantity,

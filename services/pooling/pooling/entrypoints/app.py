@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from pooling.adapters.calendar import CutoffSchedule
@@ -14,17 +12,14 @@ from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 
 def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("pooling", settings, TABLES, MIGRATIONS)
+    return Runtime.build("pooling", settings, TABLES)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app("pooling", runtime)
+    app = create_base_app("pooling", runtime, api)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
-    app.register_blueprint(api)
     return app

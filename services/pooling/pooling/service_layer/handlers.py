@@ -16,6 +16,7 @@ from pooling.adapters.repository import (
     PlacedOrder,
     PoolRepository,
     allocation_fields,
+    line_fields,
     save_orders,
 )
 from pooling.domain import model
@@ -104,15 +105,8 @@ def order_placed(order: PlacedOrder, result: WindowResult) -> Event:
             "window_id": order.window_id,
             "supplier_id": order.supplier_id,
             "lines": [
-                {
-                    "sku": line.sku,
-                    "packs": line.packs,
-                    "ordered_quantity": line.ordered_quantity,
-                    "unit_price": line.unit_price,
-                    "line_total": line.line_total,
-                    "surplus_quantity": line.surplus_quantity,
-                    "allocations": [allocation_fields(a) for a in line.allocations],
-                }
+                line_fields(line)
+                | {"allocations": [allocation_fields(a) for a in line.allocations]}
                 for line in order.lines
             ],
             "shipping_fee": order.shipping_fee,
