@@ -116,7 +116,7 @@ class Assignment:
     total_cost: Decimal
     unoffered: tuple[str, ...]
     optimal: bool = True  # False: the solver ran out of time before proving the minimum
-    gap: Decimal = Decimal(0)  # then: how much cheaper the best bound says it might be
+    gap: Decimal = Decimal("0.00")  # then: how much cheaper the best bound says it might be
 
     @property
     def used_suppliers(self) -> tuple[int, ...]:
@@ -187,7 +187,7 @@ class WindowResult:
     members_paid: Decimal
     members_saved: Decimal
     optimal: bool = True
-    gap: Decimal = Decimal(0)
+    gap: Decimal = Decimal("0.00")
 
     @property
     def depot_value(self) -> Decimal:

@@ -36,7 +36,7 @@ class Solution:
 
     choice: Mapping[str, int]
     optimal: bool = True
-    gap: Decimal = Decimal(0)
+    gap: Decimal = Decimal("0.00")
     ties_settled: bool = True  # False: an optimal choice, but the tie-break ran out of time
 
 
