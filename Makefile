@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -43,6 +43,10 @@ bench-close: $(STAMP)
 
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
+
+# Posting needs against the plain Flask + SQLAlchemy baseline (needs wrk).
+bench-post: $(STAMP)
+	$(BIN)/python -m bench.post_needs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
