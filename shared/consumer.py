@@ -22,7 +22,7 @@ from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared import events
+from shared import events, metrics
 from shared.db import transaction
 from shared.logging import correlation
 from shared.messaging import DEAD_LETTERS, Publisher, Subscription, declare_topology
@@ -106,11 +106,15 @@ class EventConsumer(ConsumerMixin):
                     handler(session, event)
         except DuplicateEvent:
             log.info("duplicate %s %s ignored", event.event_type, event.event_id)
+            outcome = "duplicate"
         except Exception as exc:
             log.exception("handling %s %s failed", event.event_type, event.event_id)
             self.retry_or_dead_letter(message, exc)
             return
+        else:
+            outcome = "processed"
         message.ack()
+        metrics.consumed(self.subscription.queue_name, outcome)
 
     def _remember(self, session: Session, event: events.Event) -> None:
         try:
@@ -140,6 +144,7 @@ class EventConsumer(ConsumerMixin):
             correlation_id=message.properties.get("correlation_id"),
         )
         message.ack()
+        metrics.consumed(self.subscription.queue_name, "retried")
 
     def dead_letter(self, message: Message, reason: str) -> None:
         """Move the message to this queue's dead-letter queue, saying why."""
@@ -160,6 +165,7 @@ class EventConsumer(ConsumerMixin):
             message_id=message.properties.get("message_id"),
         )
         message.ack()
+        metrics.consumed(self.subscription.queue_name, "dead_lettered")
 
 
 def _text(body: bytes | str) -> str:

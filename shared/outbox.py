@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared import events
+from shared import events, metrics
 from shared.db import UtcDateTime
 from shared.logging import correlation
 from shared.messaging import Publisher, declare_topology
@@ -138,6 +138,8 @@ class OutboxRelay:
                     .where(self.table.c.id.in_([row.id for row in rows]))
                     .values(sent_at=datetime.now(UTC))
                 )
+        for row in rows:
+            metrics.published(row.routing_key)
         return len(rows)
 
     def run(self, stop: threading.Event) -> None:

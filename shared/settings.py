@@ -41,6 +41,7 @@ class Settings:
     progress_interval: float = 2.0
     close_check_interval: float = 30.0
     solver_time_limit: float = 30.0
+    rabbitmq_management_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +78,7 @@ class Settings:
             progress_interval=_float(env, "ZIRKEL_PROGRESS_INTERVAL", 2.0),
             close_check_interval=_float(env, "ZIRKEL_CLOSE_CHECK_INTERVAL", 30.0),
             solver_time_limit=_float(env, "ZIRKEL_SOLVER_TIME_LIMIT", 30.0),
+            rabbitmq_management_url=env.get("ZIRKEL_RABBITMQ_MANAGEMENT_URL") or None,
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 

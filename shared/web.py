@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter
 
+from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.errors import DomainError
@@ -108,6 +109,7 @@ def create_base_app(service: str, runtime: Any, *blueprints: Blueprint) -> Flask
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
     app.before_request(_take_correlation_id)
     app.after_request(_give_correlation_id)
+    metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
     app.register_blueprint(_health_blueprint(runtime.ready_checks()))
     for blueprint in blueprints:

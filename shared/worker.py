@@ -12,6 +12,7 @@ from kombu import Connection
 from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import metrics
 from shared.consumer import EventConsumer, Handler
 from shared.messaging import connect, subscriptions_of
 from shared.outbox import OutboxRelay
@@ -102,6 +103,7 @@ def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thr
 
 def run_worker(runtime: Any, handlers: Mapping[str, Handler]) -> int:
     """Run a service's worker until it is stopped; 1 if a part of it died."""
+    metrics.share_across_processes(runtime.settings.var_dir / "metrics" / runtime.service)
     worker = Worker(
         runtime.service,
         runtime.settings,

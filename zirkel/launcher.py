@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def run() -> int:
 
     migrate(settings, SERVICES)
     seeded = seed(settings)
+    shutil.rmtree(settings.var_dir / "metrics", ignore_errors=True)  # samples of earlier runs
     manager = Manager()
     executable = str(Path(sys.executable).parent / "zirkel")
     for service in SERVICES:

@@ -88,4 +88,19 @@ class Need(Base):
     product: Mapped[Product] = relationship()
 
 
+class OpsAudit(Base):
+    """Who replayed or discarded which dead letter, and when."""
+
+    __tablename__ = "ops_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    queue: Mapped[str] = mapped_column(String(120))
+    message_id: Mapped[str] = mapped_column(String(80))
+    routing_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 TABLES = messaging_tables(Base.metadata)

@@ -6,6 +6,7 @@ from flask import Flask
 
 from catalog.adapters.orm import TABLES
 from catalog.entrypoints.api import api
+from catalog.entrypoints.ops import ops
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -17,4 +18,4 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app("catalog", runtime, api)
+    return create_base_app("catalog", runtime, api, ops)

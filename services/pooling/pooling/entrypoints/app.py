@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
 
+from flask import Flask
+from sqlalchemy import func, select
+
+from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
+from shared import metrics
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -22,4 +27,24 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = create_base_app("pooling", runtime, api)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
+    metrics.add_gauges(
+        app,
+        {"zirkel_pool_open_needs": ("Open needs in the current pool window.", open_needs(runtime))},
+    )
     return app
+
+
+def open_needs(runtime: Runtime) -> Callable[[], float]:
+    """Counts the open needs of the open window, for ``/metrics``."""
+    query = (
+        select(func.count())
+        .select_from(orm.PooledNeed)
+        .join(orm.Window, orm.PooledNeed.window_id == orm.Window.id)
+        .where(orm.Window.status == "open", orm.PooledNeed.status == "open")
+    )
+
+    def count() -> float:
+        with runtime.engine.connect() as db:
+            return float(db.scalar(query) or 0)
+
+    return count

@@ -1,0 +1,118 @@
+"""The admins' operations API under /api/v1/ops: queues, dead letters, the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from kombu.exceptions import OperationalError
+from sqlalchemy import select
+
+from catalog.adapters.orm import OpsAudit
+from shared.auth import Principal, current_principal, require
+from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor
+from shared.web import ApiError, current_runtime, unit_of_work
+
+ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
+
+
+@ops.get("/queues")
+@require("admin")
+def queues() -> ResponseReturnValue:
+    return jsonify(_on_broker(QueueMonitor(current_runtime().settings).snapshot))
+
+
+@ops.get("/dead-letters/<queue>")
+@require("admin")
+def dead_letters(queue: str) -> ResponseReturnValue:
+    letters = _dead_letters(queue)
+    limit = _limit(default=100, most=1000)
+    return jsonify(queue=queue, dead_letters=_on_broker(lambda: letters.list(limit)))
+
+
+@ops.post("/dead-letters/<queue>/<message_id>/replay")
+@require("admin")
+def replay(queue: str, message_id: str) -> ResponseReturnValue:
+    letters = _dead_letters(queue)
+    actor = _actor(current_principal())
+    return _audited("replay", queue, actor, lambda: letters.replay(message_id, actor))
+
+
+@ops.post("/dead-letters/<queue>/<message_id>/discard")
+@require("admin")
+def discard(queue: str, message_id: str) -> ResponseReturnValue:
+    letters = _dead_letters(queue)
+    actor = _actor(current_principal())
+    return _audited("discard", queue, actor, lambda: letters.discard(message_id))
+
+
+@ops.get("/audit")
+@require("admin")
+def audit() -> ResponseReturnValue:
+    limit = _limit(default=100, most=1000)
+    with unit_of_work() as session:
+        rows = session.scalars(select(OpsAudit).order_by(OpsAudit.id.desc()).limit(limit))
+        return jsonify([_audit_entry(row) for row in rows])
+
+
+def _audited(
+    action: str, queue: str, actor: str, act: Callable[[], dict[str, Any]]
+) -> ResponseReturnValue:
+    """Do ``act`` on the broker and record it, in one database transaction."""
+    with unit_of_work() as session:
+        letter = _on_broker(act)
+        entry = OpsAudit(
+            actor=actor,
+            action=action,
+            queue=queue,
+            message_id=letter["message_id"],
+            routing_key=letter["routing_key"],
+            reason=letter["reason"],
+        )
+        session.add(entry)
+        session.flush()
+        return jsonify(action=action, dead_letter=letter, audit=_audit_entry(entry))
+
+
+def _dead_letters(queue: str) -> DeadLetters:
+    try:
+        return DeadLetters(current_runtime().settings, queue)
+    except DeadLetterNotFound as exc:
+        raise ApiError(404, str(exc), {"queue": [str(exc)]}) from exc
+
+
+def _on_broker(act: Callable[[], Any]) -> Any:
+    try:
+        return act()
+    except DeadLetterNotFound as exc:
+        raise ApiError(404, str(exc), {"message_id": [str(exc)]}) from exc
+    except (OperationalError, OSError) as exc:
+        raise ApiError(503, "The broker is not reachable.", {"broker": [str(exc)]}) from exc
+
+
+def _limit(*, default: int, most: int) -> int:
+    raw = request.args.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ApiError(422, "Some fields are not valid.", {"limit": [f"1 to {most}."]})
+    return int(raw)
+
+
+def _actor(principal: Principal) -> str:
+    if principal.subject_id is None:
+        return "admin (ZIRKEL_ADMIN_TOKEN)"
+    return f"admin #{principal.subject_id}"
+
+
+def _audit_entry(row: OpsAudit) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "actor": row.actor,
+        "action": row.action,
+        "queue": row.queue,
+        "message_id": row.message_id,
+        "routing_key": row.routing_key,
+        "reason": row.reason,
+    }
