@@ -4,7 +4,6 @@ and the outbox relay. Runs on RabbitMQ (throwaway vhost) and on the embedded tra
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -15,9 +14,7 @@ from kombu import Connection, Queue
 from sqlalchemy import func, select
 
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import handlers
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.events import Event, dump
@@ -32,6 +29,7 @@ from shared.messaging import (
 from shared.outbox import OutboxRelay
 from shared.runtime import Runtime
 from shared.settings import Settings
+from tests.support.consumers import pooling_consumer
 from tests.support.stack import wait_until
 
 QUEUE = subscriptions_of("pooling")[0]
@@ -59,22 +57,8 @@ def runtime(settings: Settings) -> Runtime:
 
 @pytest.fixture
 def consumer(runtime: Runtime) -> Iterator[EventConsumer]:
-    settings = runtime.settings
-    consumer = EventConsumer(
-        QUEUE,
-        handlers(CutoffSchedule.from_settings(settings)),
-        runtime.sessions,
-        runtime.tables["inbox"],
-        lambda: connect(settings),
-        max_retries=settings.consumer_max_retries,
-        prefetch=10,
-        confirm_timeout=settings.confirm_timeout,
-    )
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    yield consumer
-    consumer.should_stop = True
-    thread.join(timeout=10)
+    with pooling_consumer(runtime, max_retries=runtime.settings.consumer_max_retries) as running:
+        yield running
 
 
 def need_posted(need_id: int, quantity: str = "6") -> Event:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,14 @@ from sqlalchemy import func, select
 
 from catalog.entrypoints.app import create_app
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import handlers
 from shared.consumer import EventConsumer
 from shared.events import Event, dump
 from shared.messaging import Publisher, connect, declare_topology, subscriptions_of
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.integration.test_messaging import need_posted
+from tests.support.consumers import pooling_consumer
 from tests.support.servers import reachable, unavailable, wait_for
 from tests.support.stack import wait_until
 
@@ -100,22 +98,8 @@ def pooling(settings: Settings) -> Runtime:
 
 @pytest.fixture
 def consumer(pooling: Runtime) -> Iterator[EventConsumer]:
-    settings = pooling.settings
-    consumer = EventConsumer(
-        POOLING,
-        handlers(CutoffSchedule.from_settings(settings)),
-        pooling.sessions,
-        pooling.tables["inbox"],
-        lambda: connect(settings),
-        max_retries=0,
-        prefetch=10,
-        confirm_timeout=settings.confirm_timeout,
-    )
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    yield consumer
-    consumer.should_stop = True
-    thread.join(timeout=10)
+    with pooling_consumer(pooling, max_retries=0) as running:
+        yield running
 
 
 def publish(settings: Settings, body: Any, routing_key: str) -> None:
