@@ -1,0 +1,161 @@
+"""Who may call what: every endpoint of the three APIs against every role.
+
+Roles: anonymous, the member who owns the data, another member, the supplier who owns
+the order or offer, another supplier, the admin. A role that may not call an endpoint
+gets 401 (no token) or 403/404 (a token, but not its business), and changes nothing;
+a role that may gets past the checks (any answer but 401 and 403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from notify.service_layer.reactions import handlers as notify_handlers
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.service_layer.reactions import handlers as pooling_handlers
+from shared import events
+from tests.api.conftest import Headers, Service, bearer
+from tests.api.test_pooling_api import DISP, need_posted, offer_updated, supplier_updated
+
+ROLES = ("anonymous", "member", "other_member", "supplier", "other_supplier", "admin")
+
+
+@dataclass
+class World:
+    services: dict[str, Service]
+    headers: dict[str, Headers]
+
+
+@pytest.fixture
+def world(catalog: Service, pooling: Service, notify: Service, admin: Headers) -> World:
+    """Members 1 and 2, suppliers 1 and 2; member 1's need went into order 1 at supplier 1."""
+    tokens = {}
+    for n, role in enumerate(("member", "other_member"), start=1):
+        body = {"name": f"Firma {n}", "trade": "painter", "email": f"m{n}@x.example"}
+        created = catalog.client.post(
+            "/api/v1/members", json=body | {"postcode": "44135"}, headers=admin
+        ).get_json()
+        tokens[role] = bearer(created["api_token"])
+    for n, role in enumerate(("supplier", "other_supplier"), start=1):
+        body = {"name": f"Handel {n}", "email": f"s{n}@x.example", "shipping_fee": "25.00"}
+        created = catalog.client.post("/api/v1/suppliers", json=body, headers=admin).get_json()
+        tokens[role] = bearer(created["api_token"])
+    product = {"sku": DISP, "name": "Dispersionsfarbe", "unit": "Eimer"}
+    catalog.client.post("/api/v1/products", json=product, headers=admin)
+    offer = {"pack_size": "1", "tiers": [{"min_quantity": "0", "unit_price": "42.00"}]}
+    catalog.client.put(f"/api/v1/offers/1/{DISP}", json=offer, headers=admin)
+    need = {"sku": DISP, "quantity": "6"}
+    assert (
+        catalog.client.post("/api/v1/needs", json=need, headers=tokens["member"]).status_code == 201
+    )
+
+    react = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings))
+    for event in (
+        supplier_updated(1, "25.00", "500.00"),
+        supplier_updated(2, "19.00", None),
+        offer_updated(1, DISP, "1", [("0", "42.00")]),
+        need_posted(1, 1, DISP, "6"),
+    ):
+        pooling.deliver(react, event)
+    assert pooling.client.post("/api/v1/pools/close", headers=admin).status_code == 200
+    [placed] = pooling.outbox("pooling.order.placed")
+    notify.deliver(notify_handlers(notify.runtime.outbox), events.load(placed))
+
+    headers = {"anonymous": {}, "admin": admin} | tokens
+    return World({"catalog": catalog, "pooling": pooling, "notify": notify}, headers)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    service: str
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: Any = None
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.method} {self.path}"
+
+
+def endpoint(service: str, method: str, path: str, *allowed: str, body: Any = None) -> Endpoint:
+    return Endpoint(service, method, path, frozenset(allowed), body)
+
+
+ANYONE = ("member", "other_member", "supplier", "other_supplier", "admin")
+NEED = {"sku": DISP, "quantity": "2"}
+ENDPOINTS = [
+    endpoint("catalog", "POST", "/api/v1/members", "admin", body={"name": "X"}),
+    endpoint("catalog", "GET", "/api/v1/members", "admin"),
+    endpoint("catalog", "GET", "/api/v1/members/1", "admin", "member"),
+    endpoint("catalog", "POST", "/api/v1/suppliers", "admin", body={"name": "X"}),
+    endpoint("catalog", "GET", "/api/v1/suppliers", *ANYONE),
+    endpoint("catalog", "POST", "/api/v1/products", "admin", body={"sku": "X"}),
+    endpoint("catalog", "GET", "/api/v1/products", *ANYONE),
+    endpoint("catalog", "PUT", f"/api/v1/offers/1/{DISP}", "admin", "supplier", body={}),
+    endpoint("catalog", "GET", "/api/v1/offers", *ANYONE),
+    endpoint("catalog", "POST", "/api/v1/needs", "member", "other_member", "admin", body=NEED),
+    endpoint("catalog", "GET", "/api/v1/needs", "member", "other_member", "admin"),
+    endpoint("catalog", "GET", "/api/v1/needs/1", "member", "admin"),
+    endpoint("catalog", "POST", "/api/v1/needs/1/cancel", "member", "admin"),
+    endpoint("catalog", "GET", "/api/v1/ops/queues", "admin"),
+    endpoint("catalog", "GET", "/api/v1/ops/audit", "admin"),
+    endpoint("pooling", "GET", "/api/v1/pools/current", *ANYONE),
+    endpoint("pooling", "POST", "/api/v1/pools/close", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders", *ANYONE),
+    endpoint("pooling", "GET", "/api/v1/orders/1", "member", "supplier", "admin"),
+    endpoint("pooling", "POST", "/api/v1/orders/1/confirm", "supplier", "admin", body={}),
+    endpoint(
+        "pooling", "POST", "/api/v1/orders/1/reject", "supplier", "admin", body={"reason": "x"}
+    ),
+    endpoint("notify", "GET", "/api/v1/members/1/savings", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/notifications", "member", "other_member", "admin"),
+]
+
+
+def call(world: World, point: Endpoint, role: str) -> Any:
+    client = world.services[point.service].client
+    kwargs: dict[str, Any] = {"headers": world.headers[role]}
+    if point.body is not None:
+        kwargs["json"] = point.body
+    return client.open(point.path, method=point.method, **kwargs)
+
+
+@pytest.mark.parametrize("point", ENDPOINTS, ids=str)
+def test_every_role_gets_what_it_may_and_no_more(world: World, point: Endpoint) -> None:
+    refused = [role for role in ROLES if role not in point.allowed]
+    for role in refused:  # first, so that nothing they might change is changed yet
+        response = call(world, point, role)
+        expected = {401} if role == "anonymous" else {403, 404}
+        assert response.status_code in expected, (role, response.status_code, response.get_json())
+    for role in point.allowed:
+        response = call(world, point, role)
+        assert response.status_code not in (401, 403), (role, response.get_json())
+
+
+def test_members_see_only_their_own_needs_orders_and_notifications(world: World) -> None:
+    catalog, pooling, notify = (world.services[s] for s in ("catalog", "pooling", "notify"))
+    other = world.headers["other_member"]
+    assert catalog.client.get("/api/v1/needs", headers=other).get_json() == []
+    assert pooling.client.get("/api/v1/orders", headers=other).get_json() == []
+    assert notify.client.get("/api/v1/notifications", headers=other).get_json() == []
+    mine = notify.client.get("/api/v1/notifications", headers=world.headers["member"]).get_json()
+    assert [n["member_id"] for n in mine] == [1]
+
+
+def test_suppliers_see_only_their_own_orders(world: World) -> None:
+    pooling = world.services["pooling"]
+    assert (
+        pooling.client.get("/api/v1/orders", headers=world.headers["other_supplier"]).get_json()
+        == []
+    )
+    [order] = pooling.client.get("/api/v1/orders", headers=world.headers["supplier"]).get_json()
+    assert order["supplier_id"] == 1
+
+
+def test_health_and_metrics_need_no_token(world: World) -> None:
+    for service in world.services.values():
+        for path in ("/health/live", "/metrics"):
+            assert service.client.get(path).status_code == 200, path
