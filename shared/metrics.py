@@ -80,6 +80,19 @@ def consumed(queue: str, outcome: str) -> None:
     EVENTS_CONSUMED.labels(queue, outcome).inc()
 
 
+def outbox_backlog(engine: Engine, table: Table) -> tuple[int, float]:
+    """How many outbox rows are unsent, and the age in seconds of the oldest (0 if none)."""
+    query = select(func.count(), func.min(table.c.created_at)).where(table.c.sent_at.is_(None))
+    with engine.connect() as db:
+        count, oldest = db.execute(query).one()
+    if isinstance(oldest, str):  # SQLite hands back an aggregate as text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    seconds = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+    return count, max(seconds, 0.0)
+
+
 class OutboxBacklog(Collector):
     """Unsent outbox rows and the age of the oldest, read at scrape time."""
 
@@ -95,17 +108,9 @@ class OutboxBacklog(Collector):
             "Age of the oldest unpublished outbox row (0 when none).",
             labels=["service"],
         )
-        table = self.outbox
-        query = select(func.count(), func.min(table.c.created_at)).where(table.c.sent_at.is_(None))
-        with self.engine.connect() as db:
-            count, oldest = db.execute(query).one()
-        if isinstance(oldest, str):  # SQLite hands back an aggregate as text
-            oldest = datetime.fromisoformat(oldest)
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)
-        seconds = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        count, seconds = outbox_backlog(self.engine, self.outbox)
         unsent.add_metric([self.service], count)
-        age.add_metric([self.service], max(seconds, 0.0))
+        age.add_metric([self.service], seconds)
         yield unsent
         yield age
 

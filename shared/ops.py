@@ -99,6 +99,8 @@ class QueueMonitor:
             rows = []
             for name in topology_queues():
                 _, messages, consumers = channel.queue_declare(name, passive=True)
+                if self.settings.embedded_broker:
+                    consumers = None  # a transport without a server cannot count them
                 rows.append({"name": name, "messages": messages, "consumers": consumers})
             return rows
 
@@ -227,3 +229,45 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+OUTBOX_AGE_ALERT = 60.0  # seconds an outbox row may wait before admins are told
+
+
+def service_health(settings: Settings) -> list[dict[str, Any]]:
+    """Each service's readiness (database, broker) and outbox backlog, from its own
+    ``/health/ready``; a service that does not answer is reported unreachable."""
+    found = []
+    for service, url in settings.service_urls.items():
+        try:
+            response = requests.get(f"{url}/health/ready", timeout=MANAGEMENT_TIMEOUT)
+            body = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            body = {"status": "unreachable", "error": f"{type(exc).__name__}"}
+        found.append({"service": service, "url": url} | body)
+    return found
+
+
+def alerts(queues: list[dict[str, Any]], services: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """What an admin should look at now: dead letters, queues nobody consumes, services
+    not ready, outbox rows older than a minute."""
+    found = []
+    dead = dead_letter_queues()
+    for queue in queues:
+        name, messages = queue["name"], queue.get("messages") or 0
+        if name in dead and messages:
+            found.append(_alert("dead-letters", name, f"{messages} dead letters in {name}"))
+        elif name not in dead and queue.get("consumers") == 0:
+            found.append(_alert("no-consumer", name, f"nobody consumes {name}"))
+    for service in services:
+        name = service["service"]
+        if service.get("status") != "ready":
+            found.append(_alert("not-ready", name, f"{name} is {service.get('status')}"))
+        age = (service.get("outbox") or {}).get("oldest_unsent_age_seconds", 0)
+        if age > OUTBOX_AGE_ALERT:
+            found.append(_alert("outbox-lag", name, f"{name}'s outbox waits {age:.0f} s"))
+    return found
+
+
+def _alert(kind: str, subject: str, message: str) -> dict[str, str]:
+    return {"kind": kind, "subject": subject, "message": message}

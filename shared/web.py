@@ -111,7 +111,7 @@ def create_base_app(service: str, runtime: Any, *blueprints: Blueprint) -> Flask
     app.after_request(_give_correlation_id)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_blueprint(_health_blueprint(runtime.ready_checks()))
+    app.register_blueprint(_health_blueprint(runtime.ready_checks(), runtime))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
@@ -136,7 +136,7 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     return jsonify(error=exc.description, details=details), code
 
 
-def _health_blueprint(ready_checks: dict[str, Callable[[], None]]) -> Blueprint:
+def _health_blueprint(ready_checks: dict[str, Callable[[], None]], runtime: Any) -> Blueprint:
     health = Blueprint("health", __name__, url_prefix="/health")
 
     @health.get("/live")
@@ -154,6 +154,10 @@ def _health_blueprint(ready_checks: dict[str, Callable[[], None]]) -> Blueprint:
                 log.warning("readiness check %s failed: %s", name, exc)
                 checks[name] = f"failing: {type(exc).__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return jsonify(status="ready" if ok else "not ready", checks=checks), 200 if ok else 503
+        body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
+        if checks.get("database") == "ok":
+            unsent, age = metrics.outbox_backlog(runtime.engine, runtime.tables["outbox"])
+            body["outbox"] = {"unsent": unsent, "oldest_unsent_age_seconds": round(age, 1)}
+        return jsonify(body), 200 if ok else 503
 
     return health

@@ -57,6 +57,11 @@ def test_worked_example_end_to_end(stack: Stack) -> None:
         report = wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
         assert report["saved"] == saved
         assert report["windows"][0]["window_id"] == closed["window_id"]
+    dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
+    assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
+        ("catalog", "pooling", "notify"), "ready"
+    )
+    assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
     order_id = closed["orders"][0]["id"]
     first_need = Client(stack, members[0][1]).ok("GET", "catalog", "/needs")[0]["id"]
     wait_until(

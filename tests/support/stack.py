@@ -47,6 +47,7 @@ class Stack:
         }
         for service, port in self.ports.items():
             env[f"ZIRKEL_{service.upper()}_PORT"] = str(port)
+            env[f"ZIRKEL_{service.upper()}_URL"] = f"http://127.0.0.1:{port}"
         if self.broker_url:
             env["ZIRKEL_BROKER_URL"] = self.broker_url
         if self.database_url:

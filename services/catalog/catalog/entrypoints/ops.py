@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import OpsAudit
 from shared.auth import Principal, current_principal, require
-from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor
+from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
 from shared.web import ApiError, current_runtime, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
@@ -22,6 +22,17 @@ ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 @require("admin")
 def queues() -> ResponseReturnValue:
     return jsonify(_on_broker(QueueMonitor(current_runtime().settings).snapshot))
+
+
+@ops.get("/dashboard")
+@require("admin")
+def dashboard() -> ResponseReturnValue:
+    """One look at the cooperative's plumbing: queues, services, what needs attention."""
+    settings = current_runtime().settings
+    queues = _on_broker(QueueMonitor(settings).snapshot)
+    services = service_health(settings)
+    found = alerts(queues["queues"], services)
+    return jsonify(queues=queues, services=services, alerts=found)
 
 
 @ops.get("/dead-letters/<queue>")

@@ -1,0 +1,36 @@
+"""What the operations dashboard tells an admin to look at."""
+
+from __future__ import annotations
+
+from shared.ops import alerts
+
+READY = {"status": "ready", "outbox": {"unsent": 0, "oldest_unsent_age_seconds": 0.0}}
+
+
+def test_a_quiet_cooperative_raises_no_alert() -> None:
+    queues = [
+        {"name": "pooling.catalog-changes", "messages": 3, "consumers": 2},
+        {"name": "pooling.catalog-changes.dead", "messages": 0, "consumers": 0},
+    ]
+    assert alerts(queues, [{"service": "catalog"} | READY]) == []
+
+
+def test_dead_letters_idle_queues_sick_services_and_a_stuck_outbox_are_reported() -> None:
+    queues = [
+        {"name": "pooling.catalog-changes", "messages": 0, "consumers": 0},
+        {"name": "pooling.catalog-changes.dead", "messages": 2, "consumers": 0},
+        {"name": "notify.order-outcomes", "messages": 0, "consumers": None},  # not known
+    ]
+    services = [
+        {"service": "catalog", "status": "ready", "outbox": {"oldest_unsent_age_seconds": 75}},
+        {"service": "notify", "status": "unreachable"},
+    ]
+
+    found = {(a["kind"], a["subject"]) for a in alerts(queues, services)}
+
+    assert found == {
+        ("no-consumer", "pooling.catalog-changes"),
+        ("dead-letters", "pooling.catalog-changes.dead"),
+        ("outbox-lag", "catalog"),
+        ("not-ready", "notify"),
+    }
