@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from pooling.adapters import orm
+from pooling.adapters import documents, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from pooling.domain.closing import pooled_demand
@@ -105,6 +106,48 @@ def show_order(order_id: int) -> ResponseReturnValue:
         if not allowed:
             raise ApiError(403, "This order is not yours.")
         return jsonify(body)
+
+
+DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
+
+
+@api.get("/orders/<id:order_id>/document.csv")
+@require("admin", "supplier")
+def order_document_csv(order_id: int) -> ResponseReturnValue:
+    with unit_of_work() as session:
+        document = documents.order_document(session, _supplier_order(session, order_id))
+        body = documents.order_csv(document)
+    return _attachment(body.encode("utf-8"), "text/csv; charset=utf-8", order_id, "csv")
+
+
+@api.get("/orders/<id:order_id>/document.pdf")
+@require("admin", "supplier")
+def order_document_pdf(order_id: int) -> ResponseReturnValue:
+    settings = current_app.extensions["zirkel.settings"]
+    cooperative = settings.extra.get("ZIRKEL_COOPERATIVE_NAME") or DEFAULT_COOPERATIVE
+    with unit_of_work() as session:
+        document = documents.order_document(session, _supplier_order(session, order_id))
+        body = documents.order_pdf(document, cooperative, settings.pool_timezone)
+    return _attachment(body, "application/pdf", order_id, "pdf")
+
+
+def _supplier_order(session: Session, order_id: int) -> orm.Order:
+    """The order, if the caller is an admin or the order's supplier."""
+    order = session.get(orm.Order, order_id)
+    if order is None:
+        raise ApiError(404, f"There is no order {order_id}.")
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_supplier(order.supplier_id)):
+        raise ApiError(403, "This order is not yours.")
+    return order
+
+
+def _attachment(body: bytes, content_type: str, order_id: int, suffix: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="bestellung-{order_id}.{suffix}"'
+    )
+    return response
 
 
 @api.post("/orders/<id:order_id>/confirm")

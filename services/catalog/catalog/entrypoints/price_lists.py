@@ -1,0 +1,225 @@
+"""``POST /api/v1/price-lists/{supplier_id}``: a supplier's price list as a CSV file.
+
+The body is the CSV itself (``Content-Type: text/csv``) or a multipart upload in the
+field ``file``. Columns: ``sku, name, unit, pack_size, tiers, valid_from`` (the last
+optional), separated by ``;`` or ``,``; tiers are written ``0:42.00|10:38.00|25:34.50``.
+Every row is checked with the rules of the JSON API; one problem anywhere refuses
+the whole list with 422 and ``details: {"rows": [{row, column, message}]}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, ValidationError, fields, validate
+
+from catalog.domain.model import tier_problems
+from catalog.entrypoints import schemas
+from catalog.service_layer import price_lists
+from catalog.service_layer.price_lists import PriceListRefused, PriceListRow, RowProblem
+from shared.auth import current_principal, require
+from shared.fields import Quantity
+from shared.web import ApiError, current_runtime, unit_of_work
+
+price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
+
+COLUMNS = ("sku", "name", "unit", "pack_size", "tiers", "valid_from")
+REQUIRED = COLUMNS[:5]
+MAX_BYTES = 512 * 1024
+MAX_ROWS = 5000
+MAX_TIERS = 20
+MAX_PROBLEMS_SHOWN = 100
+
+
+@price_list_api.post("/price-lists/<id:supplier_id>")
+@require("admin", "supplier")
+def upload_price_list(supplier_id: int) -> ResponseReturnValue:
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_supplier(supplier_id)):
+        raise ApiError(403, "A supplier may only upload its own price list.")
+    rows = read_price_list(_uploaded_text())
+    cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
+    try:
+        with unit_of_work() as session:
+            summary = price_lists.upload_price_list(session, current_runtime().outbox, cmd)
+    except PriceListRefused as exc:
+        _refuse(exc.problems)
+    return jsonify(
+        supplier_id=summary.supplier_id,
+        rows=summary.rows,
+        offers_set=summary.offers_set,
+        products_created=len(summary.products_created),
+        created_skus=summary.products_created,
+        valid_from=[day.isoformat() for day in summary.valid_from],
+    )
+
+
+def _uploaded_text() -> str:
+    """The price list's text from a CSV body or a multipart upload; size and encoding checked."""
+    too_large = f"The price list is larger than {MAX_BYTES // 1024} KiB; split it into parts."
+    if (request.content_length or 0) > MAX_BYTES:
+        _refuse([RowProblem(None, None, too_large)])
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            _refuse([RowProblem(None, "file", "Send the price list in the form field 'file'.")])
+        data = upload.read(MAX_BYTES + 1)
+    elif request.mimetype in ("text/csv", "application/csv", "text/plain"):
+        data = request.get_data(cache=False)
+    else:
+        raise ApiError(
+            415, "Send the price list as text/csv or as multipart/form-data (field 'file')."
+        )
+    if len(data) > MAX_BYTES:
+        _refuse([RowProblem(None, None, too_large)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"The file is not UTF-8 (at byte {exc.start}); save it as 'CSV UTF-8'."
+        _refuse([RowProblem(None, None, message)])
+    if not text.strip():
+        _refuse([RowProblem(None, None, "The price list is empty.")])
+    return text
+
+
+def read_price_list(text: str) -> list[PriceListRow]:
+    """The rows of a price list, each validated; raises a 422 listing every problem."""
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[PriceListRow] = []
+    problems: list[RowProblem] = []
+    try:
+        records = _records(reader)
+        header = next(records, None)
+        if header is None:
+            _refuse([RowProblem(None, None, "The price list is empty.")])
+        columns = _header(header[1], problems)
+        if problems:
+            _refuse(problems)
+        first_row: dict[str, int] = {}
+        for line, record in records:
+            if len(rows) + len(problems) >= MAX_ROWS:
+                problems.append(RowProblem(line, None, f"More than {MAX_ROWS} rows."))
+                break
+            row = _row(line, columns, record, problems)
+            if row is None:
+                continue
+            if row.sku in first_row:
+                message = f"SKU {row.sku} is listed already in row {first_row[row.sku]}."
+                problems.append(RowProblem(line, "sku", message))
+                continue
+            first_row[row.sku] = line
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(RowProblem(reader.line_num, None, f"Not readable as CSV: {exc}."))
+    if not rows and not problems:
+        problems.append(RowProblem(2, None, "The price list has a header but no rows."))
+    if problems:
+        _refuse(problems)
+    return rows
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each ends on (the header is line 1)."""
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            yield reader.line_num, record
+
+
+def _header(cells: list[str], problems: list[RowProblem]) -> list[str]:
+    columns = [cell.strip().lower() for cell in cells]
+    expected = ", ".join(COLUMNS)
+    for position, column in enumerate(columns):
+        if column not in COLUMNS:
+            message = (
+                f"Unknown column {column!r} (field {position + 1}); the columns are {expected}."
+            )
+            problems.append(RowProblem(1, column, message))
+        elif column in columns[:position]:
+            problems.append(RowProblem(1, column, "The column is there twice."))
+    problems.extend(
+        RowProblem(1, column, "The column is missing.")
+        for column in REQUIRED
+        if column not in columns
+    )
+    return columns
+
+
+def _row(
+    line: int, columns: list[str], record: list[str], problems: list[RowProblem]
+) -> PriceListRow | None:
+    missing = columns[len(record) :]
+    if missing and not set(missing) & set(REQUIRED):  # optional trailing fields left off
+        record = record + [""] * len(missing)
+    if len(record) != len(columns):
+        message = f"Expected {len(columns)} fields, found {len(record)}."
+        problems.append(RowProblem(line, None, message))
+        return None
+    raw = {column: cell.strip() for column, cell in zip(columns, record, strict=True)}
+    try:
+        data = PriceListRowIn().load({k: v for k, v in raw.items() if v})
+    except ValidationError as exc:
+        problems.extend(
+            RowProblem(line, column, message)
+            for column, messages in _by_column(exc.messages)
+            for message in messages
+        )
+        return None
+    return PriceListRow(row=line, **data)
+
+
+def _by_column(messages: Any) -> Iterator[tuple[str, list[str]]]:
+    for column, found in dict(messages).items():
+        yield column, found if isinstance(found, list) else [str(found)]
+
+
+class Tiers(fields.Field):
+    """Tiers as ``min_quantity:unit_price`` pairs joined by ``|``, checked like the API's."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        pairs = [pair.strip() for pair in str(value).split("|")]
+        if len(pairs) > MAX_TIERS:
+            raise ValidationError(f"At most {MAX_TIERS} tiers.")
+        tiers: list[tuple[Decimal, Decimal]] = []
+        for number, pair in enumerate(pairs, start=1):
+            start, colon, unit_price = pair.partition(":")
+            if not colon:
+                raise ValidationError(
+                    f"Tier {number} ({pair!r}) is not min_quantity:unit_price, e.g. 10:38.00."
+                )
+            try:
+                tier = schemas.TierIn().load(
+                    {"min_quantity": start.strip(), "unit_price": unit_price.strip()}
+                )
+            except ValidationError as exc:
+                found = "; ".join(f"{k}: {' '.join(v)}" for k, v in _by_column(exc.messages))
+                raise ValidationError(f"Tier {number} ({pair!r}): {found}") from exc
+            tiers.append((tier["min_quantity"], tier["unit_price"]))
+        if problems := tier_problems(tiers):
+            raise ValidationError(" ".join(problems))
+        return tuple(tiers)
+
+
+class PriceListRowIn(Schema):
+    """A row of a price list: the fields of ``POST /products`` and ``PUT /offers``."""
+
+    sku = fields.String(required=True, validate=schemas.SKU)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    pack_size = Quantity(required=True)
+    tiers = Tiers(required=True)
+    valid_from = fields.Date(load_default=None)
+
+
+def _refuse(problems: list[RowProblem]) -> NoReturn:
+    shown = [problem.as_dict() for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    count = len(problems)
+    message = f"The price list was not stored: {count} problem{'s' if count != 1 else ''}."
+    raise ApiError(422, message, {"rows": shown, "problems": count})

@@ -1,0 +1,202 @@
+"""A supplier order as documents the supplier works with: a CSV for its system, a PDF form.
+
+The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
+allocation, then the totals. The PDF is the German order form a wholesaler's
+office expects ("Bestellung Nr. …"). Pooling knows no delivery sites, so
+neither document names one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pooling.adapters import orm
+
+CSV_COLUMNS = (
+    "sku",
+    "packs",
+    "ordered_quantity",
+    "unit_price",
+    "line_total",
+    "need_id",
+    "member_id",
+    "quantity",
+)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OrderDocument:
+    """An order with what a supplier needs to read it: its own name, product names, units."""
+
+    order: orm.Order
+    supplier_name: str | None
+    products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
+
+    @property
+    def goods_total(self) -> Decimal:
+        return sum((line.line_total for line in self.order.lines), Decimal(0))
+
+
+def order_document(session: Session, order: orm.Order) -> OrderDocument:
+    terms = session.get(orm.SupplierTerms, order.supplier_id)
+    skus = [line.sku for line in order.lines]
+    query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit).where(
+        orm.Offer.supplier_id == order.supplier_id, orm.Offer.sku.in_(skus)
+    )
+    products = {sku: (name, unit) for sku, name, unit in session.execute(query)}
+    return OrderDocument(order, terms.name if terms else None, products)
+
+
+def order_csv(document: OrderDocument) -> str:
+    """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
+    ``total`` with their amount in the ``line_total`` column."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in document.order.lines:
+        figures = [
+            line.sku,
+            line.packs,
+            plain(line.ordered_quantity),
+            price(line.unit_price),
+            money(line.line_total),
+        ]
+        for a in line.allocations:
+            writer.writerow([*figures, a.need_id, a.member_id, plain(a.quantity)])
+    empty = [""] * 3
+    for label, amount in (
+        ("goods", document.goods_total),
+        ("shipping_fee", document.order.shipping_fee),
+        ("total", document.order.total),
+    ):
+        writer.writerow([label, "", "", "", money(amount), *empty])
+    return out.getvalue()
+
+
+def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes:
+    """The German order form, A4 portrait, with the built-in Helvetica (Windows-1252).
+
+    Left uncompressed: a one-page form with a built-in font is a few kilobytes, and
+    its text stays searchable in the raw file.
+    """
+    order = document.order
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_compression(False)
+    pdf.set_title(f"Bestellung Nr. {order.id}")
+    pdf.set_author(cooperative)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 7, _latin(cooperative), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 10, f"Bestellung Nr. {order.id}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    supplier = f"Nr. {order.supplier_id}"
+    if document.supplier_name:
+        supplier = f"{_latin(document.supplier_name)} ({supplier})"
+    for label, value in (
+        ("Datum", german_date(order.placed_at, timezone)),
+        ("Lieferant", supplier),
+        ("Poolfenster", str(order.window_id)),
+    ):
+        pdf.cell(30, 6, f"{label}:")
+        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    _lines_table(pdf, document)
+    pdf.ln(4)
+    _totals(pdf, document)
+    return bytes(pdf.output())
+
+
+WIDTHS = (10, 68, 20, 30, 30, 32)  # Pos., Artikel, Gebinde, Menge, Einzelpreis, Gesamt
+
+
+def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
+    headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "Gesamt")
+    pdf.set_font("Helvetica", "B", 9)
+    for width, heading in zip(WIDTHS, headings, strict=True):
+        pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for position, line in enumerate(document.order.lines, start=1):
+        name, unit = document.products.get(line.sku, ("", ""))
+        article = _latin(f"{line.sku} {name}".strip())
+        cells = (
+            str(position),
+            article if len(article) <= 42 else article[:41] + "…",
+            str(line.packs),
+            f"{german(plain(line.ordered_quantity))} {_latin(unit)}".strip(),
+            euro(line.unit_price, price(line.unit_price)),
+            euro(line.line_total),
+        )
+        for width, text in zip(WIDTHS, cells, strict=True):
+            pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
+        pdf.ln()
+
+
+def _totals(pdf: FPDF, document: OrderDocument) -> None:
+    order = document.order
+    label_width, amount_width = sum(WIDTHS) - WIDTHS[-1], WIDTHS[-1]
+    rows = (
+        ("Warenwert", euro(document.goods_total), ""),
+        ("Versandkosten", euro(order.shipping_fee), ""),
+        ("Gesamtbetrag", euro(order.total), "B"),
+    )
+    for label, amount, style in rows:
+        pdf.set_font("Helvetica", style, 10)
+        pdf.cell(label_width, 6, label, align="R")
+        pdf.cell(amount_width, 6, amount, align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def plain(number: Decimal) -> str:
+    """A quantity without trailing zeros: ``14``, ``2.5``."""
+    return format(Decimal(number).normalize(), "f")
+
+
+def money(amount: Decimal) -> str:
+    return format(Decimal(amount).quantize(CENT), "f")
+
+
+def price(amount: Decimal) -> str:
+    """A unit price with at least two and at most its own decimal places: ``4.20``, ``3.125``."""
+    exact = Decimal(amount).normalize()
+    exponent = exact.as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return format(exact.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def german(number: str) -> str:
+    """``1234.5`` as Germans write it: ``1.234,5``."""
+    whole, _, fraction = number.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    whole = sign + ".".join([digits, *groups])
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def euro(amount: Decimal, text: str | None = None) -> str:
+    return f"{german(text or money(amount))} €"
+
+
+def german_date(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
+
+
+def _latin(text: str) -> str:
+    """Text the built-in fonts can show (Windows-1252); anything else becomes ``?``."""
+    return text.encode("windows-1252", "replace").decode("windows-1252")

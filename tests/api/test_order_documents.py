@@ -1,0 +1,113 @@
+"""A supplier order as documents: the CSV for the supplier's system and the German PDF form.
+
+The design's worked example is closed through pooling's API; its one order goes to A.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.api.test_pooling_api import A, B, close, member, supplier
+from tests.api.test_pooling_api import worked_example as worked_example  # the fixture
+
+if TYPE_CHECKING:
+    from tests.api.conftest import Headers, Service
+
+WORKED_EXAMPLE_CSV = (
+    "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity\r\n"
+    "DISP-10L;14;14;38.00;532.00;1;1;6\r\n"
+    "DISP-10L;14;14;38.00;532.00;3;3;8\r\n"
+    "SIL-300;6;72;4.20;302.40;2;2;30\r\n"
+    "SIL-300;6;72;4.20;302.40;4;3;20\r\n"
+    "SIL-300;6;72;4.20;302.40;5;4;14\r\n"
+    "goods;;;;834.40;;;\r\n"
+    "shipping_fee;;;;0.00;;;\r\n"
+    "total;;;;834.40;;;\r\n"
+)
+
+
+@pytest.fixture
+def order_id(worked_example: Service, admin: Headers) -> int:
+    [order] = close(worked_example, admin)["orders"]
+    assert order["supplier_id"] == A
+    return int(order["id"])
+
+
+def test_the_csv_lists_every_allocation_and_the_totals(
+    worked_example: Service, order_id: int
+) -> None:
+    response = worked_example.client.get(
+        f"/api/v1/orders/{order_id}/document.csv", headers=supplier(worked_example, A)
+    )
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.mimetype_params == {"charset": "utf-8"}
+    assert f'filename="bestellung-{order_id}.csv"' in response.headers["Content-Disposition"]
+    assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_CSV
+
+
+def test_the_pdf_is_a_german_order_form_with_number_and_total(
+    worked_example: Service, admin: Headers, order_id: int
+) -> None:
+    response = worked_example.client.get(f"/api/v1/orders/{order_id}/document.pdf", headers=admin)
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    pdf = response.get_data()
+    assert pdf.startswith(b"%PDF")
+    text = shown_text(pdf)
+    assert "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf" in text
+    assert f"Bestellung Nr. {order_id}" in text
+    assert "Supplier 1 (Nr. 1)" in text
+    for figure in ("532,00 \u20ac", "302,40 \u20ac", "38,00 \u20ac", "4,20 \u20ac", "72 piece"):
+        assert figure in text
+    assert re.search(r"Gesamtbetrag\n834,40 \u20ac", text)
+    assert re.search(r"Versandkosten\n0,00 \u20ac", text)
+    assert re.search(r"Datum:\n\d\d\.\d\d\.20\d\d", text)
+
+
+def test_the_pdf_header_names_the_configured_cooperative(
+    worked_example: Service, admin: Headers, order_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extensions = worked_example.app.extensions
+    named = replace(
+        extensions["zirkel.settings"], extra={"ZIRKEL_COOPERATIVE_NAME": "Bauhütte Köln eG"}
+    )
+    monkeypatch.setitem(extensions, "zirkel.settings", named)
+
+    pdf = worked_example.client.get(
+        f"/api/v1/orders/{order_id}/document.pdf", headers=admin
+    ).get_data()
+
+    assert "Bauhütte Köln eG" in shown_text(pdf)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "pdf"])
+def test_only_the_orders_supplier_and_admins_get_its_documents(
+    worked_example: Service, admin: Headers, order_id: int, suffix: str
+) -> None:
+    client = worked_example.client
+    url = f"/api/v1/orders/{order_id}/document.{suffix}"
+
+    assert client.get(url, headers=admin).status_code == 200
+    assert client.get(url, headers=supplier(worked_example, A)).status_code == 200
+    other = client.get(url, headers=supplier(worked_example, B))
+    assert other.status_code == 403
+    assert set(other.get_json()) == {"error", "details"}
+    assert client.get(url, headers=member(worked_example, 1)).status_code == 403
+    assert client.get(url).status_code == 401
+    missing = client.get(f"/api/v1/orders/{order_id + 1}/document.{suffix}", headers=admin)
+    assert missing.status_code == 404
+    assert set(missing.get_json()) == {"error", "details"}
+
+
+def shown_text(pdf: bytes) -> str:
+    """The strings an uncompressed PDF shows (``(…) Tj``), one per line, as Windows-1252."""
+    shown = re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf)
+    unescaped = [re.sub(rb"\\(.)", rb"\1", s) for s in shown]
+    return "\n".join(s.decode("windows-1252") for s in unescaped)

@@ -1,0 +1,221 @@
+"""A supplier's price list as a CSV upload: all rows set as offers, or none of them."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.api.conftest import Created, Headers, Service
+
+HEADER = "sku;name;unit;pack_size;tiers;valid_from"
+GOOD = (
+    f"{HEADER}\n"
+    "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42.00|10:38.00|25:34.50;2030-03-01\n"
+    "SIL-300;Silikon 300 ml;cartridge;12;0:4.20|120:3.60;\n"
+)
+
+
+@pytest.fixture
+def supplier(make_supplier: Any) -> Created:
+    return make_supplier()
+
+
+def upload(catalog: Service, supplier_id: int, body: Any, headers: Headers, **kwargs: Any) -> Any:
+    return catalog.client.post(
+        f"/api/v1/price-lists/{supplier_id}",
+        data=body,
+        headers=headers,
+        content_type=kwargs.pop("content_type", "text/csv"),
+        **kwargs,
+    )
+
+
+def offers(catalog: Service, admin: Headers) -> dict[tuple[int, str], Any]:
+    listed = catalog.client.get("/api/v1/offers", headers=admin).get_json()
+    return {
+        (o["supplier_id"], o["sku"]): (
+            Decimal(o["pack_size"]),
+            [(Decimal(t["min_quantity"]), Decimal(t["unit_price"])) for t in o["tiers"]],
+        )
+        for o in listed
+    }
+
+
+def test_a_supplier_uploads_its_price_list_and_its_offers_are_set(
+    catalog: Service, admin: Headers, supplier: Created, make_product: Any
+) -> None:
+    make_product("DISP-10L", "Dispersionsfarbe weiß", "bucket")
+
+    response = upload(catalog, supplier.id, GOOD, supplier.headers)
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {
+        "supplier_id": supplier.id,
+        "rows": 2,
+        "offers_set": 2,
+        "products_created": 1,
+        "created_skus": ["SIL-300"],
+        "valid_from": ["2030-03-01"],
+    }
+    assert offers(catalog, admin) == {
+        (supplier.id, "DISP-10L"): (
+            Decimal(1),
+            [(0, Decimal("42.00")), (10, Decimal("38.00")), (25, Decimal("34.50"))],
+        ),
+        (supplier.id, "SIL-300"): (Decimal(12), [(0, Decimal("4.20")), (120, Decimal("3.60"))]),
+    }
+    events = catalog.outbox("catalog.offer.updated")
+    assert [(e["payload"]["supplier_id"], e["payload"]["sku"]) for e in events] == [
+        (supplier.id, "DISP-10L"),
+        (supplier.id, "SIL-300"),
+    ]
+    assert events[1]["payload"]["product_name"] == "Silikon 300 ml"
+    products = catalog.client.get("/api/v1/products", headers=admin).get_json()
+    assert {p["sku"]: p["name"] for p in products} == {
+        "DISP-10L": "Dispersionsfarbe weiß",  # an existing product keeps its name
+        "SIL-300": "Silikon 300 ml",
+    }
+
+
+def test_an_admin_uploads_a_comma_separated_file_as_a_multipart_form(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    body = "\ufeffsku,name,unit,pack_size,tiers\r\nGIPS-25,Gips 25 kg,sack,1,0:9.90\r\n"
+    form = {"file": (io.BytesIO(body.encode()), "preise.csv")}
+    response = upload(catalog, supplier.id, form, admin, content_type="multipart/form-data")
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["valid_from"] == []
+    assert offers(catalog, admin) == {(supplier.id, "GIPS-25"): (1, [(0, Decimal("9.90"))])}
+
+
+def test_a_second_upload_replaces_the_tiers(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    assert upload(catalog, supplier.id, GOOD, admin).status_code == 200
+    newer = f"{HEADER}\nSIL-300;Silikon 300 ml;cartridge;24;0:4.00\n"
+
+    assert upload(catalog, supplier.id, newer, admin).get_json()["products_created"] == 0
+
+    assert offers(catalog, admin)[(supplier.id, "SIL-300")] == (24, [(0, Decimal("4.00"))])
+
+
+BAD = [
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20\nB-1;B;bucket;0;0:4.20\n",
+        [(3, "pack_size")],
+        id="pack size zero",
+    ),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:42,00\n", [(2, "tiers")], id="price with decimal comma"
+    ),
+    pytest.param(f"{HEADER}\nA-1;A;bucket;1;0:0.001\n", [(2, "tiers")], id="price below a cent"),
+    pytest.param(f"{HEADER}\nA-1;A;bucket;1;5:4.20|10:4.00\n", [(2, "tiers")], id="tiers from 5"),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20|10:4.00|10:3.90\n",
+        [(2, "tiers")],
+        id="tiers not rising",
+    ),
+    pytest.param(f"{HEADER}\nA-1;A;bucket;1;0-4.20\n", [(2, "tiers")], id="tier without colon"),
+    pytest.param(
+        "sku;name;unit;tiers\nA-1;A;bucket;0:4.20\n", [(1, "pack_size")], id="missing column"
+    ),
+    pytest.param(f"{HEADER};ean\nA-1;A;bucket;1;0:4.20;;4006\n", [(1, "ean")], id="unknown column"),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20\nB-1;B;bucket;1;0:4.20\nA-1;A;bucket;2;0:4.00\n",
+        [(4, "sku")],
+        id="duplicate sku",
+    ),
+    pytest.param(f"{HEADER}\nA 1;A;bucket;1;0:4.20\n", [(2, "sku")], id="sku with a blank"),
+    pytest.param(f"{HEADER}\n;A;bucket;1;0:4.20\n", [(2, "sku")], id="sku missing"),
+    pytest.param(f"{HEADER}\nA-1;A;bucket;1\n", [(2, None)], id="too few fields"),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20;2030-02-30\n", [(2, "valid_from")], id="bad date"
+    ),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20\nB-1;;bucket;1000000;0:4.20\n",
+        [(3, "name"), (3, "pack_size")],
+        id="two problems in one row",
+    ),
+    pytest.param("", [(None, None)], id="empty file"),
+    pytest.param("\n \n", [(None, None)], id="blank lines only"),
+    pytest.param(f"{HEADER}\n", [(2, None)], id="header only"),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20\n" + "X" * (512 * 1024),
+        [(None, None)],
+        id="oversized file",
+    ),
+    pytest.param(b"sku;name\n\xff\xfe", [(None, None)], id="not utf-8"),
+]
+
+
+@pytest.mark.parametrize(("body", "where"), BAD)
+def test_a_bad_price_list_is_refused_with_row_and_column_and_nothing_is_stored(
+    catalog: Service, admin: Headers, supplier: Created, body: str, where: list[Any]
+) -> None:
+    before = len(catalog.outbox())
+
+    response = upload(catalog, supplier.id, body, supplier.headers)
+
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()
+    assert set(error) == {"error", "details"}
+    assert [(p["row"], p["column"]) for p in error["details"]["rows"]] == where
+    assert all(p["message"] for p in error["details"]["rows"])
+    assert offers(catalog, admin) == {}
+    assert catalog.client.get("/api/v1/products", headers=admin).get_json() == []
+    assert len(catalog.outbox()) == before
+
+
+def test_a_product_priced_by_another_unit_refuses_the_whole_list(
+    catalog: Service, admin: Headers, supplier: Created, make_product: Any
+) -> None:
+    make_product("DISP-10L", "Dispersionsfarbe 10 l", "bucket")
+    body = f"{HEADER}\nGIPS-25;Gips;sack;1;0:9.90\nDISP-10L;Dispersionsfarbe;litre;10;0:4.20\n"
+
+    response = upload(catalog, supplier.id, body, supplier.headers)
+
+    assert response.status_code == 422
+    assert [(p["row"], p["column"]) for p in response.get_json()["details"]["rows"]] == [
+        (3, "unit")
+    ]
+    assert offers(catalog, admin) == {}
+    skus = [p["sku"] for p in catalog.client.get("/api/v1/products", headers=admin).get_json()]
+    assert skus == ["DISP-10L"]
+
+
+def test_a_price_list_for_an_unknown_supplier_is_refused(catalog: Service, admin: Headers) -> None:
+    response = upload(catalog, 99, GOOD, admin)
+
+    assert response.status_code == 422
+    assert response.get_json()["details"]["rows"] == [
+        {"row": None, "column": "supplier_id", "message": "There is no supplier 99."}
+    ]
+    assert catalog.client.get("/api/v1/products", headers=admin).get_json() == []
+    assert catalog.outbox("catalog.offer.updated") == []
+
+
+def test_a_supplier_cannot_upload_another_suppliers_price_list(
+    catalog: Service, admin: Headers, supplier: Created, make_supplier: Any, make_member: Any
+) -> None:
+    other = make_supplier()
+
+    response = upload(catalog, supplier.id, GOOD, other.headers)
+
+    assert response.status_code == 403
+    assert set(response.get_json()) == {"error", "details"}
+    assert upload(catalog, supplier.id, GOOD, make_member().headers).status_code == 403
+    assert upload(catalog, supplier.id, GOOD, {}).status_code == 401
+    assert offers(catalog, admin) == {}
+
+
+def test_a_price_list_in_another_format_is_refused(catalog: Service, supplier: Created) -> None:
+    response = upload(
+        catalog, supplier.id, '{"sku": "A-1"}', supplier.headers, content_type="application/json"
+    )
+
+    assert response.status_code == 415
