@@ -1,10 +1,11 @@
 """The transactional outbox and its relay.
 
 A handler writes the events its change causes into the service's ``outbox``
-table in the same transaction as the change. The relay reads unsent rows in
-order, publishes each with a publisher confirm and marks it sent. A crash
-between the publish and the mark only publishes again: consumers are
-idempotent by event id.
+table in the same transaction as the change. The relay reads a batch of
+unsent rows in order, publishes the whole batch with every publisher confirm
+in flight at once, and marks sent exactly the rows the broker confirmed. A
+nack, a missing confirm or a crash between the publish and the mark only
+publishes again: consumers are idempotent by event id.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from kombu import Connection
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -32,7 +35,7 @@ from sqlalchemy.orm import Session
 from shared import events, metrics
 from shared.db import UtcDateTime
 from shared.logging import correlation
-from shared.messaging import Publisher, declare_topology
+from shared.messaging import Outgoing, Publisher, declare_topology
 
 log = logging.getLogger(__name__)
 
@@ -113,34 +116,45 @@ class OutboxRelay:
         self.poll_interval = poll_interval
 
     def relay_once(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent."""
+        """Publish one batch of unsent rows; returns how many the broker confirmed.
+
+        The confirmed rows are marked sent even when the connection broke
+        during the batch; the failure is raised after that commit.
+        """
         with self.engine.begin() as db:
-            query = (
-                select(self.table.c.id, self.table.c.routing_key, self.table.c.body)
-                .where(self.table.c.sent_at.is_(None))
-                .order_by(self.table.c.id)
-                .limit(self.batch_size)
+            rows = db.execute(self._unsent()).all()
+            if not rows:
+                return 0
+            outcome = self.publisher.publish_batch(
+                [
+                    Outgoing(row.body, row.routing_key, row.event_id, row.correlation_id)
+                    for row in rows
+                ]
             )
-            if self.engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = db.execute(query).all()
-            for row in rows:
-                body = json.loads(row.body)
-                self.publisher.publish(
-                    row.body,
-                    routing_key=row.routing_key,
-                    message_id=body["event_id"],
-                    correlation_id=body["correlation_id"],
-                )
-            if rows:
+            sent = [rows[index] for index in outcome.confirmed]
+            if sent:
                 db.execute(
                     update(self.table)
-                    .where(self.table.c.id.in_([row.id for row in rows]))
+                    .where(self.table.c.id.in_([row.id for row in sent]))
                     .values(sent_at=datetime.now(UTC))
                 )
-        for row in rows:
+        for row in sent:
             metrics.published(row.routing_key)
-        return len(rows)
+        if outcome.failure is not None:
+            raise outcome.failure
+        return len(sent)
+
+    def _unsent(self) -> Select[Any]:
+        c = self.table.c
+        query = (
+            select(c.id, c.event_id, c.routing_key, c.correlation_id, c.body)
+            .where(c.sent_at.is_(None))
+            .order_by(c.id)
+            .limit(self.batch_size)
+        )
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return query
 
     def run(self, stop: threading.Event) -> None:
         """Relay until ``stop`` is set; broker or database failures mean reconnect and go on."""

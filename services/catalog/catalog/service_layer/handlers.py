@@ -92,11 +92,9 @@ def offer_updated(offer: Offer) -> Event:
 
 
 def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
-    if session.get(Member, cmd.member_id) is None:
-        raise NotFound("member_id", f"There is no member {cmd.member_id}.")
     need = Need(
         member_id=cmd.member_id,
-        product=_product(session, cmd.sku),
+        product=_product_for_member(session, cmd.sku, cmd.member_id),
         quantity=cmd.quantity,
         needed_by=cmd.needed_by,
         delivery_site=cmd.delivery_site,
@@ -135,6 +133,19 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
         ),
     )
     return need
+
+
+def _product_for_member(session: Session, sku: str, member_id: int) -> Product:
+    """The product ``sku`` once the member is known to exist, both in one query."""
+    member_exists = select(Member.id).where(Member.id == member_id).exists()
+    found = session.execute(
+        select(Product, member_exists.label("member_exists")).where(Product.sku == sku)
+    ).first()
+    if found is None or not found.member_exists:
+        if session.get(Member, member_id) is None:
+            raise NotFound("member_id", f"There is no member {member_id}.")
+        raise NotFound("sku", f"Unknown product {sku}.")
+    return found.Product
 
 
 def _product(session: Session, sku: str) -> Product:
