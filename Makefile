@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -47,6 +47,10 @@ bench-close-large: $(STAMP)
 # Posting needs against the plain Flask + SQLAlchemy baseline (needs wrk).
 bench-post: $(STAMP)
 	$(BIN)/python -m bench.post_needs
+
+# The outbox relay against raw kombu publishing, one confirm at a time and windowed.
+bench-relay: $(STAMP)
+	$(BIN)/python -m bench.relay
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
