@@ -107,15 +107,19 @@ def queue_named(name: str, *, on_rabbitmq: bool) -> Queue:
     return next(q for q in queues(on_rabbitmq=on_rabbitmq) if q.name == name)
 
 
-def connect(settings: Settings) -> Connection:
-    """A broker connection (not yet opened) with publisher confirms on RabbitMQ."""
+def connect(settings: Settings, *, heartbeat: int = 30) -> Connection:
+    """A broker connection (not yet opened) with publisher confirms on RabbitMQ.
+
+    A connection that only publishes never reads the broker's heartbeats, so it is
+    opened with ``heartbeat=0``: a dead one shows at the next publish instead.
+    """
     options: dict[str, Any] = {}
     if not settings.embedded_broker:
         options["confirm_publish"] = True
     connection = Connection(
         settings.broker_url,
         transport_options=options,
-        heartbeat=30 if not settings.embedded_broker else 0,
+        heartbeat=0 if settings.embedded_broker else heartbeat,
         connect_timeout=5,
     )
     if settings.embedded_broker:

@@ -41,7 +41,7 @@ class Worker:
         self.relay = OutboxRelay(
             engine,
             tables["outbox"],
-            broker,
+            lambda: connect(settings, heartbeat=0),
             confirm_timeout=settings.confirm_timeout,
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval,
