@@ -1,13 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages the test suite needs when they are missing:
 # docker-compose (validates the compose file offline), rabbitmq-server and
-# postgresql (the tests start them when nothing listens on their ports).
+# postgresql (the tests start them when nothing listens on their ports),
+# chromium and chromium-driver (the browser tests drive a headless Chromium;
+# Playwright uses this one and never downloads its own).
 set -eu
 
 missing=""
 command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
 command -v rabbitmq-server >/dev/null 2>&1 || missing="$missing rabbitmq-server"
 command -v pg_ctlcluster >/dev/null 2>&1 || missing="$missing postgresql"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

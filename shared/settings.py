@@ -42,6 +42,7 @@ class Settings:
     close_check_interval: float = 30.0
     solver_time_limit: float = 30.0
     rabbitmq_management_url: str | None = None
+    secure_cookies: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -79,6 +80,8 @@ class Settings:
             close_check_interval=_float(env, "ZIRKEL_CLOSE_CHECK_INTERVAL", 30.0),
             solver_time_limit=_float(env, "ZIRKEL_SOLVER_TIME_LIMIT", 30.0),
             rabbitmq_management_url=env.get("ZIRKEL_RABBITMQ_MANAGEMENT_URL") or None,
+            secure_cookies=env.get("ZIRKEL_SECURE_COOKIES", "false").lower()
+            in ("1", "true", "yes"),
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 

@@ -71,6 +71,9 @@ def run() -> int:
 
 
 def _print_welcome(settings: Settings, seeded: bool) -> None:
+    from zirkel.demo_data import DEMO
+    from zirkel.seed import ADMIN_EMAIL, DEMO_MEMBER_PASSWORD, admin_password
+
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     print("\nZirkel is starting (Ctrl-C stops everything):")
     for service in SERVICES:
@@ -78,6 +81,10 @@ def _print_welcome(settings: Settings, seeded: bool) -> None:
     print(f"\n  admin token:     {settings.admin_token}")
     print(f"  member 1 token:  {tokens.issue('member', 1)}")
     print(f"  supplier 1 token: {tokens.issue('supplier', 1)}")
+    first_member = DEMO.members[0].email
+    print(f"\n  web sign-in:     {settings.service_urls['catalog']}/login")
+    print(f"    admin:         {ADMIN_EMAIL} / {admin_password()}")
+    print(f"    members:       their e-mail (e.g. {first_member}) / {DEMO_MEMBER_PASSWORD}")
     if seeded:
         print("  (the demo cooperative 'Handwerkszirkel Dortmund' was just loaded)")
     print(f"  data: {settings.var_dir}\n", flush=True)

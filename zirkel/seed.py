@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Member
+from catalog.adapters.orm import Member, User
 from catalog.entrypoints.app import build_runtime
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.users import create_user
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.outbox import Outbox
@@ -18,6 +20,14 @@ from shared.settings import Settings
 from zirkel.demo_data import DEMO, Cooperative
 
 log = logging.getLogger(__name__)
+
+DEMO_MEMBER_PASSWORD = "zirkel-demo"
+ADMIN_EMAIL = "admin@zirkel.example"
+
+
+def admin_password(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get("ZIRKEL_ADMIN_PASSWORD") or "zirkel-admin"
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ def seed(settings: Settings, cooperative: Cooperative = DEMO) -> Seeded | None:
             log.info("the catalog has members already; not seeding")
             return None
         seeded = load(session, runtime.outbox, cooperative)
+        add_users(session, seeded, cooperative)
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     log.info(
         "seeded %s: %d members, %d suppliers, %d products, %d needs",
@@ -88,3 +99,11 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
         )
         handlers.post_need(session, outbox, cmd)
     return Seeded(members, suppliers)
+
+
+def add_users(session: Session, seeded: Seeded, cooperative: Cooperative) -> None:
+    """A web sign-in for every demo member (its e-mail, ``zirkel-demo``) and the admin."""
+    for member_id, member in zip(seeded.member_ids, cooperative.members, strict=True):
+        create_user(session, member.email, DEMO_MEMBER_PASSWORD, member_id=member_id)
+    if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
+        create_user(session, ADMIN_EMAIL, admin_password(), role="admin")

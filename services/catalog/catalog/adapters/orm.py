@@ -88,6 +88,20 @@ class Need(Base):
     product: Mapped[Product] = relationship()
 
 
+class User(Base):
+    """Someone who signs in to the web app: a member's office or the cooperative's admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="member")
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class OpsAudit(Base):
     """Who replayed or discarded which dead letter, and when."""
 

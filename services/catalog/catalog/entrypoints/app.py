@@ -8,6 +8,7 @@ from catalog.adapters.orm import TABLES
 from catalog.entrypoints.api import api
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
+from catalog.web import init_web
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -19,4 +20,6 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app("catalog", runtime, api, ops, price_list_api)
+    app = create_base_app("catalog", runtime, api, ops, price_list_api)
+    init_web(app, api.name, ops.name, price_list_api.name)
+    return app

@@ -1,0 +1,53 @@
+"""Web users: who may sign in, with which role and for which member."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from catalog.adapters.orm import Member, User
+from shared.errors import Conflict, NotFound
+
+ROLES = ("member", "admin")
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the e-mail is unknown, so both paths cost one scrypt.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    role: str = "member",
+    member_id: int | None = None,
+    language: str = "de",
+) -> User:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise Conflict("role", f"Unknown role {role}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Conflict("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
+    if role == "member" and (member_id is None or session.get(Member, member_id) is None):
+        raise NotFound("member_id", f"There is no member {member_id}.")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise Conflict("email", f"There is a user {email} already.")
+    user = User(
+        email=email,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+        member_id=member_id if role == "member" else None,
+        language=language,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user with this e-mail and password, or None (same cost either way)."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None

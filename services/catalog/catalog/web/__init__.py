@@ -1,0 +1,67 @@
+"""The member web app served by catalog: sign-in, needs, the pool and savings.
+
+Server-rendered pages with sessions (Flask-Login), CSRF on every form
+(Flask-WTF) and German by default, English on request (Flask-Babel). The JSON
+API under /api/v1 keeps its bearer tokens and is exempt from CSRF.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from catalog.web import formatting
+from catalog.web.accounts import accounts, load_user
+from catalog.web.admin import admin
+from catalog.web.needs import pages
+
+LANGUAGES = ("de", "en")
+IDLE_TIMEOUT = timedelta(minutes=30)
+WEB_BLUEPRINTS = (accounts, pages, admin)
+
+
+def init_web(app: Flask, *api_blueprint_names: str) -> None:
+    settings = app.extensions["zirkel.settings"]
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE="de",
+        BABEL_DEFAULT_TIMEZONE="Europe/Berlin",
+    )
+    csrf = CSRFProtect(app)
+    for name in api_blueprint_names:
+        csrf.exempt(app.blueprints[name])
+    Babel(app, locale_selector=_locale)
+    logins = LoginManager(app)
+    logins.login_view = "accounts.login"
+    logins.login_message = None
+    logins.session_protection = "strong"
+    logins.user_loader(load_user)
+    app.before_request(_keep_session_alive)
+    app.jinja_env.filters.update(euro=formatting.euro, number=formatting.number, day=formatting.day)
+    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
+    for blueprint in WEB_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def _locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    return "de"
+
+
+def _keep_session_alive() -> None:
+    """Sessions expire after 30 idle minutes: each request renews the cookie's lifetime."""
+    if not request.path.startswith("/api/"):
+        session.permanent = True

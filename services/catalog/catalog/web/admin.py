@@ -1,0 +1,68 @@
+"""The cooperative office's page: create a sign-in for a member (or another admin)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from catalog.adapters.orm import Member, User
+from catalog.service_layer.users import create_user
+from catalog.web.forms import UserForm
+from catalog.web.remote import show_errors_as_pages
+from shared.db import transaction
+from shared.errors import DomainError
+from shared.web import current_runtime
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+show_errors_as_pages(admin)
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@admin.route("/users", methods=["GET", "POST"])
+@admin_required
+def users() -> ResponseReturnValue:
+    runtime = current_runtime()
+    with transaction(runtime.sessions) as db:
+        members = [
+            (m.id, f"{m.name} ({m.email})")
+            for m in db.scalars(select(Member).order_by(Member.name))
+        ]
+        listed = [
+            (u.email, u.role, u.member_id) for u in db.scalars(select(User).order_by(User.email))
+        ]
+    form = UserForm()
+    form.member_id.choices = members
+    if form.validate_on_submit():
+        try:
+            with transaction(runtime.sessions) as db:
+                create_user(
+                    db,
+                    form.email.data or "",
+                    form.password.data or "",
+                    member_id=form.member_id.data,
+                    language=form.language.data or "de",
+                )
+        except DomainError as exc:
+            getattr(form, exc.field, form.email).errors.append(_(str(exc)))
+        else:
+            flash(_("User %(email)s created.", email=form.email.data), "ok")
+            return redirect(url_for("admin.users"))
+    status = 422 if form.errors else 200
+    return render_template("admin_users.html", form=form, users=listed), status

@@ -1,0 +1,39 @@
+"""Euros, quantities and dates written the way the reader's language writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_currency, format_date, format_decimal
+
+NOTHING = "\u2013"  # an en dash where there is no value
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def euro(value: Any) -> str:
+    """``1.234,56 €`` in German, ``€1,234.56`` in English."""
+    amount = _decimal(value)
+    return NOTHING if amount is None else format_currency(amount, "EUR")
+
+
+def number(value: Any) -> str:
+    """A quantity with up to three decimal places, grouped by locale."""
+    amount = _decimal(value)
+    return NOTHING if amount is None else format_decimal(amount, format="#,##0.###")
+
+
+def day(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return NOTHING if value is None else format_date(value, format="medium")

@@ -1,0 +1,97 @@
+"""The web forms. A need is checked by the API's own schema, so both refuse the same input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from marshmallow import ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Regexp
+
+from catalog.entrypoints.schemas import NeedIn
+from catalog.service_layer import commands
+
+NEED_FIELDS = ("sku", "quantity", "needed_by", "delivery_site", "note")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField(validators=[AnyOf(("de", "en"))])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class NeedForm(FlaskForm):
+    sku = StringField(_l("Product (SKU or name)"))
+    quantity = StringField(_l("Quantity"))
+    needed_by = StringField(_l("Needed by"))
+    delivery_site = StringField(_l("Delivery site"))
+    note = TextAreaField(_l("Note"))
+
+    def validate_need(self, products_by_name: dict[str, str]) -> dict[str, Any] | None:
+        """The need as the API would load it, or None with the errors beside the fields."""
+        if not self.validate():
+            return None
+        typed = self.sku.data.strip() if self.sku.data else ""
+        raw = {
+            "sku": products_by_name.get(typed.casefold(), typed),
+            "quantity": _plain_decimal(self.quantity.data or ""),
+            "needed_by": (self.needed_by.data or "").strip() or None,
+            "delivery_site": (self.delivery_site.data or "").strip() or None,
+            "note": (self.note.data or "").strip() or None,
+        }
+        if not raw["sku"]:
+            self.sku.errors = [gettext("Please choose a product.")]
+        if not raw["quantity"]:
+            self.quantity.errors = [gettext("Please enter a quantity.")]
+        try:
+            need = NeedIn().load(raw)
+        except ValidationError as exc:
+            for name, messages in exc.normalized_messages().items():
+                field = getattr(self, name, self.note)
+                if not field.errors:
+                    field.errors = [gettext(m) for m in _flat(messages)]
+            return None
+        return None if self.errors else need
+
+    def command(self, member_id: int, need: dict[str, Any]) -> commands.PostNeed:
+        return commands.PostNeed(member_id, **{k: need[k] for k in NEED_FIELDS})
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address.")),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+    member_id = SelectField(_l("Member"), coerce=int, validate_choice=True)
+    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+
+
+def _plain_decimal(text: str) -> str:
+    """``1,5`` as Germans write it reads as ``1.5``; anything else is left for the schema."""
+    text = text.strip()
+    if text.count(",") == 1 and "." not in text:
+        return text.replace(",", ".")
+    return text
+
+
+def _flat(messages: Any) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _flat(value)]
+    return [str(messages)]

@@ -1,0 +1,127 @@
+"""A member's pages: post a need, my needs (cancel while open), the pool now, my savings."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from catalog.adapters.orm import Need, Product
+from catalog.domain.model import NeedNotOpen, NeedStatus
+from catalog.entrypoints.schemas import NeedOut
+from catalog.service_layer import handlers
+from catalog.web.forms import ActionForm, NeedForm
+from catalog.web.remote import fetch, savings_bars, show_errors_as_pages
+from shared.db import transaction
+from shared.errors import DomainError
+from shared.web import current_runtime
+
+pages = Blueprint("pages", __name__)
+show_errors_as_pages(pages)
+
+
+def member_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Signed in as a member's user; an admin is sent to the admin pages."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user.member_id is None:
+            return redirect(url_for("admin.users"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@pages.get("/")
+@login_required
+def home() -> ResponseReturnValue:
+    if current_user.is_admin:
+        return redirect(url_for("admin.users"))
+    return redirect(url_for("pages.my_needs"))
+
+
+@pages.route("/needs/new", methods=["GET", "POST"])
+@member_required
+def post_need() -> ResponseReturnValue:
+    form = NeedForm()
+    runtime = current_runtime()
+    with transaction(runtime.sessions) as db:
+        products = [
+            (p.sku, p.name, p.unit) for p in db.scalars(select(Product).order_by(Product.sku))
+        ]
+    if form.is_submitted():
+        need = form.validate_need({name.casefold(): sku for sku, name, _unit in products})
+        if need is not None:
+            try:
+                with transaction(runtime.sessions) as db:
+                    posted = handlers.post_need(
+                        db, runtime.outbox, form.command(current_user.member_id, need)
+                    )
+                    need_id = posted.id
+            except DomainError as exc:
+                message = _("There is no product %(sku)s.", sku=need["sku"])
+                getattr(form, exc.field, form.sku).errors.append(
+                    message if exc.field == "sku" else str(exc)
+                )
+            else:
+                flash(_("Need %(id)s posted.", id=need_id), "ok")
+                return redirect(url_for("pages.my_needs"))
+    status = 422 if form.errors else 200
+    return render_template("need_form.html", form=form, products=products), status
+
+
+@pages.get("/needs")
+@member_required
+def my_needs() -> ResponseReturnValue:
+    with transaction(current_runtime().sessions) as db:
+        rows = db.scalars(
+            select(Need)
+            .where(Need.member_id == current_user.member_id)
+            .order_by(Need.id.desc())
+            .limit(200)
+        ).all()
+        needs = NeedOut(many=True).dump(rows)
+    return render_template("my_needs.html", needs=needs, form=ActionForm(), open=NeedStatus.OPEN)
+
+
+@pages.post("/needs/<id:need_id>/cancel")
+@member_required
+def cancel_need(need_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    runtime = current_runtime()
+    try:
+        with transaction(runtime.sessions) as db:
+            need = db.get(Need, need_id)
+            if need is None or need.member_id != current_user.member_id:
+                abort(404)  # another member's need is as good as absent
+            handlers.cancel_need(db, runtime.outbox, need)
+    except NeedNotOpen:
+        flash(_("Need %(id)s is no longer open.", id=need_id), "error")
+    else:
+        flash(_("Need %(id)s cancelled.", id=need_id), "ok")
+    return redirect(url_for("pages.my_needs"))
+
+
+@pages.get("/pool")
+@login_required
+def pool() -> ResponseReturnValue:
+    role = "admin" if current_user.is_admin else "member"
+    current = fetch("pooling", "/pools/current", role, current_user.member_id)
+    return render_template("pool.html", pool=current)
+
+
+@pages.get("/savings")
+@member_required
+def savings() -> ResponseReturnValue:
+    member_id = current_user.member_id
+    report = fetch("notify", f"/members/{member_id}/savings", "member", member_id)
+    bars = savings_bars(report["windows"]) if report else []
+    return render_template("savings.html", report=report, bars=bars)

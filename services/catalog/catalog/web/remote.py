@@ -1,0 +1,67 @@
+"""Reading pooling's and notify's APIs from the server, as the signed-in member."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import requests
+from flask import Blueprint, current_app, g, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from shared.auth import TokenAuthority
+
+log = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 3.0
+
+
+def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | None:
+    """The JSON of ``GET <service>/api/v1<path>``, or None when the service cannot answer."""
+    settings = current_app.extensions["zirkel.settings"]
+    tokens: TokenAuthority = current_app.extensions["zirkel.tokens"]
+    url = f"{settings.service_urls[service]}/api/v1{path}"
+    headers = {
+        "Authorization": f"Bearer {tokens.issue(role, subject_id)}",  # type: ignore[arg-type]
+        "X-Correlation-ID": g.get("correlation_id", ""),
+    }
+    try:
+        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
+        response.raise_for_status()
+        return response.json()
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("%s is unavailable for %s: %s", service, path, exc)
+        return None
+
+
+def savings_bars(windows: list[dict[str, Any]], width: int = 320, height: int = 160) -> list[dict]:
+    """One bar per pool window for the inline SVG chart, scaled to the largest saving."""
+    if not windows:
+        return []
+    values = [max(float(w.get("saved", 0)), 0.0) for w in windows]
+    top = max(values) or 1.0
+    slot = width / len(windows)
+    bars = []
+    for window, value in zip(windows, values, strict=True):
+        bar_height = round(value / top * (height - 24), 1)
+        bars.append(
+            {
+                "x": round(len(bars) * slot + slot * 0.15, 1),
+                "y": round(height - 16 - bar_height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": bar_height,
+                "window_id": window.get("window_id"),
+                "saved": window.get("saved"),
+            }
+        )
+    return bars
+
+
+def show_errors_as_pages(blueprint: Blueprint) -> None:
+    """A refused or missing page is a page with a way back, not a JSON body."""
+
+    @blueprint.errorhandler(400)
+    @blueprint.errorhandler(403)
+    @blueprint.errorhandler(404)
+    def error_page(exc: HTTPException) -> ResponseReturnValue:
+        return render_template("error.html", code=exc.code), exc.code or 500

@@ -1,0 +1,87 @@
+"""Fixtures for the member web pages: catalog's app with two members, their users and an admin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalog.service_layer import commands, handlers
+from catalog.service_layer.users import create_user
+from shared.db import transaction
+from shared.runtime import Runtime
+from shared.settings import Settings
+
+PASSWORD = "geheim-123"
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+@dataclass
+class Site:
+    app: Flask
+    runtime: Runtime
+    member_ids: list[int]
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token on the page"
+    return found.group(1) or found.group(2)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    from catalog.entrypoints.app import create_app
+
+    settings = Settings.from_env(
+        {
+            "ZIRKEL_SECRET_KEY": "x" * 32,
+            "ZIRKEL_VAR_DIR": str(tmp_path),
+            "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",  # nothing listens: "unavailable"
+            "ZIRKEL_NOTIFY_URL": "http://127.0.0.1:9",
+        }
+    )
+    app = create_app(settings)
+    runtime: Runtime = app.extensions["zirkel.runtime"]
+    runtime.migrate()
+    with transaction(runtime.sessions) as db:
+        handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "bucket"))
+        members = [
+            handlers.register_member(
+                db, commands.RegisterMember(name, "painter", email, "44135")
+            ).id
+            for name, email in (
+                ("Maler Eins", "eins@maler.example"),
+                ("Maler Zwei", "zwei@maler.example"),
+            )
+        ]
+        create_user(db, "eins@maler.example", PASSWORD, member_id=members[0])
+        create_user(db, "zwei@maler.example", PASSWORD, member_id=members[1])
+        create_user(db, "admin@zirkel.example", PASSWORD, role="admin")
+    yield Site(app, runtime, members)
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def member(site: Site) -> FlaskClient:
+    client = site.client()
+    sign_in(client, "eins@maler.example")
+    return client
