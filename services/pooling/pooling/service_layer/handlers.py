@@ -111,14 +111,19 @@ def order_placed(order: PlacedOrder, result: WindowResult) -> Event:
             ],
             "shipping_fee": order.shipping_fee,
             "total": order.total,
-            "member_savings": [_savings(result, member_id) for member_id in members],
+            "member_savings": [_savings(result.members[member_id]) for member_id in members],
         },
     )
 
 
-def _savings(result: WindowResult, member_id: int) -> dict[str, object]:
-    m = result.members[member_id]
-    return {"member_id": member_id, "baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+def _savings(savings: model.MemberSavings | orm.MemberSavings) -> dict[str, object]:
+    """A member's window result as announced: alone (baseline), pooled (paid), saved."""
+    return {
+        "member_id": savings.member_id,
+        "baseline": savings.baseline,
+        "paid": savings.paid,
+        "saved": savings.saved,
+    }
 
 
 def decide_order(
@@ -156,7 +161,7 @@ def decide_order(
         order.reject_reason = reason
         _back_into_pool(session, schedule, need_ids)
         resettled = _resettle_members(session, schedule, solve, order)
-        savings = [_savings_row(s) for s in resettled]
+        savings = [_savings(s) for s in resettled]
         rejected = payload | {"reason": reason, "member_savings": savings}
         outbox.add(session, Event("pooling.order.rejected", rejected))
     return order
@@ -180,15 +185,6 @@ def _resettle_members(
         row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
         rows.append(row)
     return rows
-
-
-def _savings_row(row: orm.MemberSavings) -> dict[str, object]:
-    return {
-        "member_id": row.member_id,
-        "baseline": row.baseline,
-        "paid": row.paid,
-        "saved": row.saved,
-    }
 
 
 def _back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
