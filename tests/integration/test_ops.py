@@ -24,7 +24,7 @@ from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.integration.test_messaging import need_posted
 from tests.support.consumers import pooling_consumer
-from tests.support.servers import reachable, unavailable, wait_for
+from tests.support.servers import reachable, throwaway_vhost, unavailable, wait_for
 from tests.support.stack import wait_until
 
 pytestmark = pytest.mark.rabbitmq
@@ -68,14 +68,13 @@ def make_settings(tmp_path: Path, broker: str, management: str) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, rabbitmq_url: str, management_url: str) -> Settings:
-    settings = make_settings(tmp_path, rabbitmq_url, management_url)
-    with connect(settings) as connection:
-        declare_topology(connection)
-        for sub in subscriptions_of("pooling") + subscriptions_of("notify"):
-            connection.default_channel.queue_purge(sub.queue_name)
-            connection.default_channel.queue_purge(sub.dead_letter_queue_name)
-    return settings
+def settings(tmp_path: Path, management_url: str) -> Iterator[Settings]:
+    """A vhost of its own: no consumer of another test is counted here."""
+    with throwaway_vhost() as broker:
+        settings = make_settings(tmp_path, broker, management_url)
+        with connect(settings) as connection:
+            declare_topology(connection)
+        yield settings
 
 
 def catalog_client(settings: Settings) -> FlaskClient:
@@ -143,10 +142,12 @@ def test_the_monitor_reads_the_management_api_else_declares_passively(
     def from_management() -> dict[str, Any] | None:
         snapshot = catalog.get("/api/v1/ops/queues", headers=ADMIN).get_json()
         assert snapshot["source"] == "management"
-        return snapshot if queue_row(snapshot, POOLING.queue_name)["ready"] == 2 else None
+        row = queue_row(snapshot, POOLING.queue_name)
+        return snapshot if (row["ready"], row["consumers"]) == (2, 0) else None
 
-    # The management API refreshes its queue figures every few seconds.
-    snapshot = wait_until(from_management, 15, "the management API to count 2 ready")
+    # The management API refreshes its queue figures every few seconds, so a consumer
+    # an earlier test closed may still be counted for a while.
+    snapshot = wait_until(from_management, 15, "the management API to count 2 ready, 0 consumers")
     row = queue_row(snapshot, POOLING.queue_name)
     assert row["unacknowledged"] == 0 and row["consumers"] == 0
     assert {"publish_rate", "deliver_rate", "ack_rate"} <= row.keys()

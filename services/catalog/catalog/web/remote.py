@@ -18,13 +18,7 @@ TIMEOUT_SECONDS = 3.0
 
 def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | None:
     """The JSON of ``GET <service>/api/v1<path>``, or None when the service cannot answer."""
-    settings = current_app.extensions["zirkel.settings"]
-    tokens: TokenAuthority = current_app.extensions["zirkel.tokens"]
-    url = f"{settings.service_urls[service]}/api/v1{path}"
-    headers = {
-        "Authorization": f"Bearer {tokens.issue(role, subject_id)}",  # type: ignore[arg-type]
-        "X-Correlation-ID": g.get("correlation_id", ""),
-    }
+    url, headers = _address(service, path, role, subject_id)
     try:
         response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
@@ -32,6 +26,33 @@ def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | N
     except (requests.RequestException, ValueError) as exc:
         log.warning("%s is unavailable for %s: %s", service, path, exc)
         return None
+
+
+def send(
+    service: str, path: str, role: str, body: dict[str, Any], timeout: float = 30.0
+) -> tuple[int, Any] | None:
+    """``POST <service>/api/v1<path>``: its status and JSON, or None when it cannot answer."""
+    url, headers = _address(service, path, role, None)
+    try:
+        response = requests.post(url, json=body, headers=headers, timeout=timeout)
+        if response.status_code >= 500:
+            raise requests.HTTPError(f"{response.status_code} from {service}")
+        return response.status_code, response.json()
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("%s is unavailable for POST %s: %s", service, path, exc)
+        return None
+
+
+def _address(
+    service: str, path: str, role: str, subject_id: int | None
+) -> tuple[str, dict[str, str]]:
+    settings = current_app.extensions["zirkel.settings"]
+    tokens: TokenAuthority = current_app.extensions["zirkel.tokens"]
+    headers = {
+        "Authorization": f"Bearer {tokens.issue(role, subject_id)}",  # type: ignore[arg-type]
+        "X-Correlation-ID": g.get("correlation_id", ""),
+    }
+    return f"{settings.service_urls[service]}/api/v1{path}", headers
 
 
 def savings_bars(windows: list[dict[str, Any]], width: int = 320, height: int = 160) -> list[dict]:

@@ -1,0 +1,186 @@
+"""The office's forms: each is checked by the API's own schema, so both refuse the same input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from marshmallow import Schema, ValidationError
+from wtforms import EmailField, FieldList, Form, FormField, SelectField, StringField
+from wtforms.fields import Field
+
+from catalog.domain.model import Trade
+from catalog.entrypoints.schemas import MemberIn, OfferIn, ProductIn, SupplierIn
+from catalog.web.forms import _flat, _plain_decimal
+
+TIER_ROWS = 5
+MISSING = "Missing data for required field."
+TRADES = {
+    Trade.PAINTER: _l("Painter"),
+    Trade.MASON: _l("Mason"),
+    Trade.CARPENTER: _l("Carpenter"),
+    Trade.ELECTRICIAN: _l("Electrician"),
+    Trade.LOCKSMITH: _l("Locksmith"),
+    Trade.ROOFER: _l("Roofer"),
+    Trade.TILER: _l("Tiler"),
+    Trade.PLUMBER: _l("Plumber"),
+}
+
+
+def _text(field: Field) -> str | None:
+    """What was typed, trimmed; None for an empty field so the schema says it is missing."""
+    typed = (field.data or "").strip()
+    return typed or None
+
+
+def _decimal(field: Field) -> str | None:
+    typed = _text(field)
+    return None if typed is None else _plain_decimal(typed)
+
+
+def _messages(messages: Any) -> list[str]:
+    return [
+        gettext("This field is required.") if m == MISSING else gettext(m) for m in _flat(messages)
+    ]
+
+
+class SchemaForm(FlaskForm):
+    """A form whose input is loaded by one of the API's marshmallow schemas."""
+
+    schema: type[Schema]
+
+    def raw(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def load(self) -> dict[str, Any] | None:
+        """The loaded input, or None with the errors beside the fields."""
+        if not self.validate():
+            return None
+        raw = {key: value for key, value in self.raw().items() if value is not None}
+        try:
+            return self.schema().load(raw)
+        except ValidationError as exc:
+            self.show(exc.normalized_messages())
+            return None
+
+    def show(self, errors: dict[str, Any]) -> None:
+        for name, messages in errors.items():
+            self.add_error(name, messages)
+
+    def add_error(self, name: str, messages: Any) -> None:
+        field = getattr(self, name, None)
+        if not isinstance(field, Field):
+            field = next(f for f in self if f.name != "csrf_token")
+        field.errors = [*field.errors, *_messages(messages)]
+
+
+class MemberForm(SchemaForm):
+    schema = MemberIn
+    name = StringField(_l("Name"))
+    trade = SelectField(_l("Trade"), choices=list(TRADES.items()), validate_choice=False)
+    email = EmailField(_l("E-mail"))
+    postcode = StringField(_l("Postcode"))
+
+    def raw(self) -> dict[str, Any]:
+        return {
+            "name": _text(self.name),
+            "trade": self.trade.data,
+            "email": _text(self.email),
+            "postcode": _text(self.postcode),
+        }
+
+
+class SupplierForm(SchemaForm):
+    schema = SupplierIn
+    name = StringField(_l("Name"))
+    email = EmailField(_l("E-mail"))
+    shipping_fee = StringField(_l("Shipping fee (€)"))
+    free_shipping_from = StringField(_l("Free shipping from (€)"))
+
+    def raw(self) -> dict[str, Any]:
+        return {
+            "name": _text(self.name),
+            "email": _text(self.email),
+            "shipping_fee": _decimal(self.shipping_fee),
+            "free_shipping_from": _decimal(self.free_shipping_from),
+        }
+
+
+class ProductForm(SchemaForm):
+    schema = ProductIn
+    sku = StringField(_l("SKU"))
+    name = StringField(_l("Name"))
+    unit = StringField(_l("Unit"))
+
+    def raw(self) -> dict[str, Any]:
+        return {"sku": _text(self.sku), "name": _text(self.name), "unit": _text(self.unit)}
+
+
+class TierRow(Form):
+    min_quantity = StringField(_l("From quantity"))
+    unit_price = StringField(_l("Unit price (€)"))
+
+
+class OfferForm(SchemaForm):
+    """A supplier's offer of a product: pack size and up to five price tiers."""
+
+    schema = OfferIn
+    supplier_id = SelectField(_l("Supplier"), coerce=int, validate_choice=True)
+    sku = SelectField(_l("Product"), validate_choice=True)
+    pack_size = StringField(_l("Pack size"))
+    tiers = FieldList(FormField(TierRow), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tier_errors: list[str] = []
+        self._rows: list[int] = []  # the form row of each tier sent to the schema
+
+    def raw(self) -> dict[str, Any]:
+        tiers, self._rows = [], []
+        for index, row in enumerate(self.tiers):
+            start, price = _decimal(row.form.min_quantity), _decimal(row.form.unit_price)
+            if start is None and price is None:
+                continue  # an unused row
+            tiers.append({"min_quantity": start, "unit_price": price})
+            self._rows.append(index)
+        return {"pack_size": _decimal(self.pack_size), "tiers": tiers}
+
+    def load(self) -> dict[str, Any] | None:
+        loaded = super().load()
+        return None if loaded is None or self.tier_errors else loaded
+
+    def show(self, errors: dict[str, Any]) -> None:
+        for name, messages in errors.items():
+            if name == "tiers":
+                self._show_tier_errors(messages)
+            else:
+                self.add_error(name, messages)
+
+    def _show_tier_errors(self, messages: Any) -> None:
+        if not isinstance(messages, dict):
+            if not self._rows:  # every row was left empty
+                messages = ["Please fill in at least one tier."]
+            self.tier_errors += _messages(messages)
+            return
+        for key, row_messages in messages.items():
+            if not isinstance(key, int) or not isinstance(row_messages, dict):
+                self.tier_errors += _messages(row_messages)
+                continue
+            row = self.tiers[self._rows[key]].form
+            for name, field_messages in row_messages.items():
+                field = getattr(row, name, row.unit_price)
+                field.errors = [*field.errors, *_messages(field_messages)]
+
+    def fill(self, pack_size: Any, tiers: list[tuple[Any, Any]]) -> None:
+        """Show an existing offer to change it."""
+        self.pack_size.data = _plain(pack_size)
+        for row, (start, price) in zip(self.tiers, tiers, strict=False):
+            row.form.min_quantity.data = _plain(start)
+            row.form.unit_price.data = _plain(price)
+
+
+def _plain(value: Any) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,114 @@
+"""The office and a member in a real headless Chromium on the full stack.
+
+The worked example's suppliers, products, offers and members are set up over
+the API as the end-to-end test does; member m1 posts its need in the browser,
+the admin closes the pool in the browser, and m1 sees what it saved.
+Screenshots of the admin's pool page at 360 px and 1280 px go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from catalog.entrypoints.app import build_runtime
+from catalog.service_layer.users import create_user
+from shared.db import transaction
+from shared.settings import Settings
+from tests.browser.test_member_flow import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    _require_browser,
+    _screenshots,
+)
+from tests.e2e.test_worked_example import pooled, set_up_cooperative
+from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from zirkel.demo_data import WORKED_EXAMPLE
+
+pytestmark = pytest.mark.e2e
+
+ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD = (
+    "buero@zirkel.example",
+    "m1@worked-example.example",
+    "pw-12345",
+)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    _require_browser()
+    running = Stack(tmp_path)
+    try:
+        yield running.start()
+    except BaseException:
+        print(running.logs())
+        raise
+    finally:
+        running.stop()
+
+
+def _set_up(stack: Stack) -> None:
+    """The worked example over the API; every need but m1's; a sign-in for m1 and the office."""
+    members = set_up_cooperative(Client(stack, ADMIN_TOKEN))
+    for need in WORKED_EXAMPLE.needs:
+        if need.member_index != 0:
+            body = {"sku": need.sku, "quantity": str(need.quantity)}
+            Client(stack, members[need.member_index][1]).ok("POST", "catalog", "/needs", json=body)
+    runtime = build_runtime(Settings.from_env(stack.env))
+    with transaction(runtime.sessions) as db:
+        create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
+        create_user(db, MEMBER_EMAIL, PASSWORD, member_id=members[0][0])
+    runtime.engine.dispose()
+
+
+def _sign_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/login")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    _set_up(stack)
+    url = stack.url("catalog")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            member = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
+            _sign_in(member, url, MEMBER_EMAIL)
+            member.get_by_role("link", name="Bedarf melden").first.click()
+            member.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
+            member.get_by_label("Menge").fill("6")
+            member.get_by_role("button", name="Bedarf melden").click()
+            expect(member.locator("tbody tr").first).to_contain_text("offen")
+
+            admin_client = Client(stack, ADMIN_TOKEN)
+            expected = {"DISP-10L": "14", "SIL-300": "64"}
+            wait_until(lambda: pooled(admin_client) == expected, 30, "needs pooled")
+
+            admin = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
+            _sign_in(admin, url, ADMIN_EMAIL)
+            admin.get_by_role("link", name="Pool", exact=True).click()
+            close = admin.get_by_role("button", name="jetzt abschließen")
+            expect(close).to_be_visible()
+            _screenshots(admin, "admin-pool")
+            close.click()
+            expect(admin.get_by_role("heading", name="ist abgeschlossen")).to_be_visible()
+            expect(admin.locator(".closed")).to_contain_text("834,40\xa0€")
+            expect(admin.locator(".closed")).to_contain_text("206,00\xa0€")
+            _screenshots(admin, "admin-pool-closed")
+
+            def saved_shown() -> bool:
+                member.goto(f"{url}/savings")
+                saved = member.locator(".totals .saved dd")
+                return saved.count() == 1 and saved.inner_text().replace("\xa0", " ") == "31,00 €"
+
+            wait_until(saved_shown, 30, "m1's savings on its page")
+        finally:
+            browser.close()
