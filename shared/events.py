@@ -28,6 +28,17 @@ class TierSchema(Schema):
     unit_price = Price(required=True)
 
 
+class MemberRegistered(Schema):
+    """A new member: what notify needs to write to it (address and language)."""
+
+    member_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    trade = fields.String(required=True)
+    email = fields.String(required=True)
+    postcode = fields.String(required=True)
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+
+
 class NeedPosted(Schema):
     need_id = fields.Integer(required=True)
     member_id = fields.Integer(required=True)
@@ -144,6 +155,7 @@ class SavingsReported(Schema):
 
 
 PAYLOADS: dict[tuple[str, int], type[Schema]] = {
+    ("catalog.member.registered", 1): MemberRegistered,
     ("catalog.need.posted", 1): NeedPosted,
     ("catalog.need.cancelled", 1): NeedCancelled,
     ("catalog.offer.updated", 1): OfferUpdated,

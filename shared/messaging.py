@@ -67,6 +67,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "order-outcomes",
         ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
     ),
+    Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
 )
 
 

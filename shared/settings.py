@@ -43,6 +43,9 @@ class Settings:
     solver_time_limit: float = 30.0
     rabbitmq_management_url: str | None = None
     secure_cookies: bool = False
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_from: str = "Zirkel <zirkel@localhost>"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +85,9 @@ class Settings:
             rabbitmq_management_url=env.get("ZIRKEL_RABBITMQ_MANAGEMENT_URL") or None,
             secure_cookies=env.get("ZIRKEL_SECURE_COOKIES", "false").lower()
             in ("1", "true", "yes"),
+            smtp_host=env.get("ZIRKEL_SMTP_HOST", "127.0.0.1"),
+            smtp_port=_int(env, "ZIRKEL_SMTP_PORT", 1025),
+            smtp_from=env.get("ZIRKEL_SMTP_FROM", "Zirkel <zirkel@localhost>"),
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 

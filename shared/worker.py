@@ -1,11 +1,12 @@
-"""A service's worker process: the outbox relay beside the event consumer."""
+"""A service's worker process: the outbox relay beside the event consumers, and any
+background loops the service adds (each a function that runs until its stop event is set)."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kombu import Connection
@@ -20,6 +21,8 @@ from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
+Loop = tuple[str, Callable[[threading.Event], None]]
+
 
 class Worker:
     """Runs until SIGTERM or SIGINT; each part reconnects on its own."""
@@ -32,12 +35,14 @@ class Worker:
         sessions: sessionmaker[Session],
         tables: Mapping[str, Table],
         handlers: Mapping[str, Handler],
+        loops: Sequence[Loop] = (),
     ) -> None:
         def broker() -> Connection:
             return connect(settings)
 
         self.stop = threading.Event()
         self.failed = False
+        self.loops = list(loops)
         self.relay = OutboxRelay(
             engine,
             tables["outbox"],
@@ -64,6 +69,7 @@ class Worker:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._request_stop)
         threads = [_thread("outbox-relay", self.relay.run, self.stop)]
+        threads += [_thread(name, loop, self.stop) for name, loop in self.loops]
         threads += [
             _thread(f"consumer-{c.subscription.queue_name}", self._keep_consuming, c)
             for c in self.consumers
@@ -101,7 +107,7 @@ def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thr
     return threading.Thread(target=target, args=args, name=name, daemon=True)
 
 
-def run_worker(runtime: Any, handlers: Mapping[str, Handler]) -> int:
+def run_worker(runtime: Any, handlers: Mapping[str, Handler], loops: Sequence[Loop] = ()) -> int:
     """Run a service's worker until it is stopped; 1 if a part of it died."""
     metrics.share_across_processes(runtime.settings.var_dir / "metrics" / runtime.service)
     worker = Worker(
@@ -111,6 +117,7 @@ def run_worker(runtime: Any, handlers: Mapping[str, Handler]) -> int:
         runtime.sessions,
         runtime.tables,
         handlers,
+        loops,
     )
     worker.run()
     return 1 if worker.failed else 0

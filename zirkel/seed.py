@@ -85,7 +85,7 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
         handlers.set_offer(session, outbox, cmd)
     members = [
         handlers.register_member(
-            session, commands.RegisterMember(m.name, m.trade, m.email, m.postcode)
+            session, commands.RegisterMember(m.name, m.trade, m.email, m.postcode), outbox
         ).id
         for m in cooperative.members
     ]

@@ -1,5 +1,6 @@
 """The design's worked example through the real processes, as a cooperative would live it:
-needs posted over HTTP, the pool closed over HTTP, savings read from notify."""
+needs posted over HTTP, the pool closed over HTTP, savings read from notify and e-mailed
+to each member through a real SMTP server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.servers import throwaway_database, throwaway_vhost
+from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
 
@@ -18,13 +20,22 @@ pytestmark = pytest.mark.e2e
 EXPECTED_SAVED = ["31.00", "50.20", "57.80", "67.00"]
 
 
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(params=["embedded", "rabbitmq+postgres"])
-def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
     if request.param == "embedded":
-        yield from _running(Stack(tmp_path))
+        yield from _running(Stack(tmp_path, smtp_port=smtp.port))
         return
     with throwaway_vhost() as broker, throwaway_database() as database:
-        yield from _running(Stack(tmp_path, broker_url=broker, database_url=database))
+        yield from _running(
+            Stack(tmp_path, broker_url=broker, database_url=database, smtp_port=smtp.port)
+        )
 
 
 def _running(stack: Stack) -> Iterator[Stack]:
@@ -37,7 +48,7 @@ def _running(stack: Stack) -> Iterator[Stack]:
         stack.stop()
 
 
-def test_worked_example_end_to_end(stack: Stack) -> None:
+def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
     for need in WORKED_EXAMPLE.needs:
@@ -57,6 +68,11 @@ def test_worked_example_end_to_end(stack: Stack) -> None:
         report = wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
         assert report["saved"] == saved
         assert report["windows"][0]["window_id"] == closed["window_id"]
+    wait_until(lambda: len(smtp.mailbox.messages) == 4, 30, "an e-mail to each member")
+    for m, saved in zip(WORKED_EXAMPLE.members, EXPECTED_SAVED, strict=True):
+        [mail] = smtp.mailbox.to(m.email)
+        assert mail["Subject"].endswith(f"gespart {saved.replace('.', ',')} EUR")
+    assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
         ("catalog", "pooling", "notify"), "ready"

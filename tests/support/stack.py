@@ -32,6 +32,7 @@ class Stack:
     var_dir: Path
     broker_url: str | None = None
     database_url: str | None = None
+    smtp_port: int | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
 
@@ -52,6 +53,8 @@ class Stack:
             env["ZIRKEL_BROKER_URL"] = self.broker_url
         if self.database_url:
             env["ZIRKEL_DATABASE_URL"] = self.database_url
+        if self.smtp_port:
+            env["ZIRKEL_SMTP_PORT"] = str(self.smtp_port)
         return env
 
     def url(self, service: str) -> str:

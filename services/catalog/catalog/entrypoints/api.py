@@ -27,7 +27,9 @@ def tokens() -> TokenAuthority:
 def register_member() -> ResponseReturnValue:
     body = load_body(schemas.MemberIn())
     with unit_of_work() as session:
-        member = handlers.register_member(session, commands.RegisterMember(**body))
+        member = handlers.register_member(
+            session, commands.RegisterMember(**body), current_runtime().outbox
+        )
     out = schemas.MemberOut().dump(member) | {"api_token": tokens().issue("member", member.id)}
     return jsonify(out), 201
 

@@ -27,6 +27,7 @@ class MemberIn(Schema):
     postcode = fields.String(
         required=True, validate=validate.Regexp(r"^\d{5}$", error="Five digits.")
     )
+    language = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
 
 
 class MemberOut(Schema):

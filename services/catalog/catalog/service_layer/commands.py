@@ -13,6 +13,7 @@ class RegisterMember:
     trade: str
     email: str
     postcode: str
+    language: str = "de"
 
 
 @dataclass(frozen=True)

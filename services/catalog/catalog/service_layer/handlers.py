@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Member, Need, Offer, OfferTier, Product, Supplier
+from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
 from catalog.domain.model import NeedNotOpen, NeedStatus
 from catalog.service_layer import commands
 from shared.errors import Conflict, NotFound
@@ -15,10 +15,29 @@ from shared.events import Event
 from shared.outbox import Outbox
 
 
-def register_member(session: Session, cmd: commands.RegisterMember) -> Member:
+def register_member(
+    session: Session, cmd: commands.RegisterMember, outbox: Outbox | None = None
+) -> Member:
+    """A new member; notify learns its address and language from the event.
+
+    Without an ``outbox`` the event goes into catalog's own outbox table: every
+    registration reaches notify, whichever entrypoint made it.
+    """
     member = Member(name=cmd.name, trade=cmd.trade, email=cmd.email, postcode=cmd.postcode)
     session.add(member)
     session.flush()
+    event = Event(
+        "catalog.member.registered",
+        {
+            "member_id": member.id,
+            "name": member.name,
+            "trade": member.trade,
+            "email": member.email,
+            "postcode": member.postcode,
+            "language": cmd.language,
+        },
+    )
+    (outbox or Outbox(TABLES["outbox"])).add(session, event)
     return member
 
 

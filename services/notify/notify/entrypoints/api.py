@@ -1,4 +1,4 @@
-"""Notify's JSON API under /api/v1: savings and notifications."""
+"""Notify's JSON API under /api/v1: savings, notifications and the delivery log."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from notify.adapters.orm import Notification, SavingsEntry
+from notify.adapters.orm import Delivery, Notification, SavingsEntry
 from shared.auth import current_principal, require
 from shared.web import MAX_ID, ApiError, unit_of_work
 
@@ -40,6 +40,25 @@ class NotificationOut(Schema):
     subject = fields.String()
     details = fields.Dict()
     created_at = fields.AwareDateTime()
+
+
+class DeliveryOut(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    order_id = fields.Integer()
+    kind = fields.String()
+    channel = fields.String()
+    to = fields.String()
+    subject = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
 @api.get("/members/<id:member_id>/savings")
@@ -74,3 +93,20 @@ def notifications() -> ResponseReturnValue:
         query = query.where(Notification.member_id == principal.subject_id)
     with unit_of_work() as session:
         return jsonify(NotificationOut(many=True).dump(session.scalars(query.limit(200)).all()))
+
+
+@api.get("/deliveries")
+@require("admin")
+def deliveries() -> ResponseReturnValue:
+    """The delivery log, newest first; ``?status=`` and ``?member_id=`` narrow it."""
+    query = select(Delivery).order_by(Delivery.id.desc())
+    status = request.args.get("status")
+    if status is not None:
+        if status not in DELIVERY_STATUSES:
+            raise ApiError(400, "Unknown status.", {"status": ["One of pending, sent, failed."]})
+        query = query.where(Delivery.status == status)
+    member = request.args.get("member_id", type=int)
+    if member is not None and 0 < member <= MAX_ID:
+        query = query.where(Delivery.member_id == member)
+    with unit_of_work() as session:
+        return jsonify(DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all()))

@@ -1,7 +1,8 @@
-"""The notify worker: outbox relay and event consumer."""
+"""The notify worker: outbox relay, event consumers and the mail sender."""
 
 from __future__ import annotations
 
+from notify.adapters.mail import MailSender
 from notify.entrypoints.app import build_runtime
 from notify.service_layer.reactions import handlers
 from shared.settings import Settings
@@ -10,4 +11,5 @@ from shared.worker import run_worker
 
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
-    return run_worker(runtime, handlers(runtime.outbox))
+    sender = MailSender(runtime.sessions, settings)
+    return run_worker(runtime, handlers(runtime.outbox), [("mail-sender", sender.run)])

@@ -1,4 +1,5 @@
-"""Notify follows the orders: a savings ledger and one notification per member and order."""
+"""Notify follows the orders: a savings ledger, one notification per member and order and
+one e-mail queued per member and order; it keeps a directory of members from catalog."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notify.adapters.orm import Notification, SavingsEntry
+from notify.adapters.orm import Delivery, MemberEntry, Notification, SavingsEntry
+from notify.domain.mail import order_placed_mail
 from notify.domain.reports import member_lines, order_subject
 from shared.events import Event
 from shared.outbox import Outbox
@@ -28,6 +30,58 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox) -> None:
             order_subject(data["order_id"], paid, savings["saved"]),
             {"lines": lines, "paid": format(paid, "f"), "window": _window_text(savings)},
         )
+        _queue_mail(session, member_id, data, lines, savings)
+
+
+def _queue_mail(
+    session: Session, member_id: int, order: dict, lines: list[dict], savings: dict
+) -> None:
+    """One e-mail per member and order, sent later by the mail sender; a member without a
+    known address gets a failed delivery the admin can see."""
+    exists = session.scalar(
+        select(Delivery.id).where(
+            Delivery.member_id == member_id,
+            Delivery.order_id == order["order_id"],
+            Delivery.kind == "order_placed",
+            Delivery.channel == "email",
+        )
+    )
+    if exists is not None:
+        return
+    member = session.get(MemberEntry, member_id)
+    mail = order_placed_mail(
+        member.language if member else "de",
+        member.name if member else None,
+        order,
+        lines,
+        savings,
+    )
+    delivery = Delivery(
+        member_id=member_id,
+        order_id=order["order_id"],
+        kind="order_placed",
+        channel="email",
+        to=member.email if member else "",
+        subject=mail.subject[:200],
+        body=mail.body,
+        status="pending",
+        attempts=0,
+    )
+    if member is None:
+        delivery.status = "failed"
+        delivery.last_error = f"no e-mail address known for member {member_id}"
+    session.add(delivery)
+
+
+def on_member_registered(session: Session, event: Event) -> None:
+    """Keep the directory current: the newest registration of a member wins."""
+    data = event.payload
+    member = session.get(MemberEntry, data["member_id"])
+    if member is None:
+        member = MemberEntry(member_id=data["member_id"])
+        session.add(member)
+    for key in ("name", "trade", "email", "postcode", "language"):
+        setattr(member, key, data[key])
 
 
 def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: dict) -> None:
@@ -112,4 +166,5 @@ def handlers(outbox: Outbox) -> dict:
         "pooling.order.placed": lambda session, event: on_order_placed(session, event, outbox),
         "pooling.order.confirmed": on_order_decided,
         "pooling.order.rejected": on_order_decided,
+        "catalog.member.registered": on_member_registered,
     }

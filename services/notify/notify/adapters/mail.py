@@ -1,0 +1,113 @@
+"""The mail sender: sends pending deliveries over SMTP and records how each went.
+
+Each delivery is sent in its own transaction and marked sent only after the
+server accepted it, so a crash between the two sends it again at worst; a
+redelivered event never queues a second one (see the reactions). A refused
+or failed send is retried with exponential backoff, up to ``max_attempts``,
+then the delivery is marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from notify.adapters.orm import Delivery
+from shared.db import transaction
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class MailSender:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        *,
+        max_attempts: int = 6,
+        first_delay: float = 30.0,
+        poll_interval: float = 2.0,
+        batch_size: int = 50,
+        timeout: float = 10.0,
+    ) -> None:
+        self.sessions = sessions
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.sender = settings.smtp_from
+        self.max_attempts = max_attempts
+        self.first_delay = first_delay
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        self.timeout = timeout
+
+    def send_due(self, now: datetime | None = None) -> int:
+        """Try every pending delivery that is due; returns how many were sent."""
+        now = now or datetime.now(UTC)
+        with transaction(self.sessions) as session:
+            due = session.scalars(
+                select(Delivery.id)
+                .where(
+                    Delivery.status == "pending",
+                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+                )
+                .order_by(Delivery.id)
+                .limit(self.batch_size)
+            ).all()
+        return sum(self._send_one(delivery_id, now) for delivery_id in due)
+
+    def _send_one(self, delivery_id: int, now: datetime) -> bool:
+        with transaction(self.sessions) as session:
+            query = select(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)  # another worker has it
+            delivery = session.scalar(query)
+            if delivery is None:
+                return False
+            delivery.attempts += 1
+            try:
+                self._deliver(delivery)
+            except (smtplib.SMTPException, OSError) as exc:
+                self._failed(delivery, exc, now)
+                return False
+            delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
+            delivery.last_error = delivery.next_attempt_at = None
+            return True
+
+    def _deliver(self, delivery: Delivery) -> None:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = delivery.to
+        message["Subject"] = delivery.subject
+        message["Message-ID"] = make_msgid(f"delivery-{delivery.id}", "zirkel")
+        message.set_content(delivery.body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.send_message(message)
+
+    def _failed(self, delivery: Delivery, exc: Exception, now: datetime) -> None:
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if delivery.attempts >= self.max_attempts:
+            delivery.status = "failed"
+            log.error("giving up e-mail delivery %s: %s", delivery.id, delivery.last_error)
+            return
+        delay = self.first_delay * 2 ** (delivery.attempts - 1)
+        delivery.next_attempt_at = now + timedelta(seconds=delay)
+        log.warning("e-mail delivery %s failed (%s); retry in %.0fs", delivery.id, exc, delay)
+
+    def run(self, stop: threading.Event) -> None:
+        """Send until ``stop`` is set; a database failure waits and goes on."""
+        while not stop.is_set():
+            try:
+                sent = self.send_due()
+            except Exception:
+                log.exception("mail sender failed; trying again")
+                sent = 0
+            if sent < self.batch_size:
+                stop.wait(self.poll_interval)

@@ -1,0 +1,186 @@
+"""Notify's e-mail about a placed order, sent to a real SMTP server on loopback.
+
+Members are registered through catalog's API; the ``catalog.member.registered``
+events from its outbox and a ``pooling.order.placed`` event are handed to
+notify's handlers as the consumer would. The mail sender's ``send_due`` is
+called directly instead of waiting for its loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import select
+
+from notify.adapters.mail import MailSender
+from notify.adapters.orm import Delivery, MemberEntry
+from notify.service_layer.reactions import handlers
+from shared.events import load
+from tests.api.test_notify_api import order_placed
+from tests.support.smtp import SmtpServer
+
+if TYPE_CHECKING:
+    from tests.api.conftest import Created, Headers, Service
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sender(notify: Service, smtp: SmtpServer) -> MailSender:
+    settings = dataclasses.replace(notify.runtime.settings, smtp_port=smtp.port)
+    return MailSender(notify.runtime.sessions, settings, max_attempts=3, first_delay=60)
+
+
+@pytest.fixture
+def members(catalog: Service, notify: Service, make_member: Callable[..., Created]) -> list[str]:
+    """Members 1 to 4 of the worked example, member 3 reading English; notify knows them."""
+    made = [make_member(language="en") if n == 3 else make_member() for n in range(1, 5)]
+    for event in catalog.outbox("catalog.member.registered"):
+        notify.deliver(handlers(notify.runtime.outbox), load(event))
+    return [m.body["email"] for m in made]
+
+
+def deliveries(notify: Service) -> list[Delivery]:
+    with notify.runtime.sessions() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.member_id)).all())
+
+
+def test_catalog_tells_notify_each_members_address_and_language(
+    catalog: Service, notify: Service, members: list[str]
+) -> None:
+    [first, *_] = catalog.outbox("catalog.member.registered")
+    assert first["payload"] == {
+        "member_id": 1,
+        "name": "Malerbetrieb 1",
+        "trade": "painter",
+        "email": members[0],
+        "postcode": "44135",
+        "language": "de",
+    }
+    with notify.runtime.sessions() as session:
+        directory = session.scalars(select(MemberEntry).order_by(MemberEntry.member_id)).all()
+        assert [(m.email, m.language) for m in directory] == [
+            (members[0], "de"),
+            (members[1], "de"),
+            (members[2], "en"),
+            (members[3], "de"),
+        ]
+
+
+def test_each_member_gets_one_email_with_its_figures(
+    notify: Service, members: list[str], smtp: SmtpServer, sender: MailSender
+) -> None:
+    notify.deliver(handlers(notify.runtime.outbox), order_placed())
+
+    assert sender.send_due() == 4
+
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted(members)
+    [german] = smtp.mailbox.to(members[0])
+    assert german["From"] == "Zirkel <zirkel@localhost>"
+    assert german["Subject"] == "Sammelbestellung 1: Sie zahlen 228,00 EUR, gespart 31,00 EUR"
+    text = german.get_content()
+    assert "Guten Tag Malerbetrieb 1," in text
+    assert "DISP-10L: 6 zum Sammelpreis von 38,00 EUR je Einheit" in text
+    assert "Ware 228,00 EUR + Versandanteil 0,00 EUR = bezahlt 228,00 EUR" in text
+    assert _figure(text, "allein hätten Sie bezahlt:") == "259,00 EUR"
+    assert _figure(text, "im Pool bezahlt:") == "228,00 EUR"
+    assert _figure(text, "gespart:") == "31,00 EUR"
+
+    [english] = smtp.mailbox.to(members[2])
+    assert english["Subject"] == "Pooled order 1: you pay EUR 388.00, you saved EUR 57.80"
+    text = english.get_content()
+    assert "DISP-10L: 8 at the pooled price of EUR 38.00 per unit" in text
+    assert "SIL-300: 20 at the pooled price of EUR 4.20 per unit" in text
+    assert "goods EUR 84.00 + shipping share EUR 0.00 = paid EUR 84.00" in text
+    assert "For this order you pay EUR 388.00." in text
+    assert _figure(text, "alone you would have paid:") == "EUR 445.80"
+    assert _figure(text, "saved:") == "EUR 57.80"
+    assert all(d.status == "sent" and d.attempts == 1 for d in deliveries(notify))
+
+
+def test_a_redelivered_order_sends_nothing_more(
+    notify: Service, members: list[str], smtp: SmtpServer, sender: MailSender
+) -> None:
+    event = order_placed()
+    notify.deliver(handlers(notify.runtime.outbox), event)
+    sender.send_due()
+
+    notify.deliver(handlers(notify.runtime.outbox), event)
+
+    assert sender.send_due() == 0
+    assert len(smtp.mailbox.messages) == 4
+    assert len(deliveries(notify)) == 4
+
+
+def test_a_refusing_server_leaves_the_mail_pending_until_it_is_back(
+    notify: Service, members: list[str], smtp: SmtpServer, sender: MailSender
+) -> None:
+    smtp.stop()
+    notify.deliver(handlers(notify.runtime.outbox), order_placed())
+
+    assert sender.send_due() == 0
+
+    [first, *_] = deliveries(notify)
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert first.last_error and "Refused" in first.last_error
+    assert first.next_attempt_at is not None and first.next_attempt_at > datetime.now(UTC)
+    smtp.start()
+    assert sender.send_due() == 0  # not due yet: it backs off
+    assert sender.send_due(now=datetime.now(UTC) + timedelta(minutes=2)) == 4
+    assert len(smtp.mailbox.messages) == 4
+    [first, *_] = deliveries(notify)
+    assert (first.status, first.attempts, first.last_error) == ("sent", 2, None)
+
+
+def test_a_mail_that_keeps_failing_is_given_up_and_shown_to_the_admin(
+    notify: Service, members: list[str], smtp: SmtpServer, sender: MailSender, admin: Headers
+) -> None:
+    smtp.stop()
+    notify.deliver(handlers(notify.runtime.outbox), order_placed())
+    later = datetime.now(UTC)
+    for _ in range(3):
+        sender.send_due(now=later)
+        later += timedelta(hours=1)
+
+    response = notify.client.get("/api/v1/deliveries", headers=admin)
+
+    assert response.status_code == 200
+    log = response.get_json()
+    assert [d["id"] for d in log] == [4, 3, 2, 1]  # newest first
+    assert all(d["status"] == "failed" and d["attempts"] == 3 for d in log)
+    assert all("ConnectionRefusedError" in d["last_error"] for d in log)
+    assert sender.send_due(now=later) == 0
+
+
+def test_a_member_notify_does_not_know_gets_a_failed_delivery(
+    notify: Service, admin: Headers, sender: MailSender
+) -> None:
+    notify.deliver(handlers(notify.runtime.outbox), order_placed())
+
+    log = notify.client.get("/api/v1/deliveries?status=failed", headers=admin).get_json()
+
+    assert sorted(d["member_id"] for d in log) == [1, 2, 3, 4]
+    assert "no e-mail address known" in log[0]["last_error"]
+    assert sender.send_due() == 0
+
+
+def test_only_an_admin_reads_the_delivery_log(notify: Service, admin: Headers) -> None:
+    member = notify.client.get("/api/v1/deliveries", headers=notify.token("member", 1))
+    assert member.status_code == 403
+    bad = notify.client.get("/api/v1/deliveries?status=lost", headers=admin)
+    assert bad.status_code == 400
+    assert set(bad.get_json()) == {"error", "details"}
+
+
+def _figure(text: str, label: str) -> str:
+    line = next(line for line in text.splitlines() if line.strip().startswith(label))
+    return line.split(":", 1)[1].strip()
