@@ -159,3 +159,12 @@ def test_health_and_metrics_need_no_token(world: World) -> None:
     for service in world.services.values():
         for path in ("/health/live", "/metrics"):
             assert service.client.get(path).status_code == 200, path
+
+
+def test_every_answer_carries_the_security_headers(world: World) -> None:
+    for service in world.services.values():
+        for path in ("/health/live", "/api/v1/notifications", "/no/such/page"):
+            headers = service.client.get(path).headers
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+            assert headers["X-Frame-Options"] == "DENY", path
+            assert "default-src 'self'" in headers["Content-Security-Policy"], path
