@@ -234,11 +234,18 @@ def _plain(value: Any) -> Any:
 OUTBOX_AGE_ALERT = 60.0  # seconds an outbox row may wait before admins are told
 
 
-def service_health(settings: Settings) -> list[dict[str, Any]]:
+def service_health(
+    settings: Settings, here: str, local: Callable[[], dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Each service's readiness (database, broker) and outbox backlog, from its own
-    ``/health/ready``; a service that does not answer is reported unreachable."""
+    ``/health/ready``; a service that does not answer is reported unreachable. The
+    asking service (``here``) answers for itself with ``local``, not over HTTP: a web
+    worker waiting on its own port could wait for itself."""
     found = []
     for service, url in settings.service_urls.items():
+        if service == here:
+            found.append({"service": service, "url": url} | local())
+            continue
         try:
             response = requests.get(f"{url}/health/ready", timeout=MANAGEMENT_TIMEOUT)
             body = response.json()

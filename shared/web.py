@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -112,7 +112,7 @@ def create_base_app(service: str, runtime: Any, *blueprints: Blueprint) -> Flask
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_blueprint(_health_blueprint(runtime.ready_checks(), runtime))
+    app.register_blueprint(_health_blueprint(runtime))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
@@ -157,7 +157,25 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     return jsonify(error=exc.description, details=details), code
 
 
-def _health_blueprint(ready_checks: dict[str, Callable[[], None]], runtime: Any) -> Blueprint:
+def readiness(runtime: Any) -> dict[str, Any]:
+    """Whether this service can work now (database, broker), and its outbox backlog."""
+    checks: dict[str, str] = {}
+    for name, check in runtime.ready_checks().items():
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:
+            log.warning("readiness check %s failed: %s", name, exc)
+            checks[name] = f"failing: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
+    if checks.get("database") == "ok":
+        unsent, age = metrics.outbox_backlog(runtime.engine, runtime.tables["outbox"])
+        body["outbox"] = {"unsent": unsent, "oldest_unsent_age_seconds": round(age, 1)}
+    return body
+
+
+def _health_blueprint(runtime: Any) -> Blueprint:
     health = Blueprint("health", __name__, url_prefix="/health")
 
     @health.get("/live")
@@ -166,19 +184,7 @@ def _health_blueprint(ready_checks: dict[str, Callable[[], None]], runtime: Any)
 
     @health.get("/ready")
     def ready() -> tuple[Response, int]:
-        checks: dict[str, str] = {}
-        for name, check in ready_checks.items():
-            try:
-                check()
-                checks[name] = "ok"
-            except Exception as exc:
-                log.warning("readiness check %s failed: %s", name, exc)
-                checks[name] = f"failing: {type(exc).__name__}"
-        ok = all(v == "ok" for v in checks.values())
-        body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
-        if checks.get("database") == "ok":
-            unsent, age = metrics.outbox_backlog(runtime.engine, runtime.tables["outbox"])
-            body["outbox"] = {"unsent": unsent, "oldest_unsent_age_seconds": round(age, 1)}
-        return jsonify(body), 200 if ok else 503
+        body = readiness(runtime)
+        return jsonify(body), 200 if body["status"] == "ready" else 503
 
     return health

@@ -34,3 +34,22 @@ def test_dead_letters_idle_queues_sick_services_and_a_stuck_outbox_are_reported(
         ("outbox-lag", "catalog"),
         ("not-ready", "notify"),
     }
+
+
+def test_the_asking_service_answers_for_itself_without_calling_its_own_port() -> None:
+    """A single sync web worker asking itself over HTTP would wait for itself."""
+    from shared.ops import service_health
+    from shared.settings import Settings
+
+    settings = Settings.from_env(
+        {
+            "ZIRKEL_SECRET_KEY": "s" * 32,
+            "ZIRKEL_CATALOG_URL": "http://127.0.0.1:9",  # nothing listens there
+            "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",
+            "ZIRKEL_NOTIFY_URL": "http://127.0.0.1:9",
+        }
+    )
+
+    found = {s["service"]: s["status"] for s in service_health(settings, "catalog", lambda: READY)}
+
+    assert found == {"catalog": "ready", "pooling": "unreachable", "notify": "unreachable"}

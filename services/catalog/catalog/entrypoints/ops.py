@@ -13,7 +13,7 @@ from sqlalchemy import select
 from catalog.adapters.orm import OpsAudit
 from shared.auth import Principal, current_principal, require
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
-from shared.web import ApiError, current_runtime, unit_of_work
+from shared.web import ApiError, current_runtime, readiness, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 
@@ -30,7 +30,7 @@ def dashboard() -> ResponseReturnValue:
     """One look at the cooperative's plumbing: queues, services, what needs attention."""
     settings = current_runtime().settings
     queues = _on_broker(QueueMonitor(settings).snapshot)
-    services = service_health(settings)
+    services = service_health(settings, "catalog", lambda: readiness(current_runtime()))
     found = alerts(queues["queues"], services)
     return jsonify(queues=queues, services=services, alerts=found)
 
