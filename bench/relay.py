@@ -20,15 +20,9 @@ from kombu import Producer
 
 from pooling.entrypoints.app import build_runtime
 from shared.events import Event, dump
-from shared.messaging import (
-    EXCHANGE,
-    ConfirmWindow,
-    Outgoing,
-    connect,
-    declare_topology,
-    subscriptions_of,
-)
+from shared.messaging import EXCHANGE, connect, declare_topology, subscriptions_of
 from shared.outbox import OutboxRelay
+from shared.publishing import ConfirmWindow, Outgoing
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.support.servers import throwaway_database, throwaway_vhost

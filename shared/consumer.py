@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared import events, metrics
 from shared.db import transaction
 from shared.logging import correlation
-from shared.messaging import DEAD_LETTERS, Publisher, Subscription, declare_topology
+from shared.messaging import DEAD_LETTERS, Subscription, declare_topology
+from shared.publishing import Publisher
 
 log = logging.getLogger(__name__)
 

@@ -25,14 +25,8 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Message
 
-from shared.messaging import (
-    SUBSCRIPTIONS,
-    Publisher,
-    connect,
-    declare_topology,
-    on_rabbitmq,
-    queue_named,
-)
+from shared.messaging import SUBSCRIPTIONS, connect, declare_topology, on_rabbitmq, queue_named
+from shared.publishing import Publisher
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 from shared import events, metrics
 from shared.db import UtcDateTime
 from shared.logging import correlation
-from shared.messaging import Outgoing, Publisher, declare_topology
+from shared.messaging import declare_topology
+from shared.publishing import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
 

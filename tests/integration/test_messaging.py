@@ -19,7 +19,6 @@ from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.events import Event, dump
 from shared.messaging import (
-    Publisher,
     connect,
     declare_topology,
     on_rabbitmq,
@@ -27,6 +26,7 @@ from shared.messaging import (
     subscriptions_of,
 )
 from shared.outbox import OutboxRelay
+from shared.publishing import Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.support.consumers import pooling_consumer

@@ -19,7 +19,8 @@ from pooling.adapters import orm
 from pooling.entrypoints.app import build_runtime
 from shared.consumer import EventConsumer
 from shared.events import Event, dump
-from shared.messaging import Publisher, connect, declare_topology, subscriptions_of
+from shared.messaging import connect, declare_topology, subscriptions_of
+from shared.publishing import Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.integration.test_messaging import need_posted

@@ -24,7 +24,8 @@ from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.errors import Conflict
 from shared.events import Event, dump
-from shared.messaging import Publisher, connect, declare_topology, subscriptions_of
+from shared.messaging import connect, declare_topology, subscriptions_of
+from shared.publishing import Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.support.servers import throwaway_database

@@ -18,7 +18,7 @@ from kombu import Connection, Consumer, Exchange, Queue
 from sqlalchemy import func, select
 
 from pooling.entrypoints.app import build_runtime
-from shared import messaging
+from shared import publishing
 from shared.db import transaction
 from shared.events import Event
 from shared.messaging import connect, declare_topology, queue_named, subscriptions_of
@@ -134,9 +134,9 @@ def test_a_connection_dropped_mid_window_loses_no_event(
 
     sent_so_far = 0
     dropped = threading.Event()
-    send = messaging.ConfirmWindow._send
+    send = publishing.ConfirmWindow._send
 
-    def send_and_drop_once(window: messaging.ConfirmWindow, message: messaging.Outgoing) -> None:
+    def send_and_drop_once(window: publishing.ConfirmWindow, message: publishing.Outgoing) -> None:
         nonlocal sent_so_far
         send(window, message)
         sent_so_far += 1
@@ -144,7 +144,7 @@ def test_a_connection_dropped_mid_window_loses_no_event(
             close_from_the_broker(first_connection)
             dropped.set()
 
-    monkeypatch.setattr(messaging.ConfirmWindow, "_send", send_and_drop_once)
+    monkeypatch.setattr(publishing.ConfirmWindow, "_send", send_and_drop_once)
     stop = threading.Event()
     thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
     thread.start()
