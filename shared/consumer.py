@@ -137,7 +137,7 @@ class EventConsumer(ConsumerMixin):
             return
         assert self.publisher is not None
         self.publisher.publish(
-            _text(message.body),
+            body_text(message.body),
             exchange="",
             routing_key=self.subscription.queue_name,
             headers={**(message.headers or {}), RETRIES_HEADER: retries + 1},
@@ -159,7 +159,7 @@ class EventConsumer(ConsumerMixin):
             "x-zirkel-died-at": datetime.now(UTC).isoformat(),
         }
         self.publisher.publish(
-            _text(message.body),
+            body_text(message.body),
             exchange=DEAD_LETTERS,
             routing_key=self.subscription.queue_name,
             headers=headers,
@@ -169,7 +169,8 @@ class EventConsumer(ConsumerMixin):
         metrics.consumed(self.subscription.queue_name, "dead_lettered")
 
 
-def _text(body: bytes | str) -> str:
+def body_text(body: bytes | str) -> str:
+    """A message body as text (invalid UTF-8 replaced, so a poison message can be kept)."""
     return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Message
 
+from shared.consumer import body_text
 from shared.messaging import SUBSCRIPTIONS, connect, declare_topology, on_rabbitmq, queue_named
 from shared.publishing import Publisher
 from shared.settings import Settings
@@ -148,7 +149,7 @@ class DeadLetters:
             headers["x-zirkel-replayed-by"] = replayed_by
             headers["x-zirkel-replayed-at"] = datetime.now(UTC).isoformat()
             Publisher(connection, self.settings.confirm_timeout).publish(
-                _text(message.body),
+                body_text(message.body),
                 exchange="",
                 routing_key=self.origin,
                 headers=headers,
@@ -202,7 +203,7 @@ def describe(message: Message) -> dict[str, Any]:
         "routing_key": headers.get("x-zirkel-original-routing-key"),
         "died_at": headers.get("x-zirkel-died-at"),
         "headers": headers,
-        "body": _text(message.body),
+        "body": body_text(message.body),
     }
 
 
@@ -211,10 +212,6 @@ def _pick(messages: list[Message], wanted: str) -> Message:
         if letter_id(message) == wanted:
             return message
     raise DeadLetterNotFound(f"no dead letter {wanted}")
-
-
-def _text(body: bytes | str) -> str:
-    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
 
 
 def _plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ publishes again: consumers are idempotent by event id.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -74,14 +75,7 @@ class Outbox:
 
     def add(self, session: Session, event: events.Event) -> None:
         if not event.correlation_id:
-            event = events.Event(
-                event_type=event.event_type,
-                payload=event.payload,
-                version=event.version,
-                correlation_id=correlation.get(),
-                event_id=event.event_id,
-                occurred_at=event.occurred_at,
-            )
+            event = dataclasses.replace(event, correlation_id=correlation.get())
         body = events.dump(event)
         session.execute(
             self.table.insert().values(

@@ -98,7 +98,8 @@ def unit_of_work() -> Iterator[Session]:
         raise ApiError(status, str(exc), {exc.field: [str(exc)]}) from exc
 
 
-def create_base_app(service: str, runtime: Any, *blueprints: Blueprint) -> Flask:
+def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
+    service = runtime.service
     settings = runtime.settings
     app = Flask(service)
     app.extensions["zirkel.runtime"] = runtime

@@ -20,6 +20,6 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app("catalog", runtime, api, ops, price_list_api)
+    app = create_base_app(runtime, api, ops, price_list_api)
     init_web(app, api.name, ops.name, price_list_api.name)
     return app

@@ -17,4 +17,4 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app("notify", runtime, api)
+    return create_base_app(runtime, api)

@@ -80,6 +80,7 @@ class HighsModel:
     def __init__(self, market: Market, time_limit: float) -> None:
         self.market = market
         self.skus = market.skus
+        self._options = dict(zip(market.skus, market.options, strict=True))
         self.weight = len(market.fees) + 1
         columns = _Columns()
         self.x: dict[tuple[str, int], int] = {}
@@ -101,7 +102,7 @@ class HighsModel:
         self._add_rows()
 
     def options(self, sku: str) -> tuple[tuple[int, int], ...]:
-        return self.market.options[self.skus.index(sku)]
+        return self._options[sku]
 
     def _add_columns(self, count: int) -> None:
         h = self.highs

@@ -24,7 +24,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app("pooling", runtime, api)
+    app = create_base_app(runtime, api)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
     metrics.add_gauges(
