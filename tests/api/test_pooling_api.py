@@ -409,3 +409,17 @@ def test_a_close_that_runs_out_of_time_says_so(
     assert closed["optimal"] is False
     assert Decimal(closed["optimality_gap"]) >= 0
     assert decimals(closed, "total_cost")[0] >= Decimal("834.40")
+
+
+def test_closing_a_window_that_is_closed_already_is_refused(
+    worked_example: Service, admin: Headers
+) -> None:
+    closed = close(worked_example, admin)
+
+    again = worked_example.client.post(
+        "/api/v1/pools/close", json={"window_id": closed["window_id"]}, headers=admin
+    )
+
+    assert again.status_code == 409
+    assert "window_id" in again.get_json()["details"]
+    assert len(worked_example.outbox("pooling.order.placed")) == 1
