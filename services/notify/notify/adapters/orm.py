@@ -32,14 +32,14 @@ class SavingsEntry(Base):
 
 
 class Notification(Base):
-    """One message to one member about one order."""
+    """One message to one member: about an order, a window's savings or a tier in reach."""
 
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("member_id", "order_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, index=True)
-    order_id: Mapped[int] = mapped_column(Integer, index=True)
+    order_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
     window_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(200))
@@ -62,7 +62,8 @@ class MemberEntry(Base):
 
 
 class Delivery(Base):
-    """One message to send to one member about one order on one channel, and how it went."""
+    """One message to send to one member on one channel (about an order, a window's savings
+    report or a nudge), and how it went."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
@@ -72,12 +73,15 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(Integer, index=True)
-    order_id: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    window_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10), default="email")
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -33,6 +33,7 @@ _TEXTS = {
         "window_paid": "  im Pool bezahlt:",
         "saved": "  gespart:",
         "closing": "Ihr Zirkel",
+        "unsubscribe": "Keine E-Mails mehr von Zirkel? Mit einem Klick abmelden: {url}",
     },
     "en": {
         "subject": "Pooled order {order}: you pay {paid}, you saved {saved}",
@@ -47,6 +48,7 @@ _TEXTS = {
         "window_paid": "  paid in the pool:",
         "saved": "  saved:",
         "closing": "Your Zirkel",
+        "unsubscribe": "No more e-mails from Zirkel? Unsubscribe with one click: {url}",
     },
 }
 
@@ -57,6 +59,7 @@ def order_placed_mail(
     order: Mapping[str, int],
     lines: Sequence[Mapping[str, Decimal | str]],
     window: Mapping[str, Decimal],
+    unsubscribe_url: str | None = None,
 ) -> Mail:
     """The member's e-mail about one order: ``lines`` are its allocations with the
     order line's ``sku`` and ``unit_price``; ``window`` its baseline, paid and saved."""
@@ -91,6 +94,8 @@ def order_placed_mail(
     for label, key in labels:
         body.append(f"{t[label]:<{width}} {euros(lang, Decimal(window[key])):>14}")
     body += ["", t["closing"], ""]
+    if unsubscribe_url:
+        body += [t["unsubscribe"].format(url=unsubscribe_url), ""]
     subject = t["subject"].format(
         order=order["order_id"], paid=euros(lang, paid), saved=euros(lang, window["saved"])
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Blueprint, jsonify, request
@@ -34,7 +35,7 @@ class SavingsOut(Schema):
 class NotificationOut(Schema):
     id = fields.Integer()
     member_id = fields.Integer()
-    order_id = fields.Integer()
+    order_id = fields.Integer(allow_none=True)
     window_id = fields.Integer()
     kind = fields.String()
     subject = fields.String()
@@ -45,7 +46,8 @@ class NotificationOut(Schema):
 class DeliveryOut(Schema):
     id = fields.Integer()
     member_id = fields.Integer()
-    order_id = fields.Integer()
+    order_id = fields.Integer(allow_none=True)
+    window_id = fields.Integer(allow_none=True)
     kind = fields.String()
     channel = fields.String()
     to = fields.String()
@@ -59,6 +61,7 @@ class DeliveryOut(Schema):
 
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
+DELIVERY_KINDS = ("order_placed", "savings_report", "order_confirmed", "order_rejected", "nudge")
 
 
 @api.get("/members/<id:member_id>/savings")
@@ -83,8 +86,14 @@ def member_savings(member_id: int) -> ResponseReturnValue:
 @api.get("/notifications")
 @require("admin", "member")
 def notifications() -> ResponseReturnValue:
+    """The caller's notifications, newest first (an admin's: anyone's, ``?member_id=``);
+    one held back for quiet hours shows once they are over."""
     principal = current_principal()
-    query = select(Notification).order_by(Notification.id.desc())
+    query = (
+        select(Notification)
+        .where(Notification.created_at <= datetime.now(UTC))
+        .order_by(Notification.id.desc())
+    )
     if principal.is_admin:
         member = request.args.get("member_id", type=int)
         if member is not None and 0 < member <= MAX_ID:
@@ -98,13 +107,18 @@ def notifications() -> ResponseReturnValue:
 @api.get("/deliveries")
 @require("admin")
 def deliveries() -> ResponseReturnValue:
-    """The delivery log, newest first; ``?status=`` and ``?member_id=`` narrow it."""
+    """The delivery log, newest first; ``?status=``, ``?kind=`` and ``?member_id=`` narrow it."""
     query = select(Delivery).order_by(Delivery.id.desc())
     status = request.args.get("status")
     if status is not None:
         if status not in DELIVERY_STATUSES:
             raise ApiError(400, "Unknown status.", {"status": ["One of pending, sent, failed."]})
         query = query.where(Delivery.status == status)
+    kind = request.args.get("kind")
+    if kind is not None:
+        if kind not in DELIVERY_KINDS:
+            raise ApiError(400, "Unknown kind.", {"kind": [f"One of {', '.join(DELIVERY_KINDS)}."]})
+        query = query.where(Delivery.kind == kind)
     member = request.args.get("member_id", type=int)
     if member is not None and 0 < member <= MAX_ID:
         query = query.where(Delivery.member_id == member)

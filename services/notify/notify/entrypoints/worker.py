@@ -12,4 +12,4 @@ from shared.worker import run_worker
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
     sender = MailSender(runtime.sessions, settings)
-    return run_worker(runtime, handlers(runtime.outbox), [("mail-sender", sender.run)])
+    return run_worker(runtime, handlers(runtime.outbox, settings), [("mail-sender", sender.run)])

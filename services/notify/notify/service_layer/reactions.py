@@ -3,7 +3,9 @@ one e-mail queued per member and order; it keeps a directory of members from cat
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,11 +13,16 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import Delivery, MemberEntry, Notification, SavingsEntry
 from notify.domain.mail import order_placed_mail
 from notify.domain.reports import member_lines, order_subject
+from notify.service_layer import nudging, savings_reports
+from notify.service_layer.outgoing import Outgoing, recipient
 from shared.events import Event
 from shared.outbox import Outbox
+from shared.settings import Settings
 
 
-def on_order_placed(session: Session, event: Event, outbox: Outbox) -> None:
+def on_order_placed(
+    session: Session, event: Event, outbox: Outbox, outgoing: Outgoing | None = None
+) -> None:
     data = event.payload
     for savings in data["member_savings"]:
         member_id = savings["member_id"]
@@ -30,11 +37,18 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox) -> None:
             order_subject(data["order_id"], paid, savings["saved"]),
             {"lines": lines, "paid": format(paid, "f"), "window": _window_text(savings)},
         )
-        _queue_mail(session, member_id, data, lines, savings)
+        _queue_mail(
+            session, member_id, data, lines, savings, outgoing or Outgoing.from_settings(None)
+        )
 
 
 def _queue_mail(
-    session: Session, member_id: int, order: dict, lines: list[dict], savings: dict
+    session: Session,
+    member_id: int,
+    order: dict,
+    lines: list[dict],
+    savings: dict,
+    outgoing: Outgoing,
 ) -> None:
     """One e-mail per member and order, sent later by the mail sender; a member without a
     known address gets a failed delivery the admin can see."""
@@ -49,13 +63,11 @@ def _queue_mail(
     if exists is not None:
         return
     member = session.get(MemberEntry, member_id)
-    mail = order_placed_mail(
-        member.language if member else "de",
-        member.name if member else None,
-        order,
-        lines,
-        savings,
-    )
+    to = recipient(session, member_id)
+    if not to.preferences.email:
+        return
+    unsubscribe = outgoing.unsubscribe_url(member_id)
+    mail = order_placed_mail(to.language, to.name, order, lines, savings, unsubscribe)
     delivery = Delivery(
         member_id=member_id,
         order_id=order["order_id"],
@@ -64,6 +76,7 @@ def _queue_mail(
         to=member.email if member else "",
         subject=mail.subject[:200],
         body=mail.body,
+        unsubscribe_url=unsubscribe,
         status="pending",
         attempts=0,
     )
@@ -161,10 +174,23 @@ def _window_text(savings: dict) -> dict[str, str]:
     return {k: format(savings[k], "f") for k in ("baseline", "paid", "saved")}
 
 
-def handlers(outbox: Outbox) -> dict:
+def handlers(outbox: Outbox, settings: Settings | None = None, **options: Any) -> dict:
+    """The reaction to each event; ``settings`` give the e-mails their unsubscribe links,
+    ``options`` override parts of how notify writes (see ``Outgoing``)."""
+    outgoing = dataclasses.replace(Outgoing.from_settings(settings), **options)
+
+    def placed(session: Session, event: Event) -> None:
+        on_order_placed(session, event, outbox, outgoing)
+        savings_reports.on_order_placed(session, event, outgoing)
+
+    def decided(session: Session, event: Event) -> None:
+        on_order_decided(session, event)
+        savings_reports.on_order_decided(session, event, outgoing)
+
     return {
-        "pooling.order.placed": lambda session, event: on_order_placed(session, event, outbox),
-        "pooling.order.confirmed": on_order_decided,
-        "pooling.order.rejected": on_order_decided,
+        "pooling.order.placed": placed,
+        "pooling.order.confirmed": decided,
+        "pooling.order.rejected": decided,
+        "pooling.pool.progressed": lambda s, e: nudging.on_pool_progressed(s, e, outgoing),
         "catalog.member.registered": on_member_registered,
     }

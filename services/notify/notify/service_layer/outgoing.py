@@ -1,0 +1,171 @@
+"""What notify sends a member, on the channels the member chose: in the app (a
+notification) and by e-mail (a delivery the mail sender sends when it is due).
+
+Every e-mail carries the member's unsubscribe link; a member who turned e-mail
+off gets none, one who turned the app off sees no report or nudge there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.orm import Delivery, MemberEntry, Notification
+from notify.adapters.orm_savings import Preferences
+from notify.adapters.rendering import MailTemplates, RenderedMail, language_of
+from shared.settings import Settings
+from shared.unsubscribe import UnsubscribeLinks
+
+DEFAULT_MEMBERSHIP_FEE = Decimal("240.00")
+
+
+@dataclass
+class Outgoing:
+    """How notify writes: templates, unsubscribe links, the wait before a window's report
+    goes out (so every order of the close is in it) and the default membership fee."""
+
+    templates: MailTemplates
+    links: UnsubscribeLinks | None
+    report_delay: timedelta = timedelta(seconds=60)
+    membership_fee: Decimal = DEFAULT_MEMBERSHIP_FEE
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None) -> Outgoing:
+        if settings is None:
+            return cls(MailTemplates(), None)
+        extra = settings.extra
+        return cls(
+            MailTemplates(),
+            UnsubscribeLinks.from_settings(settings),
+            timedelta(seconds=float(extra.get("ZIRKEL_REPORT_DELAY", "60"))),
+            Decimal(extra.get("ZIRKEL_MEMBERSHIP_FEE", str(DEFAULT_MEMBERSHIP_FEE))),
+        )
+
+    def render(self, kind: str, recipient: Recipient, **context: Any) -> RenderedMail:
+        return self.templates.render(
+            kind,
+            recipient.language,
+            name=recipient.name,
+            unsubscribe_url=self.unsubscribe_url(recipient.member_id),
+            **context,
+        )
+
+    def unsubscribe_url(self, member_id: int) -> str | None:
+        return self.links.url(member_id) if self.links else None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    member_id: int
+    name: str | None
+    email: str | None
+    language: str
+    preferences: Preferences
+
+
+def preferences_of(session: Session, member_id: int) -> Preferences:
+    """The member's preferences, or the defaults (app and e-mail on, no nudges)."""
+    found = session.get(Preferences, member_id)
+    if found is not None:
+        return found
+    return Preferences(
+        member_id=member_id, email=True, app=True, nudge_bought=False, nudge_trade=False
+    )
+
+
+def recipient(session: Session, member_id: int) -> Recipient:
+    member = session.get(MemberEntry, member_id)
+    preferences = preferences_of(session, member_id)
+    return Recipient(
+        member_id=member_id,
+        name=member.name if member else None,
+        email=member.email if member else None,
+        language=language_of(preferences.language, member.language if member else None),
+        preferences=preferences,
+    )
+
+
+def queue_email(
+    session: Session,
+    outgoing: Outgoing,
+    to: Recipient,
+    kind: str,
+    mail: RenderedMail,
+    *,
+    order_id: int | None = None,
+    window_id: int | None = None,
+    due: datetime | None = None,
+) -> Delivery | None:
+    """One e-mail to the member, if it takes e-mail; without a known address the delivery
+    is failed at once, for the admin to see."""
+    if not to.preferences.email:
+        return None
+    delivery = Delivery(
+        member_id=to.member_id,
+        order_id=order_id,
+        window_id=window_id,
+        kind=kind,
+        channel="email",
+        to=to.email or "",
+        subject=mail.subject,
+        body=mail.text,
+        html=mail.html,
+        unsubscribe_url=outgoing.unsubscribe_url(to.member_id),
+        status="pending",
+        attempts=0,
+        next_attempt_at=due,
+    )
+    if not to.email:
+        delivery.status = "failed"
+        delivery.last_error = f"no e-mail address known for member {to.member_id}"
+    session.add(delivery)
+    return delivery
+
+
+def email_queued(
+    session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
+) -> Delivery | None:
+    query = select(Delivery).where(
+        Delivery.member_id == member_id, Delivery.kind == kind, Delivery.channel == "email"
+    )
+    if order_id is not None:
+        query = query.where(Delivery.order_id == order_id)
+    if window_id is not None:
+        query = query.where(Delivery.window_id == window_id)
+    return session.scalars(query.order_by(Delivery.id)).first()
+
+
+def in_app(
+    session: Session,
+    to: Recipient,
+    kind: str,
+    subject: str,
+    details: dict[str, Any],
+    *,
+    window_id: int,
+    order_id: int | None = None,
+    shown_from: datetime | None = None,
+) -> Notification | None:
+    """A notification in the app, if the member reads them there; ``shown_from`` holds it
+    back until then (quiet hours)."""
+    if not to.preferences.app:
+        return None
+    note = Notification(
+        member_id=to.member_id,
+        order_id=order_id,
+        window_id=window_id,
+        kind=kind,
+        subject=subject[:200],
+        details=details,
+    )
+    if shown_from is not None:
+        note.created_at = shown_from
+    session.add(note)
+    return note

@@ -1,0 +1,202 @@
+"""After a close: each member's savings report for the window, in the app and by e-mail;
+and an e-mail to the affected members when an order is confirmed or rejected.
+
+A window's orders arrive as separate events; the report collects the member's
+lines from all of them, and its e-mail waits ``report_delay`` after the close so
+that it goes out once, complete. A redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from notify.adapters.orm import Notification, SavingsEntry
+from notify.adapters.orm_savings import SavingsLine
+from notify.domain.savings import Line, Totals, report_lines
+from notify.service_layer.outgoing import (
+    Outgoing,
+    email_queued,
+    in_app,
+    queue_email,
+    recipient,
+)
+from notify.service_layer.periods import berlin_year, year_to_date
+from shared.events import Event
+
+
+def on_order_placed(session: Session, event: Event, outgoing: Outgoing) -> None:
+    data = event.payload
+    for savings in data["member_savings"]:
+        member_id = savings["member_id"]
+        if not _keep_lines(session, data, member_id, event.occurred_at):
+            continue  # seen before
+        report = window_report(session, member_id, data["window_id"])
+        if report is not None:
+            _tell(session, outgoing, member_id, report, event.occurred_at)
+
+
+def _keep_lines(session: Session, order: dict, member_id: int, closed_at: datetime) -> bool:
+    """The member's lines of this order; False when they were kept before."""
+    known = set(
+        session.scalars(
+            select(SavingsLine.need_id).where(
+                SavingsLine.order_id == order["order_id"], SavingsLine.member_id == member_id
+            )
+        )
+    )
+    first_of_window = session.scalar(
+        select(SavingsLine.id).where(
+            SavingsLine.member_id == member_id, SavingsLine.window_id == order["window_id"]
+        )
+    )
+    added = False
+    for line in order["lines"]:
+        for a in line["allocations"]:
+            if a["member_id"] != member_id or a["need_id"] in known:
+                continue
+            session.add(
+                SavingsLine(
+                    member_id=member_id,
+                    window_id=order["window_id"],
+                    order_id=order["order_id"],
+                    need_id=a["need_id"],
+                    supplier_id=order["supplier_id"],
+                    sku=line["sku"],
+                    quantity=a["quantity"],
+                    unit_price=line["unit_price"],
+                    goods=a["goods"],
+                    shipping_share=a["shipping_share"],
+                    paid=a["paid"],
+                    closed_at=closed_at,
+                )
+            )
+            added = True
+    entry = session.get(SavingsEntry, (member_id, order["window_id"]))
+    if added and first_of_window is None and entry is not None:
+        entry.recorded_at = closed_at  # the window counts in the month and year it closed
+    session.flush()
+    return added
+
+
+def window_report(session: Session, member_id: int, window_id: int) -> dict[str, Any] | None:
+    """The member's report of one window: lines with their share of the price alone, the
+    window's figures and the year to date."""
+    entry = session.get(SavingsEntry, (member_id, window_id))
+    if entry is None:
+        return None
+    rows = session.scalars(
+        select(SavingsLine)
+        .where(SavingsLine.member_id == member_id, SavingsLine.window_id == window_id)
+        .order_by(SavingsLine.order_id, SavingsLine.need_id)
+    ).all()
+    lines = report_lines(
+        [Line(r.sku, r.quantity, r.unit_price, r.paid, r.supplier_id, r.order_id) for r in rows],
+        entry.baseline,
+    )
+    ytd, windows = year_to_date(session, member_id, entry.recorded_at)
+    return {
+        "window_id": window_id,
+        "lines": lines,
+        "window": Totals(entry.baseline, entry.paid, entry.saved),
+        "ytd": ytd,
+        "ytd_windows": windows,
+        "year": berlin_year(entry.recorded_at),
+    }
+
+
+def report_details(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as JSON: every amount a decimal string."""
+
+    def totals(t: Totals) -> dict[str, str]:
+        return {"baseline": str(t.baseline), "paid": str(t.paid), "saved": str(t.saved)}
+
+    return {
+        "window_id": report["window_id"],
+        "year": report["year"],
+        "lines": [
+            {
+                "sku": line.sku,
+                "quantity": str(line.quantity),
+                "unit_price": str(line.unit_price),
+                "paid": str(line.paid),
+                "alone": str(line.alone),
+                "saved": str(line.saved),
+            }
+            for line in report["lines"]
+        ],
+        "window": totals(report["window"]),
+        "year_to_date": totals(report["ytd"]),
+    }
+
+
+def _tell(
+    session: Session, outgoing: Outgoing, member_id: int, report: dict, closed_at: datetime
+) -> None:
+    to = recipient(session, member_id)
+    mail = outgoing.render("savings_report", to, **report)
+    window_id = report["window_id"]
+    note = session.scalar(
+        select(Notification).where(
+            Notification.member_id == member_id,
+            Notification.window_id == window_id,
+            Notification.kind == "savings_report",
+        )
+    )
+    if note is not None:
+        note.subject, note.details = mail.subject, report_details(report)
+    else:
+        in_app(
+            session, to, "savings_report", mail.subject, report_details(report), window_id=window_id
+        )
+    queued = email_queued(session, member_id, "savings_report", order_id=None, window_id=window_id)
+    if queued is None:
+        due = closed_at + outgoing.report_delay
+        queue_email(session, outgoing, to, "savings_report", mail, window_id=window_id, due=due)
+    elif queued.status == "pending" and queued.attempts == 0:
+        queued.subject, queued.body, queued.html = mail.subject, mail.text, mail.html
+
+
+def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
+    """Each affected member is told once: the expected delivery date, or the reason."""
+    data = event.payload
+    confirmed = event.event_type == "pooling.order.confirmed"
+    kind = "order_confirmed" if confirmed else "order_rejected"
+    members = set(
+        session.scalars(
+            select(SavingsLine.member_id).where(SavingsLine.order_id == data["order_id"])
+        )
+    )
+    members |= set(
+        session.scalars(
+            select(Notification.member_id).where(
+                Notification.order_id == data["order_id"], Notification.kind == "order_placed"
+            )
+        )
+    )
+    if not confirmed:
+        members |= {s["member_id"] for s in data["member_savings"]}
+        session.execute(delete(SavingsLine).where(SavingsLine.order_id == data["order_id"]))
+    context = {
+        "order_id": data["order_id"],
+        "window_id": data["window_id"],
+        "expected_delivery": data.get("expected_delivery"),
+        "reason": data.get("reason", ""),
+    }
+    for member_id in sorted(members):
+        if email_queued(session, member_id, kind, order_id=data["order_id"], window_id=None):
+            continue
+        to = recipient(session, member_id)
+        mail = outgoing.render(kind, to, **context)
+        queue_email(
+            session,
+            outgoing,
+            to,
+            kind,
+            mail,
+            order_id=data["order_id"],
+            window_id=data["window_id"],
+        )
