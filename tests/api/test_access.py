@@ -112,6 +112,14 @@ ENDPOINTS = [
     ),
     endpoint("notify", "GET", "/api/v1/members/1/savings", "member", "admin"),
     endpoint("notify", "GET", "/api/v1/notifications", "member", "other_member", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/reports/1", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/statements/2026", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/statements/2026/11", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/statements/2026.pdf", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/statements/2026/11.csv", "member", "admin"),
+    endpoint("notify", "GET", "/api/v1/savings/dashboard", "admin"),
+    endpoint("notify", "GET", "/api/v1/members/1/preferences", "member", "admin"),
+    endpoint("notify", "PUT", "/api/v1/members/1/preferences", "member", "admin", body={}),
 ]
 
 
@@ -142,7 +150,7 @@ def test_members_see_only_their_own_needs_orders_and_notifications(world: World)
     assert pooling.client.get("/api/v1/orders", headers=other).get_json() == []
     assert notify.client.get("/api/v1/notifications", headers=other).get_json() == []
     mine = notify.client.get("/api/v1/notifications", headers=world.headers["member"]).get_json()
-    assert [n["member_id"] for n in mine] == [1]
+    assert {n["member_id"] for n in mine} == {1}
 
 
 def test_suppliers_see_only_their_own_orders(world: World) -> None:

@@ -90,9 +90,8 @@ class MailSender:
         message.set_content(delivery.body)
         if delivery.html:
             message.add_alternative(delivery.html, subtype="html")
-        if delivery.unsubscribe_url:  # RFC 8058: mail programs offer a one-click unsubscribe
+        if delivery.unsubscribe_url:  # mail programs show it as an "unsubscribe" button
             message["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from notify.adapters import orm_savings  # noqa: F401  (its tables)
 from notify.adapters.orm import TABLES
 from notify.entrypoints.api import api
+from notify.entrypoints.preferences_api import preferences_api
+from notify.entrypoints.statements_api import statements_api
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -17,4 +20,4 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, api)
+    return create_base_app(runtime, api, preferences_api, statements_api)

@@ -23,7 +23,7 @@ def on_pool_progressed(session: Session, event: Event, outgoing: Outgoing) -> No
     ).all()
     if not wishing:
         return
-    trades = dict(session.execute(select(MemberEntry.member_id, MemberEntry.trade)).tuples().all())
+    trades = dict(session.execute(select(MemberEntry.member_id, MemberEntry.trade)).all())
     for tier in tiers:
         buyers = set(
             session.scalars(select(SavingsLine.member_id).where(SavingsLine.sku == tier.sku))

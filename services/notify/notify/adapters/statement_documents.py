@@ -1,0 +1,144 @@
+"""A member's savings statement as a download: CSV for a spreadsheet, PDF to file away.
+
+The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
+pool window, then the totals. The PDF is in the member's language, euros as the
+language writes them, with the built-in Helvetica (Windows-1252 has the euro sign).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_date
+from fpdf import FPDF
+
+from notify.adapters.rendering import LOCALES, euro, language_of
+from notify.service_layer.periods import BERLIN
+
+CSV_COLUMNS = ("window_id", "closed_on", "baseline", "paid", "saved")
+
+TEXTS = {
+    "de": {
+        "title": "Ersparnisnachweis",
+        "member": "Mitglied",
+        "period": "Zeitraum",
+        "window": "Poolrunde",
+        "closed": "geschlossen am",
+        "baseline": "allein",
+        "paid": "im Pool bezahlt",
+        "saved": "gespart",
+        "total": "Summe",
+        "fee": "Mitgliedsbeitrag (anteilig)",
+        "net": "Ersparnis nach Beitrag",
+        "none": "In diesem Zeitraum wurde keine Poolrunde mit Ihrem Bedarf geschlossen.",
+    },
+    "en": {
+        "title": "Savings statement",
+        "member": "Member",
+        "period": "Period",
+        "window": "Pool window",
+        "closed": "closed on",
+        "baseline": "alone",
+        "paid": "paid in the pool",
+        "saved": "saved",
+        "total": "Total",
+        "fee": "Membership fee (for the period)",
+        "net": "Savings after the fee",
+        "none": "No pool window with your needs closed in this period.",
+    },
+}
+
+
+def period_name(statement: dict[str, Any], language: str) -> str:
+    if statement["month"] is None:
+        return str(statement["year"])
+    first = datetime(statement["year"], statement["month"], 1)
+    return format_date(first, format="MMMM yyyy", locale=LOCALES[language_of(language)])
+
+
+def statement_csv(statement: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for w in statement["windows"]:
+        closed = w["closed_at"].astimezone(BERLIN).date().isoformat()
+        writer.writerow([w["window_id"], closed, w["baseline"], w["paid"], w["saved"]])
+    writer.writerow(["total", "", statement["baseline"], statement["paid"], statement["saved"]])
+    writer.writerow(["membership_fee", "", "", "", statement["membership_fee"]])
+    writer.writerow(["net", "", "", "", statement["net"]])
+    return out.getvalue()
+
+
+WIDTHS = (30, 40, 40, 40, 40)
+
+
+def statement_pdf(statement: dict[str, Any], language: str, cooperative: str) -> bytes:
+    lang = language_of(language)
+    t = TEXTS[lang]
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_compression(False)
+    title = f"{t['title']} {period_name(statement, lang)}"
+    pdf.set_title(title)
+    pdf.set_author(cooperative)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 7, _latin(cooperative), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 10, _latin(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    member = statement["member_name"] or f"Nr. {statement['member_id']}"
+    pdf.cell(0, 6, _latin(f"{t['member']}: {member}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    if statement["windows"]:
+        _windows(pdf, statement, lang)
+    else:
+        pdf.cell(0, 6, _latin(t["none"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    rows = (
+        (t["saved"], statement["saved"], ""),
+        (t["fee"], statement["membership_fee"], ""),
+        (t["net"], statement["net"], "B"),
+    )
+    for label, amount, style in rows:
+        pdf.set_font("Helvetica", style, 10)
+        pdf.cell(sum(WIDTHS) - WIDTHS[-1], 6, _latin(label), align="R")
+        pdf.cell(
+            WIDTHS[-1], 6, _latin(euro(amount, lang)), align="R", new_x="LMARGIN", new_y="NEXT"
+        )
+    return bytes(pdf.output())
+
+
+def _windows(pdf: FPDF, statement: dict[str, Any], lang: str) -> None:
+    t = TEXTS[lang]
+    headings = (t["window"], t["closed"], t["baseline"], t["paid"], t["saved"])
+    pdf.set_font("Helvetica", "B", 9)
+    for width, heading in zip(WIDTHS, headings, strict=True):
+        pdf.cell(width, 7, _latin(heading), border="B", align="R")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for w in statement["windows"]:
+        closed = format_date(w["closed_at"].astimezone(BERLIN), locale=LOCALES[lang])
+        cells = (
+            str(w["window_id"]),
+            closed,
+            *(euro(w[k], lang) for k in ("baseline", "paid", "saved")),
+        )
+        for width, text in zip(WIDTHS, cells, strict=True):
+            pdf.cell(width, 6, _latin(text), align="R")
+        pdf.ln()
+    pdf.set_font("Helvetica", "B", 9)
+    totals = ("", t["total"], *(euro(statement[k], lang) for k in ("baseline", "paid", "saved")))
+    for width, text in zip(WIDTHS, totals, strict=True):
+        pdf.cell(width, 7, _latin(text), border="T", align="R")
+    pdf.ln()
+
+
+def _latin(text: str) -> str:
+    """Only what Windows-1252 can show; a no-break space becomes a plain one."""
+    text = text.replace("\xa0", " ").replace("\u202f", " ")
+    return text.encode("cp1252", "replace").decode("cp1252")
