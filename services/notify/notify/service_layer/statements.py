@@ -114,7 +114,7 @@ def _by_supplier(session: Session, entries: list[SavingsEntry]) -> list[dict[str
 
 
 def _by_trade(session: Session, entries: list[SavingsEntry]) -> list[dict[str, Any]]:
-    trades = dict(session.execute(select(MemberEntry.member_id, MemberEntry.trade)))
+    trades = dict(session.execute(select(MemberEntry.member_id, MemberEntry.trade)).all())
     by_trade: dict[str, Totals] = defaultdict(Totals)
     members: dict[str, set[int]] = defaultdict(set)
     for entry in entries:
