@@ -19,11 +19,15 @@ from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_pool import pool_admin
+from catalog.web.admin_savings import savings_admin
 from catalog.web.needs import pages
+from catalog.web.preferences import preference_pages
+from catalog.web.statements import statement_pages
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
 WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin)
+WEB_BLUEPRINTS += (statement_pages, preference_pages, savings_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -1,0 +1,63 @@
+"""The office's pages: the cooperative's savings (per month, supplier and trade, with
+charts) and the log of e-mails sent to members."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from catalog.adapters.orm import Supplier
+from catalog.web.admin import admin_required
+from catalog.web.admin_forms import TRADES
+from catalog.web.charts import bars
+from catalog.web.remote import fetch, show_errors_as_pages
+from shared.db import transaction
+from shared.web import current_runtime
+
+savings_admin = Blueprint("savings_admin", __name__, url_prefix="/admin")
+show_errors_as_pages(savings_admin)
+STATUSES = ("pending", "sent", "failed")
+
+
+@savings_admin.get("/savings")
+@admin_required
+def dashboard() -> ResponseReturnValue:
+    year = request.args.get("year", type=int) or datetime.now(UTC).year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    body = fetch("notify", f"/savings/dashboard?year={year}", "admin", None)
+    charts = {}
+    if body:
+        with transaction(current_runtime().sessions) as db:
+            names = dict(db.execute(select(Supplier.id, Supplier.name)).all())
+        for s in body["suppliers"]:
+            s["name"] = names.get(s["supplier_id"]) or _("No order (rejected)")
+        for t in body["trades"]:
+            t["name"] = str(TRADES.get(t["trade"], t["trade"]))
+        charts = {
+            "months": bars(
+                [
+                    (format_date(date(year, m["month"], 1), "MMM"), m["saved"])
+                    for m in body["months"]
+                ]
+            ),
+            "suppliers": bars([(str(s["name"])[:14], s["saved"]) for s in body["suppliers"]]),
+            "trades": bars([(t["name"][:14], t["saved"]) for t in body["trades"]]),
+        }
+    return render_template("admin_savings.html", dashboard=body, year=year, charts=charts)
+
+
+@savings_admin.get("/deliveries")
+@admin_required
+def deliveries() -> ResponseReturnValue:
+    status = request.args.get("status")
+    query = f"?status={status}" if status in STATUSES else ""
+    log = fetch("notify", f"/deliveries{query}", "admin", None)
+    return render_template(
+        "admin_deliveries.html", log=log, status=status if query else None, statuses=STATUSES
+    )
