@@ -154,3 +154,15 @@ def test_the_delivery_log_page(admin: FlaskClient, member: FlaskClient, notify: 
 
     assert "office1@betrieb.example" in page and "Ausstehend" in page
     assert member.get("/admin/deliveries").status_code == 403
+
+
+def test_a_windows_report_line_by_line(site: Site, notify: Notify) -> None:
+    client = site.client()
+    sign_in(client, "zwei@maler.example")  # member 2: 30 SIL-300 in the worked example
+
+    page = client.get("/reports/1").get_data(as_text=True)
+
+    assert "Ersparnisbericht der Poolrunde 1" in page
+    assert "SIL-300" in page and "4,20\xa0€" in page and "126,00\xa0€" in page
+    assert "176,20\xa0€" in page and "50,20\xa0€" in page
+    assert client.get("/reports/2").status_code == 200  # no such window: said on the page

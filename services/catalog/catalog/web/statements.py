@@ -74,5 +74,14 @@ def statement_download(year: int, kind: str, month: int | None = None) -> Respon
     return response
 
 
+@statement_pages.get("/reports/<id:window_id>")
+@member_required
+def report(window_id: int) -> ResponseReturnValue:
+    """One pool window's savings report: each line, the window and the year to date."""
+    member_id = current_user.member_id
+    body = fetch("notify", f"/members/{member_id}/reports/{window_id}", "member", member_id)
+    return render_template("statement_report.html", report=body, window_id=window_id)
+
+
 def month_name(year: int, month: int, pattern: str) -> str:
     return format_date(date(year, month, 1), format=pattern)
