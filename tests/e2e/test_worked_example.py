@@ -68,11 +68,16 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         report = wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
         assert report["saved"] == saved
         assert report["windows"][0]["window_id"] == closed["window_id"]
-    wait_until(lambda: len(smtp.mailbox.messages) == 4, 30, "an e-mail to each member")
+    wait_until(lambda: len(smtp.mailbox.messages) == 8, 60, "an order and a report to each")
     for m, saved in zip(WORKED_EXAMPLE.members, EXPECTED_SAVED, strict=True):
-        [mail] = smtp.mailbox.to(m.email)
-        assert mail["Subject"].endswith(f"gespart {saved.replace('.', ',')} EUR")
+        mails = smtp.mailbox.to(m.email)
+        [order] = [mail for mail in mails if mail["Subject"].startswith("Sammelbestellung")]
+        assert order["Subject"].endswith(f"gespart {saved.replace('.', ',')} EUR")
+        [report] = [mail for mail in mails if mail["Subject"].startswith("Ihre Ersparnis")]
+        assert report["Subject"].endswith(f": {saved.replace('.', ',')} €")
+        assert report["List-Unsubscribe"].startswith(f"<{stack.url('catalog')}/unsubscribe/")
     assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
+    assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
         ("catalog", "pooling", "notify"), "ready"

@@ -45,6 +45,7 @@ class Stack:
             "ZIRKEL_VAR_DIR": str(self.var_dir),
             "ZIRKEL_WEB_WORKERS": "1",
             "ZIRKEL_WEB_THREADS": "4",
+            "ZIRKEL_REPORT_DELAY": "2",
         }
         for service, port in self.ports.items():
             env[f"ZIRKEL_{service.upper()}_PORT"] = str(port)
