@@ -60,6 +60,7 @@ def notify(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[Notify]:
         monkeypatch.setattr(f"catalog.web.{module}.fetch", notify.fetch)
     monkeypatch.setattr("catalog.web.statements.download", notify.download)
     monkeypatch.setattr("catalog.web.preferences.change", notify.change)
+    monkeypatch.setattr("catalog.web.admin_savings.change", notify.change)
     yield notify
     notify.runtime.engine.dispose()
 
@@ -166,3 +167,20 @@ def test_a_windows_report_line_by_line(site: Site, notify: Notify) -> None:
     assert "SIL-300" in page and "4,20\xa0€" in page and "126,00\xa0€" in page
     assert "176,20\xa0€" in page and "50,20\xa0€" in page
     assert client.get("/reports/2").status_code == 200  # no such window: said on the page
+
+
+def test_the_office_sets_a_members_fee(site: Site, admin: FlaskClient, notify: Notify) -> None:
+    token = csrf_token(admin.get("/admin/savings").get_data(as_text=True))
+    member_id = site.member_ids[0]
+
+    bad = admin.post(
+        "/admin/savings/fee", data={"csrf_token": token, "member_id": member_id, "fee": "viel"}
+    )
+    assert bad.status_code == 422
+    assert "Bitte geben Sie einen Betrag in Euro ein" in bad.get_data(as_text=True)
+
+    form = {"csrf_token": token, "member_id": member_id, "fee": "120,00"}
+    assert admin.post("/admin/savings/fee", data=form).status_code == 302
+    prefs = notify.fetch("notify", f"/members/{member_id}/preferences", "admin", None)
+    assert prefs["membership_fee"] == "120.00"
+    assert admin.post("/admin/savings/fee", data=form | {"csrf_token": ""}).status_code == 400

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired
 
-from catalog.adapters.orm import Supplier
+from catalog.adapters.orm import Member, Supplier
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import TRADES
 from catalog.web.charts import bars
+from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
 from shared.db import transaction
 from shared.web import current_runtime
@@ -24,9 +29,43 @@ show_errors_as_pages(savings_admin)
 STATUSES = ("pending", "sent", "failed")
 
 
+class FeeForm(FlaskForm):
+    """A member's own yearly membership fee, set against its savings in its statements."""
+
+    member_id = SelectField(_l("Member"), coerce=int, validate_choice=True)
+    fee = StringField(_l("Yearly membership fee (EUR)"), validators=[DataRequired()])
+
+
+def _fee_form() -> FeeForm:
+    form = FeeForm()
+    with transaction(current_runtime().sessions) as db:
+        form.member_id.choices = [
+            (m.id, m.name) for m in db.scalars(select(Member).order_by(Member.name))
+        ]
+    return form
+
+
+@savings_admin.post("/savings/fee")
+@admin_required
+def set_fee() -> ResponseReturnValue:
+    form = _fee_form()
+    if form.validate_on_submit():
+        fee = (form.fee.data or "").strip().replace(",", ".")
+        path = f"/members/{form.member_id.data}/preferences"
+        answer = change("PUT", path, "admin", None, {"membership_fee": fee})
+        if answer is not None and answer[0] == 200:
+            flash(_("The membership fee is saved."), "ok")
+            return redirect(url_for("savings_admin.dashboard"))
+        if answer is None:
+            form.fee.errors = [_("Notify does not answer. Please try again soon.")]
+        else:
+            form.fee.errors = [_("Please enter an amount in euros, e.g. 240,00.")]
+    return dashboard(form), 422
+
+
 @savings_admin.get("/savings")
 @admin_required
-def dashboard() -> ResponseReturnValue:
+def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
     year = request.args.get("year", type=int) or datetime.now(UTC).year
     if not 2000 <= year <= 2100:
         abort(404)
@@ -49,7 +88,13 @@ def dashboard() -> ResponseReturnValue:
             "suppliers": bars([(str(s["name"])[:14], s["saved"]) for s in body["suppliers"]]),
             "trades": bars([(t["name"][:14], t["saved"]) for t in body["trades"]]),
         }
-    return render_template("admin_savings.html", dashboard=body, year=year, charts=charts)
+    return render_template(
+        "admin_savings.html",
+        dashboard=body,
+        year=year,
+        charts=charts,
+        fee_form=form or _fee_form(),
+    )
 
 
 @savings_admin.get("/deliveries")

@@ -62,7 +62,6 @@ def _queue_mail(
     )
     if exists is not None:
         return
-    member = session.get(MemberEntry, member_id)
     to = recipient(session, member_id)
     if not to.preferences.email:
         return
@@ -73,14 +72,14 @@ def _queue_mail(
         order_id=order["order_id"],
         kind="order_placed",
         channel="email",
-        to=member.email if member else "",
+        to=to.email or "",
         subject=mail.subject[:200],
         body=mail.body,
         unsubscribe_url=unsubscribe,
         status="pending",
         attempts=0,
     )
-    if member is None:
+    if not to.email:
         delivery.status = "failed"
         delivery.last_error = f"no e-mail address known for member {member_id}"
     session.add(delivery)
