@@ -220,6 +220,10 @@ def test_a_rejected_order_is_mailed_once_with_its_reason(
         ).get_json()["lines"]
         == []
     )
+    listed = notify.client.get("/api/v1/notifications", headers=notify.token("member", 2))
+    [note] = [n for n in listed.get_json() if n["kind"] == "savings_report"]
+    assert note["details"]["window"]["saved"] == "0.00"
+    assert note["details"]["lines"] == []
 
 
 def test_a_member_without_email_gets_none_and_without_app_no_report_there(

@@ -160,43 +160,50 @@ def _tell(
         queued.subject, queued.body, queued.html = mail.subject, mail.text, mail.html
 
 
+def _correct_report(session: Session, member_id: int, window_id: int) -> None:
+    """After a rejection the report in the app shows the window as it stands now."""
+    note = session.scalar(
+        select(Notification).where(
+            Notification.member_id == member_id,
+            Notification.window_id == window_id,
+            Notification.kind == "savings_report",
+        )
+    )
+    report = window_report(session, member_id, window_id)
+    if note is not None and report is not None:
+        note.details = report_details(report)
+
+
 def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
     """Each affected member is told once: the expected delivery date, or the reason."""
     data = event.payload
+    order_id, window_id = data["order_id"], data["window_id"]
     confirmed = event.event_type == "pooling.order.confirmed"
     kind = "order_confirmed" if confirmed else "order_rejected"
-    members = set(
-        session.scalars(
-            select(SavingsLine.member_id).where(SavingsLine.order_id == data["order_id"])
-        )
-    )
-    members |= set(
-        session.scalars(
-            select(Notification.member_id).where(
-                Notification.order_id == data["order_id"], Notification.kind == "order_placed"
-            )
-        )
-    )
+    members = _members_of(session, order_id)
     if not confirmed:
         members |= {s["member_id"] for s in data["member_savings"]}
-        session.execute(delete(SavingsLine).where(SavingsLine.order_id == data["order_id"]))
+        session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
+        for member_id in sorted(members):
+            _correct_report(session, member_id, window_id)
     context = {
-        "order_id": data["order_id"],
-        "window_id": data["window_id"],
+        "order_id": order_id,
+        "window_id": window_id,
         "expected_delivery": data.get("expected_delivery"),
         "reason": data.get("reason", ""),
     }
     for member_id in sorted(members):
-        if email_queued(session, member_id, kind, order_id=data["order_id"], window_id=None):
+        if email_queued(session, member_id, kind, order_id=order_id, window_id=None):
             continue
         to = recipient(session, member_id)
         mail = outgoing.render(kind, to, **context)
-        queue_email(
-            session,
-            outgoing,
-            to,
-            kind,
-            mail,
-            order_id=data["order_id"],
-            window_id=data["window_id"],
-        )
+        queue_email(session, outgoing, to, kind, mail, order_id=order_id, window_id=window_id)
+
+
+def _members_of(session: Session, order_id: int) -> set[int]:
+    """The members with a need in the order: from its lines, or its notifications."""
+    lines = select(SavingsLine.member_id).where(SavingsLine.order_id == order_id)
+    notes = select(Notification.member_id).where(
+        Notification.order_id == order_id, Notification.kind == "order_placed"
+    )
+    return set(session.scalars(lines)) | set(session.scalars(notes))
