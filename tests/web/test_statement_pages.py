@@ -147,6 +147,7 @@ def test_the_cooperatives_savings_page(admin: FlaskClient, member: FlaskClient, 
     assert "206,00\xa0€" in page  # the worked example's members saved 206.00
     assert page.count("<svg") == 3
     assert "Maler" in page  # per trade, by its name
+    assert "Lieferant 1" in page and "Keine Bestellung" not in page  # unknown here by name
     assert member.get("/admin/savings").status_code == 403
 
 

@@ -75,7 +75,7 @@ def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
         with transaction(current_runtime().sessions) as db:
             names = dict(db.execute(select(Supplier.id, Supplier.name)).all())
         for s in body["suppliers"]:
-            s["name"] = names.get(s["supplier_id"]) or _("No order (rejected)")
+            s["name"] = _supplier_name(names, s["supplier_id"])
         for t in body["trades"]:
             t["name"] = str(TRADES.get(t["trade"], t["trade"]))
         charts = {
@@ -95,6 +95,12 @@ def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
         charts=charts,
         fee_form=form or _fee_form(),
     )
+
+
+def _supplier_name(names: dict[int, str], supplier_id: int | None) -> str:
+    if supplier_id is None:  # windows whose orders were all rejected
+        return _("No order (rejected)")
+    return names.get(supplier_id) or _("Supplier %(id)s", id=supplier_id)
 
 
 @savings_admin.get("/deliveries")
