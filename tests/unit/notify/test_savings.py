@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from notify.domain.savings import Line, apportion, fee_for, report_lines
+from notify.service_layer.outgoing import Outgoing
+from shared.settings import Settings, SettingsError
 
 D = Decimal
 
@@ -35,3 +39,13 @@ def test_a_months_fee_is_a_twelfth_of_the_year() -> None:
     assert fee_for(D("240.00"), None) == D("240.00")
     assert fee_for(D("240.00"), 3) == D("20.00")
     assert fee_for(D("100.00"), 3) == D("8.33")
+
+
+def test_a_bad_fee_setting_is_refused_by_name(tmp_path) -> None:
+    env = {"ZIRKEL_SECRET_KEY": "x" * 32, "ZIRKEL_VAR_DIR": str(tmp_path)}
+    assert Outgoing.from_settings(Settings.from_env(env)).membership_fee == D("240.00")
+    chosen = Settings.from_env(env | {"ZIRKEL_MEMBERSHIP_FEE": "180.50"})
+    assert Outgoing.from_settings(chosen).membership_fee == D("180.50")
+    for bad in ("viel", "-1", "12.345", "NaN"):
+        with pytest.raises(SettingsError, match="ZIRKEL_MEMBERSHIP_FEE"):
+            Outgoing.from_settings(Settings.from_env(env | {"ZIRKEL_MEMBERSHIP_FEE": bad}))
