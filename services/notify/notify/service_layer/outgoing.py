@@ -84,6 +84,15 @@ def preferences_of(session: Session, member_id: int) -> Preferences:
     )
 
 
+def preload(session: Session, member_ids: list[int]) -> None:
+    """Load the members' directory entries and preferences in two queries, so that the
+    ``recipient`` of each finds them in the session."""
+    for start in range(0, len(member_ids), 500):
+        chunk = member_ids[start : start + 500]
+        session.scalars(select(MemberEntry).where(MemberEntry.member_id.in_(chunk))).all()
+        session.scalars(select(Preferences).where(Preferences.member_id.in_(chunk))).all()
+
+
 def recipient(session: Session, member_id: int) -> Recipient:
     member = session.get(MemberEntry, member_id)
     preferences = preferences_of(session, member_id)

@@ -14,7 +14,7 @@ from notify.adapters.orm import Delivery, MemberEntry, Notification, SavingsEntr
 from notify.domain.mail import order_placed_mail
 from notify.domain.reports import member_lines, order_subject
 from notify.service_layer import nudging, savings_reports
-from notify.service_layer.outgoing import Outgoing, recipient
+from notify.service_layer.outgoing import Outgoing, preload, recipient
 from shared.events import Event
 from shared.outbox import Outbox
 from shared.settings import Settings
@@ -179,6 +179,7 @@ def handlers(outbox: Outbox, settings: Settings | None = None, **options: Any) -
     outgoing = dataclasses.replace(Outgoing.from_settings(settings), **options)
 
     def placed(session: Session, event: Event) -> None:
+        preload(session, [s["member_id"] for s in event.payload["member_savings"]])
         on_order_placed(session, event, outbox, outgoing)
         savings_reports.on_order_placed(session, event, outgoing)
 

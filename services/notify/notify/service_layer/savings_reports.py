@@ -8,6 +8,7 @@ that it goes out once, complete. A redelivered event changes nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -30,56 +31,52 @@ from shared.events import Event
 
 def on_order_placed(session: Session, event: Event, outgoing: Outgoing) -> None:
     data = event.payload
+    shares: dict[int, list[tuple[dict, dict]]] = defaultdict(list)
+    for line in data["lines"]:
+        for allocation in line["allocations"]:
+            shares[allocation["member_id"]].append((line, allocation))
     for savings in data["member_savings"]:
         member_id = savings["member_id"]
-        if not _keep_lines(session, data, member_id, event.occurred_at):
+        if not _keep_lines(session, data, member_id, shares[member_id], event.occurred_at):
             continue  # seen before
         report = window_report(session, member_id, data["window_id"])
         if report is not None:
             _tell(session, outgoing, member_id, report, event.occurred_at)
 
 
-def _keep_lines(session: Session, order: dict, member_id: int, closed_at: datetime) -> bool:
+def _keep_lines(
+    session: Session,
+    order: dict,
+    member_id: int,
+    shares: list[tuple[dict, dict]],
+    closed_at: datetime,
+) -> bool:
     """The member's lines of this order; False when they were kept before."""
-    known = set(
-        session.scalars(
-            select(SavingsLine.need_id).where(
-                SavingsLine.order_id == order["order_id"], SavingsLine.member_id == member_id
+    window_id = order["window_id"]
+    kept = select(SavingsLine.order_id, SavingsLine.need_id).where(
+        SavingsLine.member_id == member_id, SavingsLine.window_id == window_id
+    )
+    known = set(session.execute(kept).all())
+    new = [(line, a) for line, a in shares if (order["order_id"], a["need_id"]) not in known]
+    for line, a in new:
+        session.add(
+            SavingsLine(
+                member_id=member_id,
+                window_id=window_id,
+                order_id=order["order_id"],
+                need_id=a["need_id"],
+                supplier_id=order["supplier_id"],
+                sku=line["sku"],
+                unit_price=line["unit_price"],
+                closed_at=closed_at,
+                **{k: a[k] for k in ("quantity", "goods", "shipping_share", "paid")},
             )
         )
-    )
-    first_of_window = session.scalar(
-        select(SavingsLine.id).where(
-            SavingsLine.member_id == member_id, SavingsLine.window_id == order["window_id"]
-        )
-    )
-    added = False
-    for line in order["lines"]:
-        for a in line["allocations"]:
-            if a["member_id"] != member_id or a["need_id"] in known:
-                continue
-            session.add(
-                SavingsLine(
-                    member_id=member_id,
-                    window_id=order["window_id"],
-                    order_id=order["order_id"],
-                    need_id=a["need_id"],
-                    supplier_id=order["supplier_id"],
-                    sku=line["sku"],
-                    quantity=a["quantity"],
-                    unit_price=line["unit_price"],
-                    goods=a["goods"],
-                    shipping_share=a["shipping_share"],
-                    paid=a["paid"],
-                    closed_at=closed_at,
-                )
-            )
-            added = True
-    entry = session.get(SavingsEntry, (member_id, order["window_id"]))
-    if added and first_of_window is None and entry is not None:
+    entry = session.get(SavingsEntry, (member_id, window_id))
+    if new and not known and entry is not None:
         entry.recorded_at = closed_at  # the window counts in the month and year it closed
     session.flush()
-    return added
+    return bool(new)
 
 
 def window_report(session: Session, member_id: int, window_id: int) -> dict[str, Any] | None:
