@@ -155,6 +155,7 @@ def test_the_delivery_log_page(admin: FlaskClient, member: FlaskClient, notify: 
     page = admin.get("/admin/deliveries").get_data(as_text=True)
 
     assert "office1@betrieb.example" in page and "Ausstehend" in page
+    assert "Bestellung aufgegeben" in page and "Ersparnisbericht" in page
     assert member.get("/admin/deliveries").status_code == 403
 
 
