@@ -63,6 +63,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
+    Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
 )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from notify.adapters import supplier_orm  # noqa: F401 - its tables belong to the schema
 from notify.adapters.orm import TABLES
 from notify.entrypoints.api import api
+from notify.entrypoints.supplier_api import supplier_api
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -17,4 +19,4 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, api)
+    return create_base_app(runtime, api, supplier_api)
