@@ -114,6 +114,8 @@ ENDPOINTS = [
     ),
     endpoint("notify", "GET", "/api/v1/members/1/savings", "member", "admin"),
     endpoint("notify", "GET", "/api/v1/notifications", "member", "other_member", "admin"),
+    endpoint("notify", "GET", "/api/v1/supplier-deliveries/1", "admin"),
+    endpoint("notify", "POST", "/api/v1/supplier-deliveries/1/retry", "admin"),
 ]
 
 

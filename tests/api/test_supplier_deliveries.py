@@ -28,6 +28,7 @@ from notify.domain.supplier_delivery import RetryPolicy
 from notify.service_layer.reactions import handlers
 from notify.service_layer.supplier_handlers import with_supplier_deliveries
 from shared.events import Event, load
+from shared.ops import alerts
 from tests.api.test_notify_api import order_placed
 from tests.api.test_order_documents import WORKED_EXAMPLE_CSV
 from tests.api.test_pooling_api import A, close
@@ -209,6 +210,38 @@ def test_a_webhook_that_keeps_failing_is_given_up_and_shown_to_admins(
     assert outcomes == ["retry", "retry", "retry", "failed"]
     only = notify.client.get(f"/api/v1/deliveries?supplier_id={A}", headers=admin).get_json()
     assert [d["audience"] for d in only] == ["supplier"]
+    health = notify.client.get("/health/ready").get_json()
+    assert health["deliveries"] == {"failed_to_suppliers": 1}
+    [alert] = alerts([], [{"service": "notify"} | health])
+    assert alert["kind"] == "supplier-delivery-failed"
+
+
+def test_an_admin_sends_a_given_up_delivery_again(notify: Service, admin: Headers) -> None:
+    hook = Webhook(failures=4)
+    with serving(hook) as base:
+        deliver(notify, supplier_updated("webhook", f"{base}/orders"))
+        deliver(notify, order_placed())
+        out, later = sender(notify), datetime.now(UTC)
+        for _ in range(4):
+            out.send_due(later)
+            later += timedelta(minutes=1)
+        [delivery] = supplier_deliveries(notify)
+        assert delivery.status == "failed"
+
+        retry = f"/api/v1/supplier-deliveries/{delivery.id}/retry"
+        response = notify.client.post(retry, headers=admin)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["status"] == "pending"
+        assert out.send_due(later) == 1
+
+    log = notify.client.get(f"/api/v1/supplier-deliveries/{delivery.id}", headers=admin)
+    assert [a["number"] for a in log.get_json()["attempt_log"]] == [1, 2, 3, 4, 5]
+    assert log.get_json()["attempt_log"][-1]["outcome"] == "sent"
+    again = notify.client.post(retry, headers=admin)
+    assert again.status_code == 409 and "status" in again.get_json()["details"]
+    assert notify.client.post(retry, headers=notify.token("supplier", A)).status_code == 403
+    health = notify.client.get("/health/ready").get_json()
+    assert health["deliveries"] == {"failed_to_suppliers": 0}
 
 
 def test_a_redelivered_order_reaches_the_supplier_once(notify: Service) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
 from notify.adapters.orm import Base
 from shared.db import UtcDateTime, utcnow
@@ -68,3 +68,10 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+def failed_deliveries(sessions: sessionmaker[Session]) -> dict[str, object]:
+    """How many order deliveries to suppliers were given up (for the ops dashboard)."""
+    with sessions() as session:
+        failed = session.scalar(select(func.count()).where(SupplierDelivery.status == "failed"))
+    return {"failed_to_suppliers": failed or 0}

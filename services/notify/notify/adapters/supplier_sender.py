@@ -87,7 +87,10 @@ class SupplierSender:
                 return False
             delivery.attempt_log.append(
                 DeliveryAttempt(
-                    number=delivery.attempts, at=at, outcome="sent", status_code=status_code
+                    number=len(delivery.attempt_log) + 1,
+                    at=at,
+                    outcome="sent",
+                    status_code=status_code,
                 )
             )
             delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
@@ -122,7 +125,7 @@ class SupplierSender:
         error = str(exc) if isinstance(exc, DeliveryFailed) else f"{type(exc).__name__}: {exc}"
         delivery.last_error = error[:1000]
         attempt = DeliveryAttempt(
-            number=delivery.attempts,
+            number=len(delivery.attempt_log) + 1,
             at=at,
             status_code=getattr(exc, "status_code", None),
             error=delivery.last_error,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from notify.adapters import supplier_orm  # noqa: F401 - its tables belong to the schema
 from notify.adapters.orm import TABLES
+from notify.adapters.supplier_orm import failed_deliveries
 from notify.entrypoints.api import api
 from notify.entrypoints.supplier_api import supplier_api
 from shared.runtime import Runtime
@@ -14,7 +14,9 @@ from shared.web import create_base_app
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("notify", settings, TABLES)
+    runtime = Runtime.build("notify", settings, TABLES)
+    runtime.reports["deliveries"] = lambda: failed_deliveries(runtime.sessions)
+    return runtime
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notify.adapters.supplier_orm import SupplierDelivery
+from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from shared.auth import require
 from shared.web import MAX_ID, ApiError, unit_of_work
 
@@ -69,4 +69,25 @@ def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
         delivery = session.get(SupplierDelivery, delivery_id)
         if delivery is None:
             raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+        return jsonify(SupplierDeliveryDetailOut().dump(delivery))
+
+
+@supplier_api.post("/supplier-deliveries/<id:delivery_id>/retry")
+@require("admin")
+def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
+    """Send a given-up delivery again, with a fresh round of attempts (its log is kept);
+    the supplier's current address on that channel is used."""
+    with unit_of_work() as session:
+        delivery = session.get(SupplierDelivery, delivery_id)
+        if delivery is None:
+            raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+        if delivery.status != "failed":
+            raise ApiError(
+                409, f"The delivery is {delivery.status}.", {"status": ["Only a failed one."]}
+            )
+        supplier = session.get(SupplierEntry, delivery.supplier_id)
+        if delivery.channel == "email" and supplier is not None and supplier.email:
+            delivery.to = supplier.email
+        delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, None
+        session.flush()
         return jsonify(SupplierDeliveryDetailOut().dump(delivery))
