@@ -68,10 +68,15 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         report = wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
         assert report["saved"] == saved
         assert report["windows"][0]["window_id"] == closed["window_id"]
-    wait_until(lambda: len(smtp.mailbox.messages) == 4, 30, "an e-mail to each member")
+    wait_until(lambda: len(smtp.mailbox.messages) >= 5, 30, "an e-mail to each member and A")
     for m, saved in zip(WORKED_EXAMPLE.members, EXPECTED_SAVED, strict=True):
         [mail] = smtp.mailbox.to(m.email)
         assert mail["Subject"].endswith(f"gespart {saved.replace('.', ',')} EUR")
+    [order_mail] = smtp.mailbox.to(WORKED_EXAMPLE.suppliers[0].email)
+    attachments = sorted(part.get_filename() for part in order_mail.iter_attachments())
+    order_id = closed["orders"][0]["id"]
+    assert attachments == [f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
+    assert len(smtp.mailbox.messages) == 5
     assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
