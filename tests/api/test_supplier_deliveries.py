@@ -23,11 +23,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Request, Response
 
 from notify.adapters.supplier_orm import SupplierDelivery
+from notify.adapters.supplier_queue import supplier_queue
 from notify.adapters.supplier_sender import SupplierSender
 from notify.domain.supplier_delivery import RetryPolicy
 from notify.service_layer.reactions import handlers
 from notify.service_layer.supplier_handlers import with_supplier_deliveries
 from shared.events import Event, load
+from shared.messaging import connect
 from shared.ops import alerts
 from tests.api.test_notify_api import order_placed
 from tests.api.test_order_documents import WORKED_EXAMPLE_CSV
@@ -279,3 +281,30 @@ def test_only_an_admin_reads_a_supplier_delivery(notify: Service, admin: Headers
         assert response.status_code == 403
     missing = notify.client.get("/api/v1/supplier-deliveries/99", headers=admin)
     assert missing.status_code == 404 and set(missing.get_json()) == {"error", "details"}
+
+
+def test_an_amqp_supplier_finds_the_order_once_on_its_own_queue(notify: Service) -> None:
+    """On the embedded broker here; tests/integration runs it on RabbitMQ with a consumer."""
+    deliver(notify, supplier_updated("amqp"))
+    event = order_placed()
+    deliver(notify, event)
+    out = sender(notify)
+    assert out.send_due() == 1
+    deliver(notify, dataclasses.replace(event, event_id=order_placed().event_id))
+    assert out.send_due() == 0
+    out.queues.close()
+
+    settings = notify.runtime.settings
+    with connect(settings) as connection:
+        queue = supplier_queue(A, rabbitmq=False)(connection.default_channel)
+        first, second = queue.get(no_ack=True), queue.get(no_ack=True)
+    assert second is None
+    assert first.properties["message_id"] == "order-1"
+    body = json.loads(first.body)
+    assert (body["event"], body["order"]["id"], body["order"]["supplier_id"]) == (
+        "order.placed",
+        1,
+        A,
+    )
+    [delivery] = supplier_deliveries(notify)
+    assert (delivery.channel, delivery.to, delivery.status) == ("amqp", "supplier.1.orders", "sent")
