@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pika
@@ -41,17 +42,23 @@ def stack(tmp_path: Path, broker: str) -> Iterator[Stack]:
         running.stop()
 
 
-def supplier_user(broker: str, supplier_id: int) -> str:
-    """A broker user that may declare and read ``supplier.<id>.orders`` and nothing else."""
+@contextmanager
+def supplier_user(broker: str, supplier_id: int) -> Iterator[str]:
+    """A broker user that may declare and read ``supplier.<id>.orders`` and nothing else;
+    deleted afterwards."""
     vhost = broker.rsplit("/", 1)[1]
     user, password = f"supplier-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     queue = rf"^supplier\.{supplier_id}\.orders$"
-    for args in (
-        ["add_user", user, password],
-        ["set_permissions", "-p", vhost, user, queue, "^$", queue],
-    ):
-        subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-    return f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
+    rabbitmqctl("add_user", user, password)
+    try:
+        rabbitmqctl("set_permissions", "-p", vhost, user, queue, "^$", queue)
+        yield f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
+    finally:
+        rabbitmqctl("delete_user", user)
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 def test_the_example_consumer_takes_its_order_from_its_queue_and_confirms_it(
@@ -72,26 +79,30 @@ def test_the_example_consumer_takes_its_order_from_its_queue_and_confirms_it(
     delivery = wait_until(lambda: sent(admin, a["id"]), 30, "the order on the supplier's queue")
     assert delivery["to"] == f"supplier.{a['id']}.orders"
     assert delivery["channel"] == "amqp"
-    amqp_url = supplier_user(broker, a["id"])
-    with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="ACCESS_REFUSED"):
-        pika.BlockingConnection(pika.URLParameters(amqp_url)).channel().queue_declare(
-            f"supplier.{b['id']}.orders", durable=True, arguments={"x-queue-type": "quorum"}
+    with supplier_user(broker, a["id"]) as amqp_url:
+        probe = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        try:
+            with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="ACCESS_REFUSED"):
+                probe.channel().queue_declare(
+                    f"supplier.{b['id']}.orders", durable=True, arguments={"x-queue-type": "quorum"}
+                )
+        finally:
+            probe.close()
+        token = a_token(stack, a["id"])
+        consumer = subprocess.run(
+            [
+                sys.executable,
+                str(CONSUMER),
+                f"--amqp-url={amqp_url}",
+                f"--supplier-id={a['id']}",
+                f"--pooling-url={stack.url('pooling')}",
+                f"--token={token}",
+                "--max-orders=1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
-    token = a_token(stack, a["id"])
-    consumer = subprocess.run(
-        [
-            sys.executable,
-            str(CONSUMER),
-            f"--amqp-url={amqp_url}",
-            f"--supplier-id={a['id']}",
-            f"--pooling-url={stack.url('pooling')}",
-            f"--token={token}",
-            "--max-orders=1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
     assert consumer.returncode == 0, consumer.stderr
     confirmed = admin.ok("GET", "pooling", f"/orders/{order['id']}")
