@@ -66,10 +66,19 @@ class OfferUpdated(Schema):
 
 
 class SupplierUpdated(Schema):
+    """A supplier's terms, and how its orders reach it: by e-mail (the default for events
+    without the field), a signed webhook (URL and secret) or its own AMQP queue."""
+
     supplier_id = fields.Integer(required=True)
     name = fields.String(required=True)
     shipping_fee = _money()
     free_shipping_from = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    email = fields.String(allow_none=True, load_default=None)
+    delivery_channel = fields.String(
+        load_default="email", validate=validate.OneOf(("email", "webhook", "amqp"))
+    )
+    webhook_url = fields.String(allow_none=True, load_default=None)
+    webhook_secret = fields.String(allow_none=True, load_default=None)
 
 
 class OfferProgress(Schema):

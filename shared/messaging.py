@@ -64,6 +64,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
+    Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
 )
 
 

@@ -248,7 +248,7 @@ def service_health(
 
 def alerts(queues: list[dict[str, Any]], services: list[dict[str, Any]]) -> list[dict[str, str]]:
     """What an admin should look at now: dead letters, queues nobody consumes, services
-    not ready, outbox rows older than a minute."""
+    not ready, outbox rows older than a minute, orders given up on the way to a supplier."""
     found = []
     dead = dead_letter_queues()
     for queue in queues:
@@ -264,6 +264,10 @@ def alerts(queues: list[dict[str, Any]], services: list[dict[str, Any]]) -> list
         age = (service.get("outbox") or {}).get("oldest_unsent_age_seconds", 0)
         if age > OUTBOX_AGE_ALERT:
             found.append(_alert("outbox-lag", name, f"{name}'s outbox waits {age:.0f} s"))
+        failed = (service.get("deliveries") or {}).get("failed_to_suppliers", 0)
+        if failed:
+            message = f"{failed} orders did not reach their supplier (deliveries?status=failed)"
+            found.append(_alert("supplier-delivery-failed", name, message))
     return found
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table
@@ -29,6 +30,8 @@ class Runtime:
     outbox: Outbox
     tables: dict[str, Table]
     migrations: Path
+    reports: dict[str, Callable[[], dict[str, object]]] = field(default_factory=dict)
+    """Figures a service adds to its readiness answer, by name (read from its database)."""
 
     @classmethod
     def build(cls, service: str, settings: Settings, tables: dict[str, Table]) -> Runtime:

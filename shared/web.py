@@ -173,6 +173,8 @@ def readiness(runtime: Any) -> dict[str, Any]:
     if checks.get("database") == "ok":
         unsent, age = metrics.outbox_backlog(runtime.engine, runtime.tables["outbox"])
         body["outbox"] = {"unsent": unsent, "oldest_unsent_age_seconds": round(age, 1)}
+        for name, report in getattr(runtime, "reports", {}).items():
+            body[name] = report()
     return body
 
 

@@ -92,6 +92,8 @@ ENDPOINTS = [
     endpoint("catalog", "GET", "/api/v1/members/1", "admin", "member"),
     endpoint("catalog", "POST", "/api/v1/suppliers", "admin", body={"name": "X"}),
     endpoint("catalog", "GET", "/api/v1/suppliers", *ANYONE),
+    endpoint("catalog", "GET", "/api/v1/suppliers/1", "supplier", "admin"),
+    endpoint("catalog", "PUT", "/api/v1/suppliers/1", "supplier", "admin", body={}),
     endpoint("catalog", "POST", "/api/v1/products", "admin", body={"sku": "X"}),
     endpoint("catalog", "GET", "/api/v1/products", *ANYONE),
     endpoint("catalog", "PUT", f"/api/v1/offers/1/{DISP}", "admin", "supplier", body={}),
@@ -120,6 +122,8 @@ ENDPOINTS = [
     endpoint("notify", "GET", "/api/v1/savings/dashboard", "admin"),
     endpoint("notify", "GET", "/api/v1/members/1/preferences", "member", "admin"),
     endpoint("notify", "PUT", "/api/v1/members/1/preferences", "member", "admin", body={}),
+    endpoint("notify", "GET", "/api/v1/supplier-deliveries/1", "admin"),
+    endpoint("notify", "POST", "/api/v1/supplier-deliveries/1/retry", "admin"),
 ]
 
 

@@ -68,7 +68,9 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         report = wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
         assert report["saved"] == saved
         assert report["windows"][0]["window_id"] == closed["window_id"]
-    wait_until(lambda: len(smtp.mailbox.messages) == 8, 60, "an order and a report to each")
+    wait_until(
+        lambda: len(smtp.mailbox.messages) == 9, 60, "an order and a report to each, A's order"
+    )
     for m, saved in zip(WORKED_EXAMPLE.members, EXPECTED_SAVED, strict=True):
         mails = smtp.mailbox.to(m.email)
         [order] = [mail for mail in mails if mail["Subject"].startswith("Sammelbestellung")]
@@ -76,6 +78,10 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         [report] = [mail for mail in mails if mail["Subject"].startswith("Ihre Ersparnis")]
         assert report["Subject"].endswith(f": {saved.replace('.', ',')} €")
         assert report["List-Unsubscribe"].startswith(f"<{stack.url('catalog')}/unsubscribe/")
+    [order_mail] = smtp.mailbox.to(WORKED_EXAMPLE.suppliers[0].email)
+    attachments = sorted(part.get_filename() for part in order_mail.iter_attachments())
+    order_id = closed["orders"][0]["id"]
+    assert attachments == [f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
     assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
     assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")

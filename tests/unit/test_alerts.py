@@ -24,6 +24,7 @@ def test_dead_letters_idle_queues_sick_services_and_a_stuck_outbox_are_reported(
     services = [
         {"service": "catalog", "status": "ready", "outbox": {"oldest_unsent_age_seconds": 75}},
         {"service": "notify", "status": "unreachable"},
+        {"service": "notify", "status": "ready", "deliveries": {"failed_to_suppliers": 2}},
     ]
 
     found = {(a["kind"], a["subject"]) for a in alerts(queues, services)}
@@ -33,6 +34,7 @@ def test_dead_letters_idle_queues_sick_services_and_a_stuck_outbox_are_reported(
         ("dead-letters", "pooling.catalog-changes.dead"),
         ("outbox-lag", "catalog"),
         ("not-ready", "notify"),
+        ("supplier-delivery-failed", "notify"),
     }
 
 

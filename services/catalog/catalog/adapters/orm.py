@@ -35,6 +35,9 @@ class Supplier(Base):
     email: Mapped[str] = mapped_column(String(254))
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    delivery_channel: Mapped[str] = mapped_column(String(10), default="email")
+    webhook_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    webhook_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

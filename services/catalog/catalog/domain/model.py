@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from shared.errors import Conflict
+from shared.errors import Conflict, DomainError
 
 
 class Trade(StrEnum):
@@ -46,3 +46,32 @@ def tier_problems(tiers: Sequence[tuple[Decimal, Decimal]]) -> list[str]:
     if any(later <= earlier for earlier, later in pairwise(starts)):
         problems.append("Tiers must be listed by strictly increasing min_quantity.")
     return problems
+
+
+class DeliveryChannel(StrEnum):
+    """How a supplier receives its orders."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    AMQP = "amqp"
+
+
+WEBHOOK_SECRET_MIN = 16
+
+
+class WebhookIncomplete(DomainError):
+    """A webhook needs its URL and a secret to sign with."""
+
+
+def webhook_problem(channel: str, url: str | None, secret: str | None) -> WebhookIncomplete | None:
+    """What keeps this channel from working, if anything (the secret is the stored or new one)."""
+    if channel != DeliveryChannel.WEBHOOK:
+        return None
+    if not url:
+        return WebhookIncomplete("webhook_url", "A webhook needs the URL to post orders to.")
+    if not secret or len(secret) < WEBHOOK_SECRET_MIN:
+        return WebhookIncomplete(
+            "webhook_secret",
+            f"A webhook needs a secret of at least {WEBHOOK_SECRET_MIN} characters.",
+        )
+    return None

@@ -66,9 +66,42 @@ def register_supplier() -> ResponseReturnValue:
 @api.get("/suppliers")
 @require("admin", "member", "supplier")
 def list_suppliers() -> ResponseReturnValue:
+    """The suppliers; only an admin sees how each one receives its orders."""
+    exclude = ["api_token"]
+    if not current_principal().is_admin:
+        exclude += schemas.SUPPLIER_DELIVERY_FIELDS
     with unit_of_work() as session:
         suppliers = session.scalars(select(Supplier).order_by(Supplier.id)).all()
-        return jsonify(schemas.SupplierOut(many=True, exclude=["api_token"]).dump(suppliers))
+        return jsonify(schemas.SupplierOut(many=True, exclude=exclude).dump(suppliers))
+
+
+@api.get("/suppliers/<id:supplier_id>")
+@require("admin", "supplier")
+def show_supplier(supplier_id: int) -> ResponseReturnValue:
+    """One supplier with its terms and delivery channel (admin or that supplier)."""
+    _may_act_for_supplier(supplier_id)
+    with unit_of_work() as session:
+        supplier = _get(session, Supplier, supplier_id, "supplier")
+        return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
+
+
+@api.put("/suppliers/<id:supplier_id>")
+@require("admin", "supplier")
+def update_supplier(supplier_id: int) -> ResponseReturnValue:
+    """Replace a supplier's terms and delivery channel (admin or that supplier)."""
+    _may_act_for_supplier(supplier_id)
+    body = load_body(schemas.SupplierIn())
+    with unit_of_work() as session:
+        supplier = handlers.update_supplier(
+            session, current_runtime().outbox, commands.UpdateSupplier(supplier_id, **body)
+        )
+        return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
+
+
+def _may_act_for_supplier(supplier_id: int) -> None:
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_supplier(supplier_id)):
+        raise ApiError(403, "This belongs to another supplier.")
 
 
 @api.post("/products")

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from catalog.domain.model import Trade, tier_problems
+from catalog.domain.model import WEBHOOK_SECRET_MIN, DeliveryChannel, Trade, tier_problems
 from shared.fields import BoundedDecimal, Money, Price, Quantity
 from shared.web import MAX_ID
 
@@ -44,6 +44,29 @@ class SupplierIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     shipping_fee = Money(required=True)
     free_shipping_from = Money(allow_none=True, load_default=None)
+    delivery_channel = fields.String(
+        load_default=DeliveryChannel.EMAIL.value,
+        validate=validate.OneOf([c.value for c in DeliveryChannel]),
+    )
+    webhook_url = fields.Url(
+        schemes={"http", "https"},
+        require_tld=False,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=500),
+    )
+    webhook_secret = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=WEBHOOK_SECRET_MIN, max=200),
+        load_only=True,
+    )
+
+
+def _secret_hint(supplier: Any) -> str | None:
+    """The stored webhook secret is never shown; its last four characters identify it."""
+    secret = supplier.webhook_secret
+    return f"…{secret[-4:]}" if secret else None
 
 
 class SupplierOut(Schema):
@@ -52,7 +75,13 @@ class SupplierOut(Schema):
     email = fields.String()
     shipping_fee = fields.Decimal(as_string=True)
     free_shipping_from = fields.Decimal(as_string=True, allow_none=True)
+    delivery_channel = fields.String()
+    webhook_url = fields.String(allow_none=True)
+    webhook_secret_hint = fields.Function(_secret_hint)
     api_token = fields.String()
+
+
+SUPPLIER_DELIVERY_FIELDS = ("delivery_channel", "webhook_url", "webhook_secret_hint")
 
 
 class ProductIn(Schema):

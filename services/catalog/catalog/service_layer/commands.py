@@ -22,6 +22,24 @@ class RegisterSupplier:
     email: str
     shipping_fee: Decimal
     free_shipping_from: Decimal | None
+    delivery_channel: str = "email"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateSupplier:
+    """Replace a supplier's terms and the way its orders reach it; a webhook secret left
+    out keeps the one stored."""
+
+    supplier_id: int
+    name: str
+    email: str
+    shipping_fee: Decimal
+    free_shipping_from: Decimal | None
+    delivery_channel: str = "email"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
-from catalog.domain.model import NeedNotOpen, NeedStatus
+from catalog.domain.model import DeliveryChannel, NeedNotOpen, NeedStatus, webhook_problem
 from catalog.service_layer import commands
 from shared.errors import Conflict, NotFound
 from shared.events import Event
@@ -42,26 +42,53 @@ def register_member(
 
 
 def register_supplier(session: Session, outbox: Outbox, cmd: commands.RegisterSupplier) -> Supplier:
-    supplier = Supplier(
-        name=cmd.name,
-        email=cmd.email,
-        shipping_fee=cmd.shipping_fee,
-        free_shipping_from=cmd.free_shipping_from,
-    )
+    supplier = Supplier()
+    _set_terms(supplier, cmd)
     session.add(supplier)
     session.flush()
     outbox.add(session, supplier_updated(supplier))
     return supplier
 
 
+def update_supplier(session: Session, outbox: Outbox, cmd: commands.UpdateSupplier) -> Supplier:
+    """New terms and delivery channel; pooling and notify learn them from the event."""
+    supplier = session.get(Supplier, cmd.supplier_id)
+    if supplier is None:
+        raise NotFound("supplier_id", f"There is no supplier {cmd.supplier_id}.")
+    _set_terms(supplier, cmd)
+    session.flush()
+    outbox.add(session, supplier_updated(supplier))
+    return supplier
+
+
+def _set_terms(
+    supplier: Supplier, cmd: commands.RegisterSupplier | commands.UpdateSupplier
+) -> None:
+    secret = cmd.webhook_secret or supplier.webhook_secret
+    problem = webhook_problem(cmd.delivery_channel, cmd.webhook_url, secret)
+    if problem is not None:
+        raise problem
+    supplier.name, supplier.email = cmd.name, cmd.email
+    supplier.shipping_fee, supplier.free_shipping_from = cmd.shipping_fee, cmd.free_shipping_from
+    supplier.delivery_channel = cmd.delivery_channel
+    supplier.webhook_url = cmd.webhook_url if cmd.webhook_url else supplier.webhook_url
+    supplier.webhook_secret = secret
+
+
 def supplier_updated(supplier: Supplier) -> Event:
+    """The supplier's terms and channel; the webhook's URL and secret only while it is on."""
+    webhook = supplier.delivery_channel == DeliveryChannel.WEBHOOK
     return Event(
         "catalog.supplier.updated",
         {
             "supplier_id": supplier.id,
             "name": supplier.name,
+            "email": supplier.email,
             "shipping_fee": supplier.shipping_fee,
             "free_shipping_from": supplier.free_shipping_from,
+            "delivery_channel": supplier.delivery_channel,
+            "webhook_url": supplier.webhook_url if webhook else None,
+            "webhook_secret": supplier.webhook_secret if webhook else None,
         },
     )
 

@@ -12,7 +12,14 @@ from sqlalchemy.orm import selectinload
 from catalog.adapters.orm import Member, Offer, Product, Supplier
 from catalog.service_layer import commands, handlers
 from catalog.web.admin import admin_required
-from catalog.web.admin_forms import TRADES, MemberForm, OfferForm, ProductForm, SupplierForm
+from catalog.web.admin_forms import (
+    CHANNELS,
+    TRADES,
+    MemberForm,
+    OfferForm,
+    ProductForm,
+    SupplierForm,
+)
 from catalog.web.remote import show_errors_as_pages
 from shared.db import transaction
 from shared.errors import DomainError
@@ -50,16 +57,20 @@ def suppliers() -> ResponseReturnValue:
     runtime = current_runtime()
     form = SupplierForm()
     if form.is_submitted() and (body := form.load()) is not None:
-        with transaction(runtime.sessions) as db:
-            handlers.register_supplier(db, runtime.outbox, commands.RegisterSupplier(**body))
-        flash(_("Supplier %(name)s registered.", name=body["name"]), "ok")
-        return redirect(url_for("catalog_admin.suppliers"))
+        try:
+            with transaction(runtime.sessions) as db:
+                handlers.register_supplier(db, runtime.outbox, commands.RegisterSupplier(**body))
+        except DomainError as exc:
+            form.add_error(exc.field, [str(exc)])
+        else:
+            flash(_("Supplier %(name)s registered.", name=body["name"]), "ok")
+            return redirect(url_for("catalog_admin.suppliers"))
     with transaction(runtime.sessions) as db:
         rows = [
-            (s.id, s.name, s.email, s.shipping_fee, s.free_shipping_from)
+            (s.id, s.name, s.email, s.shipping_fee, s.free_shipping_from, s.delivery_channel)
             for s in db.scalars(select(Supplier).order_by(Supplier.name))
         ]
-    return _page("admin_suppliers.html", form, suppliers=rows)
+    return _page("admin_suppliers.html", form, suppliers=rows, channels=CHANNELS)
 
 
 @catalog_admin.route("/products", methods=["GET", "POST"])

@@ -8,10 +8,18 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import Schema, ValidationError
-from wtforms import EmailField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields import Field
 
-from catalog.domain.model import Trade
+from catalog.domain.model import DeliveryChannel, Trade
 from catalog.entrypoints.schemas import MemberIn, OfferIn, ProductIn, SupplierIn
 from catalog.web.forms import _flat, _plain_decimal
 
@@ -26,6 +34,11 @@ TRADES = {
     Trade.ROOFER: _l("Roofer"),
     Trade.TILER: _l("Tiler"),
     Trade.PLUMBER: _l("Plumber"),
+}
+CHANNELS = {
+    DeliveryChannel.EMAIL: _l("E-mail with PDF and CSV"),
+    DeliveryChannel.WEBHOOK: _l("Signed webhook"),
+    DeliveryChannel.AMQP: _l("Own AMQP queue"),
 }
 
 
@@ -98,6 +111,11 @@ class SupplierForm(SchemaForm):
     email = EmailField(_l("E-mail"))
     shipping_fee = StringField(_l("Shipping fee (€)"))
     free_shipping_from = StringField(_l("Free shipping from (€)"))
+    delivery_channel = SelectField(
+        _l("Orders by"), choices=list(CHANNELS.items()), validate_choice=False
+    )
+    webhook_url = StringField(_l("Webhook URL"))
+    webhook_secret = PasswordField(_l("Webhook secret"))
 
     def raw(self) -> dict[str, Any]:
         return {
@@ -105,6 +123,9 @@ class SupplierForm(SchemaForm):
             "email": _text(self.email),
             "shipping_fee": _decimal(self.shipping_fee),
             "free_shipping_from": _decimal(self.free_shipping_from),
+            "delivery_channel": self.delivery_channel.data,
+            "webhook_url": _text(self.webhook_url),
+            "webhook_secret": _text(self.webhook_secret),
         }
 
 

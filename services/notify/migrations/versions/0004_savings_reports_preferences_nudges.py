@@ -1,7 +1,7 @@
 """savings reports, preferences and nudges
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 02:20:00.000000
 """
 
@@ -14,7 +14,7 @@ import shared.db
 
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
+from notify.entrypoints.supplier_api import supplier_deliveries
 from shared.auth import current_principal, require
 from shared.web import MAX_ID, ApiError, unit_of_work
 
@@ -45,6 +46,7 @@ class NotificationOut(Schema):
 
 class DeliveryOut(Schema):
     id = fields.Integer()
+    audience = fields.Constant("member")
     member_id = fields.Integer()
     order_id = fields.Integer(allow_none=True)
     window_id = fields.Integer(allow_none=True)
@@ -107,7 +109,8 @@ def notifications() -> ResponseReturnValue:
 @api.get("/deliveries")
 @require("admin")
 def deliveries() -> ResponseReturnValue:
-    """The delivery log, newest first; ``?status=``, ``?kind=`` and ``?member_id=`` narrow it."""
+    """The delivery log to members and suppliers, newest first; ``?status=``,
+    ``?kind=``, ``?member_id=`` and ``?supplier_id=`` narrow it."""
     query = select(Delivery).order_by(Delivery.id.desc())
     status = request.args.get("status")
     if status is not None:
@@ -122,5 +125,13 @@ def deliveries() -> ResponseReturnValue:
     member = request.args.get("member_id", type=int)
     if member is not None and 0 < member <= MAX_ID:
         query = query.where(Delivery.member_id == member)
+    supplier = request.args.get("supplier_id", type=int)
+    if supplier is not None:
+        query = query.where(false())
     with unit_of_work() as session:
-        return jsonify(DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all()))
+        found = DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
+        found += supplier_deliveries(
+            session, {"status": status, "member_id": member, "supplier_id": supplier}
+        )
+    found.sort(key=lambda d: d["created_at"], reverse=True)
+    return jsonify(found[:200])

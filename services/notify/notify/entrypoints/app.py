@@ -6,18 +6,22 @@ from flask import Flask
 
 from notify.adapters import orm_savings  # noqa: F401  (its tables)
 from notify.adapters.orm import TABLES
+from notify.adapters.supplier_orm import failed_deliveries
 from notify.entrypoints.api import api
 from notify.entrypoints.preferences_api import preferences_api
 from notify.entrypoints.statements_api import statements_api
+from notify.entrypoints.supplier_api import supplier_api
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("notify", settings, TABLES)
+    runtime = Runtime.build("notify", settings, TABLES)
+    runtime.reports["deliveries"] = lambda: failed_deliveries(runtime.sessions)
+    return runtime
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, api, preferences_api, statements_api)
+    return create_base_app(runtime, api, preferences_api, statements_api, supplier_api)

@@ -1,10 +1,12 @@
-"""The notify worker: outbox relay, event consumers and the mail sender."""
+"""The notify worker: outbox relay, event consumers, the mail sender and the supplier sender."""
 
 from __future__ import annotations
 
 from notify.adapters.mail import MailSender
+from notify.adapters.supplier_sender import SupplierSender
 from notify.entrypoints.app import build_runtime
 from notify.service_layer.reactions import handlers
+from notify.service_layer.supplier_handlers import with_supplier_deliveries
 from shared.settings import Settings
 from shared.worker import run_worker
 
@@ -12,4 +14,9 @@ from shared.worker import run_worker
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
     sender = MailSender(runtime.sessions, settings)
-    return run_worker(runtime, handlers(runtime.outbox, settings), [("mail-sender", sender.run)])
+    suppliers = SupplierSender(runtime.sessions, settings)
+    reactions = with_supplier_deliveries(
+        handlers(runtime.outbox, settings), settings.service_urls["pooling"]
+    )
+    loops = [("mail-sender", sender.run), ("supplier-sender", suppliers.run)]
+    return run_worker(runtime, reactions, loops)

@@ -1,0 +1,69 @@
+"""An order e-mail to a supplier with the order documents attached.
+
+The documents come from pooling's document API (``/api/v1/orders/{id}/document.csv``
+and ``.pdf``), fetched with a token of that supplier, signed with the shared secret:
+pooling owns orders, product names and the order form, so the e-mail carries exactly
+what the supplier's portal shows, and notify may read that supplier's documents only.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import requests
+
+from notify.adapters.webhook import DeliveryFailed
+from shared.auth import TokenAuthority
+from shared.settings import Settings
+
+DOCUMENTS = (("csv", "text", "csv"), ("pdf", "application", "pdf"))
+
+
+class SupplierMailer:
+    def __init__(self, settings: Settings, http: requests.Session, timeout: float = 10.0) -> None:
+        self.host, self.port, self.sender = (
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_from,
+        )
+        self.pooling_url = settings.service_urls["pooling"].rstrip("/")
+        self.tokens = TokenAuthority(settings.secret_key)
+        self.http = http
+        self.timeout = timeout
+
+    def send(self, to: str, subject: str, text: str, supplier_id: int, order_id: int) -> None:
+        """Fetch both documents, then send; a failure of either raises ``DeliveryFailed``
+        (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(f"order-{order_id}", "zirkel")
+        message.set_content(text)
+        for suffix, maintype, subtype in DOCUMENTS:
+            content = self.document(supplier_id, order_id, suffix)
+            message.add_attachment(
+                content,
+                maintype=maintype,
+                subtype=subtype,
+                filename=f"bestellung-{order_id}.{suffix}",
+            )
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.send_message(message)
+
+    def document(self, supplier_id: int, order_id: int, suffix: str) -> bytes:
+        url = f"{self.pooling_url}/api/v1/orders/{order_id}/document.{suffix}"
+        token = self.tokens.issue("supplier", supplier_id)
+        try:
+            response = self.http.get(
+                url, headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            raise DeliveryFailed(f"order document: {type(exc).__name__}: {exc}") from exc
+        if response.status_code != 200:
+            raise DeliveryFailed(
+                f"order document: HTTP {response.status_code} from {url}", response.status_code
+            )
+        return response.content

@@ -1,0 +1,93 @@
+"""Supplier deliveries in notify's API: each one with its attempts, for the admins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
+from shared.auth import require
+from shared.web import MAX_ID, ApiError, unit_of_work
+
+supplier_api = Blueprint("notify_supplier_api", __name__, url_prefix="/api/v1")
+
+
+class AttemptOut(Schema):
+    number = fields.Integer()
+    at = fields.AwareDateTime()
+    outcome = fields.String()
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+
+
+class SupplierDeliveryOut(Schema):
+    id = fields.Integer()
+    audience = fields.Constant("supplier")
+    supplier_id = fields.Integer()
+    order_id = fields.Integer()
+    kind = fields.Constant("supplier_order")
+    channel = fields.String()
+    to = fields.String()
+    subject = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class SupplierDeliveryDetailOut(SupplierDeliveryOut):
+    attempt_log = fields.List(fields.Nested(AttemptOut), data_key="attempt_log")
+
+
+def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The newest supplier deliveries for the delivery log; ``status`` and ``supplier_id``
+    narrow them, a ``member_id`` filter leaves none."""
+    if args.get("member_id") is not None:
+        return []
+    query = select(SupplierDelivery).order_by(SupplierDelivery.id.desc())
+    if args.get("status") is not None:
+        query = query.where(SupplierDelivery.status == args["status"])
+    if (supplier := args.get("supplier_id")) is not None and 0 < supplier <= MAX_ID:
+        query = query.where(SupplierDelivery.supplier_id == supplier)
+    return SupplierDeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
+
+
+@supplier_api.get("/supplier-deliveries/<id:delivery_id>")
+@require("admin")
+def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
+    """One order delivery to a supplier with every attempt (status code, error, next try)."""
+    with unit_of_work() as session:
+        delivery = session.get(SupplierDelivery, delivery_id)
+        if delivery is None:
+            raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+        return jsonify(SupplierDeliveryDetailOut().dump(delivery))
+
+
+@supplier_api.post("/supplier-deliveries/<id:delivery_id>/retry")
+@require("admin")
+def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
+    """Send a given-up delivery again, with a fresh round of attempts (its log is kept);
+    the supplier's current address on that channel is used."""
+    with unit_of_work() as session:
+        delivery = session.get(SupplierDelivery, delivery_id)
+        if delivery is None:
+            raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+        if delivery.status != "failed":
+            raise ApiError(
+                409, f"The delivery is {delivery.status}.", {"status": ["Only a failed one."]}
+            )
+        supplier = session.get(SupplierEntry, delivery.supplier_id)
+        if delivery.channel == "email" and supplier is not None and supplier.email:
+            delivery.to = supplier.email
+        delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, None
+        session.flush()
+        return jsonify(SupplierDeliveryDetailOut().dump(delivery))

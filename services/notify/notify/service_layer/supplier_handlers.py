@@ -1,0 +1,90 @@
+"""Orders reach suppliers the way each one works: a directory of suppliers kept from
+catalog's events, and one delivery per order on the supplier's channel, queued when
+pooling places the order and sent by the supplier sender."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
+from notify.domain.supplier_delivery import order_message, queue_name, supplier_order_mail
+from shared.events import Event
+
+Handler = Callable[[Session, Event], None]
+
+
+def on_supplier_updated(session: Session, event: Event) -> None:
+    """The newest terms of a supplier win; a webhook's secret is kept only while it is on."""
+    data = event.payload
+    supplier = session.get(SupplierEntry, data["supplier_id"])
+    if supplier is None:
+        supplier = SupplierEntry(supplier_id=data["supplier_id"])
+        session.add(supplier)
+    supplier.name = data["name"]
+    supplier.email = data["email"] or supplier.email
+    supplier.delivery_channel = data["delivery_channel"]
+    supplier.webhook_url = data["webhook_url"]
+    supplier.webhook_secret = data["webhook_secret"]
+
+
+def queue_supplier_order(session: Session, event: Event, pooling_url: str) -> None:
+    """One delivery per order and channel: a redelivered or repeated announcement of the
+    order finds it and queues nothing. A supplier notify does not know, or one without
+    an address on its channel, gets a failed delivery the admins see."""
+    order = event.payload
+    supplier = session.get(SupplierEntry, order["supplier_id"])
+    channel = supplier.delivery_channel if supplier else "email"
+    exists = session.scalar(
+        select(SupplierDelivery.id).where(
+            SupplierDelivery.supplier_id == order["supplier_id"],
+            SupplierDelivery.order_id == order["order_id"],
+            SupplierDelivery.channel == channel,
+        )
+    )
+    if exists is not None:
+        return
+    mail = supplier_order_mail(supplier.name if supplier else None, order)
+    delivery = SupplierDelivery(
+        supplier_id=order["supplier_id"],
+        order_id=order["order_id"],
+        channel=channel,
+        to=_address(supplier, channel) or "",
+        subject=mail.subject[:200],
+        body=mail.body,
+        message=order_message(order, pooling_url),
+        status="pending",
+        attempts=0,
+    )
+    if not delivery.to:
+        delivery.status = "failed"
+        delivery.last_error = f"no {channel} address known for supplier {order['supplier_id']}"
+    session.add(delivery)
+
+
+def _address(supplier: SupplierEntry | None, channel: str) -> str | None:
+    if supplier is None:
+        return None
+    return {
+        "email": supplier.email,
+        "webhook": supplier.webhook_url,
+        "amqp": queue_name(supplier.supplier_id),
+    }[channel]
+
+
+def with_supplier_deliveries(handlers: Mapping[str, Handler], pooling_url: str) -> dict:
+    """Notify's handlers with the supplier side added: an order placed also goes to its
+    supplier, in the same transaction as the members' part."""
+    members_part = handlers["pooling.order.placed"]
+
+    def on_order_placed(session: Session, event: Event) -> Any:
+        members_part(session, event)
+        queue_supplier_order(session, event, pooling_url)
+
+    return dict(handlers) | {
+        "pooling.order.placed": on_order_placed,
+        "catalog.supplier.updated": on_supplier_updated,
+    }
