@@ -76,6 +76,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
+    Subscription(
+        "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")
+    ),
 )
 
 
