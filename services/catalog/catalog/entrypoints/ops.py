@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError
-from sqlalchemy import select
 
 from catalog.adapters.orm import OpsAudit
+from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
 from shared.auth import Principal, current_principal, require
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
 from shared.web import ApiError, current_runtime, readiness, unit_of_work
@@ -46,17 +46,13 @@ def dead_letters(queue: str) -> ResponseReturnValue:
 @ops.post("/dead-letters/<queue>/<message_id>/replay")
 @require("admin")
 def replay(queue: str, message_id: str) -> ResponseReturnValue:
-    letters = _dead_letters(queue)
-    actor = _actor(current_principal())
-    return _audited("replay", queue, actor, lambda: letters.replay(message_id, actor))
+    return _audited("replay", _dead_letters(queue), message_id)
 
 
 @ops.post("/dead-letters/<queue>/<message_id>/discard")
 @require("admin")
 def discard(queue: str, message_id: str) -> ResponseReturnValue:
-    letters = _dead_letters(queue)
-    actor = _actor(current_principal())
-    return _audited("discard", queue, actor, lambda: letters.discard(message_id))
+    return _audited("discard", _dead_letters(queue), message_id)
 
 
 @ops.get("/audit")
@@ -64,26 +60,16 @@ def discard(queue: str, message_id: str) -> ResponseReturnValue:
 def audit() -> ResponseReturnValue:
     limit = _limit(default=100, most=1000)
     with unit_of_work() as session:
-        rows = session.scalars(select(OpsAudit).order_by(OpsAudit.id.desc()).limit(limit))
-        return jsonify([_audit_entry(row) for row in rows])
+        return jsonify([_audit_entry(row) for row in audit_log(session, limit)])
 
 
-def _audited(
-    action: str, queue: str, actor: str, act: Callable[[], dict[str, Any]]
-) -> ResponseReturnValue:
-    """Do ``act`` on the broker and record it, in one database transaction."""
+def _audited(action: Action, letters: DeadLetters, message_id: str) -> ResponseReturnValue:
+    """Do ``action`` on the broker and record it, in one database transaction."""
+    actor = _actor(current_principal())
     with unit_of_work() as session:
-        letter = _on_broker(act)
-        entry = OpsAudit(
-            actor=actor,
-            action=action,
-            queue=queue,
-            message_id=letter["message_id"],
-            routing_key=letter["routing_key"],
-            reason=letter["reason"],
+        letter, entry = _on_broker(
+            lambda: act_on_dead_letter(session, letters, action, message_id, actor)
         )
-        session.add(entry)
-        session.flush()
         return jsonify(action=action, dead_letter=letter, audit=_audit_entry(entry))
 
 

@@ -18,12 +18,13 @@ from catalog.web import formatting
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
+from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.needs import pages
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
-WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin)
+WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin, ops_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
