@@ -58,10 +58,12 @@ class OpsWatch:
         return found
 
     def run(self, stop: threading.Event) -> None:
-        """Look until ``stop`` is set; a failed look is logged and the next one comes."""
-        while not stop.is_set():
+        """Look until ``stop`` is set; a failed look is logged and the next one comes.
+
+        The first look waits one interval, so services starting beside this worker are
+        not reported as down."""
+        while not stop.wait(self.ops.sample_interval):
             try:
                 self.look()
             except Exception:
                 log.exception("ops watch failed; looking again later")
-            stop.wait(self.ops.sample_interval)

@@ -1,7 +1,8 @@
 """Notify tells the cooperative's admins of operations alerts by e-mail.
 
 One delivery per alert and state (raised, resolved), addressed to every admin
-address of ``ZIRKEL_ADMIN_EMAILS``; the mail sender sends it with its retries. A
+address of ``ZIRKEL_ADMIN_EMAILS`` (none set: the alert is only logged); the mail
+sender sends it with its retries. A
 delivery to the office carries member 0 and the alert's number in place of the order.
 A redelivered event queues nothing twice (the consumer's inbox and the delivery's
 unique key both see to it).
@@ -9,6 +10,7 @@ unique key both see to it).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
@@ -18,6 +20,8 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import Delivery
 from notify.domain.ops_mail import ops_alert_mail
 from shared.events import Event
+
+log = logging.getLogger(__name__)
 
 OFFICE = 0  # the member id of deliveries to the cooperative's office
 KINDS = {
@@ -31,6 +35,9 @@ def on_ops_alert(
 ) -> None:
     alert = event.payload
     kind = KINDS[event.event_type]
+    if not admin_emails:
+        log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", alert["message"])
+        return
     exists = session.scalar(
         select(Delivery.id).where(
             Delivery.member_id == OFFICE,
@@ -56,9 +63,6 @@ def on_ops_alert(
         status="pending",
         attempts=0,
     )
-    if not admin_emails:
-        delivery.status = "failed"
-        delivery.last_error = "no admin address set (ZIRKEL_ADMIN_EMAILS)"
     session.add(delivery)
 
 
