@@ -9,7 +9,7 @@ An alert that persists raises nothing new.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,12 +67,18 @@ def growth_alerts(
 
 
 def changes(
-    open_alerts: Iterable[AlertKey], current: Iterable[Mapping[str, str]]
+    open_alerts: Iterable[AlertKey],
+    current: Iterable[Mapping[str, str]],
+    seen_before: Collection[AlertKey],
 ) -> tuple[list[Mapping[str, str]], list[AlertKey]]:
-    """The alerts to raise (present now, not open) and to resolve (open, gone now)."""
+    """The alerts to raise (present now and at the look before, not open) and to resolve
+    (open, gone now). Asking for two looks in a row keeps a moment's blip (a consumer
+    reconnecting, a service restarting) from mailing the admins twice."""
     still_open = set(open_alerts)
     now_present = {(a["kind"], a["subject"]): a for a in current}
-    raised = [alert for key, alert in now_present.items() if key not in still_open]
+    raised = [
+        alert for key, alert in now_present.items() if key not in still_open and key in seen_before
+    ]
     resolved = sorted(key for key in still_open if key not in now_present)
     return raised, resolved
 

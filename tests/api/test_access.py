@@ -103,6 +103,7 @@ ENDPOINTS = [
     endpoint("catalog", "GET", "/api/v1/ops/queues", "admin"),
     endpoint("catalog", "GET", "/api/v1/ops/audit", "admin"),
     endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),
+    endpoint("catalog", "GET", "/api/v1/ops/queues/history", "admin"),
     endpoint("pooling", "GET", "/api/v1/pools/current", *ANYONE),
     endpoint("pooling", "POST", "/api/v1/pools/close", "admin"),
     endpoint("pooling", "GET", "/api/v1/pools/closed", "admin"),

@@ -68,12 +68,19 @@ def test_a_new_alert_is_raised_a_persisting_one_not_again_a_cleared_one_resolved
     growing = {"kind": "queue-growing", "subject": "q1", "message": "q1 keeps growing"}
     dead = {"kind": "dead-letters", "subject": "q1.dead", "message": "2 dead letters"}
     open_alerts = [("dead-letters", "q1.dead"), ("not-ready", "notify")]
+    seen_before = {("queue-growing", "q1"), ("dead-letters", "q1.dead")}
 
-    raised, resolved = changes(open_alerts, [growing, dead])
+    raised, resolved = changes(open_alerts, [growing, dead], seen_before)
 
     assert raised == [growing]
     assert resolved == [("not-ready", "notify")]
-    assert changes([], []) == ([], [])
+    assert changes([], [], set()) == ([], [])
+
+
+def test_an_alert_seen_at_one_look_only_is_not_raised() -> None:
+    blip = {"kind": "no-consumer", "subject": "q1", "message": "nobody consumes q1"}
+    assert changes([], [blip], set()) == ([], [])
+    assert changes([], [blip], {("no-consumer", "q1")}) == ([blip], [])
 
 
 def test_ops_settings_are_read_from_the_environment() -> None:

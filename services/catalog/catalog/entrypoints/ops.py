@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -11,6 +12,7 @@ from kombu.exceptions import OperationalError
 
 from catalog.adapters.orm import OpsAudit
 from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
+from catalog.service_layer.ops_watch import depths
 from shared.auth import Principal, current_principal, require
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
 from shared.web import ApiError, current_runtime, readiness, unit_of_work
@@ -22,6 +24,22 @@ ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 @require("admin")
 def queues() -> ResponseReturnValue:
     return jsonify(_on_broker(QueueMonitor(current_runtime().settings).snapshot))
+
+
+@ops.get("/queues/history")
+@require("admin")
+def queue_history() -> ResponseReturnValue:
+    """Each working queue's sampled depths over the last ``minutes`` (default 60), oldest first."""
+    minutes = _limit(default=60, most=24 * 60, name="minutes")
+    now = datetime.now(UTC)
+    with unit_of_work() as session:
+        found = depths(session, now - timedelta(minutes=minutes), now)
+    return jsonify(
+        {
+            queue: [{"at": s.at.isoformat(), "messages": s.messages} for s in samples]
+            for queue, samples in found.items()
+        }
+    )
 
 
 @ops.get("/dashboard")
@@ -89,10 +107,10 @@ def _on_broker(act: Callable[[], Any]) -> Any:
         raise ApiError(503, "The broker is not reachable.", {"broker": [str(exc)]}) from exc
 
 
-def _limit(*, default: int, most: int) -> int:
-    raw = request.args.get("limit", str(default))
+def _limit(*, default: int, most: int, name: str = "limit") -> int:
+    raw = request.args.get(name, str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= most:
-        raise ApiError(422, "Some fields are not valid.", {"limit": [f"1 to {most}."]})
+        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
     return int(raw)
 
 

@@ -33,6 +33,7 @@ class OpsWatch:
     ) -> None:
         self.runtime = runtime
         self.ops = ops or OpsSettings.from_settings(runtime.settings)
+        self.seen: set[tuple[str, str]] = set()  # the alerts of the look before
         self.queues = queues or QueueMonitor(runtime.settings).snapshot
         self.services = services or (
             lambda: service_health(runtime.settings, "catalog", lambda: readiness(runtime))
@@ -49,8 +50,16 @@ class OpsWatch:
         services = self.services()
         with transaction(self.runtime.sessions) as session:
             found = watch(
-                session, self.runtime.outbox, snapshot, services, self.ops, now or datetime.now(UTC)
+                session,
+                self.runtime.outbox,
+                snapshot,
+                services,
+                self.ops,
+                now or datetime.now(UTC),
+                self.seen,
             )
+        if found is not None:
+            self.seen = {(a["kind"], a["subject"]) for a in found}
         if found:
             log.info(
                 "ops watch: %s alert(s): %s", len(found), "; ".join(a["message"] for a in found)

@@ -1,10 +1,10 @@
 """The ops watch's use case: one look at the queues and services, in one transaction.
 
 Each look stores a sample per queue (the history behind the dashboard's sparklines
-and the "queue growing" rule), works out the alerts, and writes
-``catalog.ops.alert.raised`` for each new one and ``catalog.ops.alert.resolved`` for
-each that cleared into the outbox; notify e-mails the admins. Samples older than a
-day are dropped.
+and the "queue growing" rule), works out the alerts, and writes into the outbox
+``catalog.ops.alert.raised`` for each new one seen at two looks in a row and
+``catalog.ops.alert.resolved`` for each that cleared; notify e-mails the admins.
+Samples older than a day are dropped.
 
 Why a table of our own rather than the management API's ``message_stats`` samples:
 those exist only with the management plugin (not with passive declarations or the
@@ -16,7 +16,7 @@ can be replayed from the table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import QueueSample, RaisedAlert
-from shared.alerting import OpsSettings, Sample, changes, growth_alerts
+from shared.alerting import AlertKey, OpsSettings, Sample, changes, growth_alerts
 from shared.events import Event
 from shared.ops import alerts, dead_letter_queues
 from shared.outbox import Outbox
@@ -39,6 +39,7 @@ def watch(
     services: Sequence[Mapping[str, Any]],
     ops: OpsSettings,
     now: datetime,
+    seen_before: Collection[AlertKey],
 ) -> list[dict[str, str]] | None:
     """Record the look and raise or resolve alerts; the alerts now (None: another watcher)."""
     if not _only_watcher(session):
@@ -51,7 +52,7 @@ def watch(
             {"kind": "broker-unreachable", "subject": "broker", "message": "no queue figures"}
         )
     current += growth_alerts(depths(session, now - _history_span(ops), now), ops.growth, now)
-    _raise_and_resolve(session, outbox, current, now)
+    _raise_and_resolve(session, outbox, current, now, seen_before)
     session.execute(delete(QueueSample).where(QueueSample.at < now - ops.keep_samples))
     return current
 
@@ -111,10 +112,14 @@ def _record(session: Session, snapshot: Mapping[str, Any] | None, now: datetime)
 
 
 def _raise_and_resolve(
-    session: Session, outbox: Outbox, current: list[dict[str, str]], now: datetime
+    session: Session,
+    outbox: Outbox,
+    current: list[dict[str, str]],
+    now: datetime,
+    seen_before: Collection[AlertKey],
 ) -> None:
     still_open = {(a.kind, a.subject): a for a in open_alerts(session)}
-    raised, resolved = changes(still_open, current)
+    raised, resolved = changes(still_open, current, seen_before)
     for alert in raised:
         row = RaisedAlert(
             kind=alert["kind"], subject=alert["subject"], message=alert["message"], raised_at=now
