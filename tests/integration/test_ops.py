@@ -206,3 +206,22 @@ def test_dead_letters_are_listed_replayed_once_and_discarded(
     ]
     assert all(a["actor"] == "admin (ZIRKEL_ADMIN_TOKEN)" for a in audit)
     assert audit[1]["queue"] == DEAD and "on fire" in audit[1]["reason"]
+
+
+def test_the_operations_page_shows_the_management_apis_figures(
+    settings: Settings, catalog: FlaskClient
+) -> None:
+    from catalog.service_layer.users import create_user
+    from shared.db import transaction
+    from tests.web.conftest import PASSWORD, sign_in
+
+    runtime = catalog.application.extensions["zirkel.runtime"]
+    with transaction(runtime.sessions) as db:
+        create_user(db, "buero@zirkel.example", PASSWORD, role="admin", language="en")
+    sign_in(catalog, "buero@zirkel.example")
+    publish(settings, dump(need_posted(3)), "catalog.need.posted.v1")
+
+    page = catalog.get("/admin/ops").get_data(as_text=True)
+    assert "Figures from RabbitMQ's management API (rates per second)." in page
+    assert f'<th scope="row">{POOLING.queue_name}</th>' in page
+    assert "Acked/s" in page and "Nobody consumes pooling.catalog-changes." in page
