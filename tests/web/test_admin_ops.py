@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from catalog.adapters.orm import QueueSample, User
+from catalog.adapters.orm import QueueSample, RaisedAlert, User
 from catalog.web.ops_view import sparkline
 from shared.db import transaction
 from shared.events import dump
@@ -91,9 +91,13 @@ def test_the_dashboard_shows_queues_dead_letters_services_and_the_source(
     site: Site, admin: FlaskClient
 ) -> None:
     dead_letter(site, 1, "boom")
+    raised = datetime(2026, 3, 5, 8, 30, tzinfo=UTC)
+    with transaction(site.runtime.sessions) as db:  # the ops watch raised it earlier
+        db.add(RaisedAlert(kind="dead-letters", subject=DEAD, message="x", raised_at=raised))
     page = admin.get("/admin/ops").get_data(as_text=True)
 
     assert "<h1>Betrieb</h1>" in page
+    assert "seit 05.03.26, 09:30" in page  # Berlin time
     assert '<meta http-equiv="refresh" content="30">' in page
     assert "passiven Queue-Deklarationen" in page  # the embedded broker has no management API
     assert f'<th scope="row">{WORK}</th>' in page

@@ -12,9 +12,10 @@ from kombu.exceptions import OperationalError
 
 from catalog.adapters.orm import OpsAudit
 from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
-from catalog.service_layer.ops_watch import depths
+from catalog.service_layer.ops_watch import alerts_now, depths
+from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
-from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
+from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
 from shared.web import ApiError, current_runtime, readiness, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
@@ -46,10 +47,12 @@ def queue_history() -> ResponseReturnValue:
 @require("admin")
 def dashboard() -> ResponseReturnValue:
     """One look at the cooperative's plumbing: queues, services, what needs attention."""
-    settings = current_runtime().settings
-    queues = _on_broker(QueueMonitor(settings).snapshot)
-    services = service_health(settings, "catalog", lambda: readiness(current_runtime()))
-    found = alerts(queues["queues"], services)
+    runtime = current_runtime()
+    queues = _on_broker(QueueMonitor(runtime.settings).snapshot)
+    services = service_health(runtime.settings, "catalog", lambda: readiness(runtime))
+    ops_settings = OpsSettings.from_settings(runtime.settings)
+    with unit_of_work() as session:
+        found = alerts_now(session, queues, services, ops_settings, datetime.now(UTC))
     return jsonify(queues=queues, services=services, alerts=found)
 
 

@@ -44,17 +44,30 @@ def watch(
     """Record the look and raise or resolve alerts; the alerts now (None: another watcher)."""
     if not _only_watcher(session):
         return None
-    queues = list(snapshot["queues"]) if snapshot else []
     _record(session, snapshot, now)
+    current = alerts_now(session, snapshot, services, ops, now)
+    _raise_and_resolve(session, outbox, current, now, seen_before)
+    session.execute(delete(QueueSample).where(QueueSample.at < now - ops.keep_samples))
+    return current
+
+
+def alerts_now(
+    session: Session,
+    snapshot: Mapping[str, Any] | None,
+    services: Sequence[Mapping[str, Any]],
+    ops: OpsSettings,
+    now: datetime,
+) -> list[dict[str, str]]:
+    """What needs attention now: the queue and service alerts, the queues that keep
+    growing by the stored samples, and the broker if it gave no figures (``None``)."""
+    queues = list(snapshot["queues"]) if snapshot else []
     current = alerts(queues, list(services))
     if snapshot is None:
         current.append(
             {"kind": "broker-unreachable", "subject": "broker", "message": "no queue figures"}
         )
-    current += growth_alerts(depths(session, now - _history_span(ops), now), ops.growth, now)
-    _raise_and_resolve(session, outbox, current, now, seen_before)
-    session.execute(delete(QueueSample).where(QueueSample.at < now - ops.keep_samples))
-    return current
+    history = depths(session, now - _history_span(ops), now)
+    return current + growth_alerts(history, ops.growth, now)
 
 
 def depths(session: Session, since: datetime, until: datetime) -> dict[str, list[Sample]]:

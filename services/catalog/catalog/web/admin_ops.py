@@ -25,17 +25,16 @@ from flask_wtf import FlaskForm
 from kombu.exceptions import OperationalError
 
 from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
-from catalog.service_layer.ops_watch import depths, open_alerts
+from catalog.service_layer.ops_watch import alerts_now, depths, open_alerts
 from catalog.web.admin import admin_required
 from catalog.web.ops_view import alert_facts, alert_text, moment, sparkline
 from catalog.web.remote import fetch, show_errors_as_pages
-from shared.alerting import OpsSettings, growth_alerts
+from shared.alerting import OpsSettings
 from shared.db import transaction
 from shared.ops import (
     DeadLetterNotFound,
     DeadLetters,
     QueueMonitor,
-    alerts,
     dead_letter_queues,
     service_health,
 )
@@ -57,28 +56,21 @@ class LetterForm(FlaskForm):
 @admin_required
 def dashboard() -> ResponseReturnValue:
     runtime = current_runtime()
-    settings = runtime.settings
+    ops = OpsSettings.from_settings(runtime.settings)
     try:
-        snapshot = QueueMonitor(settings).snapshot()
+        snapshot = QueueMonitor(runtime.settings).snapshot()
     except (OperationalError, OSError):
         snapshot = None
-    queues = snapshot["queues"] if snapshot else []
-    services = service_health(settings, "catalog", lambda: readiness(runtime))
+    services = service_health(runtime.settings, "catalog", lambda: readiness(runtime))
     now = datetime.now(UTC)
     with transaction(runtime.sessions) as db:
+        found = alerts_now(db, snapshot, services, ops, now)
         history = depths(db, now - HISTORY, now)
         since = {(a.kind, a.subject): a.raised_at for a in open_alerts(db)}
-    growth = OpsSettings.from_settings(settings).growth
-    found = alerts(queues, services) + growth_alerts(history, growth, now)
-    if snapshot is None:
-        found.append({"kind": "broker-unreachable", "subject": "broker", "message": ""})
     levels = {name: [s.messages for s in samples] for name, samples in history.items()}
-    facts = alert_facts(queues, services, levels, growth.rises)
+    queues = snapshot["queues"] if snapshot else []
+    facts = alert_facts(queues, services, levels, ops.growth.rises)
     dead = dead_letter_queues()
-    closes = fetch("pooling", "/pools/closed?limit=1", "admin", None)
-    last_close = closes[0] if closes else None
-    if last_close:
-        last_close = last_close | {"closed_at": moment(last_close.get("closed_at"))}
     refresh = request.args.get("refresh") != "off"
     return render_template(
         "admin_ops.html",
@@ -90,12 +82,20 @@ def dashboard() -> ResponseReturnValue:
             a | {"text": alert_text(a, facts), "since": since.get((a["kind"], a["subject"]))}
             for a in found
         ],
+        admins_mailed=bool(ops.admin_emails),
         looked_at=now,
-        last_close=last_close,
-        closes_known=closes is not None,
         refresh=REFRESH_SECONDS if refresh else None,
         history_minutes=int(HISTORY.total_seconds() // 60),
+        **_last_close(),
     )
+
+
+def _last_close() -> dict[str, Any]:
+    closes = fetch("pooling", "/pools/closed?limit=1", "admin", None)
+    last = closes[0] if closes else None
+    if last:
+        last = last | {"closed_at": moment(last.get("closed_at"))}
+    return {"last_close": last, "closes_known": closes is not None}
 
 
 @ops_admin.get("/dead-letters/<queue>")
