@@ -157,6 +157,7 @@ def test_a_dead_letter_is_inspected_replayed_and_logged_with_who_did_it(
 
     assert (waiting(site, DEAD), waiting(site, WORK)) == (0, 1)
     listing = admin.get(f"/admin/ops/dead-letters/{DEAD}").get_data(as_text=True)
+    assert f"{discarded} verworfen." in listing  # the flash of the last action
     assert "Keine toten Nachrichten hier." in listing
     assert listing.count("admin@zirkel.example") == 2
     assert "erneut gesendet" in listing and "verworfen" in listing

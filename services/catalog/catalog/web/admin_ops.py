@@ -139,8 +139,10 @@ def act(queue: str, message_id: str, action: Action) -> ResponseReturnValue:
     except DeadLetterNotFound:
         flash(_("That dead letter is gone already, perhaps someone else took it."), "error")
     else:
-        done = _("Replayed %(id)s.") if action == "replay" else _("Discarded %(id)s.")
-        flash(done % {"id": message_id}, "ok")
+        if action == "replay":
+            flash(_("Replayed %(id)s.", id=message_id), "ok")
+        else:
+            flash(_("Discarded %(id)s.", id=message_id), "ok")
     return redirect(url_for("ops_admin.dead_letters", queue=queue))
 
 
