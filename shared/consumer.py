@@ -116,6 +116,7 @@ class EventConsumer(ConsumerMixin):
             outcome = "processed"
         message.ack()
         metrics.consumed(self.subscription.queue_name, outcome)
+        log.info("%s %s %s", outcome, event.event_type, event.event_id)
 
     def _remember(self, session: Session, event: events.Event) -> None:
         try:

@@ -163,12 +163,26 @@ class SavingsReported(Schema):
     saved = _money()
 
 
+class OpsAlert(Schema):
+    """An alert of the ops watch, raised or resolved (the event type says which); the
+    admins are written to once for each."""
+
+    alert_id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    subject = fields.String(required=True)
+    message = fields.String(required=True)
+    raised_at = fields.AwareDateTime(required=True)
+    resolved_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
 PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("catalog.member.registered", 1): MemberRegistered,
     ("catalog.need.posted", 1): NeedPosted,
     ("catalog.need.cancelled", 1): NeedCancelled,
     ("catalog.offer.updated", 1): OfferUpdated,
     ("catalog.supplier.updated", 1): SupplierUpdated,
+    ("catalog.ops.alert.raised", 1): OpsAlert,
+    ("catalog.ops.alert.resolved", 1): OpsAlert,
     ("pooling.pool.progressed", 1): PoolProgressed,
     ("pooling.order.placed", 1): OrderPlaced,
     ("pooling.order.confirmed", 1): OrderConfirmed,

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from shared.logging import json_logging_config
 from shared.settings import DEFAULT_PORTS
 
 
 def service_config(service: str) -> dict[str, Any]:
+    """With ``ZIRKEL_LOG_FORMAT=json`` every line (the app's, gunicorn's errors and
+    accesses) is one JSON object carrying the correlation id."""
     port = os.environ.get(f"ZIRKEL_{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
-    return {
+    config = {
         "wsgi_app": f"{service}.entrypoints.app:create_app()",
         "bind": f"{os.environ.get('ZIRKEL_BIND_HOST', '127.0.0.1')}:{port}",
         "workers": int(os.environ.get("ZIRKEL_WEB_WORKERS", "2")),
@@ -22,3 +25,6 @@ def service_config(service: str) -> dict[str, Any]:
         "graceful_timeout": 10,
         "proc_name": f"zirkel-{service}-web",
     }
+    if os.environ.get("ZIRKEL_LOG_FORMAT") == "json":
+        config["logconfig_dict"] = json_logging_config(f"{service}-web")
+    return config

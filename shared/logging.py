@@ -6,6 +6,7 @@ import contextvars
 import logging
 import sys
 import uuid
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -22,17 +23,39 @@ class CorrelationFilter(logging.Filter):
         return True
 
 
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s"
+
+
+def json_logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` of one JSON object per line on stderr, for gunicorn's
+    ``logconfig_dict``: its own error and access logs too."""
+    handler = {"handlers": ["stderr"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"correlation": {"()": CorrelationFilter}},
+        "formatters": {
+            "json": {"()": JsonFormatter, "fmt": JSON_FIELDS, "static_fields": {"service": service}}
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "json",
+                "filters": ["correlation"],
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {"gunicorn.error": handler, "gunicorn.access": handler},
+    }
+
+
 def configure(service: str, *, json_format: bool = False, level: int = logging.INFO) -> None:
     """Send this process's logs to stderr, each line carrying the correlation id."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(CorrelationFilter())
     if json_format:
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
-                static_fields={"service": service},
-            )
-        )
+        handler.setFormatter(JsonFormatter(JSON_FIELDS, static_fields={"service": service}))
     else:
         handler.setFormatter(
             logging.Formatter(

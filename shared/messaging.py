@@ -2,7 +2,15 @@
 
 One durable topic exchange carries every event, routed by
 ``<producer>.<event>.v<N>``. Each consuming purpose has one durable queue
-(quorum on RabbitMQ) and a dead-letter queue beside it. The whole topology is
+(quorum on RabbitMQ) and a dead-letter queue beside it.
+
+Delivery limits are set explicitly, never left to the broker's default (none
+before RabbitMQ 4, 20 since): a working queue dead-letters a message after
+``WORK_DELIVERY_LIMIT`` returns (a message whose handling kills the worker
+each time ends in the dead-letter queue instead of looping); a dead-letter
+queue has no dead-letter exchange, so a message over its limit would be lost,
+and listing letters returns each one to the queue: its limit is
+``DEAD_LETTER_DELIVERY_LIMIT``, as high as is of any use. The whole topology is
 declared by everyone who connects: a server-less transport keeps its bindings
 in the process that declared them, so publishers must declare them too.
 """
@@ -22,6 +30,11 @@ log = logging.getLogger(__name__)
 
 EXCHANGE = Exchange("zirkel", type="topic", durable=True)
 DEAD_LETTERS = Exchange("zirkel.dead", type="direct", durable=True)
+# The consumer retries failed handlers itself (republished, bounded by
+# ZIRKEL_CONSUMER_MAX_RETRIES); the broker counts only returns: crashes, lost connections.
+WORK_DELIVERY_LIMIT = 20
+# RabbitMQ 3 refuses -1 ("no limit"), so the dead-letter queues get a limit no one reaches.
+DEAD_LETTER_DELIVERY_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
     Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
+    Subscription(
+        "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")
+    ),
 )
 
 
@@ -82,12 +98,18 @@ def queues(*, on_rabbitmq: bool) -> list[Queue]:
                 "x-queue-type": "quorum",
                 "x-dead-letter-exchange": DEAD_LETTERS.name,
                 "x-dead-letter-routing-key": sub.queue_name,
+                "x-delivery-limit": WORK_DELIVERY_LIMIT,
             }
         bindings = [binding(EXCHANGE, routing_key=key) for key in sub.routing_keys]
         declared.append(
             Queue(sub.queue_name, bindings=bindings, durable=True, queue_arguments=arguments)
         )
-        dead_args = {"x-queue-type": "quorum"} if on_rabbitmq else {}
+        dead_args: dict[str, Any] = {}
+        if on_rabbitmq:
+            dead_args = {
+                "x-queue-type": "quorum",
+                "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT,
+            }
         declared.append(
             Queue(
                 sub.dead_letter_queue_name,

@@ -40,6 +40,8 @@ DEATH_HEADERS = (
     "x-zirkel-retries",
     "x-delivery-count",
     "x-death",
+    "x-first-death-",
+    "x-last-death-",
 )
 MANAGEMENT_TIMEOUT = 3.0
 MAX_LISTED = 1000
@@ -198,13 +200,19 @@ def describe(message: Message) -> dict[str, Any]:
     headers = {k: _plain(v) for k, v in (message.headers or {}).items()}
     return {
         "message_id": letter_id(message),
-        "reason": headers.get("x-zirkel-death-reason"),
-        "queue": headers.get("x-zirkel-death-queue"),
+        "reason": headers.get("x-zirkel-death-reason") or _broker_reason(headers),
+        "queue": headers.get("x-zirkel-death-queue") or headers.get("x-first-death-queue"),
         "routing_key": headers.get("x-zirkel-original-routing-key"),
         "died_at": headers.get("x-zirkel-died-at"),
         "headers": headers,
         "body": body_text(message.body),
     }
+
+
+def _broker_reason(headers: dict[str, Any]) -> str | None:
+    """Why RabbitMQ itself dead-lettered a message (``delivery_limit``, ``rejected``, ...)."""
+    reason = headers.get("x-first-death-reason")
+    return f"dead-lettered by the broker: {reason}" if reason else None
 
 
 def _pick(messages: list[Message], wanted: str) -> Message:

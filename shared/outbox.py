@@ -135,6 +135,9 @@ class OutboxRelay:
                 )
         for row in sent:
             metrics.published(row.routing_key)
+            token = correlation.set(row.correlation_id)
+            log.info("published %s %s", row.routing_key, row.event_id)
+            correlation.reset(token)
         if outcome.failure is not None:
             raise outcome.failure
         return len(sent)

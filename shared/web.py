@@ -110,6 +110,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
     app.before_request(_take_correlation_id)
     app.after_request(_give_correlation_id)
+    app.teardown_request(_forget_correlation_id)
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
@@ -145,9 +146,23 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+QUIET_PATHS = ("/health/", "/metrics", "/static/")
+
+
 def _give_correlation_id(response: Response) -> Response:
+    """Answer with the correlation id, and log the request under it (probes and scrapes
+    are left out)."""
     response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+    if not request.path.startswith(QUIET_PATHS):
+        log.info("%s %s %s", request.method, request.full_path.rstrip("?"), response.status_code)
     return response
+
+
+def _forget_correlation_id(_exc: BaseException | None) -> None:
+    """A worker thread's next request, or its lines between requests, start without it."""
+    token = g.pop("correlation_token", None)
+    if token is not None:
+        correlation.reset(token)
 
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -51,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     settings = Settings.from_env()
-    configure(f"zirkel-{args.command}", json_format=settings.log_json)
+    process = f"{args.service}-{args.command}" if "service" in args else f"zirkel-{args.command}"
+    configure(process, json_format=settings.log_json)
     if args.command == "migrate":
         unknown = set(args.services) - set(SERVICES)
         if unknown:

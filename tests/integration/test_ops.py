@@ -5,7 +5,6 @@ every replay and discard in the audit log."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,34 +24,15 @@ from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.integration.test_messaging import need_posted
 from tests.support.consumers import pooling_consumer
-from tests.support.servers import reachable, throwaway_vhost, unavailable, wait_for
+from tests.support.servers import throwaway_vhost
 from tests.support.stack import wait_until
 
 pytestmark = pytest.mark.rabbitmq
 
 ADMIN = {"Authorization": "Bearer ops-admin-token"}
-MANAGEMENT = ("127.0.0.1", 15672)
 POOLING = subscriptions_of("pooling")[0]
 DEAD = POOLING.dead_letter_queue_name
 NOTIFY_QUEUE = subscriptions_of("notify")[0].queue_name
-
-
-@pytest.fixture(scope="session")
-def management_url(rabbitmq_url: str) -> str:
-    """RabbitMQ's management API, the plugin enabled when it is off."""
-    if not reachable(MANAGEMENT):
-        try:
-            subprocess.run(
-                ["rabbitmq-plugins", "enable", "rabbitmq_management"],
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
-        except (FileNotFoundError, subprocess.SubprocessError) as exc:
-            unavailable(f"cannot enable the RabbitMQ management plugin: {exc}")
-        if not wait_for(MANAGEMENT, 30):
-            unavailable("the RabbitMQ management API did not come up on 127.0.0.1:15672")
-    return "http://guest:guest@127.0.0.1:15672"
 
 
 def make_settings(tmp_path: Path, broker: str, management: str) -> Settings:
@@ -226,3 +206,22 @@ def test_dead_letters_are_listed_replayed_once_and_discarded(
     ]
     assert all(a["actor"] == "admin (ZIRKEL_ADMIN_TOKEN)" for a in audit)
     assert audit[1]["queue"] == DEAD and "on fire" in audit[1]["reason"]
+
+
+def test_the_operations_page_shows_the_management_apis_figures(
+    settings: Settings, catalog: FlaskClient
+) -> None:
+    from catalog.service_layer.users import create_user
+    from shared.db import transaction
+    from tests.web.conftest import PASSWORD, sign_in
+
+    runtime = catalog.application.extensions["zirkel.runtime"]
+    with transaction(runtime.sessions) as db:
+        create_user(db, "buero@zirkel.example", PASSWORD, role="admin", language="en")
+    sign_in(catalog, "buero@zirkel.example")
+    publish(settings, dump(need_posted(3)), "catalog.need.posted.v1")
+
+    page = catalog.get("/admin/ops").get_data(as_text=True)
+    assert "Figures from RabbitMQ's management API (rates per second)." in page
+    assert f'<th scope="row">{POOLING.queue_name}</th>' in page
+    assert "Acked/s" in page and "Nobody consumes pooling.catalog-changes." in page

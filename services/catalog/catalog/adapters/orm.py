@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
@@ -118,6 +118,38 @@ class OpsAudit(Base):
     message_id: Mapped[str] = mapped_column(String(80))
     routing_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class QueueSample(Base):
+    """One look at one queue by the ops watch: its depth then (rates when the management
+    API answered), kept a day for the dashboard's history and the growth alert."""
+
+    __tablename__ = "queue_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    queue: Mapped[str] = mapped_column(String(120), index=True)
+    messages: Mapped[int] = mapped_column(Integer)
+    ready: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unacknowledged: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    consumers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    publish_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    deliver_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ack_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(12))
+
+
+class RaisedAlert(Base):
+    """An alert the admins were told of; open until it clears (``resolved_at``)."""
+
+    __tablename__ = "ops_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(120))
+    message: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 TABLES = messaging_tables(Base.metadata)

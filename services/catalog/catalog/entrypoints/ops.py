@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError
-from sqlalchemy import select
 
 from catalog.adapters.orm import OpsAudit
+from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
+from catalog.service_layer.ops_watch import alerts_now, depths
+from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
-from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, alerts, service_health
+from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
 from shared.web import ApiError, current_runtime, readiness, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
@@ -24,14 +27,32 @@ def queues() -> ResponseReturnValue:
     return jsonify(_on_broker(QueueMonitor(current_runtime().settings).snapshot))
 
 
+@ops.get("/queues/history")
+@require("admin")
+def queue_history() -> ResponseReturnValue:
+    """Each working queue's sampled depths over the last ``minutes`` (default 60), oldest first."""
+    minutes = _limit(default=60, most=24 * 60, name="minutes")
+    now = datetime.now(UTC)
+    with unit_of_work() as session:
+        found = depths(session, now - timedelta(minutes=minutes), now)
+    return jsonify(
+        {
+            queue: [{"at": s.at.isoformat(), "messages": s.messages} for s in samples]
+            for queue, samples in found.items()
+        }
+    )
+
+
 @ops.get("/dashboard")
 @require("admin")
 def dashboard() -> ResponseReturnValue:
     """One look at the cooperative's plumbing: queues, services, what needs attention."""
-    settings = current_runtime().settings
-    queues = _on_broker(QueueMonitor(settings).snapshot)
-    services = service_health(settings, "catalog", lambda: readiness(current_runtime()))
-    found = alerts(queues["queues"], services)
+    runtime = current_runtime()
+    queues = _on_broker(QueueMonitor(runtime.settings).snapshot)
+    services = service_health(runtime.settings, "catalog", lambda: readiness(runtime))
+    ops_settings = OpsSettings.from_settings(runtime.settings)
+    with unit_of_work() as session:
+        found = alerts_now(session, queues, services, ops_settings, datetime.now(UTC))
     return jsonify(queues=queues, services=services, alerts=found)
 
 
@@ -46,17 +67,13 @@ def dead_letters(queue: str) -> ResponseReturnValue:
 @ops.post("/dead-letters/<queue>/<message_id>/replay")
 @require("admin")
 def replay(queue: str, message_id: str) -> ResponseReturnValue:
-    letters = _dead_letters(queue)
-    actor = _actor(current_principal())
-    return _audited("replay", queue, actor, lambda: letters.replay(message_id, actor))
+    return _audited("replay", _dead_letters(queue), message_id)
 
 
 @ops.post("/dead-letters/<queue>/<message_id>/discard")
 @require("admin")
 def discard(queue: str, message_id: str) -> ResponseReturnValue:
-    letters = _dead_letters(queue)
-    actor = _actor(current_principal())
-    return _audited("discard", queue, actor, lambda: letters.discard(message_id))
+    return _audited("discard", _dead_letters(queue), message_id)
 
 
 @ops.get("/audit")
@@ -64,26 +81,16 @@ def discard(queue: str, message_id: str) -> ResponseReturnValue:
 def audit() -> ResponseReturnValue:
     limit = _limit(default=100, most=1000)
     with unit_of_work() as session:
-        rows = session.scalars(select(OpsAudit).order_by(OpsAudit.id.desc()).limit(limit))
-        return jsonify([_audit_entry(row) for row in rows])
+        return jsonify([_audit_entry(row) for row in audit_log(session, limit)])
 
 
-def _audited(
-    action: str, queue: str, actor: str, act: Callable[[], dict[str, Any]]
-) -> ResponseReturnValue:
-    """Do ``act`` on the broker and record it, in one database transaction."""
+def _audited(action: Action, letters: DeadLetters, message_id: str) -> ResponseReturnValue:
+    """Do ``action`` on the broker and record it, in one database transaction."""
+    actor = _actor(current_principal())
     with unit_of_work() as session:
-        letter = _on_broker(act)
-        entry = OpsAudit(
-            actor=actor,
-            action=action,
-            queue=queue,
-            message_id=letter["message_id"],
-            routing_key=letter["routing_key"],
-            reason=letter["reason"],
+        letter, entry = _on_broker(
+            lambda: act_on_dead_letter(session, letters, action, message_id, actor)
         )
-        session.add(entry)
-        session.flush()
         return jsonify(action=action, dead_letter=letter, audit=_audit_entry(entry))
 
 
@@ -103,10 +110,10 @@ def _on_broker(act: Callable[[], Any]) -> Any:
         raise ApiError(503, "The broker is not reachable.", {"broker": [str(exc)]}) from exc
 
 
-def _limit(*, default: int, most: int) -> int:
-    raw = request.args.get("limit", str(default))
+def _limit(*, default: int, most: int, name: str = "limit") -> int:
+    raw = request.args.get(name, str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= most:
-        raise ApiError(422, "Some fields are not valid.", {"limit": [f"1 to {most}."]})
+        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
     return int(raw)
 
 

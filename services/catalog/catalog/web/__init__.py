@@ -18,6 +18,7 @@ from catalog.web import formatting
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
+from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.needs import pages
@@ -26,7 +27,7 @@ from catalog.web.statements import statement_pages
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
-WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin)
+WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin, ops_admin)
 WEB_BLUEPRINTS += (statement_pages, preference_pages, savings_admin)
 
 

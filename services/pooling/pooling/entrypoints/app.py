@@ -12,6 +12,7 @@ from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
+from pooling.entrypoints.closes import closes_api
 from shared import metrics
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -24,7 +25,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app(runtime, api)
+    app = create_base_app(runtime, api, closes_api)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
     metrics.add_gauges(

@@ -1,0 +1,75 @@
+"""Notify tells the cooperative's admins of operations alerts by e-mail.
+
+One delivery per alert and state (raised, resolved), addressed to every admin
+address of ``ZIRKEL_ADMIN_EMAILS`` (none set: the alert is only logged); the mail
+sender sends it with its retries. A
+delivery to the office carries member 0 and the alert's number in place of the order.
+A redelivered event queues nothing twice (the consumer's inbox and the delivery's
+unique key both see to it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.orm import Delivery
+from notify.domain.ops_mail import ops_alert_mail
+from shared.events import Event
+
+log = logging.getLogger(__name__)
+
+OFFICE = 0  # the member id of deliveries to the cooperative's office
+KINDS = {
+    "catalog.ops.alert.raised": "ops_alert_raised",
+    "catalog.ops.alert.resolved": "ops_alert_resolved",
+}
+
+
+def on_ops_alert(
+    session: Session, event: Event, admin_emails: Sequence[str], dashboard_url: str
+) -> None:
+    alert = event.payload
+    kind = KINDS[event.event_type]
+    if not admin_emails:
+        log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", alert["message"])
+        return
+    exists = session.scalar(
+        select(Delivery.id).where(
+            Delivery.member_id == OFFICE,
+            Delivery.order_id == alert["alert_id"],
+            Delivery.kind == kind,
+            Delivery.channel == "email",
+        )
+    )
+    if exists is not None:
+        return
+    times = {k: alert[k] and alert[k].astimezone(UTC) for k in ("raised_at", "resolved_at")}
+    mail = ops_alert_mail(
+        alert | times, raised=kind == "ops_alert_raised", dashboard_url=dashboard_url
+    )
+    delivery = Delivery(
+        member_id=OFFICE,
+        order_id=alert["alert_id"],
+        kind=kind,
+        channel="email",
+        to=", ".join(admin_emails)[:254],
+        subject=mail.subject,
+        body=mail.body,
+        status="pending",
+        attempts=0,
+    )
+    session.add(delivery)
+
+
+def ops_alert_handlers(
+    admin_emails: Sequence[str], dashboard_url: str
+) -> dict[str, Callable[[Session, Event], None]]:
+    def handle(session: Session, event: Event) -> None:
+        on_ops_alert(session, event, admin_emails, dashboard_url)
+
+    return dict.fromkeys(KINDS, handle)
