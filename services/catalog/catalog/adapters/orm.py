@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
@@ -24,6 +24,9 @@ class Member(Base):
     trade: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))
     postcode: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
+    # A member with history is deactivated instead of deleted: no sign-in, no new needs.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -35,6 +38,8 @@ class Supplier(Base):
     email: Mapped[str] = mapped_column(String(254))
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    # A supplier with offers is deactivated instead of deleted: its offers leave the pool.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -18,13 +18,14 @@ from catalog.web import formatting
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
+from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
-WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, pool_admin)
+WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
