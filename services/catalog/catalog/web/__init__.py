@@ -20,6 +20,7 @@ from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_pool import pool_admin
+from catalog.web.forms import form_errors
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 
@@ -51,7 +52,9 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     logins.user_loader(load_user)
     app.before_request(_keep_session_alive)
     app.jinja_env.filters.update(euro=formatting.euro, number=formatting.number, day=formatting.day)
-    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors
+    )
     for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
 
