@@ -204,6 +204,7 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
     monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: report)
     page = member.get("/savings").get_data(as_text=True)
     assert "1.234,56\xa0€" in page and "<svg" in page and "<rect" in page
+    assert "In 1 Poolrunde hat Ihnen der Pool bisher 1.234,56\xa0€ gespart" in page
 
 
 def test_secure_cookies_are_a_setting(tmp_path) -> None:

@@ -80,7 +80,7 @@ def savings_bars(windows: list[dict[str, Any]], width: int = 320, height: int = 
     slot = width / len(windows)
     bars = []
     for window, value in zip(windows, values, strict=True):
-        bar_height = round(value / top * (height - 24), 1)
+        bar_height = round(value / top * (height - 36), 1)  # room for the value above
         bars.append(
             {
                 "x": round(len(bars) * slot + slot * 0.15, 1),
