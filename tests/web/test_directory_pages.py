@@ -203,3 +203,34 @@ def test_a_member_cannot_change_or_remove(member: FlaskClient, path: str) -> Non
     assert member.get(path).status_code == 403
     token = csrf_token(member.get("/needs").get_data(as_text=True))
     assert member.post(path, data={"csrf_token": token}).status_code == 403
+
+
+def test_a_rejected_order_does_not_bring_back_a_deactivated_members_need(
+    site: Site, admin: FlaskClient
+) -> None:
+    from catalog.service_layer import reactions
+
+    member_id = site.member_ids[0]
+    need_id = post_need(site, member_id)
+    placed = {"order_id": 5, "lines": [{"allocations": [{"need_id": need_id}]}]}
+    rejected = {"order_id": 5, "need_ids": [need_id]}
+    with transaction(site.runtime.sessions) as db:
+        reactions.on_order_placed(db, events.Event("pooling.order.placed", placed))
+    assert submit(admin, f"/admin/members/{member_id}/remove").status_code == 302
+    with transaction(site.runtime.sessions) as db:
+        assert db.get(Need, need_id).status == "ordered"  # an order placed stays placed
+        reactions.on_order_rejected(db, events.Event("pooling.order.rejected", rejected))
+    with transaction(site.runtime.sessions) as db:
+        assert db.get(Need, need_id).status == "cancelled"
+    assert outbox(site, "catalog.need.cancelled")[-1]["need_id"] == need_id
+
+
+def test_the_office_gives_no_new_sign_in_to_a_deactivated_member(
+    site: Site, admin: FlaskClient
+) -> None:
+    member_id = site.member_ids[0]
+    post_need(site, member_id)
+    assert submit(admin, f"/admin/members/{member_id}/remove").status_code == 302
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert f'<option value="{member_id}">' not in page
+    assert f'<option value="{site.member_ids[1]}">' in page
