@@ -125,6 +125,11 @@ def test_a_need_found_by_name_and_posted_with_the_keyboard_alone(catalog_web: st
             page.goto(f"{catalog_web}/needs/new")
             page.keyboard.press("Tab")  # the skip link comes first and leads past the menu
             assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+            ring = page.evaluate(
+                "(() => { const s = getComputedStyle(document.activeElement);"
+                " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()"
+            )
+            assert ring == ["solid", "3px", "rgb(255, 191, 71)"]  # focus is visible
             page.keyboard.press("Enter")
             assert page.evaluate("document.activeElement.id") == "main"
             product = page.get_by_role("combobox", name="Produkt (Artikelnummer oder Name)")
