@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalog.web.charts import HEIGHT, cumulative_savings
+from catalog.web.charts import BOTTOM, HEIGHT, cumulative_savings
 
 
 def windows(*saved: str) -> list[dict]:
@@ -24,7 +24,7 @@ def test_the_line_adds_up_what_each_window_saved() -> None:
     ys = [p.y for p in chart.points]
     assert ys == sorted(ys, reverse=True)  # rising savings go up the picture
     assert [t.value for t in chart.ticks] == [0, 100, 200]
-    assert chart.zero_y == chart.ticks[0].y == HEIGHT - 52
+    assert chart.zero_y == chart.ticks[0].y == HEIGHT - BOTTOM
 
 
 def test_windows_come_in_order_and_a_loss_shows_below_zero() -> None:

@@ -247,7 +247,7 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
     monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
     page = member.get("/savings").get_data(as_text=True)
     assert 'aria-describedby="cumulative-summary"' in page and "<polyline" in page
-    assert ">81,20\xa0€</text>" in page and ">#4</text>" in page and ">06.11.2026</text>" in page
+    assert ">81,20\xa0€</text>" in page and ">#4</text>" in page and ">6. Nov.</text>" in page
     assert (
         "In 2 Poolrunden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
         " (50,20\xa0€)." in page

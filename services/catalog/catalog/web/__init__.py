@@ -51,7 +51,12 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     logins.session_protection = "strong"
     logins.user_loader(load_user)
     app.before_request(_keep_session_alive)
-    app.jinja_env.filters.update(euro=formatting.euro, number=formatting.number, day=formatting.day)
+    app.jinja_env.filters.update(
+        euro=formatting.euro,
+        number=formatting.number,
+        day=formatting.day,
+        short_day=formatting.short_day,
+    )
     app.jinja_env.globals.update(
         languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors
     )

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 84, 24, 28, 52  # room for the axis labels
-MAX_X_LABELS = 8
+WIDTH, HEIGHT = 480, 280
+LEFT, RIGHT, TOP, BOTTOM = 96, 48, 32, 56  # room for the axis labels
+MAX_X_LABELS = 5
 
 
 @dataclass(frozen=True)
