@@ -29,7 +29,11 @@ class TierSchema(Schema):
 
 
 class MemberRegistered(Schema):
-    """A new member: what notify needs to write to it (address and language)."""
+    """A new or changed member: what notify needs to write to it (address and language).
+
+    Sent again whenever the office changes the member; ``active`` is false once the
+    member is deactivated (it can no longer sign in or post needs).
+    """
 
     member_id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -37,6 +41,7 @@ class MemberRegistered(Schema):
     email = fields.String(required=True)
     postcode = fields.String(required=True)
     language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+    active = fields.Boolean(load_default=True)
 
 
 class NeedPosted(Schema):
@@ -67,7 +72,9 @@ class OfferUpdated(Schema):
 
 class SupplierUpdated(Schema):
     """A supplier's terms, and how its orders reach it: by e-mail (the default for events
-    without the field), a signed webhook (URL and secret) or its own AMQP queue."""
+    without the field), a signed webhook (URL and secret) or its own AMQP queue; a
+    deactivated one (``active`` false) has its offers withdrawn by ``catalog.offer.updated``
+    events with ``active`` false."""
 
     supplier_id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -79,6 +86,7 @@ class SupplierUpdated(Schema):
     )
     webhook_url = fields.String(allow_none=True, load_default=None)
     webhook_secret = fields.String(allow_none=True, load_default=None)
+    active = fields.Boolean(load_default=True)
 
 
 class OfferProgress(Schema):

@@ -1,8 +1,9 @@
-"""The ``zirkel`` command: migrate, seed, and run the services' processes."""
+"""The ``zirkel`` command: migrate, seed, create sign-ins, and run the services' processes."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import logging
 import sys
@@ -31,6 +32,63 @@ def worker(settings: Settings, service: str) -> int:
     return module.main(settings)
 
 
+def add_create_user_arguments(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "create-user",
+        help="create a web sign-in for a member or an admin (the password is prompted)",
+    )
+    cmd.add_argument("email")
+    whose = cmd.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--member-id", type=int, help="the member this sign-in belongs to")
+    whose.add_argument("--admin", action="store_true", help="a sign-in for the office")
+    cmd.add_argument("--language", choices=("de", "en"), default="de")
+    cmd.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of a prompt",
+    )
+
+
+def create_user(settings: Settings, args: argparse.Namespace) -> int:
+    """A sign-in from the shell; the password never appears in the command line."""
+    from catalog.service_layer.users import create_user as create
+    from shared.db import transaction
+    from shared.errors import DomainError
+
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return 1
+    runtime = service_runtime("catalog", settings)
+    try:
+        with transaction(runtime.sessions) as db:
+            user = create(
+                db,
+                args.email,
+                password,
+                role="admin" if args.admin else "member",
+                member_id=args.member_id,
+                language=args.language,
+            )
+            user_id, email = user.id, user.email
+    except DomainError as exc:
+        print(f"zirkel create-user: {exc.field}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        runtime.engine.dispose()
+    print(f"user {user_id} ({email}) created")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password again: "):
+        print("zirkel create-user: the passwords differ", file=sys.stderr)
+        return None
+    return password
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="zirkel", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     web_cmd = commands.add_parser("web", help="run a service's web app on gunicorn")
     web_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
+    add_create_user_arguments(commands)
     args = parser.parse_args(argv)
 
     if args.command == "run":
@@ -68,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pooling.entrypoints.scheduler import main as scheduler
 
         return scheduler(settings)
+    elif args.command == "create-user":
+        return create_user(settings, args)
     elif args.command == "web":
         from zirkel.launcher import exec_gunicorn
 

@@ -66,6 +66,7 @@ def test_catalog_tells_notify_each_members_address_and_language(
         "email": members[0],
         "postcode": "44135",
         "language": "de",
+        "active": True,
     }
     with notify.runtime.sessions() as session:
         directory = session.scalars(select(MemberEntry).order_by(MemberEntry.member_id)).all()

@@ -35,6 +35,7 @@ ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD = (
     "m1@worked-example.example",
     "pw-12345",
 )
+M2_EMAIL, OUTSIDER_EMAIL = "m2@worked-example.example", "neu@worked-example.example"
 
 
 @pytest.fixture
@@ -57,10 +58,18 @@ def _set_up(stack: Stack) -> None:
         if need.member_index != 0:
             body = {"sku": need.sku, "quantity": str(need.quantity)}
             Client(stack, members[need.member_index][1]).ok("POST", "catalog", "/needs", json=body)
+    outsider = Client(stack, ADMIN_TOKEN).ok(
+        "POST",
+        "catalog",
+        "/members",
+        json={"name": "Neu", "trade": "tiler", "email": OUTSIDER_EMAIL, "postcode": "44135"},
+    )
     runtime = build_runtime(Settings.from_env(stack.env))
     with transaction(runtime.sessions) as db:
         create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
         create_user(db, MEMBER_EMAIL, PASSWORD, member_id=members[0][0])
+        create_user(db, M2_EMAIL, PASSWORD, member_id=members[1][0])
+        create_user(db, OUTSIDER_EMAIL, PASSWORD, member_id=outsider["id"])
     runtime.engine.dispose()
 
 
@@ -69,6 +78,7 @@ def _sign_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda address: "/login" not in address)
 
 
 def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) -> None:
@@ -110,5 +120,46 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
                 return saved.count() == 1 and saved.inner_text().replace("\xa0", " ") == "31,00 €"
 
             wait_until(saved_shown, 30, "m1's savings on its page")
+            expect(member.locator("#cumulative-summary")).to_contain_text("31,00\xa0€")
+            _screenshots(member, "savings-chart")
+            _my_orders(browser, member, url, Client(stack, ADMIN_TOKEN))
         finally:
             browser.close()
+
+
+def _my_orders(browser, member, url: str, admin_client: Client) -> None:  # type: ignore[no-untyped-def]
+    """m1 sees its order confirmed with its own lines; m2 its own; a stranger nothing."""
+    from playwright.sync_api import expect
+
+    [order] = admin_client.ok("GET", "pooling", "/orders")
+    body = {"expected_delivery": "2026-12-02"}
+    admin_client.ok("POST", "pooling", f"/orders/{order['id']}/confirm", json=body)
+
+    member.get_by_role("link", name="Meine Bestellungen").click()
+    window = member.locator("section.window")
+    expect(window).to_contain_text("259,00\xa0€")  # alone
+    expect(window).to_contain_text("228,00\xa0€")  # pooled
+    expect(window).to_contain_text("31,00\xa0€")  # saved
+    expect(window).to_contain_text("bestätigt")
+    expect(window).to_contain_text("Lieferung erwartet am 02.12.2026")
+    _screenshots(member, "my-orders")
+    member.get_by_role("link", name=f"Bestellung {order['id']}").click()
+    lines = member.locator("table.lines tbody tr")
+    expect(lines).to_have_count(1)
+    expect(lines.first).to_contain_text("DISP-10L")
+    expect(lines.first).to_contain_text("38,00\xa0€")
+    expect(lines.first).to_contain_text("228,00\xa0€")
+    _screenshots(member, "order-detail")
+
+    other = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
+    _sign_in(other, url, M2_EMAIL)
+    other.goto(f"{url}/orders/{order['id']}")
+    expect(other.locator("table.lines tbody tr")).to_have_count(1)
+    expect(other.locator("table.lines tbody")).to_contain_text("SIL-300")
+    expect(other.locator("table.lines tbody")).not_to_contain_text("DISP-10L")
+
+    stranger = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
+    _sign_in(stranger, url, OUTSIDER_EMAIL)
+    response = stranger.goto(f"{url}/orders/{order['id']}")
+    assert response is not None and response.status == 404
+    expect(stranger.get_by_role("heading", name="Nicht gefunden")).to_be_visible()

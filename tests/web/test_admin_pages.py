@@ -90,7 +90,10 @@ def test_registering_a_member(site: Site, admin: FlaskClient) -> None:
     assert response.status_code == 302
     page = admin.get("/admin/members").get_data(as_text=True)
     assert "Mitglied Fliesen Yilmaz angelegt." in page
-    assert "<td>Fliesen Yilmaz</td><td>Fliesenleger</td><td>info@yilmaz.example</td>" in page
+    assert (
+        '<th scope="row">Fliesen Yilmaz</th><td>Fliesenleger</td><td>info@yilmaz.example</td>'
+        in page
+    )
 
 
 def test_a_bad_postcode_is_shown_beside_the_field_and_kept(site: Site, admin: FlaskClient) -> None:

@@ -204,6 +204,7 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
     monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: report)
     page = member.get("/savings").get_data(as_text=True)
     assert "1.234,56\xa0€" in page and "<svg" in page and "<rect" in page
+    assert "In 1 Poolrunde hat Ihnen der Pool bisher 1.234,56\xa0€ gespart" in page
 
 
 def test_secure_cookies_are_a_setting(tmp_path) -> None:
@@ -233,3 +234,21 @@ def test_the_pool_shows_tiers_in_euros(member: FlaskClient, monkeypatch) -> None
     page = member.get("/pool").get_data(as_text=True)
     assert "Runde 7 schließt am 03.12.2026." in page
     assert "14 \u00d7 38,00\xa0€" in page and "noch 11 bis 34,50\xa0€" in page
+
+
+def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> None:
+    windows = [
+        {"window_id": 3, "baseline": "259.00", "paid": "228.00", "saved": "31.00"},
+        {"window_id": 4, "baseline": "176.20", "paid": "126.00", "saved": "50.20"},
+    ]
+    report = {"baseline": "435.20", "paid": "354.00", "saved": "81.20", "windows": windows}
+    orders = [{"window_id": 3, "placed_at": "2026-11-06T10:00:00+00:00"}]
+    answers = {"notify": report, "pooling": orders}
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
+    page = member.get("/savings").get_data(as_text=True)
+    assert 'aria-describedby="cumulative-summary"' in page and "<polyline" in page
+    assert ">81,20\xa0€</text>" in page and ">#4</text>" in page and ">6. Nov.</text>" in page
+    assert (
+        "In 2 Poolrunden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
+        " (50,20\xa0€)." in page
+    )

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
@@ -24,6 +34,9 @@ class Member(Base):
     trade: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))
     postcode: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
+    # A member with history is deactivated instead of deleted: no sign-in, no new needs.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -38,6 +51,8 @@ class Supplier(Base):
     delivery_channel: Mapped[str] = mapped_column(String(10), default="email")
     webhook_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     webhook_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A supplier with offers is deactivated instead of deleted: its offers leave the pool.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Member, Need, Offer, Product, Supplier
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, handlers
-from shared.auth import TokenAuthority, current_principal, require
+from shared.auth import Principal, TokenAuthority, current_principal, require
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
+PRODUCTS_LIMIT = 50
+
+
+def signed_in_or_token(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For a read-only view: a user signed in to the web app counts like a token of its role.
+
+    Only for GET views: the API is exempt from CSRF, so a session must never change anything.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if "Authorization" not in request.headers and current_user.is_authenticated:
+            g.principal = (
+                Principal("admin")
+                if current_user.is_admin
+                else Principal("member", current_user.member_id)
+            )
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def tokens() -> TokenAuthority:
@@ -114,14 +137,27 @@ def add_product() -> ResponseReturnValue:
 
 
 @api.get("/products")
+@signed_in_or_token
 @require("admin", "member", "supplier")
 def list_products() -> ResponseReturnValue:
+    """The products by SKU; ``?q=`` matches SKU or name (any case), ``?limit=`` up to 50."""
     query = select(Product).order_by(Product.sku)
     if term := request.args.get("q", "").strip():
-        pattern = f"%{term[:40]}%"
-        query = query.where(Product.sku.ilike(pattern) | Product.name.ilike(pattern))
+        pattern = "%" + _escape_like(term[:40]) + "%"
+        query = query.where(
+            Product.sku.ilike(pattern, escape="\\") | Product.name.ilike(pattern, escape="\\")
+        )
+    limit = request.args.get("limit", PRODUCTS_LIMIT, type=int)
+    if not 1 <= limit <= PRODUCTS_LIMIT:
+        raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
     with unit_of_work() as session:
-        return jsonify(schemas.ProductOut(many=True).dump(session.scalars(query.limit(50)).all()))
+        found = session.scalars(query.limit(limit)).all()
+        return jsonify(schemas.ProductOut(many=True).dump(found))
+
+
+def _escape_like(term: str) -> str:
+    """A typed ``%`` or ``_`` is that character, not a wildcard."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @api.put("/offers/<id:supplier_id>/<sku>")

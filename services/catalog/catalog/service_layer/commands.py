@@ -70,3 +70,22 @@ class PostNeed:
 @dataclass(frozen=True)
 class CancelNeed:
     need_id: int
+
+
+@dataclass(frozen=True)
+class ChangeMember:
+    member_id: int
+    name: str
+    trade: str
+    email: str
+    postcode: str
+    language: str = "de"
+
+
+@dataclass(frozen=True)
+class ChangeSupplier:
+    supplier_id: int
+    name: str
+    email: str
+    shipping_fee: Decimal
+    free_shipping_from: Decimal | None

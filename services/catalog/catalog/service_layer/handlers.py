@@ -23,10 +23,22 @@ def register_member(
     Without an ``outbox`` the event goes into catalog's own outbox table: every
     registration reaches notify, whichever entrypoint made it.
     """
-    member = Member(name=cmd.name, trade=cmd.trade, email=cmd.email, postcode=cmd.postcode)
+    member = Member(
+        name=cmd.name,
+        trade=cmd.trade,
+        email=cmd.email,
+        postcode=cmd.postcode,
+        language=cmd.language,
+    )
     session.add(member)
     session.flush()
-    event = Event(
+    (outbox or Outbox(TABLES["outbox"])).add(session, member_registered(member))
+    return member
+
+
+def member_registered(member: Member) -> Event:
+    """The member as notify keeps it; sent again whenever the office changes the member."""
+    return Event(
         "catalog.member.registered",
         {
             "member_id": member.id,
@@ -34,11 +46,10 @@ def register_member(
             "trade": member.trade,
             "email": member.email,
             "postcode": member.postcode,
-            "language": cmd.language,
+            "language": member.language,
+            "active": member.active,
         },
     )
-    (outbox or Outbox(TABLES["outbox"])).add(session, event)
-    return member
 
 
 def register_supplier(session: Session, outbox: Outbox, cmd: commands.RegisterSupplier) -> Supplier:
@@ -89,6 +100,7 @@ def supplier_updated(supplier: Supplier) -> Event:
             "delivery_channel": supplier.delivery_channel,
             "webhook_url": supplier.webhook_url if webhook else None,
             "webhook_secret": supplier.webhook_secret if webhook else None,
+            "active": supplier.active,
         },
     )
 
@@ -104,8 +116,11 @@ def add_product(session: Session, cmd: commands.AddProduct) -> Product:
 
 def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer:
     """Create or replace a supplier's offer of a product (pack size and tiers)."""
-    if session.get(Supplier, cmd.supplier_id) is None:
+    supplier = session.get(Supplier, cmd.supplier_id)
+    if supplier is None:
         raise NotFound("supplier_id", f"There is no supplier {cmd.supplier_id}.")
+    if not supplier.active:
+        raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
     product = _product(session, cmd.sku)
     offer = session.scalar(
         select(Offer).where(Offer.supplier_id == cmd.supplier_id, Offer.product_id == product.id)
@@ -121,7 +136,8 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
     return offer
 
 
-def offer_updated(offer: Offer) -> Event:
+def offer_updated(offer: Offer, active: bool = True) -> Event:
+    """The offer as pooling keeps it; ``active=False`` withdraws it from the pool."""
     return Event(
         "catalog.offer.updated",
         {
@@ -133,6 +149,7 @@ def offer_updated(offer: Offer) -> Event:
             "tiers": [
                 {"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in offer.tiers
             ],
+            "active": active,
         },
     )
 
@@ -182,14 +199,17 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
 
 
 def _product_for_member(session: Session, sku: str, member_id: int) -> Product:
-    """The product ``sku`` once the member is known to exist, both in one query."""
-    member_exists = select(Member.id).where(Member.id == member_id).exists()
+    """The product ``sku`` once the member is known to exist and be active, in one query."""
+    member_active = select(Member.id).where(Member.id == member_id, Member.active).exists()
     found = session.execute(
-        select(Product, member_exists.label("member_exists")).where(Product.sku == sku)
+        select(Product, member_active.label("member_active")).where(Product.sku == sku)
     ).first()
-    if found is None or not found.member_exists:
-        if session.get(Member, member_id) is None:
+    if found is None or not found.member_active:
+        member = session.get(Member, member_id)
+        if member is None:
             raise NotFound("member_id", f"There is no member {member_id}.")
+        if not member.active:
+            raise Conflict("member_id", f"Member {member_id} is deactivated.")
         raise NotFound("sku", f"Unknown product {sku}.")
     return found.Product
 

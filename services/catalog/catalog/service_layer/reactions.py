@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Need
+from catalog.adapters.orm import TABLES, Member, Need
 from catalog.domain.model import NeedStatus
+from catalog.service_layer.handlers import cancel_need
 from shared.events import Event
+from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +34,14 @@ def on_order_confirmed(session: Session, event: Event) -> None:
 
 
 def on_order_rejected(session: Session, event: Event) -> None:
+    """The needs go back into the pool, except those of a member deactivated meanwhile."""
     for need in _needs(session, event.payload["need_ids"]):
         if need.order_id == event.payload["order_id"]:
             need.status = NeedStatus.OPEN
             need.order_id = None
+            member = session.get(Member, need.member_id)
+            if member is not None and not member.active:
+                cancel_need(session, Outbox(TABLES["outbox"]), need)
 
 
 def _needs(session: Session, need_ids: Iterable[int]) -> list[Need]:

@@ -50,4 +50,14 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return user if may_sign_in(session, user) else None
+
+
+def may_sign_in(session: Session, user: User) -> bool:
+    """An admin always; a member's user while its member is active."""
+    if user.member_id is None:
+        return user.role == "admin"
+    member = session.get(Member, user.member_id)
+    return member is not None and member.active

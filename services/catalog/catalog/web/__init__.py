@@ -18,17 +18,20 @@ from catalog.web import formatting
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
+from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_savings import savings_admin
+from catalog.web.forms import form_errors
 from catalog.web.needs import pages
+from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.statements import statement_pages
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
-WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin, ops_admin)
-WEB_BLUEPRINTS += (statement_pages, preference_pages, savings_admin)
+WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
+WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
@@ -53,8 +56,15 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     logins.session_protection = "strong"
     logins.user_loader(load_user)
     app.before_request(_keep_session_alive)
-    app.jinja_env.filters.update(euro=formatting.euro, number=formatting.number, day=formatting.day)
-    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.filters.update(
+        euro=formatting.euro,
+        number=formatting.number,
+        day=formatting.day,
+        short_day=formatting.short_day,
+    )
+    app.jinja_env.globals.update(
+        languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors
+    )
     for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from catalog.adapters.orm import User
-from catalog.service_layer.users import authenticate
+from catalog.service_layer.users import authenticate, may_sign_in
 from catalog.web.forms import LanguageForm, LoginForm
 from shared.db import transaction
 from shared.web import current_runtime
@@ -48,7 +48,9 @@ def load_user(user_id: str) -> WebUser | None:
         return None
     with transaction(current_runtime().sessions) as db:
         user = db.get(User, int(user_id))
-        return None if user is None else WebUser.of(user)
+        if user is None or not may_sign_in(db, user):
+            return None  # a deactivated member's sessions end with it
+        return WebUser.of(user)
 
 
 @accounts.route("/login", methods=["GET", "POST"])

@@ -42,7 +42,7 @@ def users() -> ResponseReturnValue:
     with transaction(runtime.sessions) as db:
         members = [
             (m.id, f"{m.name} ({m.email})")
-            for m in db.scalars(select(Member).order_by(Member.name))
+            for m in db.scalars(select(Member).where(Member.active).order_by(Member.name))
         ]
         listed = [
             (u.email, u.role, u.member_id) for u in db.scalars(select(User).order_by(User.email))

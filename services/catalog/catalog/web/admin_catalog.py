@@ -45,7 +45,7 @@ def members() -> ResponseReturnValue:
         return redirect(url_for("catalog_admin.members"))
     with transaction(current_runtime().sessions) as db:
         rows = [
-            (m.id, m.name, m.trade, m.email, m.postcode)
+            (m.id, m.name, m.trade, m.email, m.postcode, m.active)
             for m in db.scalars(select(Member).order_by(Member.name))
         ]
     return _page("admin_members.html", form, members=rows, trades=TRADES)
@@ -67,7 +67,15 @@ def suppliers() -> ResponseReturnValue:
             return redirect(url_for("catalog_admin.suppliers"))
     with transaction(runtime.sessions) as db:
         rows = [
-            (s.id, s.name, s.email, s.shipping_fee, s.free_shipping_from, s.delivery_channel)
+            (
+                s.id,
+                s.name,
+                s.email,
+                s.shipping_fee,
+                s.free_shipping_from,
+                s.delivery_channel,
+                s.active,
+            )
             for s in db.scalars(select(Supplier).order_by(Supplier.name))
         ]
     return _page("admin_suppliers.html", form, suppliers=rows, channels=CHANNELS)
@@ -98,7 +106,8 @@ def offers() -> ResponseReturnValue:
     form = OfferForm()
     with transaction(runtime.sessions) as db:
         form.supplier_id.choices = [
-            (s.id, s.name) for s in db.scalars(select(Supplier).order_by(Supplier.name))
+            (s.id, s.name)
+            for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
         ]
         form.sku.choices = [
             (p.sku, f"{p.name} ({p.sku})")

@@ -95,6 +95,11 @@ class MemberForm(SchemaForm):
     trade = SelectField(_l("Trade"), choices=list(TRADES.items()), validate_choice=False)
     email = EmailField(_l("E-mail"))
     postcode = StringField(_l("Postcode"))
+    language = SelectField(
+        _l("Language of e-mails"),
+        choices=[("de", "Deutsch"), ("en", "English")],
+        validate_choice=False,
+    )
 
     def raw(self) -> dict[str, Any]:
         return {
@@ -102,7 +107,13 @@ class MemberForm(SchemaForm):
             "trade": self.trade.data,
             "email": _text(self.email),
             "postcode": _text(self.postcode),
+            "language": self.language.data,
         }
+
+    def fill(self, member: Any) -> None:
+        """Show a member to change it."""
+        for name in ("name", "trade", "email", "postcode", "language"):
+            getattr(self, name).data = getattr(member, name)
 
 
 class SupplierForm(SchemaForm):
@@ -127,6 +138,12 @@ class SupplierForm(SchemaForm):
             "webhook_url": _text(self.webhook_url),
             "webhook_secret": _text(self.webhook_secret),
         }
+
+    def fill(self, supplier: Any) -> None:
+        """Show a supplier to change it, amounts as a German reader types them."""
+        self.name.data, self.email.data = supplier.name, supplier.email
+        self.shipping_fee.data = _euros(supplier.shipping_fee)
+        self.free_shipping_from.data = _euros(supplier.free_shipping_from)
 
 
 class ProductForm(SchemaForm):
@@ -200,6 +217,10 @@ class OfferForm(SchemaForm):
         for row, (start, price) in zip(self.tiers, tiers, strict=False):
             row.form.min_quantity.data = _plain(start)
             row.form.unit_price.data = _plain(price)
+
+
+def _euros(value: Any) -> str:
+    return "" if value is None else format(value, ".2f").replace(".", ",")
 
 
 def _plain(value: Any) -> str:

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import format_currency, format_date, format_decimal
+from babel.dates import format_skeleton
+from flask_babel import format_currency, format_date, format_decimal, get_locale
 
 NOTHING = "\u2013"  # an en dash where there is no value
 
@@ -37,3 +38,13 @@ def day(value: Any) -> str:
         except ValueError:
             return value
     return NOTHING if value is None else format_date(value, format="medium")
+
+
+def short_day(value: Any) -> str:
+    """Day and month only, for the labels of a chart: ``6. Nov.`` or ``Nov 6``."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return NOTHING if value is None else format_skeleton("MMMd", value, locale=get_locale())

@@ -8,7 +8,15 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    FieldList,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from catalog.entrypoints.schemas import NeedIn
@@ -79,6 +87,20 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
     member_id = SelectField(_l("Member"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+
+
+def form_errors(form: FlaskForm) -> list[tuple[str, str, str]]:
+    """Every field error of a form as (field id, label, message), for the summary on top."""
+    found = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                found += form_errors(entry.form)
+        elif field.errors and field.type != "CSRFTokenField":
+            message = " ".join(str(e) for e in field.errors if isinstance(e, str))
+            found.append((field.id, str(field.label.text), message))
+    found += [("tiers", str(_l("Price tiers")), e) for e in getattr(form, "tier_errors", [])]
+    return found
 
 
 def _plain_decimal(text: str) -> str:

@@ -18,6 +18,7 @@ from catalog.entrypoints.schemas import NeedOut
 from catalog.service_layer import handlers
 from catalog.web.forms import ActionForm, NeedForm
 from catalog.web.remote import fetch, savings_bars, show_errors_as_pages
+from catalog.web.savings_line import cumulative_savings
 from shared.db import transaction
 from shared.errors import DomainError
 from shared.web import current_runtime
@@ -123,5 +124,13 @@ def pool() -> ResponseReturnValue:
 def savings() -> ResponseReturnValue:
     member_id = current_user.member_id
     report = fetch("notify", f"/members/{member_id}/savings", "member", member_id)
-    bars = savings_bars(report["windows"]) if report else []
-    return render_template("savings.html", report=report, bars=bars)
+    if not report:
+        return render_template("savings.html", report=report, bars=[], chart=None)
+    placed = fetch("pooling", "/orders", "member", member_id)
+    closed_on: dict[int, str] = {}
+    for order in placed if isinstance(placed, list) else []:  # windows close as orders go out
+        day = order["placed_at"][:10]
+        closed_on[order["window_id"]] = min(day, closed_on.get(order["window_id"], day))
+    chart = cumulative_savings(report["windows"], closed_on)
+    bars = savings_bars(report["windows"])
+    return render_template("savings.html", report=report, bars=bars, chart=chart)

@@ -18,11 +18,27 @@ TIMEOUT_SECONDS = 3.0
 
 def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | None:
     """The JSON of ``GET <service>/api/v1<path>``, or None when the service cannot answer."""
+    answer = fetch_answer(service, path, role, subject_id)
+    if answer is None or answer[0] != 200:
+        return None
+    return answer[1]
+
+
+def fetch_answer(
+    service: str, path: str, role: str, subject_id: int | None
+) -> tuple[int, Any] | None:
+    """``GET <service>/api/v1<path>``: its status and JSON, or None when it cannot answer.
+
+    A refusal (403, 404) comes back as it is, so a page can tell "not yours" from "down".
+    """
     url, headers = _address(service, path, role, subject_id)
     try:
         response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
-        response.raise_for_status()
-        return response.json()
+        if response.status_code >= 500:
+            raise requests.HTTPError(f"{response.status_code} from {service}")
+        if response.status_code != 200:
+            log.info("%s answered %s for %s", service, response.status_code, path)
+        return response.status_code, response.json()
     except (requests.RequestException, ValueError) as exc:
         log.warning("%s is unavailable for %s: %s", service, path, exc)
         return None
@@ -64,7 +80,7 @@ def savings_bars(windows: list[dict[str, Any]], width: int = 320, height: int = 
     slot = width / len(windows)
     bars = []
     for window, value in zip(windows, values, strict=True):
-        bar_height = round(value / top * (height - 24), 1)
+        bar_height = round(value / top * (height - 36), 1)  # room for the value above
         bars.append(
             {
                 "x": round(len(bars) * slot + slot * 0.15, 1),

@@ -1,0 +1,96 @@
+"""Changing and removing members and suppliers reaches pooling and notify by catalog's events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from catalog.service_layer import commands, directory
+from notify.adapters.orm import MemberEntry
+from notify.service_layer.reactions import handlers as notify_handlers
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.service_layer.reactions import handlers as pooling_handlers
+from shared import events
+from shared.db import transaction
+from tests.api.conftest import Created, Headers, Service
+from tests.api.test_pooling_api import current_pool
+
+
+def relay(catalog: Service, consumer: Service, handlers: dict, seen: set[str]) -> None:
+    """Hand every catalog event not handed over yet to ``consumer``, as its worker would."""
+    for body in catalog.outbox():
+        if body["event_id"] in seen or body["event_type"] not in handlers:
+            continue
+        seen.add(body["event_id"])
+        consumer.deliver(handlers, events.load(body))
+
+
+def test_a_deactivated_supplier_leaves_the_pool_and_comes_back(
+    catalog: Service,
+    pooling: Service,
+    make_member: Callable[..., Created],
+    make_supplier: Callable[..., Created],
+    make_product: Callable[..., dict],
+    make_offer: Callable[..., dict],
+) -> None:
+    react, seen = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), set()
+    member, supplier = make_member(), make_supplier()
+    make_product()
+    make_offer(supplier.id, "DISP-10L")
+    assert (
+        catalog.client.post(
+            "/api/v1/needs", json={"sku": "DISP-10L", "quantity": "4"}, headers=member.headers
+        ).status_code
+        == 201
+    )
+    relay(catalog, pooling, react, seen)
+    [product] = current_pool(pooling)["products"]
+    assert [o["supplier_id"] for o in product["offers"]] == [supplier.id]
+
+    with transaction(catalog.runtime.sessions) as db:
+        removal = directory.remove_supplier(db, catalog.runtime.outbox, supplier.id)
+    assert removal is directory.Removal.DEACTIVATED
+    relay(catalog, pooling, react, seen)
+    [product] = current_pool(pooling)["products"]
+    assert product["offers"] == []
+
+    with transaction(catalog.runtime.sessions) as db:
+        directory.reactivate_supplier(db, catalog.runtime.outbox, supplier.id)
+    relay(catalog, pooling, react, seen)
+    [product] = current_pool(pooling)["products"]
+    assert [o["supplier_id"] for o in product["offers"]] == [supplier.id]
+
+
+def test_a_changed_supplier_fee_reaches_pooling(
+    catalog: Service, pooling: Service, make_supplier: Callable[..., Created]
+) -> None:
+    from pooling.adapters.orm import SupplierTerms
+
+    react, seen = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), set()
+    supplier = make_supplier()
+    change = commands.ChangeSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
+    with transaction(catalog.runtime.sessions) as db:
+        directory.change_supplier(db, catalog.runtime.outbox, change)
+    relay(catalog, pooling, react, seen)
+    with transaction(pooling.runtime.sessions) as db:
+        terms = db.get(SupplierTerms, supplier.id)
+        assert (terms.name, terms.shipping_fee, terms.free_shipping_from) == (
+            "Neuer Name",
+            19,
+            None,
+        )
+
+
+def test_a_changed_member_reaches_notify(
+    catalog: Service, notify: Service, make_member: Callable[..., Created], admin: Headers
+) -> None:
+    react, seen = notify_handlers(notify.runtime.outbox), set()
+    member = make_member()
+    change = commands.ChangeMember(member.id, "Neu", "tiler", "neu@x.example", "44139", "en")
+    with transaction(catalog.runtime.sessions) as db:
+        directory.change_member(db, catalog.runtime.outbox, change)
+    relay(catalog, notify, react, seen)
+    with transaction(notify.runtime.sessions) as db:
+        [entry] = db.scalars(select(MemberEntry)).all()
+        assert (entry.email, entry.language, entry.trade) == ("neu@x.example", "en", "tiler")
