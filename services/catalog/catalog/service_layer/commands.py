@@ -37,6 +37,7 @@ class SetOffer:
     sku: str
     pack_size: Decimal
     tiers: tuple[tuple[Decimal, Decimal], ...]
+    valid_from: date | None = None  # None: from the next pool window
 
 
 @dataclass(frozen=True)

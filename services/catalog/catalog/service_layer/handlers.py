@@ -87,6 +87,7 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
         offer = Offer(supplier_id=cmd.supplier_id, product=product, pack_size=cmd.pack_size)
         session.add(offer)
     offer.pack_size = cmd.pack_size
+    offer.valid_from = cmd.valid_from
     offer.updated_at = datetime.now(UTC)
     offer.tiers = [OfferTier(min_quantity=q, unit_price=p) for q, p in cmd.tiers]
     session.flush()
@@ -106,14 +107,16 @@ def offer_updated(offer: Offer) -> Event:
             "tiers": [
                 {"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in offer.tiers
             ],
+            "valid_from": offer.valid_from,
         },
     )
 
 
 def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
+    product, member = _product_for_member(session, cmd.sku, cmd.member_id)
     need = Need(
         member_id=cmd.member_id,
-        product=_product_for_member(session, cmd.sku, cmd.member_id),
+        product=product,
         quantity=cmd.quantity,
         needed_by=cmd.needed_by,
         delivery_site=cmd.delivery_site,
@@ -132,7 +135,7 @@ def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
                 "sku": need.product.sku,
                 "quantity": need.quantity,
                 "needed_by": need.needed_by,
-                "delivery_site": need.delivery_site,
+                "delivery_site": need.delivery_site or head_office(member),
                 "posted_at": need.created_at,
             },
         ),
@@ -154,17 +157,23 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     return need
 
 
-def _product_for_member(session: Session, sku: str, member_id: int) -> Product:
-    """The product ``sku`` once the member is known to exist, both in one query."""
-    member_exists = select(Member.id).where(Member.id == member_id).exists()
+def head_office(member: Member) -> str:
+    """Where a need goes that names no delivery site: the member's own premises."""
+    return f"Firmensitz {member.name}, {member.postcode}"
+
+
+def _product_for_member(session: Session, sku: str, member_id: int) -> tuple[Product, Member]:
+    """The product ``sku`` and the member, both in one query."""
     found = session.execute(
-        select(Product, member_exists.label("member_exists")).where(Product.sku == sku)
+        select(Product, Member)
+        .join_from(Product, Member, Member.id == member_id)
+        .where(Product.sku == sku)
     ).first()
-    if found is None or not found.member_exists:
+    if found is None:
         if session.get(Member, member_id) is None:
             raise NotFound("member_id", f"There is no member {member_id}.")
         raise NotFound("sku", f"Unknown product {sku}.")
-    return found.Product
+    return found.Product, found.Member
 
 
 def _product(session: Session, sku: str) -> Product:
