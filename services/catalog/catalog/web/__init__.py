@@ -20,10 +20,11 @@ from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.needs import pages
+from catalog.web.supplier_portal import portal
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
-WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin)
+WEB_BLUEPRINTS = (accounts, pages, admin, catalog_admin, pool_admin, portal)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
