@@ -130,6 +130,17 @@ def post(client: FlaskClient, page: str, action: str, **fields: Any) -> Any:
     return client.post(action, data=fields | {"csrf_token": token})
 
 
+def test_a_supplier_signs_in_to_its_orders(site: Site, pooling: Service) -> None:
+    client = site.client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    data = {"email": A_DESK, "password": PASSWORD, "csrf_token": token}
+
+    response = client.post("/login", data=data, follow_redirects=True)
+
+    assert response.request.path == "/supplier/orders" and response.status_code == 200
+    assert "Bestellungen" in response.get_data(as_text=True)
+
+
 def test_a_supplier_lands_on_its_orders_and_sees_its_own_only(
     site: Site, pooling: Service, desk: FlaskClient
 ) -> None:

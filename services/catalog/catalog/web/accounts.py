@@ -108,4 +108,4 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site, never another host."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("pages.my_needs")
+    return url_for("pages.home")  # each role's own start page
