@@ -287,7 +287,7 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "<td>4</td><td>pack_size</td>" in page
+    assert "<td>4</td><td>pack_size</td><td>Muss größer als 0 sein.</td>" in page
     assert "<td>5</td><td>tiers</td>" in page
     with transaction(site.runtime.sessions) as db:
         assert db.scalars(select(Offer)).all() == []

@@ -214,13 +214,20 @@ def _upload() -> dict[str, Any]:
     except ApiError as exc:  # the file as a whole, or its rows and columns
         details = exc.details if isinstance(exc.details, dict) else {}
         whole = [{"row": None, "column": None, "message": exc.description}]
-        return {"problems": details.get("rows") or whole, "count": details.get("problems", 1)}
+        problems = details.get("rows") or whole
+        return {"problems": _translated(problems), "count": details.get("problems", 1)}
     except PriceListRefused as exc:
-        return {"problems": [p.as_dict() for p in exc.problems], "count": len(exc.problems)}
+        problems = [p.as_dict() for p in exc.problems]
+        return {"problems": _translated(problems), "count": len(problems)}
     current_app.logger.info(
         "supplier %s uploaded a price list: %s offers", summary.supplier_id, summary.offers_set
     )
     return {"summary": summary}
+
+
+def _translated(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reader's language where a message is a fixed one (the API's are English)."""
+    return [p | {"message": _(p["message"])} for p in problems]
 
 
 def _offers() -> list[dict[str, Any]]:
