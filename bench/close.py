@@ -55,22 +55,21 @@ def load(runtime: Runtime, instance: Instance) -> None:
                 for t in instance.suppliers.values()
             ],
         )
+        offers = [
+            {
+                "supplier_id": o.supplier_id,
+                "sku": o.sku,
+                "pack_size": o.pack_size,
+                "tiers": [[str(t.min_quantity), str(t.unit_price)] for t in o.tiers],
+                "active": True,
+            }
+            for offers in instance.offers.values()
+            for o in offers
+        ]
         session.execute(
-            insert(orm.Offer),
-            [
-                {
-                    "supplier_id": o.supplier_id,
-                    "sku": o.sku,
-                    "product_name": o.sku,
-                    "unit": "Stk",
-                    "pack_size": o.pack_size,
-                    "tiers": [[str(t.min_quantity), str(t.unit_price)] for t in o.tiers],
-                    "active": True,
-                }
-                for offers in instance.offers.values()
-                for o in offers
-            ],
+            insert(orm.Offer), [o | {"product_name": o["sku"], "unit": "Stk"} for o in offers]
         )
+        session.execute(insert(orm.OfferVersion), [o | {"announced_at": now} for o in offers])
         window = orm.Window(status="open", opened_at=now, closes_at=now + timedelta(days=7))
         session.add(window)
         session.flush()

@@ -68,6 +68,9 @@ class OfferUpdated(Schema):
     pack_size = Quantity(required=True)
     tiers = fields.List(fields.Nested(TierSchema), required=True, validate=validate.Length(min=1))
     active = fields.Boolean(load_default=True)
+    # Takes effect in windows whose first need comes on or after this day (and after
+    # the announcement); None: from the next window.
+    valid_from = fields.Date(allow_none=True, load_default=None)
 
 
 class SupplierUpdated(Schema):
@@ -114,6 +117,7 @@ class AllocationSchema(Schema):
     goods = _money()
     shipping_share = _money()
     paid = _money()
+    delivery_site = fields.String(allow_none=True, load_default=None)
 
 
 class OrderLineSchema(Schema):

@@ -72,7 +72,12 @@ def run() -> int:
 
 def _print_welcome(settings: Settings, seeded: bool) -> None:
     from zirkel.demo_data import DEMO
-    from zirkel.seed import ADMIN_EMAIL, DEMO_MEMBER_PASSWORD, admin_password
+    from zirkel.seed import (
+        ADMIN_EMAIL,
+        DEMO_MEMBER_PASSWORD,
+        DEMO_SUPPLIER_EMAIL,
+        admin_password,
+    )
 
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     print("\nZirkel is starting (Ctrl-C stops everything):")
@@ -85,6 +90,7 @@ def _print_welcome(settings: Settings, seeded: bool) -> None:
     print(f"\n  web sign-in:     {settings.service_urls['catalog']}/login")
     print(f"    admin:         {ADMIN_EMAIL} / {admin_password()}")
     print(f"    members:       their e-mail (e.g. {first_member}) / {DEMO_MEMBER_PASSWORD}")
+    print(f"    supplier:      {DEMO_SUPPLIER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
     if seeded:
         print("  (the demo cooperative 'Handwerkszirkel Dortmund' was just loaded)")
     print(f"  data: {settings.var_dir}\n", flush=True)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 DEMO_MEMBER_PASSWORD = "zirkel-demo"
 ADMIN_EMAIL = "admin@zirkel.example"
+# The order desk of the demo's first supplier (Baustoffhandel Westfalen GmbH).
+DEMO_SUPPLIER_EMAIL = "lager@baustoffe-westfalen.example"
 
 
 def admin_password(environ: dict[str, str] | None = None) -> str:
@@ -102,8 +104,17 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
 
 
 def add_users(session: Session, seeded: Seeded, cooperative: Cooperative) -> None:
-    """A web sign-in for every demo member (its e-mail, ``zirkel-demo``) and the admin."""
+    """A web sign-in for every demo member (its e-mail, ``zirkel-demo``), the first
+    supplier's order desk (``zirkel-demo`` too) and the admin."""
     for member_id, member in zip(seeded.member_ids, cooperative.members, strict=True):
         create_user(session, member.email, DEMO_MEMBER_PASSWORD, member_id=member_id)
+    if cooperative is DEMO and seeded.supplier_ids:
+        create_user(
+            session,
+            DEMO_SUPPLIER_EMAIL,
+            DEMO_MEMBER_PASSWORD,
+            role="supplier",
+            supplier_id=seeded.supplier_ids[0],
+        )
     if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
         create_user(session, ADMIN_EMAIL, admin_password(), role="admin")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from catalog.service_layer import commands, directory
+from catalog.service_layer import commands, directory, handlers
 from notify.adapters.orm import MemberEntry
 from notify.service_layer.reactions import handlers as notify_handlers
 from pooling.adapters.calendar import CutoffSchedule
@@ -69,9 +69,9 @@ def test_a_changed_supplier_fee_reaches_pooling(
 
     react, seen = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), set()
     supplier = make_supplier()
-    change = commands.ChangeSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
+    change = commands.UpdateSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
     with transaction(catalog.runtime.sessions) as db:
-        directory.change_supplier(db, catalog.runtime.outbox, change)
+        handlers.update_supplier(db, catalog.runtime.outbox, change)
     relay(catalog, pooling, react, seen)
     with transaction(pooling.runtime.sessions) as db:
         terms = db.get(SupplierTerms, supplier.id)

@@ -18,15 +18,15 @@ if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
 
 WORKED_EXAMPLE_CSV = (
-    "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity\r\n"
-    "DISP-10L;14;14;38.00;532.00;1;1;6\r\n"
-    "DISP-10L;14;14;38.00;532.00;3;3;8\r\n"
-    "SIL-300;6;72;4.20;302.40;2;2;30\r\n"
-    "SIL-300;6;72;4.20;302.40;4;3;20\r\n"
-    "SIL-300;6;72;4.20;302.40;5;4;14\r\n"
-    "goods;;;;834.40;;;\r\n"
-    "shipping_fee;;;;0.00;;;\r\n"
-    "total;;;;834.40;;;\r\n"
+    "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity;delivery_site\r\n"
+    "DISP-10L;14;14;38.00;532.00;1;1;6;Firmensitz\r\n"
+    "DISP-10L;14;14;38.00;532.00;3;3;8;Firmensitz\r\n"
+    "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
+    "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
+    "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
+    "goods;;;;834.40;;;;\r\n"
+    "shipping_fee;;;;0.00;;;;\r\n"
+    "total;;;;834.40;;;;\r\n"
 )
 
 

@@ -128,7 +128,10 @@ def exact(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Order lines with their amounts as Decimals, to compare values, not spellings."""
 
     def values(row: dict[str, Any]) -> dict[str, Any]:
-        return {k: Decimal(v) if isinstance(v, str) and k != "sku" else v for k, v in row.items()}
+        text = ("sku", "delivery_site")
+        return {
+            k: Decimal(v) if isinstance(v, str) and k not in text else v for k, v in row.items()
+        }
 
     return [
         values(line) | {"allocations": [values(a) for a in line["allocations"]]} for line in lines

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from catalog.adapters.orm import QueueSample, RaisedAlert, User
+from catalog.adapters.orm import QueueSample, RaisedAlert, Supplier, User
 from catalog.web.ops_view import sparkline
 from shared.db import transaction
 from shared.events import dump
@@ -69,9 +69,19 @@ def pages(site: Site) -> list[tuple[str, str]]:
 
 
 def test_members_suppliers_and_strangers_are_refused(site: Site, member: FlaskClient) -> None:
-    with transaction(site.runtime.sessions) as db:  # a supplier's sign-in, should there be one
+    with transaction(site.runtime.sessions) as db:  # a supplier's order desk
         hashed = generate_password_hash(PASSWORD, method="scrypt")
-        db.add(User(email="lager@farben.example", password_hash=hashed, role="supplier"))
+        supplier = Supplier(name="Farben GmbH", email="farben@example.com", shipping_fee=0)
+        db.add(supplier)
+        db.flush()
+        db.add(
+            User(
+                email="lager@farben.example",
+                password_hash=hashed,
+                role="supplier",
+                supplier_id=supplier.id,
+            )
+        )
     supplier = site.client()
     sign_in(supplier, "lager@farben.example")
     supplier_token = site.app.extensions["zirkel.tokens"].issue("supplier", 1)

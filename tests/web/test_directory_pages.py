@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Member, Need, Supplier, User
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.users import create_user
 from shared import events
 from shared.db import transaction
-from tests.web.conftest import Site, csrf_token, sign_in
+from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
 
 
 @pytest.fixture
@@ -187,6 +188,23 @@ def test_a_supplier_with_offers_is_deactivated_and_its_offers_withdrawn(
     assert response.status_code == 409
     page = admin.get("/admin/suppliers").get_data(as_text=True)
     assert "deaktiviert" in page and "Reaktivieren" in page
+
+
+def test_a_deactivated_suppliers_order_desk_cannot_sign_in(site: Site, admin: FlaskClient) -> None:
+    supplier_id = add_supplier(site, with_offer=True)
+    with transaction(site.runtime.sessions) as db:
+        create_user(db, "lager@west.example", PASSWORD, role="supplier", supplier_id=supplier_id)
+    desk = site.client()
+    sign_in(desk, "lager@west.example")
+    assert desk.get("/supplier/orders").status_code == 200
+    assert submit(admin, f"/admin/suppliers/{supplier_id}/remove").status_code == 302
+    assert desk.get("/supplier/orders").status_code == 302  # its session ended
+    stranger = site.client()
+    token = csrf_token(stranger.get("/login").get_data(as_text=True))
+    refused = stranger.post(
+        "/login", data={"email": "lager@west.example", "password": PASSWORD, "csrf_token": token}
+    )
+    assert refused.status_code == 422 and "falsch" in refused.get_data(as_text=True)
 
 
 def test_a_supplier_without_offers_is_deleted(site: Site, admin: FlaskClient) -> None:

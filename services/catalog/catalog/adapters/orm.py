@@ -73,6 +73,9 @@ class Offer(Base):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     pack_size: Mapped[Decimal] = mapped_column(Quantity())
+    # Pools price with it from the first window starting on or after this day; None:
+    # from the next window.
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     product: Mapped[Product] = relationship()
     # Tiers are stored in increasing min_quantity, so their ids keep that order.
@@ -107,7 +110,8 @@ class Need(Base):
 
 
 class User(Base):
-    """Someone who signs in to the web app: a member's office or the cooperative's admin."""
+    """Someone who signs in to the web app: a member's office, a supplier's order desk or
+    the cooperative's admin."""
 
     __tablename__ = "users"
 
@@ -116,6 +120,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10), default="member")
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

@@ -168,7 +168,7 @@ def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
         raise ApiError(403, "A supplier may only set its own offers.")
     body = load_body(schemas.OfferIn())
     tiers = tuple((t["min_quantity"], t["unit_price"]) for t in body["tiers"])
-    cmd = commands.SetOffer(supplier_id, sku, body["pack_size"], tiers)
+    cmd = commands.SetOffer(supplier_id, sku, body["pack_size"], tiers, body["valid_from"])
     with unit_of_work() as session:
         offer = handlers.set_offer(session, current_runtime().outbox, cmd)
         return jsonify(schemas.OfferOut().dump(offer))

@@ -43,7 +43,7 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(supplier_id)):
         raise ApiError(403, "A supplier may only upload its own price list.")
-    rows = read_price_list(_uploaded_text())
+    rows = read_price_list(uploaded_text())
     cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
     try:
         with unit_of_work() as session:
@@ -60,7 +60,7 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     )
 
 
-def _uploaded_text() -> str:
+def uploaded_text() -> str:
     """The price list's text from a CSV body or a multipart upload; size and encoding checked."""
     too_large = f"The price list is larger than {MAX_BYTES // 1024} KiB; split it into parts."
     if (request.content_length or 0) > MAX_BYTES:

@@ -107,6 +107,7 @@ class OfferIn(Schema):
     tiers = fields.List(
         fields.Nested(TierIn), required=True, validate=validate.Length(min=1, max=20)
     )
+    valid_from = fields.Date(allow_none=True, load_default=None)
 
     @validates_schema
     def _tiers_in_order(self, data: dict[str, Any], **_: Any) -> None:
@@ -125,6 +126,7 @@ class OfferOut(Schema):
     sku = fields.Function(lambda offer: offer.product.sku)
     pack_size = fields.Decimal(as_string=True)
     tiers = fields.List(fields.Nested(TierOut))
+    valid_from = fields.Date(allow_none=True)
 
 
 class NeedIn(Schema):

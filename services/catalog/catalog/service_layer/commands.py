@@ -55,6 +55,7 @@ class SetOffer:
     sku: str
     pack_size: Decimal
     tiers: tuple[tuple[Decimal, Decimal], ...]
+    valid_from: date | None = None  # None: from the next pool window
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,3 @@ class ChangeMember:
     email: str
     postcode: str
     language: str = "de"
-
-
-@dataclass(frozen=True)
-class ChangeSupplier:
-    supplier_id: int
-    name: str
-    email: str
-    shipping_fee: Decimal
-    free_shipping_from: Decimal | None

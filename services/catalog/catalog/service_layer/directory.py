@@ -82,14 +82,6 @@ def reactivate_member(session: Session, outbox: Outbox, member_id: int) -> Membe
     return member
 
 
-def change_supplier(session: Session, outbox: Outbox, cmd: commands.ChangeSupplier) -> Supplier:
-    supplier = get_supplier(session, cmd.supplier_id)
-    supplier.name, supplier.email = cmd.name, cmd.email
-    supplier.shipping_fee, supplier.free_shipping_from = cmd.shipping_fee, cmd.free_shipping_from
-    outbox.add(session, supplier_updated(supplier))
-    return supplier
-
-
 def _offers(session: Session, supplier_id: int) -> list[Offer]:
     query = (
         select(Offer)

@@ -129,6 +129,7 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
         offer = Offer(supplier_id=cmd.supplier_id, product=product, pack_size=cmd.pack_size)
         session.add(offer)
     offer.pack_size = cmd.pack_size
+    offer.valid_from = cmd.valid_from
     offer.updated_at = datetime.now(UTC)
     offer.tiers = [OfferTier(min_quantity=q, unit_price=p) for q, p in cmd.tiers]
     session.flush()
@@ -150,14 +151,16 @@ def offer_updated(offer: Offer, active: bool = True) -> Event:
                 {"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in offer.tiers
             ],
             "active": active,
+            "valid_from": offer.valid_from,
         },
     )
 
 
 def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
+    product, member = _product_for_member(session, cmd.sku, cmd.member_id)
     need = Need(
         member_id=cmd.member_id,
-        product=_product_for_member(session, cmd.sku, cmd.member_id),
+        product=product,
         quantity=cmd.quantity,
         needed_by=cmd.needed_by,
         delivery_site=cmd.delivery_site,
@@ -176,7 +179,7 @@ def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
                 "sku": need.product.sku,
                 "quantity": need.quantity,
                 "needed_by": need.needed_by,
-                "delivery_site": need.delivery_site,
+                "delivery_site": need.delivery_site or head_office(member),
                 "posted_at": need.created_at,
             },
         ),
@@ -198,20 +201,26 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     return need
 
 
-def _product_for_member(session: Session, sku: str, member_id: int) -> Product:
-    """The product ``sku`` once the member is known to exist and be active, in one query."""
-    member_active = select(Member.id).where(Member.id == member_id, Member.active).exists()
+def head_office(member: Member) -> str:
+    """Where a need goes that names no delivery site: the member's own premises."""
+    return f"Firmensitz {member.name}, {member.postcode}"
+
+
+def _product_for_member(session: Session, sku: str, member_id: int) -> tuple[Product, Member]:
+    """The product ``sku`` and the member, once the member is known to exist and be active."""
     found = session.execute(
-        select(Product, member_active.label("member_active")).where(Product.sku == sku)
+        select(Product, Member)
+        .join_from(Product, Member, Member.id == member_id)
+        .where(Product.sku == sku)
     ).first()
-    if found is None or not found.member_active:
+    if found is None or not found.Member.active:
         member = session.get(Member, member_id)
         if member is None:
             raise NotFound("member_id", f"There is no member {member_id}.")
         if not member.active:
             raise Conflict("member_id", f"Member {member_id} is deactivated.")
         raise NotFound("sku", f"Unknown product {sku}.")
-    return found.Product
+    return found.Product, found.Member
 
 
 def _product(session: Session, sku: str) -> Product:

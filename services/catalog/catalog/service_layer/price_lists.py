@@ -92,7 +92,9 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
         if row.sku not in known:
             handlers.add_product(session, commands.AddProduct(row.sku, row.name, row.unit))
             summary.products_created.append(row.sku)
-        offer = commands.SetOffer(cmd.supplier_id, row.sku, row.pack_size, row.tiers)
+        offer = commands.SetOffer(
+            cmd.supplier_id, row.sku, row.pack_size, row.tiers, row.valid_from
+        )
         handlers.set_offer(session, outbox, offer)
         summary.offers_set += 1
     summary.valid_from = sorted({row.valid_from for row in cmd.rows if row.valid_from})

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalog.adapters.orm import Member, User
+from catalog.adapters.orm import Member, Supplier, User
 from shared.errors import Conflict, NotFound
 
-ROLES = ("member", "admin")
+ROLES = ("member", "supplier", "admin")
 MIN_PASSWORD_LENGTH = 8
 # Compared against when the e-mail is unknown, so both paths cost one scrypt.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
@@ -22,6 +22,7 @@ def create_user(
     role: str = "member",
     member_id: int | None = None,
     language: str = "de",
+    supplier_id: int | None = None,
 ) -> User:
     email = email.strip().lower()
     if role not in ROLES:
@@ -30,6 +31,8 @@ def create_user(
         raise Conflict("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
     if role == "member" and (member_id is None or session.get(Member, member_id) is None):
         raise NotFound("member_id", f"There is no member {member_id}.")
+    if role == "supplier" and (supplier_id is None or session.get(Supplier, supplier_id) is None):
+        raise NotFound("supplier_id", f"There is no supplier {supplier_id}.")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise Conflict("email", f"There is a user {email} already.")
     user = User(
@@ -37,6 +40,7 @@ def create_user(
         password_hash=generate_password_hash(password, method="scrypt"),
         role=role,
         member_id=member_id if role == "member" else None,
+        supplier_id=supplier_id if role == "supplier" else None,
         language=language,
     )
     session.add(user)
@@ -56,8 +60,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def may_sign_in(session: Session, user: User) -> bool:
-    """An admin always; a member's user while its member is active."""
-    if user.member_id is None:
-        return user.role == "admin"
-    member = session.get(Member, user.member_id)
-    return member is not None and member.active
+    """An admin always; a member's or a supplier's user while its firm is active."""
+    if user.member_id is not None:
+        member = session.get(Member, user.member_id)
+        return member is not None and member.active
+    if user.supplier_id is not None:
+        supplier = session.get(Supplier, user.supplier_id)
+        return supplier is not None and supplier.active
+    return user.role == "admin"

@@ -30,14 +30,26 @@ class WebUser:
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
+    supplier_id: int | None = None
 
     @classmethod
     def of(cls, user: User) -> WebUser:
-        return cls(user.id, user.email, user.role, user.member_id, user.language)
+        return cls(
+            user.id,
+            user.email,
+            user.role,
+            user.member_id,
+            user.language,
+            supplier_id=user.supplier_id,
+        )
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.role == "supplier" and self.supplier_id is not None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -98,4 +110,4 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site, never another host."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("pages.my_needs")
+    return url_for("pages.home")  # each role's own start page

@@ -1,4 +1,4 @@
-"""The cooperative office's page: create a sign-in for a member (or another admin)."""
+"""The cooperative office's page: create a sign-in for a member or a supplier."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from catalog.adapters.orm import Member, User
+from catalog.adapters.orm import Member, Supplier, User
 from catalog.service_layer.users import create_user
 from catalog.web.forms import UserForm
 from catalog.web.remote import show_errors_as_pages
+from catalog.web.supplier_forms import SupplierUserForm
 from shared.db import transaction
 from shared.errors import DomainError
 from shared.web import current_runtime
@@ -35,20 +36,63 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def _users_page(form: UserForm, supplier_form: SupplierUserForm) -> ResponseReturnValue:
+    with transaction(current_runtime().sessions) as db:
+        form.member_id.choices = [
+            (m.id, f"{m.name} ({m.email})")
+            for m in db.scalars(select(Member).where(Member.active).order_by(Member.name))
+        ]
+        supplier_form.supplier_id.choices = [
+            (s.id, s.name)
+            for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
+        ]
+        listed = [
+            (u.email, u.role, u.member_id or u.supplier_id)
+            for u in db.scalars(select(User).order_by(User.email))
+        ]
+    status = 422 if form.errors or supplier_form.errors else 200
+    return render_template(
+        "admin_users.html", form=form, supplier_form=supplier_form, users=listed
+    ), status
+
+
+@admin.post("/users/supplier")
+@admin_required
+def supplier_user() -> ResponseReturnValue:
+    """A sign-in for a supplier's order desk: it sees that supplier's orders only."""
+    form = SupplierUserForm(prefix="supplier")
+    with transaction(current_runtime().sessions) as db:
+        form.supplier_id.choices = [
+            (s.id, s.name) for s in db.scalars(select(Supplier).where(Supplier.active))
+        ]
+    if form.validate_on_submit():
+        try:
+            with transaction(current_runtime().sessions) as db:
+                create_user(
+                    db,
+                    form.email.data or "",
+                    form.password.data or "",
+                    role="supplier",
+                    supplier_id=form.supplier_id.data,
+                    language=form.language.data or "de",
+                )
+        except DomainError as exc:
+            getattr(form, exc.field, form.email).errors.append(_(str(exc)))
+        else:
+            flash(_("User %(email)s created.", email=form.email.data), "ok")
+            return redirect(url_for("admin.users"))
+    return _users_page(UserForm(formdata=None), form)
+
+
 @admin.route("/users", methods=["GET", "POST"])
 @admin_required
 def users() -> ResponseReturnValue:
     runtime = current_runtime()
-    with transaction(runtime.sessions) as db:
-        members = [
-            (m.id, f"{m.name} ({m.email})")
-            for m in db.scalars(select(Member).where(Member.active).order_by(Member.name))
-        ]
-        listed = [
-            (u.email, u.role, u.member_id) for u in db.scalars(select(User).order_by(User.email))
-        ]
     form = UserForm()
-    form.member_id.choices = members
+    with transaction(runtime.sessions) as db:
+        form.member_id.choices = [
+            (m.id, m.name) for m in db.scalars(select(Member).where(Member.active))
+        ]
     if form.validate_on_submit():
         try:
             with transaction(runtime.sessions) as db:
@@ -64,5 +108,4 @@ def users() -> ResponseReturnValue:
         else:
             flash(_("User %(email)s created.", email=form.email.data), "ok")
             return redirect(url_for("admin.users"))
-    status = 422 if form.errors else 200
-    return render_template("admin_users.html", form=form, users=listed), status
+    return _users_page(form, SupplierUserForm(prefix="supplier", formdata=None))

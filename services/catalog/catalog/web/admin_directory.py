@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalog.service_layer import commands, directory
+from catalog.service_layer import commands, directory, handlers
 from catalog.service_layer.directory import Removal
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import MemberForm, SupplierForm
@@ -39,8 +39,8 @@ KINDS: dict[str, dict[str, Any]] = {
         "form": SupplierForm,
         "get": directory.get_supplier,
         "history": directory.supplier_has_history,
-        "change": lambda db, outbox, id_, body: directory.change_supplier(
-            db, outbox, commands.ChangeSupplier(id_, **body)
+        "change": lambda db, outbox, id_, body: handlers.update_supplier(
+            db, outbox, commands.UpdateSupplier(id_, **body)
         ),
         "remove": directory.remove_supplier,
         "reactivate": directory.reactivate_supplier,

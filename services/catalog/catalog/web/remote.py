@@ -45,10 +45,15 @@ def fetch_answer(
 
 
 def send(
-    service: str, path: str, role: str, body: dict[str, Any], timeout: float = 30.0
+    service: str,
+    path: str,
+    role: str,
+    body: dict[str, Any],
+    timeout: float = 30.0,
+    subject_id: int | None = None,
 ) -> tuple[int, Any] | None:
     """``POST <service>/api/v1<path>``: its status and JSON, or None when it cannot answer."""
-    url, headers = _address(service, path, role, None)
+    url, headers = _address(service, path, role, subject_id)
     try:
         response = requests.post(url, json=body, headers=headers, timeout=timeout)
         if response.status_code >= 500:
@@ -57,6 +62,21 @@ def send(
     except (requests.RequestException, ValueError) as exc:
         log.warning("%s is unavailable for POST %s: %s", service, path, exc)
         return None
+
+
+def answer(service: str, path: str, role: str, subject_id: int | None) -> requests.Response | None:
+    """``GET <service>/api/v1<path>`` whatever its status (a 403 or 404 is an answer too),
+    or None when the service cannot answer."""
+    url, headers = _address(service, path, role, subject_id)
+    try:
+        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
+    except requests.RequestException as exc:
+        log.warning("%s is unavailable for %s: %s", service, path, exc)
+        return None
+    if response.status_code >= 500:
+        log.warning("%s answered %s for %s", service, response.status_code, path)
+        return None
+    return response
 
 
 def _address(

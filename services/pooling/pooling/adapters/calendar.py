@@ -13,6 +13,7 @@ class CutoffSchedule:
     """``0 12 * * thu`` in Europe/Berlin: Thursdays at noon, summer and winter."""
 
     def __init__(self, crontab: str, timezone: str) -> None:
+        self.timezone = timezone
         try:
             self.trigger = CronTrigger.from_crontab(crontab, timezone=timezone)
         except (ValueError, LookupError) as exc:

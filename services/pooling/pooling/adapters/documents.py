@@ -2,8 +2,9 @@
 
 The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
 allocation, then the totals. The PDF is the German order form a wholesaler's
-office expects ("Bestellung Nr. …"). Pooling knows no delivery sites, so
-neither document names one.
+office expects ("Bestellung Nr. …"). Both say where the goods go: the CSV names
+each allocation's delivery site, the PDF splits every line by site (a need that
+names none goes to the member's head office, "Firmensitz").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.domain.model import HEAD_OFFICE
 
 CSV_COLUMNS = (
     "sku",
@@ -30,6 +32,7 @@ CSV_COLUMNS = (
     "need_id",
     "member_id",
     "quantity",
+    "delivery_site",
 )
 CENT = Decimal("0.01")
 
@@ -72,8 +75,9 @@ def order_csv(document: OrderDocument) -> str:
             money(line.line_total),
         ]
         for a in line.allocations:
-            writer.writerow([*figures, a.need_id, a.member_id, plain(a.quantity)])
-    empty = [""] * 3
+            site = a.delivery_site or HEAD_OFFICE
+            writer.writerow([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+    empty = [""] * 4
     for label, amount in (
         ("goods", document.goods_total),
         ("shipping_fee", document.order.shipping_fee),
@@ -143,6 +147,28 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
         pdf.ln()
+        _sites(pdf, line, unit)
+
+
+def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
+    """The line's quantity per delivery site, indented under it."""
+    pdf.set_font("Helvetica", "", 8)
+    for site, quantity in site_split(line):
+        label = _latin(f"Lieferort: {site}")
+        pdf.cell(WIDTHS[0], 5, "")
+        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 52 else label[:51] + "…")
+        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {_latin(unit)}".strip(), align="R")
+        pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+
+
+def site_split(line: orm.OrderLine) -> list[tuple[str, Decimal]]:
+    """The line's quantity per delivery site, in the order the needs first name them."""
+    sites: dict[str, Decimal] = {}
+    for a in line.allocations:
+        site = a.delivery_site or HEAD_OFFICE
+        sites[site] = sites.get(site, Decimal(0)) + a.quantity
+    return list(sites.items())
 
 
 def _totals(pdf: FPDF, document: OrderDocument) -> None:

@@ -41,6 +41,22 @@ class Offer(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class OfferVersion(Base):
+    """Every offer catalog announced, kept: a window prices with the ones in force for it."""
+
+    __tablename__ = "offer_versions"
+    __table_args__ = (Index("offer_versions_by_offer", "supplier_id", "sku"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(40))
+    pack_size: Mapped[Decimal] = mapped_column(Quantity())
+    tiers: Mapped[list[list[str]]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    announced_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
 class Window(Base):
     """A pool window; at most one is open (the partial unique index makes sure of it)."""
 
@@ -67,6 +83,9 @@ class Window(Base):
     progress_signature: Mapped[str | None] = mapped_column(String(80), nullable=True)
     optimal: Mapped[bool | None] = mapped_column(nullable=True)  # None until closed
     optimality_gap: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    # When its first need joined it (stored at the close; until then the needs tell):
+    # the offers in force at that moment are the window's prices.
+    prices_fixed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class PooledNeed(Base):
@@ -82,6 +101,8 @@ class PooledNeed(Base):
     window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Order(Base):
@@ -127,6 +148,7 @@ class Allocation(Base):
     goods: Mapped[Decimal] = mapped_column(Money())
     shipping_share: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money())
+    delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class MemberSavings(Base):

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
+from pooling.domain.offers_in_force import OfferChange, offers_in_force
 
 Lock = Literal["share", "update"] | None
 
@@ -54,26 +54,48 @@ class PoolRepository:
         )
         return list(self.session.scalars(query))
 
+    def prices_fixed_at(self, window: orm.Window) -> datetime | None:
+        """When the window's first need joined it (stored once the window is closed)."""
+        if window.prices_fixed_at is not None:
+            return window.prices_fixed_at
+        query = select(func.min(orm.PooledNeed.joined_at)).where(
+            orm.PooledNeed.window_id == window.id
+        )
+        return self.session.scalar(query)
+
     def open_needs(self, window_id: int) -> list[model.Need]:
         """The window's open needs, in need order (read as plain rows: there may be many)."""
         need = orm.PooledNeed
         query = (
-            select(need.need_id, need.member_id, need.sku, need.quantity)
+            select(need.need_id, need.member_id, need.sku, need.quantity, need.delivery_site)
             .where(need.window_id == window_id, need.status == "open")
             .order_by(need.need_id)
         )
         return [model.Need(*row) for row in self.session.execute(query)]
 
-    def offers(self) -> dict[str, list[model.Offer]]:
-        offers: dict[str, list[model.Offer]] = defaultdict(list)
-        offer = orm.Offer
-        query = select(offer.supplier_id, offer.sku, offer.pack_size, offer.tiers).where(
-            offer.active
+    def offers(self, window: orm.Window | None = None) -> dict[str, list[model.Offer]]:
+        """The offers in force for ``window`` (its prices are fixed at its first need); for
+        a window without needs yet, or none, the offers in force now."""
+        now = datetime.now(UTC)
+        fixed = None if window is None else self.prices_fixed_at(window)
+        moment = fixed or now
+        version = orm.OfferVersion
+        query = (
+            select(version)
+            .where(version.announced_at <= now)
+            .order_by(version.announced_at, version.id)
         )
-        for supplier_id, sku, pack_size, tiers in self.session.execute(query):
-            prices = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in tiers)
-            offers[sku].append(model.Offer(supplier_id, sku, pack_size, prices))
-        return dict(offers)
+        changes = [
+            OfferChange(
+                v.supplier_id,
+                v.sku,
+                _offer(v) if v.active else None,
+                v.announced_at,
+                v.valid_from,
+            )
+            for v in self.session.scalars(query)
+        ]
+        return offers_in_force(changes, moment, self.schedule.timezone, now)
 
     def supplier_terms(self) -> dict[int, model.SupplierTerms]:
         return {
@@ -101,6 +123,11 @@ class PoolRepository:
 
     def order(self, order_id: int) -> orm.Order | None:
         return self.session.get(orm.Order, order_id)
+
+
+def _offer(version: orm.OfferVersion) -> model.Offer:
+    prices = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in version.tiers)
+    return model.Offer(version.supplier_id, version.sku, version.pack_size, prices)
 
 
 @dataclass(frozen=True)
@@ -189,4 +216,5 @@ def allocation_fields(a: model.Allocation | orm.Allocation) -> dict[str, object]
         "goods": a.goods,
         "shipping_share": a.shipping_share,
         "paid": a.paid,
+        "delivery_site": a.delivery_site,
     }

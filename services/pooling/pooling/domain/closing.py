@@ -73,7 +73,9 @@ def _order(supplier_id: int, assignment: Assignment, needs: Sequence[Need]) -> S
     shares = split_fee(fee, goods)
     by_sku: dict[str, list[Allocation]] = {}
     for n, g, share in zip(served, goods, shares, strict=True):
-        allocation = Allocation(n.need_id, n.member_id, n.quantity, g, share, g + share)
+        allocation = Allocation(
+            n.need_id, n.member_id, n.quantity, g, share, g + share, n.delivery_site
+        )
         by_sku.setdefault(n.sku, []).append(allocation)
     order_lines = tuple(
         OrderLine(

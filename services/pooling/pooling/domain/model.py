@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+HEAD_OFFICE = "Firmensitz"  # where goods go when a need names no delivery site
+
 
 def _check_decimal(name: str, value: object, *, positive: bool = False) -> None:
     """Refuse anything but a finite, non-negative (or positive) Decimal."""
@@ -83,6 +85,7 @@ class Need:
     member_id: int
     sku: str
     quantity: Decimal
+    delivery_site: str | None = None  # None: the member's own address (its "Firmensitz")
 
     def __post_init__(self) -> None:
         _check_decimal("quantity", self.quantity, positive=True)
@@ -134,6 +137,7 @@ class Allocation:
     goods: Decimal
     shipping_share: Decimal
     paid: Decimal
+    delivery_site: str | None = None
 
 
 @dataclass(frozen=True)

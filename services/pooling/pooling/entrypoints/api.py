@@ -42,7 +42,7 @@ def current_pool() -> ResponseReturnValue:
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
             return jsonify(schemas.PoolOut().dump(body | {"products": []}))
         demand = pooled_demand(pool.open_needs(window.id))
-        products = pool_progress(demand, pool.offers())
+        products = pool_progress(demand, pool.offers(window))
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
         return jsonify(schemas.PoolOut().dump(body))
 
@@ -188,6 +188,7 @@ def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:
             line["allocations"] = [
                 a for a in line["allocations"] if a["member_id"] == principal.subject_id
             ]
+            line["sites"] = schemas.delivery_split(line["allocations"])
     return body
 
 

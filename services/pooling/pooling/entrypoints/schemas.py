@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
+
+from pooling.domain.model import HEAD_OFFICE
 
 
 def _amount() -> fields.Decimal:
@@ -41,6 +46,16 @@ class AllocationOut(Schema):
     goods = _amount()
     shipping_share = _amount()
     paid = _amount()
+    delivery_site = fields.Function(lambda a: a.delivery_site or HEAD_OFFICE)
+
+
+def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A line's quantity per delivery site (site order: as the needs first name them)."""
+    sites: dict[str, Decimal] = {}
+    for a in allocations:
+        site = a["delivery_site"]
+        sites[site] = sites.get(site, Decimal(0)) + Decimal(a["quantity"])
+    return [{"delivery_site": site, "quantity": format(q, "f")} for site, q in sites.items()]
 
 
 class OrderLineOut(Schema):
@@ -51,6 +66,11 @@ class OrderLineOut(Schema):
     line_total = _amount()
     surplus_quantity = _amount()
     allocations = fields.List(fields.Nested(AllocationOut))
+
+    @post_dump
+    def _sites(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["sites"] = delivery_split(data["allocations"])
+        return data
 
 
 class OrderOut(Schema):

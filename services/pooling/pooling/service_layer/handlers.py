@@ -55,7 +55,8 @@ def close_pool(
     if window is None or (window_id is not None and window.id != window_id):
         raise Conflict("window_id", "That pool window is closed already.")
     needs = pool.open_needs(window.id)
-    result = close_window(needs, pool.offers(), pool.supplier_terms(), solve)
+    window.prices_fixed_at = pool.prices_fixed_at(window) or datetime.now(UTC)
+    result = close_window(needs, pool.offers(window), pool.supplier_terms(), solve)
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
     orders = save_orders(session, window.id, result.orders)
@@ -82,7 +83,7 @@ def _settle(
         session.execute(
             update(orm.PooledNeed)
             .where(orm.PooledNeed.need_id.in_(unoffered))
-            .values(window_id=next_window.id)
+            .values(window_id=next_window.id, joined_at=window.closed_at)
             .execution_options(synchronize_session=False)
         )
     if result.members:
@@ -173,7 +174,8 @@ def _resettle_members(
     """Recompute the window result of every member of a rejected order without it."""
     pool = PoolRepository(session, schedule)
     members = sorted({a.member_id for line in rejected.lines for a in line.allocations})
-    offers, terms = pool.offers(), pool.supplier_terms()
+    offers = pool.offers(session.get(orm.Window, rejected.window_id))
+    terms = pool.supplier_terms()
     rows = []
     for member_id in members:
         kept = pool.member_allocations(rejected.window_id, member_id)
@@ -189,10 +191,12 @@ def _resettle_members(
 
 def _back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
     window = PoolRepository(session, schedule).current_or_new_window(lock="share")
+    now = datetime.now(UTC)
     for need_id in need_ids:
         need = session.get(orm.PooledNeed, need_id)
         if need is not None:
             need.status, need.window_id, need.order_id = "open", window.id, None
+            need.joined_at = now
 
 
 def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) -> bool:
@@ -211,7 +215,7 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     if signature == window.progress_signature:
         return False
     window.progress_signature = signature
-    progress = pool_progress(pooled_demand(needs), pool.offers())
+    progress = pool_progress(pooled_demand(needs), pool.offers(window))
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
     return True
 

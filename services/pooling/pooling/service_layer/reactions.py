@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 
@@ -39,6 +40,17 @@ def on_offer_updated(session: Session, event: Event) -> None:
     offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in data["tiers"]]
     offer.active = data["active"]
     session.add(offer)
+    session.add(
+        orm.OfferVersion(
+            supplier_id=offer.supplier_id,
+            sku=offer.sku,
+            pack_size=offer.pack_size,
+            tiers=offer.tiers,
+            active=offer.active,
+            announced_at=event.occurred_at,
+            valid_from=data.get("valid_from"),
+        )
+    )
 
 
 def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> None:
@@ -57,6 +69,8 @@ def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> 
             status="open",
             window_id=window.id,
             posted_at=data["posted_at"],
+            delivery_site=data["delivery_site"],
+            joined_at=datetime.now(UTC),
         )
     )
 

@@ -1,0 +1,55 @@
+"""The supplier portal's forms: confirm, reject, upload a price list; and the office's form
+for a supplier's sign-in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, EmailField, PasswordField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+
+class ConfirmForm(FlaskForm):
+    expected_delivery = DateField(
+        _l("Expected delivery"),
+        validators=[DataRequired(message=_l("Please enter the day you expect to deliver."))],
+    )
+
+    def validate_expected_delivery(self, field: DateField) -> None:
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(_l("The delivery day cannot lie in the past."))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Please tell the members why.")),
+            Length(max=1000),
+        ],
+    )
+
+
+class PriceListForm(FlaskForm):
+    file = FileField(
+        _l("Price list (CSV)"), validators=[FileRequired(message=_l("Please choose a file."))]
+    )
+
+
+class SupplierUserForm(FlaskForm):
+    """A supplier's sign-in; its own prefix keeps it apart from the member form on the page."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address.")),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+    supplier_id = SelectField(_l("Supplier"), coerce=int, validate_choice=True)
+    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])

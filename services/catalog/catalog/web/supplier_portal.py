@@ -1,0 +1,253 @@
+"""The supplier portal: a supplier's order desk sees its own orders, confirms or rejects
+them, downloads them as CSV or PDF and uploads its price list.
+
+Orders live in pooling: the pages read and decide them through pooling's API, as
+the signed-in user's supplier, so pooling's own checks apply. Price lists are
+catalog's own and go through the same reading and handler as the API's upload.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from catalog.adapters.orm import Member, Offer, Product, Supplier
+from catalog.entrypoints.price_lists import COLUMNS, read_price_list, uploaded_text
+from catalog.service_layer.price_lists import (
+    PriceListRefused,
+    UploadPriceList,
+    upload_price_list,
+)
+from catalog.web.remote import answer, fetch, send, show_errors_as_pages
+from catalog.web.supplier_forms import ConfirmForm, PriceListForm, RejectForm
+from shared.db import transaction
+from shared.web import ApiError, current_runtime
+
+portal = Blueprint("supplier_portal", __name__, url_prefix="/supplier")
+show_errors_as_pages(portal)
+
+OPEN_TO_SUPPLIERS = ("supplier_portal.", "accounts.", "static")
+
+
+def supplier_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_supplier:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@portal.before_app_request
+def keep_suppliers_in_their_portal() -> ResponseReturnValue | None:
+    """A supplier's user sees the portal and nothing of the members' or the office's pages."""
+    if request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None
+    if not current_user.is_supplier:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint == "pages.home":
+        return redirect(url_for("supplier_portal.orders"))
+    if not endpoint or endpoint.startswith(OPEN_TO_SUPPLIERS):
+        return None
+    return render_template("error.html", code=403), 403
+
+
+def _pooling(path: str) -> Any:
+    return fetch("pooling", path, "supplier", current_user.supplier_id)
+
+
+@portal.get("/orders")
+@supplier_required
+def orders() -> ResponseReturnValue:
+    listed = _pooling("/orders")
+    return render_template("supplier_orders.html", orders=listed, supplier=_supplier_name())
+
+
+@portal.get("/orders/<id:order_id>")
+@supplier_required
+def order(order_id: int) -> ResponseReturnValue:
+    return _order_page(order_id, ConfirmForm(), RejectForm())
+
+
+@portal.post("/orders/<id:order_id>/confirm")
+@supplier_required
+def confirm(order_id: int) -> ResponseReturnValue:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _order_page(order_id, form, RejectForm(formdata=None), status=422)
+    body = {"expected_delivery": form.expected_delivery.data.isoformat()}
+    return _decide(order_id, "confirm", body, _("Order %(id)s confirmed.", id=order_id))
+
+
+@portal.post("/orders/<id:order_id>/reject")
+@supplier_required
+def reject(order_id: int) -> ResponseReturnValue:
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _order_page(order_id, ConfirmForm(formdata=None), form, status=422)
+    body = {"reason": (form.reason.data or "").strip()}
+    return _decide(order_id, "reject", body, _("Order %(id)s rejected.", id=order_id))
+
+
+@portal.get("/orders/<id:order_id>/document.<any(csv, pdf):suffix>")
+@supplier_required
+def document(order_id: int, suffix: str) -> ResponseReturnValue:
+    path = f"/orders/{order_id}/document.{suffix}"
+    found = answer("pooling", path, "supplier", current_user.supplier_id)
+    if found is None:
+        return render_template("supplier_unavailable.html"), 503
+    if found.status_code != 200:
+        abort(404)  # another supplier's order is as good as absent
+    response = Response(found.content, content_type=found.headers["Content-Type"])
+    response.headers["Content-Disposition"] = found.headers["Content-Disposition"]
+    return response
+
+
+def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> ResponseReturnValue:
+    sent = send(
+        "pooling",
+        f"/orders/{order_id}/{decision}",
+        "supplier",
+        body,
+        subject_id=current_user.supplier_id,
+    )
+    if sent is None:
+        flash(_("Pooling does not answer, so nothing was decided. Please try again soon."), "error")
+    elif sent[0] in (403, 404):
+        abort(404)
+    elif sent[0] == 409:
+        flash(_("Order %(id)s was decided already.", id=order_id), "error")
+    elif sent[0] != 200:
+        flash(_("That did not work"), "error")
+    else:
+        flash(done, "ok")
+    return redirect(url_for("supplier_portal.order", order_id=order_id))
+
+
+def _order_page(
+    order_id: int, confirm_form: ConfirmForm, reject_form: RejectForm, status: int = 200
+) -> ResponseReturnValue:
+    found = answer("pooling", f"/orders/{order_id}", "supplier", current_user.supplier_id)
+    if found is None:
+        return render_template("supplier_unavailable.html"), 503
+    if found.status_code != 200:
+        abort(404)
+    shown = found.json()
+    names = _names(shown)
+    return render_template(
+        "supplier_order.html",
+        order=shown,
+        products=names["products"],
+        members=names["members"],
+        goods=sum((Decimal(line["line_total"]) for line in shown["lines"]), Decimal(0)),
+        confirm_form=confirm_form,
+        reject_form=reject_form,
+    ), status
+
+
+def _names(order: dict[str, Any]) -> dict[str, dict]:
+    """Product names and units, and the members' names, as catalog knows them."""
+    skus = [line["sku"] for line in order["lines"]]
+    member_ids = {a["member_id"] for line in order["lines"] for a in line["allocations"]}
+    with transaction(current_runtime().sessions) as db:
+        found = db.scalars(select(Product).where(Product.sku.in_(skus)))
+        products = {p.sku: (p.name, p.unit) for p in found}
+        members = {
+            m.id: m.name for m in db.scalars(select(Member).where(Member.id.in_(member_ids)))
+        }
+    return {"products": products, "members": members}
+
+
+def _supplier_name() -> str:
+    with transaction(current_runtime().sessions) as db:
+        supplier = db.get(Supplier, current_user.supplier_id)
+        return supplier.name if supplier else ""
+
+
+@portal.route("/price-list", methods=["GET", "POST"])
+@supplier_required
+def price_list() -> ResponseReturnValue:
+    """Upload a price list; all rows are set or, on any problem, none (shown row by row)."""
+    form = PriceListForm()
+    result: dict[str, Any] = {}
+    if form.validate_on_submit():
+        result = _upload()
+    status = 422 if form.errors or result.get("problems") else 200
+    return render_template(
+        "supplier_price_list.html",
+        form=form,
+        columns=COLUMNS,
+        offers=_offers(),
+        **result,
+    ), status
+
+
+def _upload() -> dict[str, Any]:
+    runtime = current_runtime()
+    try:
+        rows = read_price_list(uploaded_text())
+        command = UploadPriceList(current_user.supplier_id, tuple(rows))
+        with transaction(runtime.sessions) as db:
+            summary = upload_price_list(db, runtime.outbox, command)
+    except ApiError as exc:  # the file as a whole, or its rows and columns
+        details = exc.details if isinstance(exc.details, dict) else {}
+        whole = [{"row": None, "column": None, "message": exc.description}]
+        problems = details.get("rows") or whole
+        return {"problems": _translated(problems), "count": details.get("problems", 1)}
+    except PriceListRefused as exc:
+        problems = [p.as_dict() for p in exc.problems]
+        return {"problems": _translated(problems), "count": len(problems)}
+    current_app.logger.info(
+        "supplier %s uploaded a price list: %s offers", summary.supplier_id, summary.offers_set
+    )
+    return {"summary": summary}
+
+
+def _translated(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reader's language where a message is a fixed one (the API's are English)."""
+    return [p | {"message": _(p["message"])} for p in problems]
+
+
+def _offers() -> list[dict[str, Any]]:
+    with transaction(current_runtime().sessions) as db:
+        query = (
+            select(Offer)
+            .where(Offer.supplier_id == current_user.supplier_id)
+            .options(selectinload(Offer.product), selectinload(Offer.tiers))
+        )
+        return sorted(
+            (
+                {
+                    "sku": o.product.sku,
+                    "name": o.product.name,
+                    "unit": o.product.unit,
+                    "pack_size": o.pack_size,
+                    "tiers": [(t.min_quantity, t.unit_price) for t in o.tiers],
+                    "valid_from": o.valid_from,
+                }
+                for o in db.scalars(query)
+            ),
+            key=lambda offer: offer["sku"],
+        )
