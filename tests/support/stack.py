@@ -33,6 +33,7 @@ class Stack:
     broker_url: str | None = None
     database_url: str | None = None
     smtp_port: int | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
 
@@ -55,7 +56,7 @@ class Stack:
             env["ZIRKEL_DATABASE_URL"] = self.database_url
         if self.smtp_port:
             env["ZIRKEL_SMTP_PORT"] = str(self.smtp_port)
-        return env
+        return env | self.extra_env
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
