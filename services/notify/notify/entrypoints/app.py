@@ -6,6 +6,8 @@ from flask import Flask
 
 from notify.adapters.orm import TABLES
 from notify.entrypoints.api import api
+from notify.entrypoints.openapi import OPERATIONS
+from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -17,4 +19,4 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, api)
+    return create_base_app(runtime, openapi_blueprint("Zirkel notify", OPERATIONS), api)
