@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from shared import metrics
@@ -152,6 +152,9 @@ def _give_correlation_id(response: Response) -> Response:
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:
     code = exc.code or 500
+    if isinstance(exc, RequestEntityTooLarge):
+        message = f"The body is larger than {MAX_BODY_BYTES // 1024 // 1024} MiB."
+        return jsonify(error=message, details={"body": [message]}), code
     details = getattr(exc, "details", None)
     if isinstance(exc, BadRequest) and not isinstance(exc, ApiError) and details is None:
         details = {"body": [exc.description]}

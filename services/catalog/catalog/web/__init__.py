@@ -19,6 +19,7 @@ from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_pool import pool_admin
+from catalog.web.errors import show_http_errors_as_pages
 from catalog.web.needs import pages
 
 LANGUAGES = ("de", "en")
@@ -52,6 +53,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
     for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    show_http_errors_as_pages(app)
 
 
 def _locale() -> str:
