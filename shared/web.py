@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -113,6 +114,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_blueprint(_health_blueprint(runtime))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -159,6 +161,18 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     if isinstance(exc, BadRequest) and not isinstance(exc, ApiError) and details is None:
         details = {"body": [exc.description]}
     return jsonify(error=exc.description, details=details), code
+
+
+def _database_unavailable(exc: OperationalError) -> Response:
+    """A lost database connection (a restart, a failover) is a 503 to retry, not a 500;
+    the transaction was rolled back, so nothing was stored."""
+    log.warning("database unavailable: %s", exc.orig)
+    error = ApiError(
+        503, "The database is unavailable for a moment; try again.", {"database": ["unavailable"]}
+    )
+    response = current_app.make_response(current_app.handle_http_exception(error))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def readiness(runtime: Any) -> dict[str, Any]:

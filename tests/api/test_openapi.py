@@ -7,6 +7,7 @@ calls the WSGI app in-process with an admin's and a member's token. No answer ma
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy import func, inspect, select, table
 from shared.openapi import SPEC_PATH, undocumented
 from tests.api.conftest import Service
 
-EXAMPLES = 12
+EXAMPLES = int(os.environ.get("ZIRKEL_FUZZ_EXAMPLES", "12"))  # more for a deeper hunt
 
 
 def test_every_api_route_is_in_the_description(

@@ -141,12 +141,13 @@ def queue_depth(broker_url: str, queue: str) -> int:
 
 def wait_for(condition, seconds: float, what: str, interval: float = 0.5):
     deadline = time.monotonic() + seconds
+    last: object = None
     while time.monotonic() < deadline:
         try:
-            result = condition()
-        except Exception:
-            result = None
+            result = last = condition()
+        except Exception as exc:
+            result, last = None, exc
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+    raise AssertionError(f"timed out after {seconds}s waiting for {what} (last: {last!r})")
