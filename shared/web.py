@@ -75,12 +75,46 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "The body is not valid JSON.", {"body": [str(exc)]}) from exc
+    except RecursionError as exc:
+        raise ApiError(400, "The body is nested too deeply.", {"body": ["Too deep."]}) from exc
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.", {"body": ["Expected an object."]})
+    if (where := unstorable_text(data)) is not None:
+        message = "Contains a character that cannot be stored (NUL or a lone surrogate)."
+        raise ApiError(422, "Some fields are not valid.", {where: [message]})
     try:
         return schema.load(data)
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
+
+
+def unstorable_text(value: Any, where: str = "") -> str | None:
+    """The field (a dotted path) holding text no database keeps: NUL, a lone surrogate."""
+    if isinstance(value, str):
+        return (where or "body") if _unstorable(value) else None
+    if isinstance(value, dict):
+        children: Any = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    for key, item in children:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and _unstorable(key):
+            return path
+        if (found := unstorable_text(item, path)) is not None:
+            return found
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def current_runtime() -> Any:
@@ -110,6 +144,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
     app.before_request(_take_correlation_id)
+    app.before_request(_refuse_unstorable_text)
     app.after_request(_give_correlation_id)
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
@@ -119,6 +154,21 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_unstorable_text() -> None:
+    """NUL or a lone surrogate in the path, the query or a form is refused (400) before
+    it reaches a database that cannot keep it."""
+    where = "path" if _unstorable(request.path) else None
+    where = where or unstorable_text(request.args.to_dict(flat=False))
+    if where is None and request.mimetype in FORM_TYPES:
+        where = unstorable_text(request.form.to_dict(flat=False))
+    if where is not None:
+        message = "Contains a character that cannot be stored (NUL or a lone surrogate)."
+        raise ApiError(400, message, {where.split(".")[0]: [message]})
 
 
 def _take_correlation_id() -> None:

@@ -6,8 +6,9 @@ from flask import Flask, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from shared.web import FORM_TYPES
+
 JSON_PREFIXES = ("/api/", "/health/", "/metrics")
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def show_http_errors_as_pages(app: Flask) -> None:
