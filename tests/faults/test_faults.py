@@ -16,26 +16,25 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 
 from shared.messaging import SUBSCRIPTIONS, subscriptions_of
 from tests.faults import chaos
+from tests.faults.load import SKU, Poster, stopping
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.rabbitmq, pytest.mark.postgres]
 
-SKU = "FAULT-1"
 WORKERS = ["catalog-worker", "pooling-worker", "notify-worker"]
 POOLING_QUEUE = subscriptions_of("pooling")[0]
 
@@ -64,38 +63,6 @@ def stack(tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
             raise
         finally:
             stack.stop()
-
-
-class Poster(threading.Thread):
-    """Members posting needs as fast as one browser tab would, every 201 remembered."""
-
-    def __init__(self, stack: Stack, tokens: list[str]) -> None:
-        super().__init__(name="poster", daemon=True)
-        self.stack, self.tokens = stack, tokens
-        self.accepted: list[int] = []
-        self.outcomes: Counter[str] = Counter()
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        url = f"{self.stack.url('catalog')}/api/v1/needs"
-        n = 0
-        while not self.stop.is_set():
-            token = self.tokens[n % len(self.tokens)]
-            n += 1
-            try:
-                response = requests.post(
-                    url,
-                    json={"sku": SKU, "quantity": "1"},
-                    headers={"Authorization": f"Bearer {token}"},
-                    timeout=10,
-                )
-            except requests.RequestException as exc:
-                self.outcomes[type(exc).__name__] += 1
-                continue
-            self.outcomes[str(response.status_code)] += 1
-            if response.status_code == 201:
-                self.accepted.append(response.json()["id"])
-            self.stop.wait(0.02)
 
 
 def set_up(admin: Client) -> list[tuple[int, str]]:
@@ -186,88 +153,126 @@ def counts(database: str) -> dict[str, int]:
     return found
 
 
+@dataclass
+class Observed:
+    """What the suite saw, for the checks and the printed counts."""
+
+    poster: Poster
+    restarts: Counter[str]
+    web_workers: tuple[list[int], list[int]] = ([], [])
+    settled: dict[str, int] = field(default_factory=dict)
+    redelivered: int = 0
+    orders: list[dict] = field(default_factory=list)
+    allocated: list[int] = field(default_factory=list)
+    ordered: dict[str, int] = field(default_factory=dict)
+    mails: Counter[str] = field(default_factory=Counter)
+    dead: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
 def test_nothing_lost_nothing_doubled_under_faults(stack: Stack, smtp: SmtpServer) -> None:
     try:
-        check_under_faults(stack, smtp)
+        seen = run_under_faults(stack, smtp)
+        look_afterwards(stack, smtp, seen)
+        report(seen)
+        check(stack, seen)
     except BaseException:
         print(stack.logs())
         raise
 
 
-def check_under_faults(stack: Stack, smtp: SmtpServer) -> None:
+def run_under_faults(stack: Stack, smtp: SmtpServer) -> Observed:
     database = stack.database_url or ""
-    broker = stack.broker_url or ""
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up(admin)
     seed = int(time.time())
     rng = random.Random(seed)
     print(f"\nfault suite: random seed {seed}")
     web_worker_before = chaos.children_of(stack.processes["catalog-web"].pid)
-
     poster = Poster(stack, [token for _, token in members])
     with chaos.Supervisor(stack, WORKERS) as supervisor:
-        poster.start()
-        for name, fault in faults(stack, database):
-            time.sleep(rng.uniform(1.0, 3.0))
-            print(f"  {time.strftime('%H:%M:%S')} {name}: {fault()}")
-        time.sleep(2.0)
-        poster.stop.set()
-        poster.join(timeout=15)
+        seen = Observed(poster, supervisor.restarts)
+        with stopping(poster):
+            for name, fault in faults(stack, database):
+                time.sleep(rng.uniform(1.0, 3.0))
+                print(f"  {time.strftime('%H:%M:%S')} {name}: {fault()}")
+            time.sleep(2.0)
         for service in ("catalog", "pooling", "notify"):
             wait_until(lambda s=service: stack.ready(s), 60, f"{service} ready again")
-        settled = chaos.wait_for(
+        seen.settled = chaos.wait_for(
             lambda: (c := counts(database)).get("catalog open") == c.get("pooling open") and c,
             90,
             "pooling to hold every open need",
         )
-        closed = admin.ok("POST", "pooling", "/pools/close")
-        redelivered = chaos.wait_for(
+        assert admin.ok("POST", "pooling", "/pools/close")["window_id"]
+        seen.redelivered = chaos.wait_for(
             lambda: redeliver_sent(stack, database, "pooling.order.placed"),
             30,
             "the order's event to be sent",
         )
         wait_until(lambda: len(smtp.mailbox.messages) >= len(members), 60, "an e-mail each")
         time.sleep(3.0)  # room for a doubled e-mail to show
+    web_worker_after = chaos.children_of(stack.processes["catalog-web"].pid)
+    seen.web_workers = (web_worker_before, web_worker_after)
+    return seen
 
-    accepted = poster.accepted
-    orders = admin.ok("GET", "pooling", "/orders")
-    allocated = [a["need_id"] for o in orders for line in o["lines"] for a in line["allocations"]]
-    dead = {
+
+def look_afterwards(stack: Stack, smtp: SmtpServer, seen: Observed) -> None:
+    admin, broker = Client(stack, ADMIN_TOKEN), stack.broker_url or ""
+    seen.orders = admin.ok("GET", "pooling", "/orders")
+    seen.allocated = [
+        a["need_id"] for o in seen.orders for line in o["lines"] for a in line["allocations"]
+    ]
+    seen.dead = {
         s.dead_letter_queue_name: chaos.queue_depth(broker, s.dead_letter_queue_name)
         for s in SUBSCRIPTIONS
     }
     letters = admin.ok(
         "GET", "catalog", f"/ops/dead-letters/{POOLING_QUEUE.dead_letter_queue_name}"
     )
-    ordered = chaos.wait_for(
-        lambda: (c := counts(database)).get("catalog ordered") == len(allocated) and c,
+    seen.reasons = [letter["reason"] for letter in letters["dead_letters"]]
+    seen.ordered = chaos.wait_for(
+        lambda: (
+            (c := counts(stack.database_url or "")).get("catalog ordered") == len(seen.allocated)
+            and c
+        ),
         60,
         "catalog to learn the order of every need",
     )
-    mails = Counter(str(m["To"]) for m in smtp.mailbox.messages)
-    print(f"  posts: {dict(poster.outcomes)}; needs answered 201: {len(accepted)}")
-    print(f"  open needs at close, catalog / pooling: {settled}")
-    print(f"  orders: {len(orders)}, allocations: {len(allocated)} ({len(set(allocated))} needs)")
-    print(f"  order events redelivered after the close: {redelivered}")
-    print(f"  needs in catalog after the order: {ordered}")
-    print(f"  e-mails: {dict(mails)}; dead letters: {dead}")
-    print(f"  worker restarts by the supervisor: {dict(supervisor.restarts)}")
+    seen.mails = Counter(str(m["To"]) for m in smtp.mailbox.messages)
 
-    assert len(accepted) >= 20, poster.outcomes
-    assert "500" not in poster.outcomes, "a fault must be a 503 to retry, never a 500"
+
+def report(seen: Observed) -> None:
+    allocated = seen.allocated
+    print(f"  posts: {dict(seen.poster.outcomes)}; needs answered 201: {len(seen.poster.accepted)}")
+    print(f"  open needs at close, catalog / pooling: {seen.settled}")
+    print(
+        f"  orders: {len(seen.orders)}, allocations: {len(allocated)} ({len(set(allocated))} needs)"
+    )
+    print(f"  order events published again after the close: {seen.redelivered}")
+    print(f"  needs after the order: {seen.ordered}")
+    print(f"  e-mails: {dict(seen.mails)}; dead letters: {seen.dead}")
+    print(f"  worker restarts by the supervisor: {dict(seen.restarts)}")
+    print(f"  catalog web worker before / after: {seen.web_workers}")
+
+
+def check(stack: Stack, seen: Observed) -> None:
+    accepted, allocated, orders = seen.poster.accepted, seen.allocated, seen.orders
+    assert len(accepted) >= 20, seen.poster.outcomes
+    assert "500" not in seen.poster.outcomes, "a fault must be a 503 to retry, never a 500"
     assert len(accepted) == len(set(accepted))
     assert len(allocated) == len(set(allocated)), "a need allocated twice"
     assert set(accepted) <= set(allocated), set(accepted) - set(allocated)
-    assert closed["window_id"] and len(orders) == len({o["id"] for o in orders}) == 1
+    assert len(orders) == len({o["id"] for o in orders}) == 1
     assert Decimal(orders[0]["lines"][0]["ordered_quantity"]) == len(allocated)
-    assert sorted(mails.values()) == [1] * len(members), mails
-    assert dead[POOLING_QUEUE.dead_letter_queue_name] == len(POISON)
-    assert sum(dead.values()) == len(POISON), "a good message was dead-lettered"
-    reasons = [letter["reason"] for letter in letters["dead_letters"]]
-    assert len(reasons) == 2 and all(r.startswith("invalid event") for r in reasons), reasons
-    assert "catalog open" not in ordered
-    assert all(supervisor.restarts[name] >= 1 for name in WORKERS)
-    web_worker_after = chaos.children_of(stack.processes["catalog-web"].pid)
-    assert len(web_worker_after) == 1 and web_worker_after != web_worker_before
+    assert "catalog open" not in seen.ordered
+    assert sorted(seen.mails.values()) == [1, 1, 1], seen.mails
+    assert seen.dead[POOLING_QUEUE.dead_letter_queue_name] == len(POISON)
+    assert sum(seen.dead.values()) == len(POISON), "a good message was dead-lettered"
+    assert len(seen.reasons) == 2, seen.reasons
+    assert all(r.startswith("invalid event") for r in seen.reasons), seen.reasons
+    assert all(seen.restarts[name] >= 1 for name in WORKERS)
+    before, after = seen.web_workers
+    assert len(after) == 1 and after != before, "gunicorn restarted its web worker"
     for service in ("catalog", "pooling", "notify"):
         assert stack.ready(service)
