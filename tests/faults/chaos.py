@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -20,9 +21,12 @@ import requests
 from kombu import Connection
 
 from shared.messaging import EXCHANGE
+from tests.support.servers import reachable, unavailable
+from tests.support.servers import wait_for as wait_for_port
 from tests.support.stack import Stack
 
 MANAGEMENT = "http://127.0.0.1:15672"
+MANAGEMENT_ADDRESS = ("127.0.0.1", 15672)
 MANAGEMENT_AUTH = ("guest", "guest")
 
 
@@ -79,6 +83,23 @@ class Supervisor:
                     command = self.stack.processes[name].args[1:]
                     self.stack.start_process(name, *command)
                     self.restarts[name] += 1
+
+
+def ensure_management() -> None:
+    """RabbitMQ's management API (to close connections), the plugin enabled when off."""
+    if reachable(MANAGEMENT_ADDRESS):
+        return
+    try:
+        subprocess.run(
+            ["rabbitmq-plugins", "enable", "rabbitmq_management"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    except (FileNotFoundError, subprocess.SubprocessError) as exc:
+        unavailable(f"cannot enable the RabbitMQ management plugin: {exc}")
+    if not wait_for_port(MANAGEMENT_ADDRESS, 30):
+        unavailable("the RabbitMQ management API did not come up on 127.0.0.1:15672")
 
 
 def vhost_of(broker_url: str) -> str:

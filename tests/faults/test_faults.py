@@ -49,6 +49,7 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture
 def stack(tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
     with throwaway_vhost() as broker, throwaway_database() as database:
+        chaos.ensure_management()
         stack = Stack(
             tmp_path,
             broker_url=broker,
