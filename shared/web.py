@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from shared import metrics
@@ -143,6 +144,9 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
+    if proxies := int(settings.extra.get("ZIRKEL_TRUSTED_PROXIES", "0") or 0):
+        # the client's address (sign-in limits, logs) from that many proxies' X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(_take_correlation_id)
     app.before_request(_refuse_unstorable_text)
     app.after_request(_give_correlation_id)

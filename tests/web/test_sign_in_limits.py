@@ -127,3 +127,32 @@ def _cookie_session(site: Site, client: FlaskClient) -> dict:
         return {}
     serializer = site.app.session_interface.get_signing_serializer(site.app)
     return serializer.loads(cookie.value)
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(site: Site) -> None:
+    from catalog.entrypoints.app import create_app
+    from shared.settings import Settings
+
+    env = dict(site.runtime.settings.extra) | {"ZIRKEL_TRUSTED_PROXIES": "1"}
+    proxied = create_app(Settings.from_env(env))
+
+    def via_proxy(client_address: str) -> FlaskClient:
+        client = proxied.test_client()
+        client.environ_base.update(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+        return client
+
+    attacker = via_proxy("203.0.113.7")
+    for _ in range(limits.PAIR_LIMIT):
+        attempt(attacker)
+    assert attempt(attacker, password=PASSWORD).status_code == 429
+    assert attempt(via_proxy("198.51.100.4"), password=PASSWORD).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(site: Site) -> None:
+    for n in range(limits.PAIR_LIMIT):
+        client = from_address(site, "203.0.113.7")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{n}"
+        attempt(client)
+    client = from_address(site, "203.0.113.7")
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.99"
+    assert attempt(client, password=PASSWORD).status_code == 429
