@@ -12,8 +12,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from shared import metrics
@@ -74,12 +76,46 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "The body is not valid JSON.", {"body": [str(exc)]}) from exc
+    except RecursionError as exc:
+        raise ApiError(400, "The body is nested too deeply.", {"body": ["Too deep."]}) from exc
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.", {"body": ["Expected an object."]})
+    if (where := unstorable_text(data)) is not None:
+        message = "Contains a character that cannot be stored (NUL or a lone surrogate)."
+        raise ApiError(422, "Some fields are not valid.", {where: [message]})
     try:
         return schema.load(data)
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
+
+
+def unstorable_text(value: Any, where: str = "") -> str | None:
+    """The field (a dotted path) holding text no database keeps: NUL, a lone surrogate."""
+    if isinstance(value, str):
+        return (where or "body") if _unstorable(value) else None
+    if isinstance(value, dict):
+        children: Any = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    for key, item in children:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and _unstorable(key):
+            return path
+        if (found := unstorable_text(item, path)) is not None:
+            return found
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def current_runtime() -> Any:
@@ -108,16 +144,36 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
+    if proxies := int(settings.extra.get("ZIRKEL_TRUSTED_PROXIES", "0") or 0):
+        # the client's address (sign-in limits, logs) from that many proxies' X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(_take_correlation_id)
+    app.before_request(_refuse_unstorable_text)
     app.after_request(_give_correlation_id)
     app.teardown_request(_forget_correlation_id)
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_blueprint(_health_blueprint(runtime))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_unstorable_text() -> None:
+    """NUL or a lone surrogate in the path, the query or a form is refused (400) before
+    it reaches a database that cannot keep it."""
+    where = "path" if _unstorable(request.path) else None
+    where = where or unstorable_text(request.args.to_dict(flat=False))
+    if where is None and request.mimetype in FORM_TYPES:
+        where = unstorable_text(request.form.to_dict(flat=False))
+    if where is not None:
+        message = "Contains a character that cannot be stored (NUL or a lone surrogate)."
+        raise ApiError(400, message, {where.split(".")[0]: [message]})
 
 
 def _take_correlation_id() -> None:
@@ -167,10 +223,25 @@ def _forget_correlation_id(_exc: BaseException | None) -> None:
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:
     code = exc.code or 500
+    if isinstance(exc, RequestEntityTooLarge):
+        message = f"The body is larger than {MAX_BODY_BYTES // 1024 // 1024} MiB."
+        return jsonify(error=message, details={"body": [message]}), code
     details = getattr(exc, "details", None)
     if isinstance(exc, BadRequest) and not isinstance(exc, ApiError) and details is None:
         details = {"body": [exc.description]}
     return jsonify(error=exc.description, details=details), code
+
+
+def _database_unavailable(exc: OperationalError) -> Response:
+    """A lost database connection (a restart, a failover) is a 503 to retry, not a 500;
+    the transaction was rolled back, so nothing was stored."""
+    log.warning("database unavailable: %s", exc.orig)
+    error = ApiError(
+        503, "The database is unavailable for a moment; try again.", {"database": ["unavailable"]}
+    )
+    response = current_app.make_response(current_app.handle_http_exception(error))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def readiness(runtime: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ a role that may gets past the checks (any answer but 401 and 403).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ from notify.service_layer.reactions import handlers as notify_handlers
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers as pooling_handlers
 from shared import events
+from shared.messaging import subscriptions_of
+from shared.openapi import SPEC_PATH
 from tests.api.conftest import Headers, Service, bearer
 from tests.api.test_pooling_api import DISP, need_posted, offer_updated, supplier_updated
 
@@ -84,6 +87,7 @@ def endpoint(service: str, method: str, path: str, *allowed: str, body: Any = No
     return Endpoint(service, method, path, frozenset(allowed), body)
 
 
+DEAD = subscriptions_of("pooling")[0].dead_letter_queue_name
 ANYONE = ("member", "other_member", "supplier", "other_supplier", "admin")
 NEED = {"sku": DISP, "quantity": "2"}
 ENDPOINTS = [
@@ -126,8 +130,36 @@ ENDPOINTS = [
     endpoint("notify", "GET", "/api/v1/members/1/preferences", "member", "admin"),
     endpoint("notify", "PUT", "/api/v1/members/1/preferences", "member", "admin", body={}),
     endpoint("notify", "GET", "/api/v1/supplier-deliveries/1", "admin"),
+    # the e-mail's signed token is the credential: anyone holding the link may use it
+    endpoint("notify", "POST", "/api/v1/unsubscribe", *ROLES, body={"token": "forged"}),
     endpoint("notify", "POST", "/api/v1/supplier-deliveries/1/retry", "admin"),
+    endpoint("notify", "GET", "/api/v1/deliveries", "admin"),
+    endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
+    endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),
+    endpoint("catalog", "GET", f"/api/v1/ops/dead-letters/{DEAD}", "admin"),
+    endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/replay", "admin"),
+    endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/discard", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/document.csv", "supplier", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/document.pdf", "supplier", "admin"),
 ]
+
+
+def test_every_described_operation_is_in_the_table(world: World) -> None:
+    """A new endpoint in a service's OpenAPI description needs its row above."""
+    parameter = re.compile(r"\{[a-z_]+\}")
+    concrete = re.compile(rf"/(\d+|nothing|{re.escape(DISP)}|{re.escape(DEAD)})(?=/|\.|$)")
+    download = re.compile(r"(?<=/\*)\.(csv|pdf)$")  # /2026.pdf: the year, then its form
+    tabled = {
+        (p.service, p.method, download.sub(".*", concrete.sub("/*", p.path))) for p in ENDPOINTS
+    }
+    for name, service in world.services.items():
+        spec = service.client.get(SPEC_PATH).get_json()
+        for path, operations in spec["paths"].items():
+            for method in operations:
+                if method == "parameters":
+                    continue
+                key = (name, method.upper(), parameter.sub("*", path))
+                assert key in tabled, f"add {key} to ENDPOINTS"
 
 
 def call(world: World, point: Endpoint, role: str) -> Any:
@@ -172,7 +204,7 @@ def test_suppliers_see_only_their_own_orders(world: World) -> None:
 
 def test_health_and_metrics_need_no_token(world: World) -> None:
     for service in world.services.values():
-        for path in ("/health/live", "/metrics"):
+        for path in ("/health/live", "/metrics", SPEC_PATH):
             assert service.client.get(path).status_code == 200, path
 
 

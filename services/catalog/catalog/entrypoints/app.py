@@ -6,9 +6,11 @@ from flask import Flask
 
 from catalog.adapters.orm import TABLES
 from catalog.entrypoints.api import api
+from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
 from catalog.web import init_web
+from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -20,6 +22,8 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app(runtime, api, ops, price_list_api)
+    app = create_base_app(
+        runtime, openapi_blueprint("Zirkel catalog", OPERATIONS), api, ops, price_list_api
+    )
     init_web(app, api.name, ops.name, price_list_api.name)
     return app

@@ -85,6 +85,9 @@ def uploaded_text() -> str:
         _refuse([RowProblem(None, None, message)])
     if not text.strip():
         _refuse([RowProblem(None, None, "The price list is empty.")])
+    if (nul := text.find("\x00")) >= 0:
+        line = text.count("\n", 0, nul) + 1
+        _refuse([RowProblem(line, None, "A NUL character is not text; save it as 'CSV UTF-8'.")])
     return text
 
 

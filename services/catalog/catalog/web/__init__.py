@@ -22,6 +22,7 @@ from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_savings import savings_admin
+from catalog.web.errors import show_http_errors_as_pages
 from catalog.web.forms import form_errors
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
@@ -68,6 +69,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     )
     for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    show_http_errors_as_pages(app)
 
 
 def _locale() -> str:

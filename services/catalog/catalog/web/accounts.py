@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from catalog.adapters.orm import User
+from catalog.service_layer import sign_in
 from catalog.service_layer.users import authenticate, may_sign_in
 from catalog.web.forms import LanguageForm, LoginForm
 from shared.db import transaction
@@ -56,28 +57,50 @@ class WebUser:
 
 
 def load_user(user_id: str) -> WebUser | None:
-    if not user_id.isdigit():
+    """The user of this cookie's session, if it is still open (not signed out, not expired)."""
+    session_id = session.get("sid")
+    if not user_id.isdigit() or not isinstance(session_id, str):
         return None
     with transaction(current_runtime().sessions) as db:
-        user = db.get(User, int(user_id))
+        user = sign_in.signed_in_user(db, session_id, int(user_id))
         if user is None or not may_sign_in(db, user):
-            return None  # a deactivated member's sessions end with it
+            return None  # a deactivated member's or supplier's sessions end with it
         return WebUser.of(user)
+
+
+def _check(form: LoginForm) -> tuple[WebUser | None, str, int]:
+    """The user, a new session id, or how many seconds this e-mail+address must wait."""
+    email, address = form.email.data or "", request.remote_addr or ""
+    with transaction(current_runtime().sessions) as db:
+        wait = sign_in.seconds_refused(db, email, address)
+        if wait:
+            return None, "", wait
+        user = authenticate(db, email, form.password.data or "")
+        if user is None:
+            sign_in.record_failure(db, email, address)
+            return None, "", 0
+        sign_in.forget_failures(db, email, address)
+        return WebUser.of(user), sign_in.open_session(db, user.id), 0
 
 
 @accounts.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        with transaction(current_runtime().sessions) as db:
-            user = authenticate(db, form.email.data or "", form.password.data or "")
-            found = None if user is None else WebUser.of(user)
+        found, session_id, wait = _check(form)
+        if wait:
+            minutes = -(-wait // 60)
+            form.password.errors.append(
+                _("Too many failed sign-ins. Try again in %(minutes)s min.", minutes=minutes)
+            )
+            return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
         if found is None:
             form.password.errors.append(_("E-mail or password is wrong."))
         else:
             language = session.get("lang")
             session.clear()  # a new session on sign-in: nothing carries over
             session["lang"] = language or found.language
+            session["sid"] = session_id
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
             login_user(found)
             current_app.logger.info("user %s signed in", found.id)
@@ -88,6 +111,9 @@ def login() -> ResponseReturnValue:
 @accounts.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
+    if isinstance(session_id := session.get("sid"), str):
+        with transaction(current_runtime().sessions) as db:
+            sign_in.close_session(db, session_id)  # the old cookie is dead from now on
     logout_user()
     session.clear()
     return redirect(url_for("accounts.login"))

@@ -8,9 +8,11 @@ from notify.adapters import orm_savings  # noqa: F401  (its tables)
 from notify.adapters.orm import TABLES
 from notify.adapters.supplier_orm import failed_deliveries
 from notify.entrypoints.api import api
+from notify.entrypoints.openapi import OPERATIONS
 from notify.entrypoints.preferences_api import preferences_api
 from notify.entrypoints.statements_api import statements_api
 from notify.entrypoints.supplier_api import supplier_api
+from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -24,4 +26,11 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, api, preferences_api, statements_api, supplier_api)
+    return create_base_app(
+        runtime,
+        openapi_blueprint("Zirkel notify", OPERATIONS),
+        api,
+        preferences_api,
+        statements_api,
+        supplier_api,
+    )

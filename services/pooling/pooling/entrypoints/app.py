@@ -13,7 +13,9 @@ from pooling.adapters.highs import HighsSolver
 from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
+from pooling.entrypoints.openapi import OPERATIONS
 from shared import metrics
+from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -25,7 +27,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app(runtime, api, closes_api)
+    app = create_base_app(runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api)
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
     metrics.add_gauges(

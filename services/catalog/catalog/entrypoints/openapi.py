@@ -1,0 +1,68 @@
+"""The catalog API's operations for its OpenAPI description (``shared.openapi``).
+
+A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`` fails.
+"""
+
+from __future__ import annotations
+
+from catalog.entrypoints import schemas as s
+from shared.openapi import Operation
+
+TEXT = {"type": "string", "maxLength": 100}
+LIMIT = {"type": "integer", "minimum": 1, "maximum": 1000}
+
+OPERATIONS = {
+    "catalog_api.register_member": Operation(
+        s.MemberIn, s.MemberOut, status=201, summary="Register a member (admin)."
+    ),
+    "catalog_api.list_members": Operation(response=s.MemberOut, many=True, summary="All members."),
+    "catalog_api.show_member": Operation(response=s.MemberOut, summary="One member."),
+    "catalog_api.register_supplier": Operation(
+        s.SupplierIn, s.SupplierOut, status=201, summary="Register a supplier (admin)."
+    ),
+    "catalog_api.list_suppliers": Operation(
+        response=s.SupplierOut, many=True, summary="All suppliers."
+    ),
+    "catalog_api.add_product": Operation(
+        s.ProductIn, s.ProductOut, status=201, summary="Add a product (admin)."
+    ),
+    "catalog_api.show_supplier": Operation(
+        response=s.SupplierOut, summary="One supplier with its delivery channel."
+    ),
+    "catalog_api.update_supplier": Operation(
+        s.SupplierIn, s.SupplierOut, summary="Change a supplier's terms and delivery channel."
+    ),
+    "catalog_api.list_products": Operation(
+        response=s.ProductOut,
+        many=True,
+        query={"q": TEXT, "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
+        summary="Products, ?q= searches SKU and name.",
+    ),
+    "catalog_api.set_offer": Operation(
+        s.OfferIn, s.OfferOut, summary="Set a supplier's offer of a product."
+    ),
+    "catalog_api.list_offers": Operation(response=s.OfferOut, many=True, summary="All offers."),
+    "catalog_api.post_need": Operation(
+        s.NeedIn, s.NeedOut, status=201, summary="Post a member's need."
+    ),
+    "catalog_api.list_needs": Operation(
+        response=s.NeedOut, many=True, query={"status": TEXT}, summary="Needs, newest first."
+    ),
+    "catalog_api.show_need": Operation(response=s.NeedOut, summary="One need."),
+    "catalog_api.cancel_need": Operation(response=s.NeedOut, summary="Cancel an open need."),
+    "catalog_price_lists.upload_price_list": Operation(
+        body_media="text/csv", summary="Upload a supplier's price list as CSV."
+    ),
+    "catalog_ops.queues": Operation(summary="The queues and their depths (admin)."),
+    "catalog_ops.queue_history": Operation(
+        query={"minutes": {"type": "integer", "minimum": 1, "maximum": 1440}},
+        summary="Each queue's sampled depths (admin).",
+    ),
+    "catalog_ops.dashboard": Operation(summary="Services, queues and alerts at a glance (admin)."),
+    "catalog_ops.dead_letters": Operation(
+        query={"limit": LIMIT}, summary="A queue's dead letters."
+    ),
+    "catalog_ops.replay": Operation(summary="Replay a dead letter once (admin)."),
+    "catalog_ops.discard": Operation(summary="Discard a dead letter (admin)."),
+    "catalog_ops.audit": Operation(query={"limit": LIMIT}, summary="The ops audit log (admin)."),
+}

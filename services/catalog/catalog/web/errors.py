@@ -1,0 +1,34 @@
+"""Errors on the web pages are pages (with a way back); the JSON API keeps its JSON errors."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from shared.web import FORM_TYPES
+
+JSON_PREFIXES = ("/api/", "/health/", "/metrics")
+
+
+def show_http_errors_as_pages(app: Flask) -> None:
+    """Any refused page request (too large, not a form, bad token...) answers with the
+    error page; the API's answers stay JSON."""
+    json_error = app.error_handler_spec[None][None][HTTPException]
+
+    def page_or_json(exc: HTTPException) -> ResponseReturnValue:
+        if request.path.startswith(JSON_PREFIXES):
+            return json_error(exc)
+        return render_template("error.html", code=exc.code), exc.code or 500
+
+    app.register_error_handler(HTTPException, page_or_json)
+    # before the CSRF check, which would otherwise call a JSON body a missing token
+    app.before_request_funcs.setdefault(None, []).insert(0, _forms_only)
+
+
+def _forms_only() -> None:
+    """A page takes what its own forms send: an HTML form's body (or none), nothing else."""
+    page = not request.path.startswith(JSON_PREFIXES)
+    sent = request.mimetype or request.content_length
+    if page and request.method == "POST" and sent and request.mimetype not in FORM_TYPES:
+        abort(415)

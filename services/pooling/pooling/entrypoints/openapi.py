@@ -1,0 +1,39 @@
+"""Pooling's API operations for its OpenAPI description (``shared.openapi``).
+
+A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`` fails.
+"""
+
+from __future__ import annotations
+
+from pooling.entrypoints import schemas as s
+from pooling.entrypoints.closes import ClosedWindowOut
+from shared.openapi import Operation
+
+OPERATIONS = {
+    "pooling_api.current_pool": Operation(
+        response=s.PoolOut, summary="The open window's pooled demand and tiers."
+    ),
+    "pooling_api.close_pool": Operation(
+        s.CloseIn, s.ClosedPoolOut, body_required=False, summary="Close the pool window (admin)."
+    ),
+    "pooling_api.list_orders": Operation(response=s.OrderOut, many=True, summary="Orders."),
+    "pooling_api.show_order": Operation(response=s.OrderOut, summary="One order."),
+    "pooling_api.order_document_csv": Operation(
+        response_media="text/csv", summary="An order form as CSV."
+    ),
+    "pooling_api.order_document_pdf": Operation(
+        response_media="application/pdf", summary="An order form as PDF."
+    ),
+    "pooling_api.confirm_order": Operation(
+        s.ConfirmIn, s.OrderOut, body_required=False, summary="Confirm an order (its supplier)."
+    ),
+    "pooling_api.reject_order": Operation(
+        s.RejectIn, s.OrderOut, summary="Reject an order (its supplier)."
+    ),
+    "pooling_closes.closed_windows": Operation(
+        response=ClosedWindowOut,
+        many=True,
+        query={"limit": {"type": "integer", "minimum": 1, "maximum": 100}},
+        summary="The latest closed pool windows (admin).",
+    ),
+}
