@@ -72,19 +72,20 @@ class Outbox:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._insert = table.insert()  # one statement, compiled once, for every event
 
     def add(self, session: Session, event: events.Event) -> None:
         if not event.correlation_id:
             event = dataclasses.replace(event, correlation_id=correlation.get())
-        body = events.dump(event)
         session.execute(
-            self.table.insert().values(
-                event_id=str(event.event_id),
-                routing_key=event.routing_key,
-                correlation_id=event.correlation_id,
-                body=json.dumps(body),
-                created_at=datetime.now(UTC),
-            )
+            self._insert,
+            {
+                "event_id": str(event.event_id),
+                "routing_key": event.routing_key,
+                "correlation_id": event.correlation_id,
+                "body": json.dumps(events.dump(event)),
+                "created_at": datetime.now(UTC),
+            },
         )
 
 

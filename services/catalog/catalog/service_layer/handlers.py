@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
 from catalog.domain.model import NeedNotOpen, NeedStatus
 from catalog.service_layer import commands
+from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events import Event
 from shared.outbox import Outbox
@@ -110,18 +114,56 @@ def offer_updated(offer: Offer) -> Event:
     )
 
 
-def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
-    need = Need(
-        member_id=cmd.member_id,
-        product=_product_for_member(session, cmd.sku, cmd.member_id),
-        quantity=cmd.quantity,
-        needed_by=cmd.needed_by,
-        delivery_site=cmd.delivery_site,
-        note=cmd.note,
-        status=NeedStatus.OPEN,
+@dataclass(frozen=True)
+class PostedNeed:
+    """A need just stored, with its product: what the poster is shown (``NeedOut``)."""
+
+    id: int
+    member_id: int
+    product: Any  # sku, name and unit of the product
+    quantity: Decimal
+    needed_by: date | None
+    delivery_site: str | None
+    note: str | None
+    created_at: datetime
+    status: str = NeedStatus.OPEN
+    order_id: int | None = None
+
+
+_INSERT_NEED = insert(Need.__table__).returning(Need.__table__.c.id)
+
+
+def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
+    """Store the need and its ``catalog.need.posted`` event: one look-up, two inserts.
+
+    Members post needs all day, so the need goes in as one plain ``INSERT``
+    (no unit-of-work bookkeeping for an object nothing else touches).
+    """
+    product = _product_for_member(session, cmd.sku, cmd.member_id)
+    now = utcnow()
+    need_id = session.execute(
+        _INSERT_NEED,
+        {
+            "member_id": cmd.member_id,
+            "product_id": product.id,
+            "quantity": cmd.quantity,
+            "needed_by": cmd.needed_by,
+            "delivery_site": cmd.delivery_site,
+            "note": cmd.note,
+            "status": NeedStatus.OPEN.value,
+            "created_at": now,
+        },
+    ).scalar_one()
+    need = PostedNeed(
+        need_id,
+        cmd.member_id,
+        product,
+        cmd.quantity,
+        cmd.needed_by,
+        cmd.delivery_site,
+        cmd.note,
+        now,
     )
-    session.add(need)
-    session.flush()
     outbox.add(
         session,
         Event(
@@ -129,7 +171,7 @@ def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Need:
             {
                 "need_id": need.id,
                 "member_id": need.member_id,
-                "sku": need.product.sku,
+                "sku": product.sku,
                 "quantity": need.quantity,
                 "needed_by": need.needed_by,
                 "delivery_site": need.delivery_site,
@@ -154,17 +196,20 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     return need
 
 
-def _product_for_member(session: Session, sku: str, member_id: int) -> Product:
-    """The product ``sku`` once the member is known to exist, both in one query."""
+def _product_for_member(session: Session, sku: str, member_id: int) -> Row[Any]:
+    """The product ``sku`` (id, sku, name, unit) once the member is known to exist,
+    both in one query."""
     member_exists = select(Member.id).where(Member.id == member_id).exists()
     found = session.execute(
-        select(Product, member_exists.label("member_exists")).where(Product.sku == sku)
+        select(
+            Product.id, Product.sku, Product.name, Product.unit, member_exists.label("member")
+        ).where(Product.sku == sku)
     ).first()
-    if found is None or not found.member_exists:
+    if found is None or not found.member:
         if session.get(Member, member_id) is None:
             raise NotFound("member_id", f"There is no member {member_id}.")
         raise NotFound("sku", f"Unknown product {sku}.")
-    return found.Product
+    return found
 
 
 def _product(session: Session, sku: str) -> Product:
