@@ -77,7 +77,7 @@ class Outbox:
     def add(self, session: Session, event: events.Event) -> None:
         if not event.correlation_id:
             event = dataclasses.replace(event, correlation_id=correlation.get())
-        session.execute(
+        session.connection().execute(
             self._insert,
             {
                 "event_id": str(event.event_id),

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, exists, insert, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
@@ -130,30 +130,43 @@ class PostedNeed:
     order_id: int | None = None
 
 
-_INSERT_NEED = insert(Need.__table__).returning(Need.__table__.c.id)
+_needs, _products, _members = Need.__table__, Product.__table__, Member.__table__
+_INSERT_NEED = insert(_needs).returning(_needs.c.id)
+_PRODUCT_FOR_MEMBER = select(
+    _products.c.id,
+    _products.c.sku,
+    _products.c.name,
+    _products.c.unit,
+    exists().where(_members.c.id == bindparam("member_id")).label("member"),
+).where(_products.c.sku == bindparam("sku"))
 
 
 def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
     """Store the need and its ``catalog.need.posted`` event: one look-up, two inserts.
 
-    Members post needs all day, so the need goes in as one plain ``INSERT``
-    (no unit-of-work bookkeeping for an object nothing else touches).
+    Members post needs all day, so this runs plain statements, each built once, on
+    the session's connection (no unit-of-work bookkeeping for rows nothing else
+    touches in this transaction).
     """
     product = _product_for_member(session, cmd.sku, cmd.member_id)
     now = utcnow()
-    need_id = session.execute(
-        _INSERT_NEED,
-        {
-            "member_id": cmd.member_id,
-            "product_id": product.id,
-            "quantity": cmd.quantity,
-            "needed_by": cmd.needed_by,
-            "delivery_site": cmd.delivery_site,
-            "note": cmd.note,
-            "status": NeedStatus.OPEN.value,
-            "created_at": now,
-        },
-    ).scalar_one()
+    need_id = (
+        session.connection()
+        .execute(
+            _INSERT_NEED,
+            {
+                "member_id": cmd.member_id,
+                "product_id": product.id,
+                "quantity": cmd.quantity,
+                "needed_by": cmd.needed_by,
+                "delivery_site": cmd.delivery_site,
+                "note": cmd.note,
+                "status": NeedStatus.OPEN.value,
+                "created_at": now,
+            },
+        )
+        .scalar_one()
+    )
     need = PostedNeed(
         need_id,
         cmd.member_id,
@@ -199,12 +212,11 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
 def _product_for_member(session: Session, sku: str, member_id: int) -> Row[Any]:
     """The product ``sku`` (id, sku, name, unit) once the member is known to exist,
     both in one query."""
-    member_exists = select(Member.id).where(Member.id == member_id).exists()
-    found = session.execute(
-        select(
-            Product.id, Product.sku, Product.name, Product.unit, member_exists.label("member")
-        ).where(Product.sku == sku)
-    ).first()
+    found = (
+        session.connection()
+        .execute(_PRODUCT_FOR_MEMBER, {"sku": sku, "member_id": member_id})
+        .first()
+    )
     if found is None or not found.member:
         if session.get(Member, member_id) is None:
             raise NotFound("member_id", f"There is no member {member_id}.")
