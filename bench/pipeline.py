@@ -25,6 +25,7 @@ import http.client
 import itertools
 import json
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -135,7 +136,7 @@ def peak(stack: Stack, dsn: str, token: str, seconds: int) -> dict[str, Any]:
         started = time.monotonic()
         http = wrk(f"{stack.url('catalog')}/api/v1/needs", token, seconds, 16)
         posted = _counts(db)[0] - before[0]
-        wait_until(lambda: _counts(db)[1] - before[1] >= posted, 300, "every need pooled")
+        wait_until(lambda: _counts(db)[1] - before[1] >= posted, 120, "every need pooled")
         elapsed = time.monotonic() - started
     return {
         "http_rps": http["rps"],
@@ -189,6 +190,9 @@ def run(rate: float, seconds: float, peak_seconds: int, rounds: int) -> dict[str
                     runs["bare"].append(bare | {"load_average": load_average()})
                     runs["peak"].append(peak(stack, dsn, token, peak_seconds))
                     runs["fixed"].append(fixed_rate(stack, dsn, token, rate, seconds))
+        except Exception:
+            print(stack.logs(), file=sys.stderr)
+            raise
         finally:
             stack.stop()
     return summary(runs)
