@@ -58,6 +58,10 @@ bench-post: bench-tools
 bench-pipeline: bench-tools
 	$(BIN)/python -m bench.pipeline
 
+# RSS of every web worker and service worker after 100,000 needs through the stack.
+bench-memory: bench-tools
+	$(BIN)/python -m bench.memory
+
 # The outbox relay against raw kombu publishing, one confirm at a time and windowed.
 bench-relay: $(STAMP)
 	$(BIN)/python -m bench.relay

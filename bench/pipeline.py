@@ -148,6 +148,11 @@ def peak(stack: Stack, dsn: str, token: str, seconds: int) -> dict[str, Any]:
     }
 
 
+def pooled_count(db: psycopg.Connection[Any]) -> int:
+    """Needs pooling has committed."""
+    return _counts(db)[1]
+
+
 def _counts(db: psycopg.Connection[Any]) -> tuple[int, int]:
     """Needs in catalog and in pooling."""
     row = db.execute(
