@@ -36,6 +36,7 @@ from typing import Any
 
 import psycopg
 
+from bench.bare_app import create_table
 from bench.loadgen import NEED, gunicorn, load_average, wrk
 from bench.post_needs import member_token
 from tests.support.servers import throwaway_database, throwaway_vhost
@@ -165,6 +166,7 @@ def _counts(db: psycopg.Connection[Any]) -> tuple[int, int]:
 @contextmanager
 def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
     env = stack.env | {"BARE_DATABASE_URL": stack.database_url or ""}
+    create_table(env["BARE_DATABASE_URL"])
     port = free_port()
     process = gunicorn(env, "bench.bare_app:create_app()", port, var / "bare.log")
     url = f"http://127.0.0.1:{port}/needs"

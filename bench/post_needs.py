@@ -27,6 +27,7 @@ from typing import Any
 
 import requests
 
+from bench.bare_app import create_table
 from bench.loadgen import CpuMeter, gunicorn, hey, load_average, postgres_backends, tree, wrk
 from tests.support.servers import throwaway_database
 from tests.support.stack import free_port, wait_until
@@ -66,6 +67,7 @@ def bench_env(database: str, var: str) -> dict[str, str]:
 @contextmanager
 def bare_endpoint(env: dict[str, str], var: str, database: str) -> Iterator[Endpoint]:
     """``bench/bare_app.py`` on gunicorn, with catalog's gunicorn settings."""
+    create_table(env["BARE_DATABASE_URL"])
     port = free_port()
     process = gunicorn(env, "bench.bare_app:create_app()", port, Path(var) / "bare.log")
     try:

@@ -29,6 +29,7 @@ from typing import Any
 
 from werkzeug.test import EnvironBuilder
 
+from bench.bare_app import create_table
 from bench.loadgen import NEED, load_average
 from tests.support.servers import throwaway_database
 
@@ -52,6 +53,7 @@ def prepare(database: str, var: str) -> dict[str, str]:
     from shared.settings import Settings
 
     build_runtime(Settings.from_env()).migrate()
+    create_table(database)
     client = create_app().test_client()
     admin = {"Authorization": f"Bearer {ADMIN}"}
     member = {"name": "Bench", "trade": "painter", "email": "b@b.example", "postcode": "44135"}
