@@ -47,11 +47,15 @@ CLIENT_THREADS = 16
 
 
 class BenchStack(Stack):
-    """The real processes, with web workers as ``make bench-post`` runs them."""
+    """The real processes, with web workers as ``make bench-post`` runs them, and any
+    further settings in ``extra_env``."""
+
+    extra_env: dict[str, str] = {}  # set per run, read by ``env``
 
     @property
     def env(self) -> dict[str, str]:
-        return super().env | {"ZIRKEL_WEB_WORKERS": "2", "ZIRKEL_WEB_THREADS": "1"}
+        workers = {"ZIRKEL_WEB_WORKERS": "2", "ZIRKEL_WEB_THREADS": "1"}
+        return super().env | workers | self.extra_env
 
 
 class PoolWatcher(threading.Thread):
@@ -178,13 +182,17 @@ def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
         process.wait(10)
 
 
-def run(rate: float, seconds: float, peak_seconds: int, rounds: int) -> dict[str, Any]:
+def run(
+    rate: float, seconds: float, peak_seconds: int, rounds: int, outbox_poll: str | None = None
+) -> dict[str, Any]:
     with (
         throwaway_vhost() as broker,
         throwaway_database() as database,
         tempfile.TemporaryDirectory() as var,
     ):
         stack = BenchStack(Path(var), broker_url=broker, database_url=database)
+        if outbox_poll:
+            stack.extra_env = {"ZIRKEL_OUTBOX_POLL_INTERVAL": outbox_poll}
         dsn = database.replace("postgresql+psycopg://", "postgresql://")
         try:
             stack.start()
@@ -253,8 +261,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="of the fixed-rate phase")
     parser.add_argument("--peak-seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--outbox-poll", help="ZIRKEL_OUTBOX_POLL_INTERVAL for the stack")
     args = parser.parse_args()
-    print(json.dumps(run(args.rate, args.seconds, args.peak_seconds, args.rounds)))
+    figures = run(args.rate, args.seconds, args.peak_seconds, args.rounds, args.outbox_poll)
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ from shared.publishing import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
 
+# While events keep coming the relay looks again after this long; when it finds none
+# it waits twice as long each time, up to its poll interval.
+BUSY_POLL_INTERVAL = 0.01
+
 
 def outbox_table(metadata: MetaData) -> Table:
     return Table(
@@ -158,9 +162,13 @@ class OutboxRelay:
             try:
                 self.connection.ensure_connection(max_retries=None, interval_max=5)
                 declare_topology(self.connection)
+                wait = self.poll_interval
                 while not stop.is_set():
-                    if self.relay_once() < self.batch_size:
-                        stop.wait(self.poll_interval)
+                    sent = self.relay_once()
+                    if sent < self.batch_size:
+                        busy = min(BUSY_POLL_INTERVAL, self.poll_interval)
+                        wait = busy if sent else min(wait * 2, self.poll_interval)
+                        stop.wait(wait)
             except Exception:
                 log.exception("outbox relay failed; reconnecting")
                 self._reconnect()
