@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-tools
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -44,9 +44,23 @@ bench-close: $(STAMP)
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
 
-# Posting needs against the plain Flask + SQLAlchemy baseline (needs wrk).
-bench-post: $(STAMP)
+# The benchmarks' load generators (wrk, hey) and profilers (pyinstrument, psutil, valgrind).
+bench-tools: $(STAMP)
+	command -v wrk >/dev/null && command -v hey >/dev/null && command -v valgrind >/dev/null \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey valgrind)
+	$(BIN)/pip install --quiet -e ".[bench]"
+
+# Posting needs against the plain Flask + SQLAlchemy baseline.
+bench-post: bench-tools
 	$(BIN)/python -m bench.post_needs
+
+# From the POST to pooling's commit, at 200 needs/s and at peak rate, beside the baseline.
+bench-pipeline: bench-tools
+	$(BIN)/python -m bench.pipeline
+
+# RSS of every web worker and service worker after 100,000 needs through the stack.
+bench-memory: bench-tools
+	$(BIN)/python -m bench.memory
 
 # The outbox relay against raw kombu publishing, one confirm at a time and windowed.
 bench-relay: $(STAMP)

@@ -31,9 +31,15 @@ class NeedIn(Schema):
     quantity = Quantity(required=True)
 
 
+def create_table(url: str) -> None:
+    """Make the table once, before gunicorn's workers start (two at once would race)."""
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
 def create_app() -> Flask:
     engine = create_engine(os.environ["BARE_DATABASE_URL"], pool_pre_ping=True)
-    metadata.create_all(engine)
     app = Flask("bare")
     schema = NeedIn()
 

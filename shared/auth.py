@@ -41,11 +41,14 @@ class TokenAuthority:
     def __init__(self, secret_key: str, admin_token: str | None = None) -> None:
         self._signer = URLSafeSerializer(secret_key, salt="zirkel.api-token")
         self._admin_token = admin_token
+        # Every API request shows its token: a token, once checked, is not checked
+        # again (tokens carry no expiry, so the answer cannot change).
+        self.verify = functools.lru_cache(maxsize=4096)(self._verify)
 
     def issue(self, role: Role, subject_id: int | None = None) -> str:
         return str(self._signer.dumps({"role": role, "id": subject_id}))
 
-    def verify(self, token: str) -> Principal | None:
+    def _verify(self, token: str) -> Principal | None:
         if self._admin_token and hmac.compare_digest(token.encode(), self._admin_token.encode()):
             return Principal("admin")
         try:

@@ -5,6 +5,11 @@ not validate), then in one transaction record ``(consumer, event_id)`` and run
 the handler, commit, and only then ack. A duplicate is acked and does
 nothing. A handler that fails is retried a bounded number of times, then the
 message is dead-lettered with the reason.
+
+Messages that have arrived together (up to the prefetch) are processed in one
+transaction and acked after its commit: one commit for many events when they
+come fast, no waiting for more when they come one by one. A batch that fails
+is done again one message at a time, as above.
 """
 
 from __future__ import annotations
@@ -19,11 +24,10 @@ from kombu import Connection, Message, Queue
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
 from sqlalchemy import Table
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import events, metrics
-from shared.db import transaction
+from shared.db import insert_new_only, transaction
 from shared.logging import correlation
 from shared.messaging import DEAD_LETTERS, Subscription, declare_topology
 from shared.publishing import Publisher
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, events.Event], None]
 RETRIES_HEADER = "x-zirkel-retries"
+ARRIVED_TIMEOUT = 0.001  # seconds to wait for more of a batch that is arriving
 
 
 class DuplicateEvent(Exception):
@@ -61,6 +66,8 @@ class EventConsumer(ConsumerMixin):
         self.prefetch = prefetch
         self.confirm_timeout = confirm_timeout
         self.publisher: Publisher | None = None
+        self.pending: list[Message] = []
+        self._consuming: Connection | None = None
 
     def create_connection(self) -> Connection:
         return self.connect()
@@ -81,17 +88,76 @@ class EventConsumer(ConsumerMixin):
         self, connection: Connection, channel: Any, consumers: Any, **_: Any
     ) -> None:
         self.publisher = Publisher(connection, self.confirm_timeout)
+        self._consuming = connection
         log.info("consuming %s", self.subscription.queue_name)
 
     def on_connection_error(self, exc: Exception, interval: float) -> None:
         log.warning("broker unreachable (%s); retrying in %.1fs", exc, interval)
 
     def on_message(self, message: Message) -> None:
-        try:
-            event = events.load(json.loads(message.body))
-        except (ValueError, UnicodeDecodeError, ValidationError) as exc:
-            self.dead_letter(message, f"invalid event: {_describe(exc)}")
+        """kombu hands over one delivery: it waits for the batch (see ``on_iteration``)."""
+        self.pending.append(message)
+
+    def on_iteration(self) -> None:
+        """Before waiting on the broker again: take what has arrived already, up to the
+        prefetch, and process it as one batch."""
+        self._take_arrived()
+        batch, self.pending = self.pending, []
+        if batch:
+            self.process_batch(batch)
+
+    def _take_arrived(self) -> None:
+        connection = self._consuming
+        if connection is None or getattr(connection.transport, "driver_type", "") != "amqp":
+            return  # the embedded transport polls: a batch of one, never a wait
+        while len(self.pending) < self.prefetch:
+            try:
+                connection.drain_events(timeout=ARRIVED_TIMEOUT)
+            except TimeoutError:
+                return
+
+    def process_batch(self, messages: list[Message]) -> None:
+        """Valid events of the batch in one transaction (one commit for all), then acked.
+
+        A batch whose transaction fails is processed again one message at a time,
+        so each failure is retried or dead-lettered on its own.
+        """
+        loaded: list[tuple[Message, events.Event]] = []
+        for message in messages:
+            try:
+                loaded.append((message, events.load(json.loads(message.body))))
+            except (ValueError, UnicodeDecodeError, ValidationError) as exc:
+                self.dead_letter(message, f"invalid event: {_describe(exc)}")
+        if len(loaded) == 1:
+            self.process_with_correlation(*loaded[0])
             return
+        try:
+            with transaction(self.sessions) as session:
+                outcomes = [self._handle(session, event) for _message, event in loaded]
+        except Exception:
+            log.info("a batch of %d failed; processing it one by one", len(loaded))
+            for message, event in loaded:
+                self.process_with_correlation(message, event)
+            return
+        for (message, _event), outcome in zip(loaded, outcomes, strict=True):
+            message.ack()
+            metrics.consumed(self.subscription.queue_name, outcome)
+
+    def _handle(self, session: Session, event: events.Event) -> str:
+        """Record and handle one event of a batch: ``processed`` or ``duplicate``."""
+        token = correlation.set(event.correlation_id)
+        try:
+            if not self._record(session, event):
+                log.info("duplicate %s %s ignored", event.event_type, event.event_id)
+                return "duplicate"
+            handler = self.handlers.get(event.event_type)
+            if handler is not None:
+                handler(session, event)
+            return "processed"
+        finally:
+            correlation.reset(token)
+
+    def process_with_correlation(self, message: Message, event: events.Event) -> None:
         token = correlation.set(event.correlation_id)
         try:
             self.process(message, event)
@@ -119,17 +185,21 @@ class EventConsumer(ConsumerMixin):
         log.info("%s %s %s", outcome, event.event_type, event.event_id)
 
     def _remember(self, session: Session, event: events.Event) -> None:
-        try:
-            with session.begin_nested():
-                session.execute(
-                    self.inbox.insert().values(
-                        consumer=self.subscription.queue_name,
-                        event_id=str(event.event_id),
-                        processed_at=datetime.now(UTC),
-                    )
-                )
-        except IntegrityError as exc:
-            raise DuplicateEvent from exc
+        if not self._record(session, event):
+            raise DuplicateEvent
+
+    def _record(self, session: Session, event: events.Event) -> bool:
+        """Note ``(consumer, event_id)``; False if it was noted before (a duplicate)."""
+        db = session.connection()
+        recorded = db.execute(
+            insert_new_only(self.inbox, db.dialect.name),
+            {
+                "consumer": self.subscription.queue_name,
+                "event_id": str(event.event_id),
+                "processed_at": datetime.now(UTC),
+            },
+        )
+        return recorded.rowcount > 0
 
     def retry_or_dead_letter(self, message: Message, exc: Exception) -> None:
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))

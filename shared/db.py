@@ -7,6 +7,7 @@ schema (selected with ``search_path`` on every connection).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +17,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, Numeric, String, create_engine, event, text
+from sqlalchemy import DateTime, Engine, Insert, Numeric, String, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -151,6 +153,18 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@functools.cache
+def insert_new_only(table: Table, dialect: str) -> Insert:
+    """``INSERT`` that skips a row whose key exists already (``ON CONFLICT DO NOTHING``):
+    its ``rowcount`` says whether the row was new, without an error that would spoil the
+    transaction, so without a savepoint around it."""
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    if dialect not in dialects:
+        raise ValueError(f"no insert-if-new statement for {dialect}")
+    statement = dialects[dialect](table).on_conflict_do_nothing()
+    return statement.execution_options(preserve_rowcount=True)
 
 
 def ping(engine: Engine) -> None:

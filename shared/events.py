@@ -8,6 +8,7 @@ type starts with its producer (``catalog.need.posted``).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -274,12 +275,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _payload_schema(event_type: str, version: int) -> Schema:
+    """One schema instance per event type, made once: loading with it is safe to repeat."""
+    return PAYLOADS[(event_type, version)]()
+
+
 def load(data: Any) -> Event:
     """Validate a received event; raises ``ValidationError`` for anything off-contract."""
     if not isinstance(data, dict):
         raise ValidationError("an event is a JSON object")
     envelope = _ENVELOPE.load(data)
-    schema = PAYLOADS[(envelope["event_type"], envelope["version"])]()
+    schema = _payload_schema(envelope["event_type"], envelope["version"])
     try:
         payload = schema.load(envelope["payload"])
     except ValidationError as exc:

@@ -41,6 +41,10 @@ from shared.publishing import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
 
+# While events keep coming the relay looks again after this long; when it finds none
+# it waits twice as long each time, up to its poll interval.
+BUSY_POLL_INTERVAL = 0.01
+
 
 def outbox_table(metadata: MetaData) -> Table:
     return Table(
@@ -72,19 +76,20 @@ class Outbox:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._insert = table.insert()  # one statement, compiled once, for every event
 
     def add(self, session: Session, event: events.Event) -> None:
         if not event.correlation_id:
             event = dataclasses.replace(event, correlation_id=correlation.get())
-        body = events.dump(event)
-        session.execute(
-            self.table.insert().values(
-                event_id=str(event.event_id),
-                routing_key=event.routing_key,
-                correlation_id=event.correlation_id,
-                body=json.dumps(body),
-                created_at=datetime.now(UTC),
-            )
+        session.connection().execute(
+            self._insert,
+            {
+                "event_id": str(event.event_id),
+                "routing_key": event.routing_key,
+                "correlation_id": event.correlation_id,
+                "body": json.dumps(events.dump(event)),
+                "created_at": datetime.now(UTC),
+            },
         )
 
 
@@ -160,9 +165,13 @@ class OutboxRelay:
             try:
                 self.connection.ensure_connection(max_retries=None, interval_max=5)
                 declare_topology(self.connection)
+                wait = self.poll_interval
                 while not stop.is_set():
-                    if self.relay_once() < self.batch_size:
-                        stop.wait(self.poll_interval)
+                    sent = self.relay_once()
+                    if sent < self.batch_size:
+                        busy = min(BUSY_POLL_INTERVAL, self.poll_interval)
+                        wait = busy if sent else min(wait * 2, self.poll_interval)
+                        stop.wait(wait)
             except Exception:
                 log.exception("outbox relay failed; reconnecting")
                 self._reconnect()

@@ -195,10 +195,13 @@ SECURITY_HEADERS = {
 
 def _security_headers(response: Response) -> Response:
     """Every page and answer: nothing from elsewhere, no framing, no sniffing."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}  # one pass, not one per header
     for header, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(header, value)
+        if header.lower() not in present:
+            headers.add(header, value)
     if current_app.extensions["zirkel.settings"].secure_cookies:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

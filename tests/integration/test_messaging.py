@@ -26,7 +26,7 @@ from shared.messaging import (
     subscriptions_of,
 )
 from shared.outbox import OutboxRelay
-from shared.publishing import Publisher
+from shared.publishing import Outgoing, Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.support.consumers import pooling_consumer
@@ -200,3 +200,16 @@ def collect_dead_letters(settings: Settings, count: int) -> list[tuple[dict, str
 
     wait_until(enough, 30, f"{count} dead letters")
     return letters
+
+
+def test_a_burst_of_events_is_pooled_once_each(runtime: Runtime, consumer: EventConsumer) -> None:
+    """Events that arrive together are handled in batches: every one pooled, none twice."""
+    burst = [need_posted(need_id, "1.5") for need_id in range(1, 301)]
+    with connect(runtime.settings) as connection:
+        declare_topology(connection)
+        outgoing = [
+            Outgoing(json.dumps(dump(e)), e.routing_key, str(e.event_id), "") for e in burst
+        ]
+        Publisher(connection, runtime.settings.confirm_timeout).publish_batch(outgoing)
+    wait_until(lambda: processed(runtime) == 300 and _queue_empty(runtime.settings), 60, "burst")
+    assert pooled_quantity(runtime) == Decimal("450")

@@ -41,6 +41,12 @@ def signed_in_or_token(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+# Built once: a marshmallow schema copies its fields on every instantiation, and
+# loading or dumping with one instance is safe across requests and threads.
+NEED_IN = schemas.NeedIn()
+NEED_OUT = schemas.NeedOut()
+
+
 def tokens() -> TokenAuthority:
     return current_app.extensions["zirkel.tokens"]
 
@@ -185,13 +191,13 @@ def list_offers() -> ResponseReturnValue:
 @api.post("/needs")
 @require("admin", "member")
 def post_need() -> ResponseReturnValue:
-    body = load_body(schemas.NeedIn())
+    body = load_body(NEED_IN)
     member_id = _member_for_new_need(body.pop("member_id"))
     with unit_of_work() as session:
         need = handlers.post_need(
             session, current_runtime().outbox, commands.PostNeed(member_id, **body)
         )
-        return jsonify(schemas.NeedOut().dump(need)), 201
+        return jsonify(NEED_OUT.dump(need)), 201
 
 
 @api.get("/needs")
@@ -212,7 +218,7 @@ def list_needs() -> ResponseReturnValue:
 def show_need(need_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         need = _own_need(session, need_id)
-        return jsonify(schemas.NeedOut().dump(need))
+        return jsonify(NEED_OUT.dump(need))
 
 
 @api.post("/needs/<id:need_id>/cancel")
@@ -220,7 +226,7 @@ def show_need(need_id: int) -> ResponseReturnValue:
 def cancel_need(need_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         need = handlers.cancel_need(session, current_runtime().outbox, _own_need(session, need_id))
-        return jsonify(schemas.NeedOut().dump(need))
+        return jsonify(NEED_OUT.dump(need))
 
 
 def _member_for_new_need(requested: int | None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
@@ -17,6 +17,26 @@ from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force
 
 Lock = Literal["share", "update"] | None
+
+
+@dataclass
+class OpenDemand:
+    """The pooled demand of a window's open needs, and a signature of which needs they are."""
+
+    demand: dict[str, Decimal] = field(default_factory=dict)
+    count: int = 0
+    id_sum: int = 0
+    max_id: int = 0
+
+    def add(self, need_id: int, sku: str, quantity: Decimal) -> None:
+        self.demand[sku] = self.demand.get(sku, Decimal(0)) + quantity
+        self.count += 1
+        self.id_sum += need_id
+        self.max_id = max(self.max_id, need_id)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.count}:{self.id_sum}:{self.max_id}"
 
 
 class PoolRepository:
@@ -72,6 +92,20 @@ class PoolRepository:
             .order_by(need.need_id)
         )
         return [model.Need(*row) for row in self.session.execute(query)]
+
+    def open_demand(self, window_id: int) -> OpenDemand:
+        """Rule 1 over the window's open needs, read in chunks: a window of 100,000
+        needs is summed without holding them all in memory."""
+        need = orm.PooledNeed
+        query = (
+            select(need.need_id, need.sku, need.quantity)
+            .where(need.window_id == window_id, need.status == "open")
+            .execution_options(yield_per=2000)
+        )
+        open_demand = OpenDemand()
+        for need_id, sku, quantity in self.session.execute(query):
+            open_demand.add(need_id, sku, quantity)
+        return open_demand
 
     def offers(self, window: orm.Window | None = None) -> dict[str, list[model.Offer]]:
         """The offers in force for ``window`` (its prices are fixed at its first need); for

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from pooling.adapters import documents, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
-from pooling.domain.closing import pooled_demand
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
@@ -41,8 +40,7 @@ def current_pool() -> ResponseReturnValue:
         if window is None:  # nothing posted since the last close
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
             return jsonify(schemas.PoolOut().dump(body | {"products": []}))
-        demand = pooled_demand(pool.open_needs(window.id))
-        products = pool_progress(demand, pool.offers(window))
+        products = pool_progress(pool.open_demand(window.id).demand, pool.offers(window))
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
         return jsonify(schemas.PoolOut().dump(body))
 

@@ -20,7 +20,7 @@ from pooling.adapters.repository import (
     save_orders,
 )
 from pooling.domain import model
-from pooling.domain.closing import close_window, member_savings, pooled_demand
+from pooling.domain.closing import close_window, member_savings
 from pooling.domain.model import WindowResult
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
@@ -208,14 +208,11 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     window = pool.current_window(lock="update")
     if window is None:
         return False
-    needs = pool.open_needs(window.id)
-    signature = (
-        f"{len(needs)}:{sum(n.need_id for n in needs)}:{max((n.need_id for n in needs), default=0)}"
-    )
-    if signature == window.progress_signature:
+    open_demand = pool.open_demand(window.id)
+    if open_demand.signature == window.progress_signature:
         return False
-    window.progress_signature = signature
-    progress = pool_progress(pooled_demand(needs), pool.offers(window))
+    window.progress_signature = open_demand.signature
+    progress = pool_progress(open_demand.demand, pool.offers(window))
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
     return True
 

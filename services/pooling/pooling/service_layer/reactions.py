@@ -13,9 +13,11 @@ from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from shared.consumer import Handler
+from shared.db import insert_new_only
 from shared.events import Event
 
 log = logging.getLogger(__name__)
+WINDOW_KEY = "pooling.open_window"
 
 
 def on_supplier_updated(session: Session, event: Event) -> None:
@@ -56,23 +58,34 @@ def on_offer_updated(session: Session, event: Event) -> None:
 def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> None:
     """Put the need into the current window, once; a cancelled need stays out."""
     data = event.payload
-    if session.get(orm.PooledNeed, data["need_id"]) is not None:
-        log.info("need %s is known already", data["need_id"])
-        return
-    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-    session.add(
-        orm.PooledNeed(
-            need_id=data["need_id"],
-            member_id=data["member_id"],
-            sku=data["sku"],
-            quantity=data["quantity"],
-            status="open",
-            window_id=window.id,
-            posted_at=data["posted_at"],
-            delivery_site=data["delivery_site"],
-            joined_at=datetime.now(UTC),
-        )
+    window = _current_window(session, schedule)
+    db = session.connection()
+    added = db.execute(
+        insert_new_only(orm.PooledNeed.__table__, db.dialect.name),
+        {
+            "need_id": data["need_id"],
+            "member_id": data["member_id"],
+            "sku": data["sku"],
+            "quantity": data["quantity"],
+            "status": "open",
+            "window_id": window.id,
+            "posted_at": data["posted_at"],
+            "delivery_site": data["delivery_site"],
+            "joined_at": datetime.now(UTC),
+        },
     )
+    if added.rowcount == 0:
+        log.info("need %s is known already", data["need_id"])
+
+
+def _current_window(session: Session, schedule: CutoffSchedule) -> orm.Window:
+    """The open window, locked against a close until the transaction ends: looked up
+    once per transaction, however many needs a batch of events brings."""
+    window = session.info.get(WINDOW_KEY)
+    if window is None:
+        window = PoolRepository(session, schedule).current_or_new_window(lock="share")
+        session.info[WINDOW_KEY] = window
+    return window
 
 
 def on_need_cancelled(session: Session, event: Event) -> None:

@@ -1,0 +1,44 @@
+"""The benchmarks still run: their helpers, and a handful of posts through both apps."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from unittest import mock
+
+import psutil
+import pytest
+
+from bench import loadgen, memory, pipeline, post_needs, profile_post
+
+
+def test_the_figures_are_read_and_summed_as_the_readme_says() -> None:
+    assert loadgen._ms("950us") == pytest.approx(0.95)
+    assert loadgen._ms("1.5s") == 1500.0
+    assert pipeline._percentile([float(n) for n in range(1, 101)], 99) == 99.0
+    assert pipeline._split("http://127.0.0.1:8001/api/v1/needs") == (
+        "127.0.0.1",
+        8001,
+        "/api/v1/needs",
+    )
+    runs = [{"rps": r, "p50_ms": 1, "p99_ms": 2, "cpu_ms_per_request": 1} for r in (3, 1, 2)]
+    runs = [r | {"cpu_ms_web": 0.5, "cpu_ms_db": 0.5} for r in runs]
+    assert post_needs.median_of(runs)["rps"] == 2
+    assert memory._created("  [201]\t99 responses\n  [500]\t1 responses") == 99
+
+
+def test_cpu_is_counted_for_the_processes_found() -> None:
+    meter = loadgen.CpuMeter(lambda: [psutil.Process()]).start()
+    started = time.process_time()
+    while time.process_time() - started < 0.1:
+        pass
+    assert meter.stop() >= 0.05
+
+
+def test_a_few_needs_are_posted_through_both_apps(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'catalog.db'}"
+    with mock.patch.dict(os.environ):
+        os.environ.update(profile_post.prepare(database, str(tmp_path)))
+        assert profile_post.cpu_per_post("bare", 5) > 0
+        assert profile_post.cpu_per_post("catalog", 5) > 0
