@@ -49,8 +49,7 @@ def test_a_deactivated_supplier_leaves_the_pool_and_comes_back(
     assert [o["supplier_id"] for o in product["offers"]] == [supplier.id]
 
     with transaction(catalog.runtime.sessions) as db:
-        removal = directory.remove_supplier(db, catalog.runtime.outbox, supplier.id)
-    assert removal is directory.Removal.DEACTIVATED
+        assert directory.remove_supplier(db, catalog.runtime.outbox, supplier.id).active is False
     relay(catalog, pooling, react, seen)
     [product] = current_pool(pooling)["products"]
     assert product["offers"] == []

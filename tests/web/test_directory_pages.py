@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from catalog.adapters.orm import Member, Need, Supplier, User
+from catalog.adapters.orm import Member, Need, Supplier
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.users import create_user
 from shared import events
@@ -119,17 +119,23 @@ def test_changing_a_supplier_tells_pooling(site: Site, admin: FlaskClient) -> No
     assert changed["free_shipping_from"] is None and changed["active"] is True
 
 
-def test_a_member_without_history_is_deleted_after_asking(site: Site, admin: FlaskClient) -> None:
-    member_id = site.member_ids[1]
+def test_a_member_without_history_is_deactivated_and_its_id_never_given_again(
+    site: Site, admin: FlaskClient
+) -> None:
+    member_id = max(site.member_ids)  # the newest: SQLite would hand its id out again
     path = f"/admin/members/{member_id}/remove"
-    question = admin.get(path).get_data(as_text=True)
-    assert "wird endgültig gelöscht" in question
+    assert "deaktiviert" in admin.get(path).get_data(as_text=True)
     assert admin.post(path, data={}).status_code == 400  # no CSRF token: nothing happens
     assert submit(admin, path).status_code == 302
     with transaction(site.runtime.sessions) as db:
-        assert db.get(Member, member_id) is None
-        assert db.scalars(select(User).where(User.member_id == member_id)).all() == []
-    assert admin.get(path).status_code == 404
+        assert db.get(Member, member_id).active is False
+        newcomer = handlers.register_member(
+            db,
+            commands.RegisterMember("Neu GmbH", "painter", "neu@x.example", "44137"),
+            site.runtime.outbox,
+        )
+        assert newcomer.id > member_id  # a token issued for the old one cannot act for it
+    assert outbox(site, "catalog.member.registered")[-2]["active"] is False
 
 
 def test_a_member_with_history_is_deactivated(site: Site, admin: FlaskClient) -> None:
@@ -207,11 +213,11 @@ def test_a_deactivated_suppliers_order_desk_cannot_sign_in(site: Site, admin: Fl
     assert refused.status_code == 422 and "falsch" in refused.get_data(as_text=True)
 
 
-def test_a_supplier_without_offers_is_deleted(site: Site, admin: FlaskClient) -> None:
+def test_a_supplier_without_offers_is_deactivated_too(site: Site, admin: FlaskClient) -> None:
     supplier_id = add_supplier(site, with_offer=False)
     assert submit(admin, f"/admin/suppliers/{supplier_id}/remove").status_code == 302
     with transaction(site.runtime.sessions) as db:
-        assert db.get(Supplier, supplier_id) is None
+        assert db.get(Supplier, supplier_id).active is False
 
 
 @pytest.mark.parametrize(

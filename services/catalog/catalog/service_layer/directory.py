@@ -1,18 +1,17 @@
 """The office changes and removes members and suppliers; the other services follow by events.
 
-Removing keeps history whole: a member with needs, or a supplier with offers, is
-deactivated instead of deleted. A deactivated member cannot sign in or post, and its
-open needs are cancelled; a deactivated supplier's offers are withdrawn from pooling.
+Removing deactivates, it never deletes: history stays whole, and an id (with the API
+tokens issued for it) is never given to another firm, on SQLite as on PostgreSQL. A
+deactivated member cannot sign in or post, and its open needs are cancelled; a
+deactivated supplier's offers are withdrawn from pooling. Both can be reactivated.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.adapters.orm import Member, Need, Offer, Supplier, User
+from catalog.adapters.orm import Member, Need, Offer, Supplier
 from catalog.domain.model import NeedStatus
 from catalog.service_layer import commands
 from catalog.service_layer.handlers import (
@@ -23,11 +22,6 @@ from catalog.service_layer.handlers import (
 )
 from shared.errors import NotFound
 from shared.outbox import Outbox
-
-
-class Removal(StrEnum):
-    DELETED = "deleted"
-    DEACTIVATED = "deactivated"
 
 
 def get_member(session: Session, member_id: int) -> Member:
@@ -52,17 +46,9 @@ def change_member(session: Session, outbox: Outbox, cmd: commands.ChangeMember) 
     return member
 
 
-def member_has_history(session: Session, member_id: int) -> bool:
-    return session.scalar(select(Need.id).where(Need.member_id == member_id).limit(1)) is not None
-
-
-def remove_member(session: Session, outbox: Outbox, member_id: int) -> Removal:
-    """Delete a member without needs (and its sign-ins); deactivate one with needs."""
+def remove_member(session: Session, outbox: Outbox, member_id: int) -> Member:
+    """Deactivate a member: no sign-in, no new needs, its open needs cancelled."""
     member = get_member(session, member_id)
-    if not member_has_history(session, member_id):
-        session.execute(delete(User).where(User.member_id == member_id))
-        session.delete(member)
-        return Removal.DELETED
     open_needs = session.scalars(
         select(Need)
         .options(selectinload(Need.product))
@@ -72,7 +58,7 @@ def remove_member(session: Session, outbox: Outbox, member_id: int) -> Removal:
         cancel_need(session, outbox, need)
     member.active = False
     outbox.add(session, member_registered(member))
-    return Removal.DEACTIVATED
+    return member
 
 
 def reactivate_member(session: Session, outbox: Outbox, member_id: int) -> Member:
@@ -92,23 +78,14 @@ def _offers(session: Session, supplier_id: int) -> list[Offer]:
     return list(session.scalars(query))
 
 
-def supplier_has_history(session: Session, supplier_id: int) -> bool:
-    """Offers reached pooling, so orders may name the supplier: it stays, deactivated."""
-    found = select(Offer.id).where(Offer.supplier_id == supplier_id).limit(1)
-    return session.scalar(found) is not None
-
-
-def remove_supplier(session: Session, outbox: Outbox, supplier_id: int) -> Removal:
-    """Delete a supplier without offers; deactivate one with offers and withdraw them."""
+def remove_supplier(session: Session, outbox: Outbox, supplier_id: int) -> Supplier:
+    """Deactivate a supplier: its offers are withdrawn from the pool, its sign-ins stop."""
     supplier = get_supplier(session, supplier_id)
-    if not supplier_has_history(session, supplier_id):
-        session.delete(supplier)
-        return Removal.DELETED
     supplier.active = False
     outbox.add(session, supplier_updated(supplier))
     for offer in _offers(session, supplier_id):
         outbox.add(session, offer_updated(offer, active=False))
-    return Removal.DEACTIVATED
+    return supplier
 
 
 def reactivate_supplier(session: Session, outbox: Outbox, supplier_id: int) -> Supplier:

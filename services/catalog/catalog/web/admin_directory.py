@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.service_layer import commands, directory, handlers
-from catalog.service_layer.directory import Removal
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import MemberForm, SupplierForm
 from catalog.web.forms import ActionForm
@@ -26,7 +25,6 @@ KINDS: dict[str, dict[str, Any]] = {
     "member": {
         "form": MemberForm,
         "get": directory.get_member,
-        "history": directory.member_has_history,
         "change": lambda db, outbox, id_, body: directory.change_member(
             db, outbox, commands.ChangeMember(id_, **body)
         ),
@@ -38,7 +36,6 @@ KINDS: dict[str, dict[str, Any]] = {
     "supplier": {
         "form": SupplierForm,
         "get": directory.get_supplier,
-        "history": directory.supplier_has_history,
         "change": lambda db, outbox, id_, body: handlers.update_supplier(
             db, outbox, commands.UpdateSupplier(id_, **body)
         ),
@@ -57,14 +54,14 @@ def _kind(kinds: str) -> tuple[str, dict[str, Any]]:
     return kinds[:-1], KINDS[kinds[:-1]]
 
 
-def _found(kind: dict[str, Any], record_id: int) -> tuple[str, bool, bool]:
-    """The record's name, whether it is active and whether it has history; 404 if absent."""
+def _found(kind: dict[str, Any], record_id: int) -> tuple[str, bool]:
+    """The record's name and whether it is active; 404 if absent."""
     with transaction(current_runtime().sessions) as db:
         try:
             record = kind["get"](db, record_id)
         except NotFound:
             abort(404)
-        return record.name, record.active, kind["history"](db, record_id)
+        return record.name, record.active
 
 
 @directory_admin.route(ROUTE + "/edit", methods=["GET", "POST"])
@@ -73,7 +70,7 @@ def edit(kinds: str, record_id: int) -> ResponseReturnValue:
     kind, spec = _kind(kinds)
     runtime = current_runtime()
     form = spec["form"]()
-    name, _active, _history = _found(spec, record_id)
+    name, _active = _found(spec, record_id)
     if form.is_submitted() and (body := form.load()) is not None:
         with transaction(runtime.sessions) as db:
             spec["change"](db, runtime.outbox, record_id, body)
@@ -90,22 +87,19 @@ def edit(kinds: str, record_id: int) -> ResponseReturnValue:
 @directory_admin.route(ROUTE + "/remove", methods=["GET", "POST"])
 @admin_required
 def remove(kinds: str, record_id: int) -> ResponseReturnValue:
-    """GET asks first (saying whether it deletes or deactivates); POST removes."""
+    """GET asks first (saying what deactivating does); POST deactivates."""
     kind, spec = _kind(kinds)
-    name, active, history = _found(spec, record_id)
+    name, active = _found(spec, record_id)
     form = ActionForm()
     if not form.is_submitted():
-        context = {"name": name, "active": active, "history": history, "back": spec["list"]}
+        context = {"name": name, "active": active, "back": spec["list"]}
         return render_template("admin_remove.html", form=form, kind=kind, **context)
     if not form.validate():
         abort(400)
     runtime = current_runtime()
     with transaction(runtime.sessions) as db:
-        removal = spec["remove"](db, runtime.outbox, record_id)
-    if removal is Removal.DELETED:
-        flash(_("%(name)s deleted.", name=name), "ok")
-    else:
-        flash(_("%(name)s deactivated; the history stays.", name=name), "ok")
+        spec["remove"](db, runtime.outbox, record_id)
+    flash(_("%(name)s deactivated; the history stays.", name=name), "ok")
     return redirect(url_for(spec["list"]))
 
 
@@ -113,7 +107,7 @@ def remove(kinds: str, record_id: int) -> ResponseReturnValue:
 @admin_required
 def reactivate(kinds: str, record_id: int) -> ResponseReturnValue:
     _name, spec = _kind(kinds)
-    name, _active, _history = _found(spec, record_id)
+    name, _active = _found(spec, record_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     runtime = current_runtime()
