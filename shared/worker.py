@@ -24,6 +24,26 @@ log = logging.getLogger(__name__)
 Loop = tuple[str, Callable[[threading.Event], None]]
 
 
+def drain_until_stopped(
+    name: str,
+    send_due: Callable[[], int],
+    stop: threading.Event,
+    batch_size: int,
+    poll_interval: float,
+) -> None:
+    """Call ``send_due`` until ``stop`` is set: again at once while it sends full batches,
+    after ``poll_interval`` otherwise; a failure (the database gone, say) is logged and
+    the loop goes on."""
+    while not stop.is_set():
+        try:
+            sent = send_due()
+        except Exception:
+            log.exception("%s failed; trying again", name)
+            sent = 0
+        if sent < batch_size:
+            stop.wait(poll_interval)
+
+
 class Worker:
     """Runs until SIGTERM or SIGINT; each part reconnects on its own."""
 

@@ -31,14 +31,9 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     smtp = SmtpServer().start()
     env = {"ZIRKEL_LOG_FORMAT": "json", "ZIRKEL_OPS_SAMPLE_INTERVAL": "1"}
     with throwaway_vhost() as broker, throwaway_database() as database:
-        stack = Stack(tmp_path, broker, database, smtp.port, extra_env=env)
         try:
-            yield stack.start()
-        except BaseException:
-            print(stack.logs())
-            raise
+            yield from Stack(tmp_path, broker, database, smtp.port, extra_env=env).running()
         finally:
-            stack.stop()
             smtp.stop()
 
 

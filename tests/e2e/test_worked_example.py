@@ -30,22 +30,11 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture(params=["embedded", "rabbitmq+postgres"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
     if request.param == "embedded":
-        yield from _running(Stack(tmp_path, smtp_port=smtp.port))
+        yield from Stack(tmp_path, smtp_port=smtp.port).running()
         return
     with throwaway_vhost() as broker, throwaway_database() as database:
-        yield from _running(
-            Stack(tmp_path, broker_url=broker, database_url=database, smtp_port=smtp.port)
-        )
-
-
-def _running(stack: Stack) -> Iterator[Stack]:
-    try:
-        yield stack.start()
-    except BaseException:
-        print(stack.logs())
-        raise
-    finally:
-        stack.stop()
+        stack = Stack(tmp_path, broker_url=broker, database_url=database, smtp_port=smtp.port)
+        yield from stack.running()
 
 
 def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:

@@ -57,13 +57,7 @@ def stack(tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
             smtp_port=smtp.port,
             extra_env={"ZIRKEL_CONSUMER_MAX_RETRIES": "5"},
         )
-        try:
-            yield stack.start()
-        except BaseException:
-            print(stack.logs())
-            raise
-        finally:
-            stack.stop()
+        yield from stack.running()
 
 
 def set_up(admin: Client) -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,17 @@ class Stack:
         for service in SERVICES:
             wait_until(lambda s=service: self.ready(s), 60, f"{service} ready")
         return self
+
+    def running(self) -> Iterator[Stack]:
+        """Start, hand the stack to the test, stop; the processes' logs are printed
+        when the test fails (for a fixture: ``yield from stack.running()``)."""
+        try:
+            yield self.start()
+        except BaseException:
+            print(self.logs())
+            raise
+        finally:
+            self.stop()
 
     def start_process(self, name: str, *command: str) -> None:
         log = open(self.var_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from notify.adapters.orm import Delivery
 from shared.db import transaction
 from shared.settings import Settings
+from shared.worker import drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +108,4 @@ class MailSender:
 
     def run(self, stop: threading.Event) -> None:
         """Send until ``stop`` is set; a database failure waits and goes on."""
-        while not stop.is_set():
-            try:
-                sent = self.send_due()
-            except Exception:
-                log.exception("mail sender failed; trying again")
-                sent = 0
-            if sent < self.batch_size:
-                stop.wait(self.poll_interval)
+        drain_until_stopped("mail sender", self.send_due, stop, self.batch_size, self.poll_interval)

@@ -26,6 +26,7 @@ from notify.domain.supplier_delivery import RetryPolicy
 from shared.db import transaction
 from shared.messaging import connect
 from shared.settings import Settings
+from shared.worker import drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -150,12 +151,7 @@ class SupplierSender:
 
     def run(self, stop: threading.Event) -> None:
         """Send until ``stop`` is set; a database failure waits and goes on."""
-        while not stop.is_set():
-            try:
-                sent = self.send_due()
-            except Exception:
-                log.exception("supplier sender failed; trying again")
-                sent = 0
-            if sent < self.batch_size:
-                stop.wait(self.poll_interval)
+        drain_until_stopped(
+            "supplier sender", self.send_due, stop, self.batch_size, self.poll_interval
+        )
         self.queues.close()
