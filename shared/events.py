@@ -119,6 +119,8 @@ class AllocationSchema(Schema):
     shipping_share = _money()
     paid = _money()
     delivery_site = fields.String(allow_none=True, load_default=None)
+    # the id the need was posted under, so that its story can be followed into the report
+    correlation_id = fields.String(allow_none=True, load_default=None)
 
 
 class OrderLineSchema(Schema):

@@ -6,6 +6,8 @@ import contextvars
 import logging
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -15,6 +17,16 @@ correlation: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_i
 
 def new_correlation_id() -> str:
     return uuid.uuid4().hex
+
+
+@contextmanager
+def correlated(correlation_id: str) -> Iterator[None]:
+    """Log under ``correlation_id`` inside the block, as the request or event did before."""
+    token = correlation.set(correlation_id)
+    try:
+        yield
+    finally:
+        correlation.reset(token)
 
 
 class CorrelationFilter(logging.Filter):

@@ -81,7 +81,9 @@ def test_one_correlation_id_is_in_the_json_logs_of_every_web_process_and_worker(
         json={"sku": "SIL-300", "quantity": "30"},
     )
     wait_until(lambda: pooled(admin) == {"SIL-300": "30"}, 30, "the need pooled")
-    call(stack, ADMIN_TOKEN, "POST", "pooling", "/pools/close", story=story)
+    call(stack, token, "GET", "pooling", "/pools/current", story=story)  # the member watches
+    close = f"close-{uuid.uuid4().hex}"  # the office's close is a story of its own
+    call(stack, ADMIN_TOKEN, "POST", "pooling", "/pools/close", story=close)
 
     def reported() -> bool:
         report = call(stack, token, "GET", "notify", f"/members/{member_id}/savings", story=story)
@@ -100,7 +102,9 @@ def test_one_correlation_id_is_in_the_json_logs_of_every_web_process_and_worker(
     catalog_worker = [line["message"] for line in lines(stack, "catalog-worker")]
     assert any(m.startswith("published catalog.need.posted.v1") for m in catalog_worker)
     notify_worker = [line["message"] for line in carrying(lines(stack, "notify-worker"), story)]
-    assert any(m.startswith("processed pooling.order.placed") for m in notify_worker)
+    assert any(m.startswith("need 1 of member") for m in notify_worker), notify_worker
+    closed = [line["message"] for line in carrying(lines(stack, "notify-worker"), close)]
+    assert any(m.startswith("processed pooling.order.placed") for m in closed)
 
     history = wait_until(
         lambda: admin.ok("GET", "catalog", "/ops/queues/history?minutes=5"), 10, "queue samples"

@@ -4,6 +4,7 @@ one e-mail queued per member and order; it keeps a directory of members from cat
 from __future__ import annotations
 
 import dataclasses
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +17,11 @@ from notify.domain.reports import member_lines, order_subject
 from notify.service_layer import nudging, savings_reports
 from notify.service_layer.outgoing import Outgoing, preload, recipient
 from shared.events import Event
+from shared.logging import correlated
 from shared.outbox import Outbox
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def on_order_placed(
@@ -40,6 +44,25 @@ def on_order_placed(
         _queue_mail(
             session, member_id, data, lines, savings, outgoing or Outgoing.from_settings(None)
         )
+    _trace_needs(data)
+
+
+def _trace_needs(order: dict) -> None:
+    """A log line per need under the id it was posted with: a need's story, from the form
+    to its member's savings report, can be followed by that id alone."""
+    for line in order["lines"]:
+        for allocation in line["allocations"]:
+            if not allocation.get("correlation_id"):
+                continue  # posted before pooling kept the id
+            with correlated(allocation["correlation_id"]):
+                log.info(
+                    "need %s of member %s in order %s: %s paid, in the savings report of window %s",
+                    allocation["need_id"],
+                    allocation["member_id"],
+                    order["order_id"],
+                    allocation["paid"],
+                    order["window_id"],
+                )
 
 
 def _queue_mail(

@@ -103,6 +103,8 @@ class PooledNeed(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
     joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # the id the need was posted under: it follows the need into its order's events
+    correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Order(Base):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pooling.adapters import orm
@@ -61,9 +62,19 @@ def close_pool(
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
     orders = save_orders(session, window.id, result.orders)
     _settle(session, schedule, window, result)
+    posted_under = _correlation_ids(session, window.id)
     for order in orders:
-        outbox.add(session, order_placed(order, result))
+        outbox.add(session, order_placed(order, result, posted_under))
     return ClosedPool(window, orders, result)
+
+
+def _correlation_ids(session: Session, window_id: int) -> dict[int, str]:
+    """Each of the window's needs' correlation id, where it came with one."""
+    need = orm.PooledNeed
+    query = select(need.need_id, need.correlation_id).where(
+        need.window_id == window_id, need.correlation_id.is_not(None)
+    )
+    return dict(session.execute(query).tuples().all())
 
 
 def _settle(
@@ -97,8 +108,13 @@ def _settle(
         )
 
 
-def order_placed(order: PlacedOrder, result: WindowResult) -> Event:
+def order_placed(
+    order: PlacedOrder, result: WindowResult, posted_under: Mapping[int, str] | None = None
+) -> Event:
+    """The order as announced; each allocation names the correlation id its need was
+    posted under (``posted_under``), so the need's story can be followed to its report."""
     members = sorted({a.member_id for line in order.lines for a in line.allocations})
+    posted_under = posted_under or {}
     return Event(
         "pooling.order.placed",
         {
@@ -107,7 +123,12 @@ def order_placed(order: PlacedOrder, result: WindowResult) -> Event:
             "supplier_id": order.supplier_id,
             "lines": [
                 line_fields(line)
-                | {"allocations": [allocation_fields(a) for a in line.allocations]}
+                | {
+                    "allocations": [
+                        allocation_fields(a) | {"correlation_id": posted_under.get(a.need_id)}
+                        for a in line.allocations
+                    ]
+                }
                 for line in order.lines
             ],
             "shipping_fee": order.shipping_fee,

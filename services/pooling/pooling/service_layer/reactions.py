@@ -72,6 +72,7 @@ def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> 
             "posted_at": data["posted_at"],
             "delivery_site": data["delivery_site"],
             "joined_at": datetime.now(UTC),
+            "correlation_id": event.correlation_id,
         },
     )
     if added.rowcount == 0:
