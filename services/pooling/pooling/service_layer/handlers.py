@@ -74,7 +74,7 @@ def _correlation_ids(session: Session, window_id: int) -> dict[int, str]:
     query = select(need.need_id, need.correlation_id).where(
         need.window_id == window_id, need.correlation_id.is_not(None)
     )
-    return dict(session.execute(query).tuples().all())
+    return {need_id: posted_under for need_id, posted_under in session.execute(query)}
 
 
 def _settle(
