@@ -75,7 +75,10 @@ class NeedForm(FlaskForm):
         return commands.PostNeed(member_id, **{k: need[k] for k in NEED_FIELDS})
 
 
-class UserForm(FlaskForm):
+class SignInForm(FlaskForm):
+    """A new sign-in's e-mail, password and language; the office gives it to a member
+    (``UserForm``) or to a supplier's order desk (``SupplierUserForm``)."""
+
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -85,8 +88,11 @@ class UserForm(FlaskForm):
         ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
-    member_id = SelectField(_l("Member"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+
+
+class UserForm(SignInForm):
+    member_id = SelectField(_l("Member"), coerce=int, validate_choice=True)
 
 
 def form_errors(form: FlaskForm) -> list[tuple[str, str, str]]:

@@ -8,8 +8,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, PasswordField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from catalog.web.forms import SignInForm
 
 
 class ConfirmForm(FlaskForm):
@@ -39,17 +41,7 @@ class PriceListForm(FlaskForm):
     )
 
 
-class SupplierUserForm(FlaskForm):
+class SupplierUserForm(SignInForm):
     """A supplier's sign-in; its own prefix keeps it apart from the member form on the page."""
 
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(),
-            Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address.")),
-        ],
-    )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
     supplier_id = SelectField(_l("Supplier"), coerce=int, validate_choice=True)
-    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
