@@ -34,10 +34,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import psycopg
 
 from bench.bare_app import create_table
-from bench.loadgen import NEED, gunicorn, load_average, wrk
+from bench.loadgen import NEED, CpuMeter, gunicorn, load_average, postgres_backends, tree, wrk
 from bench.post_needs import member_token
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.stack import ADMIN_TOKEN, Stack, free_port, wait_until
@@ -134,16 +135,33 @@ def fixed_rate(stack: Stack, dsn: str, token: str, rate: float, seconds: float) 
     }
 
 
+def meters(stack: Stack, database: str) -> dict[str, CpuMeter]:
+    """CPU meters of every process of the stack, of the database's backends and of the
+    broker, to see where a need's CPU goes."""
+    found = {
+        name: CpuMeter(lambda p=process: tree(p.pid)) for name, process in stack.processes.items()
+    }
+    found["postgres"] = CpuMeter(lambda: postgres_backends(database))
+    found["rabbitmq"] = CpuMeter(
+        lambda: [p for p in psutil.process_iter(["name"]) if p.info["name"] == "beam.smp"]
+    )
+    return found
+
+
 def peak(stack: Stack, dsn: str, token: str, seconds: int) -> dict[str, Any]:
-    """Needs as fast as wrk posts them: the rate until pooling has committed them all."""
+    """Needs as fast as wrk posts them: the rate until pooling has committed them all, and
+    the CPU milliseconds each process spent per need."""
     with psycopg.connect(dsn, autocommit=True) as db:
         before = _counts(db)
+        cpu = {part: meter.start() for part, meter in meters(stack, dsn.rsplit("/", 1)[1]).items()}
         started = time.monotonic()
         http = wrk(f"{stack.url('catalog')}/api/v1/needs", token, seconds, 16)
         posted = _counts(db)[0] - before[0]
         wait_until(lambda: _counts(db)[1] - before[1] >= posted, 120, "every need pooled")
         elapsed = time.monotonic() - started
+        spent = {part: meter.stop() * 1000 / max(posted, 1) for part, meter in cpu.items()}
     return {
+        "cpu_ms_per_need": {part: round(ms, 3) for part, ms in spent.items()},
         "http_rps": http["rps"],
         "http_p99_ms": http["p99_ms"],
         "needs": posted,

@@ -8,16 +8,21 @@ message is dead-lettered with the reason.
 
 Messages that have arrived together (up to the prefetch) are processed in one
 transaction and acked after its commit: one commit for many events when they
-come fast, no waiting for more when they come one by one. A batch that fails
-is done again one message at a time, as above.
+come fast, no waiting for more when they come one by one. The batch's event ids
+go into the inbox in one statement, and a handler wrapped in ``Together`` gets
+each run of consecutive events of its type at once, so that it too can write
+them in one statement. A batch that fails is done again one message at a time,
+as above.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from typing import Any
 
 from kombu import Connection, Message, Queue
@@ -28,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared import events, metrics
 from shared.db import insert_new_only, transaction
-from shared.logging import correlation
+from shared.logging import correlated
 from shared.messaging import DEAD_LETTERS, Subscription, declare_topology
 from shared.publishing import Publisher
 
@@ -37,6 +42,17 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Session, events.Event], None]
 RETRIES_HEADER = "x-zirkel-retries"
 ARRIVED_TIMEOUT = 0.001  # seconds to wait for more of a batch that is arriving
+
+
+@dataclass(frozen=True)
+class Together:
+    """A handler that takes a run of events of one type at once: what it writes for
+    them can be one statement. Called with one event, it handles a run of one."""
+
+    handle_many: Callable[[Session, Sequence[events.Event]], None]
+
+    def __call__(self, session: Session, event: events.Event) -> None:
+        self.handle_many(session, [event])
 
 
 class DuplicateEvent(Exception):
@@ -128,12 +144,13 @@ class EventConsumer(ConsumerMixin):
                 loaded.append((message, events.load(json.loads(message.body))))
             except (ValueError, UnicodeDecodeError, ValidationError) as exc:
                 self.dead_letter(message, f"invalid event: {_describe(exc)}")
-        if len(loaded) == 1:
-            self.process_with_correlation(*loaded[0])
+        if len(loaded) <= 1:
+            for message, event in loaded:
+                self.process_with_correlation(message, event)
             return
         try:
             with transaction(self.sessions) as session:
-                outcomes = [self._handle(session, event) for _message, event in loaded]
+                outcomes = self._handle_batch(session, [event for _message, event in loaded])
         except Exception:
             log.info("a batch of %d failed; processing it one by one", len(loaded))
             for message, event in loaded:
@@ -143,26 +160,36 @@ class EventConsumer(ConsumerMixin):
             message.ack()
             metrics.consumed(self.subscription.queue_name, outcome)
 
-    def _handle(self, session: Session, event: events.Event) -> str:
-        """Record and handle one event of a batch: ``processed`` or ``duplicate``."""
-        token = correlation.set(event.correlation_id)
-        try:
-            if not self._record(session, event):
-                log.info("duplicate %s %s ignored", event.event_type, event.event_id)
-                return "duplicate"
-            handler = self.handlers.get(event.event_type)
-            if handler is not None:
-                handler(session, event)
-            return "processed"
-        finally:
-            correlation.reset(token)
+    def _handle_batch(self, session: Session, batch: list[events.Event]) -> list[str]:
+        """Record the batch's events, then hand the new ones to their handlers in order:
+        ``processed`` or ``duplicate`` for each event of the batch."""
+        new = self._record_new(session, batch)
+        outcomes = []
+        for event in batch:
+            if event.event_id in new:
+                new.discard(event.event_id)  # a second copy in the batch is a duplicate
+                outcomes.append("processed")
+            else:
+                with correlated(event.correlation_id):
+                    log.info("duplicate %s %s ignored", event.event_type, event.event_id)
+                outcomes.append("duplicate")
+        fresh = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome == "processed"]
+        for event_type, run in groupby(fresh, key=lambda e: e.event_type):
+            self._dispatch(session, event_type, list(run))
+        return outcomes
+
+    def _dispatch(self, session: Session, event_type: str, run: list[events.Event]) -> None:
+        handler = self.handlers.get(event_type)
+        if isinstance(handler, Together):
+            handler.handle_many(session, run)
+        elif handler is not None:
+            for event in run:
+                with correlated(event.correlation_id):
+                    handler(session, event)
 
     def process_with_correlation(self, message: Message, event: events.Event) -> None:
-        token = correlation.set(event.correlation_id)
-        try:
+        with correlated(event.correlation_id):
             self.process(message, event)
-        finally:
-            correlation.reset(token)
 
     def process(self, message: Message, event: events.Event) -> None:
         handler = self.handlers.get(event.event_type)
@@ -190,16 +217,25 @@ class EventConsumer(ConsumerMixin):
 
     def _record(self, session: Session, event: events.Event) -> bool:
         """Note ``(consumer, event_id)``; False if it was noted before (a duplicate)."""
+        return bool(self._record_new(session, [event]))
+
+    def _record_new(self, session: Session, batch: Sequence[events.Event]) -> set[Any]:
+        """Note ``(consumer, event_id)`` for every event of ``batch`` in one statement;
+        the ids that were not noted before."""
         db = session.connection()
-        recorded = db.execute(
-            insert_new_only(self.inbox, db.dialect.name),
+        now = datetime.now(UTC)
+        rows = [
             {
                 "consumer": self.subscription.queue_name,
-                "event_id": str(event.event_id),
-                "processed_at": datetime.now(UTC),
-            },
-        )
-        return recorded.rowcount > 0
+                "event_id": str(e.event_id),
+                "processed_at": now,
+            }
+            for e in {e.event_id: e for e in batch}.values()
+        ]
+        statement = insert_new_only(self.inbox, db.dialect.name, returning="event_id")
+        recorded = db.execute(statement, rows)
+        new = {str(event_id) for event_id in recorded.scalars()}
+        return {e.event_id for e in batch if str(e.event_id) in new}
 
     def retry_or_dead_letter(self, message: Message, exc: Exception) -> None:
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0))

@@ -156,14 +156,17 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @functools.cache
-def insert_new_only(table: Table, dialect: str) -> Insert:
+def insert_new_only(table: Table, dialect: str, returning: str | None = None) -> Insert:
     """``INSERT`` that skips a row whose key exists already (``ON CONFLICT DO NOTHING``):
     its ``rowcount`` says whether the row was new, without an error that would spoil the
-    transaction, so without a savepoint around it."""
+    transaction, so without a savepoint around it. With ``returning`` (a column name),
+    executed with many rows at once, it returns that column of the rows that were new."""
     dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
     if dialect not in dialects:
         raise ValueError(f"no insert-if-new statement for {dialect}")
     statement = dialects[dialect](table).on_conflict_do_nothing()
+    if returning is not None:
+        statement = statement.returning(table.c[returning])
     return statement.execution_options(preserve_rowcount=True)
 
 

@@ -213,3 +213,32 @@ def test_a_burst_of_events_is_pooled_once_each(runtime: Runtime, consumer: Event
         Publisher(connection, runtime.settings.confirm_timeout).publish_batch(outgoing)
     wait_until(lambda: processed(runtime) == 300 and _queue_empty(runtime.settings), 60, "burst")
     assert pooled_quantity(runtime) == Decimal("450")
+
+
+class ArrivedMessage:
+    """A delivery as kombu hands it over, for a batch put together by the test."""
+
+    def __init__(self, event: Event) -> None:
+        self.body = json.dumps(dump(event)).encode()
+        self.headers: dict = {}
+        self.properties = {"message_id": str(event.event_id)}
+        self.delivery_info = {"routing_key": event.routing_key}
+        self.acked = False
+
+    def ack(self) -> None:
+        self.acked = True
+
+
+def test_a_batch_handles_each_new_event_once_and_in_order(runtime: Runtime) -> None:
+    """One batch: an event seen before, a new one twice, then its cancellation."""
+    seen, posted = need_posted(7, "2"), need_posted(8, "3")
+    cancelled = Event("catalog.need.cancelled", {"need_id": 8, "member_id": 1, "sku": "DISP-10L"})
+    with pooling_consumer(runtime, max_retries=2) as consumer:
+        consumer.process_batch([ArrivedMessage(seen)])
+        batch = [ArrivedMessage(e) for e in (seen, posted, posted, cancelled)]
+        consumer.process_batch(batch)
+    assert all(message.acked for message in batch)
+    assert processed(runtime) == 3
+    with transaction(runtime.sessions) as session:
+        needs = {n.need_id: (n.status, n.quantity) for n in session.scalars(select(orm.PooledNeed))}
+    assert needs == {7: ("open", Decimal(2)), 8: ("cancelled", Decimal(3))}

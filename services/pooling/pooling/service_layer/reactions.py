@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
@@ -12,12 +13,13 @@ from sqlalchemy.orm import Session
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
-from shared.consumer import Handler
+from shared.consumer import Handler, Together
 from shared.db import insert_new_only
 from shared.events import Event
 
 log = logging.getLogger(__name__)
 WINDOW_KEY = "pooling.open_window"
+_POOLED_NEEDS = orm.PooledNeed.__table__
 
 
 def on_supplier_updated(session: Session, event: Event) -> None:
@@ -55,28 +57,30 @@ def on_offer_updated(session: Session, event: Event) -> None:
     )
 
 
-def on_need_posted(session: Session, event: Event, schedule: CutoffSchedule) -> None:
-    """Put the need into the current window, once; a cancelled need stays out."""
-    data = event.payload
+def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffSchedule) -> None:
+    """Put the needs into the current window, each once, in one statement; a cancelled
+    need stays out (its tombstone holds the key)."""
     window = _current_window(session, schedule)
-    db = session.connection()
-    added = db.execute(
-        insert_new_only(orm.PooledNeed.__table__, db.dialect.name),
+    joined_at = datetime.now(UTC)
+    rows = [
         {
-            "need_id": data["need_id"],
-            "member_id": data["member_id"],
-            "sku": data["sku"],
-            "quantity": data["quantity"],
+            "need_id": event.payload["need_id"],
+            "member_id": event.payload["member_id"],
+            "sku": event.payload["sku"],
+            "quantity": event.payload["quantity"],
             "status": "open",
             "window_id": window.id,
-            "posted_at": data["posted_at"],
-            "delivery_site": data["delivery_site"],
-            "joined_at": datetime.now(UTC),
+            "posted_at": event.payload["posted_at"],
+            "delivery_site": event.payload["delivery_site"],
+            "joined_at": joined_at,
             "correlation_id": event.correlation_id,
-        },
-    )
-    if added.rowcount == 0:
-        log.info("need %s is known already", data["need_id"])
+        }
+        for event in posted
+    ]
+    db = session.connection()
+    added = db.execute(insert_new_only(_POOLED_NEEDS, db.dialect.name, returning="need_id"), rows)
+    for need_id in {row["need_id"] for row in rows} - set(added.scalars()):
+        log.info("need %s is known already", need_id)
 
 
 def _current_window(session: Session, schedule: CutoffSchedule) -> orm.Window:
@@ -117,6 +121,6 @@ def handlers(schedule: CutoffSchedule) -> dict[str, Handler]:
     return {
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.offer.updated": on_offer_updated,
-        "catalog.need.posted": partial(on_need_posted, schedule=schedule),
+        "catalog.need.posted": Together(partial(on_needs_posted, schedule=schedule)),
         "catalog.need.cancelled": on_need_cancelled,
     }
