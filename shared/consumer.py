@@ -124,7 +124,7 @@ class EventConsumer(ConsumerMixin):
 
     def _take_arrived(self) -> None:
         connection = self._consuming
-        if connection is None or getattr(connection.transport, "driver_type", "") != "amqp":
+        if connection is None or not _on_amqp(connection):
             return  # the embedded transport polls: a batch of one, never a wait
         while len(self.pending) < self.prefetch:
             try:
@@ -156,9 +156,19 @@ class EventConsumer(ConsumerMixin):
             for message, event in loaded:
                 self.process_with_correlation(message, event)
             return
-        for (message, _event), outcome in zip(loaded, outcomes, strict=True):
-            message.ack()
+        self._ack_all([message for message, _event in loaded])
+        for outcome in outcomes:
             metrics.consumed(self.subscription.queue_name, outcome)
+
+    def _ack_all(self, messages: list[Message]) -> None:
+        """Ack a processed batch. On RabbitMQ one ack with ``multiple`` settles every
+        delivery up to the batch's last: all before it are settled already (acked,
+        retried or dead-lettered), since batches are taken and settled in order."""
+        if self._consuming is not None and _on_amqp(self._consuming):
+            messages[-1].ack(multiple=True)
+            return
+        for message in messages:
+            message.ack()
 
     def _handle_batch(self, session: Session, batch: list[events.Event]) -> list[str]:
         """Record the batch's events, then hand the new ones to their handlers in order:
@@ -274,6 +284,10 @@ class EventConsumer(ConsumerMixin):
         )
         message.ack()
         metrics.consumed(self.subscription.queue_name, "dead_lettered")
+
+
+def _on_amqp(connection: Connection) -> bool:
+    return getattr(connection.transport, "driver_type", "") == "amqp"
 
 
 def body_text(body: bytes | str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -134,12 +135,23 @@ def unit_of_work() -> Iterator[Session]:
         raise ApiError(status, str(exc), {exc.field: [str(exc)]}) from exc
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions; a request that brings no session cookie (an API
+    call with a token) gets its empty session without a signer being built for it."""
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     service = runtime.service
     settings = runtime.settings
     app = Flask(service)
     app.extensions["zirkel.runtime"] = runtime
     app.json = ExactJSONProvider(app)
+    app.session_interface = CookieSessions()
     app.url_map.converters["id"] = IdConverter
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings

@@ -202,42 +202,52 @@ def collect_dead_letters(settings: Settings, count: int) -> list[tuple[dict, str
     return letters
 
 
-def test_a_burst_of_events_is_pooled_once_each(runtime: Runtime, consumer: EventConsumer) -> None:
-    """Events that arrive together are handled in batches: every one pooled, none twice."""
+def test_a_burst_of_events_is_pooled_once_each(runtime: Runtime) -> None:
+    """Events that arrive together are handled in batches: every one pooled, none twice,
+    and every delivery acked (none comes back once the consumer has gone)."""
     burst = [need_posted(need_id, "1.5") for need_id in range(1, 301)]
-    with connect(runtime.settings) as connection:
-        declare_topology(connection)
-        outgoing = [
-            Outgoing(json.dumps(dump(e)), e.routing_key, str(e.event_id), "") for e in burst
-        ]
-        Publisher(connection, runtime.settings.confirm_timeout).publish_batch(outgoing)
-    wait_until(lambda: processed(runtime) == 300 and _queue_empty(runtime.settings), 60, "burst")
+    with pooling_consumer(runtime, max_retries=2):
+        with connect(runtime.settings) as connection:
+            declare_topology(connection)
+            outgoing = [
+                Outgoing(json.dumps(dump(e)), e.routing_key, str(e.event_id), "") for e in burst
+            ]
+            Publisher(connection, runtime.settings.confirm_timeout).publish_batch(outgoing)
+        wait_until(lambda: processed(runtime) == 300, 60, "burst")
+    assert _queue_empty(runtime.settings), "a delivery was left unacked"
     assert pooled_quantity(runtime) == Decimal("450")
 
 
 class ArrivedMessage:
-    """A delivery as kombu hands it over, for a batch put together by the test."""
+    """A delivery as kombu hands it over, for a batch put together by the test; its acks
+    are noted in ``acks`` as (delivery tag, multiple)."""
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, delivery_tag: int, acks: list[tuple[int, bool]]) -> None:
         self.body = json.dumps(dump(event)).encode()
         self.headers: dict = {}
         self.properties = {"message_id": str(event.event_id)}
         self.delivery_info = {"routing_key": event.routing_key}
-        self.acked = False
+        self.delivery_tag, self.acks = delivery_tag, acks
 
-    def ack(self) -> None:
-        self.acked = True
+    def ack(self, multiple: bool = False) -> None:
+        self.acks.append((self.delivery_tag, multiple))
+
+
+def settled(acks: list[tuple[int, bool]], tags: range) -> bool:
+    """Every delivery tag acked, on its own or by a later ack with ``multiple``."""
+    return all(any(t == tag or (multiple and t >= tag) for t, multiple in acks) for tag in tags)
 
 
 def test_a_batch_handles_each_new_event_once_and_in_order(runtime: Runtime) -> None:
     """One batch: an event seen before, a new one twice, then its cancellation."""
     seen, posted = need_posted(7, "2"), need_posted(8, "3")
     cancelled = Event("catalog.need.cancelled", {"need_id": 8, "member_id": 1, "sku": "DISP-10L"})
+    acks: list[tuple[int, bool]] = []
     with pooling_consumer(runtime, max_retries=2) as consumer:
-        consumer.process_batch([ArrivedMessage(seen)])
-        batch = [ArrivedMessage(e) for e in (seen, posted, posted, cancelled)]
-        consumer.process_batch(batch)
-    assert all(message.acked for message in batch)
+        consumer.process_batch([ArrivedMessage(seen, 1, acks)])
+        batch = [seen, posted, posted, cancelled]
+        consumer.process_batch([ArrivedMessage(e, tag, acks) for tag, e in enumerate(batch, 2)])
+    assert settled(acks, range(1, 6))
     assert processed(runtime) == 3
     with transaction(runtime.sessions) as session:
         needs = {n.need_id: (n.status, n.quantity) for n in session.scalars(select(orm.PooledNeed))}
