@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 from flask.testing import FlaskClient
@@ -204,6 +205,9 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
     monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: report)
     page = member.get("/savings").get_data(as_text=True)
     assert "1.234,56\xa0€" in page and "<svg" in page and "<rect" in page
+    assert re.search(r"class=\"bar-value\">1.234,56\xa0€</text>", page), page[page.find("<svg") :][
+        :3000
+    ]
     assert "In 1 Poolrunde hat Ihnen der Pool bisher 1.234,56\xa0€ gespart" in page
 
 

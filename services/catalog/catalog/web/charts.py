@@ -24,16 +24,24 @@ class Bar:
         return round(self.x + self.width / 2, 1)
 
 
-def bars(items: Sequence[tuple[str, Any]], width: int = WIDTH, height: int = HEIGHT) -> list[Bar]:
-    """One bar per ``(label, amount)``, scaled to the largest; negative amounts show as none."""
+def bars(
+    items: Sequence[tuple[str, Any]],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    *,
+    values_above: bool = False,
+) -> list[Bar]:
+    """One bar per ``(label, amount)``, scaled to the largest; negative amounts show as
+    none. With ``values_above`` the tallest bar leaves room for its amount above it."""
     if not items:
         return []
     values = [_amount(value) for _, value in items]
     top = max(max(values), Decimal(0)) or Decimal(1)
     slot = width / len(items)
+    room = FOOT + (28 if values_above else 8)
     drawn = []
     for n, ((label, _), value) in enumerate(zip(items, values, strict=True)):
-        bar_height = round(float(max(value, Decimal(0)) / top) * (height - FOOT - 8), 1)
+        bar_height = round(float(max(value, Decimal(0)) / top) * (height - room), 1)
         drawn.append(
             Bar(
                 x=round(n * slot + slot * 0.15, 1),

@@ -16,8 +16,9 @@ from catalog.adapters.orm import Need, Product
 from catalog.domain.model import NeedNotOpen, NeedStatus
 from catalog.entrypoints.schemas import NeedOut
 from catalog.service_layer import handlers
+from catalog.web import charts
 from catalog.web.forms import ActionForm, NeedForm
-from catalog.web.remote import fetch, savings_bars, show_errors_as_pages
+from catalog.web.remote import fetch, show_errors_as_pages
 from catalog.web.savings_line import cumulative_savings
 from shared.db import transaction
 from shared.errors import DomainError
@@ -132,5 +133,6 @@ def savings() -> ResponseReturnValue:
         day = order["placed_at"][:10]
         closed_on[order["window_id"]] = min(day, closed_on.get(order["window_id"], day))
     chart = cumulative_savings(report["windows"], closed_on)
-    bars = savings_bars(report["windows"])
+    per_window = [(f"#{w['window_id']}", w["saved"]) for w in report["windows"]]
+    bars = charts.bars(per_window, 320, 160, values_above=True)
     return render_template("savings.html", report=report, bars=bars, chart=chart)

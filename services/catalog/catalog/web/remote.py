@@ -91,29 +91,6 @@ def _address(
     return f"{settings.service_urls[service]}/api/v1{path}", headers
 
 
-def savings_bars(windows: list[dict[str, Any]], width: int = 320, height: int = 160) -> list[dict]:
-    """One bar per pool window for the inline SVG chart, scaled to the largest saving."""
-    if not windows:
-        return []
-    values = [max(float(w.get("saved", 0)), 0.0) for w in windows]
-    top = max(values) or 1.0
-    slot = width / len(windows)
-    bars = []
-    for window, value in zip(windows, values, strict=True):
-        bar_height = round(value / top * (height - 36), 1)  # room for the value above
-        bars.append(
-            {
-                "x": round(len(bars) * slot + slot * 0.15, 1),
-                "y": round(height - 16 - bar_height, 1),
-                "width": round(slot * 0.7, 1),
-                "height": bar_height,
-                "window_id": window.get("window_id"),
-                "saved": window.get("saved"),
-            }
-        )
-    return bars
-
-
 def show_errors_as_pages(blueprint: Blueprint) -> None:
     """A refused or missing page is a page with a way back, not a JSON body."""
 
