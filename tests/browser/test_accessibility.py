@@ -12,23 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
-from catalog.entrypoints.app import build_runtime
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.users import create_user
-from shared.db import transaction
-from shared.settings import SERVICES, Settings
-from tests.browser.test_member_flow import (
+from shared.runtime import Runtime
+from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    EMAIL,
-    PASSWORD,
-    SCREENSHOTS,
-    _answers,
-    _require_browser,
-    _screenshots,
+    catalog_web_alone,
+    screenshots,
 )
-from tests.support.stack import Stack, free_port, wait_until
+from tests.browser.test_member_flow import EMAIL, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -48,40 +43,28 @@ ADMIN_PAGES = [
 CONTROL = re.compile(r"^\s*- (textbox|combobox|button|checkbox|radio|spinbutton|listbox)\b(.*)$")
 
 
+def seed_shop(db: Session, runtime: Runtime) -> None:
+    """Products, a supplier, a member with its user, and the office."""
+    for sku, name in (
+        ("DISP-10L", "Dispersionsfarbe 10 l"),
+        ("DISP-5L", "Dispersionsfarbe 5 l"),
+        ("SIL-300", "Silikon weiß 300 ml"),
+    ):
+        handlers.add_product(db, commands.AddProduct(sku, name, "Eimer"))
+    handlers.register_supplier(
+        db, runtime.outbox, commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None)
+    )
+    member = handlers.register_member(
+        db, commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135")
+    )
+    create_user(db, EMAIL, PASSWORD, member_id=member.id)
+    create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
+
+
 @pytest.fixture
 def catalog_web(tmp_path: Path) -> Iterator[str]:
-    """Catalog's gunicorn with products, a supplier, a member with its user, and the office."""
-    _require_browser()
-    stack = Stack(tmp_path)
-    stack.ports = {service: free_port() for service in SERVICES}
-    runtime = build_runtime(Settings.from_env(stack.env))
-    runtime.migrate()
-    with transaction(runtime.sessions) as db:
-        for sku, name in (
-            ("DISP-10L", "Dispersionsfarbe 10 l"),
-            ("DISP-5L", "Dispersionsfarbe 5 l"),
-            ("SIL-300", "Silikon weiß 300 ml"),
-        ):
-            handlers.add_product(db, commands.AddProduct(sku, name, "Eimer"))
-        handlers.register_supplier(
-            db, runtime.outbox, commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None)
-        )
-        member = handlers.register_member(
-            db, commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135")
-        )
-        create_user(db, EMAIL, PASSWORD, member_id=member.id)
-        create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
-    runtime.engine.dispose()
-    stack.start_process("catalog-web", "web", "catalog")
-    url = stack.url("catalog")
-    try:
-        wait_until(lambda: _answers(f"{url}/login"), 60, "catalog's web process")
+    with catalog_web_alone(tmp_path, seed_shop) as url:
         yield url
-    except BaseException:
-        print(stack.logs())
-        raise
-    finally:
-        stack.stop()
 
 
 def _sign_in_by_keyboard(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +98,6 @@ def _unnamed_controls(page) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_need_found_by_name_and_posted_with_the_keyboard_alone(catalog_web: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -145,7 +127,7 @@ def test_a_need_found_by_name_and_posted_with_the_keyboard_alone(catalog_web: st
             expect(options.nth(1)).to_have_attribute("aria-selected", "true")
             active = product.get_attribute("aria-activedescendant")
             assert active == options.nth(1).get_attribute("id")
-            _screenshots(page, "need-form-search")
+            screenshots(page, "need-form-search")
             page.keyboard.press("ArrowUp")
             page.keyboard.press("Enter")  # picks; does not send the form
             expect(product).to_have_value("DISP-10L")
@@ -192,7 +174,7 @@ def test_every_form_control_of_the_main_pages_has_a_name(catalog_web: str) -> No
             summary = page.get_by_role("alert")
             assert "Bitte korrigieren" in summary.inner_text()
             assert _unnamed_controls(page) == []
-            _screenshots(page, "need-form-error-summary")
+            screenshots(page, "need-form-error-summary")
 
             admin = browser.new_page(viewport={"width": 1280, "height": 800}, locale="de-DE")
             _sign_in_by_keyboard(admin, catalog_web, ADMIN_EMAIL)
@@ -200,8 +182,8 @@ def test_every_form_control_of_the_main_pages_has_a_name(catalog_web: str) -> No
                 admin.goto(f"{catalog_web}{path}")
                 assert _unnamed_controls(admin) == [], path
             admin.goto(f"{catalog_web}/admin/members/1/edit")
-            _screenshots(admin, "admin-member-edit")
+            screenshots(admin, "admin-member-edit")
             admin.goto(f"{catalog_web}/admin/suppliers/1/remove")
-            _screenshots(admin, "admin-supplier-remove")
+            screenshots(admin, "admin-supplier-remove")
         finally:
             browser.close()

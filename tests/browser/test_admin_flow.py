@@ -8,22 +8,13 @@ Screenshots of the admin's pool page at 360 px and 1280 px go to artifacts/scree
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from catalog.entrypoints.app import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.test_member_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    _require_browser,
-    _screenshots,
-)
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, screenshots
 from tests.e2e.test_worked_example import pooled, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -36,19 +27,6 @@ ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD = (
     "pw-12345",
 )
 M2_EMAIL, OUTSIDER_EMAIL = "m2@worked-example.example", "neu@worked-example.example"
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    _require_browser()
-    running = Stack(tmp_path)
-    try:
-        yield running.start()
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def _set_up(stack: Stack) -> None:
@@ -86,7 +64,6 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
 
     _set_up(stack)
     url = stack.url("catalog")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -107,12 +84,12 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
             admin.get_by_role("link", name="Pool", exact=True).click()
             close = admin.get_by_role("button", name="jetzt abschließen")
             expect(close).to_be_visible()
-            _screenshots(admin, "admin-pool")
+            screenshots(admin, "admin-pool")
             close.click()
             expect(admin.get_by_role("heading", name="ist abgeschlossen")).to_be_visible()
             expect(admin.locator(".closed")).to_contain_text("834,40\xa0€")
             expect(admin.locator(".closed")).to_contain_text("206,00\xa0€")
-            _screenshots(admin, "admin-pool-closed")
+            screenshots(admin, "admin-pool-closed")
 
             def saved_shown() -> bool:
                 member.goto(f"{url}/savings")
@@ -121,7 +98,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
 
             wait_until(saved_shown, 30, "m1's savings on its page")
             expect(member.locator("#cumulative-summary")).to_contain_text("31,00\xa0€")
-            _screenshots(member, "savings-chart")
+            screenshots(member, "savings-chart")
             _my_orders(browser, member, url, Client(stack, ADMIN_TOKEN))
         finally:
             browser.close()
@@ -142,14 +119,14 @@ def _my_orders(browser, member, url: str, admin_client: Client) -> None:  # type
     expect(window).to_contain_text("31,00\xa0€")  # saved
     expect(window).to_contain_text("bestätigt")
     expect(window).to_contain_text("Lieferung erwartet am 02.12.2026")
-    _screenshots(member, "my-orders")
+    screenshots(member, "my-orders")
     member.get_by_role("link", name=f"Bestellung {order['id']}").click()
     lines = member.locator("table.lines tbody tr")
     expect(lines).to_have_count(1)
     expect(lines.first).to_contain_text("DISP-10L")
     expect(lines.first).to_contain_text("38,00\xa0€")
     expect(lines.first).to_contain_text("228,00\xa0€")
-    _screenshots(member, "order-detail")
+    screenshots(member, "order-detail")
 
     other = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
     _sign_in(other, url, M2_EMAIL)

@@ -8,9 +8,7 @@ Screenshots of the order page at 360 px and 1280 px go to artifacts/screenshots/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,13 +16,7 @@ from catalog.entrypoints.app import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.test_member_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    _require_browser,
-    _screenshots,
-)
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, screenshots
 from tests.e2e.test_worked_example import pooled, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -32,19 +24,6 @@ from zirkel.demo_data import WORKED_EXAMPLE
 pytestmark = pytest.mark.e2e
 
 DESK, PASSWORD, SITE = "lager@supplier-a.example", "pw-12345", "Baustelle Hohe Straße 5"
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    _require_browser()
-    running = Stack(tmp_path)
-    try:
-        yield running.start()
-    except BaseException:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 def _closed_order(stack: Stack) -> int:
@@ -70,7 +49,6 @@ def test_the_supplier_confirms_its_order_in_the_browser(stack: Stack) -> None:
     order_id = _closed_order(stack)
     url = stack.url("catalog")
     when = date.today() + timedelta(days=4)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -83,7 +61,7 @@ def test_the_supplier_confirms_its_order_in_the_browser(stack: Stack) -> None:
             page.get_by_role("link", name=f"Bestellung {order_id}").click()
             expect(page.locator("#order-total")).to_have_text("834,40\xa0€")
             expect(page.locator("#line-DISP-10L")).to_contain_text(f"{SITE}: 8")
-            _screenshots(page, "supplier-order")
+            screenshots(page, "supplier-order")
             page.get_by_label("Voraussichtliche Lieferung").fill(when.isoformat())
             page.get_by_role("button", name="Bestellung bestätigen").click()
             expect(page.locator(".flash.ok").first).to_contain_text("bestätigt")

@@ -1,0 +1,88 @@
+"""What the browser tests share: Debian's Chromium, screenshots, and catalog's web process
+started alone on data a test seeds first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy.orm import Session
+
+from catalog.entrypoints.app import build_runtime
+from shared.db import transaction
+from shared.runtime import Runtime
+from shared.settings import SERVICES, Settings
+from tests.support.stack import Stack, free_port, wait_until
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def require_browser() -> None:
+    """Skip without Chromium, its driver or Playwright; in CI, fail instead."""
+    reason = None
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+    elif shutil.which("chromedriver") is None and not Path("/usr/bin/chromedriver").exists():
+        reason = "chromium-driver is missing"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "the playwright package is missing (pip install -e '.[test]')"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+
+
+@contextmanager
+def catalog_web_alone(tmp_path: Path, seed: Callable[[Session, Runtime], None]) -> Iterator[str]:
+    """Catalog's gunicorn on a free port (pooling and notify not started), its database
+    migrated and seeded by ``seed`` first; yields its address."""
+    require_browser()
+    stack = Stack(tmp_path)
+    stack.ports = {service: free_port() for service in SERVICES}
+    runtime = build_runtime(Settings.from_env(stack.env))
+    runtime.migrate()
+    with transaction(runtime.sessions) as db:
+        seed(db, runtime)
+    runtime.engine.dispose()
+    stack.start_process("catalog-web", "web", "catalog")
+    url = stack.url("catalog")
+    try:
+        wait_until(lambda: answers(f"{url}/login"), 60, "catalog's web process")
+        yield url
+    except BaseException:
+        print(stack.logs())
+        raise
+    finally:
+        stack.stop()
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def screenshots(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The page as it looks on a phone (360 px) and on a desktop (1280 px)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
