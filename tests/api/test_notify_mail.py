@@ -88,24 +88,24 @@ def test_each_member_gets_one_email_with_its_figures(
     assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted(members)
     [german] = smtp.mailbox.to(members[0])
     assert german["From"] == "Zirkel <zirkel@localhost>"
-    assert german["Subject"] == "Sammelbestellung 1: Sie zahlen 228,00 EUR, gespart 31,00 EUR"
+    assert german["Subject"] == "Sammelbestellung 1: Sie zahlen 228,00\xa0€, gespart 31,00\xa0€"
     text = german.get_content()
     assert "Guten Tag Malerbetrieb 1," in text
-    assert "DISP-10L: 6 zum Sammelpreis von 38,00 EUR je Einheit" in text
-    assert "Ware 228,00 EUR + Versandanteil 0,00 EUR = bezahlt 228,00 EUR" in text
-    assert _figure(text, "allein hätten Sie bezahlt:") == "259,00 EUR"
-    assert _figure(text, "im Pool bezahlt:") == "228,00 EUR"
-    assert _figure(text, "gespart:") == "31,00 EUR"
+    assert "DISP-10L: 6 zum Sammelpreis von 38,00\xa0€ je Einheit" in text
+    assert "Ware 228,00\xa0€ + Versandanteil 0,00\xa0€ = bezahlt 228,00\xa0€" in text
+    assert _figure(text, "allein hätten Sie bezahlt:") == "259,00\xa0€"
+    assert _figure(text, "im Pool bezahlt:") == "228,00\xa0€"
+    assert _figure(text, "gespart:") == "31,00\xa0€"
 
     [english] = smtp.mailbox.to(members[2])
-    assert english["Subject"] == "Pooled order 1: you pay EUR 388.00, you saved EUR 57.80"
+    assert english["Subject"] == "Pooled order 1: you pay €388.00, you saved €57.80"
     text = english.get_content()
-    assert "DISP-10L: 8 at the pooled price of EUR 38.00 per unit" in text
-    assert "SIL-300: 20 at the pooled price of EUR 4.20 per unit" in text
-    assert "goods EUR 84.00 + shipping share EUR 0.00 = paid EUR 84.00" in text
-    assert "For this order you pay EUR 388.00." in text
-    assert _figure(text, "alone you would have paid:") == "EUR 445.80"
-    assert _figure(text, "saved:") == "EUR 57.80"
+    assert "DISP-10L: 8 at the pooled price of €38.00 per unit" in text
+    assert "SIL-300: 20 at the pooled price of €4.20 per unit" in text
+    assert "goods €84.00 + shipping share €0.00 = paid €84.00" in text
+    assert "For this order you pay €388.00." in text
+    assert _figure(text, "alone you would have paid:") == "€445.80"
+    assert _figure(text, "saved:") == "€57.80"
     assert all(d.status == "sent" and d.attempts == 1 for d in deliveries(notify))
 
 

@@ -127,8 +127,8 @@ def test_an_email_supplier_gets_the_order_with_its_csv_and_pdf(
     assert mail["Subject"] == f"Bestellung Nr. {order_id}: Zirkel Sammelbestellung"
     text = mail.get_body(("plain",)).get_content()
     assert "Guten Tag Baustoffhandel Ruhr," in text
-    assert "- DISP-10L: 14 Gebinde, 14 Einheiten zu 38,00 EUR = 532,00 EUR" in text
-    assert "Gesamt: 834,40 EUR" in text
+    assert "- DISP-10L: 14 Gebinde, 14 Einheiten zu 38,00\xa0€ = 532,00\xa0€" in text
+    assert "Gesamt: 834,40\xa0€" in text
     attachments = {part.get_filename(): part for part in mail.iter_attachments()}
     assert set(attachments) == {f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"}
     csv = attachments[f"bestellung-{order_id}.csv"]

@@ -7,16 +7,11 @@ one, is rendered with the same context and escaped automatically.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
-LANGUAGES = ("de", "en")
-LOCALES = {"de": "de_DE", "en": "en_GB"}
+from notify.domain.amounts import LANGUAGES, day, euro, quantity, unit_price
 
 
 @dataclass(frozen=True)
@@ -29,29 +24,6 @@ class RenderedMail:
 def language_of(*choices: str | None) -> str:
     """The first of ``choices`` Zirkel writes in; German otherwise."""
     return next((c for c in choices if c in LANGUAGES), "de")
-
-
-def euro(amount: Decimal | str, language: str) -> str:
-    """``1.234,56 €`` in German, ``€1,234.56`` in English."""
-    return format_currency(Decimal(amount), "EUR", locale=LOCALES[language])
-
-
-def unit_price(amount: Decimal | str, language: str) -> str:
-    """A unit price with its own places (two to four)."""
-    value = Decimal(amount)
-    places = min(4, max(2, -int(value.normalize().as_tuple().exponent)))
-    pattern = "#,##0." + "0" * places + "\xa0¤" if language == "de" else "¤#,##0." + "0" * places
-    return format_currency(
-        value, "EUR", format=pattern, locale=LOCALES[language], currency_digits=False
-    )
-
-
-def quantity(value: Decimal | str, language: str) -> str:
-    return format_decimal(Decimal(value), format="#,##0.###", locale=LOCALES[language])
-
-
-def day(value: date, language: str) -> str:
-    return format_date(value, format="long", locale=LOCALES[language])
 
 
 class MailTemplates:

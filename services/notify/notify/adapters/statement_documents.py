@@ -15,7 +15,8 @@ from typing import Any
 from babel.dates import format_date
 from fpdf import FPDF
 
-from notify.adapters.rendering import LOCALES, euro, language_of
+from notify.adapters.rendering import language_of
+from notify.domain.amounts import LOCALES, euro
 from notify.service_layer.periods import BERLIN
 
 CSV_COLUMNS = ("window_id", "closed_on", "baseline", "paid", "saved")

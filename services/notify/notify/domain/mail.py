@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-LANGUAGES = ("de", "en")
+from notify.domain.amounts import LANGUAGES, euro, quantity, unit_price
 
 
 @dataclass(frozen=True)
@@ -77,47 +77,26 @@ def order_placed_mail(
         body.append(
             t["line"].format(
                 sku=line["sku"],
-                quantity=quantity(lang, Decimal(line["quantity"])),
-                unit_price=euros(lang, Decimal(line["unit_price"]), places=None),
+                quantity=quantity(line["quantity"], lang),
+                unit_price=unit_price(line["unit_price"], lang),
             )
         )
         body.append(
             t["paid"].format(
-                goods=euros(lang, Decimal(line["goods"])),
-                shipping=euros(lang, Decimal(line["shipping_share"])),
-                paid=euros(lang, Decimal(line["paid"])),
+                goods=euro(line["goods"], lang),
+                shipping=euro(line["shipping_share"], lang),
+                paid=euro(line["paid"], lang),
             )
         )
-    body += ["", t["total"].format(paid=euros(lang, paid)), "", t["window"].format(**ids)]
+    body += ["", t["total"].format(paid=euro(paid, lang)), "", t["window"].format(**ids)]
     labels = (("baseline", "baseline"), ("window_paid", "paid"), ("saved", "saved"))
     width = max(len(t[label]) for label, _ in labels)
     for label, key in labels:
-        body.append(f"{t[label]:<{width}} {euros(lang, Decimal(window[key])):>14}")
+        body.append(f"{t[label]:<{width}} {euro(window[key], lang):>14}")
     body += ["", t["closing"], ""]
     if unsubscribe_url:
         body += [t["unsubscribe"].format(url=unsubscribe_url), ""]
     subject = t["subject"].format(
-        order=order["order_id"], paid=euros(lang, paid), saved=euros(lang, window["saved"])
+        order=order["order_id"], paid=euro(paid, lang), saved=euro(window["saved"], lang)
     )
     return Mail(subject=subject, body="\n".join(body))
-
-
-def euros(language: str, amount: Decimal, places: int | None = 2) -> str:
-    """``1.234,50 EUR`` in German, ``EUR 1,234.50`` in English; a unit price keeps its
-    own places (at least two)."""
-    if places is None:
-        places = max(2, -int(amount.normalize().as_tuple().exponent))
-    text = f"{amount:,.{places}f}"
-    if language == "de":
-        return _german(text) + " EUR"
-    return "EUR " + text
-
-
-def quantity(language: str, value: Decimal) -> str:
-    """A quantity without trailing zeros: ``6``, ``2,5`` (German) or ``2.5``."""
-    text = f"{value.normalize():,f}" if value != value.to_integral() else f"{value:,.0f}"
-    return _german(text) if language == "de" else text
-
-
-def _german(text: str) -> str:
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from notify.domain.mail import Mail, euros, quantity
+from notify.domain.amounts import euro, quantity, unit_price
+from notify.domain.mail import Mail
 
 CHANNELS = ("email", "webhook", "amqp")
 SIGNATURE_HEADER = "X-Zirkel-Signature"
@@ -115,8 +116,8 @@ def supplier_order_mail(supplier_name: str | None, order: Mapping[str, Any]) -> 
         "",
         *lines,
         "",
-        f"Versand: {euros('de', Decimal(order['shipping_fee']))}",
-        f"Gesamt: {euros('de', Decimal(order['total']))}",
+        f"Versand: {euro(order['shipping_fee'], 'de')}",
+        f"Gesamt: {euro(order['total'], 'de')}",
         "",
         "Im Anhang finden Sie die Bestellung als PDF-Formular und als CSV-Datei mit der",
         "Aufteilung auf unsere Mitglieder. Bitte bestätigen oder lehnen Sie die Bestellung",
@@ -129,9 +130,9 @@ def supplier_order_mail(supplier_name: str | None, order: Mapping[str, Any]) -> 
 
 
 def _line(line: Mapping[str, Any]) -> str:
-    ordered = quantity("de", Decimal(line["ordered_quantity"]))
-    price = euros("de", Decimal(line["unit_price"]), places=None)
-    total = euros("de", Decimal(line["line_total"]))
+    ordered = quantity(line["ordered_quantity"], "de")
+    price = unit_price(line["unit_price"], "de")
+    total = euro(line["line_total"], "de")
     return f"- {line['sku']}: {line['packs']} Gebinde, {ordered} Einheiten zu {price} = {total}"
 
 
