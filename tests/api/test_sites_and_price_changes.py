@@ -8,6 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from pooling.adapters import orm
+from shared.db import transaction
 from shared.events import Event
 from tests.api.test_order_documents import shown_text
 from tests.api.test_pooling_api import (
@@ -34,6 +38,13 @@ def need_at(need_id: int, member_id: int, quantity: str, site: str | None) -> Ev
 def priced(pooling: Service, price: str, valid_from: date | None = None) -> Event:
     event = offer_updated(A, DISP, "1", [("0", price)])
     return Event(event.event_type, event.payload | {"valid_from": valid_from})
+
+
+def offer_prices(pooling: Service) -> list[str]:
+    """The unit prices of the offer versions pooling keeps, oldest first."""
+    with transaction(pooling.runtime.sessions) as session:
+        versions = session.scalars(select(orm.OfferVersion).order_by(orm.OfferVersion.id))
+        return [v.tiers[0][1] for v in versions]
 
 
 def test_the_order_splits_each_line_by_delivery_site(pooling: Service, admin: Headers) -> None:
@@ -81,6 +92,7 @@ def test_a_price_changed_while_a_window_is_open_applies_from_the_next_window(
     assert current_pool(pooling)["products"][0]["offers"][0]["unit_price"] == "40.00"
     first = close(pooling, admin)
     assert Decimal(first["total_cost"]) == Decimal("400.00")
+    assert offer_prices(pooling) == ["30.00"], "the close drops the price no window can use"
 
     feed(pooling, need_at(2, 1, "10", None))
     assert current_pool(pooling)["products"][0]["offers"][0]["unit_price"] == "30.00"

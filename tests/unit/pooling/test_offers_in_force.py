@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from pooling.domain.model import Offer, Tier
-from pooling.domain.offers_in_force import OfferChange, offers_in_force
+from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
 
 BERLIN = "Europe/Berlin"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -94,3 +94,27 @@ def test_a_withdrawal_takes_effect_at_once_and_a_return_restores_the_windows_pri
 def test_an_offer_first_made_within_the_window_waits_for_the_next_one() -> None:
     changes = [change("42.00", T0 + timedelta(hours=2))]
     assert offers_in_force(changes, T0 + timedelta(hours=1), BERLIN, T0 + timedelta(hours=3)) == {}
+
+
+def test_changes_superseded_before_a_moment_can_go_and_prices_stay_the_same() -> None:
+    """What a close prunes: for every moment from then on, the prices are unchanged."""
+    later = date(2026, 11, 20)
+    changes = [
+        change("45.00", T0 - timedelta(days=9)),
+        change("42.00", T0 - timedelta(days=2)),
+        change("44.00", T0 - timedelta(days=1), supplier_id=2),
+        change("40.00", T0 - timedelta(hours=1), valid_from=later),  # starts later: kept
+        change(None, T0 - timedelta(days=5), supplier_id=2),  # withdrawn, then offered again
+        change("41.00", T0 + timedelta(hours=1)),  # not started by T0: kept
+    ]
+    gone = superseded(changes, T0, BERLIN)
+
+    assert gone == [0, 4]
+    kept = [c for position, c in enumerate(changes) if position not in gone]
+    for hours in (0, 1, 2, 24 * 30):
+        moment = T0 + timedelta(hours=hours)
+        assert offers_in_force(kept, moment, BERLIN) == offers_in_force(changes, moment, BERLIN)
+
+
+def test_the_change_in_force_stays_when_nothing_replaced_it() -> None:
+    assert superseded([change("42.00", T0 - timedelta(days=30))], T0, BERLIN) == []

@@ -42,7 +42,8 @@ class Offer(Base):
 
 
 class OfferVersion(Base):
-    """Every offer catalog announced, kept: a window prices with the ones in force for it."""
+    """The offers catalog announced: a window prices with the ones in force for it. A
+    close deletes those no later window can price with (``prune_offer_versions``)."""
 
     __tablename__ = "offer_versions"
     __table_args__ = (Index("offer_versions_by_offer", "supplier_id", "sku"),)

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
-from pooling.domain.offers_in_force import OfferChange, offers_in_force
+from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
 
 Lock = Literal["share", "update"] | None
 
@@ -112,24 +112,43 @@ class PoolRepository:
         a window without needs yet, or none, the offers in force now."""
         now = datetime.now(UTC)
         fixed = None if window is None else self.prices_fixed_at(window)
-        moment = fixed or now
+        changes = [change for _id, change in self._offer_changes(now)]
+        return offers_in_force(changes, fixed or now, self.schedule.timezone, now)
+
+    def prune_offer_versions(self, since: datetime) -> int:
+        """Delete the offer versions no window starting at or after ``since`` can price
+        with (superseded before it); how many went. Closed windows keep their prices in
+        their orders."""
+        versions = self._offer_changes(since)
+        positions = superseded([c for _id, c in versions], since, self.schedule.timezone)
+        ids = [versions[position][0] for position in positions]
+        for chunk in range(0, len(ids), 1000):
+            self.session.execute(
+                delete(orm.OfferVersion).where(orm.OfferVersion.id.in_(ids[chunk : chunk + 1000]))
+            )
+        return len(ids)
+
+    def _offer_changes(self, now: datetime) -> list[tuple[int, OfferChange]]:
+        """Every offer version announced by ``now``, oldest first, with its id."""
         version = orm.OfferVersion
         query = (
             select(version)
             .where(version.announced_at <= now)
             .order_by(version.announced_at, version.id)
         )
-        changes = [
-            OfferChange(
-                v.supplier_id,
-                v.sku,
-                _offer(v) if v.active else None,
-                v.announced_at,
-                v.valid_from,
+        return [
+            (
+                v.id,
+                OfferChange(
+                    v.supplier_id,
+                    v.sku,
+                    _offer(v) if v.active else None,
+                    v.announced_at,
+                    v.valid_from,
+                ),
             )
             for v in self.session.scalars(query)
         ]
-        return offers_in_force(changes, moment, self.schedule.timezone, now)
 
     def supplier_terms(self) -> dict[int, model.SupplierTerms]:
         return {

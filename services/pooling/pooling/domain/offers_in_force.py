@@ -10,7 +10,7 @@ list valid from a later day waits for the first window starting on or after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -60,17 +60,46 @@ def offers_in_force(
     return offers
 
 
+def superseded(changes: Sequence[OfferChange], since: datetime, timezone: str) -> list[int]:
+    """The positions in ``changes`` of those no window starting at or after ``since`` can
+    price with: per supplier and SKU, every change that started before the one in force
+    at ``since``. (The one in force, and every change starting later, stay.)"""
+    in_force = _ranked_latest(list(changes), since, timezone)
+    return [
+        position
+        for position, change in enumerate(changes)
+        if (key := (change.supplier_id, change.sku)) in in_force
+        and _rank(change, position, timezone) < in_force[key][0]
+    ]
+
+
+Rank = tuple[datetime, datetime, int]
+
+
+def _rank(change: OfferChange, position: int, timezone: str) -> Rank:
+    """Which of two changes wins: the later start, then the later announcement, then
+    the later given."""
+    return (change.starts_at(timezone), change.announced_at, position)
+
+
 def _latest(
     changes: list[OfferChange], moment: datetime, timezone: str
 ) -> dict[tuple[int, str], OfferChange]:
     """Per supplier and SKU, the change that started last by ``moment``."""
-    latest: dict[tuple[int, str], tuple[tuple[datetime, datetime, int], OfferChange]] = {}
+    return {
+        key: change for key, (_rank, change) in _ranked_latest(changes, moment, timezone).items()
+    }
+
+
+def _ranked_latest(
+    changes: list[OfferChange], moment: datetime, timezone: str
+) -> dict[tuple[int, str], tuple[Rank, OfferChange]]:
+    latest: dict[tuple[int, str], tuple[Rank, OfferChange]] = {}
     for position, change in enumerate(changes):
-        start = change.starts_at(timezone)
-        if start > moment:
+        rank = _rank(change, position, timezone)
+        if rank[0] > moment:
             continue
         key = (change.supplier_id, change.sku)
-        rank = (start, change.announced_at, position)
         if key not in latest or rank > latest[key][0]:
             latest[key] = (rank, change)
-    return {key: change for key, (_rank, change) in latest.items()}
+    return latest

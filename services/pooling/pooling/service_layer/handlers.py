@@ -62,6 +62,7 @@ def close_pool(
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
     orders = save_orders(session, window.id, result.orders)
     _settle(session, schedule, window, result)
+    pool.prune_offer_versions(since=window.closed_at)  # the next window starts after this
     posted_under = _correlation_ids(session, window.id)
     for order in orders:
         outbox.add(session, order_placed(order, result, posted_under))
