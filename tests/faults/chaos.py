@@ -1,33 +1,23 @@
-"""Faults for the fault suite: processes killed, broker connections closed, database
-backends terminated, raw messages published, and a supervisor that restarts what died.
+"""Faults for the fault suite: processes killed, raw messages published, and a supervisor
+that restarts what died. The broker and the database are restarted by the suite's private
+servers themselves (``tests.support.private_servers``).
 
-Everything here is limited to the test's own processes, its own RabbitMQ vhost and its
-own PostgreSQL database: the machine's broker and database server keep running.
+Everything here is limited to the test's own processes and its own servers.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
-import psycopg
-import requests
 from kombu import Connection
 
 from shared.messaging import EXCHANGE
-from tests.support.servers import reachable, unavailable
-from tests.support.servers import wait_for as wait_for_port
 from tests.support.stack import Stack
-
-MANAGEMENT = "http://127.0.0.1:15672"
-MANAGEMENT_ADDRESS = ("127.0.0.1", 15672)
-MANAGEMENT_AUTH = ("guest", "guest")
 
 
 def children_of(pid: int) -> list[int]:
@@ -83,61 +73,6 @@ class Supervisor:
                     command = self.stack.processes[name].args[1:]
                     self.stack.start_process(name, *command)
                     self.restarts[name] += 1
-
-
-def ensure_management() -> None:
-    """RabbitMQ's management API (to close connections), the plugin enabled when off."""
-    if reachable(MANAGEMENT_ADDRESS):
-        return
-    try:
-        subprocess.run(
-            ["rabbitmq-plugins", "enable", "rabbitmq_management"],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    except (FileNotFoundError, subprocess.SubprocessError) as exc:
-        unavailable(f"cannot enable the RabbitMQ management plugin: {exc}")
-    if not wait_for_port(MANAGEMENT_ADDRESS, 30):
-        unavailable("the RabbitMQ management API did not come up on 127.0.0.1:15672")
-
-
-def vhost_of(broker_url: str) -> str:
-    return unquote(urlsplit(broker_url).path.lstrip("/"))
-
-
-def close_broker_connections(broker_url: str) -> int:
-    """Close every client connection of the test's vhost through the management API,
-    as a broker restart would; other vhosts keep theirs. Returns how many were closed."""
-    vhost = quote(vhost_of(broker_url), safe="")
-    listed = requests.get(
-        f"{MANAGEMENT}/api/vhosts/{vhost}/connections", auth=MANAGEMENT_AUTH, timeout=10
-    )
-    listed.raise_for_status()
-    closed = 0
-    for connection in listed.json():
-        response = requests.delete(
-            f"{MANAGEMENT}/api/connections/{quote(connection['name'], safe='')}",
-            auth=MANAGEMENT_AUTH,
-            headers={"X-Reason": "fault suite: broker restart"},
-            timeout=10,
-        )
-        closed += response.status_code in (200, 204)
-    return closed
-
-
-def terminate_database_backends(database_url: str) -> int:
-    """End every server process of the test's database, as a PostgreSQL restart would;
-    other databases keep theirs. Returns how many were terminated."""
-    name = urlsplit(database_url.replace("+psycopg", "")).path.lstrip("/")
-    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return sum(1 for (ok,) in rows if ok)
 
 
 def publish_raw(broker_url: str, body: str, routing_key: str, message_id: str = "") -> None:
