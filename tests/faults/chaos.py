@@ -50,11 +50,13 @@ def kill_process(stack: Stack, name: str) -> None:
 
 class Supervisor:
     """Restarts a dead worker process within a second, as compose's ``restart:
-    unless-stopped`` does in production; counts the restarts per process."""
+    unless-stopped`` does in production; counts the restarts per process. A process on
+    hold stays dead until it is released (a worker down while the broker restarts)."""
 
     def __init__(self, stack: Stack, names: list[str]) -> None:
         self.stack, self.names = stack, names
         self.restarts: Counter[str] = Counter()
+        self.held: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
 
@@ -66,10 +68,16 @@ class Supervisor:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    def hold(self, name: str) -> None:
+        self.held.add(name)
+
+    def release(self, name: str) -> None:
+        self.held.discard(name)
+
     def _watch(self) -> None:
         while not self._stop.wait(0.5):
             for name in self.names:
-                if self.stack.processes[name].poll() is not None:
+                if name not in self.held and self.stack.processes[name].poll() is not None:
                     command = self.stack.processes[name].args[1:]
                     self.stack.start_process(name, *command)
                     self.restarts[name] += 1

@@ -4,8 +4,8 @@ cluster of the suite's own, which it crashes and restarts.
 While a member keeps posting needs over HTTP, the suite kills -9 in turn catalog's web
 worker, catalog's worker (outbox relay and consumer) and pooling's worker; restarts
 RabbitMQ (kill -9 of the node, then started again on its data) while pooling's worker is
-still coming back, so confirmed messages wait in its quorum queue; restarts PostgreSQL
-(immediate shutdown, recovery on start); kills -9 notify's worker; delivers events twice
+still down, so confirmed messages wait in its quorum queue; restarts PostgreSQL (immediate
+shutdown, recovery on start); kills -9 notify's worker; delivers events twice
 and a malformed and a schema-invalid message. Then it checks that every need answered 201
 sits in exactly one pool once, that no order and no e-mail is doubled, that the poison sits
 in the dead-letter queue, and that every service is ready again; it prints the counts it
@@ -127,16 +127,15 @@ def set_up(admin: Client) -> list[tuple[int, str]]:
 
 
 def faults(
-    stack: Stack, servers: Servers, seen: Observed
+    stack: Stack, servers: Servers, supervisor: chaos.Supervisor, seen: Observed
 ) -> list[tuple[str, Callable[[], object]]]:
-    """The faults, in turn; each returns what it hit. RabbitMQ is crashed while pooling's
-    worker is still starting again, so messages wait in its queue."""
+    """The faults, in turn; each returns what it hit."""
     broker, database = stack.broker_url or "", stack.database_url or ""
     return [
         ("kill -9 catalog web worker", lambda: chaos.kill_web_worker(stack, "catalog")),
         ("kill -9 catalog worker", lambda: chaos.kill_process(stack, "catalog-worker")),
-        ("kill -9 pooling worker", lambda: chaos.kill_process(stack, "pooling-worker")),
-        ("restart RabbitMQ", lambda: restart_rabbitmq(servers.rabbitmq, seen)),
+        ("kill -9 pooling worker", lambda: kill_held(stack, supervisor, "pooling-worker")),
+        ("restart RabbitMQ", lambda: restart_rabbitmq(servers.rabbitmq, supervisor, seen)),
         ("restart PostgreSQL", lambda: restart_postgres(servers.postgres, seen)),
         ("kill -9 notify worker", lambda: chaos.kill_process(stack, "notify-worker")),
         ("deliver duplicates", lambda: redeliver_sent(stack, database, "catalog.need.posted")),
@@ -144,10 +143,26 @@ def faults(
     ]
 
 
-def restart_rabbitmq(rabbitmq: PrivateRabbitMQ, seen: Observed) -> str:
-    """kill -9 the node and start it again on its data."""
-    seen.waiting_at_crash = chaos.queue_depth(rabbitmq.url, POOLING_QUEUE.queue_name)
+def kill_held(stack: Stack, supervisor: chaos.Supervisor, name: str) -> str:
+    """kill -9 a worker that stays down until RabbitMQ has restarted: the events for it
+    wait in its quorum queue when the broker crashes."""
+    supervisor.hold(name)
+    chaos.kill_process(stack, name)
+    return "held down until RabbitMQ is back"
+
+
+def restart_rabbitmq(
+    rabbitmq: PrivateRabbitMQ, supervisor: chaos.Supervisor, seen: Observed
+) -> str:
+    """kill -9 the node once confirmed messages wait for pooling's worker, start it again on
+    its data, then let the supervisor restart pooling's worker."""
+    seen.waiting_at_crash = chaos.wait_for(
+        lambda: chaos.queue_depth(rabbitmq.url, POOLING_QUEUE.queue_name),
+        30,
+        f"events waiting in {POOLING_QUEUE.queue_name}",
+    )
     seen.downtimes["RabbitMQ"] = rabbitmq.restart()
+    supervisor.release("pooling-worker")
     return (
         f"{seen.waiting_at_crash} messages waiting in {POOLING_QUEUE.queue_name}, "
         f"down {seen.downtimes['RabbitMQ']:.1f} s"
@@ -248,7 +263,7 @@ def run_under_faults(stack: Stack, smtp: SmtpServer, servers: Servers) -> Observ
     with chaos.Supervisor(stack, WORKERS) as supervisor:
         seen = Observed(poster, supervisor.restarts)
         with stopping(poster):
-            for name, fault in faults(stack, servers, seen):
+            for name, fault in faults(stack, servers, supervisor, seen):
                 time.sleep(rng.uniform(1.0, 3.0))
                 print(f"  {time.strftime('%H:%M:%S')} {name}: {fault()}")
             time.sleep(2.0)
