@@ -33,10 +33,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from kombu import Connection
 from sqlalchemy import create_engine, text
 
-from shared.messaging import SUBSCRIPTIONS, declare_topology, subscriptions_of
+from shared.messaging import SUBSCRIPTIONS, subscriptions_of
 from tests.faults import chaos
 from tests.faults.load import SKU, Poster, stopping
 from tests.support.private_servers import PrivatePostgres, PrivateRabbitMQ
@@ -68,21 +67,7 @@ class Servers:
 @pytest.fixture
 def servers() -> Iterator[Servers]:
     with PrivateRabbitMQ() as rabbitmq, PrivatePostgres() as postgres:
-        save_quorum_queues(rabbitmq)
         yield Servers(rabbitmq, postgres)
-
-
-def save_quorum_queues(rabbitmq: PrivateRabbitMQ) -> None:
-    """Declare the topology, then stop and start the node cleanly once.
-
-    RabbitMQ 3.10 (Ra 2.2) writes a new quorum queue's registration to disk only with its
-    table's periodic save (every 3 minutes) or at a clean stop; a node crashing sooner
-    brings the queue back empty. A clean restart after declaring makes the crash below
-    the one a long-running broker would have.
-    """
-    with Connection(rabbitmq.url) as connection:
-        declare_topology(connection)
-    rabbitmq.restart(crash=False)
 
 
 @pytest.fixture
