@@ -313,12 +313,16 @@ class PrivatePostgres:
         with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
 
-    def restart(self) -> float:
-        """Crash the cluster (``pg_ctl stop -m immediate``: no checkpoint, every backend
-        gone) and start it again. Returns the seconds between the stop and the first
-        connection accepted."""
-        began = time.monotonic()
+    def crash(self) -> None:
+        """Stop the cluster as a crash would: ``pg_ctl stop -m immediate`` (no checkpoint,
+        every backend gone; the next start recovers from the write-ahead log)."""
         self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=60)
+
+    def restart(self) -> float:
+        """Crash the cluster and start it again. Returns the seconds between the crash and
+        the first connection accepted."""
+        began = time.monotonic()
+        self.crash()
         self.start()
         return time.monotonic() - began
 
