@@ -335,7 +335,9 @@ def check(stack: Stack, seen: Observed) -> None:
     assert sum(seen.dead.values()) == len(POISON), "a good message was dead-lettered"
     assert len(seen.reasons) == 2, seen.reasons
     assert all(r.startswith("invalid event") for r in seen.reasons), seen.reasons
-    assert all(seen.restarts[name] >= 1 for name in WORKERS)
+    # once each, after its kill -9: no worker died of a server's restart
+    assert all(seen.restarts[name] == 1 for name in WORKERS), seen.restarts
+    assert stack.processes["pooling-scheduler"].poll() is None, "the scheduler died"
     assert set(seen.downtimes) == {"RabbitMQ", "PostgreSQL"}, seen.downtimes
     before, after = seen.web_workers
     assert len(after) == 1 and after != before, "gunicorn restarted its web worker"
