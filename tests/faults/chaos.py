@@ -1,23 +1,35 @@
-"""Faults for the fault suite: processes killed, raw messages published, and a supervisor
-that restarts what died. The broker and the database are restarted by the suite's private
-servers themselves (``tests.support.private_servers``).
+"""Faults for the fault suite: processes killed, sent events published again, poison
+published, and a supervisor that restarts what died. The broker and the database are the
+suite's private servers (``tests.support.private_servers``), which restart themselves.
 
 Everything here is limited to the test's own processes and its own servers.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from kombu import Connection
+from sqlalchemy import create_engine, text
 
 from shared.messaging import EXCHANGE
+from tests.support.private_servers import PrivatePostgres, PrivateRabbitMQ
 from tests.support.stack import Stack
+
+
+@dataclass
+class Servers:
+    """The suite's own broker and database, which it may crash and restart."""
+
+    rabbitmq: PrivateRabbitMQ
+    postgres: PrivatePostgres
 
 
 def children_of(pid: int) -> list[int]:
@@ -115,3 +127,33 @@ def wait_for(condition, seconds: float, what: str, interval: float = 0.5):
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {seconds}s waiting for {what} (last: {last!r})")
+
+
+def redeliver_sent(stack: Stack, database: str, event_type: str, limit: int = 20) -> int:
+    """Publish again events that were sent already, with their own ids (duplicates)."""
+    engine = create_engine(database)
+    schema = event_type.split(".")[0]
+    with engine.connect() as db:
+        rows = db.execute(
+            text(
+                f"SELECT event_id, routing_key, body FROM {schema}.outbox "
+                "WHERE sent_at IS NOT NULL AND routing_key LIKE :kind ORDER BY id DESC LIMIT :n"
+            ),
+            {"kind": f"{event_type}%", "n": limit},
+        ).all()
+    engine.dispose()
+    for row in rows:
+        publish_raw(stack.broker_url or "", row.body, row.routing_key, row.event_id)
+    return len(rows)
+
+
+POISON = [
+    "{this is not json",
+    json.dumps({"event_type": "catalog.need.posted", "version": 1, "payload": {"qty": "x"}}),
+]
+
+
+def deliver_poison(broker: str) -> int:
+    for body in POISON:
+        publish_raw(broker, body, "catalog.need.posted.v1")
+    return len(POISON)

@@ -23,14 +23,12 @@ the consumers, the relay and the web's database pool reconnect on their own.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -47,39 +45,6 @@ pytestmark = [pytest.mark.e2e]
 
 WORKERS = ["catalog-worker", "pooling-worker", "notify-worker"]
 POOLING_QUEUE = subscriptions_of("pooling")[0]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@dataclass
-class Servers:
-    """The suite's own broker and database, which it may crash and restart."""
-
-    rabbitmq: PrivateRabbitMQ
-    postgres: PrivatePostgres
-
-
-@pytest.fixture
-def servers() -> Iterator[Servers]:
-    with PrivateRabbitMQ() as rabbitmq, PrivatePostgres() as postgres:
-        yield Servers(rabbitmq, postgres)
-
-
-@pytest.fixture
-def stack(tmp_path: Path, smtp: SmtpServer, servers: Servers) -> Iterator[Stack]:
-    stack = Stack(
-        tmp_path,
-        broker_url=servers.rabbitmq.url,
-        database_url=servers.postgres.url,
-        smtp_port=smtp.port,
-        extra_env={"ZIRKEL_CONSUMER_MAX_RETRIES": "5"},
-    )
-    yield from stack.running()
 
 
 def set_up(admin: Client) -> list[tuple[int, str]]:
@@ -112,7 +77,7 @@ def set_up(admin: Client) -> list[tuple[int, str]]:
 
 
 def faults(
-    stack: Stack, servers: Servers, supervisor: chaos.Supervisor, seen: Observed
+    stack: Stack, servers: chaos.Servers, supervisor: chaos.Supervisor, seen: Observed
 ) -> list[tuple[str, Callable[[], object]]]:
     """The faults, in turn; each returns what it hit."""
     broker, database = stack.broker_url or "", stack.database_url or ""
@@ -123,8 +88,11 @@ def faults(
         ("restart RabbitMQ", lambda: restart_rabbitmq(servers.rabbitmq, supervisor, seen)),
         ("restart PostgreSQL", lambda: restart_postgres(servers.postgres, seen)),
         ("kill -9 notify worker", lambda: chaos.kill_process(stack, "notify-worker")),
-        ("deliver duplicates", lambda: redeliver_sent(stack, database, "catalog.need.posted")),
-        ("deliver poison", lambda: deliver_poison(broker)),
+        (
+            "deliver duplicates",
+            lambda: chaos.redeliver_sent(stack, database, "catalog.need.posted"),
+        ),
+        ("deliver poison", lambda: chaos.deliver_poison(broker)),
     ]
 
 
@@ -158,36 +126,6 @@ def restart_postgres(postgres: PrivatePostgres, seen: Observed) -> str:
     """Immediate shutdown (a crash: recovery from the WAL on start), then start."""
     seen.downtimes["PostgreSQL"] = postgres.restart()
     return f"down {seen.downtimes['PostgreSQL']:.1f} s"
-
-
-def redeliver_sent(stack: Stack, database: str, event_type: str, limit: int = 20) -> int:
-    """Publish again events that were sent already, with their own ids (duplicates)."""
-    engine = create_engine(database)
-    schema = event_type.split(".")[0]
-    with engine.connect() as db:
-        rows = db.execute(
-            text(
-                f"SELECT event_id, routing_key, body FROM {schema}.outbox "
-                "WHERE sent_at IS NOT NULL AND routing_key LIKE :kind ORDER BY id DESC LIMIT :n"
-            ),
-            {"kind": f"{event_type}%", "n": limit},
-        ).all()
-    engine.dispose()
-    for row in rows:
-        chaos.publish_raw(stack.broker_url or "", row.body, row.routing_key, row.event_id)
-    return len(rows)
-
-
-POISON = [
-    "{this is not json",
-    json.dumps({"event_type": "catalog.need.posted", "version": 1, "payload": {"qty": "x"}}),
-]
-
-
-def deliver_poison(broker: str) -> int:
-    for body in POISON:
-        chaos.publish_raw(broker, body, "catalog.need.posted.v1")
-    return len(POISON)
 
 
 def counts(database: str) -> dict[str, int]:
@@ -224,7 +162,7 @@ class Observed:
 
 
 def test_nothing_lost_nothing_doubled_under_faults(
-    stack: Stack, smtp: SmtpServer, servers: Servers
+    stack: Stack, smtp: SmtpServer, servers: chaos.Servers
 ) -> None:
     try:
         seen = run_under_faults(stack, smtp, servers)
@@ -236,7 +174,7 @@ def test_nothing_lost_nothing_doubled_under_faults(
         raise
 
 
-def run_under_faults(stack: Stack, smtp: SmtpServer, servers: Servers) -> Observed:
+def run_under_faults(stack: Stack, smtp: SmtpServer, servers: chaos.Servers) -> Observed:
     database = stack.database_url or ""
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up(admin)
@@ -261,7 +199,7 @@ def run_under_faults(stack: Stack, smtp: SmtpServer, servers: Servers) -> Observ
         )
         assert admin.ok("POST", "pooling", "/pools/close")["window_id"]
         seen.redelivered = chaos.wait_for(
-            lambda: redeliver_sent(stack, database, "pooling.order.placed"),
+            lambda: chaos.redeliver_sent(stack, database, "pooling.order.placed"),
             30,
             "the order's event to be sent",
         )
@@ -331,8 +269,8 @@ def check(stack: Stack, seen: Observed) -> None:
     assert set(seen.mails.values()) == {1}, f"an e-mail sent twice: {seen.mails}"
     recipients = Counter(to for to, _subject in seen.mails)
     assert sorted(recipients.values()) == [1, 2, 2, 2], recipients  # the supplier, 3 members
-    assert seen.dead[POOLING_QUEUE.dead_letter_queue_name] == len(POISON)
-    assert sum(seen.dead.values()) == len(POISON), "a good message was dead-lettered"
+    assert seen.dead[POOLING_QUEUE.dead_letter_queue_name] == len(chaos.POISON)
+    assert sum(seen.dead.values()) == len(chaos.POISON), "a good message was dead-lettered"
     assert len(seen.reasons) == 2, seen.reasons
     assert all(r.startswith("invalid event") for r in seen.reasons), seen.reasons
     # once each, after its kill -9: no worker died of a server's restart
