@@ -5,11 +5,11 @@ While a member keeps posting needs over HTTP, the suite kills -9 in turn catalog
 worker, catalog's worker (outbox relay and consumer) and pooling's worker; restarts
 RabbitMQ (kill -9 of the node, then started again on its data) while pooling's worker is
 still down, so confirmed messages wait in its quorum queue; restarts PostgreSQL (immediate
-shutdown, recovery on start); kills -9 notify's worker; delivers events twice
-and a malformed and a schema-invalid message. Then it checks that every need answered 201
-sits in exactly one pool once, that no order and no e-mail is doubled, that the poison sits
-in the dead-letter queue, and that every service is ready again; it prints the counts it
-checked and how long each server was down.
+shutdown, recovery on start); kills -9 notify's worker; delivers events twice and a
+malformed and a schema-invalid message. Then it checks that every need answered 201 sits
+in exactly one pool once, that no order and no e-mail is doubled, that the poison sits in
+the dead-letter queue, that no worker died of a server's restart and that every service is
+ready again; it prints the counts it checked and how long each server was down.
 
 The machine's shared servers are never restarted: the broker and the database are private
 ones started from Debian's ``rabbitmq-server`` and PostgreSQL binaries
