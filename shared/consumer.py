@@ -13,12 +13,19 @@ go into the inbox in one statement, and a handler wrapped in ``Together`` gets
 each run of consecutive events of its type at once, so that it too can write
 them in one statement. A batch that fails is done again one message at a time,
 as above.
+
+A failure while the database does not answer (a PostgreSQL restart, say) is not the
+event's: the consumer holds the messages, unacked, looks at the database again with a
+growing pause until it answers, and then handles them as if nothing had happened; no retry
+is spent and nothing is dead-lettered for it. (Held longer than two heartbeat intervals,
+the broker drops the connection and delivers the messages again: they are handled once.)
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +35,7 @@ from typing import Any
 from kombu import Connection, Message, Queue
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import events, metrics
@@ -42,6 +49,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Session, events.Event], None]
 RETRIES_HEADER = "x-zirkel-retries"
 ARRIVED_TIMEOUT = 0.001  # seconds to wait for more of a batch that is arriving
+DATABASE_LOOK_INTERVAL = (0.1, 5.0)  # seconds between looks at a database that is down
 
 
 @dataclass(frozen=True)
@@ -148,14 +156,20 @@ class EventConsumer(ConsumerMixin):
             for message, event in loaded:
                 self.process_with_correlation(message, event)
             return
-        try:
-            with transaction(self.sessions) as session:
-                outcomes = self._handle_batch(session, [event for _message, event in loaded])
-        except Exception:
-            log.info("a batch of %d failed; processing it one by one", len(loaded))
-            for message, event in loaded:
-                self.process_with_correlation(message, event)
-            return
+        while True:
+            try:
+                with transaction(self.sessions) as session:
+                    outcomes = self._handle_batch(session, [event for _message, event in loaded])
+                break
+            except Exception:
+                if self.waited_for_database():
+                    if self.should_stop:
+                        return  # unacked: the broker delivers them again
+                    continue
+                log.info("a batch of %d failed; processing it one by one", len(loaded))
+                for message, event in loaded:
+                    self.process_with_correlation(message, event)
+                return
         self._ack_all([message for message, _event in loaded])
         for outcome in outcomes:
             metrics.consumed(self.subscription.queue_name, outcome)
@@ -203,23 +217,54 @@ class EventConsumer(ConsumerMixin):
 
     def process(self, message: Message, event: events.Event) -> None:
         handler = self.handlers.get(event.event_type)
-        try:
-            with transaction(self.sessions) as session:
-                self._remember(session, event)
-                if handler is not None:
-                    handler(session, event)
-        except DuplicateEvent:
-            log.info("duplicate %s %s ignored", event.event_type, event.event_id)
-            outcome = "duplicate"
-        except Exception as exc:
-            log.exception("handling %s %s failed", event.event_type, event.event_id)
-            self.retry_or_dead_letter(message, exc)
-            return
-        else:
-            outcome = "processed"
+        while True:
+            try:
+                with transaction(self.sessions) as session:
+                    self._remember(session, event)
+                    if handler is not None:
+                        handler(session, event)
+            except DuplicateEvent:
+                log.info("duplicate %s %s ignored", event.event_type, event.event_id)
+                outcome = "duplicate"
+            except Exception as exc:
+                if self.waited_for_database():
+                    if self.should_stop:
+                        return  # unacked: the broker delivers it again
+                    continue
+                log.exception("handling %s %s failed", event.event_type, event.event_id)
+                self.retry_or_dead_letter(message, exc)
+                return
+            else:
+                outcome = "processed"
+            break
         message.ack()
         metrics.consumed(self.subscription.queue_name, outcome)
         log.info("%s %s %s", outcome, event.event_type, event.event_id)
+
+    def waited_for_database(self) -> bool:
+        """After a failure: True if the database did not answer, once it answers again (or
+        the consumer is stopping); False at once if it answers (the failure was the
+        event's)."""
+        pause, longest = DATABASE_LOOK_INTERVAL
+        waited = False
+        while not self.should_stop:
+            try:
+                with transaction(self.sessions) as session:
+                    session.execute(text("SELECT 1"))
+                if waited:
+                    log.info("database answers again; handling the held events")
+                return waited
+            except Exception as exc:
+                if not waited:
+                    log.warning(
+                        "database unavailable (%s); holding %s's events until it answers",
+                        type(exc).__name__,
+                        self.subscription.queue_name,
+                    )
+                waited = True
+                time.sleep(pause)
+                pause = min(pause * 2, longest)
+        return waited
 
     def _remember(self, session: Session, event: events.Event) -> None:
         if not self._record(session, event):

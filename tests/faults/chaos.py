@@ -1,33 +1,35 @@
-"""Faults for the fault suite: processes killed, broker connections closed, database
-backends terminated, raw messages published, and a supervisor that restarts what died.
+"""Faults for the fault suite: processes killed, sent events published again, poison
+published, and a supervisor that restarts what died. The broker and the database are the
+suite's private servers (``tests.support.private_servers``), which restart themselves.
 
-Everything here is limited to the test's own processes, its own RabbitMQ vhost and its
-own PostgreSQL database: the machine's broker and database server keep running.
+Everything here is limited to the test's own processes and its own servers.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
-import psycopg
-import requests
 from kombu import Connection
+from sqlalchemy import create_engine, text
 
 from shared.messaging import EXCHANGE
-from tests.support.servers import reachable, unavailable
-from tests.support.servers import wait_for as wait_for_port
+from tests.support.private_servers import PrivatePostgres, PrivateRabbitMQ
 from tests.support.stack import Stack
 
-MANAGEMENT = "http://127.0.0.1:15672"
-MANAGEMENT_ADDRESS = ("127.0.0.1", 15672)
-MANAGEMENT_AUTH = ("guest", "guest")
+
+@dataclass
+class Servers:
+    """The suite's own broker and database, which it may crash and restart."""
+
+    rabbitmq: PrivateRabbitMQ
+    postgres: PrivatePostgres
 
 
 def children_of(pid: int) -> list[int]:
@@ -60,11 +62,13 @@ def kill_process(stack: Stack, name: str) -> None:
 
 class Supervisor:
     """Restarts a dead worker process within a second, as compose's ``restart:
-    unless-stopped`` does in production; counts the restarts per process."""
+    unless-stopped`` does in production; counts the restarts per process. A process on
+    hold stays dead until it is released (a worker down while the broker restarts)."""
 
     def __init__(self, stack: Stack, names: list[str]) -> None:
         self.stack, self.names = stack, names
         self.restarts: Counter[str] = Counter()
+        self.held: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="supervisor", daemon=True)
 
@@ -76,68 +80,19 @@ class Supervisor:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    def hold(self, name: str) -> None:
+        self.held.add(name)
+
+    def release(self, name: str) -> None:
+        self.held.discard(name)
+
     def _watch(self) -> None:
         while not self._stop.wait(0.5):
             for name in self.names:
-                if self.stack.processes[name].poll() is not None:
+                if name not in self.held and self.stack.processes[name].poll() is not None:
                     command = self.stack.processes[name].args[1:]
                     self.stack.start_process(name, *command)
                     self.restarts[name] += 1
-
-
-def ensure_management() -> None:
-    """RabbitMQ's management API (to close connections), the plugin enabled when off."""
-    if reachable(MANAGEMENT_ADDRESS):
-        return
-    try:
-        subprocess.run(
-            ["rabbitmq-plugins", "enable", "rabbitmq_management"],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    except (FileNotFoundError, subprocess.SubprocessError) as exc:
-        unavailable(f"cannot enable the RabbitMQ management plugin: {exc}")
-    if not wait_for_port(MANAGEMENT_ADDRESS, 30):
-        unavailable("the RabbitMQ management API did not come up on 127.0.0.1:15672")
-
-
-def vhost_of(broker_url: str) -> str:
-    return unquote(urlsplit(broker_url).path.lstrip("/"))
-
-
-def close_broker_connections(broker_url: str) -> int:
-    """Close every client connection of the test's vhost through the management API,
-    as a broker restart would; other vhosts keep theirs. Returns how many were closed."""
-    vhost = quote(vhost_of(broker_url), safe="")
-    listed = requests.get(
-        f"{MANAGEMENT}/api/vhosts/{vhost}/connections", auth=MANAGEMENT_AUTH, timeout=10
-    )
-    listed.raise_for_status()
-    closed = 0
-    for connection in listed.json():
-        response = requests.delete(
-            f"{MANAGEMENT}/api/connections/{quote(connection['name'], safe='')}",
-            auth=MANAGEMENT_AUTH,
-            headers={"X-Reason": "fault suite: broker restart"},
-            timeout=10,
-        )
-        closed += response.status_code in (200, 204)
-    return closed
-
-
-def terminate_database_backends(database_url: str) -> int:
-    """End every server process of the test's database, as a PostgreSQL restart would;
-    other databases keep theirs. Returns how many were terminated."""
-    name = urlsplit(database_url.replace("+psycopg", "")).path.lstrip("/")
-    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return sum(1 for (ok,) in rows if ok)
 
 
 def publish_raw(broker_url: str, body: str, routing_key: str, message_id: str = "") -> None:
@@ -172,3 +127,33 @@ def wait_for(condition, seconds: float, what: str, interval: float = 0.5):
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {seconds}s waiting for {what} (last: {last!r})")
+
+
+def redeliver_sent(stack: Stack, database: str, event_type: str, limit: int = 20) -> int:
+    """Publish again events that were sent already, with their own ids (duplicates)."""
+    engine = create_engine(database)
+    schema = event_type.split(".")[0]
+    with engine.connect() as db:
+        rows = db.execute(
+            text(
+                f"SELECT event_id, routing_key, body FROM {schema}.outbox "
+                "WHERE sent_at IS NOT NULL AND routing_key LIKE :kind ORDER BY id DESC LIMIT :n"
+            ),
+            {"kind": f"{event_type}%", "n": limit},
+        ).all()
+    engine.dispose()
+    for row in rows:
+        publish_raw(stack.broker_url or "", row.body, row.routing_key, row.event_id)
+    return len(rows)
+
+
+POISON = [
+    "{this is not json",
+    json.dumps({"event_type": "catalog.need.posted", "version": 1, "payload": {"qty": "x"}}),
+]
+
+
+def deliver_poison(broker: str) -> int:
+    for body in POISON:
+        publish_raw(broker, body, "catalog.need.posted.v1")
+    return len(POISON)
