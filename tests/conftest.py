@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.servers import throwaway_database, throwaway_vhost
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +22,11 @@ def postgres_url() -> Iterator[str]:
     """A throwaway database on the machine's PostgreSQL for this test run."""
     with throwaway_database() as url:
         yield url
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free loopback port, its mailbox in ``mailbox``."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

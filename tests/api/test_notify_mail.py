@@ -9,7 +9,7 @@ called directly instead of waiting for its loop.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,13 +25,6 @@ from tests.support.smtp import SmtpServer
 
 if TYPE_CHECKING:
     from tests.api.conftest import Created, Headers, Service
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

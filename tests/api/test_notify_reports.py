@@ -4,7 +4,6 @@ the member's language, euros by locale), and e-mails for confirmed and rejected 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from email.message import EmailMessage
@@ -29,13 +28,6 @@ if TYPE_CHECKING:
 
 D = Decimal
 SAVED = {1: "31.00", 2: "50.20", 3: "57.80", 4: "67.00"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

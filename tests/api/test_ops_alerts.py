@@ -5,7 +5,6 @@ when an event comes twice, and sends it to a real SMTP server on loopback."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,13 +113,6 @@ def test_a_broker_that_does_not_answer_is_an_alert(catalog: Service, watch: OpsW
     assert alert_events(catalog) == []
     watch.look(START + timedelta(seconds=30))
     assert alert_events(catalog) == [("raised", "broker-unreachable")]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 def test_admins_get_one_mail_when_raised_and_one_when_resolved(

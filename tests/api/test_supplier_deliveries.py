@@ -14,11 +14,9 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from sqlalchemy import select
 from werkzeug.wrappers import Request, Response
 
@@ -101,13 +99,6 @@ class Webhook:
         if len(self.received) <= self.failures:
             return Response("busy", status=500)(environ, start_response)
         return Response("", status=204)(environ, start_response)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 def test_an_email_supplier_gets_the_order_with_its_csv_and_pdf(

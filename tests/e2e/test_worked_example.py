@@ -20,13 +20,6 @@ pytestmark = pytest.mark.e2e
 EXPECTED_SAVED = ["31.00", "50.20", "57.80", "67.00"]
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["embedded", "rabbitmq+postgres"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Iterator[Stack]:
     if request.param == "embedded":

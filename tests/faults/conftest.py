@@ -15,13 +15,6 @@ from tests.support.stack import Stack
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def servers() -> Iterator[Servers]:
     with PrivateRabbitMQ() as rabbitmq, PrivatePostgres() as postgres:
         yield Servers(rabbitmq, postgres)

@@ -22,14 +22,13 @@ from kombu import Connection
 from sqlalchemy import func, select
 
 from pooling.adapters import orm
-from pooling.entrypoints.app import build_runtime
 from shared.events import Event, dump
-from shared.messaging import connect, declare_topology, subscriptions_of
+from shared.messaging import connect, subscriptions_of
 from shared.publishing import Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
 from tests.faults.chaos import queue_depth
-from tests.support.consumers import pooling_consumer
+from tests.support.consumers import fresh_pooling, pooling_consumer
 from tests.support.private_servers import PrivatePostgres
 from tests.support.stack import wait_until
 
@@ -55,13 +54,7 @@ def runtime(tmp_path: Path, rabbitmq_url: str, postgres: PrivatePostgres) -> Run
             "ZIRKEL_DATABASE_URL": postgres.url,
         }
     )
-    runtime = build_runtime(settings)
-    runtime.migrate()
-    with connect(settings) as connection:
-        declare_topology(connection)
-        for name in (QUEUE.queue_name, QUEUE.dead_letter_queue_name):
-            connection.default_channel.queue_purge(name)
-    return runtime
+    return fresh_pooling(settings)
 
 
 def need_posted(need_id: int) -> str:

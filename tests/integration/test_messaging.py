@@ -14,7 +14,6 @@ from kombu import Connection, Queue
 from sqlalchemy import func, select
 
 from pooling.adapters import orm
-from pooling.entrypoints.app import build_runtime
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.events import Event, dump
@@ -29,7 +28,7 @@ from shared.outbox import OutboxRelay
 from shared.publishing import Outgoing, Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
-from tests.support.consumers import pooling_consumer
+from tests.support.consumers import fresh_pooling, pooling_consumer
 from tests.support.stack import wait_until
 
 QUEUE = subscriptions_of("pooling")[0]
@@ -46,13 +45,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings) -> Runtime:
-    runtime = build_runtime(settings)
-    runtime.migrate()
-    with connect(settings) as connection:
-        declare_topology(connection)
-        for name in (QUEUE.queue_name, QUEUE.dead_letter_queue_name):
-            connection.default_channel.queue_purge(name)
-    return runtime
+    return fresh_pooling(settings)
 
 
 @pytest.fixture

@@ -7,12 +7,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pooling.adapters.calendar import CutoffSchedule
+from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.reactions import handlers
 from shared.consumer import EventConsumer
-from shared.messaging import connect, subscriptions_of
+from shared.messaging import connect, declare_topology, subscriptions_of
 from shared.runtime import Runtime
+from shared.settings import Settings
 
 POOLING_QUEUE = subscriptions_of("pooling")[0]
+
+
+def fresh_pooling(settings: Settings) -> Runtime:
+    """Pooling's runtime on ``settings``: its schema migrated, its queue and dead-letter
+    queue declared and empty."""
+    runtime = build_runtime(settings)
+    runtime.migrate()
+    with connect(settings) as connection:
+        declare_topology(connection)
+        for name in (POOLING_QUEUE.queue_name, POOLING_QUEUE.dead_letter_queue_name):
+            connection.default_channel.queue_purge(name)
+    return runtime
 
 
 @contextmanager
