@@ -126,9 +126,9 @@ def test_networks_are_read_from_the_setting() -> None:
         "10.1.0.0/16",
         "10.2.0.7/32",
     ]
-    with pytest.raises(SettingsError, match="'10.0.0.0/33' is not a network"):
+    with pytest.raises(SettingsError, match=r"'10.0.0.0/33' is not a network"):
         read("10.0.0.0/33")
-    with pytest.raises(SettingsError, match="'intranet' is not a network"):
+    with pytest.raises(SettingsError, match=r"'intranet' is not a network"):
         read("10.0.0.0/8,intranet")
 
 

@@ -9,8 +9,9 @@ networks in ``ZIRKEL_WEBHOOK_ALLOWED_NETWORKS`` excepted), and then connects to 
 address it checked: urllib3 is handed the address, not the name, so no second lookup
 can answer differently (DNS rebinding). The request still names the host: the ``Host``
 header carries it, and for https the TLS server name (SNI) and the certificate check
-use it. Redirects are never followed, and proxies from the environment are not used
-(a proxy would resolve the name again).
+use it. ``post_signed`` follows no redirect (and one followed by another caller would
+pass the same check), and proxies from the environment are not used (a proxy would
+resolve the name again).
 """
 
 from __future__ import annotations
@@ -105,7 +106,6 @@ def webhook_session(
     """A session for posting to suppliers' webhooks through ``WebhookAdapter``."""
     session = requests.Session()
     session.trust_env = False  # no proxies or .netrc credentials from the environment
-    session.max_redirects = 0
     adapter = WebhookAdapter(allowed, resolve)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
