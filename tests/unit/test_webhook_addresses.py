@@ -6,6 +6,7 @@ from ipaddress import ip_address
 
 import pytest
 
+from catalog.domain.model import webhook_address_problem, webhook_problem
 from shared.settings import Settings, SettingsError
 from shared.webhook_addresses import (
     LINK_LOCAL,
@@ -152,3 +153,24 @@ def test_literal_addresses_are_recognised_in_every_spelling(host: str, address: 
 @pytest.mark.parametrize("host", ["erp.ruhr.example", "deadbeef.de", "localhost", "10.example"])
 def test_host_names_are_not_addresses(host: str) -> None:
     assert literal_address(host) is None
+
+
+def test_catalog_refuses_a_webhook_url_with_credentials_or_without_http() -> None:
+    secret = "s" * 16
+    for url in ("https://ruhr:geheim@erp.ruhr.example/", "ftp://erp.ruhr.example/", "https://"):
+        problem = webhook_problem("webhook", url, secret)
+        assert problem is not None and problem.field == "webhook_url", url
+    assert webhook_problem("webhook", "https://erp.ruhr.example/orders", secret) is None
+
+
+def test_catalog_refuses_a_literal_internal_address_unless_its_network_is_allowed() -> None:
+    lan = parse_networks("192.168.10.0/24")
+
+    assert webhook_address_problem("http://192.168.10.20/") == (
+        "Orders are not sent to a private address."
+    )
+    assert webhook_address_problem("http://192.168.10.20/", lan) is None
+    assert webhook_address_problem("http://[fe80::1]/", lan) == (
+        "Orders are not sent to a link-local address."
+    )
+    assert webhook_address_problem("https://intern.ruhr.example/") is None  # notify checks it
