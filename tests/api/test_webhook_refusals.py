@@ -184,6 +184,18 @@ def test_redirects_are_not_followed_and_a_followed_one_is_checked_too() -> None:
     assert targets == ["/orders", "/orders"]
 
 
+def test_ipv6_loopback_is_refused_and_reached_when_allowed() -> None:
+    hook = Webhook(failures=0)
+    with serving_at("::1", hook) as port:
+        with pytest.raises(WebhookRefused, match=r"^refused: ::1 is a loopback address$"):
+            post(webhook_session(), f"http://[::1]:{port}/orders")
+        assert hook.received == []
+
+        allowed = webhook_session(parse_networks("::1/128"), resolve=resolving("::1"))
+        assert post_signed(allowed, f"http://{NAME}:{port}/orders", SECRET, b"{}", 7) == 204
+    assert hook.received[0]["headers"]["Host"] == f"{NAME}:{port}"
+
+
 # https: the TLS server name and the certificate check use the host name, not the address.
 
 
@@ -205,20 +217,27 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @contextmanager
+def serving_at(host: str, app: Any, context: ssl.SSLContext | None = None) -> Iterator[int]:
+    """``app`` on ``host`` (over TLS with a ``context``); yields its port."""
+    server = make_server(host, 0, app, threaded=True, ssl_context=context)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def serving_tls(app: Any, cert: Path, key: Path) -> Iterator[tuple[int, list[str]]]:
     """``app`` over TLS on loopback; yields its port and the server names clients sent."""
     names: list[str] = []
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     context.sni_callback = lambda _sock, name, _ctx: names.append(name)
-    server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=context)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port, names
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving_at("127.0.0.1", app, context) as port:
+        yield port, names
 
 
 def test_https_checks_the_certificate_against_the_host_name(
