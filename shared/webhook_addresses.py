@@ -2,10 +2,11 @@
 allows a network (``ZIRKEL_WEBHOOK_ALLOWED_NETWORKS``, e.g. a supplier on the
 cooperative's own LAN).
 
-Pure (``ipaddress`` only), so catalog refuses a literal address when the URL is entered
-and notify refuses every address a host name resolves to before it connects. The
-ranges are listed here rather than taken from ``is_private`` and friends, whose answers
-have changed between Python releases.
+Pure (no lookups: ``ipaddress``, and ``socket.inet_aton`` for the short IPv4
+spellings), so catalog refuses a literal address when the URL is entered and notify
+refuses every address a host name resolves to before it connects. The ranges are
+listed here rather than taken from ``is_private`` and friends, whose answers have
+changed between Python releases.
 """
 
 from __future__ import annotations

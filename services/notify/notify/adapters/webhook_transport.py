@@ -57,28 +57,40 @@ class WebhookAdapter(HTTPAdapter):
         self.resolve = resolve or resolve_addresses
 
     def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
     ) -> requests.Response:
+        """Refuses credentials in the URL; never goes through a proxy."""
         if urlsplit(request.url).username is not None:
             raise WebhookRefused("refused: the webhook URL carries a user name or password")
-        kwargs["proxies"] = None
-        return super().send(request, *args, **kwargs)
+        return super().send(request, stream, timeout, verify, cert, proxies=None)
 
     def build_connection_pool_key_attributes(
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The pool of the checked address; ``Host`` and the TLS name stay the host's."""
+        """The pool of the checked address; for https the TLS name stays the host's."""
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(
             request, verify, cert
         )
         host, scheme = host_params["host"], host_params["scheme"]
         port = host_params["port"] or (443 if scheme == "https" else 80)
         address = self.checked_address(host, port)
-        request.headers["Host"] = _host_header(host, host_params["port"])
         if scheme == "https":
             pool_kwargs["server_hostname"] = host
         host_params["host"] = str(address)
         return host_params, pool_kwargs
+
+    def add_headers(self, request: requests.PreparedRequest, **kwargs: Any) -> None:
+        """The ``Host`` header names the URL's host, not the address connected to."""
+        parts = urlsplit(request.url)
+        host = parts.hostname or ""
+        name = f"[{host}]" if ":" in host else host
+        request.headers["Host"] = name if parts.port is None else f"{name}:{parts.port}"
 
     def checked_address(self, host: str, port: int) -> Address:
         """The address to connect to: the first of the host's, once all of them passed."""
@@ -110,11 +122,6 @@ def webhook_session(
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
-
-
-def _host_header(host: str, port: int | None) -> str:
-    name = f"[{host}]" if ":" in host else host
-    return name if port is None else f"{name}:{port}"
 
 
 def _is_literal(host: str) -> bool:
