@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.webhook_addresses import Network, parse_networks
+
 SERVICES = ("catalog", "pooling", "notify")
 DEFAULT_PORTS = {"catalog": 8001, "pooling": 8002, "notify": 8003}
 
@@ -46,6 +48,7 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_from: str = "Zirkel <zirkel@localhost>"
+    webhook_allowed_networks: tuple[Network, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -88,6 +91,7 @@ class Settings:
             smtp_host=env.get("ZIRKEL_SMTP_HOST", "127.0.0.1"),
             smtp_port=_int(env, "ZIRKEL_SMTP_PORT", 1025),
             smtp_from=env.get("ZIRKEL_SMTP_FROM", "Zirkel <zirkel@localhost>"),
+            webhook_allowed_networks=_networks(env, "ZIRKEL_WEBHOOK_ALLOWED_NETWORKS"),
             extra={k: v for k, v in env.items() if k.startswith("ZIRKEL_")},
         )
 
@@ -113,6 +117,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(env.get(name, default))
     except ValueError as exc:
         raise SettingsError(f"{name} must be an integer") from exc
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
+    try:
+        return parse_networks(env.get(name, ""))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from exc
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 from shared.errors import Conflict, DomainError
+from shared.webhook_addresses import Network, literal_address, refusal
 
 
 class Trade(StrEnum):
@@ -69,9 +71,33 @@ def webhook_problem(channel: str, url: str | None, secret: str | None) -> Webhoo
         return None
     if not url:
         return WebhookIncomplete("webhook_url", "A webhook needs the URL to post orders to.")
+    if (problem := webhook_url_problem(url)) is not None:
+        return WebhookIncomplete("webhook_url", problem)
     if not secret or len(secret) < WEBHOOK_SECRET_MIN:
         return WebhookIncomplete(
             "webhook_secret",
             f"A webhook needs a secret of at least {WEBHOOK_SECRET_MIN} characters.",
         )
     return None
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why orders cannot be posted to ``url`` whatever the network: not http(s), or a
+    user name or password in it (the secret is what vouches for Zirkel)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "A webhook URL starts with http:// or https:// and names a host."
+    if parts.username is not None or parts.password is not None:
+        return "A webhook URL may not contain a user name or password."
+    return None
+
+
+def webhook_address_problem(url: str, allowed_networks: Iterable[Network] = ()) -> str | None:
+    """Why orders are not posted to ``url``'s host when it is written as an address:
+    loopback, private, link-local and other internal ranges are refused unless the
+    operator allowed their network. A host name is checked by notify at each delivery,
+    since what it resolves to can change."""
+    host = urlsplit(url).hostname
+    address = literal_address(host) if host else None
+    refused = None if address is None else refusal(address, allowed_networks)
+    return None if refused is None else f"Orders are not sent to {refused.kind}."

@@ -5,11 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask import has_app_context
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from catalog.domain.model import WEBHOOK_SECRET_MIN, DeliveryChannel, Trade, tier_problems
+from catalog.domain.model import (
+    WEBHOOK_SECRET_MIN,
+    DeliveryChannel,
+    Trade,
+    tier_problems,
+    webhook_address_problem,
+    webhook_url_problem,
+)
 from shared.fields import BoundedDecimal, Money, Price, Quantity
-from shared.web import MAX_ID
+from shared.web import MAX_ID, current_runtime
+from shared.webhook_addresses import Network
 
 SKU = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", error="Letters, digits and . _ / -, up to 40."
@@ -61,6 +70,21 @@ class SupplierIn(Schema):
         validate=validate.Length(min=WEBHOOK_SECRET_MIN, max=200),
         load_only=True,
     )
+
+    @validates("webhook_url")
+    def _webhook_url_reachable(self, value: str | None, **_kwargs: Any) -> None:
+        """Refused beside the field: credentials in the URL, or a host written as an
+        internal address the operator did not allow (host names: notify, at delivery)."""
+        if value is None:
+            return
+        problem = webhook_url_problem(value) or webhook_address_problem(value, _allowed_networks())
+        if problem is not None:
+            raise ValidationError(problem)
+
+
+def _allowed_networks() -> tuple[Network, ...]:
+    """The networks the operator let webhooks reach (ZIRKEL_WEBHOOK_ALLOWED_NETWORKS)."""
+    return current_runtime().settings.webhook_allowed_networks if has_app_context() else ()
 
 
 def _secret_hint(supplier: Any) -> str | None:

@@ -5,7 +5,10 @@ marked sent only after the supplier's mail server, webhook or broker accepted it
 crash in between sends it again at worst (the webhook's delivery id and the queue
 message's id let the supplier drop the repeat). A failed attempt waits with
 exponential backoff up to a cap and is given up after the policy's last attempt:
-the delivery is then ``failed`` for the admins to see.
+the delivery is then ``failed`` for the admins to see. A webhook whose URL leads to an
+internal address is refused before any connection (``webhook_transport``) and fails at
+once: waiting does not change where the URL leads, so the admins see it straight away,
+and the admin's retry tries again once the URL or the allowed networks changed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from notify.adapters.supplier_mail import SupplierMailer
 from notify.adapters.supplier_orm import DeliveryAttempt, SupplierDelivery, SupplierEntry
 from notify.adapters.supplier_queue import SupplierQueues
 from notify.adapters.webhook import DeliveryFailed, post_signed
+from notify.adapters.webhook_transport import WebhookRefused, webhook_session
 from notify.domain.supplier_delivery import RetryPolicy
 from shared.db import transaction
 from shared.messaging import connect
@@ -40,12 +44,14 @@ class SupplierSender:
         policy: RetryPolicy | None = None,
         poll_interval: float = 1.0,
         batch_size: int = 50,
+        webhooks: requests.Session | None = None,
     ) -> None:
         self.sessions = sessions
         self.policy = policy or RetryPolicy()
         self.poll_interval = poll_interval
         self.batch_size = batch_size
-        self.http = requests.Session()
+        self.http = requests.Session()  # pooling's document API, on the internal network
+        self.webhooks = webhooks or webhook_session(settings.webhook_allowed_networks)
         self.mailer = SupplierMailer(settings, self.http)
         self.queues = SupplierQueues(
             lambda: connect(settings, heartbeat=0), settings.confirm_timeout
@@ -107,7 +113,7 @@ class SupplierSender:
             delivery.to = supplier.webhook_url
             body = delivery.message.encode("utf-8")
             return post_signed(
-                self.http, supplier.webhook_url, supplier.webhook_secret, body, delivery.id
+                self.webhooks, supplier.webhook_url, supplier.webhook_secret, body, delivery.id
             )
         if delivery.channel == "amqp":
             message_id = f"order-{delivery.order_id}"
@@ -131,7 +137,9 @@ class SupplierSender:
             status_code=getattr(exc, "status_code", None),
             error=delivery.last_error,
         )
-        delay = self.policy.delay_after(delivery.attempts)
+        delay = (
+            None if isinstance(exc, WebhookRefused) else self.policy.delay_after(delivery.attempts)
+        )
         if delay is None:
             attempt.outcome, delivery.status = "failed", "failed"
             delivery.next_attempt_at = None
