@@ -157,3 +157,13 @@ def test_any_printable_key_up_to_64_characters_is_taken(
     assert first.status_code == 201, first.get_json()
     assert post(catalog, member.headers, key=key).get_json() == first.get_json()
     assert len(needs_of(catalog, member.headers)) == 1
+
+
+def test_the_description_names_the_header(catalog: Service) -> None:
+    from shared.openapi import SPEC_PATH
+
+    post_op = catalog.client.get(SPEC_PATH).get_json()["paths"]["/api/v1/needs"]["post"]
+    (header,) = [p for p in post_op["parameters"] if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key" and header["required"] is False
+    assert header["schema"]["maxLength"] == 64
+    assert "24 hours" in header["description"]
