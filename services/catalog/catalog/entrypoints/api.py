@@ -216,7 +216,7 @@ def _idempotency_key() -> str | None:
     key = request.headers.get(IDEMPOTENCY_KEY)
     if key is None or IDEMPOTENCY_KEY_SHAPE.fullmatch(key):
         return key
-    message = "Send 1 to 64 printable ASCII characters, e.g. a UUID."
+    message = "Send 1 to 64 printable ASCII characters, no space at either end (a UUID)."
     raise ApiError(400, f"The {IDEMPOTENCY_KEY} header is not valid.", {IDEMPOTENCY_KEY: [message]})
 
 
