@@ -61,6 +61,7 @@ class Operation:
     status: int = 200
     summary: str = ""
     query: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    headers: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # name -> parameter
     body_required: bool = True
     body_media: str = "application/json"
     response_media: str = "application/json"
@@ -133,11 +134,15 @@ def _operation(operation: Operation, view: Any, endpoint: str) -> dict[str, Any]
         "security": [{"bearer": []}],
         "responses": responses,
     }
-    if operation.query:
-        described["parameters"] = [
-            {"name": name, "in": "query", "required": False, "schema": schema}
-            for name, schema in operation.query.items()
-        ]
+    parameters = [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in operation.query.items()
+    ] + [
+        {"name": name, "in": "header", "required": False} | parameter
+        for name, parameter in operation.headers.items()
+    ]
+    if parameters:
+        described["parameters"] = parameters
     if operation.body is not None:
         described["requestBody"] = {
             "required": operation.body_required,

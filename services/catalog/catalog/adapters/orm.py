@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -106,7 +107,21 @@ class Need(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The poster's Idempotency-Key (the web form's hidden key): a post sent again with it
+    # finds this need instead of making a second one. Kept as long as the need.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     product: Mapped[Product] = relationship()
+
+    __table_args__ = (
+        Index(
+            "uq_needs_member_idempotency_key",
+            "member_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=idempotency_key.isnot(None),
+            sqlite_where=idempotency_key.isnot(None),
+        ),
+    )
 
 
 class User(Base):

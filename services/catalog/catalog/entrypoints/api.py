@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENCY_KEY_SHAPE = re.compile(r"[!-~]([ -~]{0,62}[!-~])?")  # printable, no edge space
 
 
 def signed_in_or_token(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -191,13 +194,30 @@ def list_offers() -> ResponseReturnValue:
 @api.post("/needs")
 @require("admin", "member")
 def post_need() -> ResponseReturnValue:
+    """Post a member's need; sent again with its Idempotency-Key, the need made the first
+    time is answered again (201, the same body, ``Idempotent-Replayed: true``)."""
+    key = _idempotency_key()
     body = load_body(NEED_IN)
     member_id = _member_for_new_need(body.pop("member_id"))
     with unit_of_work() as session:
         need = handlers.post_need(
-            session, current_runtime().outbox, commands.PostNeed(member_id, **body)
+            session,
+            current_runtime().outbox,
+            commands.PostNeed(member_id, **body, idempotency_key=key),
         )
+        if need.replayed:
+            return jsonify(NEED_OUT.dump(need)), 201, {"Idempotent-Replayed": "true"}
         return jsonify(NEED_OUT.dump(need)), 201
+
+
+def _idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key``: none, or 1 to 64 printable ASCII characters
+    (inner spaces allowed); anything else is a 400 naming the header."""
+    key = request.headers.get(IDEMPOTENCY_KEY)
+    if key is None or IDEMPOTENCY_KEY_SHAPE.fullmatch(key):
+        return key
+    message = "Send 1 to 64 printable ASCII characters, no space at either end (a UUID)."
+    raise ApiError(400, f"The {IDEMPOTENCY_KEY} header is not valid.", {IDEMPOTENCY_KEY: [message]})
 
 
 @api.get("/needs")

@@ -6,10 +6,26 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 from __future__ import annotations
 
 from catalog.entrypoints import schemas as s
+from catalog.entrypoints.api import IDEMPOTENCY_KEY_SHAPE
 from shared.openapi import Operation
 
 TEXT = {"type": "string", "maxLength": 100}
 LIMIT = {"type": "integer", "minimum": 1, "maximum": 1000}
+IDEMPOTENCY_KEY = {
+    "description": (
+        "Optional; a new random value (a UUID) per need. The same member sending the same"
+        " body again with the same key gets the need the first post made (201, the same"
+        " body, header Idempotent-Replayed: true) and no second need; the key with another"
+        " body is a 422. Keys are kept as long as their need, at least 24 hours."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": f"^{IDEMPOTENCY_KEY_SHAPE.pattern}$",
+        "example": "8e03978e-40d5-43e8-bc93-6894a57f9324",
+    },
+}
 
 OPERATIONS = {
     "catalog_api.register_member": Operation(
@@ -43,7 +59,11 @@ OPERATIONS = {
     ),
     "catalog_api.list_offers": Operation(response=s.OfferOut, many=True, summary="All offers."),
     "catalog_api.post_need": Operation(
-        s.NeedIn, s.NeedOut, status=201, summary="Post a member's need."
+        s.NeedIn,
+        s.NeedOut,
+        status=201,
+        headers={"Idempotency-Key": IDEMPOTENCY_KEY},
+        summary="Post a member's need; with an Idempotency-Key, at most once.",
     ),
     "catalog_api.list_needs": Operation(
         response=s.NeedOut, many=True, query={"status": TEXT}, summary="Needs, newest first."

@@ -60,12 +60,16 @@ class SetOffer:
 
 @dataclass(frozen=True)
 class PostNeed:
+    """Post a need; with an ``idempotency_key`` the same post sent again finds the need
+    the first one made (per member) instead of making another."""
+
     member_id: int
     sku: str
     quantity: Decimal
     needed_by: date | None = None
     delivery_site: str | None = None
     note: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import UTC, datetime
 
-from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
 from catalog.domain.model import DeliveryChannel, NeedNotOpen, NeedStatus, webhook_problem
 from catalog.service_layer import commands
-from shared.db import utcnow
+from catalog.service_layer.posting import PostedNeed as PostedNeed
+from catalog.service_layer.posting import post_need as post_need
 from shared.errors import Conflict, NotFound
 from shared.events import Event
 from shared.outbox import Outbox
@@ -160,93 +158,6 @@ def offer_updated(offer: Offer, active: bool = True) -> Event:
     )
 
 
-@dataclass(frozen=True)
-class PostedNeed:
-    """A need just stored, with its product: what the poster is shown (``NeedOut``)."""
-
-    id: int
-    member_id: int
-    product: Any  # sku, name and unit of the product
-    quantity: Decimal
-    needed_by: date | None
-    delivery_site: str | None
-    note: str | None
-    created_at: datetime
-    status: str = NeedStatus.OPEN
-    order_id: int | None = None
-
-
-_needs, _products, _members = Need.__table__, Product.__table__, Member.__table__
-_INSERT_NEED = insert(_needs).returning(_needs.c.id)
-_PRODUCT_FOR_MEMBER = (
-    select(
-        _products.c.id,
-        _products.c.sku,
-        _products.c.name,
-        _products.c.unit,
-        _members.c.name.label("member_name"),
-        _members.c.postcode.label("member_postcode"),
-        _members.c.active.label("member_active"),
-    )
-    .select_from(_products.outerjoin(_members, _members.c.id == bindparam("member_id")))
-    .where(_products.c.sku == bindparam("sku"))
-)
-
-
-def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
-    """Store the need and its ``catalog.need.posted`` event: one look-up, two inserts.
-
-    Members post needs all day, so this runs plain statements, each built once, on
-    the session's connection (no unit-of-work bookkeeping for rows nothing else
-    touches in this transaction).
-    """
-    product = _product_for_member(session, cmd.sku, cmd.member_id)
-    now = utcnow()
-    need_id = (
-        session.connection()
-        .execute(
-            _INSERT_NEED,
-            {
-                "member_id": cmd.member_id,
-                "product_id": product.id,
-                "quantity": cmd.quantity,
-                "needed_by": cmd.needed_by,
-                "delivery_site": cmd.delivery_site,
-                "note": cmd.note,
-                "status": NeedStatus.OPEN.value,
-                "created_at": now,
-            },
-        )
-        .scalar_one()
-    )
-    need = PostedNeed(
-        need_id,
-        cmd.member_id,
-        product,
-        cmd.quantity,
-        cmd.needed_by,
-        cmd.delivery_site,
-        cmd.note,
-        now,
-    )
-    outbox.add(
-        session,
-        Event(
-            "catalog.need.posted",
-            {
-                "need_id": need.id,
-                "member_id": need.member_id,
-                "sku": product.sku,
-                "quantity": need.quantity,
-                "needed_by": need.needed_by,
-                "delivery_site": need.delivery_site or head_office(product),
-                "posted_at": need.created_at,
-            },
-        ),
-    )
-    return need
-
-
 def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     if need.status != NeedStatus.OPEN:
         raise NeedNotOpen(need.status)
@@ -259,29 +170,6 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
         ),
     )
     return need
-
-
-def head_office(found: Row[Any]) -> str:
-    """Where a need goes that names no delivery site: the member's own premises."""
-    return f"Firmensitz {found.member_name}, {found.member_postcode}"
-
-
-def _product_for_member(session: Session, sku: str, member_id: int) -> Row[Any]:
-    """The product ``sku`` (id, sku, name, unit) with the member's name and postcode, once
-    the member is known to exist and be active, in one query."""
-    found = (
-        session.connection()
-        .execute(_PRODUCT_FOR_MEMBER, {"sku": sku, "member_id": member_id})
-        .first()
-    )
-    if found is None or not found.member_active:
-        member = session.get(Member, member_id)
-        if member is None:
-            raise NotFound("member_id", f"There is no member {member_id}.")
-        if not member.active:
-            raise Conflict("member_id", f"Member {member_id} is deactivated.")
-        raise NotFound("sku", f"Unknown product {sku}.")
-    return found
 
 
 def _product(session: Session, sku: str) -> Product:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from flask_babel import gettext
@@ -18,11 +20,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
+from wtforms.validators import ValidationError as WTFormsValidationError
 
 from catalog.entrypoints.schemas import NeedIn
 from catalog.service_layer import commands
 
 NEED_FIELDS = ("sku", "quantity", "needed_by", "delivery_site", "note")
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 class LoginForm(FlaskForm):
@@ -38,16 +42,31 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
+def new_post_key() -> str:
+    """A fresh key for one rendering of the need form."""
+    return str(uuid.uuid4())
+
+
 class NeedForm(FlaskForm):
+    """A need; its hidden key makes a double click or a resubmit after a lost answer post
+    the need once (the key is the API's Idempotency-Key)."""
+
     sku = StringField(_l("Product (SKU or name)"))
     quantity = StringField(_l("Quantity"))
     needed_by = StringField(_l("Needed by"))
     delivery_site = StringField(_l("Delivery site"))
     note = TextAreaField(_l("Note"))
+    post_key = HiddenField(_l("Form"), default=new_post_key)
+
+    def validate_post_key(self, field: HiddenField) -> None:
+        if not re.fullmatch(UUID, field.data or ""):
+            raise WTFormsValidationError(gettext("This form is out of date; please send it again."))
 
     def validate_need(self, products_by_name: dict[str, str]) -> dict[str, Any] | None:
         """The need as the API would load it, or None with the errors beside the fields."""
         if not self.validate():
+            if self.post_key.errors:
+                self.post_key.data = new_post_key()
             return None
         typed = self.sku.data.strip() if self.sku.data else ""
         raw = {
@@ -72,7 +91,21 @@ class NeedForm(FlaskForm):
         return None if self.errors else need
 
     def command(self, member_id: int, need: dict[str, Any]) -> commands.PostNeed:
-        return commands.PostNeed(member_id, **{k: need[k] for k in NEED_FIELDS})
+        fields = {k: need[k] for k in NEED_FIELDS}
+        return commands.PostNeed(member_id, **fields, idempotency_key=self.post_key.data)
+
+    def sent_before(self, need_id: int) -> None:
+        """This form's key made need ``need_id`` with other values (the member went back
+        and changed them): say so, and give the form a new key, so sending it again posts
+        these values as a new need."""
+        self.post_key.errors = [
+            gettext(
+                "This form was sent before with other values, as need %(id)s. "
+                "Send it again to post these values as a new need.",
+                id=need_id,
+            )
+        ]
+        self.post_key.data = new_post_key()
 
 
 class SignInForm(FlaskForm):

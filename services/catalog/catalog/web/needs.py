@@ -16,6 +16,7 @@ from catalog.adapters.orm import Need, Product
 from catalog.domain.model import NeedNotOpen, NeedStatus
 from catalog.entrypoints.schemas import NeedOut
 from catalog.service_layer import handlers
+from catalog.service_layer.posting import IDEMPOTENCY_KEY, KeyReused
 from catalog.web import charts
 from catalog.web.forms import ActionForm, NeedForm
 from catalog.web.remote import fetch, show_errors_as_pages
@@ -60,23 +61,30 @@ def post_need() -> ResponseReturnValue:
         ]
     if form.is_submitted():
         need = form.validate_need({name.casefold(): sku for sku, name, _unit in products})
-        if need is not None:
-            try:
-                with transaction(runtime.sessions) as db:
-                    posted = handlers.post_need(
-                        db, runtime.outbox, form.command(current_user.member_id, need)
-                    )
-                    need_id = posted.id
-            except DomainError as exc:
-                message = _("There is no product %(sku)s.", sku=need["sku"])
-                getattr(form, exc.field, form.sku).errors.append(
-                    message if exc.field == "sku" else str(exc)
-                )
-            else:
-                flash(_("Need %(id)s posted.", id=need_id), "ok")
-                return redirect(url_for("pages.my_needs"))
+        if need is not None and (need_id := _post(form, need)) is not None:
+            # the same words whether this post made the need or found it made by the
+            # same form sent before (a double click, a resubmit after a lost answer)
+            flash(_("Need %(id)s posted.", id=need_id), "ok")
+            return redirect(url_for("pages.my_needs"))
     status = 422 if form.errors else 200
     return render_template("need_form.html", form=form, products=products), status
+
+
+def _post(form: NeedForm, need: dict[str, Any]) -> int | None:
+    """The id of the need the form posted (now or when it was sent before), or None with
+    the reason beside the field."""
+    runtime = current_runtime()
+    try:
+        with transaction(runtime.sessions) as db:
+            command = form.command(current_user.member_id, need)
+            return handlers.post_need(db, runtime.outbox, command).id
+    except KeyReused as exc:
+        form.sent_before(exc.need_id)
+    except DomainError as exc:
+        message = _("There is no product %(sku)s.", sku=need["sku"])
+        field = {"sku": form.sku, IDEMPOTENCY_KEY: form.post_key}.get(exc.field, form.sku)
+        field.errors.append(message if exc.field == "sku" else str(exc))
+    return None
 
 
 @pages.get("/needs")
