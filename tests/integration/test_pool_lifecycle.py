@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
+from pooling.adapters.repository import PoolRepository
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer import handlers as pool
 from pooling.service_layer.reactions import handlers
@@ -220,6 +221,35 @@ def test_windows_past_their_cutoff_are_closed_by_the_scheduler(
     with transaction(runtime.sessions) as session:
         later = session.get(orm.PooledNeed, 3)
         assert later is not None and later.window_id == 2  # a need after a close: next window
+
+
+def test_progress_read_before_a_close_or_another_report_is_not_announced(
+    runtime: Runtime, schedule: CutoffSchedule
+) -> None:
+    """The progress report reads the window's needs without locking the window; what it
+    read is announced only if nothing closed the window or announced it meanwhile."""
+    feed(runtime, need_posted(1))
+    with transaction(runtime.sessions) as session:
+        pool_now = PoolRepository(session, schedule)
+        window = pool_now.current_window()
+        assert window is not None
+        seen = pool_now.open_demand(window.id).signature
+    with transaction(runtime.sessions) as session:
+        assert PoolRepository(session, schedule).claim_progress(window, seen) is True
+    with transaction(runtime.sessions) as session:  # the same change, read by another
+        assert PoolRepository(session, schedule).claim_progress(window, seen) is False
+
+    feed(runtime, need_posted(2))
+    with transaction(runtime.sessions) as session:
+        window = PoolRepository(session, schedule).current_window()
+        assert window is not None
+        seen = PoolRepository(session, schedule).open_demand(window.id).signature
+    with transaction(runtime.sessions) as session:  # closed meanwhile
+        session.execute(
+            update(orm.Window).where(orm.Window.id == window.id).values(status="closed")
+        )
+    with transaction(runtime.sessions) as session:
+        assert PoolRepository(session, schedule).claim_progress(window, seen) is False
 
 
 def test_progress_is_announced_once_per_change(runtime: Runtime, schedule: CutoffSchedule) -> None:

@@ -1,13 +1,56 @@
-"""What both private servers need: quiet ports, a look at a port, the end of a log."""
+"""What both private servers need: a directory of their own, quiet ports, a look at a
+port, the end of a log."""
 
 from __future__ import annotations
 
 import random
+import shutil
 import socket
+import tempfile
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 BOOT_TIMEOUT = 120.0  # seconds; a busy two-core machine boots RabbitMQ in 5 to 20
 _handed_out: set[int] = set()  # ports given to this process's servers, never given twice
+
+
+class PrivateServer:
+    """A server in a temporary directory of its own: set up and started on entering, stopped
+    and its directory removed on leaving, whatever happened in between."""
+
+    prefix = "zirkel-server-"
+
+    def __init__(self) -> None:
+        self.home = Path()
+
+    def __enter__(self) -> Self:
+        self.check_installed()
+        self.home = Path(tempfile.mkdtemp(prefix=self.prefix))
+        try:
+            self.set_up()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+    def check_installed(self) -> None:
+        """Skip the test (fail it in CI) when the server's programs are missing."""
+
+    def set_up(self) -> None:
+        """Prepare ``home`` and start the server."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
 
 
 def quiet_port() -> int:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import psycopg
 
-from tests.support.private_servers.common import BOOT_TIMEOUT, quiet_port, tail
+from tests.support.private_servers.common import BOOT_TIMEOUT, PrivateServer, quiet_port, tail
 from tests.support.servers import unavailable
 
 POSTGRES_VERSIONS = Path("/usr/lib/postgresql")
 
 
-class PrivatePostgres:
+class PrivatePostgres(PrivateServer):
     """A PostgreSQL cluster of the test's own: trust authentication on 127.0.0.1 and a
     socket directory of its own, ``fsync`` on, one database for the test.
 
@@ -28,10 +24,12 @@ class PrivatePostgres:
     directory that user owns.
     """
 
+    prefix = "zirkel-postgres-"
+
     def __init__(self, database: str = "zirkel") -> None:
+        super().__init__()
         self.database = database
         self.port = quiet_port()
-        self.home = Path()
         self.bin = Path()
 
     @property
@@ -43,28 +41,16 @@ class PrivatePostgres:
         """The SQLAlchemy URL of the test's database."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{self.database}"
 
-    def __enter__(self) -> Self:
+    def check_installed(self) -> None:
         self.bin = newest_postgres_bin()
-        self.home = Path(tempfile.mkdtemp(prefix="zirkel-postgres-"))
-        try:
-            if os.geteuid() == 0:
-                account = pwd.getpwnam("postgres")
-                os.chown(self.home, account.pw_uid, account.pw_gid)
-            self._init_cluster()
-            self.start()
-            self._create_database()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.home, ignore_errors=True)
+    def set_up(self) -> None:
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.home, account.pw_uid, account.pw_gid)
+        self._init_cluster()
+        self.start()
+        self._create_database()
 
     def run(self, program: str, *args: str, timeout: float = 120) -> None:
         """Run one of PostgreSQL's programs as the account that owns the cluster."""

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from tests.support.private_servers.common import (
     BOOT_TIMEOUT,
+    PrivateServer,
     accepts,
     parent_of,
     quiet_port,
@@ -25,7 +22,7 @@ from tests.support.servers import unavailable
 RABBITMQ_SCRIPTS = Path("/usr/lib/rabbitmq/bin")  # /usr/sbin's wrappers run the machine's node
 
 
-class PrivateRabbitMQ:
+class PrivateRabbitMQ(PrivateServer):
     """A RabbitMQ node of the test's own (``zirkel-faults-<random>@localhost``), no plugins.
 
     It runs under the current user with ``HOME`` in its directory, so it has an Erlang
@@ -34,10 +31,12 @@ class PrivateRabbitMQ:
     ``startup.log``, its log to ``log/<node>.log`` in that directory.
     """
 
+    prefix = "zirkel-rabbitmq-"
+
     def __init__(self) -> None:
+        super().__init__()
         self.node = f"zirkel-faults-{uuid.uuid4().hex[:8]}@localhost"
         self.port, self.dist_port = quiet_port(), quiet_port()
-        self.home = Path()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -45,28 +44,16 @@ class PrivateRabbitMQ:
         """The AMQP URL of the node's default vhost."""
         return f"amqp://guest:guest@127.0.0.1:{self.port}//"
 
-    def __enter__(self) -> Self:
+    def check_installed(self) -> None:
         script = RABBITMQ_SCRIPTS / "rabbitmq-server"
         if not script.exists():
             unavailable(f"Debian's rabbitmq-server is not installed ({script} is missing)")
-        self.home = Path(tempfile.mkdtemp(prefix="zirkel-rabbitmq-"))
-        try:
-            (self.home / "rabbitmq-env.conf").write_text("# none: the environment says it all\n")
-            (self.home / "rabbitmq.conf").write_text("log.console = false\n")
-            (self.home / "enabled_plugins").write_text("[].\n")
-            self.start()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.home, ignore_errors=True)
+    def set_up(self) -> None:
+        (self.home / "rabbitmq-env.conf").write_text("# none: the environment says it all\n")
+        (self.home / "rabbitmq.conf").write_text("log.console = false\n")
+        (self.home / "enabled_plugins").write_text("[].\n")
+        self.start()
 
     @property
     def env(self) -> dict[str, str]:

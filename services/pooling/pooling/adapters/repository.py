@@ -93,6 +93,22 @@ class PoolRepository:
         )
         return [model.Need(*row) for row in self.session.execute(query)]
 
+    def claim_progress(self, window: orm.Window, signature: str) -> bool:
+        """Note ``signature`` as the open window's announced progress, if the window is
+        still open and its progress still the one read with it; False otherwise."""
+        w = orm.Window
+        claimed = self.session.execute(
+            update(w)
+            .where(
+                w.id == window.id,
+                w.status == "open",
+                w.progress_signature.is_not_distinct_from(window.progress_signature),
+            )
+            .values(progress_signature=signature)
+            .execution_options(synchronize_session=False)
+        )
+        return claimed.rowcount == 1
+
     def open_demand(self, window_id: int) -> OpenDemand:
         """Rule 1 over the window's open needs, read in chunks: a window of 100,000
         needs is summed without holding them all in memory."""

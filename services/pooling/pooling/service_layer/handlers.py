@@ -225,16 +225,20 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     """Announce the open window's progress if it changed since the last announcement.
 
     Called every few seconds, so a burst of needs makes one event, not one per need.
+    The window's needs are read without locking it, so needs keep joining meanwhile;
+    the announcement is then claimed by a conditional update (none if the window
+    closed, or another reporter announced this change, in between).
     """
     pool = PoolRepository(session, schedule)
-    window = pool.current_window(lock="update")
+    window = pool.current_window()
     if window is None:
         return False
     open_demand = pool.open_demand(window.id)
     if open_demand.signature == window.progress_signature:
         return False
-    window.progress_signature = open_demand.signature
     progress = pool_progress(open_demand.demand, pool.offers(window))
+    if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
+        return False
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
     return True
 
