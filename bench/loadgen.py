@@ -28,8 +28,11 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def gunicorn(env: dict[str, str], app: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``app`` on gunicorn with catalog's settings (workers from ``ZIRKEL_WEB_WORKERS``)."""
+def gunicorn(
+    env: dict[str, str], app: str, port: int, log: Path, access_log: str = "/dev/null"
+) -> subprocess.Popen[bytes]:
+    """``app`` on gunicorn with catalog's settings (workers from ``ZIRKEL_WEB_WORKERS``);
+    its access log to ``access_log`` ("-": into ``log``, as the services write theirs)."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "-c",
@@ -37,7 +40,7 @@ def gunicorn(env: dict[str, str], app: str, port: int, log: Path) -> subprocess.
         "--bind",
         f"127.0.0.1:{port}",
         "--access-logfile",
-        "/dev/null",
+        access_log,
         app,
     ]
     return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)

@@ -190,7 +190,8 @@ def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
     env = stack.env | {"BARE_DATABASE_URL": stack.database_url or ""}
     create_table(env["BARE_DATABASE_URL"])
     port = free_port()
-    process = gunicorn(env, "bench.bare_app:create_app()", port, var / "bare.log")
+    # Its access log written like catalog's in the stack: the same gunicorn settings.
+    process = gunicorn(env, "bench.bare_app:create_app()", port, var / "bare.log", "-")
     url = f"http://127.0.0.1:{port}/needs"
     try:
         wait_until(lambda: _answers(url), 30, "bare endpoint")
