@@ -223,6 +223,26 @@ def test_windows_past_their_cutoff_are_closed_by_the_scheduler(
         assert later is not None and later.window_id == 2  # a need after a close: next window
 
 
+def test_postgresql_sums_the_open_demand_as_exactly_as_python(
+    runtime: Runtime, schedule: CutoffSchedule
+) -> None:
+    quantities = ["0.001", "2.5", "999999.999", "12", "7.125", "0.333"]
+    events = [need_posted(n) for n in range(1, 7)]
+    events = [
+        Event(e.event_type, e.payload | {"quantity": Decimal(q), "sku": f"SKU-{n % 2}"})
+        for n, (e, q) in enumerate(zip(events, quantities, strict=True))
+    ]
+    feed(runtime, *events)
+    with transaction(runtime.sessions) as session:
+        window = PoolRepository(session, schedule).current_window()
+        assert window is not None
+        summed = PoolRepository(session, schedule).open_demand(window.id)
+        here = PoolRepository(session, schedule)._open_demand_summed_here(window.id)
+    assert summed == here
+    assert summed.demand == {"SKU-0": Decimal("1000007.125"), "SKU-1": Decimal("14.833")}
+    assert summed.signature == "6:21:6"
+
+
 def test_progress_read_before_a_close_or_another_report_is_not_announced(
     runtime: Runtime, schedule: CutoffSchedule
 ) -> None:

@@ -34,6 +34,15 @@ class OpenDemand:
         self.id_sum += need_id
         self.max_id = max(self.max_id, need_id)
 
+    def add_product(
+        self, sku: str, quantity: Decimal, count: int, id_sum: int, max_id: int
+    ) -> None:
+        """A product's open needs summed already: their quantity, count, ids' sum, last id."""
+        self.demand[sku] = self.demand.get(sku, Decimal(0)) + quantity
+        self.count += count
+        self.id_sum += int(id_sum)
+        self.max_id = max(self.max_id, max_id)
+
     @property
     def signature(self) -> str:
         return f"{self.count}:{self.id_sum}:{self.max_id}"
@@ -110,8 +119,32 @@ class PoolRepository:
         return claimed.rowcount == 1
 
     def open_demand(self, window_id: int) -> OpenDemand:
-        """Rule 1 over the window's open needs, read in chunks: a window of 100,000
-        needs is summed without holding them all in memory."""
+        """Rule 1 over the window's open needs: summed by PostgreSQL itself (exact NUMERIC
+        sums, one row per product), elsewhere here."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return self._open_demand_summed_by_database(window_id)
+        return self._open_demand_summed_here(window_id)
+
+    def _open_demand_summed_by_database(self, window_id: int) -> OpenDemand:
+        need = orm.PooledNeed
+        per_product = (
+            select(
+                need.sku,
+                func.sum(need.quantity),
+                func.count(),
+                func.sum(need.need_id),
+                func.max(need.need_id),
+            )
+            .where(need.window_id == window_id, need.status == "open")
+            .group_by(need.sku)
+        )
+        open_demand = OpenDemand()
+        for row in self.session.execute(per_product):
+            open_demand.add_product(*row)
+        return open_demand
+
+    def _open_demand_summed_here(self, window_id: int) -> OpenDemand:
+        """The needs read in chunks: a window of 100,000 is never held in memory."""
         need = orm.PooledNeed
         query = (
             select(need.need_id, need.sku, need.quantity)
