@@ -1,5 +1,6 @@
-"""What a post of a need costs the database: a post without an Idempotency-Key runs the
-statements it ran before keys existed (one look-up, two inserts), and a key adds none."""
+"""What a post of a need costs the database: a post without an Idempotency-Key is two
+inserts (the need's checks the product and the member as it goes), one with a key a
+look-up (which finds an earlier post under the key) and the two inserts."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ if TYPE_CHECKING:
     from tests.api.conftest import Created, Headers, Service
 
 NEED = {"sku": "DISP-10L", "quantity": "12"}
-PLAIN_POST = [
+PLAIN_POST = ["BEGIN IMMEDIATE", "INSERT INTO needs", "INSERT INTO outbox"]
+KEYED_POST = [
     "BEGIN IMMEDIATE",
     "SELECT products.id, products.sku,",
     "INSERT INTO needs",
@@ -47,23 +49,21 @@ def opening(statements: list[str]) -> list[str]:
     return [" ".join(s.split()[:3]) for s in statements]
 
 
-def test_a_post_without_a_key_runs_the_statements_it_always_ran(
-    catalog: Service, member: Created
-) -> None:
+def test_a_post_without_a_key_is_two_inserts(catalog: Service, member: Created) -> None:
     statements_of(catalog, member.headers)  # the first connection sets itself up
     plain = statements_of(catalog, member.headers)
     assert opening(plain) == PLAIN_POST
-    look_up, insert_need = plain[1], plain[2]
-    assert " needs" not in look_up and "idempotency_key" not in look_up
+    insert_need = plain[1]
+    assert "JOIN members ON members.id = ? AND members.active" in insert_need
     assert "idempotency_key" not in insert_need and "ON CONFLICT" not in insert_need
 
 
-def test_a_key_adds_no_statement_and_a_post_sent_again_runs_one(
+def test_a_key_adds_its_look_up_and_a_post_sent_again_runs_only_that(
     catalog: Service, member: Created
 ) -> None:
     statements_of(catalog, member.headers)
     keyed = member.headers | {"Idempotency-Key": "k-1"}
     first = statements_of(catalog, keyed)
-    assert opening(first) == PLAIN_POST
+    assert opening(first) == KEYED_POST
     assert "idempotency_key" in first[1] and "ON CONFLICT DO NOTHING" in first[2]
-    assert opening(statements_of(catalog, keyed)) == PLAIN_POST[:2]
+    assert opening(statements_of(catalog, keyed)) == KEYED_POST[:2]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, insert, select
+from sqlalchemy import Row, and_, bindparam, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Member, Need, Product
@@ -63,6 +63,52 @@ _PRODUCT_FOR_MEMBER = (
     .select_from(_MEMBER_AND_PRODUCT)
     .where(_products.c.sku == bindparam("sku"))
 )
+# A post without a key in one statement: the need inserted only if the product exists and
+# the member is active, returning it with what the answer and the event show (the
+# product's sku, name and unit, the member's name and postcode for the head office).
+PRODUCT_SHOWN = ("sku", "name", "unit")
+_NEW_NEED_COLUMNS = (
+    "member_id",
+    "quantity",
+    "needed_by",
+    "delivery_site",
+    "note",
+    "status",
+    "created_at",
+)
+_NEW_NEED = {name: bindparam(name, type_=_needs.c[name].type) for name in _NEW_NEED_COLUMNS}
+
+
+def _of_the_need(table: str, column: str, key: str) -> Any:
+    """``table.column`` of the row the new need's ``key`` points to, in RETURNING. Written
+    out: SQLAlchemy does not correlate a subquery in RETURNING with the inserted row."""
+    return literal_column(f"(SELECT {table}.{column} FROM {table} WHERE {table}.id = needs.{key})")
+
+
+_INSERT_NEED_OF_ACTIVE_MEMBER = (
+    insert(_needs)
+    .from_select(
+        ["member_id", "product_id", *_NEW_NEED_COLUMNS[1:]],
+        select(
+            _NEW_NEED["member_id"],
+            _products.c.id,
+            *(_NEW_NEED[name] for name in _NEW_NEED_COLUMNS[1:]),
+        )
+        .select_from(
+            _products.join(
+                _members, and_(_members.c.id == _NEW_NEED["member_id"], _members.c.active)
+            )
+        )
+        .where(_products.c.sku == bindparam("sku")),
+    )
+    .returning(
+        _needs.c.id.label("need_id"),
+        _needs.c.product_id.label("id"),
+        *(_of_the_need("products", name, "product_id").label(name) for name in PRODUCT_SHOWN),
+        _of_the_need("members", "name", "member_id").label("member_name"),
+        _of_the_need("members", "postcode", "member_id").label("member_postcode"),
+    )
+)
 # The same look-up with the need the member posted earlier under the same key, if any.
 _PRODUCT_AND_EARLIER_POST = _PRODUCT_FOR_MEMBER.add_columns(
     _earlier.c.id.label("earlier_id"),
@@ -84,19 +130,26 @@ _PRODUCT_AND_EARLIER_POST = _PRODUCT_FOR_MEMBER.add_columns(
 
 
 def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
-    """Store the need and its ``catalog.need.posted`` event: one look-up, two inserts.
+    """Store the need and its ``catalog.need.posted`` event: two inserts, the need's
+    checking the product and the member as it goes.
 
     Members post needs all day, so this runs plain statements, each built once, on
     the session's connection (no unit-of-work bookkeeping for rows nothing else
-    touches in this transaction). A post with an Idempotency-Key runs as many: its
-    look-up also finds the need made under that key before, if there is one.
+    touches in this transaction). Only a post that inserted nothing looks up what was
+    wrong. A post with an Idempotency-Key runs a look-up first: it also finds the need
+    made under that key before, if there is one.
     """
     if cmd.idempotency_key is not None:
         return _post_need_once(session, outbox, cmd)
-    product = _product_for_member(session, _PRODUCT_FOR_MEMBER, cmd)
-    posted = _store_need(session, outbox, cmd, product, _INSERT_NEED)
-    assert posted is not None  # a plain insert always inserts
-    return posted
+    now = utcnow()
+    values = _need_values(cmd, now) | {"sku": cmd.sku}
+    stored = session.connection().execute(_INSERT_NEED_OF_ACTIVE_MEMBER, values).first()
+    if stored is None:  # no such product, or no such active member: say which
+        product = _product_for_member(session, _PRODUCT_FOR_MEMBER, cmd)
+        posted = _store_need(session, outbox, cmd, product, _INSERT_NEED)
+        assert posted is not None  # a plain insert always inserts
+        return posted
+    return _posted(session, outbox, cmd, stored.need_id, stored, now)
 
 
 def _post_need_once(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
@@ -161,9 +214,18 @@ def _store_need(
     """Insert the need and its event; None if ``statement`` inserted nothing (its key was
     taken meanwhile)."""
     now = utcnow()
-    values = {
+    values = _need_values(cmd, now) | {"product_id": product.id}
+    if cmd.idempotency_key is not None:
+        values["idempotency_key"] = cmd.idempotency_key
+    need_id = session.connection().execute(statement, values).scalar_one_or_none()
+    if need_id is None:
+        return None
+    return _posted(session, outbox, cmd, need_id, product, now)
+
+
+def _need_values(cmd: commands.PostNeed, now: datetime) -> dict[str, Any]:
+    return {
         "member_id": cmd.member_id,
-        "product_id": product.id,
         "quantity": cmd.quantity,
         "needed_by": cmd.needed_by,
         "delivery_site": cmd.delivery_site,
@@ -171,11 +233,17 @@ def _store_need(
         "status": NeedStatus.OPEN.value,
         "created_at": now,
     }
-    if cmd.idempotency_key is not None:
-        values["idempotency_key"] = cmd.idempotency_key
-    need_id = session.connection().execute(statement, values).scalar_one_or_none()
-    if need_id is None:
-        return None
+
+
+def _posted(
+    session: Session,
+    outbox: Outbox,
+    cmd: commands.PostNeed,
+    need_id: int,
+    product: Row[Any],
+    now: datetime,
+) -> PostedNeed:
+    """The need just stored, its ``catalog.need.posted`` event written to the outbox."""
     need = PostedNeed(
         need_id,
         cmd.member_id,
