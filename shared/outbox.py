@@ -22,6 +22,7 @@ from kombu import Connection
 from sqlalchemy import (
     Column,
     Engine,
+    Index,
     Integer,
     MetaData,
     Select,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -56,7 +58,15 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("correlation_id", String(64), nullable=False, default=""),
         Column("body", Text, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
-        Column("sent_at", UtcDateTime(), nullable=True, index=True),
+        Column("sent_at", UtcDateTime(), nullable=True),
+        # The relay's look-up: the unsent rows alone, in order (vacuum may lag far behind
+        # the rows it marks sent, and an index of every row would keep them all in view).
+        Index(
+            "outbox_unsent",
+            "id",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
     )
 
 
@@ -69,6 +79,21 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_id", String(36), primary_key=True),
         Column("processed_at", UtcDateTime(), nullable=False),
     )
+
+
+def unsent(table: Table, limit: int, dialect: str) -> Select[Any]:
+    """The first ``limit`` unsent rows, in order (through the ``outbox_unsent`` index); on
+    PostgreSQL locked, skipping rows another relay holds."""
+    c = table.c
+    query = (
+        select(c.id, c.event_id, c.routing_key, c.correlation_id, c.body)
+        .where(c.sent_at.is_(None))
+        .order_by(c.id)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
 
 
 class Outbox:
@@ -148,16 +173,7 @@ class OutboxRelay:
         return len(sent)
 
     def _unsent(self) -> Select[Any]:
-        c = self.table.c
-        query = (
-            select(c.id, c.event_id, c.routing_key, c.correlation_id, c.body)
-            .where(c.sent_at.is_(None))
-            .order_by(c.id)
-            .limit(self.batch_size)
-        )
-        if self.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return query
+        return unsent(self.table, self.batch_size, self.engine.dialect.name)
 
     def run(self, stop: threading.Event) -> None:
         """Relay until ``stop`` is set; broker or database failures mean reconnect and go on."""
