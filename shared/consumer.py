@@ -171,8 +171,10 @@ class EventConsumer(ConsumerMixin):
                     self.process_with_correlation(message, event)
                 return
         self._ack_all([message for message, _event in loaded])
-        for outcome in outcomes:
+        for (_message, event), outcome in zip(loaded, outcomes, strict=True):
             metrics.consumed(self.subscription.queue_name, outcome)
+            with correlated(event.correlation_id):  # each event's line under its own id
+                log.info("%s %s %s", outcome, event.event_type, event.event_id)
 
     def _ack_all(self, messages: list[Message]) -> None:
         """Ack a processed batch. On RabbitMQ one ack with ``multiple`` settles every
@@ -194,8 +196,6 @@ class EventConsumer(ConsumerMixin):
                 new.discard(event.event_id)  # a second copy in the batch is a duplicate
                 outcomes.append("processed")
             else:
-                with correlated(event.correlation_id):
-                    log.info("duplicate %s %s ignored", event.event_type, event.event_id)
                 outcomes.append("duplicate")
         fresh = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome == "processed"]
         for event_type, run in groupby(fresh, key=lambda e: e.event_type):

@@ -94,7 +94,10 @@ def test_one_correlation_id_is_in_the_json_logs_of_every_web_process_and_worker(
     def untold() -> list[str]:
         return [p for p in PROCESSES if not carrying(lines(stack, p), story)]
 
-    wait_until(lambda: not untold(), 30, "the id in every process's log")
+    try:
+        wait_until(lambda: not untold(), 30, "the id in every process's log")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: missing from {untold()}") from None
     for process in PROCESSES:
         mine = carrying(lines(stack, process), story)
         assert {line["service"] for line in mine} == {process}
