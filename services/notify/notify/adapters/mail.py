@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from notify.adapters.deliveries import due_ids, take_pending
 from notify.adapters.orm import Delivery
 from shared.db import transaction
 from shared.settings import Settings
@@ -52,24 +52,12 @@ class MailSender:
     def send_due(self, now: datetime | None = None) -> int:
         """Try every pending delivery that is due; returns how many were sent."""
         now = now or datetime.now(UTC)
-        with transaction(self.sessions) as session:
-            due = session.scalars(
-                select(Delivery.id)
-                .where(
-                    Delivery.status == "pending",
-                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
-                )
-                .order_by(Delivery.id)
-                .limit(self.batch_size)
-            ).all()
+        due = due_ids(self.sessions, Delivery, now, self.batch_size)
         return sum(self._send_one(delivery_id, now) for delivery_id in due)
 
     def _send_one(self, delivery_id: int, now: datetime) -> bool:
         with transaction(self.sessions) as session:
-            query = select(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)  # another worker has it
-            delivery = session.scalar(query)
+            delivery = take_pending(session, Delivery, delivery_id)
             if delivery is None:
                 return False
             delivery.attempts += 1

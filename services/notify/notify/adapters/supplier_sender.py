@@ -18,9 +18,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import requests
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from notify.adapters.deliveries import due_ids, take_pending
 from notify.adapters.supplier_mail import SupplierMailer
 from notify.adapters.supplier_orm import DeliveryAttempt, SupplierDelivery, SupplierEntry
 from notify.adapters.supplier_queue import SupplierQueues
@@ -60,29 +60,12 @@ class SupplierSender:
     def send_due(self, now: datetime | None = None) -> int:
         """Try every pending delivery that is due; returns how many went out."""
         now = now or datetime.now(UTC)
-        with transaction(self.sessions) as session:
-            due = session.scalars(
-                select(SupplierDelivery.id)
-                .where(
-                    SupplierDelivery.status == "pending",
-                    or_(
-                        SupplierDelivery.next_attempt_at.is_(None),
-                        SupplierDelivery.next_attempt_at <= now,
-                    ),
-                )
-                .order_by(SupplierDelivery.id)
-                .limit(self.batch_size)
-            ).all()
+        due = due_ids(self.sessions, SupplierDelivery, now, self.batch_size)
         return sum(self._send_one(delivery_id, now) for delivery_id in due)
 
     def _send_one(self, delivery_id: int, now: datetime) -> bool:
         with transaction(self.sessions) as session:
-            query = select(SupplierDelivery).where(
-                SupplierDelivery.id == delivery_id, SupplierDelivery.status == "pending"
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)  # another worker has it
-            delivery = session.scalar(query)
+            delivery = take_pending(session, SupplierDelivery, delivery_id)
             if delivery is None:
                 return False
             delivery.attempts += 1

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
-from notify.entrypoints.supplier_api import supplier_deliveries
+from notify.entrypoints.supplier_api import DeliveryState, supplier_deliveries
 from shared.auth import current_principal, require
 from shared.web import MAX_ID, ApiError, unit_of_work
 
@@ -44,22 +44,13 @@ class NotificationOut(Schema):
     created_at = fields.AwareDateTime()
 
 
-class DeliveryOut(Schema):
+class DeliveryOut(DeliveryState):
     id = fields.Integer()
     audience = fields.Constant("member")
     member_id = fields.Integer()
     order_id = fields.Integer(allow_none=True)
     window_id = fields.Integer(allow_none=True)
     kind = fields.String()
-    channel = fields.String()
-    to = fields.String()
-    subject = fields.String()
-    status = fields.String()
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    next_attempt_at = fields.AwareDateTime(allow_none=True)
-    sent_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
 
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")

@@ -27,12 +27,9 @@ class AttemptOut(Schema):
     next_attempt_at = fields.AwareDateTime(allow_none=True)
 
 
-class SupplierDeliveryOut(Schema):
-    id = fields.Integer()
-    audience = fields.Constant("supplier")
-    supplier_id = fields.Integer()
-    order_id = fields.Integer()
-    kind = fields.Constant("supplier_order")
+class DeliveryState(Schema):
+    """Where a delivery went, and how its attempts have gone (members' and suppliers')."""
+
     channel = fields.String()
     to = fields.String()
     subject = fields.String()
@@ -42,6 +39,14 @@ class SupplierDeliveryOut(Schema):
     next_attempt_at = fields.AwareDateTime(allow_none=True)
     sent_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class SupplierDeliveryOut(DeliveryState):
+    id = fields.Integer()
+    audience = fields.Constant("supplier")
+    supplier_id = fields.Integer()
+    order_id = fields.Integer()
+    kind = fields.Constant("supplier_order")
 
 
 class SupplierDeliveryDetailOut(SupplierDeliveryOut):
