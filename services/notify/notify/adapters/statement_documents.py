@@ -18,6 +18,7 @@ from fpdf import FPDF
 from notify.adapters.rendering import language_of
 from notify.domain.amounts import LOCALES, euro
 from notify.service_layer.periods import BERLIN
+from shared.pdf import latin, letterhead
 
 CSV_COLUMNS = ("window_id", "closed_on", "baseline", "paid", "saved")
 
@@ -79,19 +80,7 @@ WIDTHS = (30, 40, 40, 40, 40)
 def statement_pdf(statement: dict[str, Any], language: str, cooperative: str) -> bytes:
     lang = language_of(language)
     t = TEXTS[lang]
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_compression(False)
-    title = f"{t['title']} {period_name(statement, lang)}"
-    pdf.set_title(title)
-    pdf.set_author(cooperative)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, _latin(cooperative), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _latin(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf = letterhead(_latin(cooperative), _latin(f"{t['title']} {period_name(statement, lang)}"))
     member = statement["member_name"] or f"Nr. {statement['member_id']}"
     pdf.cell(0, 6, _latin(f"{t['member']}: {member}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -141,5 +130,4 @@ def _windows(pdf: FPDF, statement: dict[str, Any], lang: str) -> None:
 
 def _latin(text: str) -> str:
     """Only what Windows-1252 can show; a no-break space becomes a plain one."""
-    text = text.replace("\xa0", " ").replace("\u202f", " ")
-    return text.encode("cp1252", "replace").decode("cp1252")
+    return latin(text.replace("\xa0", " ").replace("\u202f", " "))

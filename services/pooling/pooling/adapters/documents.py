@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.domain.model import HEAD_OFFICE
+from shared.pdf import latin, letterhead
 
 CSV_COLUMNS = (
     "sku",
@@ -94,21 +95,10 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
     its text stays searchable in the raw file.
     """
     order = document.order
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_compression(False)
-    pdf.set_title(f"Bestellung Nr. {order.id}")
-    pdf.set_author(cooperative)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, _latin(cooperative), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, f"Bestellung Nr. {order.id}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf = letterhead(cooperative, f"Bestellung Nr. {order.id}")
     supplier = f"Nr. {order.supplier_id}"
     if document.supplier_name:
-        supplier = f"{_latin(document.supplier_name)} ({supplier})"
+        supplier = f"{latin(document.supplier_name)} ({supplier})"
     for label, value in (
         ("Datum", german_date(order.placed_at, timezone)),
         ("Lieferant", supplier),
@@ -135,12 +125,12 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
     pdf.set_font("Helvetica", "", 9)
     for position, line in enumerate(document.order.lines, start=1):
         name, unit = document.products.get(line.sku, ("", ""))
-        article = _latin(f"{line.sku} {name}".strip())
+        article = latin(f"{line.sku} {name}".strip())
         cells = (
             str(position),
             article if len(article) <= 42 else article[:41] + "…",
             str(line.packs),
-            f"{german(plain(line.ordered_quantity))} {_latin(unit)}".strip(),
+            f"{german(plain(line.ordered_quantity))} {latin(unit)}".strip(),
             euro(line.unit_price, price(line.unit_price)),
             euro(line.line_total),
         )
@@ -154,10 +144,10 @@ def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
     """The line's quantity per delivery site, indented under it."""
     pdf.set_font("Helvetica", "", 8)
     for site, quantity in site_split(line):
-        label = _latin(f"Lieferort: {site}")
+        label = latin(f"Lieferort: {site}")
         pdf.cell(WIDTHS[0], 5, "")
         pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 52 else label[:51] + "…")
-        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {_latin(unit)}".strip(), align="R")
+        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {latin(unit)}".strip(), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 9)
 
@@ -221,8 +211,3 @@ def euro(amount: Decimal, text: str | None = None) -> str:
 
 def german_date(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
-
-
-def _latin(text: str) -> str:
-    """Text the built-in fonts can show (Windows-1252); anything else becomes ``?``."""
-    return text.encode("windows-1252", "replace").decode("windows-1252")
