@@ -66,21 +66,9 @@ def supplier_user() -> ResponseReturnValue:
             (s.id, s.name) for s in db.scalars(select(Supplier).where(Supplier.active))
         ]
     if form.validate_on_submit():
-        try:
-            with transaction(current_runtime().sessions) as db:
-                create_user(
-                    db,
-                    form.email.data or "",
-                    form.password.data or "",
-                    role="supplier",
-                    supplier_id=form.supplier_id.data,
-                    language=form.language.data or "de",
-                )
-        except DomainError as exc:
-            getattr(form, exc.field, form.email).errors.append(_(str(exc)))
-        else:
-            flash(_("User %(email)s created.", email=form.email.data), "ok")
-            return redirect(url_for("admin.users"))
+        created = _create_user(form, role="supplier", supplier_id=form.supplier_id.data)
+        if created is not None:
+            return created
     return _users_page(UserForm(formdata=None), form)
 
 
@@ -94,18 +82,26 @@ def users() -> ResponseReturnValue:
             (m.id, m.name) for m in db.scalars(select(Member).where(Member.active))
         ]
     if form.validate_on_submit():
-        try:
-            with transaction(runtime.sessions) as db:
-                create_user(
-                    db,
-                    form.email.data or "",
-                    form.password.data or "",
-                    member_id=form.member_id.data,
-                    language=form.language.data or "de",
-                )
-        except DomainError as exc:
-            getattr(form, exc.field, form.email).errors.append(_(str(exc)))
-        else:
-            flash(_("User %(email)s created.", email=form.email.data), "ok")
-            return redirect(url_for("admin.users"))
+        created = _create_user(form, member_id=form.member_id.data)
+        if created is not None:
+            return created
     return _users_page(form, SupplierUserForm(prefix="supplier", formdata=None))
+
+
+def _create_user(form: Any, **account: Any) -> ResponseReturnValue | None:
+    """The sign-in the valid ``form`` asks for, for ``account`` (member or supplier), and
+    back to the list; None with the error beside its field when it cannot be made."""
+    try:
+        with transaction(current_runtime().sessions) as db:
+            create_user(
+                db,
+                form.email.data or "",
+                form.password.data or "",
+                language=form.language.data or "de",
+                **account,
+            )
+    except DomainError as exc:
+        getattr(form, exc.field, form.email).errors.append(_(str(exc)))
+        return None
+    flash(_("User %(email)s created.", email=form.email.data), "ok")
+    return redirect(url_for("admin.users"))

@@ -18,6 +18,17 @@ class Base(DeclarativeBase):
     pass
 
 
+class DeliveryProgress:
+    """How far a delivery has got: pending, sent or failed, its attempts and the next."""
+
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class SavingsEntry(Base):
     """What one member paid and would have paid alone in one pool window."""
 
@@ -61,7 +72,7 @@ class MemberEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class Delivery(Base):
+class Delivery(DeliveryProgress, Base):
     """One message to send to one member on one channel (about an order, a window's savings
     report or a nudge), and how it went."""
 
@@ -82,12 +93,6 @@ class Delivery(Base):
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text, nullable=True)
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 TABLES = messaging_tables(Base.metadata)

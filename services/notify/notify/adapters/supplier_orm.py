@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
-from notify.adapters.orm import Base
+from notify.adapters.orm import Base, DeliveryProgress
 from shared.db import UtcDateTime, utcnow
 
 
@@ -26,7 +26,7 @@ class SupplierEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class SupplierDelivery(Base):
+class SupplierDelivery(DeliveryProgress, Base):
     """One order to one supplier on one channel: sent once, however often it is announced."""
 
     __tablename__ = "supplier_deliveries"
@@ -43,12 +43,6 @@ class SupplierDelivery(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     attempt_log: Mapped[list[DeliveryAttempt]] = relationship(
         order_by="DeliveryAttempt.number", cascade="all, delete-orphan"
     )
