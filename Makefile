@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-tools
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-consume bench-tools
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -61,6 +61,10 @@ bench-pipeline: bench-tools
 # RSS of every web worker and service worker after 100,000 needs through the stack.
 bench-memory: bench-tools
 	$(BIN)/python -m bench.memory
+
+# Pooling's consumer alone: CPU per posted need, batch by batch size.
+bench-consume: $(STAMP)
+	$(BIN)/python -m bench.consume
 
 # The outbox relay against raw kombu publishing, one confirm at a time and windowed.
 bench-relay: $(STAMP)

@@ -42,3 +42,13 @@ def test_a_few_needs_are_posted_through_both_apps(tmp_path: Path) -> None:
         os.environ.update(profile_post.prepare(database, str(tmp_path)))
         assert profile_post.cpu_per_post("bare", 5) > 0
         assert profile_post.cpu_per_post("catalog", 5) > 0
+
+
+@pytest.mark.postgres
+def test_the_consumer_benchmark_handles_every_event_once() -> None:
+    from bench import consume
+
+    figures = consume.run(40, [1, 8])
+    assert [r["batch"] for r in figures["results"]] == [1, 8]
+    assert all(r["consumer_cpu_ms"] > 0 for r in figures["results"])
+    assert figures["pooled"] == consume.WARM_UP + 2 * 40
