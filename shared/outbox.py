@@ -43,10 +43,6 @@ from shared.publishing import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
 
-# While events keep coming the relay looks again after this long; when it finds none
-# it waits twice as long each time, up to its poll interval.
-BUSY_POLL_INTERVAL = 0.01
-
 
 def outbox_table(metadata: MetaData) -> Table:
     return Table(
@@ -130,6 +126,7 @@ class OutboxRelay:
         confirm_timeout: float,
         batch_size: int = 200,
         poll_interval: float = 0.1,
+        busy_interval: float = 0.025,
     ) -> None:
         self.engine = engine
         self.table = table
@@ -139,6 +136,7 @@ class OutboxRelay:
         self.publisher = Publisher(self.connection, confirm_timeout)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.busy_interval = min(busy_interval, poll_interval)
 
     def relay_once(self) -> int:
         """Publish one batch of unsent rows; returns how many the broker confirmed.
@@ -183,16 +181,26 @@ class OutboxRelay:
                 declare_topology(self.connection)
                 wait = self.poll_interval
                 while not stop.is_set():
-                    sent = self.relay_once()
-                    if sent < self.batch_size:
-                        busy = min(BUSY_POLL_INTERVAL, self.poll_interval)
-                        wait = busy if sent else min(wait * 2, self.poll_interval)
-                        stop.wait(wait)
+                    wait = self.next_wait(self.relay_once(), wait)
+                    stop.wait(wait)
             except Exception:
                 log.exception("outbox relay failed; reconnecting")
                 self._reconnect()
                 stop.wait(1.0)
         self.connection.release()
+
+    def next_wait(self, sent: int, waited: float) -> float:
+        """How long to wait before the next batch, after one of ``sent`` rows and a wait of
+        ``waited`` before it: none after a full batch (a backlog); the busy interval while
+        events keep coming, so that those arriving meanwhile go out together (fewer
+        round trips and commits for the relay, the broker and every consumer, a need
+        reaching the pool that much later); twice the last wait when none came, up to
+        the poll interval."""
+        if sent >= self.batch_size:
+            return 0.0
+        if sent:
+            return self.busy_interval
+        return min(max(waited, self.busy_interval) * 2, self.poll_interval)
 
     def _reconnect(self) -> None:
         try:

@@ -36,6 +36,7 @@ class Settings:
     consumer_prefetch: int = 50
     outbox_batch_size: int = 200
     outbox_poll_interval: float = 0.1
+    outbox_busy_interval: float = 0.025
     broker_poll_interval: float = 0.05
     log_json: bool = False
     pool_cutoff: str = "0 12 * * thu"
@@ -78,6 +79,7 @@ class Settings:
             consumer_prefetch=_int(env, "ZIRKEL_CONSUMER_PREFETCH", 50),
             outbox_batch_size=_int(env, "ZIRKEL_OUTBOX_BATCH_SIZE", 200),
             outbox_poll_interval=_float(env, "ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1),
+            outbox_busy_interval=_float(env, "ZIRKEL_OUTBOX_BUSY_INTERVAL", 0.025),
             broker_poll_interval=_float(env, "ZIRKEL_BROKER_POLL_INTERVAL", 0.05),
             log_json=env.get("ZIRKEL_LOG_FORMAT", "text") == "json",
             pool_cutoff=env.get("ZIRKEL_POOL_CUTOFF", "0 12 * * thu"),

@@ -70,6 +70,7 @@ class Worker:
             confirm_timeout=settings.confirm_timeout,
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval,
+            busy_interval=settings.outbox_busy_interval,
         )
         self.consumers = [
             EventConsumer(
