@@ -64,6 +64,18 @@ class PoolRepository:
             query = query.with_for_update(read=lock == "share")
         return self.session.scalars(query.limit(1)).first()
 
+    def current_or_new_window_id(self, *, lock: Lock = None) -> int:
+        """The open window's id, the window made if there is none: a plain row read, for
+        a use that only needs the id (adding needs to the window, many times a second)."""
+        windows = orm.Window.__table__
+        query = select(windows.c.id).where(windows.c.status == "open").limit(1)
+        if lock is not None:
+            query = query.with_for_update(read=lock == "share")
+        window_id = self.session.connection().scalar(query)
+        if window_id is None:
+            window_id = self.current_or_new_window(lock=lock).id
+        return window_id
+
     def current_or_new_window(self, *, lock: Lock = None) -> orm.Window:
         window = self.current_window(lock=lock)
         if window is None:

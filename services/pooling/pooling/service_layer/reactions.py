@@ -60,7 +60,7 @@ def on_offer_updated(session: Session, event: Event) -> None:
 def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffSchedule) -> None:
     """Put the needs into the current window, each once, in one statement; a cancelled
     need stays out (its tombstone holds the key)."""
-    window = _current_window(session, schedule)
+    window_id = _current_window_id(session, schedule)
     joined_at = datetime.now(UTC)
     rows = [
         {
@@ -69,7 +69,7 @@ def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffS
             "sku": event.payload["sku"],
             "quantity": event.payload["quantity"],
             "status": "open",
-            "window_id": window.id,
+            "window_id": window_id,
             "posted_at": event.payload["posted_at"],
             "delivery_site": event.payload["delivery_site"],
             "joined_at": joined_at,
@@ -83,14 +83,14 @@ def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffS
         log.info("need %s is known already", need_id)
 
 
-def _current_window(session: Session, schedule: CutoffSchedule) -> orm.Window:
+def _current_window_id(session: Session, schedule: CutoffSchedule) -> int:
     """The open window, locked against a close until the transaction ends: looked up
     once per transaction, however many needs a batch of events brings."""
-    window = session.info.get(WINDOW_KEY)
-    if window is None:
-        window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-        session.info[WINDOW_KEY] = window
-    return window
+    window_id = session.info.get(WINDOW_KEY)
+    if window_id is None:
+        window_id = PoolRepository(session, schedule).current_or_new_window_id(lock="share")
+        session.info[WINDOW_KEY] = window_id
+    return window_id
 
 
 def on_need_cancelled(session: Session, event: Event) -> None:
