@@ -84,8 +84,8 @@ def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffS
 
 
 def _current_window_id(session: Session, schedule: CutoffSchedule) -> int:
-    """The open window, locked against a close until the transaction ends: looked up
-    once per transaction, however many needs a batch of events brings."""
+    """The open window's id, the window locked against a close until the transaction
+    ends: looked up once per transaction, however many needs a batch of events brings."""
     window_id = session.info.get(WINDOW_KEY)
     if window_id is None:
         window_id = PoolRepository(session, schedule).current_or_new_window_id(lock="share")
