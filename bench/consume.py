@@ -1,6 +1,6 @@
 """Pooling's consumer alone: posted needs handled in batches, in one process, on PostgreSQL.
 
-    python -m bench.consume [--events 4000] [--batch 4] [--batch 50]
+    python -m bench.consume [--events 4000] [--batch N ...]   (batches of 1, 4 and 50 by default)
 
 Each batch goes the way ``EventConsumer.process_batch`` takes it after the broker
 delivered it: the JSON bodies loaded and validated, then the inbox rows and the pooled

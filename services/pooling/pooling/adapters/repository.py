@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
@@ -17,6 +17,14 @@ from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
 
 Lock = Literal["share", "update"] | None
+
+
+def _open_window(query: Select[Any], lock: Lock) -> Select[Any]:
+    """``query`` narrowed to the open window, locked for ``lock`` if given."""
+    query = query.where(orm.Window.__table__.c.status == "open").limit(1)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share")
+    return query
 
 
 @dataclass
@@ -59,18 +67,12 @@ class PoolRepository:
         On PostgreSQL a locked read waits for a close in progress and then no
         longer sees the window it closed.
         """
-        query = select(orm.Window).where(orm.Window.status == "open")
-        if lock is not None:
-            query = query.with_for_update(read=lock == "share")
-        return self.session.scalars(query.limit(1)).first()
+        return self.session.scalars(_open_window(select(orm.Window), lock)).first()
 
     def current_or_new_window_id(self, *, lock: Lock = None) -> int:
         """The open window's id, the window made if there is none: a plain row read, for
         a use that only needs the id (adding needs to the window, many times a second)."""
-        windows = orm.Window.__table__
-        query = select(windows.c.id).where(windows.c.status == "open").limit(1)
-        if lock is not None:
-            query = query.with_for_update(read=lock == "share")
+        query = _open_window(select(orm.Window.__table__.c.id), lock)
         window_id = self.session.connection().scalar(query)
         if window_id is None:
             window_id = self.current_or_new_window(lock=lock).id
