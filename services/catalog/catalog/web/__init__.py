@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, request, session
+from flask import Flask, Response, current_app, session
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -22,13 +23,13 @@ from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_savings import savings_admin
-from catalog.web.errors import show_http_errors_as_pages
+from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import form_errors
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.statements import statement_pages
-from catalog.web.supplier_portal import portal
+from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 
 LANGUAGES = ("de", "en")
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -45,6 +46,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
         PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked by _before_page, for pages alone
         BABEL_DEFAULT_LOCALE="de",
         BABEL_DEFAULT_TIMEZONE="Europe/Berlin",
     )
@@ -52,12 +54,12 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     for name in api_blueprint_names:
         csrf.exempt(app.blueprints[name])
     Babel(app, locale_selector=_locale)
-    logins = LoginManager(app)
+    logins = PageLogins(app)
     logins.login_view = "accounts.login"
     logins.login_message = None
     logins.session_protection = "strong"
     logins.user_loader(load_user)
-    app.before_request(_keep_session_alive)
+    app.before_request(_before_page)
     app.jinja_env.filters.update(
         euro=formatting.euro,
         number=formatting.number,
@@ -81,7 +83,27 @@ def _locale() -> str:
     return "de"
 
 
-def _keep_session_alive() -> None:
-    """Sessions expire after 30 idle minutes: each request renews the cookie's lifetime."""
-    if not request.path.startswith("/api/"):
-        session.permanent = True
+def _before_page() -> ResponseReturnValue | None:
+    """What a page request passes before its view: a form's body only, its CSRF token, a
+    supplier kept in the portal. Sessions expire after 30 idle minutes: each page renews
+    the cookie's lifetime.
+
+    The JSON API and the probes pass none of it: they carry bearer tokens, not sessions,
+    and are answered without opening one.
+    """
+    if not is_page_request():
+        return None
+    refuse_all_but_forms()  # before the CSRF check, which would call a JSON body a missing token
+    current_app.extensions["csrf"].protect(apply_exemptions=True)
+    session.permanent = True
+    return keep_suppliers_in_their_portal()
+
+
+class PageLogins(LoginManager):
+    """Flask-Login, whose remember-me bookkeeping after each request is for pages alone:
+    it reads the session, which would give every API answer a ``Vary: Cookie``."""
+
+    def _update_remember_cookie(self, response: Response) -> Response:
+        if not is_page_request():
+            return response
+        return super()._update_remember_cookie(response)  # type: ignore[no-any-return]

@@ -17,18 +17,20 @@ def show_http_errors_as_pages(app: Flask) -> None:
     json_error = app.error_handler_spec[None][None][HTTPException]
 
     def page_or_json(exc: HTTPException) -> ResponseReturnValue:
-        if request.path.startswith(JSON_PREFIXES):
+        if not is_page_request():
             return json_error(exc)
         return render_template("error.html", code=exc.code), exc.code or 500
 
     app.register_error_handler(HTTPException, page_or_json)
-    # before the CSRF check, which would otherwise call a JSON body a missing token
-    app.before_request_funcs.setdefault(None, []).insert(0, _forms_only)
 
 
-def _forms_only() -> None:
+def is_page_request() -> bool:
+    """Whether this request is for a page (a session's), not the JSON API or a probe."""
+    return not request.path.startswith(JSON_PREFIXES)
+
+
+def refuse_all_but_forms() -> None:
     """A page takes what its own forms send: an HTML form's body (or none), nothing else."""
-    page = not request.path.startswith(JSON_PREFIXES)
     sent = request.mimetype or request.content_length
-    if page and request.method == "POST" and sent and request.mimetype not in FORM_TYPES:
+    if request.method == "POST" and sent and request.mimetype not in FORM_TYPES:
         abort(415)

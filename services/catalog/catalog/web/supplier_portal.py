@@ -59,12 +59,9 @@ def supplier_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-@portal.before_app_request
 def keep_suppliers_in_their_portal() -> ResponseReturnValue | None:
     """A supplier's user sees the portal and nothing of the members' or the office's pages."""
-    if request.path.startswith("/api/") or not current_user.is_authenticated:
-        return None
-    if not current_user.is_supplier:
+    if not current_user.is_authenticated or not current_user.is_supplier:
         return None
     endpoint = request.endpoint or ""
     if endpoint == "pages.home":
