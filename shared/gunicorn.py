@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from shared.logging import json_logging_config
+from shared.logging import ACCESS_CORRELATION_ID, json_logging_config
 from shared.settings import DEFAULT_PORTS
+
+# Gunicorn's access line is the request's one log line: who asked, the request, the
+# status, the size, the milliseconds taken, the client and the answer's correlation id.
+ACCESS_LOG_FORMAT = f'%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({ACCESS_CORRELATION_ID})s'
 
 
 def service_config(service: str) -> dict[str, Any]:
@@ -20,6 +24,7 @@ def service_config(service: str) -> dict[str, Any]:
         "threads": int(os.environ.get("ZIRKEL_WEB_THREADS", "1")),
         "preload_app": False,  # no connection may exist before the fork
         "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "timeout": 60,
         "graceful_timeout": 10,

@@ -6,7 +6,7 @@ import contextvars
 import logging
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,9 +29,18 @@ def correlated(correlation_id: str) -> Iterator[None]:
         correlation.reset(token)
 
 
+# The answer's X-Correlation-ID among the values gunicorn hands its access line
+# (``record.args``): the request is over when that line is written.
+ACCESS_CORRELATION_ID = "{x-correlation-id}o"
+
+
 class CorrelationFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.correlation_id = correlation.get() or "-"
+        args = record.args
+        if isinstance(args, Mapping) and ACCESS_CORRELATION_ID in args:
+            record.correlation_id = args[ACCESS_CORRELATION_ID]
+        else:
+            record.correlation_id = correlation.get() or "-"
         return True
 
 

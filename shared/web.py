@@ -217,15 +217,10 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-QUIET_PATHS = ("/health/", "/metrics", "/static/")
-
-
 def _give_correlation_id(response: Response) -> Response:
-    """Answer with the correlation id, and log the request under it (probes and scrapes
-    are left out)."""
+    """Answer with the correlation id; gunicorn's access line shows it (``shared.gunicorn``),
+    one line per request."""
     response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
-    if not request.path.startswith(QUIET_PATHS):
-        log.info("%s %s %s", request.method, request.full_path.rstrip("?"), response.status_code)
     return response
 
 

@@ -102,6 +102,8 @@ def test_one_correlation_id_is_in_the_json_logs_of_every_web_process_and_worker(
         mine = carrying(lines(stack, process), story)
         assert {line["service"] for line in mine} == {process}
         assert all({"asctime", "levelname", "name", "message"} <= line.keys() for line in mine)
+    posted = [line["message"] for line in carrying(lines(stack, "catalog-web"), story)]
+    assert len([m for m in posted if '"POST /api/v1/needs HTTP/1.1" 201' in m]) == 1, posted
     catalog_worker = [line["message"] for line in lines(stack, "catalog-worker")]
     assert any(m.startswith("published catalog.need.posted.v1") for m in catalog_worker)
     notify_worker = [line["message"] for line in carrying(lines(stack, "notify-worker"), story)]
