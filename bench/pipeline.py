@@ -3,6 +3,7 @@ web and outbox relay, RabbitMQ, pooling's consumer, on PostgreSQL), timed until 
 has committed them, beside the bare insert endpoint in the same run.
 
     python -m bench.pipeline [--rate 200] [--seconds 20] [--peak-seconds 10] [--rounds 3]
+        [--set ZIRKEL_NAME=VALUE ...]
 
 Each round:
 
@@ -202,7 +203,11 @@ def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
 
 
 def run(
-    rate: float, seconds: float, peak_seconds: int, rounds: int, outbox_poll: str | None = None
+    rate: float,
+    seconds: float,
+    peak_seconds: int,
+    rounds: int,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     with (
         throwaway_vhost() as broker,
@@ -210,8 +215,7 @@ def run(
         tempfile.TemporaryDirectory() as var,
     ):
         stack = BenchStack(Path(var), broker_url=broker, database_url=database)
-        if outbox_poll:
-            stack.extra_env = {"ZIRKEL_OUTBOX_POLL_INTERVAL": outbox_poll}
+        stack.extra_env = settings or {}
         dsn = database.replace("postgresql+psycopg://", "postgresql://")
         try:
             stack.start()
@@ -274,15 +278,29 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not name.startswith("ZIRKEL_") or not equals:
+        raise argparse.ArgumentTypeError(f"--set ZIRKEL_NAME=VALUE, not {text!r}")
+    return name, value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=20, help="of the fixed-rate phase")
     parser.add_argument("--peak-seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--outbox-poll", help="ZIRKEL_OUTBOX_POLL_INTERVAL for the stack")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="ZIRKEL_NAME=VALUE",
+        help="a setting of the stack's processes (again for more)",
+    )
     args = parser.parse_args()
-    figures = run(args.rate, args.seconds, args.peak_seconds, args.rounds, args.outbox_poll)
+    settings = dict(_setting(text) for text in args.set)
+    figures = run(args.rate, args.seconds, args.peak_seconds, args.rounds, settings)
     print(json.dumps(figures))
 
 
