@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Member, Supplier, User
 from catalog.service_layer.users import create_user
-from catalog.web.forms import UserForm
+from catalog.web.forms import UserForm, options
 from catalog.web.remote import show_errors_as_pages
 from catalog.web.supplier_forms import SupplierUserForm
 from shared.db import transaction
@@ -38,14 +38,14 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _users_page(form: UserForm, supplier_form: SupplierUserForm) -> ResponseReturnValue:
     with transaction(current_runtime().sessions) as db:
-        form.member_id.choices = [
+        form.member_id.choices = options(
             (m.id, f"{m.name} ({m.email})")
             for m in db.scalars(select(Member).where(Member.active).order_by(Member.name))
-        ]
-        supplier_form.supplier_id.choices = [
+        )
+        supplier_form.supplier_id.choices = options(
             (s.id, s.name)
             for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
-        ]
+        )
         listed = [
             (u.email, u.role, u.member_id or u.supplier_id)
             for u in db.scalars(select(User).order_by(User.email))
@@ -62,9 +62,9 @@ def supplier_user() -> ResponseReturnValue:
     """A sign-in for a supplier's order desk: it sees that supplier's orders only."""
     form = SupplierUserForm(prefix="supplier")
     with transaction(current_runtime().sessions) as db:
-        form.supplier_id.choices = [
+        form.supplier_id.choices = options(
             (s.id, s.name) for s in db.scalars(select(Supplier).where(Supplier.active))
-        ]
+        )
     if form.validate_on_submit():
         created = _create_user(form, role="supplier", supplier_id=form.supplier_id.data)
         if created is not None:
@@ -78,9 +78,9 @@ def users() -> ResponseReturnValue:
     runtime = current_runtime()
     form = UserForm()
     with transaction(runtime.sessions) as db:
-        form.member_id.choices = [
+        form.member_id.choices = options(
             (m.id, m.name) for m in db.scalars(select(Member).where(Member.active))
-        ]
+        )
     if form.validate_on_submit():
         created = _create_user(form, member_id=form.member_id.data)
         if created is not None:

@@ -20,6 +20,7 @@ from catalog.web.admin_forms import (
     ProductForm,
     SupplierForm,
 )
+from catalog.web.forms import options
 from catalog.web.remote import show_errors_as_pages
 from shared.db import transaction
 from shared.errors import DomainError
@@ -105,14 +106,12 @@ def offers() -> ResponseReturnValue:
     runtime = current_runtime()
     form = OfferForm()
     with transaction(runtime.sessions) as db:
-        form.supplier_id.choices = [
+        form.supplier_id.choices = options(
             (s.id, s.name)
             for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
-        ]
-        form.sku.choices = [
-            (p.sku, f"{p.name} ({p.sku})")
-            for p in db.scalars(select(Product).order_by(Product.sku))
-        ]
+        )
+        products = db.scalars(select(Product).order_by(Product.sku))
+        form.sku.choices = options((p.sku, f"{p.name} ({p.sku})") for p in products)
         listed = _listed_offers(db)
     if not form.is_submitted():
         _fill_from_existing(form, listed)

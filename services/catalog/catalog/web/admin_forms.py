@@ -21,7 +21,7 @@ from wtforms.fields import Field
 
 from catalog.domain.model import DeliveryChannel, Trade
 from catalog.entrypoints.schemas import MemberIn, OfferIn, ProductIn, SupplierIn
-from catalog.web.forms import _flat, _plain_decimal
+from catalog.web.forms import LANGUAGES, _flat, _plain_decimal, options
 
 TIER_ROWS = 5
 MISSING = "Missing data for required field."
@@ -92,12 +92,12 @@ class SchemaForm(FlaskForm):
 class MemberForm(SchemaForm):
     schema = MemberIn
     name = StringField(_l("Name"))
-    trade = SelectField(_l("Trade"), choices=list(TRADES.items()), validate_choice=False)
+    trade = SelectField(_l("Trade"), choices=options(TRADES.items()), validate_choice=False)
     email = EmailField(_l("E-mail"))
     postcode = StringField(_l("Postcode"))
     language = SelectField(
         _l("Language of e-mails"),
-        choices=[("de", "Deutsch"), ("en", "English")],
+        choices=options(LANGUAGES.items()),
         validate_choice=False,
     )
 
@@ -123,7 +123,7 @@ class SupplierForm(SchemaForm):
     shipping_fee = StringField(_l("Shipping fee (€)"))
     free_shipping_from = StringField(_l("Free shipping from (€)"))
     delivery_channel = SelectField(
-        _l("Orders by"), choices=list(CHANNELS.items()), validate_choice=False
+        _l("Orders by"), choices=options(CHANNELS.items()), validate_choice=False
     )
     webhook_url = StringField(_l("Webhook URL"))
     webhook_secret = PasswordField(_l("Webhook secret"))

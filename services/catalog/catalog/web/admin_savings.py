@@ -19,6 +19,7 @@ from catalog.adapters.orm import Member, Supplier
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import TRADES
 from catalog.web.charts import bars
+from catalog.web.forms import options
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
 from shared.db import transaction
@@ -39,9 +40,9 @@ class FeeForm(FlaskForm):
 def _fee_form() -> FeeForm:
     form = FeeForm()
     with transaction(current_runtime().sessions) as db:
-        form.member_id.choices = [
+        form.member_id.choices = options(
             (m.id, m.name) for m in db.scalars(select(Member).order_by(Member.name))
-        ]
+        )
     return form
 
 

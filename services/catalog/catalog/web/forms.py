@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext
@@ -19,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
@@ -26,7 +28,13 @@ from catalog.entrypoints.schemas import NeedIn
 from catalog.service_layer import commands
 
 NEED_FIELDS = ("sku", "quantity", "needed_by", "delivery_site", "note")
+LANGUAGES = {"de": "Deutsch", "en": "English"}
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """A select field's options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -121,7 +129,7 @@ class SignInForm(FlaskForm):
         ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
-    language = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
 
 
 class UserForm(SignInForm):

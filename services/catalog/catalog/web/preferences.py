@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TimeField
 from wtforms.validators import Optional
 
-from catalog.web.forms import ActionForm
+from catalog.web.forms import LANGUAGES, ActionForm, options
 from catalog.web.needs import member_required
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
@@ -31,7 +31,7 @@ class PreferencesForm(FlaskForm):
     email = BooleanField(_l("By e-mail"))
     language = SelectField(
         _l("Language of e-mails"),
-        choices=[("", _l("As my sign-in")), ("de", "Deutsch"), ("en", "English")],
+        choices=options([("", _l("As my sign-in")), *LANGUAGES.items()]),
     )
     nudge_bought = BooleanField(_l("Products I bought before"))
     nudge_trade = BooleanField(_l("Products my trade buys"))
