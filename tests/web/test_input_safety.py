@@ -69,28 +69,6 @@ def test_a_csrf_failure_on_the_sign_in_is_a_page(site: Site) -> None:
     assert response.status_code == 400 and response.mimetype == "text/html"
 
 
-def test_a_form_without_its_csrf_token_is_refused_and_stores_nothing(
-    site: Site, member: FlaskClient
-) -> None:
-    response = member.post("/needs/new", data={"sku": "DISP-10L", "quantity": "3"})
-    assert response.status_code == 400 and response.mimetype == "text/html"
-    assert needs_of(site) == []
-
-
-def test_an_api_call_opens_no_session(site: Site, member: FlaskClient) -> None:
-    """A bearer token's call neither sets a cookie nor varies on one; a page does both."""
-    token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
-    response = site.client().post(
-        "/api/v1/needs",
-        json={"sku": "DISP-10L", "quantity": "3"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 201
-    assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
-    page = member.get("/needs")
-    assert "Cookie" in page.headers["Vary"] and "Set-Cookie" in page.headers
-
-
 def test_html_in_a_need_note_is_shown_as_text(site: Site, member: FlaskClient) -> None:
     assert post_need(member, note=SCRIPT, delivery_site=SCRIPT).status_code == 302
     page = member.get("/needs").get_data(as_text=True)

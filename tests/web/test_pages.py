@@ -152,7 +152,10 @@ def test_every_form_needs_its_csrf_token(site: Site, member: FlaskClient) -> Non
     assert member.post("/logout").status_code == 400
 
 
-def test_the_json_api_stays_exempt_from_csrf(site: Site) -> None:
+def test_the_json_api_stays_exempt_from_csrf_and_opens_no_session(
+    site: Site, member: FlaskClient
+) -> None:
+    """A bearer token's call neither sets a cookie nor varies on one; a page does both."""
     token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
     response = site.client().post(
         "/api/v1/needs",
@@ -160,6 +163,9 @@ def test_the_json_api_stays_exempt_from_csrf(site: Site) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
+    page = member.get("/needs")
+    assert "Cookie" in page.headers["Vary"] and "Set-Cookie" in page.headers
 
 
 def test_euros_in_german_and_in_english(site: Site, member: FlaskClient) -> None:
