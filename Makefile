@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-consume bench-tools
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-consume bench-spy bench-tools
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -44,7 +44,7 @@ bench-close: $(STAMP)
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
 
-# The benchmarks' load generators (wrk, hey) and profilers (pyinstrument, psutil, valgrind).
+# The benchmarks' load generators (wrk, hey) and profilers (pyinstrument, py-spy, psutil, valgrind).
 bench-tools: $(STAMP)
 	command -v wrk >/dev/null && command -v hey >/dev/null && command -v valgrind >/dev/null \
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey valgrind)
@@ -61,6 +61,10 @@ bench-pipeline: bench-tools
 # RSS of every web worker and service worker after 100,000 needs through the stack.
 bench-memory: bench-tools
 	$(BIN)/python -m bench.memory
+
+# Where a post's time goes in the web workers, catalog's beside the bare endpoint's (py-spy).
+bench-spy: bench-tools
+	$(BIN)/python -m bench.spy
 
 # Pooling's consumer alone: CPU per posted need, batch by batch size.
 bench-consume: $(STAMP)

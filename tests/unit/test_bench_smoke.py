@@ -10,7 +10,7 @@ from unittest import mock
 import psutil
 import pytest
 
-from bench import loadgen, memory, pipeline, post_needs, profile_post
+from bench import loadgen, memory, pipeline, post_needs, profile_post, spy
 
 
 def test_the_figures_are_read_and_summed_as_the_readme_says() -> None:
@@ -26,6 +26,30 @@ def test_the_figures_are_read_and_summed_as_the_readme_says() -> None:
     runs = [r | {"cpu_ms_web": 0.5, "cpu_ms_db": 0.5} for r in runs]
     assert post_needs.median_of(runs)["rps"] == 2
     assert memory._created("  [201]\t99 responses\n  [500]\t1 responses") == 99
+
+
+def test_py_spy_samples_are_shared_out_per_frame_once_a_stack() -> None:
+    site = "/venv/lib/python3.11/site-packages"
+    raw = [
+        f"run ({site}/gunicorn/sync.py:10);wait ({site}/psycopg/connection.py:479) 3",
+        f"run ({site}/gunicorn/sync.py:12);post (/repo/api.py:5);post (/repo/api.py:9) 1",
+        "",
+    ]
+    total, frames = spy.shares(raw)
+    assert total == 4
+    assert frames == {
+        "run (gunicorn/sync.py)": 4,
+        "wait (psycopg/connection.py)": 3,
+        "post (/repo/api.py)": 1,  # one stack counts a frame once, however deep
+    }
+    bare = {"load": {"rps": 9.0}, "samples": 2, "frames": {"run (gunicorn/sync.py)": 2}}
+    table = spy._table(
+        {"catalog": {"load": {"rps": 4.0}, "samples": total, "frames": frames}, "bare": bare}, 5
+    )
+    assert table["frames_catalog_bare_percent"] == [  # the frame under every sample left out
+        ["wait (psycopg/connection.py)", 75.0, 0.0],
+        ["post (/repo/api.py)", 25.0, 0.0],
+    ]
 
 
 def test_cpu_is_counted_for_the_processes_found() -> None:

@@ -1,0 +1,158 @@
+"""Where a post's time goes inside the web workers: py-spy samples catalog's gunicorn
+workers in the stack, then the bare endpoint's, each under wrk, and the shares of the
+frames most often on the stack are printed, each app's beside the other's.
+
+    python -m bench.spy [--seconds 10] [--rate 200] [--top 25]
+
+A frame's share is the part of a worker's samples with that frame anywhere on the
+stack (inclusive). py-spy leaves out a thread that sleeps in Python but not one
+blocked in a C call, so a worker waiting on PostgreSQL's answer (``Connection.wait``)
+is sampled as busy: these shares are of the worker's time, not of its CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.loadgen import wrk
+from bench.pipeline import BenchStack, bare_endpoint
+from bench.post_needs import member_token
+from tests.support.servers import throwaway_database, throwaway_vhost
+from tests.support.stack import ADMIN_TOKEN
+
+SITE_PACKAGES = re.compile(r"\(.*?/site-packages/")
+LINE = re.compile(r":\d+\)$")
+
+
+def shares(collapsed: Iterable[str]) -> tuple[int, Counter[str]]:
+    """Samples in all and per frame (``function (file)``, lines merged) from py-spy's
+    raw output: one ``frame;frame;... count`` per line."""
+    total, frames = 0, Counter[str]()
+    for line in collapsed:
+        stack, _, count = line.rstrip().rpartition(" ")
+        if not stack:
+            continue
+        samples = int(count)
+        total += samples
+        named = {LINE.sub(")", SITE_PACKAGES.sub("(", frame)) for frame in stack.split(";")}
+        for frame in named:
+            frames[frame] += samples
+    return total, frames
+
+
+def record(pids: list[int], seconds: float, out: Path, rate: int) -> list[Path]:
+    """Start py-spy on each process for ``seconds``; the files it will write."""
+    spy = str(Path(sys.executable).parent / "py-spy")
+    files = [out / f"{pid}.txt" for pid in pids]
+    for pid, file in zip(pids, files, strict=True):
+        command = [spy, "record", "-p", str(pid), "-d", str(seconds), "-r", str(rate)]
+        command += ["-f", "raw", "-o", str(file), "--nonblocking"]
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return files
+
+
+def profile(pids: list[int], load: Any, seconds: int, rate: int) -> dict[str, Any]:
+    """py-spy on ``pids`` while ``load()`` runs; what ``load`` returned and the shares."""
+    with tempfile.TemporaryDirectory() as out:
+        files = record(pids, seconds + 2, Path(out), rate)
+        time.sleep(1)  # py-spy attached
+        figures = load()
+        deadline = time.monotonic() + 30
+        while not all(f.exists() for f in files) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        lines = [line for f in files for line in f.read_text().splitlines()]
+    total, frames = shares(lines)
+    return {"load": figures, "samples": total, "frames": frames}
+
+
+def workers(master_pid: int) -> list[int]:
+    return [child.pid for child in psutil.Process(master_pid).children()]
+
+
+def run(seconds: int, rate: int, top: int) -> dict[str, Any]:
+    with (
+        throwaway_vhost() as broker,
+        throwaway_database() as database,
+        tempfile.TemporaryDirectory() as var,
+    ):
+        stack = BenchStack(Path(var), broker_url=broker, database_url=database)
+        stack.start()
+        try:
+            token = member_token(stack.url("catalog"), ADMIN_TOKEN)
+            catalog_url = f"{stack.url('catalog')}/api/v1/needs"
+            with bare_endpoint(stack, Path(var)) as bare_url:
+                wrk(bare_url, token, 2, 16)  # warm up
+                found = {
+                    "catalog": profile(
+                        workers(stack.processes["catalog-web"].pid),
+                        lambda: wrk(catalog_url, token, seconds, 16),
+                        seconds,
+                        rate,
+                    ),
+                    "bare": profile(
+                        workers(_bare_master()),
+                        lambda: wrk(bare_url, token, seconds, 16),
+                        seconds,
+                        rate,
+                    ),
+                }
+        finally:
+            stack.stop()
+    return _table(found, top)
+
+
+def _bare_master() -> int:
+    """The bare endpoint's gunicorn: of its processes, the one whose parent is not one."""
+    found = {
+        process.pid: process
+        for process in psutil.process_iter(["cmdline", "ppid"])
+        if "bench.bare_app:create_app()" in " ".join(process.info["cmdline"] or [])
+    }
+    masters = [pid for pid, process in found.items() if process.info["ppid"] not in found]
+    if len(masters) != 1:
+        raise LookupError(f"the bare endpoint's gunicorn is not running alone: {masters}")
+    return masters[0]
+
+
+def _table(found: dict[str, dict[str, Any]], top: int) -> dict[str, Any]:
+    """Each app's load figures and samples, and the ``top`` frames of catalog with their
+    shares in catalog and in the bare endpoint (percent of each app's samples); the
+    frames under every sample (the worker's start-up) are left out."""
+    catalog, bare = found["catalog"], found["bare"]
+    frames: Counter[str] = catalog["frames"]
+    everywhere = max(frames.values(), default=0)  # gunicorn's start-up, under every sample
+    rows = []
+    for frame, samples in Counter({f: n for f, n in frames.items() if n < everywhere}).most_common(
+        top
+    ):
+        bare_share = 100 * bare["frames"].get(frame, 0) / max(bare["samples"], 1)
+        rows.append([frame, round(100 * samples / catalog["samples"], 1), round(bare_share, 1)])
+    return {
+        app: {"requests_per_s": f["load"]["rps"], "samples": f["samples"]}
+        for app, f in found.items()
+    } | {"frames_catalog_bare_percent": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rate", type=int, default=200, help="samples a second")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    print(json.dumps(run(args.seconds, args.rate, args.top)))
+
+
+if __name__ == "__main__":
+    main()
