@@ -295,12 +295,12 @@ def main() -> None:
         "--set",
         action="append",
         default=[],
+        type=_setting,
         metavar="ZIRKEL_NAME=VALUE",
         help="a setting of the stack's processes (again for more)",
     )
     args = parser.parse_args()
-    settings = dict(_setting(text) for text in args.set)
-    figures = run(args.rate, args.seconds, args.peak_seconds, args.rounds, settings)
+    figures = run(args.rate, args.seconds, args.peak_seconds, args.rounds, dict(args.set))
     print(json.dumps(figures))
 
 

@@ -52,28 +52,29 @@ def shares(collapsed: Iterable[str]) -> tuple[int, Counter[str]]:
     return total, frames
 
 
-def record(pids: list[int], seconds: float, out: Path, rate: int) -> list[Path]:
-    """Start py-spy on each process for ``seconds``; the files it will write."""
+def record(pids: list[int], seconds: float, out: Path, rate: int) -> list[subprocess.Popen[bytes]]:
+    """Start py-spy on each process for ``seconds``, writing ``<pid>.txt`` into ``out``."""
     spy = str(Path(sys.executable).parent / "py-spy")
-    files = [out / f"{pid}.txt" for pid in pids]
-    for pid, file in zip(pids, files, strict=True):
+    started = []
+    for pid in pids:
         command = [spy, "record", "-p", str(pid), "-d", str(seconds), "-r", str(rate)]
-        command += ["-f", "raw", "-o", str(file), "--nonblocking"]
-        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return files
+        command += ["-f", "raw", "-o", str(out / f"{pid}.txt"), "--nonblocking"]
+        started.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    return started
 
 
 def profile(pids: list[int], load: Any, seconds: int, rate: int) -> dict[str, Any]:
     """py-spy on ``pids`` while ``load()`` runs; what ``load`` returned and the shares."""
     with tempfile.TemporaryDirectory() as out:
-        files = record(pids, seconds + 2, Path(out), rate)
+        spies = record(pids, seconds + 2, Path(out), rate)
         time.sleep(1)  # py-spy attached
         figures = load()
-        deadline = time.monotonic() + 30
-        while not all(f.exists() for f in files) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        lines = [line for f in files for line in f.read_text().splitlines()]
-    total, frames = shares(lines)
+        for spy in spies:
+            _, errors = spy.communicate(timeout=60)
+            if spy.returncode != 0:
+                raise RuntimeError(f"py-spy failed ({spy.returncode}): {errors.decode()[-500:]}")
+        texts = [(Path(out) / f"{pid}.txt").read_text() for pid in pids]
+    total, frames = shares(line for text in texts for line in text.splitlines())
     return {"load": figures, "samples": total, "frames": frames}
 
 
@@ -128,15 +129,15 @@ def _bare_master() -> int:
 
 def _table(found: dict[str, dict[str, Any]], top: int) -> dict[str, Any]:
     """Each app's load figures and samples, and the ``top`` frames of catalog with their
-    shares in catalog and in the bare endpoint (percent of each app's samples); the
-    frames under every sample (the worker's start-up) are left out."""
+    shares in catalog and in the bare endpoint (percent of each app's samples). The
+    frames found as often as the commonest are left out: they are the worker's start-up,
+    under every stack py-spy could read."""
     catalog, bare = found["catalog"], found["bare"]
     frames: Counter[str] = catalog["frames"]
-    everywhere = max(frames.values(), default=0)  # gunicorn's start-up, under every sample
+    commonest = max(frames.values(), default=0)
+    below = Counter({frame: n for frame, n in frames.items() if n < commonest})
     rows = []
-    for frame, samples in Counter({f: n for f, n in frames.items() if n < everywhere}).most_common(
-        top
-    ):
+    for frame, samples in below.most_common(top):
         bare_share = 100 * bare["frames"].get(frame, 0) / max(bare["samples"], 1)
         rows.append([frame, round(100 * samples / catalog["samples"], 1), round(bare_share, 1)])
     return {

@@ -38,7 +38,7 @@ class CorrelationFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, Mapping) and ACCESS_CORRELATION_ID in args:
-            record.correlation_id = args[ACCESS_CORRELATION_ID]
+            record.correlation_id = args[ACCESS_CORRELATION_ID] or "-"
         else:
             record.correlation_id = correlation.get() or "-"
         return True

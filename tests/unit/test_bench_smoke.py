@@ -46,7 +46,7 @@ def test_py_spy_samples_are_shared_out_per_frame_once_a_stack() -> None:
     table = spy._table(
         {"catalog": {"load": {"rps": 4.0}, "samples": total, "frames": frames}, "bare": bare}, 5
     )
-    assert table["frames_catalog_bare_percent"] == [  # the frame under every sample left out
+    assert table["frames_catalog_bare_percent"] == [  # the commonest frame left out
         ["wait (psycopg/connection.py)", 75.0, 0.0],
         ["post (/repo/api.py)", 25.0, 0.0],
     ]

@@ -168,6 +168,31 @@ def test_the_json_api_stays_exempt_from_csrf_and_opens_no_session(
     assert "Cookie" in page.headers["Vary"] and "Set-Cookie" in page.headers
 
 
+def test_csrf_checks_follow_flask_wtfs_switch(site: Site, member: FlaskClient) -> None:
+    assert member.post("/logout").status_code == 400
+    site.app.config["WTF_CSRF_ENABLED"] = False  # as in a test set-up of one's own
+    assert member.post("/logout").status_code == 302
+
+
+def test_every_route_that_changes_something_is_a_checked_page_or_the_exempt_api(
+    site: Site,
+) -> None:
+    """A POST, PUT, PATCH or DELETE goes to a page, whose CSRF token is checked, or to an
+    API blueprint exempt from CSRF (bearer tokens); never to both or neither."""
+    from catalog.web.errors import is_page_request
+
+    app = site.app
+    exempt = app.extensions["csrf"]._exempt_blueprints
+    changing = [
+        r for r in app.url_map.iter_rules() if r.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    ]
+    assert len(changing) > 20
+    for rule in changing:
+        blueprint = app.blueprints.get(rule.endpoint.rpartition(".")[0])
+        with app.test_request_context(rule.rule):
+            assert is_page_request() == (blueprint not in exempt), rule.rule
+
+
 def test_euros_in_german_and_in_english(site: Site, member: FlaskClient) -> None:
     with site.app.test_request_context():
         from flask import session

@@ -8,7 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from shared.web import FORM_TYPES
 
-JSON_PREFIXES = ("/api/", "/health/", "/metrics")
+JSON_PREFIXES = ("/api/", "/health/")
+JSON_PATHS = ("/metrics",)
 
 
 def show_http_errors_as_pages(app: Flask) -> None:
@@ -26,7 +27,8 @@ def show_http_errors_as_pages(app: Flask) -> None:
 
 def is_page_request() -> bool:
     """Whether this request is for a page (a session's), not the JSON API or a probe."""
-    return not request.path.startswith(JSON_PREFIXES)
+    path = request.path
+    return not (path.startswith(JSON_PREFIXES) or path in JSON_PATHS)
 
 
 def refuse_all_but_forms() -> None:

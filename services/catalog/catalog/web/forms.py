@@ -43,7 +43,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = HiddenField(validators=[AnyOf(("de", "en"))])
+    lang = HiddenField(validators=[AnyOf(tuple(LANGUAGES))])
 
 
 class ActionForm(FlaskForm):
