@@ -26,6 +26,7 @@ import http.client
 import itertools
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -187,7 +188,8 @@ def _counts(db: psycopg.Connection[Any]) -> tuple[int, int]:
 
 
 @contextmanager
-def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
+def bare_endpoint(stack: Stack, var: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The bare endpoint on gunicorn beside the stack: its URL and gunicorn's process."""
     env = stack.env | {"BARE_DATABASE_URL": stack.database_url or ""}
     create_table(env["BARE_DATABASE_URL"])
     port = free_port()
@@ -196,7 +198,7 @@ def bare_endpoint(stack: Stack, var: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/needs"
     try:
         wait_until(lambda: _answers(url), 30, "bare endpoint")
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(10)
@@ -220,7 +222,7 @@ def run(
         try:
             stack.start()
             token = member_token(stack.url("catalog"), ADMIN_TOKEN)
-            with bare_endpoint(stack, Path(var)) as bare_url:
+            with bare_endpoint(stack, Path(var)) as (bare_url, _):
                 wrk(bare_url, token, 2, 16)  # warm up
                 runs: dict[str, list[dict[str, Any]]] = {"bare": [], "peak": [], "fixed": []}
                 for _ in range(rounds):

@@ -93,7 +93,7 @@ def run(seconds: int, rate: int, top: int) -> dict[str, Any]:
         try:
             token = member_token(stack.url("catalog"), ADMIN_TOKEN)
             catalog_url = f"{stack.url('catalog')}/api/v1/needs"
-            with bare_endpoint(stack, Path(var)) as bare_url:
+            with bare_endpoint(stack, Path(var)) as (bare_url, bare_gunicorn):
                 wrk(bare_url, token, 2, 16)  # warm up
                 found = {
                     "catalog": profile(
@@ -103,7 +103,7 @@ def run(seconds: int, rate: int, top: int) -> dict[str, Any]:
                         rate,
                     ),
                     "bare": profile(
-                        workers(_bare_master()),
+                        workers(bare_gunicorn.pid),
                         lambda: wrk(bare_url, token, seconds, 16),
                         seconds,
                         rate,
@@ -112,19 +112,6 @@ def run(seconds: int, rate: int, top: int) -> dict[str, Any]:
         finally:
             stack.stop()
     return _table(found, top)
-
-
-def _bare_master() -> int:
-    """The bare endpoint's gunicorn: of its processes, the one whose parent is not one."""
-    found = {
-        process.pid: process
-        for process in psutil.process_iter(["cmdline", "ppid"])
-        if "bench.bare_app:create_app()" in " ".join(process.info["cmdline"] or [])
-    }
-    masters = [pid for pid, process in found.items() if process.info["ppid"] not in found]
-    if len(masters) != 1:
-        raise LookupError(f"the bare endpoint's gunicorn is not running alone: {masters}")
-    return masters[0]
 
 
 def _table(found: dict[str, dict[str, Any]], top: int) -> dict[str, Any]:
