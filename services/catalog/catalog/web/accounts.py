@@ -13,6 +13,7 @@ from catalog.adapters.orm import User
 from catalog.service_layer import sign_in
 from catalog.service_layer.users import authenticate, may_sign_in
 from catalog.web.forms import LanguageForm, LoginForm
+from catalog.web.redirects import on_to, page_on_this_site
 from shared.db import transaction
 from shared.web import current_runtime
 
@@ -86,7 +87,9 @@ def _check(form: LoginForm) -> tuple[WebUser | None, str, int]:
 @accounts.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
+    onward = request.args.get("next")
     if form.validate_on_submit():
+        page_on_this_site(onward)  # a bad target is refused before anyone signs in
         found, session_id, wait = _check(form)
         if wait:
             minutes = -(-wait // 60)
@@ -104,7 +107,7 @@ def login() -> ResponseReturnValue:
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
             login_user(found)
             current_app.logger.info("user %s signed in", found.id)
-            return redirect(_safe_next(request.args.get("next")))
+            return on_to(onward)
     return render_template("login.html", form=form), 200 if not form.errors else 422
 
 
@@ -122,6 +125,8 @@ def logout() -> ResponseReturnValue:
 @accounts.post("/language")
 def choose_language() -> ResponseReturnValue:
     form = LanguageForm()
+    onward = request.form.get("next")
+    page_on_this_site(onward)  # a bad target is refused before the language changes
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
@@ -129,11 +134,4 @@ def choose_language() -> ResponseReturnValue:
                 user = db.get(User, current_user.id)
                 if user is not None:
                     user.language = form.lang.data or "de"
-    return redirect(_safe_next(request.form.get("next")))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")  # each role's own start page
+    return on_to(onward)

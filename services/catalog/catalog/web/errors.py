@@ -20,7 +20,8 @@ def show_http_errors_as_pages(app: Flask) -> None:
     def page_or_json(exc: HTTPException) -> ResponseReturnValue:
         if not is_page_request():
             return json_error(exc)
-        return render_template("error.html", code=exc.code), exc.code or 500
+        reason = getattr(exc, "page_reason", None)  # an error that says what was wrong
+        return render_template("error.html", code=exc.code, reason=reason), exc.code or 500
 
     app.register_error_handler(HTTPException, page_or_json)
 
