@@ -155,16 +155,22 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def insert_on_conflict(table: Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's ``INSERT`` that can say what happens ``ON CONFLICT`` (PostgreSQL, and
+    SQLite from 3.24; with ``RETURNING`` from 3.35)."""
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    if dialect not in dialects:
+        raise ValueError(f"no INSERT ... ON CONFLICT statement for {dialect}")
+    return dialects[dialect](table)
+
+
 @functools.cache
 def insert_new_only(table: Table, dialect: str, returning: str | None = None) -> Insert:
     """``INSERT`` that skips a row whose key exists already (``ON CONFLICT DO NOTHING``):
     its ``rowcount`` says whether the row was new, without an error that would spoil the
     transaction, so without a savepoint around it. With ``returning`` (a column name),
     executed with many rows at once, it returns that column of the rows that were new."""
-    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-    if dialect not in dialects:
-        raise ValueError(f"no insert-if-new statement for {dialect}")
-    statement = dialects[dialect](table).on_conflict_do_nothing()
+    statement = insert_on_conflict(table, dialect).on_conflict_do_nothing()
     if returning is not None:
         statement = statement.returning(table.c[returning])
     return statement.execution_options(preserve_rowcount=True)

@@ -35,7 +35,7 @@ def test_a_lost_database_connection_is_a_503_to_retry(
 
 
 def test_pages_show_the_503_as_a_page(catalog: Service, monkeypatch) -> None:
-    monkeypatch.setattr("catalog.service_layer.sign_in.seconds_refused", lost_connection)
+    monkeypatch.setattr("catalog.service_layer.sign_in.count_try", lost_connection)
     page = catalog.client.get("/login")
     token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
     response = catalog.client.post(

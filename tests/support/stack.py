@@ -65,22 +65,25 @@ class Stack:
     def zirkel(self, *args: str) -> list[str]:
         return [str(Path(sys.executable).parent / "zirkel"), *args]
 
-    def start(self) -> Stack:
+    def start(self, *web_only: str) -> Stack:
+        """Every process; with ``web_only``, those services' web processes alone."""
         self.ports = {service: free_port() for service in SERVICES}
         subprocess.run(self.zirkel("migrate"), env=self.env, check=True, capture_output=True)
-        for service in SERVICES:
+        for service in web_only or SERVICES:
             self.start_process(f"{service}-web", "web", service)
-            self.start_process(f"{service}-worker", "worker", service)
-        self.start_process("pooling-scheduler", "scheduler")
-        for service in SERVICES:
+            if not web_only:
+                self.start_process(f"{service}-worker", "worker", service)
+        if not web_only:
+            self.start_process("pooling-scheduler", "scheduler")
+        for service in web_only or SERVICES:
             wait_until(lambda s=service: self.ready(s), 60, f"{service} ready")
         return self
 
-    def running(self) -> Iterator[Stack]:
+    def running(self, *web_only: str) -> Iterator[Stack]:
         """Start, hand the stack to the test, stop; the processes' logs are printed
         when the test fails (for a fixture: ``yield from stack.running()``)."""
         try:
-            yield self.start()
+            yield self.start(*web_only)
         except BaseException:
             print(self.logs())
             raise

@@ -140,15 +140,17 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class SignInFailure(Base):
-    """A failed sign-in: which e-mail from which address, when (kept for the rate limit)."""
+class SignInTries(Base):
+    """The sign-in tries counted for one e-mail from one address (``email`` empty: for
+    every e-mail from the address) since ``since``, the start of their window. A try is
+    counted before its password is checked (``service_layer/sign_in.py``)."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "sign_in_tries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class WebSession(Base):

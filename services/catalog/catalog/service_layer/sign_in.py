@@ -2,73 +2,94 @@
 every gunicorn worker (and every web process) sees the same counts.
 
 Policy (SECURITY.md):
-- After ``PAIR_LIMIT`` failed sign-ins for one e-mail from one address within ``WINDOW``,
-  that e-mail is refused from that address (429) until the oldest failure leaves the
-  window. The password is not even checked meanwhile.
-- After ``ADDRESS_LIMIT`` failures from one address within ``WINDOW`` (any e-mails), the
+- At most ``PAIR_LIMIT`` sign-in tries for one e-mail from one address have their password
+  checked within a ``WINDOW`` that starts at the first of them; further tries are refused
+  (429) unchecked until the window is over.
+- At most ``ADDRESS_LIMIT`` tries from one address (any e-mails) within a window: the
   address is refused the same way.
+- A try is counted before its password is checked, by one atomic statement that also
+  answers the count (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``), so tries sent
+  at once to several workers can never have more passwords checked than the limit.
+- A refused try is not counted; a successful one forgets that pair's tries and is not
+  counted for the address either.
 - The account itself is never locked: its owner signs in from another address at once.
-- A successful sign-in forgets that pair's failures.
 - A web session lives in ``web_sessions``; signing out deletes it, and a session older
   than ``SESSION_LIFETIME`` is over even while used.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, Update, case, delete, select, update
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import SignInFailure, User, WebSession
-from shared.db import utcnow
+from catalog.adapters.orm import SignInTries, User, WebSession
+from shared.db import insert_on_conflict, utcnow
 
 WINDOW = timedelta(minutes=15)
 PAIR_LIMIT = 5
 ADDRESS_LIMIT = 20
 SESSION_LIFETIME = timedelta(days=7)
+EVERY_EMAIL = ""  # the e-mail of an address's own count
+TRIES = SignInTries.__table__
 
 
 def _normal(email: str) -> str:
     return email.strip().lower()[:254]
 
 
-def seconds_refused(session: Session, email: str, address: str, now: datetime | None = None) -> int:
-    """How long sign-ins for ``email`` from ``address`` are refused still (0: allowed)."""
+def count_try(session: Session, email: str, address: str, now: datetime | None = None) -> int:
+    """Count a sign-in try before its password is checked: 0 when it may be checked,
+    else how many seconds tries for ``email`` from ``address`` are refused still (the
+    refused try is not counted). Commit before checking, so other workers see the count."""
     now = now or utcnow()
-    since = now - WINDOW
-    recent = select(SignInFailure.failed_at).where(
-        SignInFailure.address == address[:64], SignInFailure.failed_at > since
+    counted: list[str] = []
+    for email_key, limit in ((_normal(email), PAIR_LIMIT), (EVERY_EMAIL, ADDRESS_LIMIT)):
+        tries, since = session.execute(_one_more(session, address[:64], email_key, now)).one()
+        counted.append(email_key)
+        if tries > limit:
+            for key in counted:
+                session.execute(_one_less(address[:64], key))
+            return max(1, math.ceil((since + WINDOW - now).total_seconds()))
+    return 0
+
+
+def _one_more(session: Session, address: str, email_key: str, now: datetime) -> Insert:
+    """One statement that counts a try and answers the count and its window's start: a
+    first try, or one after its window, starts a new window."""
+    statement = insert_on_conflict(TRIES, session.get_bind().dialect.name).values(
+        address=address, email=email_key, tries=1, since=now
     )
-    waits = [
-        _wait(session, recent.where(SignInFailure.email == _normal(email)), PAIR_LIMIT, now),
-        _wait(session, recent, ADDRESS_LIMIT, now),
-    ]
-    return max(waits)
+    window_over = TRIES.c.since <= now - WINDOW
+    return statement.on_conflict_do_update(
+        index_elements=[TRIES.c.address, TRIES.c.email],
+        set_={
+            "tries": case((window_over, 1), else_=TRIES.c.tries + 1),
+            "since": case((window_over, now), else_=TRIES.c.since),
+        },
+    ).returning(TRIES.c.tries, TRIES.c.since)
 
 
-def _wait(session: Session, failures: object, limit: int, now: datetime) -> int:
-    """Seconds until fewer than ``limit`` of ``failures`` are left in the window."""
-    times = session.scalars(failures.order_by(SignInFailure.failed_at)).all()  # type: ignore[attr-defined]
-    if len(times) < limit:
-        return 0
-    frees_at = times[len(times) - limit] + WINDOW
-    return max(1, int((frees_at - now).total_seconds()) + 1)
+def _one_less(address: str, email_key: str) -> Update:
+    return (
+        update(SignInTries)
+        .where(SignInTries.address == address, SignInTries.email == email_key)
+        .where(SignInTries.tries > 0)
+        .values(tries=SignInTries.tries - 1)
+    )
 
 
-def record_failure(session: Session, email: str, address: str, now: datetime | None = None) -> None:
+def forget_tries(session: Session, email: str, address: str, now: datetime | None = None) -> None:
+    """After a successful sign-in: the pair's tries are forgotten, this try is not counted
+    for the address, and counts whose window is over are dropped."""
     now = now or utcnow()
-    session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= now - WINDOW))
-    session.add(SignInFailure(email=_normal(email), address=address[:64], failed_at=now))
-
-
-def forget_failures(session: Session, email: str, address: str) -> None:
-    session.execute(
-        delete(SignInFailure).where(
-            SignInFailure.email == _normal(email), SignInFailure.address == address[:64]
-        )
-    )
+    pair = (SignInTries.address == address[:64]) & (SignInTries.email == _normal(email))
+    session.execute(delete(SignInTries).where(pair))
+    session.execute(_one_less(address[:64], EVERY_EMAIL))
+    session.execute(delete(SignInTries).where(SignInTries.since <= now - WINDOW))
 
 
 def open_session(session: Session, user_id: int, now: datetime | None = None) -> str:

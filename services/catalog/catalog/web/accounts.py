@@ -72,15 +72,16 @@ def load_user(user_id: str) -> WebUser | None:
 def _check(form: LoginForm) -> tuple[WebUser | None, str, int]:
     """The user, a new session id, or how many seconds this e-mail+address must wait."""
     email, address = form.email.data or "", request.remote_addr or ""
-    with transaction(current_runtime().sessions) as db:
-        wait = sign_in.seconds_refused(db, email, address)
-        if wait:
-            return None, "", wait
+    sessions = current_runtime().sessions
+    with transaction(sessions) as db:  # committed before the check: every worker sees it
+        wait = sign_in.count_try(db, email, address)
+    if wait:
+        return None, "", wait
+    with transaction(sessions) as db:
         user = authenticate(db, email, form.password.data or "")
         if user is None:
-            sign_in.record_failure(db, email, address)
-            return None, "", 0
-        sign_in.forget_failures(db, email, address)
+            return None, "", 0  # the try stays counted
+        sign_in.forget_tries(db, email, address)
         return WebUser.of(user), sign_in.open_session(db, user.id), 0
 
 
