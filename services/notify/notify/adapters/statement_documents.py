@@ -7,9 +7,8 @@ language writes them, with the built-in Helvetica (Windows-1252 has the euro sig
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
@@ -18,6 +17,7 @@ from fpdf import FPDF
 from notify.adapters.rendering import language_of
 from notify.domain.amounts import LOCALES, euro
 from notify.service_layer.periods import BERLIN
+from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
 
 CSV_COLUMNS = ("window_id", "closed_on", "baseline", "paid", "saved")
@@ -62,16 +62,18 @@ def period_name(statement: dict[str, Any], language: str) -> str:
 
 
 def statement_csv(statement: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for w in statement["windows"]:
-        closed = w["closed_at"].astimezone(BERLIN).date().isoformat()
-        writer.writerow([w["window_id"], closed, w["baseline"], w["paid"], w["saved"]])
-    writer.writerow(["total", "", statement["baseline"], statement["paid"], statement["saved"]])
-    writer.writerow(["membership_fee", "", "", "", statement["membership_fee"]])
-    writer.writerow(["net", "", "", "", statement["net"]])
-    return out.getvalue()
+    rows: list[list[Cell]] = [
+        [w["window_id"], w["closed_at"].astimezone(BERLIN).date(), *_figures(w)]
+        for w in statement["windows"]
+    ]
+    rows.append(["total", None, *_figures(statement)])
+    rows.append(["membership_fee", None, None, None, Decimal(statement["membership_fee"])])
+    rows.append(["net", None, None, None, Decimal(statement["net"])])
+    return csv_text(CSV_COLUMNS, rows)
+
+
+def _figures(row: dict[str, Any]) -> list[Cell]:
+    return [Decimal(row[name]) for name in ("baseline", "paid", "saved")]
 
 
 WIDTHS = (30, 40, 40, 40, 40)

@@ -9,8 +9,6 @@ names none goes to the member's head office, "Firmensitz").
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.domain.model import HEAD_OFFICE
+from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
 
 CSV_COLUMNS = (
@@ -64,11 +63,9 @@ def order_document(session: Session, order: orm.Order) -> OrderDocument:
 def order_csv(document: OrderDocument) -> str:
     """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
     ``total`` with their amount in the ``line_total`` column."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[Cell]] = []
     for line in document.order.lines:
-        figures = [
+        figures: list[Cell] = [
             line.sku,
             line.packs,
             plain(line.ordered_quantity),
@@ -77,15 +74,15 @@ def order_csv(document: OrderDocument) -> str:
         ]
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
-            writer.writerow([*figures, a.need_id, a.member_id, plain(a.quantity), site])
-    empty = [""] * 4
+            rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+    empty = [None] * 4
     for label, amount in (
         ("goods", document.goods_total),
         ("shipping_fee", document.order.shipping_fee),
         ("total", document.order.total),
     ):
-        writer.writerow([label, "", "", "", money(amount), *empty])
-    return out.getvalue()
+        rows.append([label, None, None, None, money(amount), *empty])
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes:
@@ -175,26 +172,26 @@ def _totals(pdf: FPDF, document: OrderDocument) -> None:
         pdf.cell(amount_width, 6, amount, align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def plain(number: Decimal) -> str:
+def plain(number: Decimal) -> Decimal:
     """A quantity without trailing zeros: ``14``, ``2.5``."""
-    return format(Decimal(number).normalize(), "f")
+    return Decimal(number).normalize()
 
 
-def money(amount: Decimal) -> str:
-    return format(Decimal(amount).quantize(CENT), "f")
+def money(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(CENT)
 
 
-def price(amount: Decimal) -> str:
+def price(amount: Decimal) -> Decimal:
     """A unit price with at least two and at most its own decimal places: ``4.20``, ``3.125``."""
     exact = Decimal(amount).normalize()
     exponent = exact.as_tuple().exponent
     places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return format(exact.quantize(Decimal(1).scaleb(-places)), "f")
+    return exact.quantize(Decimal(1).scaleb(-places))
 
 
-def german(number: str) -> str:
+def german(number: Decimal) -> str:
     """``1234.5`` as Germans write it: ``1.234,5``."""
-    whole, _, fraction = number.partition(".")
+    whole, _, fraction = format(number, "f").partition(".")
     sign = "-" if whole.startswith("-") else ""
     digits = whole.lstrip("-")
     groups = []
@@ -205,8 +202,9 @@ def german(number: str) -> str:
     return f"{whole},{fraction}" if fraction else whole
 
 
-def euro(amount: Decimal, text: str | None = None) -> str:
-    return f"{german(text or money(amount))} €"
+def euro(amount: Decimal, shown: Decimal | None = None) -> str:
+    """``amount`` in euros and cents, or as ``shown`` (a price with more places)."""
+    return f"{german(money(amount) if shown is None else shown)} €"
 
 
 def german_date(moment: datetime, timezone: str) -> str:
