@@ -23,7 +23,7 @@ import math
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, Update, case, delete, select, update
+from sqlalchemy import Insert, Update, case, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import SignInTries, User, WebSession
@@ -89,7 +89,11 @@ def forget_tries(session: Session, email: str, address: str, now: datetime | Non
     pair = (SignInTries.address == address[:64]) & (SignInTries.email == _normal(email))
     session.execute(delete(SignInTries).where(pair))
     session.execute(_one_less(address[:64], EVERY_EMAIL))
-    session.execute(delete(SignInTries).where(SignInTries.since <= now - WINDOW))
+    # rows another sign-in holds are left for later: this statement never waits for a
+    # lock, so it cannot deadlock with a try being counted (SQLite has no row locks)
+    over = select(SignInTries.address, SignInTries.email).where(SignInTries.since <= now - WINDOW)
+    key = tuple_(SignInTries.address, SignInTries.email)
+    session.execute(delete(SignInTries).where(key.in_(over.with_for_update(skip_locked=True))))
 
 
 def open_session(session: Session, user_id: int, now: datetime | None = None) -> str:
