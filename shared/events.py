@@ -56,6 +56,20 @@ class NeedPosted(Schema):
 
 
 class NeedCancelled(Schema):
+    """A member asked to cancel an open need. Pooling owns the close, so pooling decides
+    whether the request came in time and answers with ``pooling.need.withdrawn`` (or,
+    when a close took the need first, with the ``pooling.order.placed`` that holds it)."""
+
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+
+
+class NeedWithdrawn(Schema):
+    """Pooling's verdict on a cancellation: the need is out of the pool for good and will
+    never be ordered (also a need whose post had not reached pooling yet). Sent again
+    for a cancellation pooling had granted before."""
+
     need_id = fields.Integer(required=True)
     member_id = fields.Integer(required=True)
     sku = fields.String(required=True)
@@ -198,6 +212,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("catalog.supplier.updated", 1): SupplierUpdated,
     ("catalog.ops.alert.raised", 1): OpsAlert,
     ("catalog.ops.alert.resolved", 1): OpsAlert,
+    ("pooling.need.withdrawn", 1): NeedWithdrawn,
     ("pooling.pool.progressed", 1): PoolProgressed,
     ("pooling.order.placed", 1): OrderPlaced,
     ("pooling.order.confirmed", 1): OrderConfirmed,

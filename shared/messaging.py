@@ -65,10 +65,15 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "catalog.supplier.updated.v1",
         ),
     ),
-    Subscription(
+    Subscription(  # one queue: a need's order outcomes and its withdrawal stay in order
         "catalog",
         "order-outcomes",
-        ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
+        (
+            "pooling.order.placed.v1",
+            "pooling.order.confirmed.v1",
+            "pooling.order.rejected.v1",
+            "pooling.need.withdrawn.v1",
+        ),
     ),
     Subscription(
         "notify",

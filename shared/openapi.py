@@ -59,6 +59,7 @@ class Operation:
     response: type[Schema] | None = None
     many: bool = False
     status: int = 200
+    also: Mapping[int, str] = field(default_factory=dict)  # other successes: code -> when
     summary: str = ""
     query: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     headers: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # name -> parameter
@@ -128,6 +129,8 @@ def _operation(operation: Operation, view: Any, endpoint: str) -> dict[str, Any]
         str(code): {"description": text, "content": _json_error()} for code, text in ERRORS.items()
     }
     responses[str(operation.status)] = {"description": "OK", "content": _content(operation)}
+    for code, text in operation.also.items():
+        responses[str(code)] = {"description": text, "content": _content(operation)}
     described: dict[str, Any] = {
         "operationId": endpoint,
         "summary": summary,

@@ -320,16 +320,21 @@ def test_an_impossibly_large_need_id_is_not_found(catalog: Service, need: dict[s
     assert_error(response, 404)
 
 
-def test_the_owner_cancels_a_need_once(catalog: Service, need: dict[str, Any]) -> None:
+def test_the_owner_asks_pooling_once_to_cancel_a_need(
+    catalog: Service, need: dict[str, Any]
+) -> None:
+    """Pooling owns the close, so the cancellation is a request (202) until its verdict;
+    asking again changes nothing."""
     url = f"/api/v1/needs/{need['id']}/cancel"
 
     response = catalog.client.post(url, headers=need["headers"])
 
-    assert response.status_code == 200
-    assert response.get_json()["status"] == "cancelled"
+    assert response.status_code == 202
+    assert response.get_json()["status"] == "cancel_requested"
     shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=need["headers"])
-    assert shown.get_json()["status"] == "cancelled"
-    assert_error(catalog.client.post(url, headers=need["headers"]), 409)
+    assert shown.get_json()["status"] == "cancel_requested"
+    again = catalog.client.post(url, headers=need["headers"])
+    assert (again.status_code, again.get_json()["status"]) == (202, "cancel_requested")
     [event] = catalog.outbox("catalog.need.cancelled")
     assert event["payload"]["need_id"] == need["id"]
 
@@ -359,7 +364,7 @@ def test_an_order_wins_over_a_cancellation_it_overtook(
         "/api/v1/needs", json={"sku": "DISP-10L", "quantity": "6"}, headers=member.headers
     ).get_json()
     cancel = catalog.client.post(f"/api/v1/needs/{need['id']}/cancel", headers=member.headers)
-    assert cancel.status_code == 200
+    assert cancel.status_code == 202
     allocation = {"need_id": need["id"], "member_id": member.body["id"], "quantity": "6"}
     allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
     placed = Event(

@@ -51,7 +51,7 @@ def test_the_answer_sent_again_is_the_first_one_even_after_a_cancel(
 ) -> None:
     first = post(catalog, member.headers).get_json()
     cancelled = catalog.client.post(f"/api/v1/needs/{first['id']}/cancel", headers=member.headers)
-    assert cancelled.get_json()["status"] == "cancelled"
+    assert cancelled.get_json()["status"] == "cancel_requested"
     again = post(catalog, member.headers)
     assert again.status_code == 201
     assert again.get_json() == first

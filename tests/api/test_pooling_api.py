@@ -88,6 +88,11 @@ def feed(pooling: Service, *evts: Event) -> None:
 
 @pytest.fixture
 def worked_example(pooling: Service) -> Service:
+    return with_worked_example(pooling)
+
+
+def with_worked_example(pooling: Service) -> Service:
+    """Pooling fed the worked example's suppliers, offers and needs."""
     feed(
         pooling,
         supplier_updated(A, "25.00", "500.00"),

@@ -80,9 +80,9 @@ def test_a_member_posts_fixes_and_cancels_a_need(catalog_web: str) -> None:
             expect(row).to_contain_text("offen")
             screenshots(page, "my-needs")
 
-            row.get_by_role("button", name="Stornieren").click()
-            expect(page.get_by_role("status")).to_contain_text("storniert")
-            expect(page.locator("tbody tr").first).to_contain_text("storniert")
+            row.get_by_role("button", name="Stornieren").click()  # pooling is not running:
+            expect(page.get_by_role("status")).to_contain_text("Stornierung")  # no verdict
+            expect(page.locator("tbody tr").first).to_contain_text("Stornierung angefragt")
             expect(page.locator("tbody tr").first.get_by_role("button")).to_have_count(0)
 
             page.get_by_role("link", name="Der Pool jetzt").click()

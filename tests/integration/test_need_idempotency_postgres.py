@@ -1,6 +1,7 @@
 """Posting needs with an Idempotency-Key on PostgreSQL, as in production: two posts with
 one key at the same moment make one need and one event, and both are answered with it; a
-post without a key runs the statements it always ran."""
+post without a key runs the statements it always ran. And a cancellation meeting the order
+placed of its need: it waits for the order and is refused, never overwriting it."""
 
 from __future__ import annotations
 
@@ -143,3 +144,30 @@ def test_a_post_is_two_inserts_and_a_key_adds_one_look_up(
     keyed = statements_of(catalog, lambda: post(catalog, member, "k-1"))
     assert len(keyed) == 3 and keyed[0].startswith("SELECT products.id") and keyed[1:] == plain
     assert statements_of(catalog, lambda: post(catalog, member, "k-1")) == keyed[:1]
+
+
+def test_a_cancel_waits_for_an_order_being_placed_and_is_refused(
+    catalog: Flask, member: dict[str, str]
+) -> None:
+    from catalog.service_layer.reactions import on_order_placed
+    from tests.api.test_need_cancellation import order_placed
+
+    need = post(catalog, member, None).get_json()
+    runtime: Runtime = catalog.extensions["zirkel.runtime"]
+    answers: list[Any] = []
+
+    def cancel() -> None:
+        url = f"/api/v1/needs/{need['id']}/cancel"
+        answers.append(catalog.test_client().post(url, headers=member))
+
+    with transaction(runtime.sessions) as db:
+        on_order_placed(db, order_placed(need, 7))  # holds the need until it commits
+        thread = threading.Thread(target=cancel)
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive(), "the cancel did not wait for the order"
+    thread.join(30)
+
+    assert answers[0].status_code == 409, answers[0].get_json()
+    shown = catalog.test_client().get(f"/api/v1/needs/{need['id']}", headers=member).get_json()
+    assert (shown["status"], shown["order_id"]) == ("ordered", 7)

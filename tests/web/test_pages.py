@@ -105,8 +105,11 @@ def test_cancelling_an_open_need(site: Site, member: FlaskClient) -> None:
     token = csrf_token(member.get("/needs").get_data(as_text=True))
     response = member.post(f"/needs/{need_id}/cancel", data={"csrf_token": token})
     assert response.status_code == 302
-    assert needs_of(site)[0].status == "cancelled"
-    assert "storniert" in member.get("/needs").get_data(as_text=True)
+    assert needs_of(site)[0].status == "cancel_requested"  # until pooling's verdict
+    page = member.get("/needs").get_data(as_text=True)
+    assert f"Stornierung von Bedarf {need_id} angefragt." in page
+    assert '<span class="status cancel_requested">Stornierung angefragt</span>' in page
+    assert f'action="/needs/{need_id}/cancel"' not in page  # no second cancel button
     assert [e["event_type"] for e in outbox_events(site)][-1] == "catalog.need.cancelled"
 
 

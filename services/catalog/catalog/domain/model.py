@@ -24,14 +24,20 @@ class Trade(StrEnum):
 
 
 class NeedStatus(StrEnum):
+    """Where a need stands. ``cancel_requested``: the member cancelled it and pooling, which
+    owns the close, has not yet said whether that came before a close ordered it; it ends
+    ``cancelled`` (never to be ordered) or ``ordered``."""
+
     OPEN = "open"
+    CANCEL_REQUESTED = "cancel_requested"
     ORDERED = "ordered"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
 
 
 class NeedNotOpen(Conflict):
-    """Only an open need can be cancelled."""
+    """Only an open need can be cancelled (a cancelled one, or one whose cancellation is
+    requested, is no conflict: asking again changes nothing)."""
 
     def __init__(self, status: str) -> None:
         super().__init__("status", f"The need is {status} and can no longer be cancelled.")

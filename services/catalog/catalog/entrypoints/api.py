@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Member, Need, Offer, Product, Supplier
+from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, handlers
 from shared.auth import Principal, TokenAuthority, current_principal, require
@@ -244,9 +245,13 @@ def show_need(need_id: int) -> ResponseReturnValue:
 @api.post("/needs/<id:need_id>/cancel")
 @require("admin", "member")
 def cancel_need(need_id: int) -> ResponseReturnValue:
+    """Cancel an open need: 202 while pooling decides (``cancel_requested``), 200 once
+    cancelled; GET /needs/{id} shows the outcome, ``cancelled`` or ``ordered``."""
     with unit_of_work() as session:
-        need = handlers.cancel_need(session, current_runtime().outbox, _own_need(session, need_id))
-        return jsonify(NEED_OUT.dump(need))
+        need = _own_need(session, need_id, lock=True)
+        need = handlers.cancel_need(session, current_runtime().outbox, need)
+        status = 200 if need.status == NeedStatus.CANCELLED else 202
+        return jsonify(NEED_OUT.dump(need)), status
 
 
 def _member_for_new_need(requested: int | None) -> int:
@@ -269,14 +274,14 @@ def _may_act_for_member(member_id: int) -> None:
         raise ApiError(403, "This belongs to another member.")
 
 
-def _own_need(session: Session, need_id: int) -> Need:
-    need = _get(session, Need, need_id, "need")
+def _own_need(session: Session, need_id: int, *, lock: bool = False) -> Need:
+    need = _get(session, Need, need_id, "need", lock=lock)
     _may_act_for_member(need.member_id)
     return need
 
 
-def _get(session: Session, model: Any, key: int, what: str) -> Any:
-    found = session.get(model, key)
+def _get(session: Session, model: Any, key: int, what: str, *, lock: bool = False) -> Any:
+    found = session.get(model, key, with_for_update=lock or None)
     if found is None:
         raise ApiError(404, f"There is no {what} {key}.")
     return found

@@ -69,7 +69,15 @@ OPERATIONS = {
         response=s.NeedOut, many=True, query={"status": TEXT}, summary="Needs, newest first."
     ),
     "catalog_api.show_need": Operation(response=s.NeedOut, summary="One need."),
-    "catalog_api.cancel_need": Operation(response=s.NeedOut, summary="Cancel an open need."),
+    "catalog_api.cancel_need": Operation(
+        response=s.NeedOut,
+        status=202,
+        also={200: "Cancelled already: pooling has withdrawn the need"},
+        summary=(
+            "Cancel an open need: accepted as a request (cancel_requested) that pooling"
+            " decides; GET the need for the outcome, cancelled or ordered."
+        ),
+    ),
     "catalog_price_lists.upload_price_list": Operation(
         body_media="text/csv", summary="Upload a supplier's price list as CSV."
     ),

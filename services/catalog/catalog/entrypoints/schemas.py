@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from catalog.domain.model import (
     WEBHOOK_SECRET_MIN,
     DeliveryChannel,
+    NeedStatus,
     Trade,
     tier_problems,
     webhook_address_problem,
@@ -176,6 +177,6 @@ class NeedOut(Schema):
     needed_by = fields.Date(allow_none=True)
     delivery_site = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf([status.value for status in NeedStatus]))
     order_id = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()

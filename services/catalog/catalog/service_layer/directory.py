@@ -53,6 +53,7 @@ def remove_member(session: Session, outbox: Outbox, member_id: int) -> Member:
         select(Need)
         .options(selectinload(Need.product))
         .where(Need.member_id == member_id, Need.status == NeedStatus.OPEN)
+        .with_for_update()  # an order placed meanwhile is not overwritten
     )
     for need in open_needs:
         cancel_need(session, outbox, need)

@@ -159,9 +159,16 @@ def offer_updated(offer: Offer, active: bool = True) -> Event:
 
 
 def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
+    """The member cancels the need: asked of pooling, which owns the close, and which answers
+    ``pooling.need.withdrawn`` (then ``cancelled``) or an order placed (then ``ordered``).
+    Until then the need is ``cancel_requested``. Asking again, or after the withdrawal,
+    changes nothing; an ordered need cannot be cancelled. The caller holds ``need`` locked
+    (``with_for_update``), so an order placed meanwhile is not overwritten."""
+    if need.status in (NeedStatus.CANCEL_REQUESTED, NeedStatus.CANCELLED):
+        return need
     if need.status != NeedStatus.OPEN:
         raise NeedNotOpen(need.status)
-    need.status = NeedStatus.CANCELLED
+    need.status = NeedStatus.CANCEL_REQUESTED
     outbox.add(
         session,
         Event(

@@ -18,13 +18,25 @@ log = logging.getLogger(__name__)
 
 
 def on_order_placed(session: Session, event: Event) -> None:
+    """The needs are ordered, also those whose cancellation came after the close took them;
+    a need pooling has withdrawn (an earlier order of it was rejected) stays cancelled."""
     order_id = event.payload["order_id"]
     need_ids = [a["need_id"] for line in event.payload["lines"] for a in line["allocations"]]
     for need in _needs(session, need_ids):
         if need.status == NeedStatus.CANCELLED:
-            log.warning("need %s was cancelled but went into order %s", need.id, order_id)
+            log.info("need %s was withdrawn after order %s", need.id, order_id)
+            continue
+        if need.status == NeedStatus.CANCEL_REQUESTED:
+            log.info("need %s was ordered (order %s) before its cancellation", need.id, order_id)
         need.status = NeedStatus.ORDERED
         need.order_id = order_id
+
+
+def on_need_withdrawn(session: Session, event: Event) -> None:
+    """Pooling withdrew the need for good: it is cancelled, whatever came before."""
+    for need in _needs(session, [event.payload["need_id"]]):
+        need.status = NeedStatus.CANCELLED
+        need.order_id = None
 
 
 def on_order_confirmed(session: Session, event: Event) -> None:
@@ -45,11 +57,15 @@ def on_order_rejected(session: Session, event: Event) -> None:
 
 
 def _needs(session: Session, need_ids: Iterable[int]) -> list[Need]:
-    return list(session.scalars(select(Need).where(Need.id.in_(list(need_ids)))))
+    """The needs, locked (in id order) against a member's cancellation until the end of the
+    transaction."""
+    query = select(Need).where(Need.id.in_(list(need_ids))).order_by(Need.id).with_for_update()
+    return list(session.scalars(query))
 
 
 HANDLERS = {
     "pooling.order.placed": on_order_placed,
     "pooling.order.confirmed": on_order_confirmed,
     "pooling.order.rejected": on_order_rejected,
+    "pooling.need.withdrawn": on_need_withdrawn,
 }

@@ -109,14 +109,17 @@ def cancel_need(need_id: int) -> ResponseReturnValue:
     runtime = current_runtime()
     try:
         with transaction(runtime.sessions) as db:
-            need = db.get(Need, need_id)
+            need = db.get(Need, need_id, with_for_update=True)
             if need is None or need.member_id != current_user.member_id:
                 abort(404)  # another member's need is as good as absent
-            handlers.cancel_need(db, runtime.outbox, need)
+            status = handlers.cancel_need(db, runtime.outbox, need).status
     except NeedNotOpen:
         flash(_("Need %(id)s is no longer open.", id=need_id), "error")
     else:
-        flash(_("Need %(id)s cancelled.", id=need_id), "ok")
+        if status == NeedStatus.CANCELLED:
+            flash(_("Need %(id)s cancelled.", id=need_id), "ok")
+        else:  # pooling decides whether it came before the close
+            flash(_("Cancellation of need %(id)s requested.", id=need_id), "ok")
     return redirect(url_for("pages.my_needs"))
 
 

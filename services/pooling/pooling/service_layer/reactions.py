@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from pooling.adapters.repository import PoolRepository
 from shared.consumer import Handler, Together
 from shared.db import insert_new_only
 from shared.events import Event
+from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
 WINDOW_KEY = "pooling.open_window"
@@ -93,24 +95,45 @@ def _current_window_id(session: Session, schedule: CutoffSchedule) -> int:
     return window_id
 
 
-def on_need_cancelled(session: Session, event: Event) -> None:
-    """Take the need out of the pool; if it has not arrived yet, keep a tombstone."""
-    data = event.payload
-    need = session.get(orm.PooledNeed, data["need_id"])
-    if need is None:
-        session.add(
-            orm.PooledNeed(
-                need_id=data["need_id"],
-                member_id=data["member_id"],
-                sku=data["sku"],
-                quantity=Decimal(0),
-                status="cancelled",
-            )
+def on_need_cancelled(
+    session: Session, event: Event, schedule: CutoffSchedule, outbox: Outbox
+) -> None:
+    """A member cancels a need: withdraw it unless a close has ordered it, and tell catalog.
+
+    Decided under the open window's lock, as a posted need is added: a close in progress
+    finishes first (and then the need is ordered: the order placed tells catalog), and a
+    close that comes later no longer finds the need. A need not posted yet gets a
+    tombstone that keeps its post out, so it is withdrawn as well.
+    """
+    _current_window_id(session, schedule)
+    need = _pooled_need_locked(session, event.payload)
+    if need.status == "ordered":
+        log.info(
+            "need %s is in order %s; its cancellation comes too late", need.need_id, need.order_id
         )
-    elif need.status == "open":
-        need.status = "cancelled"
-    else:
-        log.warning("need %s is %s; its cancellation comes too late", need.need_id, need.status)
+        return
+    need.status = "cancelled"
+    withdrawn = {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
+    outbox.add(session, Event("pooling.need.withdrawn", withdrawn))
+
+
+def _pooled_need_locked(session: Session, cancelled: dict[str, Any]) -> orm.PooledNeed:
+    """The cancelled need's row, locked until the transaction ends; a tombstone (no
+    quantity, in no window) when its post has not arrived."""
+    tombstone = {
+        "need_id": cancelled["need_id"],
+        "member_id": cancelled["member_id"],
+        "sku": cancelled["sku"],
+        "quantity": Decimal(0),
+        "status": "cancelled",
+    }
+    db = session.connection()
+    db.execute(insert_new_only(_POOLED_NEEDS, db.dialect.name), tombstone)
+    need = session.get(
+        orm.PooledNeed, cancelled["need_id"], with_for_update=True, populate_existing=True
+    )
+    assert need is not None
+    return need
 
 
 def _text(value: Decimal) -> str:
@@ -118,9 +141,10 @@ def _text(value: Decimal) -> str:
 
 
 def handlers(schedule: CutoffSchedule) -> dict[str, Handler]:
+    outbox = Outbox(orm.TABLES["outbox"])
     return {
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.offer.updated": on_offer_updated,
         "catalog.need.posted": Together(partial(on_needs_posted, schedule=schedule)),
-        "catalog.need.cancelled": on_need_cancelled,
+        "catalog.need.cancelled": partial(on_need_cancelled, schedule=schedule, outbox=outbox),
     }

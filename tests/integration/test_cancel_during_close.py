@@ -1,0 +1,115 @@
+"""Pooling decides a cancellation under the open window's lock, on PostgreSQL: one that
+comes while a close runs waits for it and finds the need ordered; a close that comes while
+a cancellation is being decided waits for it and leaves the need out."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.entrypoints.app import build_runtime
+from pooling.service_layer import handlers as pool
+from pooling.service_layer.reactions import handlers
+from shared.db import transaction
+from shared.events import Event
+from shared.outbox import Outbox
+from shared.runtime import Runtime
+from shared.settings import Settings
+from tests.integration.test_pool_lifecycle import (
+    SOLVE,
+    events_roundtrip,
+    feed,
+    need_posted,
+    offer_updated,
+    supplier_updated,
+)
+from tests.support.servers import throwaway_database
+
+pytestmark = pytest.mark.postgres
+
+HELD = 1.0  # seconds the other side is seen waiting
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    with throwaway_database() as database:
+        settings = Settings.from_env(
+            {
+                "ZIRKEL_SECRET_KEY": "k" * 32,
+                "ZIRKEL_VAR_DIR": str(tmp_path),
+                "ZIRKEL_DATABASE_URL": database,
+            }
+        )
+        runtime = build_runtime(settings)
+        runtime.migrate()
+        feed(runtime, supplier_updated(), offer_updated(), *(need_posted(n) for n in range(1, 6)))
+        yield runtime
+        runtime.engine.dispose()
+
+
+def cancelled(need_id: int) -> Event:
+    payload = {"need_id": need_id, "member_id": 1 + need_id % 7, "sku": "DISP-10L"}
+    return Event("catalog.need.cancelled", payload)
+
+
+def in_background(work: Callable[[], object]) -> tuple[threading.Thread, threading.Event]:
+    done = threading.Event()
+
+    def run() -> None:
+        work()
+        done.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, done
+
+
+def state(runtime: Runtime, need_id: int) -> tuple[str, list[str]]:
+    """The need's status and the verdicts pooling wrote to its outbox."""
+    outbox = runtime.tables["outbox"]
+    with transaction(runtime.sessions) as session:
+        need = session.get(orm.PooledNeed, need_id)
+        assert need is not None
+        keys = session.scalars(select(outbox.c.routing_key).order_by(outbox.c.id)).all()
+    return need.status, [k for k in keys if k.startswith("pooling.need.")]
+
+
+def test_a_cancellation_during_a_close_waits_and_finds_the_need_ordered(runtime: Runtime) -> None:
+    schedule = CutoffSchedule.from_settings(runtime.settings)
+    with transaction(runtime.sessions) as session:
+        closed = pool.close_pool(session, Outbox(runtime.tables["outbox"]), schedule, SOLVE)
+        thread, done = in_background(lambda: feed(runtime, cancelled(3)))
+        assert not done.wait(HELD), "the cancellation did not wait for the close"
+    thread.join(timeout=30)
+
+    assert done.is_set()
+    assert 3 in {a.need_id for o in closed.orders for line in o.lines for a in line.allocations}
+    assert state(runtime, 3) == ("ordered", [])  # the order placed is the verdict
+
+
+def test_a_close_during_a_cancellation_waits_and_leaves_the_need_out(runtime: Runtime) -> None:
+    schedule = CutoffSchedule.from_settings(runtime.settings)
+    outbox = Outbox(runtime.tables["outbox"])
+    orders: list[pool.ClosedPool] = []
+
+    def close() -> None:
+        with transaction(runtime.sessions) as session:
+            orders.append(pool.close_pool(session, outbox, schedule, SOLVE))
+
+    with transaction(runtime.sessions) as session:
+        handlers(schedule)["catalog.need.cancelled"](session, events_roundtrip(cancelled(3)))
+        thread, done = in_background(close)
+        assert not done.wait(HELD), "the close did not wait for the cancellation"
+    thread.join(timeout=30)
+
+    assert done.is_set()
+    [closed] = orders
+    allocated = {a.need_id for o in closed.orders for line in o.lines for a in line.allocations}
+    assert allocated == {1, 2, 4, 5}
+    assert state(runtime, 3) == ("cancelled", ["pooling.need.withdrawn.v1"])
