@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
 
+from pooling.domain.baselines import member_baselines
 from pooling.domain.model import (
     Allocation,
     Assignment,
@@ -17,7 +18,7 @@ from pooling.domain.model import (
     SupplierTerms,
     WindowResult,
 )
-from pooling.domain.optimise import Solver, assemble, build_problem, cheapest_assignment
+from pooling.domain.optimise import Solver, cheapest_assignment
 from pooling.domain.pricing import ZERO, cost_of, split_fee
 
 
@@ -112,13 +113,12 @@ def _member_savings(
     for need in needs:
         own.setdefault(need.member_id, []).append(need)
     members = sorted(paid)
-    problems = [build_problem(pooled_demand(own[m]), offers, suppliers) for m in members]
-    solutions = solve.solve_all(problems, tie_break=False)
+    baselines, optimal = member_baselines({m: own[m] for m in members}, offers, suppliers, solve)
     savings = {}
-    for member, problem, solution in zip(members, problems, solutions, strict=True):
-        baseline = assemble(problem, solution).total_cost
+    for member in members:
+        baseline = baselines[member]
         savings[member] = MemberSavings(member, baseline, paid[member], baseline - paid[member])
-    return savings, all(solution.optimal for solution in solutions)
+    return savings, optimal
 
 
 def member_savings(
@@ -130,9 +130,6 @@ def member_savings(
     solve: Solver,
 ) -> MemberSavings:
     """Rule 7: the member's own needs priced alone (the baseline) against what it paid."""
-    baseline = ZERO
-    if own_needs:
-        demand = pooled_demand(own_needs)
-        alone = cheapest_assignment(demand, offers, suppliers, solve, tie_break=False)
-        baseline = alone.total_cost
+    baselines, _optimal = member_baselines({member_id: own_needs}, offers, suppliers, solve)
+    baseline = baselines[member_id]
     return MemberSavings(member_id, baseline, paid, baseline - paid)
