@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Row, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.adapters.bulk import insert_rows
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
@@ -182,7 +183,7 @@ class PoolRepository:
         """Delete the offer versions no window starting at or after ``since`` can price
         with (superseded before it); how many went. Closed windows keep their prices in
         their orders."""
-        versions = self._offer_changes(since)
+        versions = self._offer_changes(since, terms=False)
         positions = superseded([c for _id, c in versions], since, self.schedule.timezone)
         ids = [versions[position][0] for position in positions]
         for chunk in range(0, len(ids), 1000):
@@ -191,26 +192,27 @@ class PoolRepository:
             )
         return len(ids)
 
-    def _offer_changes(self, now: datetime) -> list[tuple[int, OfferChange]]:
-        """Every offer version announced by ``now``, oldest first, with its id."""
-        version = orm.OfferVersion
-        query = (
-            select(version)
-            .where(version.announced_at <= now)
-            .order_by(version.announced_at, version.id)
-        )
+    def _offer_changes(self, now: datetime, *, terms: bool = True) -> list[tuple[int, OfferChange]]:
+        """Every offer version announced by ``now``, oldest first, with its id; read as
+        plain rows, and without the offers' terms if not ``terms`` (pruning needs only
+        when each version started)."""
+        v = orm.OfferVersion
+        columns = [v.id, v.supplier_id, v.sku, v.active, v.announced_at, v.valid_from]
+        if terms:
+            columns += [v.pack_size, v.tiers]
+        query = select(*columns).where(v.announced_at <= now).order_by(v.announced_at, v.id)
         return [
             (
-                v.id,
+                row.id,
                 OfferChange(
-                    v.supplier_id,
-                    v.sku,
-                    _offer(v) if v.active else None,
-                    v.announced_at,
-                    v.valid_from,
+                    row.supplier_id,
+                    row.sku,
+                    _offer(row) if terms and row.active else None,
+                    row.announced_at,
+                    row.valid_from,
                 ),
             )
-            for v in self.session.scalars(query)
+            for row in self.session.execute(query)
         ]
 
     def supplier_terms(self) -> dict[int, model.SupplierTerms]:
@@ -241,7 +243,7 @@ class PoolRepository:
         return self.session.get(orm.Order, order_id)
 
 
-def _offer(version: orm.OfferVersion) -> model.Offer:
+def _offer(version: Row[Any]) -> model.Offer:
     prices = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in version.tiers)
     return model.Offer(version.supplier_id, version.sku, version.pack_size, prices)
 
@@ -285,20 +287,29 @@ def save_orders(
         for line_id, (_oid, line) in zip(line_ids, lines, strict=True)
         for a in line.allocations
     ]
-    if allocations:
-        session.execute(insert(orm.Allocation), allocations)
-    for order_id, order in zip(order_ids, orders, strict=True):
-        need_ids = [a.need_id for line in order.lines for a in line.allocations]
-        session.execute(
-            update(orm.PooledNeed)
-            .where(orm.PooledNeed.need_id.in_(need_ids))
-            .values(status="ordered", order_id=order_id)
-            .execution_options(synchronize_session=False)  # the close reads them no more
-        )
+    insert_rows(session, orm.Allocation.__table__, allocations)
+    _mark_ordered(session, order_ids)
     return [
         PlacedOrder(oid, window_id, o.supplier_id, o.lines, o.shipping_fee, o.total, now)
         for oid, o in zip(order_ids, orders, strict=True)
     ]
+
+
+def _mark_ordered(session: Session, order_ids: list[int]) -> None:
+    """Mark each need allocated in these orders ordered, with its order: one statement."""
+    allocation, line, need = orm.Allocation, orm.OrderLine, orm.PooledNeed
+    placed = (
+        select(allocation.need_id, line.order_id)
+        .join(line, allocation.line_id == line.id)
+        .where(line.order_id.in_(order_ids))
+        .subquery()
+    )
+    session.execute(
+        update(need)
+        .where(need.need_id == placed.c.need_id)
+        .values(status="ordered", order_id=placed.c.order_id)
+        .execution_options(synchronize_session=False)  # the close reads them no more
+    )
 
 
 def _insert_returning_ids(session: Session, table: type, rows: list[dict]) -> list[int]:

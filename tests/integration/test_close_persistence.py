@@ -1,0 +1,81 @@
+"""A close stores what it decided, on SQLite and PostgreSQL alike: every allocation as the
+domain made it (PostgreSQL takes them with COPY), and every need ordered with its order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bench.close import load
+from bench.generate import cooperative
+from pooling.adapters import orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.highs import HighsSolver
+from pooling.domain.model import Allocation
+from pooling.entrypoints.app import build_runtime
+from pooling.service_layer.handlers import ClosedPool, close_pool
+from shared.db import transaction
+from shared.runtime import Runtime
+from shared.settings import Settings
+from tests.support.servers import throwaway_database
+
+SOLVE = HighsSolver(time_limit=10, workers=1)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
+    with ExitStack() as stack:
+        env = {"ZIRKEL_SECRET_KEY": "k" * 32, "ZIRKEL_VAR_DIR": str(tmp_path)}
+        if request.param == "postgres":
+            env["ZIRKEL_DATABASE_URL"] = stack.enter_context(throwaway_database())
+        runtime = build_runtime(Settings.from_env(env))
+        runtime.migrate()
+        yield runtime
+        runtime.engine.dispose()
+
+
+def decided(closed: ClosedPool) -> dict[int, tuple]:
+    """Per need: its order, product, member and figures, as the close decided them."""
+    return {
+        a.need_id: (order.id, line.sku, a.member_id, a.quantity, a.goods, *shares(a))
+        for order in closed.orders
+        for line in order.lines
+        for a in line.allocations
+    }
+
+
+def shares(a: Allocation) -> tuple:
+    return (a.shipping_share, a.paid, a.delivery_site)
+
+
+def stored(runtime: Runtime) -> tuple[dict[int, tuple], dict[int, int | None]]:
+    """Per need: the stored allocation's order, product, member and figures; and the
+    order each ordered need points at."""
+    a, line = orm.Allocation, orm.OrderLine
+    query = select(
+        a.need_id, line.order_id, line.sku, a.member_id, a.quantity, a.goods
+    ).add_columns(a.shipping_share, a.paid, a.delivery_site)
+    ordered = select(orm.PooledNeed.need_id, orm.PooledNeed.order_id).where(
+        orm.PooledNeed.status == "ordered"
+    )
+    with transaction(runtime.sessions) as session:
+        allocations = {row[0]: tuple(row[1:]) for row in session.execute(query.join(line))}
+        needs = {need_id: order_id for need_id, order_id in session.execute(ordered)}
+    return allocations, needs
+
+
+def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: Runtime) -> None:
+    instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
+    load(runtime, instance)
+    schedule = CutoffSchedule.from_settings(runtime.settings)
+    with transaction(runtime.sessions) as session:
+        closed = close_pool(session, runtime.outbox, schedule, SOLVE)
+    expected = decided(closed)
+    assert len(expected) == len(instance.needs)
+    allocations, needs = stored(runtime)
+    assert allocations == expected
+    assert needs == {need_id: figures[0] for need_id, figures in expected.items()}
