@@ -9,6 +9,7 @@ type starts with its producer (``catalog.need.posted``).
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -267,6 +268,16 @@ def dump(event: Event) -> dict[str, Any]:
     refuses anything else, and the tests load every event the services write. A
     close writes tens of thousands of allocations, so nothing is validated twice here.
     """
+    return _envelope(event, _plain(event.payload))
+
+
+def dumps(event: Event) -> str:
+    """``json.dumps(dump(event))`` in one pass: the encoder turns decimals and dates
+    into text where it meets them, without a copy of the payload first."""
+    return json.dumps(_envelope(event, event.payload), default=_text)
+
+
+def _envelope(event: Event, payload: Any) -> dict[str, Any]:
     if (event.event_type, event.version) not in PAYLOADS:
         raise ValueError(f"unknown event {event.event_type} v{event.version}")
     return {
@@ -276,7 +287,7 @@ def dump(event: Event) -> dict[str, Any]:
         "occurred_at": event.occurred_at.isoformat(),
         "producer": event.producer,
         "correlation_id": event.correlation_id,
-        "payload": _plain(event.payload),
+        "payload": payload,
     }
 
 
@@ -285,11 +296,18 @@ def _plain(value: Any) -> Any:
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, Decimal | date):
+        return _text(value)
+    return value
+
+
+def _text(value: Any) -> str:
+    """A decimal or a date (or datetime) as the events carry it; nothing else."""
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, date):  # datetimes too
+    if isinstance(value, date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 @functools.cache

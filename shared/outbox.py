@@ -11,10 +11,9 @@ publishes again: consumers are idempotent by event id.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,18 +99,26 @@ class Outbox:
         self._insert = table.insert()  # one statement, compiled once, for every event
 
     def add(self, session: Session, event: events.Event) -> None:
-        if not event.correlation_id:
-            event = dataclasses.replace(event, correlation_id=correlation.get())
-        session.connection().execute(
-            self._insert,
-            {
-                "event_id": str(event.event_id),
-                "routing_key": event.routing_key,
-                "correlation_id": event.correlation_id,
-                "body": json.dumps(events.dump(event)),
-                "created_at": datetime.now(UTC),
-            },
-        )
+        self.add_all(session, [event])
+
+    def add_all(self, session: Session, added: Sequence[events.Event]) -> None:
+        """Write ``added`` in order, in one statement."""
+        now = datetime.now(UTC)
+        rows = []
+        for event in added:
+            if not event.correlation_id:
+                event = dataclasses.replace(event, correlation_id=correlation.get())
+            rows.append(
+                {
+                    "event_id": str(event.event_id),
+                    "routing_key": event.routing_key,
+                    "correlation_id": event.correlation_id,
+                    "body": events.dumps(event),
+                    "created_at": now,
+                }
+            )
+        if rows:
+            session.connection().execute(self._insert, rows)
 
 
 class OutboxRelay:

@@ -64,8 +64,7 @@ def close_pool(
     _settle(session, schedule, window, result)
     pool.prune_offer_versions(since=window.closed_at)  # the next window starts after this
     posted_under = _correlation_ids(session, window.id)
-    for order in orders:
-        outbox.add(session, order_placed(order, result, posted_under))
+    outbox.add_all(session, [order_placed(order, result, posted_under) for order in orders])
     return ClosedPool(window, orders, result)
 
 
