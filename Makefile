@@ -38,11 +38,15 @@ system-packages:
 	deploy/system-packages.sh
 
 # Closing a pool window at cooperative scale (bench/README.md has the figures).
+# Each prints the close beside the optimisation alone (close_over_optimisation), on
+# PostgreSQL with RabbitMQ, then on SQLite.
 bench-close: $(STAMP)
 	$(BIN)/python -m bench.close --size issue
+	$(BIN)/python -m bench.close --size issue --database sqlite --broker none
 
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
+	$(BIN)/python -m bench.close --size large --database sqlite --broker none
 
 # The benchmarks' load generators (wrk, hey) and profilers (pyinstrument, py-spy, psutil, valgrind).
 bench-tools: $(STAMP)

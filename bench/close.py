@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import tempfile
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import psutil
 from sqlalchemy import insert
 
 from bench.generate import SIZES, Instance, cooperative
@@ -132,12 +134,17 @@ def run(size: str, database: str, broker: str) -> dict[str, object]:
         figures = {"size": size, "needs": len(instance.needs), "members": instance.members}
         figures |= {"products": len(instance.offers), "suppliers": len(instance.suppliers)}
         figures |= optimisation_alone(instance, solve)
+        figures["rss_before_close_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
         started = time.perf_counter()
         with transaction(runtime.sessions) as session:
             closed = close_pool(
                 session, runtime.outbox, CutoffSchedule.from_settings(settings), solve
             )
         figures["close_s"] = round(time.perf_counter() - started, 3)
+        figures["close_over_optimisation"] = round(
+            figures["close_s"] / figures["optimisation_s"], 2
+        )
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         figures["orders"] = len(closed.orders)
         figures["optimal"] = closed.result.optimal
         figures["total_cost"] = str(closed.result.total_cost)

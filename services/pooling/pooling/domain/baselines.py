@@ -5,8 +5,9 @@ need the optimiser: two products are linked only through a supplier that may cha
 fee (the fee is paid once, or waived once the lines reach free shipping). A supplier
 with no fee to charge links nothing. So the member's products fall into independent
 parts whose cheapest costs add up to the member's; a part of one product is priced
-directly (each offer's line plus the fee due on it alone), and only the parts that
-couple products go to the solver, all members' parts in one batch.
+directly (each offer's line plus the fee due on it alone), so is a part whose products
+each have one offer, and only the parts left with a choice go to the solver, all
+members' parts in one batch.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from pooling.domain.model import Need, Offer, PricedLine, SupplierTerms
-from pooling.domain.optimise import PoolingProblem, Solver, assemble, build_problem
+from pooling.domain.optimise import PoolingProblem, Solution, Solver, assemble, build_problem
 from pooling.domain.pricing import ZERO, money, shipping_fee_due
 
 
@@ -38,6 +39,8 @@ def member_baselines(
         for part in independent_parts(_priced_once(demand, offers, suppliers, priced)):
             if len(part.candidates) == 1:
                 baselines[member] += _alone(part)
+            elif all(len(lines) == 1 for lines in part.candidates.values()):
+                baselines[member] += _only_choice(part)
             else:
                 coupled.append((member, part))
     solutions = solve.solve_all([part for _member, part in coupled], tie_break=False)
@@ -100,3 +103,9 @@ def _alone(part: PoolingProblem) -> Decimal:
         line.line_total + shipping_fee_due(part.suppliers[line.supplier_id], line.line_total)
         for line in lines
     )
+
+
+def _only_choice(part: PoolingProblem) -> Decimal:
+    """The cost of products each offered by one supplier: there is nothing to choose."""
+    choice = {sku: lines[0].supplier_id for sku, lines in part.candidates.items()}
+    return assemble(part, Solution(choice)).total_cost

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
+from operator import attrgetter
 
 from pooling.domain.baselines import member_baselines
 from pooling.domain.model import (
@@ -42,7 +43,10 @@ def close_window(
     assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers, solve)
     unoffered = set(assignment.unoffered)
     placed = [need for need in ordered if need.sku not in unoffered]
-    orders = tuple(_order(sid, assignment, placed) for sid in assignment.used_suppliers)
+    by_sku: dict[str, list[Need]] = {}
+    for need in placed:
+        by_sku.setdefault(need.sku, []).append(need)
+    orders = tuple(_order(sid, assignment, by_sku) for sid in assignment.used_suppliers)
     members, baselines_optimal = _member_savings(placed, orders, offers, suppliers, solve)
     return WindowResult(
         orders=orders,
@@ -64,11 +68,14 @@ def _check_unique_ids(needs: Sequence[Need]) -> None:
             raise ValueError(f"need {later.need_id} given twice")
 
 
-def _order(supplier_id: int, assignment: Assignment, needs: Sequence[Need]) -> SupplierOrder:
-    """Rule 6 for one supplier: goods per need, fee split over all the order's needs."""
+def _order(
+    supplier_id: int, assignment: Assignment, by_sku: Mapping[str, Sequence[Need]]
+) -> SupplierOrder:
+    """Rule 6 for one supplier: goods per need, fee split over all the order's needs
+    (in need order; ``by_sku``: the placed needs per sku, each list in need order)."""
     lines = [line for line in assignment.lines.values() if line.supplier_id == supplier_id]
     prices = {line.sku: line.unit_price for line in lines}
-    served = [need for need in needs if need.sku in prices]
+    served = sorted((need for sku in prices for need in by_sku[sku]), key=attrgetter("need_id"))
     goods = [cost_of(need.quantity, prices[need.sku]) for need in served]
     fee = assignment.fees[supplier_id]
     shares = split_fee(fee, goods)
