@@ -23,6 +23,7 @@ from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.errors import DomainError
+from shared.fields import ascii_int
 from shared.logging import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,19 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
         return schema.load(data)
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
+
+
+def counted_arg(name: str, *, default: int, most: int) -> int:
+    """The query argument ``name`` (``?limit=``): ASCII digits from 1 to ``most``, else a
+    422 naming it; ``default`` when it is not sent."""
+    raw = request.args.get(name)
+    try:
+        number = default if raw is None else ascii_int(raw)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= most:
+        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
+    return number
 
 
 def unstorable_text(value: Any, where: str = "") -> str | None:

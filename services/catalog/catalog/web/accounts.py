@@ -14,6 +14,7 @@ from catalog.service_layer import sign_in
 from catalog.service_layer.users import authenticate, may_sign_in
 from catalog.web.forms import LanguageForm, LoginForm
 from shared.db import transaction
+from shared.fields import ASCII_DIGITS
 from shared.web import current_runtime
 
 accounts = Blueprint("accounts", __name__)
@@ -59,7 +60,7 @@ class WebUser:
 def load_user(user_id: str) -> WebUser | None:
     """The user of this cookie's session, if it is still open (not signed out, not expired)."""
     session_id = session.get("sid")
-    if not user_id.isdigit() or not isinstance(session_id, str):
+    if not ASCII_DIGITS.fullmatch(user_id) or not isinstance(session_id, str):
         return None
     with transaction(current_runtime().sessions) as db:
         user = sign_in.signed_in_user(db, session_id, int(user_id))
