@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
+from notify.entrypoints.member_paths import member_path
 from notify.entrypoints.supplier_api import DeliveryState, supplier_deliveries
 from shared.auth import current_principal, require
 from shared.web import MAX_ID, ApiError, unit_of_work
@@ -60,10 +61,8 @@ DELIVERY_KINDS = ("order_placed", "savings_report", "order_confirmed", "order_re
 @api.get("/members/<id:member_id>/savings")
 @require("admin", "member")
 def member_savings(member_id: int) -> ResponseReturnValue:
-    principal = current_principal()
-    if not (principal.is_admin or principal.is_member(member_id)):
-        raise ApiError(403, "These are another member's savings.")
     with unit_of_work() as session:
+        member_path(session, member_id, "These are another member's savings.")
         windows = session.scalars(
             select(SavingsEntry)
             .where(SavingsEntry.member_id == member_id)
