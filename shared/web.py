@@ -32,7 +32,13 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_ID = 2**31 - 1
 
 
-class IdConverter(IntegerConverter):
+class AsciiIntConverter(IntegerConverter):
+    """``<int:name>`` written in ASCII digits; werkzeug's ``\\d+`` also matches ``٢٠٢٦``."""
+
+    regex = r"[0-9]+"
+
+
+class IdConverter(AsciiIntConverter):
     """``<id:name>``: a row id, 1 to 2**31 - 1; anything else is a 404, never a 500."""
 
     def __init__(self, url_map: Any) -> None:
@@ -167,6 +173,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.json = ExactJSONProvider(app)
     app.session_interface = CookieSessions()
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["int"] = AsciiIntConverter
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)

@@ -176,3 +176,20 @@ def test_a_rejection_needs_a_reason_one_can_read(
     )
     refused(response, "reason")
     assert worked_example.outbox("pooling.order.rejected") == []
+
+
+def test_ids_and_years_in_a_path_are_ascii_digits(
+    worked_example: Service, notify: Service, admin: Headers
+) -> None:
+    [order] = close(worked_example, admin)["orders"]
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(order["id"]))
+    found = worked_example.client.get(f"/api/v1/orders/{order['id']}", headers=admin)
+    assert found.status_code == 200
+    assert (
+        worked_example.client.get(f"/api/v1/orders/{arabic_indic}", headers=admin).status_code
+        == 404
+    )
+    notify.deliver(reactions(notify), member_registered(1))
+    year = "\u0662\u0660\u0662\u0666"
+    response = notify.client.get(f"/api/v1/members/1/statements/{year}", headers=admin)
+    assert response.status_code == 404
