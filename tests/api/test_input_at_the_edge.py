@@ -193,3 +193,13 @@ def test_ids_and_years_in_a_path_are_ascii_digits(
     year = "\u0662\u0660\u0662\u0666"
     response = notify.client.get(f"/api/v1/members/1/statements/{year}", headers=admin)
     assert response.status_code == 404
+
+
+def test_a_count_in_other_digits_is_not_read_as_one(
+    catalog: Service, admin: Headers, make_product: Any
+) -> None:
+    make_product("DISP-10L")
+    make_product("SIL-300", "Silikon", "Kartusche")
+    for limit in ("\u0661", "abc"):  # neither is a count: the default of 50 applies
+        listed = catalog.client.get(f"/api/v1/products?limit={limit}", headers=admin)
+        assert [p["sku"] for p in listed.get_json()] == ["DISP-10L", "SIL-300"], limit

@@ -15,6 +15,7 @@ from notify.service_layer.outgoing import Outgoing, recipient
 from notify.service_layer.savings_reports import report_details, window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
 from shared.auth import require
+from shared.fields import ascii_int
 from shared.web import ApiError, unit_of_work
 
 statements_api = Blueprint("notify_statements", __name__, url_prefix="/api/v1")
@@ -143,7 +144,7 @@ def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     """The cooperative's savings of a year (``?year=``, this year by default) per month,
     supplier and trade."""
-    year = request.args.get("year", type=int) or datetime.now(UTC).year
+    year = request.args.get("year", type=ascii_int) or datetime.now(UTC).year
     _period(year)
     with unit_of_work() as session:
         return jsonify(DashboardOut().dump(cooperative_savings(session, year)))
