@@ -23,6 +23,7 @@ from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.errors import DomainError
+from shared.fields import ascii_int
 from shared.logging import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,13 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_ID = 2**31 - 1
 
 
-class IdConverter(IntegerConverter):
+class AsciiIntConverter(IntegerConverter):
+    """``<int:name>`` written in ASCII digits; werkzeug's ``\\d+`` also matches ``٢٠٢٦``."""
+
+    regex = r"[0-9]+"
+
+
+class IdConverter(AsciiIntConverter):
     """``<id:name>``: a row id, 1 to 2**31 - 1; anything else is a 404, never a 500."""
 
     def __init__(self, url_map: Any) -> None:
@@ -88,6 +95,19 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
         return schema.load(data)
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
+
+
+def counted_arg(name: str, *, default: int, most: int) -> int:
+    """The query argument ``name`` (``?limit=``): ASCII digits from 1 to ``most``, else a
+    422 naming it; ``default`` when it is not sent."""
+    raw = request.args.get(name)
+    try:
+        number = default if raw is None else ascii_int(raw)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= most:
+        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
+    return number
 
 
 def unstorable_text(value: Any, where: str = "") -> str | None:
@@ -153,6 +173,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.json = ExactJSONProvider(app)
     app.session_interface = CookieSessions()
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["int"] = AsciiIntConverter
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)

@@ -80,8 +80,13 @@ def order_placed(order_id: int = 1, window_id: int = 1) -> Event:
 
 @pytest.fixture
 def placed(notify: Service) -> Event:
+    from tests.support.notify_events import member_registered
+
+    react = handlers(notify.runtime.outbox)
+    for member_id in (1, 2, 3, 4):  # catalog tells notify of its members first
+        notify.deliver(react, member_registered(member_id))
     event = order_placed()
-    notify.deliver(handlers(notify.runtime.outbox), event)
+    notify.deliver(react, event)
     return event
 
 

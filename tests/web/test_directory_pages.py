@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
@@ -45,14 +46,16 @@ def add_supplier(site: Site, with_offer: bool) -> int:
             commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, 400),
         )
         if with_offer:
-            offer = commands.SetOffer(supplier.id, "DISP-10L", 1, ((0, 42),))
+            offer = commands.SetOffer(
+                supplier.id, "DISP-10L", Decimal(1), ((Decimal(0), Decimal(42)),)
+            )
             handlers.set_offer(db, site.runtime.outbox, offer)
         return supplier.id
 
 
 def post_need(site: Site, member_id: int) -> int:
     with transaction(site.runtime.sessions) as db:
-        need = commands.PostNeed(member_id, "DISP-10L", 3)
+        need = commands.PostNeed(member_id, "DISP-10L", Decimal(3))
         return handlers.post_need(db, site.runtime.outbox, need).id
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask.testing import FlaskClient
 
 from catalog.service_layer import commands, handlers
@@ -47,7 +49,10 @@ def test_the_limit_is_bounded(member: FlaskClient) -> None:
 
 
 def test_a_token_searches_too_and_a_stranger_not(site: Site) -> None:
-    token = site.app.extensions["zirkel.tokens"].issue("supplier", 1)
+    with transaction(site.runtime.sessions) as db:
+        terms = commands.RegisterSupplier("Farben Nord", "o@farben.example", Decimal(25), None)
+        supplier = handlers.register_supplier(db, site.runtime.outbox, terms)
+    token = site.app.extensions["zirkel.tokens"].issue("supplier", supplier.id)
     headers = {"Authorization": f"Bearer {token}"}
     assert skus(site.client().get("/api/v1/products?q=disp", headers=headers)) == ["DISP-10L"]
     assert site.client().get("/api/v1/products?q=disp").status_code == 401

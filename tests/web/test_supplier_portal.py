@@ -221,6 +221,11 @@ def test_rejecting_needs_a_reason_and_puts_the_needs_back(
 
     empty = post(desk, page, f"{page}/reject", reason="  ")
     assert empty.status_code == 422 and 'id="reason-error"' in empty.get_data(as_text=True)
+    unseen = post(desk, page, f"{page}/reject", reason="\u200b\u200b")
+    message = "Darf keine Steuerzeichen und keine unsichtbaren Zeichen enthalten."
+    assert unseen.status_code == 422
+    assert f'id="reason-error">{message}' in unseen.get_data(as_text=True)
+    assert order_status(pooling)["status"] == "placed"
     response = post(desk, page, f"{page}/reject", reason="Silikon erst im Mai lieferbar")
 
     assert response.status_code == 302

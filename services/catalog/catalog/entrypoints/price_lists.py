@@ -17,14 +17,14 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields
 
 from catalog.domain.model import tier_problems
 from catalog.entrypoints import schemas
 from catalog.service_layer import price_lists
 from catalog.service_layer.price_lists import PriceListRefused, PriceListRow, RowProblem
 from shared.auth import current_principal, require
-from shared.fields import Quantity
+from shared.fields import Quantity, VisibleText
 from shared.web import ApiError, current_runtime, unit_of_work
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
@@ -214,8 +214,8 @@ class PriceListRowIn(Schema):
     """A row of a price list: the fields of ``POST /products`` and ``PUT /offers``."""
 
     sku = fields.String(required=True, validate=schemas.SKU)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    name = VisibleText(200, required=True)
+    unit = VisibleText(20, required=True)
     pack_size = Quantity(required=True)
     tiers = Tiers(required=True)
     valid_from = fields.Date(load_default=None)

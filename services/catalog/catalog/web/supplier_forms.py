@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from marshmallow import ValidationError as MarshmallowError
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from catalog.web.forms import SignInForm
+from shared.fields import VisibleText
+
+REASON = VisibleText(1000, lines=True)
 
 
 class ConfirmForm(FlaskForm):
@@ -33,6 +38,13 @@ class RejectForm(FlaskForm):
             Length(max=1000),
         ],
     )
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        """Pooling's check of a reason (``VisibleText``), beside the field."""
+        try:
+            REASON.deserialize(field.data)
+        except MarshmallowError as exc:
+            raise ValidationError(" ".join(gettext(m) for m in exc.messages)) from exc
 
 
 class PriceListForm(FlaskForm):

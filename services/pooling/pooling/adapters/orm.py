@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
@@ -25,6 +25,7 @@ class SupplierTerms(Base):
     name: Mapped[str] = mapped_column(String(200))
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Offer(Base):

@@ -69,7 +69,7 @@ def close_pool() -> ResponseReturnValue:
 
 
 @api.get("/orders")
-@require("admin", "member", "supplier")
+@require("admin", "member", "supplier", owed=True)
 def list_orders() -> ResponseReturnValue:
     principal = current_principal()
     query = select(orm.Order).order_by(orm.Order.id.desc())
@@ -88,7 +88,7 @@ def list_orders() -> ResponseReturnValue:
 
 
 @api.get("/orders/<id:order_id>")
-@require("admin", "member", "supplier")
+@require("admin", "member", "supplier", owed=True)
 def show_order(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
     with unit_of_work() as session:
@@ -110,7 +110,7 @@ DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
 
 
 @api.get("/orders/<id:order_id>/document.csv")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id))
@@ -119,7 +119,7 @@ def order_document_csv(order_id: int) -> ResponseReturnValue:
 
 
 @api.get("/orders/<id:order_id>/document.pdf")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
     cooperative = settings.extra.get("ZIRKEL_COOPERATIVE_NAME") or DEFAULT_COOPERATIVE
@@ -149,14 +149,14 @@ def _attachment(body: bytes, content_type: str, order_id: int, suffix: str) -> R
 
 
 @api.post("/orders/<id:order_id>/confirm")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def confirm_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.ConfirmIn(), optional=True)
     return _decide(order_id, confirm=True, expected_delivery=body["expected_delivery"])
 
 
 @api.post("/orders/<id:order_id>/reject")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def reject_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.RejectIn())
     return _decide(order_id, confirm=False, reason=body["reason"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, fields, post_dump
 
 from pooling.domain.model import HEAD_OFFICE
+from shared.fields import VisibleText
 
 
 def _amount() -> fields.Decimal:
@@ -114,4 +115,4 @@ class ConfirmIn(Schema):
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = VisibleText(1000, lines=True, required=True)
