@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from notify.adapters.orm_savings import Preferences
-from notify.service_layer.outgoing import Outgoing, preferences_of
+from notify.service_layer.outgoing import preferences_of
 from shared.auth import current_principal, require
 from shared.fields import Money
 from shared.unsubscribe import UnsubscribeLinks
@@ -72,7 +72,7 @@ def preferences_out(prefs: Preferences, default_fee: Any) -> dict[str, Any]:
 
 
 def _default_fee() -> Any:
-    return Outgoing.from_settings(current_app.extensions["zirkel.settings"]).membership_fee
+    return current_app.extensions["zirkel.settings"].membership_fee
 
 
 def _own(member_id: int) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import Delivery, MemberEntry, Notification
 from notify.adapters.orm_savings import Preferences
 from notify.adapters.rendering import MailTemplates, RenderedMail, language_of
-from shared.settings import Settings, SettingsError
+from shared.settings import Settings
 from shared.unsubscribe import UnsubscribeLinks
 
 DEFAULT_MEMBERSHIP_FEE = Decimal("240.00")
@@ -40,17 +40,12 @@ class Outgoing:
     def from_settings(cls, settings: Settings | None) -> Outgoing:
         if settings is None:
             return cls(MailTemplates(), None)
-        extra = settings.extra
-        try:
-            delay = timedelta(seconds=float(extra.get("ZIRKEL_REPORT_DELAY", "60")))
-            fee = Decimal(extra.get("ZIRKEL_MEMBERSHIP_FEE", str(DEFAULT_MEMBERSHIP_FEE)))
-        except (ValueError, ArithmeticError) as exc:
-            raise SettingsError(
-                "ZIRKEL_REPORT_DELAY must be seconds and ZIRKEL_MEMBERSHIP_FEE an amount"
-            ) from exc
-        if not fee.is_finite() or fee < 0 or fee.as_tuple().exponent < -2:
-            raise SettingsError("ZIRKEL_MEMBERSHIP_FEE must be an amount in euros, e.g. 240.00")
-        return cls(MailTemplates(), UnsubscribeLinks.from_settings(settings), delay, fee)
+        return cls(
+            MailTemplates(),
+            UnsubscribeLinks.from_settings(settings),
+            timedelta(seconds=settings.report_delay),
+            settings.membership_fee,
+        )
 
     def render(self, kind: str, recipient: Recipient, **context: Any) -> RenderedMail:
         return self.templates.render(
