@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from notify.adapters.statement_documents import statement_csv, statement_pdf
+from notify.domain.reports import report_details
 from notify.service_layer.outgoing import recipient
-from notify.service_layer.savings_reports import report_details, window_report
+from notify.service_layer.savings_reports import window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
 from shared.auth import current_principal, require
 from shared.web import ApiError, unit_of_work
