@@ -29,8 +29,8 @@ class GrowthRule:
     """A queue grows when its depth rose at each of the last ``rises`` samples, or never
     fell and ended higher over the last ``span`` (slow growth with plateaus)."""
 
-    rises: int = 5
-    span: timedelta = timedelta(minutes=10)
+    rises: int
+    span: timedelta
 
     def growing(self, samples: Sequence[Sample], now: datetime) -> bool:
         return self._rose_each_time(samples) or self._crept_up(samples, now)
@@ -85,11 +85,11 @@ def changes(
 
 @dataclass(frozen=True)
 class OpsSettings:
-    """The ops watch's settings, taken from ``Settings``."""
+    """The ops watch's settings, taken from ``Settings`` (which hold their defaults)."""
 
-    sample_interval: float = 30.0
+    sample_interval: float
+    growth: GrowthRule
     keep_samples: timedelta = timedelta(hours=24)
-    growth: GrowthRule = GrowthRule()
     admin_emails: tuple[str, ...] = ()
 
     @classmethod
