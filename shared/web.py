@@ -177,7 +177,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
-    if proxies := int(settings.extra.get("ZIRKEL_TRUSTED_PROXIES", "0") or 0):
+    if proxies := settings.trusted_proxies:
         # the client's address (sign-in limits, logs) from that many proxies' X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(_take_correlation_id)
@@ -185,7 +185,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.after_request(_give_correlation_id)
     app.teardown_request(_forget_correlation_id)
     app.after_request(_security_headers)
-    metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
+    metrics.init_app(app, runtime, settings.metrics_directory(service))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_blueprint(_health_blueprint(runtime))

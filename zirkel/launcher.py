@@ -76,7 +76,6 @@ def _print_welcome(settings: Settings, seeded: bool) -> None:
         ADMIN_EMAIL,
         DEMO_MEMBER_PASSWORD,
         DEMO_SUPPLIER_EMAIL,
-        admin_password,
     )
 
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
@@ -88,7 +87,7 @@ def _print_welcome(settings: Settings, seeded: bool) -> None:
     print(f"  supplier 1 token: {tokens.issue('supplier', 1)}")
     first_member = DEMO.members[0].email
     print(f"\n  web sign-in:     {settings.service_urls['catalog']}/login")
-    print(f"    admin:         {ADMIN_EMAIL} / {admin_password()}")
+    print(f"    admin:         {ADMIN_EMAIL} / {settings.admin_password}")
     print(f"    members:       their e-mail (e.g. {first_member}) / {DEMO_MEMBER_PASSWORD}")
     print(f"    supplier:      {DEMO_SUPPLIER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
     if seeded:

@@ -75,9 +75,7 @@ def test_the_pdf_header_names_the_configured_cooperative(
     worked_example: Service, admin: Headers, order_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     extensions = worked_example.app.extensions
-    named = replace(
-        extensions["zirkel.settings"], extra={"ZIRKEL_COOPERATIVE_NAME": "Bauhütte Köln eG"}
-    )
+    named = replace(extensions["zirkel.settings"], cooperative_name="Bauhütte Köln eG")
     monkeypatch.setitem(extensions, "zirkel.settings", named)
 
     pdf = worked_example.client.get(

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from notify.adapters.orm_savings import Preferences
 from notify.entrypoints.member_paths import member_path
-from notify.service_layer.outgoing import Outgoing, preferences_of
+from notify.service_layer.outgoing import preferences_of
 from shared.auth import require
 from shared.fields import Money
 from shared.unsubscribe import UnsubscribeLinks
@@ -81,7 +81,7 @@ def preferences_out(prefs: Preferences, default_fee: Any) -> dict[str, Any]:
 
 
 def _default_fee() -> Any:
-    return Outgoing.from_settings(current_app.extensions["zirkel.settings"]).membership_fee
+    return current_app.extensions["zirkel.settings"].membership_fee
 
 
 NOT_YOURS = "These are another member's preferences."

@@ -10,9 +10,10 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from notify.adapters.statement_documents import statement_csv, statement_pdf
+from notify.domain.reports import report_details
 from notify.entrypoints.member_paths import member_path
-from notify.service_layer.outgoing import Outgoing, recipient
-from notify.service_layer.savings_reports import report_details, window_report
+from notify.service_layer.outgoing import recipient
+from notify.service_layer.savings_reports import window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
 from shared.auth import require
 from shared.fields import ascii_int
@@ -85,8 +86,7 @@ NOT_YOURS = "This is another member's statement."
 
 def _statement(member_id: int, year: int, month: int | None) -> tuple[dict[str, Any], str]:
     _period(year, month)
-    settings = current_app.extensions["zirkel.settings"]
-    fee = Outgoing.from_settings(settings).membership_fee
+    fee = current_app.extensions["zirkel.settings"].membership_fee
     with unit_of_work() as session:
         member_path(session, member_id, NOT_YOURS)
         statement = member_statement(session, member_id, year, month, fee)
@@ -117,9 +117,7 @@ def statement_download(
     if kind == "csv":
         data, content_type = statement_csv(body).encode("utf-8"), "text/csv; charset=utf-8"
     else:
-        cooperative = current_app.extensions["zirkel.settings"].extra.get(
-            "ZIRKEL_COOPERATIVE_NAME", "Zirkel"
-        )
+        cooperative = current_app.extensions["zirkel.settings"].cooperative_name
         data, content_type = statement_pdf(body, language, cooperative), "application/pdf"
     response = Response(data, content_type=content_type)
     name = f"zirkel-savings-{member_id}-{period}.{kind}"

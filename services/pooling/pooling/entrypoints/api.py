@@ -106,9 +106,6 @@ def show_order(order_id: int) -> ResponseReturnValue:
         return jsonify(body)
 
 
-DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
-
-
 @api.get("/orders/<id:order_id>/document.csv")
 @require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
@@ -122,10 +119,9 @@ def order_document_csv(order_id: int) -> ResponseReturnValue:
 @require("admin", "supplier", owed=True)
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
-    cooperative = settings.extra.get("ZIRKEL_COOPERATIVE_NAME") or DEFAULT_COOPERATIVE
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id))
-        body = documents.order_pdf(document, cooperative, settings.pool_timezone)
+        body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", order_id, "pdf")
 
 
