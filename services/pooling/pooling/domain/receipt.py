@@ -140,7 +140,7 @@ def receive_order(
 
 def receive_line(line: OrderLine, received: Decimal, *, take_extra: bool = False) -> ReceivedLine:
     """Rule 10 for one line: who gets what of R, the depot's part, goods (fee shares 0)."""
-    _check_quantity(line.sku, received)
+    check_quantity("received_quantity", line.sku, received)
     if received > line.ordered_quantity and not take_extra:
         raise LineError(
             "received_quantity",
@@ -186,9 +186,9 @@ def _steps(quantity: Decimal, step: Decimal) -> int:
     return int(quantity / step)
 
 
-def _check_quantity(sku: str, quantity: Decimal) -> None:
-    """Refuse a received quantity that is not a finite, non-negative Decimal in 0.001s."""
+def check_quantity(field: str, sku: str, quantity: Decimal) -> None:
+    """Refuse (on ``field``) a quantity that is not a finite, non-negative Decimal in 0.001s."""
     if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity < 0:
-        raise LineError("received_quantity", sku, f"not a quantity: {quantity!r}")
+        raise LineError(field, sku, f"not a quantity: {quantity!r}")
     if quantity != quantity.quantize(FINE):
-        raise LineError("received_quantity", sku, f"more than three decimals: {quantity}")
+        raise LineError(field, sku, f"more than three decimals: {quantity}")
