@@ -14,6 +14,7 @@ from pooling.domain.depot import (
     Lot,
     Movement,
     MovementKind,
+    correction_movements,
     depot_value,
     receipt_movements,
     serve_from_depot,
@@ -190,3 +191,41 @@ def _lot_in(lot: Lot) -> list[Movement]:
     return [
         Movement(kind, lot.sku, lot.order_id, lot.received_on, lot.quantity, value, lot.book_value)
     ]
+
+
+def test_a_corrected_receipt_moves_the_difference(ledger) -> None:
+    (order,) = close_window(NEEDS, OFFERS, SUPPLIERS, SOLVE).orders
+    booked = receive_order(order, {DISP: d("12"), SIL: d("72")})
+    corrected = receive_order(order, {DISP: d("14"), SIL: d("70")})
+    moved = correction_movements(1, NEXT_CLOSE, ledger, booked, corrected)
+    assert [(m.kind, m.quantity, m.value, m.reason) for m in moved] == [
+        (MovementKind.SURPLUS, d("-2"), d("-8.40"), "receipt corrected")
+    ]
+    assert stock((*ledger, *moved)) == (Lot(SIL, 1, RECEIVED_ON, d("6"), d("4.20")),)
+
+
+def test_a_correction_cannot_take_back_what_left_the_depot(ledger) -> None:
+    (order,) = close_window(NEEDS, OFFERS, SUPPLIERS, SOLVE).orders
+    booked = receive_order(order, {DISP: d("12"), SIL: d("72")})
+    served = serve_from_depot([Need(6, 2, SIL, d("7"))], stock(ledger), NEXT_CLOSE)
+    corrected = receive_order(order, {DISP: d("12"), SIL: d("68")})
+    with pytest.raises(LineError, match="only 1 SIL-300 of this order are left") as refused:
+        correction_movements(1, NEXT_CLOSE, (*ledger, *served.movements), booked, corrected)
+    assert (refused.value.field, refused.value.sku) == ("received_quantity", SIL)
+
+
+@settings(max_examples=200, deadline=None)
+@given(orders(), st.data())
+def test_a_correction_leaves_the_depot_as_if_booked_so(case, data) -> None:
+    order, first = case
+    second = {
+        line.sku: Decimal(data.draw(st.integers(0, int(line.ordered_quantity * 1000)))).scaleb(-3)
+        for line in order.lines
+    }
+    booked, corrected = receive_order(order, first), receive_order(order, second)
+    ledger = receipt_movements(4, RECEIVED_ON, booked)
+    moved = correction_movements(4, NEXT_CLOSE, ledger, booked, corrected)
+    direct = receipt_movements(4, RECEIVED_ON, corrected)
+    assert depot_value((*ledger, *moved)) == depot_value(direct)
+    strip = [(lot.sku, lot.quantity, lot.book_value) for lot in stock((*ledger, *moved))]
+    assert strip == [(lot.sku, lot.quantity, lot.book_value) for lot in stock(direct)]

@@ -156,3 +156,6 @@ def test_every_line_and_only_the_order_s_lines_must_be_booked() -> None:
     with pytest.raises(LineError, match="no line GIPS-25") as unknown:
         receive_order(ORDER, {"SIL-300": Decimal(72), "GIPS-25": Decimal(1)})
     assert unknown.value.sku == "GIPS-25"
+    with pytest.raises(LineError, match="no line GIPS-25") as unknown_extra:
+        receive_order(ORDER, {"SIL-300": Decimal(72)}, extra_to_depot={"GIPS-25"})
+    assert unknown_extra.value.field == "extra_to_depot"

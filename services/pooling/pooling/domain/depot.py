@@ -114,6 +114,46 @@ def receipt_movements(order_id: int, on: date, order: ReceivedOrder) -> tuple[Mo
     return tuple(movements)
 
 
+def correction_movements(
+    order_id: int,
+    on: date,
+    ledger: Iterable[Movement],
+    booked: ReceivedOrder,
+    corrected: ReceivedOrder,
+) -> tuple[Movement, ...]:
+    """The office corrects a receipt: what moves so that the depot holds the corrected
+    receipt's stock of the order instead of the booked one's. Refused (on
+    ``received_quantity``) where the stock to take back has left the depot already."""
+    lots = {(lot.sku, lot.order_id): lot for lot in stock(ledger)}
+    before, after = (receipt_movements(order_id, on, r) for r in (booked, corrected))
+    movements = []
+    for line in corrected.lines:
+        lot = lots.get((line.sku, order_id)) or Lot(line.sku, order_id, on, ZERO, line.unit_price)
+        for kind in (MovementKind.SURPLUS, MovementKind.OVER_DELIVERY, MovementKind.ROUNDING):
+            change = _sum(after, kind, line.sku, "quantity") - _sum(
+                before, kind, line.sku, "quantity"
+            )
+            if lot.quantity + change < 0:
+                raise LineError(
+                    "received_quantity",
+                    line.sku,
+                    f"only {lot.quantity} {line.sku} of this order are left in the depot",
+                )
+            move = _move(kind, lot, change, on, reason="receipt corrected")
+            if kind is MovementKind.ROUNDING:
+                value = _sum(after, kind, line.sku, "value") - _sum(before, kind, line.sku, "value")
+                move = replace(move, value=value)
+            if move.quantity or move.value:
+                movements.append(move)
+            lot = replace(lot, quantity=lot.quantity + change)
+    return tuple(movements)
+
+
+def _sum(movements: Iterable[Movement], kind: MovementKind, sku: str, field: str) -> Decimal:
+    """The total quantity or value of one kind of movement of one product."""
+    return sum((getattr(m, field) for m in movements if (m.kind, m.sku) == (kind, sku)), ZERO)
+
+
 def stock(movements: Iterable[Movement]) -> tuple[Lot, ...]:
     """The lots with stock left, oldest first (received on, then order id)."""
     lots: dict[tuple[str, int], Lot] = {}

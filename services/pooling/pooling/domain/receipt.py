@@ -126,6 +126,9 @@ def receive_order(
     for sku in sorted(received):
         if sku not in skus:
             raise LineError("lines", sku, f"the order has no line {sku}")
+    for sku in sorted(extra_to_depot):
+        if sku not in skus:
+            raise LineError("extra_to_depot", sku, f"the order has no line {sku}")
     for sku in skus:
         if sku not in received:
             raise LineError("lines", sku, f"no received quantity for {sku}")
