@@ -1,7 +1,6 @@
 """Rule 8: confirming an order line by line, the fee recomputed and split again."""
 
 from fractions import Fraction
-from math import floor
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 from pooling.domain.closing import close_window
 from pooling.domain.confirmation import LineError, confirm_order
 from pooling.domain.model import Need, SupplierOrder, SupplierTerms
+from tests.unit.pooling.test_optimise_property import ref_split
 from tests.unit.pooling.test_worked_example import DISP, NEEDS, OFFERS, SIL, SOLVE, SUPPLIERS, A, d
 
 
@@ -56,18 +56,6 @@ def test_an_unknown_line_or_every_line_is_refused(order: SupplierOrder) -> None:
         confirm_order(order, SUPPLIERS[A], [DISP, SIL])
 
 
-def ref_shares(fee: Fraction, goods: list[Fraction]) -> list[Fraction]:
-    """Largest remainder in cents, ties to the earlier need; zero goods split equally."""
-    if sum(goods) == 0:
-        goods = [Fraction(1)] * len(goods)
-    quotas = [fee * 100 * g / sum(goods) for g in goods]
-    cents = [floor(q) for q in quotas]
-    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - cents[i]), i))
-    for i in order[: int(fee * 100) - sum(cents)]:
-        cents[i] += 1
-    return [Fraction(c, 100) for c in cents]
-
-
 @settings(max_examples=200, deadline=None)
 @given(
     fee=st.integers(0, 5000),
@@ -85,7 +73,7 @@ def test_fee_follows_the_terms_and_splits_by_rule_6(fee, free_from, declined) ->
     allocations = sorted(
         (a for line in confirmed.lines for a in line.allocations), key=lambda a: a.need_id
     )
-    expected = ref_shares(Fraction(due, 100), [Fraction(a.goods) for a in allocations])
+    expected = ref_split(Fraction(due, 100), [Fraction(a.goods) for a in allocations])
     assert [Fraction(a.shipping_share) for a in allocations] == expected
     assert all(a.paid == a.goods + a.shipping_share for a in allocations)
     assert Fraction(confirmed.total) == kept_value + Fraction(due, 100)

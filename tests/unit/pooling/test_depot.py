@@ -24,7 +24,8 @@ from pooling.domain.depot import (
 from pooling.domain.model import Need
 from pooling.domain.pricing import cost_of
 from pooling.domain.receipt import receive_order
-from tests.unit.pooling.test_receipt import orders, ref_cents
+from tests.unit.pooling.test_optimise_property import ref_cents
+from tests.unit.pooling.test_receipt import orders
 from tests.unit.pooling.test_worked_example import DISP, NEEDS, OFFERS, SIL, SOLVE, SUPPLIERS, A, d
 
 RECEIVED_ON = date(2026, 12, 10)

@@ -16,11 +16,7 @@ from pooling.domain.confirmation import LineError
 from pooling.domain.model import Allocation, OrderLine, SupplierOrder
 from pooling.domain.pricing import cost_of
 from pooling.domain.receipt import cut_shortfall, receive_line, receive_order
-from tests.unit.pooling.test_confirmation import ref_shares
-
-
-def ref_cents(amount: Fraction) -> Fraction:
-    return Fraction(floor(amount * 100 + Fraction(1, 2)), 100)
+from tests.unit.pooling.test_optimise_property import ref_cents, ref_split
 
 
 def ref_received(quantities: list[Fraction], received: Fraction) -> list[Fraction]:
@@ -113,7 +109,7 @@ def test_receipts_follow_the_reference_exactly(case) -> None:
     allocations = sorted(
         (a for line in got.lines for a in line.allocations), key=lambda a: a.need_id
     )
-    shares = ref_shares(Fraction(order.shipping_fee), [Fraction(a.goods) for a in allocations])
+    shares = ref_split(Fraction(order.shipping_fee), [Fraction(a.goods) for a in allocations])
     assert [Fraction(a.shipping_share) for a in allocations] == shares
     assert all(a.paid == a.goods + a.shipping_share for a in allocations)
     assert got.total == sum(line.received_value for line in got.lines) + order.shipping_fee

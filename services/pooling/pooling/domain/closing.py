@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from pooling.domain.model import (
     Allocation,
@@ -102,13 +103,17 @@ def _member_savings(
     solve: Solver,
 ) -> tuple[dict[int, MemberSavings], bool]:
     """Rule 7 for every member with an ordered need (see ``window_savings``)."""
+    allocations = (a for order in orders for line in order.lines for a in line.allocations)
+    return window_savings(needs, paid_by_member(allocations), offers, suppliers, solve)
+
+
+def paid_by_member(allocations: Iterable[Any]) -> dict[int, Decimal]:
+    """What each member pays for these allocations (anything with member_id and paid)."""
     paid: dict[int, Decimal] = {}
-    for order in orders:
-        for line in order.lines:
-            for allocation in line.allocations:
-                member = allocation.member_id
-                paid[member] = paid.get(member, ZERO) + allocation.paid
-    return window_savings(needs, paid, offers, suppliers, solve)
+    for allocation in allocations:
+        member = allocation.member_id
+        paid[member] = paid.get(member, ZERO) + allocation.paid
+    return paid
 
 
 def window_savings(

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from pooling.domain.closing import paid_by_member
 from pooling.domain.confirmation import LineError
 from pooling.domain.model import Need
 from pooling.domain.pricing import ZERO, cost_of
@@ -77,6 +78,11 @@ class DepotAllocation:
     quantity: Decimal
     goods: Decimal
 
+    @property
+    def paid(self) -> Decimal:
+        """Goods at book value; the depot charges no fee."""
+        return self.goods
+
 
 @dataclass(frozen=True)
 class DepotService:
@@ -89,10 +95,7 @@ class DepotService:
     @property
     def paid_by_member(self) -> dict[int, Decimal]:
         """What each member pays the depot at this close (book value, no fee)."""
-        paid: dict[int, Decimal] = {}
-        for part in self.served:
-            paid[part.member_id] = paid.get(part.member_id, ZERO) + part.goods
-        return paid
+        return paid_by_member(self.served)
 
 
 def receipt_movements(order_id: int, on: date, order: ReceivedOrder) -> tuple[Movement, ...]:

@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pooling.domain.closing import paid_by_member
 from pooling.domain.confirmation import LineError, reshare_fee
 from pooling.domain.model import Need, OrderLine, SupplierOrder
 from pooling.domain.pricing import ZERO, cost_of, largest_remainder
@@ -107,11 +108,7 @@ class ReceivedOrder:
     @property
     def paid_by_member(self) -> dict[int, Decimal]:
         """What each member pays for this order after the receipt."""
-        paid: dict[int, Decimal] = {}
-        for line in self.lines:
-            for a in line.allocations:
-                paid[a.member_id] = paid.get(a.member_id, ZERO) + a.paid
-        return paid
+        return paid_by_member(a for line in self.lines for a in line.allocations)
 
 
 def receive_order(
