@@ -40,7 +40,10 @@ def test_declining_disp_returns_its_needs_and_the_fee_comes_back(order: Supplier
 
 
 def test_declining_sil_keeps_disp_over_the_threshold_free(order: SupplierOrder) -> None:
-    confirmed = confirm_order(order, SUPPLIERS[A], [SIL]).order
+    confirmation = confirm_order(order, SUPPLIERS[A], [SIL, SIL])
+    assert confirmation.declined == (SIL,)
+    assert [n.need_id for n in confirmation.returned_needs] == [2, 4, 5]
+    confirmed = confirmation.order
     assert (confirmed.shipping_fee, confirmed.total) == (d("0.00"), d("532.00"))
 
 

@@ -60,7 +60,7 @@ def confirm_order(
         for a in line.allocations
     )
     confirmed = SupplierOrder(order.supplier_id, lines, fee, total)
-    return Confirmation(confirmed, tuple(sorted(declined)), returned)
+    return Confirmation(confirmed, tuple(sorted(set(declined))), returned)
 
 
 # an order line as placed or as received: a dataclass whose allocations are dataclasses
