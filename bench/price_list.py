@@ -23,17 +23,15 @@ import json
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 from sqlalchemy import func, select
 
+from bench.relay import outbox_database
 from catalog.entrypoints.app import create_app
 from shared.settings import Settings
-from tests.support.servers import throwaway_database
 from tests.support.stack import ADMIN_TOKEN, Client, Stack
 
 HEADER = "sku;name;unit;pack_size;tiers;valid_from"
@@ -50,18 +48,9 @@ def price_list(rows: int, prefix: str = "B") -> str:
     return "\n".join(lines) + "\n"
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str | None]:
-    if kind == "postgres":
-        with throwaway_database() as url:
-            yield url
-    else:
-        yield None
-
-
 def upload(rows: int, kind: str) -> dict[str, Any]:
     """Catalog's upload of ``rows`` new products, timed, on SQLite or PostgreSQL."""
-    with tempfile.TemporaryDirectory() as var_dir, database(kind) as url:
+    with tempfile.TemporaryDirectory() as var_dir, outbox_database(kind) as url:
         env = {"ZIRKEL_SECRET_KEY": "b" * 32, "ZIRKEL_ADMIN_TOKEN": ADMIN_TOKEN}
         env |= {"ZIRKEL_VAR_DIR": var_dir} | ({"ZIRKEL_DATABASE_URL": url} if url else {})
         app = create_app(Settings.from_env(env))
