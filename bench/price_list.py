@@ -88,10 +88,14 @@ def upload(rows: int, kind: str) -> dict[str, Any]:
 def stack(rows: int, limit: float) -> dict[str, Any]:
     """The embedded stack: the upload, then catalog's answers while the relay publishes."""
     with tempfile.TemporaryDirectory() as var_dir:
-        running = Stack(Path(var_dir))
-        for started in running.running():
-            return _upload_and_watch(started, rows, limit)
-    raise AssertionError("the stack did not start")
+        started = Stack(Path(var_dir))
+        try:
+            return _upload_and_watch(started.start(), rows, limit)
+        except BaseException:
+            print(started.logs())
+            raise
+        finally:
+            started.stop()
 
 
 def _upload_and_watch(stack: Stack, rows: int, limit: float) -> dict[str, Any]:
