@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import threading
 import time
@@ -31,6 +32,7 @@ from sqlalchemy import func, select
 
 from bench.relay import outbox_database
 from catalog.entrypoints.app import create_app
+from shared.metrics import MULTIPROC_ENV
 from shared.settings import Settings
 from tests.support.stack import ADMIN_TOKEN, Client, Stack
 
@@ -87,6 +89,9 @@ def upload(rows: int, kind: str) -> dict[str, Any]:
 
 def stack(rows: int, limit: float) -> dict[str, Any]:
     """The embedded stack: the upload, then catalog's answers while the relay publishes."""
+    # An upload before set this process's metrics directory, now gone, which the
+    # stack's processes would inherit.
+    os.environ.pop(MULTIPROC_ENV, None)
     with tempfile.TemporaryDirectory() as var_dir:
         started = Stack(Path(var_dir))
         try:
