@@ -138,7 +138,7 @@ def test_no_transaction_of_the_relay_is_open_while_it_publishes(runtime: Runtime
     def look() -> None:
         query = text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+            "AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND query ILIKE '%outbox%'"
         )
         with runtime.engine.connect() as db:
             open_transactions.append(db.scalar(query))
