@@ -84,18 +84,7 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
     if not supplier.active:
         raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
     known = _products(session, [row.sku for row in cmd.rows])
-    problems = [
-        RowProblem(
-            row.row,
-            "unit",
-            f"Product {row.sku} is sold by the unit {known[row.sku].unit!r}, "
-            f"not {row.unit!r}; the catalog's unit stays, so prices must be per "
-            f"{known[row.sku].unit!r}.",
-        )
-        for row in cmd.rows
-        if row.sku in known and known[row.sku].unit != row.unit
-    ]
-    if problems:
+    if problems := _unit_problems(cmd.rows, known):
         raise PriceListRefused(problems)
     new = [row for row in cmd.rows if row.sku not in known]
     known |= _add_products(session, new)
@@ -115,6 +104,21 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
         products_created=[row.sku for row in new],
         valid_from=sorted({row.valid_from for row in cmd.rows if row.valid_from}),
     )
+
+
+def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -> list[RowProblem]:
+    """Rows pricing a known product by another unit than the catalog's."""
+    return [
+        RowProblem(
+            row.row,
+            "unit",
+            f"Product {row.sku} is sold by the unit {known[row.sku].unit!r}, "
+            f"not {row.unit!r}; the catalog's unit stays, so prices must be per "
+            f"{known[row.sku].unit!r}.",
+        )
+        for row in rows
+        if row.sku in known and known[row.sku].unit != row.unit
+    ]
 
 
 def _products(session: Session, skus: list[str]) -> dict[str, Row[Any]]:
