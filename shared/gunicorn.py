@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import has_request_context
-
 from shared.logging import ACCESS_CORRELATION_ID, json_logging_config
 from shared.settings import DEFAULT_PORTS
-from shared.web import ApiError
+from shared.web import stop_the_request
 
 # Gunicorn's access line is the request's one log line: who asked, the request, the
 # status, the size, the milliseconds taken, the client and the answer's correlation id.
@@ -29,29 +27,11 @@ def service_config(service: str) -> dict[str, Any]:
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
-        "timeout": int(os.environ.get("ZIRKEL_WEB_TIMEOUT", "60")),
-        "worker_abort": stop_the_request,
+        "timeout": 60,
+        "worker_abort": stop_the_request,  # a request past the timeout: a JSON 503
         "graceful_timeout": 10,
         "proc_name": f"zirkel-{service}-web",
     }
     if os.environ.get("ZIRKEL_LOG_FORMAT") == "json":
         config["logconfig_dict"] = json_logging_config(f"{service}-web")
     return config
-
-
-class RequestTooLong(ApiError):
-    """A request that ran past gunicorn's timeout, stopped where it was."""
-
-    def __init__(self, seconds: int) -> None:
-        message = "The request took too long and was stopped; try again later."
-        super().__init__(503, message, {"request": [f"stopped after {seconds} s"]})
-
-
-def stop_the_request(worker: Any) -> None:
-    """Gunicorn's ``worker_abort`` hook: the master aborts a worker whose request runs past
-    ``timeout``, and gunicorn would answer it with its own HTML 500 page. Raised in the
-    request instead (the hook runs in the interrupted thread), the error rolls the request's
-    transaction back and is answered as JSON, ``{"error", "details"}`` with 503; the worker
-    exits after that answer, as it would have. Outside a request the worker just exits."""
-    if has_request_context():
-        raise RequestTooLong(worker.cfg.timeout)

@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> Iterator[Stack]:
-    stack = Stack(tmp_path, extra_env={"ZIRKEL_WEB_TIMEOUT": "1", "ZIRKEL_WEB_THREADS": "1"})
+    stack = Stack(tmp_path, extra_env={"ZIRKEL_WEB_THREADS": "1"})
     stack.ports = {"catalog": free_port()}
     subprocess.run(stack.zirkel("migrate", "catalog"), env=stack.env, check=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     config = str(ROOT / "services" / "catalog" / "gunicorn.conf.py")
     log = open(tmp_path / "catalog-web.log", "ab")  # noqa: SIM115 - closed with the process
     stack.processes["catalog-web"] = subprocess.Popen(
-        [gunicorn, "-c", config, "tests.support.slow_catalog:create_app()"],
+        [gunicorn, "-c", config, "--timeout", "1", "tests.support.slow_catalog:create_app()"],
         env=stack.env | {"PYTHONPATH": str(ROOT)},
         cwd=ROOT,
         stdout=log,
