@@ -74,7 +74,8 @@ class Upload:
         with self.runtime.engine.connect() as db:
             bodies = db.scalars(query.order_by(outbox.c.id)).all()
         payloads = [json.loads(body)["payload"] for body in bodies]
-        return [p for p in payloads if p["supplier_id"] == self.supplier_id]
+        mine = (p for p in payloads if p["supplier_id"] == self.supplier_id)
+        return [p for p in mine if p["sku"].startswith(self.prefix)]
 
     def counts(self) -> tuple[int, int, int]:
         """The supplier's products, offers and tiers."""
