@@ -6,6 +6,7 @@ from typing import Any
 
 from shared.logging import ACCESS_CORRELATION_ID, json_logging_config
 from shared.settings import Settings
+from shared.web import stop_the_request
 
 # Gunicorn's access line is the request's one log line: who asked, the request, the
 # status, the size, the milliseconds taken, the client and the answer's correlation id.
@@ -25,6 +26,7 @@ def service_config(service: str, settings: Settings) -> dict[str, Any]:
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "timeout": 60,
+        "worker_abort": stop_the_request,  # a request past the timeout: a JSON 503
         "graceful_timeout": 10,
         "proc_name": f"zirkel-{service}-web",
     }

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
@@ -273,6 +273,27 @@ def _database_unavailable(exc: OperationalError) -> Response:
     response = current_app.make_response(current_app.handle_http_exception(error))
     response.headers["Retry-After"] = "1"
     return response
+
+
+class RequestTooLong(ApiError):
+    """A request that ran past gunicorn's timeout, stopped where it was."""
+
+    def __init__(self, seconds: int) -> None:
+        message = "The request took too long and was stopped; try again later."
+        super().__init__(503, message, {"request": [f"stopped after {seconds} s"]})
+
+
+def stop_the_request(worker: Any) -> None:
+    """Gunicorn's ``worker_abort`` hook: the master aborts a worker whose request runs past
+    ``timeout``, and gunicorn would answer it with its own HTML 500 page. Raised in the
+    request instead (the hook runs in the interrupted thread), the error rolls the request's
+    transaction back and is answered as JSON, ``{"error", "details"}`` with 503; the worker
+    exits after that answer, as it would have. Outside a request the worker just exits.
+    (A request blocked inside C, SQLite waiting for its lock say, sees the signal only when
+    that call returns; gunicorn kills it a second after the abort, and the client sees the
+    connection closed.)"""
+    if has_request_context():
+        raise RequestTooLong(worker.cfg.timeout)
 
 
 def readiness(runtime: Any) -> dict[str, Any]:
