@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Offer, OfferTier, Product, Supplier
 from catalog.service_layer.handlers import offer_event
+from shared.db import insert_on_conflict
 from shared.errors import Conflict
 from shared.outbox import Outbox
 
@@ -148,8 +148,7 @@ def _set_offers(
     """Create or replace the supplier's offer of each row's product (one upsert); the
     offers' ids by product id."""
     table = Offer.__table__
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
-    upsert = dialect.insert(table)
+    upsert = insert_on_conflict(table, session.get_bind().dialect.name)
     upsert = upsert.on_conflict_do_update(
         index_elements=[table.c.supplier_id, table.c.product_id],
         set_={
