@@ -158,7 +158,9 @@ def _sum(movements: Iterable[Movement], kind: MovementKind, sku: str, field: str
 
 
 def stock(movements: Iterable[Movement]) -> tuple[Lot, ...]:
-    """The lots with stock left, oldest first (received on, then order id)."""
+    """The lots with stock left, oldest first (received on, then order id). A lot dates
+    from its first movement: a lot a receipt's correction first creates counts from the
+    correction's day."""
     lots: dict[tuple[str, int], Lot] = {}
     for m in movements:
         if m.kind is MovementKind.ROUNDING:
