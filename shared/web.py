@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
-from shared.errors import DomainError
+from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.fields import ascii_int
 from shared.logging import correlation, new_correlation_id
 
@@ -146,13 +146,49 @@ def current_runtime() -> Any:
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """One transaction for a request; a handler's ``DomainError`` becomes a JSON error."""
-    try:
-        with transaction(current_runtime().sessions) as session:
-            yield session
-    except DomainError as exc:
-        status = 404 if exc.status == 422 and request.method == "GET" else exc.status
-        raise ApiError(status, str(exc), {exc.field: [str(exc)]}) from exc
+    """One transaction for a request; a handler's ``DomainError`` rolls it back and is
+    answered by the app's error handler (``status_of``)."""
+    with transaction(current_runtime().sessions) as session:
+        yield session
+
+
+# each kind of refusal and its status; an error's nearest kind (its class's MRO) decides
+DOMAIN_STATUSES: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Invalid: 422,
+    DomainError: 422,
+}
+
+
+def status_of(error: DomainError, *, in_path: Collection[str], in_body: Collection[str]) -> int:
+    """The one mapping of domain errors to HTTP statuses, the same for every method.
+
+    ``NotFound`` is 404: the thing the path (or the query, or the caller's token) names is
+    not there (``POST /orders/99999/confirm``, ``PUT /offers/99999/SKU``). The one exception
+    is a missing thing named only in the body (``sku`` of a posted need): the body is
+    invalid, so 422 naming that field. ``in_path`` are the URL's variables, ``in_body`` the
+    fields of the JSON body or form; a field in both counts as the path's.
+    ``Conflict`` (the state does not allow it now) is 409, ``Forbidden`` 403, ``Invalid``
+    and any other refusal by the rules 422.
+    """
+    if isinstance(error, NotFound) and error.field in in_body and error.field not in in_path:
+        return 422
+    return next(DOMAIN_STATUSES[kind] for kind in type(error).__mro__ if kind in DOMAIN_STATUSES)
+
+
+def status_of_request(error: DomainError) -> int:
+    """``status_of`` for the request being answered."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    in_body = body.keys() if isinstance(body, Mapping) else ()
+    return status_of(error, in_path=(request.view_args or {}).keys(), in_body=in_body)
+
+
+def domain_error_answer(error: DomainError) -> tuple[Response, int]:
+    """A domain error as the API answers it: ``{"error", "details": {field: [message]}}``."""
+    message = str(error)
+    return jsonify(error=message, details={error.field: [message]}), status_of_request(error)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -187,6 +223,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.after_request(_security_headers)
     metrics.init_app(app, runtime, settings.metrics_directory(service))
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, domain_error_answer)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_blueprint(_health_blueprint(runtime))
     for blueprint in blueprints:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from shared.errors import Conflict, DomainError
+from shared.errors import Conflict, Invalid
 from shared.webhook_addresses import Network, literal_address, refusal
 
 
@@ -67,7 +67,7 @@ class DeliveryChannel(StrEnum):
 WEBHOOK_SECRET_MIN = 16
 
 
-class WebhookIncomplete(DomainError):
+class WebhookIncomplete(Invalid):
     """A webhook needs its URL and a secret to sign with."""
 
 

@@ -18,6 +18,7 @@ from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, handlers
 from shared.auth import Principal, TokenAuthority, current_principal, require
+from shared.errors import NotFound
 from shared.fields import ascii_int
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
@@ -284,5 +285,5 @@ def _own_need(session: Session, need_id: int, *, lock: bool = False) -> Need:
 def _get(session: Session, model: Any, key: int, what: str, *, lock: bool = False) -> Any:
     found = session.get(model, key, with_for_update=lock or None)
     if found is None:
-        raise ApiError(404, f"There is no {what} {key}.")
+        raise NotFound(f"{what}_id", f"There is no {what} {key}.")
     return found

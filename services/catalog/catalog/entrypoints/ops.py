@@ -15,6 +15,7 @@ from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit
 from catalog.service_layer.ops_watch import alerts_now, depths
 from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
+from shared.errors import NotFound
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
 from shared.web import ApiError, counted_arg, current_runtime, readiness, unit_of_work
 
@@ -98,14 +99,14 @@ def _dead_letters(queue: str) -> DeadLetters:
     try:
         return DeadLetters(current_runtime().settings, queue)
     except DeadLetterNotFound as exc:
-        raise ApiError(404, str(exc), {"queue": [str(exc)]}) from exc
+        raise NotFound("queue", str(exc)) from exc
 
 
 def _on_broker(act: Callable[[], Any]) -> Any:
     try:
         return act()
     except DeadLetterNotFound as exc:
-        raise ApiError(404, str(exc), {"message_id": [str(exc)]}) from exc
+        raise NotFound("message_id", str(exc)) from exc
     except (OperationalError, OSError) as exc:
         raise ApiError(503, "The broker is not reachable.", {"broker": [str(exc)]}) from exc
 

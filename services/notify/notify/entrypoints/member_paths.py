@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.orm import MemberEntry
 from shared.auth import current_principal
+from shared.errors import NotFound
 from shared.web import ApiError
 
 
@@ -17,6 +18,5 @@ def member_path(session: Session, member_id: int, refusal: str) -> bool:
     if not (principal.is_admin or principal.is_member(member_id)):
         raise ApiError(403, refusal)
     if session.get(MemberEntry, member_id) is None:
-        message = f"There is no member {member_id}."
-        raise ApiError(404, message, {"member_id": [message]})
+        raise NotFound("member_id", f"There is no member {member_id}.")
     return principal.is_admin

@@ -16,8 +16,9 @@ from notify.service_layer.outgoing import recipient
 from notify.service_layer.savings_reports import window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
 from shared.auth import require
+from shared.errors import NotFound
 from shared.fields import ascii_int
-from shared.web import ApiError, unit_of_work
+from shared.web import unit_of_work
 
 statements_api = Blueprint("notify_statements", __name__, url_prefix="/api/v1")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -76,9 +77,9 @@ class DashboardOut(FiguresSchema):
 
 def _period(year: int, month: int | None = None) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ApiError(404, "No such year.", {"year": [f"From {FIRST_YEAR} to {LAST_YEAR}."]})
+        raise NotFound("year", f"No such year: from {FIRST_YEAR} to {LAST_YEAR}.")
     if month is not None and not 1 <= month <= 12:
-        raise ApiError(404, "No such month.", {"month": ["From 1 to 12."]})
+        raise NotFound("month", "No such month: from 1 to 12.")
 
 
 NOT_YOURS = "This is another member's statement."
@@ -133,7 +134,8 @@ def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
         member_path(session, member_id, NOT_YOURS)
         report = window_report(session, member_id, window_id)
         if report is None:
-            raise ApiError(404, f"No savings of member {member_id} in window {window_id}.")
+            message = f"No savings of member {member_id} in window {window_id}."
+            raise NotFound("window_id", message)
         return jsonify(report_details(report))
 
 

@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 from pooling.domain.model import Need, SupplierOrder, SupplierTerms
 from pooling.domain.pricing import ZERO, fee_shares, shipping_fee_due
-from shared.errors import DomainError
+from shared.errors import Invalid
 
 
-class LineError(DomainError):
+class LineError(Invalid):
     """A line the order does not hold, or a quantity or choice of lines the rules refuse
-    (422 on ``field``; ``sku`` names the line when there is one)."""
+    (on ``field``; ``sku`` names the line when there is one)."""
 
     def __init__(self, field: str, sku: str | None, message: str) -> None:
         super().__init__(field, message)

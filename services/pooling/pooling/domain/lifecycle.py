@@ -4,7 +4,7 @@ A supplier confirms a placed order (possibly declining single lines, rule 8) or 
 whole. The office books the receipt of a confirmed order once (possibly short, rule 10);
 after that only a correction of the receipt is allowed, and every correction is counted.
 Anything else is refused with an ``OrderStateError`` that names the order's state and the
-step tried, so the API can answer 409 and say why.
+step tried, so the API can answer that it does not fit now and say why.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _TRANSITIONS: dict[OrderStep, tuple[OrderStatus, OrderStatus]] = {
 
 
 class OrderStateError(Conflict):
-    """A step the order's current state does not allow (409 on the field ``status``)."""
+    """A step the order's current state does not allow (a conflict on the field ``status``)."""
 
     def __init__(self, status: OrderStatus, step: OrderStep) -> None:
         self.current = status

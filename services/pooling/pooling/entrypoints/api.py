@@ -18,6 +18,7 @@ from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
 from pooling.service_layer import handlers
 from shared.auth import Principal, current_principal, require
+from shared.errors import NotFound
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
@@ -94,7 +95,7 @@ def show_order(order_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         order = session.get(orm.Order, order_id)
         if order is None:
-            raise ApiError(404, f"There is no order {order_id}.")
+            raise NotFound("order_id", f"There is no order {order_id}.")
         body = _visible_order(order, principal)
         allowed = {
             "admin": True,
@@ -129,7 +130,7 @@ def _supplier_order(session: Session, order_id: int) -> orm.Order:
     """The order, if the caller is an admin or the order's supplier."""
     order = session.get(orm.Order, order_id)
     if order is None:
-        raise ApiError(404, f"There is no order {order_id}.")
+        raise NotFound("order_id", f"There is no order {order_id}.")
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(order.supplier_id)):
         raise ApiError(403, "This order is not yours.")
