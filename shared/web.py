@@ -146,9 +146,13 @@ def current_runtime() -> Any:
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """One transaction for a request; a handler's ``DomainError`` becomes a JSON error."""
+    """One transaction for a request; a handler's ``DomainError`` becomes a JSON error.
+
+    A GET (or HEAD) changes nothing, so it only reads: it waits for no writer."""
+    runtime = current_runtime()
+    sessions = runtime.reads if request.method in ("GET", "HEAD") else runtime.sessions
     try:
-        with transaction(current_runtime().sessions) as session:
+        with transaction(sessions) as session:
             yield session
     except DomainError as exc:
         status = 404 if exc.status == 422 and request.method == "GET" else exc.status
