@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,7 @@ from tests.api.test_supplier_deliveries import (
     supplier_updated,
 )
 from tests.support.notify_events import member_registered
-from tests.support.silent_peer import silent_peer
+from tests.support.silent_peer import SilentPeer, silent_peer
 from tests.support.smtp import SmtpServer
 
 if TYPE_CHECKING:
@@ -64,15 +66,24 @@ def mails(notify: Service) -> list[Delivery]:
         return list(session.scalars(query))
 
 
-def test_a_hanging_mail_server_does_not_hold_up_notifys_database(notify: Service) -> None:
-    queue_order_mails(notify)
-    with silent_peer() as peer:
-        sending = threading.Thread(target=mail_sender(notify, peer.port).send_due)
-        sending.start()
-        assert peer.reached.wait(5), "the sender never reached the mail server"
-        took = seconds_for_a_consumer_write(notify)
+@contextmanager
+def hanging(peer: SilentPeer, send_due: Callable[[], int]) -> Iterator[None]:
+    """Run ``send_due`` in a thread; the block runs while its first send waits for
+    ``peer``, which hangs up when the block ends."""
+    sending = threading.Thread(target=send_due)
+    sending.start()
+    assert peer.reached.wait(5), "the sender never reached its peer"
+    try:
+        yield
+    finally:
         peer.hang_up()
         sending.join(30)
+
+
+def test_a_hanging_mail_server_does_not_hold_up_notifys_database(notify: Service) -> None:
+    queue_order_mails(notify)
+    with silent_peer() as peer, hanging(peer, mail_sender(notify, peer.port).send_due):
+        took = seconds_for_a_consumer_write(notify)
 
     assert took < QUICKLY
     outcomes = [(m.status, m.attempts, m.last_error is not None) for m in mails(notify)]
@@ -83,13 +94,8 @@ def test_a_mail_being_sent_is_not_sent_by_a_second_sender(
     notify: Service, smtp: SmtpServer
 ) -> None:
     queue_order_mails(notify)
-    with silent_peer() as peer:
-        hanging = threading.Thread(target=mail_sender(notify, peer.port).send_due)
-        hanging.start()
-        assert peer.reached.wait(5)
+    with silent_peer() as peer, hanging(peer, mail_sender(notify, peer.port).send_due):
         assert mail_sender(notify, smtp.port).send_due() == len(MEMBERS) - 1
-        peer.hang_up()
-        hanging.join(30)
 
     first, *others = mails(notify)
     assert (first.status, first.attempts) == ("pending", 1)
@@ -120,12 +126,8 @@ def test_a_hanging_webhook_does_not_hold_up_notifys_database(notify: Service) ->
     with silent_peer() as peer:
         deliver(notify, supplier_updated("webhook", f"http://127.0.0.1:{peer.port}/orders"))
         deliver(notify, order_placed())
-        sending = threading.Thread(target=sender(notify).send_due)
-        sending.start()
-        assert peer.reached.wait(5), "the sender never reached the webhook"
-        took = seconds_for_a_consumer_write(notify)
-        peer.hang_up()
-        sending.join(30)
+        with hanging(peer, sender(notify).send_due):
+            took = seconds_for_a_consumer_write(notify)
 
     assert took < QUICKLY
     [delivery] = supplier_deliveries(notify)
