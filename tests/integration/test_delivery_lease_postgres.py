@@ -17,21 +17,14 @@ from notify.adapters.orm import Delivery
 from notify.bootstrap import build_runtime
 from shared.db import transaction
 from shared.runtime import Runtime
-from shared.settings import Settings
+from tests.support.servers import settings_on
 
 SENDERS = 8
 
 
 @pytest.fixture
 def notify(tmp_path: Path, postgres_url: str) -> Iterator[Runtime]:
-    settings = Settings.from_env(
-        {
-            "ZIRKEL_SECRET_KEY": "k" * 32,
-            "ZIRKEL_VAR_DIR": str(tmp_path),
-            "ZIRKEL_DATABASE_URL": postgres_url,
-        }
-    )
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings_on(postgres_url, tmp_path))
     runtime.migrate()
     with transaction(runtime.sessions) as db:  # the database lasts the whole test run
         db.execute(delete(Delivery))
