@@ -22,6 +22,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Engine, bindparam, select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from shared.db import reading
+
 Role = Literal["admin", "member", "supplier"]
 F = TypeVar("F", bound=Callable[..., Any])
 SUPPLIER_ACTIVE = "zirkel.supplier_active"  # app extension: supplier id -> still active?
@@ -117,9 +119,10 @@ def supplier_standing(
     """For ``SUPPLIER_ACTIVE``: reads the ``active`` column of the row whose ``supplier_id``
     column is the caller's id; a supplier without a row counts as ``unknown``."""
     query = select(active).where(supplier_id == bindparam("supplier_id"))
+    reader = reading(engine)
 
     def is_active(caller: int | None) -> bool:
-        with engine.connect() as db:
+        with reader.connect() as db:
             found = db.scalar(query, {"supplier_id": caller})
         return unknown if found is None else bool(found)
 

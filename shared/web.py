@@ -147,8 +147,11 @@ def current_runtime() -> Any:
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """One transaction for a request; a handler's ``DomainError`` rolls it back and is
-    answered by the app's error handler (``status_of``)."""
-    with transaction(current_runtime().sessions) as session:
+    answered by the app's error handler (``status_of``). A GET (or HEAD) changes nothing,
+    so it only reads: it waits for no writer."""
+    runtime = current_runtime()
+    sessions = runtime.reads if request.method in ("GET", "HEAD") else runtime.sessions
+    with transaction(sessions) as session:
         yield session
 
 

@@ -19,8 +19,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalog.adapters.orm import Offer, User
+from catalog.entrypoints.price_lists import MAX_ROWS
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user
+from catalog.web.supplier_portal import _translated
 from shared.db import transaction
 from shared.events import Event
 from shared.runtime import Runtime
@@ -296,6 +299,33 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
     assert "<td>5</td><td>tiers</td>" in page
     with transaction(site.runtime.sessions) as db:
         assert db.scalars(select(Offer)).all() == []
+
+
+def test_a_price_list_over_the_row_limit_is_refused_in_the_readers_language(
+    desk: FlaskClient,
+) -> None:
+    rows = "".join(f"ART-{n:05d};Artikel {n};piece;1;0:1.00;\n" for n in range(MAX_ROWS + 1))
+
+    response = upload(desk, PRICE_LIST.splitlines(keepends=True)[0] + rows)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f"<td>{MAX_ROWS + 2}</td><td>\u2013</td><td>Mehr als {MAX_ROWS} Zeilen.</td>" in page
+
+
+def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
+    """The portal's form takes no body over the app's limit, so no upload gets this far."""
+    too_large = RowProblem(
+        None, None, "The price list is larger than %(kib)s KiB; split it into parts.", {"kib": 1024}
+    )
+    with site.app.test_request_context(headers={"Accept-Language": "de"}):
+        [shown] = _translated([too_large])
+    assert shown["message"] == (
+        "Die Preisliste ist größer als 1024 KiB; bitte teilen Sie sie in mehrere Teile."
+    )
+    assert too_large.as_dict()["message"] == (
+        "The price list is larger than 1024 KiB; split it into parts."
+    )
 
 
 def test_an_upload_without_a_file_is_refused_beside_the_field(desk: FlaskClient) -> None:

@@ -43,13 +43,13 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(supplier_id)):
         raise ApiError(403, "A supplier may only upload its own price list.")
-    rows = read_price_list(uploaded_text())
-    cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
     try:
+        rows = read_price_list(uploaded_text())
+        cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
         with unit_of_work() as session:
             summary = price_lists.upload_price_list(session, current_runtime().outbox, cmd)
     except PriceListRefused as exc:
-        _refuse(exc.problems)
+        _answer_refused(exc.problems)
     return jsonify(
         supplier_id=summary.supplier_id,
         rows=summary.rows,
@@ -62,9 +62,14 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
 
 def uploaded_text() -> str:
     """The price list's text from a CSV body or a multipart upload; size and encoding checked."""
-    too_large = f"The price list is larger than {MAX_BYTES // 1024} KiB; split it into parts."
+    too_large = RowProblem(
+        None,
+        None,
+        "The price list is larger than %(kib)s KiB; split it into parts.",
+        {"kib": MAX_BYTES // 1024},
+    )
     if (request.content_length or 0) > MAX_BYTES:
-        _refuse([RowProblem(None, None, too_large)])
+        _refuse([too_large])
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -77,7 +82,7 @@ def uploaded_text() -> str:
             415, "Send the price list as text/csv or as multipart/form-data (field 'file')."
         )
     if len(data) > MAX_BYTES:
-        _refuse([RowProblem(None, None, too_large)])
+        _refuse([too_large])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,7 +114,9 @@ def read_price_list(text: str) -> list[PriceListRow]:
         first_row: dict[str, int] = {}
         for line, record in records:
             if len(rows) + len(problems) >= MAX_ROWS:
-                problems.append(RowProblem(line, None, f"More than {MAX_ROWS} rows."))
+                problems.append(
+                    RowProblem(line, None, "More than %(rows)s rows.", {"rows": MAX_ROWS})
+                )
                 break
             row = _row(line, columns, record, problems)
             if row is None:
@@ -225,6 +232,11 @@ ROW = PriceListRowIn()
 
 
 def _refuse(problems: list[RowProblem]) -> NoReturn:
+    """Nothing of the price list is stored: the API answers 422, a page lists them."""
+    raise PriceListRefused(problems)
+
+
+def _answer_refused(problems: list[RowProblem]) -> NoReturn:
     shown = [problem.as_dict() for problem in problems[:MAX_PROBLEMS_SHOWN]]
     count = len(problems)
     message = f"The price list was not stored: {count} problem{'s' if count != 1 else ''}."

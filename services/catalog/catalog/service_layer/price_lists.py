@@ -30,21 +30,30 @@ CHUNK = 5000  # rows per look-up or delete, below either database's parameter li
 
 @dataclass(frozen=True)
 class RowProblem:
-    """What is wrong where: ``row`` counts lines as a spreadsheet does (the header is 1)."""
+    """What is wrong where: ``row`` counts lines as a spreadsheet does (the header is 1).
+
+    ``message`` may name ``values`` (``"More than %(rows)s rows."``), so that a page
+    translates it before they are filled in."""
 
     row: int | None
     column: str | None
     message: str
+    values: dict[str, object] = field(default_factory=dict, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The message with its values, in English (as the API answers)."""
+        return self.message % self.values if self.values else self.message
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.text}
 
 
 class PriceListRefused(Exception):
     """The price list was refused as a whole; nothing of it was stored."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems[:3]))
+        super().__init__("; ".join(p.text for p in problems[:3]))
         self.problems = problems
 
 

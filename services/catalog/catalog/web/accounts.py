@@ -63,7 +63,7 @@ def load_user(user_id: str) -> WebUser | None:
     session_id = session.get("sid")
     if not ASCII_DIGITS.fullmatch(user_id) or not isinstance(session_id, str):
         return None
-    with transaction(current_runtime().sessions) as db:
+    with transaction(current_runtime().reads) as db:  # every page asks: it waits for no writer
         user = sign_in.signed_in_user(db, session_id, int(user_id))
         if user is None or not may_sign_in(db, user):
             return None  # a deactivated member's or supplier's sessions end with it
