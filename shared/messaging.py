@@ -72,6 +72,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.placed.v1",
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
+            "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
         ),
     ),

@@ -104,7 +104,7 @@ def window_report(session: Session, member_id: int, window_id: int) -> dict[str,
 
 
 def _correct_report(session: Session, member_id: int, window_id: int) -> None:
-    """After a rejection the report in the app shows the window as it stands now."""
+    """After a rejection or a decline the report in the app shows the window as it stands."""
     note = shown_in_app(session, member_id, "savings_report", order_id=None, window_id=window_id)
     report = window_report(session, member_id, window_id)
     if note is not None and report is not None:
@@ -114,6 +114,26 @@ def _correct_report(session: Session, member_id: int, window_id: int) -> None:
 def forget_order(session: Session, order_id: int, window_id: int, members: set[int]) -> None:
     """A rejected order's lines leave the members' reports."""
     session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
+    for member_id in sorted(members):
+        _correct_report(session, member_id, window_id)
+
+
+def revise_order(session: Session, confirmed: dict, members: set[int]) -> None:
+    """Lines declined at confirmation (rule 8) leave the reports; the order's other lines
+    take the fee shares split again."""
+    order_id, window_id = confirmed["order_id"], confirmed["window_id"]
+    returned = [need["need_id"] for need in confirmed["returned_needs"]]
+    session.execute(
+        delete(SavingsLine).where(
+            SavingsLine.order_id == order_id, SavingsLine.need_id.in_(returned)
+        )
+    )
+    shares = {a["need_id"]: a for line in confirmed["lines"] or () for a in line["allocations"]}
+    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
+        if row.need_id in shares:
+            row.shipping_share, row.paid = (
+                shares[row.need_id][k] for k in ("shipping_share", "paid")
+            )
     for member_id in sorted(members):
         _correct_report(session, member_id, window_id)
 

@@ -1,0 +1,46 @@
+"""Pooling's JSON API after the order: the office books receipts and keeps the depot."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+
+from pooling.adapters import order_book
+from pooling.domain import depot
+from pooling.entrypoints import schemas
+from pooling.entrypoints.api import schedule, solver
+from pooling.service_layer import receiving
+from pooling.service_layer.commands import BookReceipt, WriteOffStock
+from shared.auth import require
+from shared.web import current_runtime, load_body, unit_of_work
+
+receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
+
+
+@receipts_api.post("/orders/<id:order_id>/receipt")
+@require("admin")
+def book_receipt(order_id: int) -> ResponseReturnValue:
+    body = load_body(schemas.ReceiptIn())
+    received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
+    cmd = BookReceipt(order_id, received, frozenset(body["extra_to_depot"]))
+    with unit_of_work() as session:
+        order = receiving.book_receipt(session, current_runtime().outbox, schedule(), solver(), cmd)
+        return jsonify(schemas.OrderOut().dump(order)), 201
+
+
+@receipts_api.get("/depot")
+@require("admin")
+def show_depot() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        ledger = order_book.ledger(session)
+    body = {"lots": depot.stock(ledger), "movements": ledger, "value": depot.depot_value(ledger)}
+    return jsonify(schemas.DepotOut().dump(body))
+
+
+@receipts_api.post("/depot/write-offs")
+@require("admin")
+def write_off() -> ResponseReturnValue:
+    cmd = WriteOffStock(**load_body(schemas.WriteOffIn()))
+    with unit_of_work() as session:
+        movement = receiving.write_off_stock(session, schedule(), cmd)
+    return jsonify(schemas.MovementOut().dump(movement)), 201

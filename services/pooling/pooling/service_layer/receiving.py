@@ -1,0 +1,100 @@
+"""What arrives after the order: the office books a receipt (rule 10), and the depot's
+stock moves (rule 11): in from the receipt, out by a write-off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import order_book, orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.domain import depot
+from pooling.domain.confirmation import LineError
+from pooling.domain.depot import Movement
+from pooling.domain.optimise import Solver
+from pooling.domain.receipt import ReceivedOrder, receive_order
+from pooling.service_layer.commands import BookReceipt, WriteOffStock
+from pooling.service_layer.decisions import resettle_members, savings_fields
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+def book_receipt(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
+) -> orm.Order:
+    """Rule 10, once per order: who gets what, the depot's part, fee shares split again
+    over the received goods, and each member's window result on received quantities."""
+    order = order_book.locked_order(session, cmd.order_id)
+    order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
+    received = receive_order(
+        order_book.supplier_order(order), cmd.received, extra_to_depot=cmd.extra_to_depot
+    )
+    receipt = order_book.store_receipt(session, order, received, cmd.extra_to_depot)
+    today = _today(schedule)
+    order_book.book_movements(session, depot.receipt_movements(order.id, today, received))
+    members = sorted({a.member_id for line in received.lines for a in line.allocations})
+    savings = resettle_members(session, schedule, solve, order.window_id, members)
+    outbox.add(session, order_received(order, receipt.revision, received, savings))
+    return order
+
+
+def order_received(
+    order: orm.Order, revision: int, received: ReceivedOrder, savings: list[orm.MemberSavings]
+) -> Event:
+    lines = [
+        {
+            "sku": line.sku,
+            "ordered_quantity": line.ordered_quantity,
+            "received_quantity": line.received_quantity,
+            "unit_price": line.unit_price,
+            "received_value": line.received_value,
+            "depot_quantity": line.depot_quantity,
+            "allocations": [
+                {
+                    "need_id": a.need_id,
+                    "member_id": a.member_id,
+                    "quantity": a.quantity,
+                    "received": a.received,
+                    "goods": a.goods,
+                    "shipping_share": a.shipping_share,
+                    "paid": a.paid,
+                    "delivery_site": a.delivery_site,
+                }
+                for a in line.allocations
+            ],
+        }
+        for line in received.lines
+    ]
+    payload = {
+        "order_id": order.id,
+        "window_id": order.window_id,
+        "supplier_id": order.supplier_id,
+        "revision": revision,
+        "short": received.short,
+        "lines": lines,
+        "shipping_fee": received.shipping_fee,
+        "total": received.total,
+        "member_savings": [savings_fields(s) for s in savings],
+    }
+    return Event("pooling.order.received", payload)
+
+
+def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffStock) -> Movement:
+    """The office writes part of a lot off, saying why; the lot's order is locked, so two
+    write-offs (or a correction) of one lot take turns and never overdraw it."""
+    order_book.locked_order(session, cmd.order_id)
+    lots = depot.stock(order_book.ledger(session, cmd.order_id))
+    lot = next((lot for lot in lots if lot.sku == cmd.sku), None)
+    if lot is None:
+        raise LineError("sku", cmd.sku, f"the depot holds no {cmd.sku} of order {cmd.order_id}")
+    today = _today(schedule)
+    movement = depot.write_off(lot, cmd.quantity, cmd.reason, today)
+    order_book.book_movements(session, [movement])
+    return movement
+
+
+def _today(schedule: CutoffSchedule) -> date:
+    """The cooperative's day (the pool's time zone): the day a movement is booked on."""
+    return datetime.now(ZoneInfo(schedule.timezone)).date()
