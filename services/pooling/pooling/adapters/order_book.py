@@ -14,6 +14,7 @@ from pooling.domain import model
 from pooling.domain.confirmation import Confirmation
 from pooling.domain.depot import Movement, MovementKind
 from pooling.domain.lifecycle import OrderState, OrderStatus
+from pooling.domain.pricing import ZERO
 from pooling.domain.receipt import ReceivedOrder
 from shared.errors import Forbidden, NotFound
 
@@ -73,12 +74,16 @@ def supplier_order(order: orm.Order) -> model.SupplierOrder:
 
 
 def store_confirmation(order: orm.Order, state: OrderState, confirmed: Confirmation) -> None:
-    """The order as confirmed: declined lines marked, fee and shares split again."""
+    """The order as confirmed: declined lines marked (their needs pay nothing here any
+    more), fee and shares split again over the others."""
     order.status = state.status.value
     by_sku = {line.sku: line for line in confirmed.order.lines}
     for line in order.lines:
         line.declined = line.sku in state.declined
-        if not line.declined:
+        if line.declined:
+            for allocation in line.allocations:
+                allocation.goods = allocation.shipping_share = allocation.paid = ZERO
+        else:
             _take_shares(line, by_sku[line.sku].allocations)
     order.shipping_fee, order.total = confirmed.order.shipping_fee, confirmed.order.total
 
