@@ -95,6 +95,7 @@ def confirm(order_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _order_page(order_id, form, RejectForm(formdata=None), status=422)
     body = {"expected_delivery": form.expected_delivery.data.isoformat()}
+    body["declined"] = sorted(set(form.declined.data or ()))
     return _decide(order_id, "confirm", body, _("Order %(id)s confirmed.", id=order_id))
 
 
@@ -122,7 +123,7 @@ def document(order_id: int, suffix: str) -> ResponseReturnValue:
     return response
 
 
-def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> ResponseReturnValue:
+def _decide(order_id: int, decision: str, body: dict[str, Any], done: str) -> ResponseReturnValue:
     sent = send(
         "pooling",
         f"/orders/{order_id}/{decision}",
@@ -136,6 +137,8 @@ def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> Re
         abort(404)
     elif sent[0] == 409:
         flash(_("Order %(id)s was decided already.", id=order_id), "error")
+    elif sent[0] == 422 and "declined" in (sent[1].get("details") or {}):
+        flash(_("You cannot decline every line: reject the order instead."), "error")
     elif sent[0] != 200:
         flash(_("That did not work"), "error")
     else:
