@@ -79,7 +79,12 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         "notify",
         "order-outcomes",
-        ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
+        (
+            "pooling.order.placed.v1",
+            "pooling.order.confirmed.v1",
+            "pooling.order.rejected.v1",
+            "pooling.order.received.v1",
+        ),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),

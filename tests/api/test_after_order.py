@@ -172,3 +172,54 @@ def test_a_write_off_leaves_the_rest_of_the_lot(worked_example: Service, admin: 
     assert [(lot["quantity"], lot["book_value"]) for lot in depot["lots"]] == [("5", "21.00")]
     assert depot["value"] == "21.00"
     assert depot["movements"][-1]["reason"] == "Kartusche undicht"
+
+
+def correct(pooling: Service, admin: Headers, order_id: int, body: dict[str, Any]) -> Any:
+    return pooling.client.put(f"/api/v1/orders/{order_id}/receipt", json=body, headers=admin)
+
+
+def test_the_office_corrects_a_receipt_and_every_booking_is_kept(
+    worked_example: Service, admin: Headers
+) -> None:
+    order_id = confirmed(worked_example, admin)
+    assert correct(worked_example, admin, order_id, receipt(RECEIVED)).status_code == 409
+    assert book(worked_example, admin, order_id, receipt(RECEIVED)).status_code == 201
+
+    response = correct(worked_example, admin, order_id, receipt({DISP: "14", SIL: "70"}))
+
+    assert response.status_code == 200, response.get_json()
+    order = response.get_json()
+    assert by_member(order, "received") == {1: 6, 2: 30, 3: 28, 4: 14}
+    assert by_member(order, "paid")[1] == Decimal("228.00")
+    depot = worked_example.client.get("/api/v1/depot", headers=admin).get_json()
+    assert [(lot["quantity"], lot["book_value"]) for lot in depot["lots"]] == [("6", "25.20")]
+    assert [(m["quantity"], m["reason"]) for m in depot["movements"]] == [
+        ("8", ""),
+        ("-2", "receipt corrected"),
+    ]
+    first, second = worked_example.outbox("pooling.order.received")
+    assert (first["payload"]["revision"], second["payload"]["revision"]) == (0, 1)
+    savings = {s["member_id"]: s["saved"] for s in second["payload"]["member_savings"]}
+    assert savings[1] == "31.00"  # back to the placed order's figures: all 6 arrived
+    url = f"/api/v1/orders/{order_id}/receipts"
+    kept = worked_example.client.get(url, headers=admin).get_json()
+    assert [
+        (r["revision"], {line["sku"]: line["received_quantity"] for line in r["lines"]})
+        for r in kept
+    ] == [(0, RECEIVED), (1, {DISP: "14", SIL: "70"})]
+
+
+def test_a_correction_cannot_take_back_stock_that_left_the_depot(
+    worked_example: Service, admin: Headers
+) -> None:
+    order_id = confirmed(worked_example, admin)
+    assert book(worked_example, admin, order_id, receipt(RECEIVED)).status_code == 201
+    write_off = {"sku": SIL, "order_id": order_id, "quantity": "5", "reason": "Bruch"}
+    url = "/api/v1/depot/write-offs"
+    assert worked_example.client.post(url, json=write_off, headers=admin).status_code == 201
+
+    response = correct(worked_example, admin, order_id, receipt({DISP: "12", SIL: "64"}))
+
+    assert response.status_code == 422
+    assert "received_quantity" in response.get_json()["details"]
+    assert len(worked_example.outbox("pooling.order.received")) == 1

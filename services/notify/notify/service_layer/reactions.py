@@ -48,6 +48,15 @@ def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None
         tell_order_decided(session, outgoing, member_id, data, confirmed=confirmed)
 
 
+def on_order_received(session: Session, event: Event) -> None:
+    """The office booked what arrived (rule 10, or a correction of it): the members'
+    savings and reports follow the received quantities; nothing is told a second time."""
+    data = event.payload
+    for savings in data["member_savings"]:
+        _correct_savings(session, data["window_id"], savings)
+    savings_reports.revise_received(session, data)
+
+
 def on_member_registered(session: Session, event: Event) -> None:
     """Keep the directory current: the newest registration of a member wins."""
     data = event.payload

@@ -129,13 +129,33 @@ def revise_order(session: Session, confirmed: dict, members: set[int]) -> None:
         )
     )
     shares = {a["need_id"]: a for line in confirmed["lines"] or () for a in line["allocations"]}
-    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
-        if row.need_id in shares:
-            row.shipping_share, row.paid = (
-                shares[row.need_id][k] for k in ("shipping_share", "paid")
-            )
+    _revise_lines(session, order_id, shares)
     for member_id in sorted(members):
         _correct_report(session, member_id, window_id)
+
+
+def revise_received(session: Session, received: dict) -> None:
+    """The order's lines in the reports take the received quantities and what is paid
+    for them; the reports in the app show the window as it stands."""
+    shares = {a["need_id"]: a for line in received["lines"] for a in line["allocations"]}
+    _revise_lines(session, received["order_id"], shares, quantity="received")
+    members = {a["member_id"] for a in shares.values()}
+    for member_id in sorted(members):
+        _correct_report(session, member_id, received["window_id"])
+
+
+def _revise_lines(session: Session, order_id: int, shares: dict, quantity: str = "") -> None:
+    """The order's report lines take each need's new figures (and its ``quantity`` field
+    as the quantity, if given)."""
+    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
+        share = shares.get(row.need_id)
+        if share is None:
+            continue
+        row.goods, row.shipping_share, row.paid = (
+            share[k] for k in ("goods", "shipping_share", "paid")
+        )
+        if quantity:
+            row.quantity = share[quantity]
 
 
 def members_of(session: Session, order_id: int) -> set[int]:

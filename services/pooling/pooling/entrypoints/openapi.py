@@ -39,6 +39,14 @@ OPERATIONS = {
         status=201,
         summary="Book what arrived of a confirmed order, once (admin).",
     ),
+    "pooling_receipts.correct_receipt": Operation(
+        s.ReceiptIn,
+        s.OrderOut,
+        summary="Correct a booked receipt; the earlier booking stays on record (admin).",
+    ),
+    "pooling_receipts.list_receipts": Operation(
+        response=s.ReceiptOut, many=True, summary="Every booking of an order's receipt (admin)."
+    ),
     "pooling_receipts.show_depot": Operation(
         response=s.DepotOut, summary="The depot: its lots, every movement and its value (admin)."
     ),

@@ -162,6 +162,20 @@ class ReceiptIn(Schema):
             raise ValidationError("Each line (sku) once.", "lines")
 
 
+class ReceiptLineOut(Schema):
+    sku = fields.String()
+    received_quantity = _amount()
+    extra_to_depot = fields.Boolean()
+
+
+class ReceiptOut(Schema):
+    """One booking of a receipt: revision 0 is the first, each correction the next."""
+
+    revision = fields.Integer()
+    booked_at = fields.AwareDateTime()
+    lines = fields.List(fields.Nested(ReceiptLineOut))
+
+
 class LotOut(Schema):
     sku = fields.String()
     order_id = fields.Integer()

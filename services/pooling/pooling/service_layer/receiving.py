@@ -3,6 +3,7 @@ stock moves (rule 11): in from the receipt, out by a write-off."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from pooling.domain import depot
 from pooling.domain.confirmation import LineError
 from pooling.domain.depot import Movement
 from pooling.domain.optimise import Solver
+from pooling.domain.pricing import ZERO
 from pooling.domain.receipt import ReceivedOrder, receive_order
 from pooling.service_layer.commands import BookReceipt, WriteOffStock
 from pooling.service_layer.decisions import resettle_members, savings_fields
@@ -28,12 +30,48 @@ def book_receipt(
     over the received goods, and each member's window result on received quantities."""
     order = order_book.locked_order(session, cmd.order_id)
     order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
-    received = receive_order(
-        order_book.supplier_order(order), cmd.received, extra_to_depot=cmd.extra_to_depot
-    )
+    received = _received(order, cmd)
+    movements = depot.receipt_movements(order.id, _today(schedule), received)
+    return _book(session, outbox, schedule, solve, order, cmd, received, movements)
+
+
+def correct_receipt(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
+) -> orm.Order:
+    """The office corrects a booked receipt: rule 10 again on the corrected quantities;
+    the depot moves only the difference, and refuses to take back stock that has left
+    it. The booked receipt stays on record beside the correction."""
+    order = order_book.locked_order(session, cmd.order_id)
+    order_book.state_of(order).correct_receipt(short=False)  # refused (409) unless received
+    standing = order_book.standing_lines(order)
+    before = {line.sku: line.received_quantity or ZERO for line in standing}
+    extra = {line.sku for line in standing if before[line.sku] > line.ordered_quantity}
+    booked = _received(order, BookReceipt(order.id, before, frozenset(extra)))
+    corrected = _received(order, cmd)
+    ledger = order_book.ledger(session, order.id)
+    movements = depot.correction_movements(order.id, _today(schedule), ledger, booked, corrected)
+    return _book(session, outbox, schedule, solve, order, cmd, corrected, movements)
+
+
+def _received(order: orm.Order, cmd: BookReceipt) -> ReceivedOrder:
+    placed = order_book.supplier_order(order)
+    return receive_order(placed, cmd.received, extra_to_depot=cmd.extra_to_depot)
+
+
+def _book(
+    session: Session,
+    outbox: Outbox,
+    schedule: CutoffSchedule,
+    solve: Solver,
+    order: orm.Order,
+    cmd: BookReceipt,
+    received: ReceivedOrder,
+    movements: Iterable[Movement],
+) -> orm.Order:
+    """The receipt on record and on the order, the depot's movements, the members'
+    window results on received quantities, and the announcement."""
     receipt = order_book.store_receipt(session, order, received, cmd.extra_to_depot)
-    today = _today(schedule)
-    order_book.book_movements(session, depot.receipt_movements(order.id, today, received))
+    order_book.book_movements(session, movements)
     members = sorted({a.member_id for line in received.lines for a in line.allocations})
     savings = resettle_members(session, schedule, solve, order.window_id, members)
     outbox.add(session, order_received(order, receipt.revision, received, savings))

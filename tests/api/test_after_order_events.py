@@ -136,6 +136,13 @@ def tell(service: Service, handlers: Any, *bodies: dict[str, Any]) -> None:
         service.deliver(handlers, events.load(json.loads(json.dumps(body))))
 
 
+def register_members(notify: Service, react: Any) -> None:
+    for n in (1, 2, 3, 4):
+        member = {"member_id": n, "name": f"Firma {n}", "trade": "painter"}
+        member |= {"email": f"m{n}@x.example", "postcode": "44135"}
+        notify.deliver(react, events.Event("catalog.member.registered", member))
+
+
 def need_shown(catalog: Service, admin: Headers, need_id: int) -> tuple[str, Any, Any]:
     need = catalog.client.get(f"/api/v1/needs/{need_id}", headers=admin).get_json()
     return need["status"], need["order_id"], need["received_quantity"]
@@ -187,10 +194,7 @@ def test_notify_tells_why_and_corrects_the_savings(
         pooling.outbox(f"pooling.order.{e}") for e in ("placed", "confirmed")
     )
 
-    for n in (1, 2, 3, 4):
-        member = {"member_id": n, "name": f"Firma {n}", "trade": "painter"}
-        member |= {"email": f"m{n}@x.example", "postcode": "44135"}
-        notify.deliver(react, events.Event("catalog.member.registered", member))
+    register_members(notify, react)
     tell(notify, react, placed, confirmation, confirmation)
 
     def confirmed_note(member_id: int) -> dict[str, Any]:
@@ -203,3 +207,31 @@ def test_notify_tells_why_and_corrects_the_savings(
     assert confirmed_note(2)["details"]["declined"] == []
     savings = notify.client.get("/api/v1/members/3/savings", headers=admin).get_json()
     assert (savings["paid"], savings["saved"]) == ("91.81", "33.99")
+
+
+def test_notify_follows_the_receipt_once(notify: Service, pooling: Service, admin: Headers) -> None:
+    order_id = confirmed(with_worked_example(pooling), admin)
+    assert book(pooling, admin, order_id, receipt(RECEIVED)).status_code == 201
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    register_members(notify, react)
+    story = [pooling.outbox(f"pooling.order.{e}")[0] for e in ("placed", "confirmed", "received")]
+
+    tell(notify, react, *story)
+    tell(notify, react, story[-1])  # redelivered
+
+    def window(member_id: int) -> tuple[str, str, str]:
+        url = f"/api/v1/members/{member_id}/savings"
+        body = notify.client.get(url, headers=admin).get_json()
+        return body["baseline"], body["paid"], body["saved"]
+
+    assert [window(m) for m in (1, 2, 3, 4)] == [
+        ("219.00", "190.00", "29.00"),
+        ("176.20", "126.00", "50.20"),
+        ("419.80", "350.00", "69.80"),
+        ("125.80", "58.80", "67.00"),
+    ]
+    listed = notify.client.get("/api/v1/notifications", headers=notify.token("member", 1))
+    kinds = sorted(n["kind"] for n in listed.get_json())
+    assert kinds == ["order_confirmed", "order_placed", "savings_report"]  # told nothing twice
+    [report] = [n for n in listed.get_json() if n["kind"] == "savings_report"]
+    assert report["details"]["window"]["saved"] == "29.00"
