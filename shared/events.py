@@ -185,15 +185,11 @@ class OrderConfirmed(Schema):
     member_savings = fields.List(fields.Nested(MemberSavingsSchema), load_default=list)
 
 
-class ReceivedAllocationSchema(Schema):
-    need_id = fields.Integer(required=True)
-    member_id = fields.Integer(required=True)
-    quantity = _money()  # the need's quantity
+class ReceivedAllocationSchema(AllocationSchema):
+    """An allocation after the receipt: ``quantity`` is the need's, ``received`` what it
+    got; goods, shipping share and paid are for what it got."""
+
     received = _money()
-    goods = _money()
-    shipping_share = _money()
-    paid = _money()
-    delivery_site = fields.String(allow_none=True, load_default=None)
 
 
 class ReceivedLineSchema(Schema):

@@ -15,6 +15,7 @@ from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
+from pooling.domain.receipt import ReceivedAllocation
 
 Lock = Literal["share", "update"] | None
 
@@ -308,7 +309,9 @@ def line_fields(line: model.OrderLine) -> dict[str, object]:
     }
 
 
-def allocation_fields(a: model.Allocation | orm.Allocation) -> dict[str, object]:
+def allocation_fields(
+    a: model.Allocation | orm.Allocation | ReceivedAllocation,
+) -> dict[str, object]:
     return {
         "need_id": a.need_id,
         "member_id": a.member_id,

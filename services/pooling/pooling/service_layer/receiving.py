@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.repository import allocation_fields
 from pooling.domain import depot
 from pooling.domain.confirmation import LineError
 from pooling.domain.depot import Movement
@@ -90,17 +91,7 @@ def order_received(
             "received_value": line.received_value,
             "depot_quantity": line.depot_quantity,
             "allocations": [
-                {
-                    "need_id": a.need_id,
-                    "member_id": a.member_id,
-                    "quantity": a.quantity,
-                    "received": a.received,
-                    "goods": a.goods,
-                    "shipping_share": a.shipping_share,
-                    "paid": a.paid,
-                    "delivery_site": a.delivery_site,
-                }
-                for a in line.allocations
+                allocation_fields(a) | {"received": a.received} for a in line.allocations
             ],
         }
         for line in received.lines
