@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.adapters.order_book import standing_lines
 from pooling.domain.model import HEAD_OFFICE
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
@@ -46,8 +47,13 @@ class OrderDocument:
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
 
     @property
+    def lines(self) -> list[orm.OrderLine]:
+        """The lines to deliver: a line the supplier declined (rule 8) is not on the form."""
+        return standing_lines(self.order)
+
+    @property
     def goods_total(self) -> Decimal:
-        return sum((line.line_total for line in self.order.lines), Decimal(0))
+        return sum((line.line_total for line in self.lines), Decimal(0))
 
 
 def order_document(session: Session, order: orm.Order) -> OrderDocument:
@@ -64,7 +70,7 @@ def order_csv(document: OrderDocument) -> str:
     """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
     ``total`` with their amount in the ``line_total`` column."""
     rows: list[list[Cell]] = []
-    for line in document.order.lines:
+    for line in document.lines:
         figures: list[Cell] = [
             line.sku,
             line.packs,
@@ -120,7 +126,7 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
-    for position, line in enumerate(document.order.lines, start=1):
+    for position, line in enumerate(document.lines, start=1):
         name, unit = document.products.get(line.sku, ("", ""))
         article = latin(f"{line.sku} {name}".strip())
         cells = (
