@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from pooling.domain.lifecycle import OrderStatus
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
 
@@ -127,7 +128,7 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(Integer, index=True)
-    status: Mapped[str] = mapped_column(String(12), default="placed")
+    status: Mapped[str] = mapped_column(String(12), default=OrderStatus.PLACED.value)
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     total: Mapped[Decimal] = mapped_column(Money())
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
