@@ -27,12 +27,14 @@ def _quantity() -> shared.db.ExactDecimal:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("declined", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("received_quantity", _quantity(), nullable=True))
-        batch_op.add_column(sa.Column("depot_quantity", _quantity(), nullable=True))
+    # plain ALTER TABLE, not a batch: on SQLite a batch copies order_lines, which the
+    # allocations' foreign key refers to, and fails once orders exist
+    op.add_column(
+        "order_lines",
+        sa.Column("declined", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("order_lines", sa.Column("received_quantity", _quantity(), nullable=True))
+    op.add_column("order_lines", sa.Column("depot_quantity", _quantity(), nullable=True))
     with op.batch_alter_table("allocations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("received", _quantity(), nullable=True))
     op.create_table(
@@ -85,7 +87,5 @@ def downgrade() -> None:
     op.drop_table("receipts")
     with op.batch_alter_table("allocations", schema=None) as batch_op:
         batch_op.drop_column("received")
-    with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.drop_column("depot_quantity")
-        batch_op.drop_column("received_quantity")
-        batch_op.drop_column("declined")
+    for column in ("depot_quantity", "received_quantity", "declined"):
+        op.drop_column("order_lines", column)  # SQLite drops a column itself since 3.35
