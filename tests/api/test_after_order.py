@@ -223,3 +223,19 @@ def test_a_correction_cannot_take_back_stock_that_left_the_depot(
     assert response.status_code == 422
     assert "received_quantity" in response.get_json()["details"]
     assert len(worked_example.outbox("pooling.order.received")) == 1
+
+
+def test_a_line_of_which_nothing_arrived(worked_example: Service, admin: Headers) -> None:
+    order_id = confirmed(worked_example, admin)
+
+    response = book(worked_example, admin, order_id, receipt({DISP: "0", SIL: "72"}))
+
+    assert response.status_code == 201, response.get_json()
+    order = response.get_json()
+    assert by_member(order, "received") == {1: 0, 2: 30, 3: 20, 4: 14}
+    assert by_member(order, "paid")[1] == 0
+    [event] = worked_example.outbox("pooling.order.received")
+    savings = {
+        s["member_id"]: (s["baseline"], s["paid"]) for s in event["payload"]["member_savings"]
+    }
+    assert savings[1] == ("0.00", "0.00")  # nothing arrived, nothing to save on
