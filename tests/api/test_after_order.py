@@ -160,12 +160,14 @@ def test_a_write_off_leaves_the_rest_of_the_lot(worked_example: Service, admin: 
     too_much = client.post(url, json=write_off | {"quantity": "9"}, headers=admin)
     no_reason = client.post(url, json=write_off | {"reason": " "}, headers=admin)
     no_lot = client.post(url, json=write_off | {"sku": DISP}, headers=admin)
+    no_order = client.post(url, json=write_off | {"order_id": 999}, headers=admin)
     response = client.post(url, json=write_off, headers=admin)
 
     assert (too_much.status_code, no_reason.status_code, no_lot.status_code) == (422, 422, 422)
     assert "quantity" in too_much.get_json()["details"]
     assert "reason" in no_reason.get_json()["details"]
     assert "sku" in no_lot.get_json()["details"]
+    assert (no_order.status_code, list(no_order.get_json()["details"])) == (422, ["order_id"])
     assert response.status_code == 201, response.get_json()
     assert (response.get_json()["quantity"], response.get_json()["value"]) == ("-3", "-12.60")
     depot = client.get("/api/v1/depot", headers=admin).get_json()
@@ -239,3 +241,9 @@ def test_a_line_of_which_nothing_arrived(worked_example: Service, admin: Headers
         s["member_id"]: (s["baseline"], s["paid"]) for s in event["payload"]["member_savings"]
     }
     assert savings[1] == ("0.00", "0.00")  # nothing arrived, nothing to save on
+
+
+def test_the_receipts_of_an_unknown_order_are_not_found(pooling: Service, admin: Headers) -> None:
+    response = pooling.client.get("/api/v1/orders/999/receipts", headers=admin)
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"error", "details"}

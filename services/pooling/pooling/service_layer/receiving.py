@@ -20,6 +20,7 @@ from pooling.domain.pricing import ZERO
 from pooling.domain.receipt import ReceivedOrder, receive_order
 from pooling.service_layer.commands import BookReceipt, WriteOffStock
 from pooling.service_layer.decisions import resettle_members, savings_fields
+from shared.errors import NotFound
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -113,7 +114,10 @@ def order_received(
 def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffStock) -> Movement:
     """The office writes part of a lot off, saying why; the lot's order is locked, so two
     write-offs (or a correction) of one lot take turns and never overdraw it."""
-    order_book.locked_order(session, cmd.order_id)
+    try:
+        order_book.locked_order(session, cmd.order_id)
+    except NotFound as exc:  # named in the body: the write-off is invalid (422)
+        raise LineError("order_id", cmd.sku, str(exc)) from exc
     lots = depot.stock(order_book.ledger(session, cmd.order_id))
     lot = next((lot for lot in lots if lot.sku == cmd.sku), None)
     if lot is None:
