@@ -131,3 +131,18 @@ def test_a_declined_line_leaves_the_order_form(
         "shipping_fee;;;;25.00;;;;\r\n"
         "total;;;;327.40;;;;\r\n"
     )
+
+
+def test_the_order_form_keeps_the_ordered_total_after_a_short_receipt(
+    worked_example: Service, admin: Headers, order_id: int
+) -> None:
+    client = worked_example.client
+    assert client.post(f"/api/v1/orders/{order_id}/confirm", headers=admin).status_code == 200
+    lines = [{"sku": "DISP-10L", "received_quantity": "12"}]
+    lines.append({"sku": "SIL-300", "received_quantity": "72"})
+    booked = client.post(f"/api/v1/orders/{order_id}/receipt", json={"lines": lines}, headers=admin)
+    assert booked.status_code == 201
+
+    response = client.get(f"/api/v1/orders/{order_id}/document.csv", headers=admin)
+
+    assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_CSV  # as ordered: 834.40

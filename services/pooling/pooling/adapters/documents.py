@@ -55,6 +55,12 @@ class OrderDocument:
     def goods_total(self) -> Decimal:
         return sum((line.line_total for line in self.lines), Decimal(0))
 
+    @property
+    def total(self) -> Decimal:
+        """What was ordered: the lines to deliver and the fee (the order's own total is
+        what arrived, once the receipt is booked)."""
+        return self.goods_total + self.order.shipping_fee
+
 
 def order_document(session: Session, order: orm.Order) -> OrderDocument:
     terms = session.get(orm.SupplierTerms, order.supplier_id)
@@ -85,7 +91,7 @@ def order_csv(document: OrderDocument) -> str:
     for label, amount in (
         ("goods", document.goods_total),
         ("shipping_fee", document.order.shipping_fee),
-        ("total", document.order.total),
+        ("total", document.total),
     ):
         rows.append([label, None, None, None, money(amount), *empty])
     return csv_text(CSV_COLUMNS, rows)
@@ -170,7 +176,7 @@ def _totals(pdf: FPDF, document: OrderDocument) -> None:
     rows = (
         ("Warenwert", euro(document.goods_total), ""),
         ("Versandkosten", euro(order.shipping_fee), ""),
-        ("Gesamtbetrag", euro(order.total), "B"),
+        ("Gesamtbetrag", euro(document.total), "B"),
     )
     for label, amount, style in rows:
         pdf.set_font("Helvetica", style, 10)
