@@ -234,7 +234,10 @@ def test_a_line_ticked_not_deliverable_goes_back_into_the_pool(
     assert {line["sku"]: line["declined"] for line in shown["lines"]} == {DISP: True, SIL: False}
     [event] = pooling.outbox("pooling.order.confirmed")
     assert event["payload"]["declined"] == [DISP]
-    assert "Als nicht lieferbar abgelehnt: DISP-10L" in desk.get(page).get_data(as_text=True)
+    shown_page = desk.get(page).get_data(as_text=True)
+    assert "Als nicht lieferbar abgelehnt: DISP-10L" in shown_page
+    assert "302,40\xa0€" in shown_page and "327,40\xa0€" in shown_page  # goods, total
+    assert "834,40\xa0€" not in shown_page
 
 
 def test_rejecting_needs_a_reason_and_puts_the_needs_back(

@@ -161,7 +161,10 @@ def _order_page(
         order=shown,
         products=names["products"],
         members=names["members"],
-        goods=sum((Decimal(line["line_total"]) for line in shown["lines"]), Decimal(0)),
+        goods=sum(
+            (Decimal(line["line_total"]) for line in shown["lines"] if not line.get("declined")),
+            Decimal(0),
+        ),
         confirm_form=confirm_form,
         reject_form=reject_form,
     ), status
