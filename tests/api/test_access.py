@@ -142,6 +142,11 @@ ENDPOINTS = [
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/discard", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.csv", "supplier", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.pdf", "supplier", "admin"),
+    endpoint("pooling", "POST", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
+    endpoint("pooling", "PUT", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
+    endpoint("pooling", "GET", "/api/v1/orders/1/receipts", "admin"),
+    endpoint("pooling", "GET", "/api/v1/depot", "admin"),
+    endpoint("pooling", "POST", "/api/v1/depot/write-offs", "admin", body={}),
 ]
 
 

@@ -30,6 +30,7 @@ from shared.runtime import Runtime
 from tests.api.conftest import Service
 from tests.api.test_pooling_api import (
     DISP,
+    SIL,
     WORKED_NEEDS,
     feed,
     need_posted,
@@ -215,6 +216,31 @@ def test_confirming_tells_pooling_the_delivery_day(pooling: Service, desk: Flask
     assert event["payload"]["expected_delivery"] == when.isoformat()
     again = desk.get(page).get_data(as_text=True)
     assert "bestätigt" in again and 'action="/supplier/orders' not in again
+
+
+def test_a_line_ticked_not_deliverable_goes_back_into_the_pool(
+    pooling: Service, desk: FlaskClient
+) -> None:
+    page = f"/supplier/orders/{order_id(pooling)}"
+    form = desk.get(page).get_data(as_text=True)
+    assert 'name="declined" value="DISP-10L"' in form and "DISP-10L: nicht lieferbar" in form
+    when = (date.today() + timedelta(days=5)).isoformat()
+
+    everything = post(desk, page, f"{page}/confirm", expected_delivery=when, declined=[DISP, SIL])
+    assert order_status(pooling)["status"] == "placed"
+    assert "Sie können nicht alle Positionen ablehnen" in desk.get(page).get_data(as_text=True)
+    response = post(desk, page, f"{page}/confirm", expected_delivery=when, declined=[DISP])
+
+    assert (everything.status_code, response.status_code) == (302, 302)
+    shown = order_status(pooling)
+    assert shown["status"] == "confirmed"
+    assert {line["sku"]: line["declined"] for line in shown["lines"]} == {DISP: True, SIL: False}
+    [event] = pooling.outbox("pooling.order.confirmed")
+    assert event["payload"]["declined"] == [DISP]
+    shown_page = desk.get(page).get_data(as_text=True)
+    assert "Als nicht lieferbar abgelehnt: DISP-10L" in shown_page
+    assert "302,40\xa0€" in shown_page and "327,40\xa0€" in shown_page  # goods, total
+    assert "834,40\xa0€" not in shown_page
 
 
 def test_rejecting_needs_a_reason_and_puts_the_needs_back(

@@ -52,6 +52,7 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         "pooling.order.placed": order_placed,
         "pooling.order.confirmed": order_decided,
         "pooling.order.rejected": order_decided,
+        "pooling.order.received": reactions.on_order_received,
         "pooling.pool.progressed": pool_progressed,
         "catalog.member.registered": reactions.on_member_registered,
         "catalog.supplier.updated": on_supplier_updated,

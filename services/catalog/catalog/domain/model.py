@@ -32,6 +32,7 @@ class NeedStatus(StrEnum):
     CANCEL_REQUESTED = "cancel_requested"
     ORDERED = "ordered"
     CONFIRMED = "confirmed"
+    RECEIVED = "received"  # the office booked the delivery: ``received_quantity`` arrived
     CANCELLED = "cancelled"
 
 

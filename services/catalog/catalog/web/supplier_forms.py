@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from marshmallow import ValidationError as MarshmallowError
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from catalog.web.forms import SignInForm
@@ -24,6 +24,9 @@ class ConfirmForm(FlaskForm):
         _l("Expected delivery"),
         validators=[DataRequired(message=_l("Please enter the day you expect to deliver."))],
     )
+    # rule 8: the lines (by sku) the supplier cannot deliver, one checkbox per line on the
+    # page; pooling refuses a line the order does not hold
+    declined = SelectMultipleField(_l("Cannot deliver"), choices=[], validate_choice=False)
 
     def validate_expected_delivery(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():

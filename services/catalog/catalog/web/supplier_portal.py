@@ -101,6 +101,7 @@ def confirm(order_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _order_page(order_id, form, RejectForm(formdata=None), status=422)
     body = {"expected_delivery": form.expected_delivery.data.isoformat()}
+    body["declined"] = sorted(set(form.declined.data or ()))
     return _decide(order_id, "confirm", body, _("Order %(id)s confirmed.", id=order_id))
 
 
@@ -128,7 +129,7 @@ def document(order_id: int, suffix: str) -> ResponseReturnValue:
     return response
 
 
-def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> ResponseReturnValue:
+def _decide(order_id: int, decision: str, body: dict[str, Any], done: str) -> ResponseReturnValue:
     sent = send(
         "pooling",
         f"/orders/{order_id}/{decision}",
@@ -142,6 +143,8 @@ def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> Re
         abort(404)
     elif sent[0] == 409:
         flash(_("Order %(id)s was decided already.", id=order_id), "error")
+    elif sent[0] == 422 and "declined" in (sent[1].get("details") or {}):
+        flash(_("You cannot decline every line: reject the order instead."), "error")
     elif sent[0] != 200:
         flash(_("That did not work"), "error")
     else:
@@ -164,7 +167,10 @@ def _order_page(
         order=shown,
         products=names["products"],
         members=names["members"],
-        goods=sum((Decimal(line["line_total"]) for line in shown["lines"]), Decimal(0)),
+        goods=sum(
+            (Decimal(line["line_total"]) for line in shown["lines"] if not line.get("declined")),
+            Decimal(0),
+        ),
         confirm_form=confirm_form,
         reject_form=reject_form,
     ), status

@@ -62,7 +62,8 @@ def tell_order_decided(
     session: Session, outgoing: Outgoing, member_id: int, order: dict, *, confirmed: bool
 ) -> None:
     """The supplier's answer to an order with the member's needs: confirmed with the
-    expected delivery, or rejected with its reason."""
+    expected delivery (and the member's lines it cannot deliver, back in the pool), or
+    rejected with its reason."""
     kind = "order_confirmed" if confirmed else "order_rejected"
     order_id, window_id = order["order_id"], order["window_id"]
     if _told(session, member_id, kind, order_id):
@@ -70,12 +71,21 @@ def tell_order_decided(
     when: date | None = order.get("expected_delivery")
     reason = order.get("reason", "")
     to = recipient(session, member_id)
+    declined = sorted(
+        {n["sku"] for n in order.get("returned_needs", ()) if n["member_id"] == member_id}
+    )
     mail = outgoing.render(
-        kind, to, order_id=order_id, window_id=window_id, expected_delivery=when, reason=reason
+        kind,
+        to,
+        order_id=order_id,
+        window_id=window_id,
+        expected_delivery=when,
+        reason=reason,
+        declined=declined,
     )
     details: dict[str, Any] = {"reason": reason}
     if confirmed:
-        details = {"expected_delivery": when.isoformat() if when else None}
+        details = {"expected_delivery": when.isoformat() if when else None, "declined": declined}
     _tell(session, outgoing, to, kind, mail, details, window_id, order_id)
 
 

@@ -32,17 +32,29 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Ou
 
 def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
     """A confirmed or rejected order is told to each member with a need in it, once; a
-    rejection takes the order out of the window's savings and reports."""
+    rejection takes the order out of the window's savings and reports, declined lines
+    (rule 8) take their needs out and the order's new fee shares in."""
     data = event.payload
     confirmed = event.event_type == "pooling.order.confirmed"
     members = savings_reports.members_of(session, data["order_id"])
+    for savings in data["member_savings"]:  # after a rejection, or lines declined
+        _correct_savings(session, data["window_id"], savings)
+    members |= {s["member_id"] for s in data["member_savings"]}
     if not confirmed:
-        for savings in data["member_savings"]:
-            _correct_savings(session, data["window_id"], savings)
-        members |= {s["member_id"] for s in data["member_savings"]}
         savings_reports.forget_order(session, data["order_id"], data["window_id"], members)
+    elif data["returned_needs"]:
+        savings_reports.revise_order(session, data, members)
     for member_id in sorted(members):
         tell_order_decided(session, outgoing, member_id, data, confirmed=confirmed)
+
+
+def on_order_received(session: Session, event: Event) -> None:
+    """The office booked what arrived (rule 10, or a correction of it): the members'
+    savings and reports follow the received quantities; nothing is told a second time."""
+    data = event.payload
+    for savings in data["member_savings"]:
+        _correct_savings(session, data["window_id"], savings)
+    savings_reports.revise_received(session, data)
 
 
 def on_member_registered(session: Session, event: Event) -> None:

@@ -104,7 +104,7 @@ def window_report(session: Session, member_id: int, window_id: int) -> dict[str,
 
 
 def _correct_report(session: Session, member_id: int, window_id: int) -> None:
-    """After a rejection the report in the app shows the window as it stands now."""
+    """After a rejection or a decline the report in the app shows the window as it stands."""
     note = shown_in_app(session, member_id, "savings_report", order_id=None, window_id=window_id)
     report = window_report(session, member_id, window_id)
     if note is not None and report is not None:
@@ -116,6 +116,46 @@ def forget_order(session: Session, order_id: int, window_id: int, members: set[i
     session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
     for member_id in sorted(members):
         _correct_report(session, member_id, window_id)
+
+
+def revise_order(session: Session, confirmed: dict, members: set[int]) -> None:
+    """Lines declined at confirmation (rule 8) leave the reports; the order's other lines
+    take the fee shares split again."""
+    order_id, window_id = confirmed["order_id"], confirmed["window_id"]
+    returned = [need["need_id"] for need in confirmed["returned_needs"]]
+    session.execute(
+        delete(SavingsLine).where(
+            SavingsLine.order_id == order_id, SavingsLine.need_id.in_(returned)
+        )
+    )
+    shares = {a["need_id"]: a for line in confirmed["lines"] or () for a in line["allocations"]}
+    _revise_lines(session, order_id, shares)
+    for member_id in sorted(members):
+        _correct_report(session, member_id, window_id)
+
+
+def revise_received(session: Session, received: dict) -> None:
+    """The order's lines in the reports take the received quantities and what is paid
+    for them; the reports in the app show the window as it stands."""
+    shares = {a["need_id"]: a for line in received["lines"] for a in line["allocations"]}
+    _revise_lines(session, received["order_id"], shares, quantity="received")
+    members = {a["member_id"] for a in shares.values()}
+    for member_id in sorted(members):
+        _correct_report(session, member_id, received["window_id"])
+
+
+def _revise_lines(session: Session, order_id: int, shares: dict, quantity: str = "") -> None:
+    """The order's report lines take each need's new figures (and its ``quantity`` field
+    as the quantity, if given)."""
+    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
+        share = shares.get(row.need_id)
+        if share is None:
+            continue
+        row.goods, row.shipping_share, row.paid = (
+            share[k] for k in ("goods", "shipping_share", "paid")
+        )
+        if quantity:
+            row.quantity = share[quantity]
 
 
 def members_of(session: Session, order_id: int) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,8 @@ from pooling.adapters.repository import PoolRepository
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
-from pooling.service_layer import handlers
+from pooling.service_layer import decisions, handlers
+from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
 from shared.errors import NotFound
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
@@ -149,30 +151,27 @@ def _attachment(body: bytes, content_type: str, order_id: int, suffix: str) -> R
 @require("admin", "supplier", owed=True)
 def confirm_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.ConfirmIn(), optional=True)
-    return _decide(order_id, confirm=True, expected_delivery=body["expected_delivery"])
+    cmd = ConfirmOrder(order_id, _deciding_supplier(), body["expected_delivery"], body["declined"])
+    return _answer(decisions.confirm_order, cmd)
 
 
 @api.post("/orders/<id:order_id>/reject")
 @require("admin", "supplier", owed=True)
 def reject_order(order_id: int) -> ResponseReturnValue:
-    body = load_body(schemas.RejectIn())
-    return _decide(order_id, confirm=False, reason=body["reason"])
+    cmd = RejectOrder(order_id, _deciding_supplier(), load_body(schemas.RejectIn())["reason"])
+    return _answer(decisions.reject_order, cmd)
 
 
-def _decide(order_id: int, **decision: Any) -> ResponseReturnValue:
-    principal = current_principal()
-    supplier_id = None if principal.is_admin else principal.subject_id
+def _answer(decide: Callable[..., orm.Order], cmd: ConfirmOrder | RejectOrder) -> Response:
     with unit_of_work() as session:
-        order = handlers.decide_order(
-            session,
-            current_runtime().outbox,
-            schedule(),
-            solver(),
-            order_id,
-            supplier_id,
-            **decision,
-        )
+        order = decide(session, current_runtime().outbox, schedule(), solver(), cmd)
         return jsonify(schemas.OrderOut().dump(order))
+
+
+def _deciding_supplier() -> int | None:
+    """The supplier answering; None when the office answers for it."""
+    principal = current_principal()
+    return None if principal.is_admin else principal.subject_id
 
 
 def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:

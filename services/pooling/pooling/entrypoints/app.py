@@ -14,6 +14,7 @@ from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
+from pooling.entrypoints.receipts import receipts_api
 from shared import metrics
 from shared.auth import SUPPLIER_ACTIVE, supplier_standing
 from shared.openapi import openapi_blueprint
@@ -28,7 +29,9 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app(runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api)
+    app = create_base_app(
+        runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api, receipts_api
+    )
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
     # Pooling knows suppliers from catalog.supplier.updated; one not heard of yet has no
