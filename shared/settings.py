@@ -38,6 +38,7 @@ class Settings:
     outbox_poll_interval: float = 0.1
     outbox_busy_interval: float = 0.025
     broker_poll_interval: float = 0.05
+    broker_visibility_timeout: float = 15.0
     log_json: bool = False
     pool_cutoff: str = "0 12 * * thu"
     pool_timezone: str = "Europe/Berlin"
@@ -66,7 +67,7 @@ class Settings:
         return cls(
             secret_key=secret_key,
             var_dir=var_dir,
-            broker_url=env.get("ZIRKEL_BROKER_URL") or f"sqla+sqlite:///{var_dir / 'broker.db'}",
+            broker_url=env.get("ZIRKEL_BROKER_URL") or f"zirkel+sqlite:///{var_dir / 'broker.db'}",
             database_urls={svc: _database_url(env, svc, var_dir) for svc in SERVICES},
             ports=ports,
             service_urls={
@@ -81,6 +82,7 @@ class Settings:
             outbox_poll_interval=_float(env, "ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1),
             outbox_busy_interval=_float(env, "ZIRKEL_OUTBOX_BUSY_INTERVAL", 0.025),
             broker_poll_interval=_float(env, "ZIRKEL_BROKER_POLL_INTERVAL", 0.05),
+            broker_visibility_timeout=_float(env, "ZIRKEL_BROKER_VISIBILITY_TIMEOUT", 15.0),
             log_json=env.get("ZIRKEL_LOG_FORMAT", "text") == "json",
             pool_cutoff=env.get("ZIRKEL_POOL_CUTOFF", "0 12 * * thu"),
             pool_timezone=env.get("ZIRKEL_POOL_TIMEZONE", "Europe/Berlin"),
