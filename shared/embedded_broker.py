@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 ALIAS = "zirkel"
 DEFAULT_VISIBILITY_TIMEOUT = 15.0  # seconds a taken message stays invisible without renewal
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for SQLite's write lock
+NOT_FOR_ENGINE = (  # transport options that are not create_engine's
+    *("visibility_timeout", "queue_tablename", "message_tablename", "callback", "errback"),
+    *("max_retries", "retry_errors", "interval_start", "interval_step", "interval_max"),
+)
 LEASE_COLUMNS = {
     "lease_until": "FLOAT",
     "deliveries": "INTEGER NOT NULL DEFAULT 0",
@@ -152,13 +156,11 @@ class Channel(kombu_sqla.Channel):
         self.leases = Leases(engine, self.message_tablename, self.visibility_timeout)
 
     def _engine_from_config(self) -> Engine:
-        options = dict(self.connection.client.transport_options)
-        for name in ("visibility_timeout", "queue_tablename", "message_tablename"):
-            options.pop(name, None)
-        for name in ("callback", "errback", "max_retries", "retry_errors"):
-            options.pop(name, None)
-        for name in ("interval_start", "interval_step", "interval_max"):
-            options.pop(name, None)
+        options = {
+            k: v
+            for k, v in self.connection.client.transport_options.items()
+            if k not in NOT_FOR_ENGINE
+        }
         url = self.connection.client.hostname
         sqlite = url.startswith("sqlite")
         if sqlite:
@@ -170,9 +172,8 @@ class Channel(kombu_sqla.Channel):
 
     def _open(self) -> Any:
         hostname = self.connection.client.hostname
-        fresh = hostname not in self._engines
         engine, sessions = super()._open()
-        if fresh or hostname not in _UPGRADED:
+        if hostname not in _UPGRADED:
             add_lease_columns(engine, self.message_tablename)
             _UPGRADED.add(hostname)
         return engine, sessions

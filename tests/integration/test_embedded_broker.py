@@ -119,9 +119,11 @@ def test_a_message_whose_consumer_was_killed_before_its_ack_is_delivered_again(
 
     again = take(broker, seconds=10 * TIMEOUT)
 
+    redelivered_after = time.monotonic() - killed_at
+    print(f"\ndelivered again {redelivered_after:.2f} s after kill -9 (timeout {TIMEOUT} s)")
     assert message_id(again) == sent
     assert again is not None and again.headers["x-delivery-count"] == 1
-    assert time.monotonic() - killed_at < 3 * TIMEOUT
+    assert redelivered_after < 3 * TIMEOUT
     again.ack()
     assert take(broker, seconds=2 * TIMEOUT) is None
 
