@@ -114,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zirkel.launcher import status
 
         return status()
+    if args.command in ("web", "worker", "scheduler"):
+        from zirkel.launcher import follow_supervisor
+
+        follow_supervisor()
     settings = Settings.from_env()
     process = f"{args.service}-{args.command}" if "service" in args else f"zirkel-{args.command}"
     configure(process, json_format=settings.log_json)

@@ -11,9 +11,11 @@ Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -25,6 +27,20 @@ from shared.supervision import control_socket, supervised_processes
 START_SECONDS = 5  # a process up this long has started; one dying sooner is retried later
 START_RETRIES = 60  # restarts of a process dying at start, each after a pause 1 s longer
 STOP_SECONDS = 20  # a process still there this long after SIGTERM is killed
+SUPERVISOR_PID = "ZIRKEL_SUPERVISOR_PID"  # set by zirkel run for the processes it starts
+PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent dies
+
+
+def follow_supervisor() -> None:
+    """Under ``zirkel run``: end with the supervisor, even one killed -9, so that a new
+    ``zirkel run`` finds no process of the old one. Linux's parent-death signal is kept
+    across exec, so gunicorn's master gets it too (and stops its workers)."""
+    supervisor_pid = os.environ.get(SUPERVISOR_PID)
+    if not supervisor_pid or not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != int(supervisor_pid):  # it died before the signal was asked for
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def exec_gunicorn(service: str) -> None:
@@ -110,6 +126,7 @@ def run() -> int:
     if main_log.exists():  # restarts are counted from a fresh log
         main_log.replace(settings.var_dir / "supervisord.log.1")
     _print_welcome(settings, seeded is not None)
+    env[SUPERVISOR_PID] = str(os.getpid())  # this process becomes supervisord
     supervisord = str(Path(sys.executable).parent / "supervisord")
     os.execve(supervisord, [supervisord, "-c", str(config)], env)
     return 1  # not reached: this process is supervisord now

@@ -3,6 +3,7 @@ while catalog keeps answering, the restart is counted, and SIGTERM leaves no pro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -60,15 +61,24 @@ class Run:
     def supervised(self) -> dict[str, SupervisedProcess]:
         return {p.name: p for p in supervised_processes(self.var_dir) or []}
 
-    def stop(self) -> None:
+    def descendants(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+    def stop(self, leftovers: list[psutil.Process]) -> None:
+        """Whatever a failed test left running goes too."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            leftovers += self.descendants()
+            self.process.kill()
             self.process.wait()
+        for process in leftovers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Iterator[Run]:
     started = Run(tmp_path / "var")
+    seen: list[psutil.Process] = []
     try:
         for service in started.ports:
             wait_until(lambda s=service: started.answers(s), 120, f"{service} ready")
@@ -79,19 +89,20 @@ def run(tmp_path: Path) -> Iterator[Run]:
             30,
             "every process running",
         )
+        seen += started.descendants()
         yield started
     except BaseException:
         print(started.log.read_text(errors="replace")[-6000:])
         raise
     finally:
-        started.stop()
+        started.stop(seen)
 
 
 def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_ends_all(
     run: Run,
 ) -> None:
     before = run.supervised()
-    everyone = psutil.Process(run.process.pid).children(recursive=True)
+    everyone = run.descendants()
     killed = before["pooling-worker"].pid
 
     os.kill(killed, signal.SIGKILL)
@@ -115,10 +126,22 @@ def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_e
     assert psutil.Process(worker.pid).is_running()
     assert run.answers("pooling")
 
-    everyone += psutil.Process(run.process.pid).children(recursive=True)
+    everyone += run.descendants()
     run.process.send_signal(signal.SIGTERM)
     run.process.wait(timeout=90)
 
     _gone, alive = psutil.wait_procs(everyone, timeout=5)
     assert alive == []
     assert not any(run.answers(service, "/health/live") for service in run.ports)
+
+
+def test_the_processes_end_with_a_supervisor_killed_9(run: Run) -> None:
+    """Nothing of a crashed ``zirkel run`` is left to hold the ports of the next one."""
+    everyone = run.descendants()
+    assert len(everyone) >= len(PROCESSES)
+
+    run.process.send_signal(signal.SIGKILL)
+    run.process.wait()
+
+    _gone, alive = psutil.wait_procs(everyone, timeout=40)
+    assert alive == []
