@@ -97,6 +97,8 @@ def supervisor_config(var_dir: Path) -> str:
         "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
         f"[supervisorctl]\nserverurl=unix://{quoted(control_socket(var_dir))}",
     ]
+    # One group: supervisord stops a group's processes all at once, groups one after another.
+    sections.append(f"[group:zirkel]\nprograms={','.join(processes())}")
     for name, command in processes().items():
         sections.append(
             f"[program:{name}]\ncommand={command.replace('%', '%%')}\n"
