@@ -42,7 +42,7 @@ class Run:
         }
         env |= {f"ZIRKEL_{s.upper()}_PORT": str(port) for s, port in self.ports.items()}
         self.log = var_dir.parent / "run.log"
-        with self.log.open("wb") as out:
+        with self.log.open("ab") as out:  # supervisord reopens its stdout: append, never overwrite
             self.process = subprocess.Popen(
                 [str(Path(sys.executable).parent / "zirkel"), "run"],
                 env=env,
