@@ -64,6 +64,10 @@ class Settings:
     outbox_poll_interval: float = setting("ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1, read.seconds)
     outbox_busy_interval: float = setting("ZIRKEL_OUTBOX_BUSY_INTERVAL", 0.025, read.seconds)
     broker_poll_interval: float = setting("ZIRKEL_BROKER_POLL_INTERVAL", 0.05, read.seconds)
+    # How long a message taken from the embedded broker stays leased to its consumer.
+    broker_visibility_timeout: float = setting(
+        "ZIRKEL_BROKER_VISIBILITY_TIMEOUT", 15.0, read.positive_seconds
+    )
     # Pooling: the weekly cutoff, progress events, the scheduler, the solver.
     pool_cutoff: str = setting("ZIRKEL_POOL_CUTOFF", "0 12 * * thu")
     pool_timezone: str = setting("ZIRKEL_POOL_TIMEZONE", "Europe/Berlin")
@@ -105,7 +109,7 @@ class Settings:
         return cls(
             secret_key=secret_key,
             var_dir=var_dir,
-            broker_url=env.get("ZIRKEL_BROKER_URL") or f"sqla+sqlite:///{var_dir / 'broker.db'}",
+            broker_url=env.get("ZIRKEL_BROKER_URL") or f"zirkel+sqlite:///{var_dir / 'broker.db'}",
             database_urls={svc: _database_url(env, svc, var_dir) for svc in SERVICES},
             ports=ports,
             service_urls=urls,
