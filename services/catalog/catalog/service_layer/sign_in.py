@@ -57,7 +57,6 @@ def count_try(session: Session, email: str, address: str, now: datetime | None =
     return 0
 
 
-
 def _seconds_left(since: datetime, now: datetime) -> int:
     """Seconds until the window that began ``since`` ends, 1 to the window's length: a
     try that took its time ``now`` just before another began the window counts from
