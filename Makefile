@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-pipeline bench-memory bench-consume bench-spy bench-tools
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -77,6 +77,11 @@ bench-consume: $(STAMP)
 # The outbox relay against raw kombu publishing, one confirm at a time and windowed.
 bench-relay: $(STAMP)
 	$(BIN)/python -m bench.relay
+
+# A 5,000- and a 10,000-row price list uploaded on SQLite and PostgreSQL, then 5,000 events
+# published on the embedded stack while catalog is asked for its suppliers.
+bench-price-list: $(STAMP)
+	$(BIN)/python -m bench.price_list
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.settings import Settings, SettingsError
+from shared.settings import Settings
 
 AlertKey = tuple[str, str]  # (kind, subject)
 
@@ -29,8 +29,8 @@ class GrowthRule:
     """A queue grows when its depth rose at each of the last ``rises`` samples, or never
     fell and ended higher over the last ``span`` (slow growth with plateaus)."""
 
-    rises: int = 5
-    span: timedelta = timedelta(minutes=10)
+    rises: int
+    span: timedelta
 
     def growing(self, samples: Sequence[Sample], now: datetime) -> bool:
         return self._rose_each_time(samples) or self._crept_up(samples, now)
@@ -85,27 +85,18 @@ def changes(
 
 @dataclass(frozen=True)
 class OpsSettings:
-    """The ops watch's settings, read from the ``ZIRKEL_`` environment once."""
+    """The ops watch's settings, taken from ``Settings`` (which hold their defaults)."""
 
-    sample_interval: float = 30.0
+    sample_interval: float
+    growth: GrowthRule
     keep_samples: timedelta = timedelta(hours=24)
-    growth: GrowthRule = GrowthRule()
     admin_emails: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpsSettings:
-        env = settings.extra
-        try:
-            interval = float(env.get("ZIRKEL_OPS_SAMPLE_INTERVAL", 30))
-            rises = int(env.get("ZIRKEL_QUEUE_GROWTH_SAMPLES", 5))
-            span = float(env.get("ZIRKEL_QUEUE_GROWTH_SPAN", 600))
-        except ValueError as exc:
-            raise SettingsError(f"an ops watch setting is not a number: {exc}") from exc
-        if interval <= 0 or rises < 1 or span <= 0:
-            raise SettingsError("ops watch settings must be positive")
-        emails = env.get("ZIRKEL_ADMIN_EMAILS", "")
+        span = timedelta(seconds=settings.queue_growth_span)
         return cls(
-            sample_interval=interval,
-            growth=GrowthRule(rises, timedelta(seconds=span)),
-            admin_emails=tuple(e.strip() for e in emails.split(",") if e.strip()),
+            sample_interval=settings.ops_sample_interval,
+            growth=GrowthRule(settings.queue_growth_samples, span),
+            admin_emails=settings.admin_emails,
         )

@@ -3,6 +3,10 @@
 Catalog issues a member's or supplier's token when it creates them; every
 service verifies tokens with the shared secret, without a call to catalog.
 An admin token can also come from ``ZIRKEL_ADMIN_TOKEN``.
+
+A deactivated supplier's token stays valid for what the supplier still owes: reading,
+confirming and rejecting the orders it has (``require(..., owed=True)``). Everything else
+is a 403; each service says how it knows a supplier's standing (``SUPPLIER_ACTIVE``).
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from typing import Any, Literal, TypeVar
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Engine, bindparam, select
 from werkzeug.exceptions import Forbidden, Unauthorized
+
+from shared.db import reading
 
 Role = Literal["admin", "member", "supplier"]
 F = TypeVar("F", bound=Callable[..., Any])
+SUPPLIER_ACTIVE = "zirkel.supplier_active"  # app extension: supplier id -> still active?
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,11 @@ def current_principal() -> Principal:
     return g.principal
 
 
-def require(*roles: Role) -> Callable[[F], F]:
-    """Let only callers with one of ``roles`` in; object-level checks stay in the view."""
+def require(*roles: Role, owed: bool = False) -> Callable[[F], F]:
+    """Let only callers with one of ``roles`` in; object-level checks stay in the view.
+
+    A deactivated supplier gets in only where ``owed`` (its orders: read, confirm, reject).
+    """
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
@@ -84,8 +95,35 @@ def require(*roles: Role) -> Callable[[F], F]:
             principal = current_principal()
             if principal.role not in roles:
                 raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+            if principal.role == "supplier" and not owed:
+                _refuse_a_deactivated_supplier(principal.subject_id)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def _refuse_a_deactivated_supplier(supplier_id: int | None) -> None:
+    is_active: Callable[[int | None], bool] | None = current_app.extensions.get(SUPPLIER_ACTIVE)
+    if is_active is not None and not is_active(supplier_id):
+        raise Forbidden(
+            f"Supplier {supplier_id} is deactivated: it may only read, confirm or reject "
+            "the orders it has."
+        )
+
+
+def supplier_standing(
+    engine: Engine, active: Any, supplier_id: Any, *, unknown: bool
+) -> Callable[[int | None], bool]:
+    """For ``SUPPLIER_ACTIVE``: reads the ``active`` column of the row whose ``supplier_id``
+    column is the caller's id; a supplier without a row counts as ``unknown``."""
+    query = select(active).where(supplier_id == bindparam("supplier_id"))
+    reader = reading(engine)
+
+    def is_active(caller: int | None) -> bool:
+        with reader.connect() as db:
+            found = db.scalar(query, {"supplier_id": caller})
+        return unknown if found is None else bool(found)
+
+    return is_active

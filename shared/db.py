@@ -109,7 +109,7 @@ def make_engine(url: str, service: str, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
         options = f"-csearch_path={service}"
@@ -132,9 +132,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at the start so two writers never deadlock on upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+READS_ONLY = "zirkel_reads_only"
+
+
+def reading(engine: Engine) -> Engine:
+    """``engine`` for work that only reads (a GET, a look-up). On SQLite its transactions
+    begin deferred, so they never wait for a writer (WAL lets them read the last commit
+    meanwhile), and refuse to write (``PRAGMA query_only``): a write there would have to
+    take the lock halfway and could fail with "database is locked"."""
+    return engine.execution_options(**{READS_ONLY: True})
+
+
+def _sqlite_begin(connection: Any) -> None:
+    reads_only = bool(connection.get_execution_options().get(READS_ONLY))
+    pooled = connection.connection.info  # lives as long as the SQLite connection
+    if pooled.get(READS_ONLY, False) != reads_only:
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(reads_only)}")
+        pooled[READS_ONLY] = reads_only
+    # A writer takes the write lock at the start so two writers never deadlock on upgrade.
+    connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

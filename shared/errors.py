@@ -1,4 +1,8 @@
-"""Errors a use case raises about the cooperative's data; the web layer maps them to HTTP."""
+"""What went wrong, in the cooperative's words: the errors a use case raises.
+
+They say what kind of refusal it is and which input (``field``) is at fault, and know
+nothing of HTTP: one mapping, ``shared.web.status_of``, turns each kind into a status.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from __future__ import annotations
 class DomainError(Exception):
     """Refused by the rules; ``field`` names the input at fault."""
 
-    status = 422
-
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class Invalid(DomainError):
+    """What was sent breaks a rule of the cooperative (a quantity, a line, a key)."""
 
 
 class NotFound(DomainError):
@@ -18,12 +24,8 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The request does not fit the current state (409)."""
-
-    status = 409
+    """The request does not fit the current state (a closed window, a decided order)."""
 
 
 class Forbidden(DomainError):
-    """The caller may not do this to that object (403)."""
-
-    status = 403
+    """The caller may not do this to that object."""

@@ -166,11 +166,57 @@ class OrderPlaced(Schema):
 
 
 class OrderConfirmed(Schema):
+    """The supplier confirmed the order (rule 8). ``need_ids`` are the needs it holds now;
+    the needs of the ``declined`` lines went back to the pool (``returned_needs``). The
+    fee was recomputed on the confirmed lines: ``lines`` and ``shipping_fee``/``total``
+    are the order as confirmed, ``member_savings`` each affected member's window result
+    recomputed (it replaces the earlier one). Events of before the per-line confirmation
+    carry none of these and read as a whole order confirmed."""
+
     order_id = fields.Integer(required=True)
     window_id = fields.Integer(required=True)
     supplier_id = fields.Integer(required=True)
     need_ids = fields.List(fields.Integer(), required=True)
     expected_delivery = fields.Date(allow_none=True, load_default=None)
+    declined = fields.List(fields.String(), load_default=list)
+    returned_needs = fields.List(fields.Nested(NeedWithdrawn), load_default=list)
+    lines = fields.List(fields.Nested(OrderLineSchema), allow_none=True, load_default=None)
+    shipping_fee = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    total = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), load_default=list)
+
+
+class ReceivedAllocationSchema(AllocationSchema):
+    """An allocation after the receipt: ``quantity`` is the need's, ``received`` what it
+    got; goods, shipping share and paid are for what it got."""
+
+    received = _money()
+
+
+class ReceivedLineSchema(Schema):
+    sku = fields.String(required=True)
+    ordered_quantity = _money()
+    received_quantity = _money()
+    unit_price = _money()
+    received_value = _money()
+    depot_quantity = _money()
+    allocations = fields.List(fields.Nested(ReceivedAllocationSchema), required=True)
+
+
+class OrderReceived(Schema):
+    """What arrived of a confirmed order (rule 10), booked by the office; sent again with
+    a higher ``revision`` for each correction, whose figures replace the earlier ones.
+    ``member_savings``: each member's window result on the received quantities."""
+
+    order_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    revision = fields.Integer(required=True)
+    short = fields.Boolean(required=True)
+    lines = fields.List(fields.Nested(ReceivedLineSchema), required=True)
+    shipping_fee = _money()
+    total = _money()
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
 
 
 class OrderRejected(Schema):
@@ -218,6 +264,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.order.placed", 1): OrderPlaced,
     ("pooling.order.confirmed", 1): OrderConfirmed,
     ("pooling.order.rejected", 1): OrderRejected,
+    ("pooling.order.received", 1): OrderReceived,
     ("notify.savings.reported", 1): SavingsReported,
 }
 

@@ -1,20 +1,29 @@
-"""Marshmallow fields for the cooperative's exact numbers.
+"""Marshmallow fields for the cooperative's exact numbers and the text people type.
 
 On the wire a quantity or a price is a JSON string holding a decimal
-(``"12.50"``); a JSON number is accepted too when it is exact. The bounds are
-part of the contract (design: Public HTTP API).
+(``"12.50"``); a JSON number is refused, exact or not, so no client learns to
+send floats. The bounds are part of the contract (design: Public HTTP API).
+
+Text a person types is ``VisibleText``: something one can see, no control or
+invisible characters. Digits are ASCII digits ``0``-``9`` only (``ascii_int``,
+``[0-9]`` in patterns), never ``\\d`` or ``str.isdigit``, which also take
+other scripts' digits and superscripts.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import ValidationError, fields
+from marshmallow.validate import Length, Validator
 
 LIMIT = Decimal("1000000")
 PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?", re.ASCII)
+ASCII_DIGITS = re.compile(r"[0-9]+")
+DECIMAL_AS_STRING = 'A JSON number is refused here: send decimals as strings, e.g. "12.50".'
 
 
 class BoundedDecimal(fields.Field):
@@ -42,9 +51,9 @@ class BoundedDecimal(fields.Field):
 
     @staticmethod
     def _parse(value: Any) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-            raise ValidationError('Must be a decimal number written as a string, e.g. "12.50".')
-        if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+        if not isinstance(value, str):
+            raise ValidationError(DECIMAL_AS_STRING)
+        if not PLAIN_DECIMAL.fullmatch(value):
             raise ValidationError('Not a valid decimal number: write it like "12.5".')
         try:
             number = Decimal(value)
@@ -74,3 +83,50 @@ class Money(BoundedDecimal):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(places=2, minimum=Decimal(0), inclusive=True, **kwargs)
+
+
+def ascii_int(text: str) -> int:
+    """``text`` as a whole number when it is ASCII digits alone; else ``ValueError``.
+
+    ``int()`` and ``str.isdigit`` take ``"٤٤"`` and ``"²"`` too; usable as
+    ``request.args.get(name, type=ascii_int)``.
+    """
+    if not ASCII_DIGITS.fullmatch(text):
+        raise ValueError(f"not a whole number in ASCII digits: {text!r}")
+    return int(text)
+
+
+# Letters that draw nothing (fillers, the blank Braille pattern): text of these alone is blank.
+BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+LINE_BREAKS = frozenset("\n\r\t")
+
+
+class VisibleText(fields.String):
+    """Text a person can see: at least one visible character, at most ``maximum``, and no
+    control, format (zero-width, bidi), private or unassigned character; ``lines`` lets
+    line breaks and tabs through (notes, reasons); ``also`` checks the shape (e-mails)."""
+
+    default_error_messages = {
+        "blank": "Must contain visible text.",
+        "invisible": "Must not contain control or invisible characters.",
+    }
+
+    def __init__(
+        self, maximum: int, *, lines: bool = False, also: Validator | None = None, **kwargs: Any
+    ) -> None:
+        checks = [Length(max=maximum)] + ([also] if also is not None else [])
+        super().__init__(validate=checks, **kwargs)
+        self.allowed = LINE_BREAKS if lines else frozenset()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(_invisible(c) and c not in self.allowed for c in text):
+            raise self.make_error("invisible")
+        if all(c.isspace() or c in BLANK_LETTERS for c in text):
+            raise self.make_error("blank")
+        return text
+
+
+def _invisible(character: str) -> bool:
+    """A control (Cc), format (Cf), surrogate, private-use or unassigned character."""
+    return unicodedata.category(character)[0] == "C"

@@ -24,6 +24,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Queue, binding
 
+from shared import embedded_broker  # registers the embedded transport's alias
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,19 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.placed.v1",
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
+            "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
         ),
     ),
     Subscription(
         "notify",
         "order-outcomes",
-        ("pooling.order.placed.v1", "pooling.order.confirmed.v1", "pooling.order.rejected.v1"),
+        (
+            "pooling.order.placed.v1",
+            "pooling.order.confirmed.v1",
+            "pooling.order.rejected.v1",
+            "pooling.order.received.v1",
+        ),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
@@ -97,24 +104,21 @@ def queues(*, on_rabbitmq: bool) -> list[Queue]:
     """Every queue of the topology, with its bindings and dead-letter twin."""
     declared: list[Queue] = []
     for sub in SUBSCRIPTIONS:
-        arguments: dict[str, Any] = {}
+        # The embedded transport keeps the dead-letter target and the limit too.
+        arguments: dict[str, Any] = {
+            "x-dead-letter-exchange": DEAD_LETTERS.name,
+            "x-dead-letter-routing-key": sub.queue_name,
+            "x-delivery-limit": WORK_DELIVERY_LIMIT,
+        }
         if on_rabbitmq:
-            arguments = {
-                "x-queue-type": "quorum",
-                "x-dead-letter-exchange": DEAD_LETTERS.name,
-                "x-dead-letter-routing-key": sub.queue_name,
-                "x-delivery-limit": WORK_DELIVERY_LIMIT,
-            }
+            arguments = {"x-queue-type": "quorum", **arguments}
         bindings = [binding(EXCHANGE, routing_key=key) for key in sub.routing_keys]
         declared.append(
             Queue(sub.queue_name, bindings=bindings, durable=True, queue_arguments=arguments)
         )
-        dead_args: dict[str, Any] = {}
+        dead_args: dict[str, Any] = {"x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT}
         if on_rabbitmq:
-            dead_args = {
-                "x-queue-type": "quorum",
-                "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT,
-            }
+            dead_args = {"x-queue-type": "quorum", **dead_args}
         declared.append(
             Queue(
                 sub.dead_letter_queue_name,
@@ -139,6 +143,8 @@ def connect(settings: Settings, *, heartbeat: int = 30) -> Connection:
     opened with ``heartbeat=0``: a dead one shows at the next publish instead.
     """
     options: dict[str, Any] = {}
+    if settings.broker_url.startswith(f"{embedded_broker.ALIAS}+"):
+        options["visibility_timeout"] = settings.broker_visibility_timeout
     if not settings.embedded_broker:
         options["confirm_publish"] = True
     connection = Connection(

@@ -3,11 +3,11 @@
 What is counted where it happens (request latency in the web app, events
 published by the outbox relay, events consumed by the consumer) lives in
 prometheus_client's multiprocess mode: every process of a service writes its
-samples to files in one directory (``<ZIRKEL_VAR_DIR>/metrics/<service>``, or
-``PROMETHEUS_MULTIPROC_DIR`` when that is set), and ``/metrics`` adds them up,
-so gunicorn's web processes and the worker answer as one service. What is a
-state (the outbox backlog, the open pool) is read from the service's database
-at scrape time.
+samples to files in one directory (``Settings.metrics_directory``:
+``<ZIRKEL_VAR_DIR>/metrics/<service>``, or ``PROMETHEUS_MULTIPROC_DIR`` when that is
+set), and ``/metrics`` adds them up, so gunicorn's web processes and the worker
+answer as one service. What is a state (the outbox backlog, the open pool) is read
+from the service's database at scrape time.
 """
 
 from __future__ import annotations
@@ -58,18 +58,23 @@ EVENTS_CONSUMED = Counter(
 )
 
 
+_shared_directory: list[Path] = []  # the directory this process shares, once chosen
+
+
 def share_across_processes(directory: Path) -> Path:
     """Keep this process's samples in files that ``/metrics`` of any process adds up.
 
-    The first directory a process is given wins (as does ``PROMETHEUS_MULTIPROC_DIR``
-    set from outside); call it before anything is counted.
+    The first directory a process is given wins (``Settings.metrics_directory``); call it
+    before anything is counted. prometheus_client is told it the only way it listens:
+    ``PROMETHEUS_MULTIPROC_DIR`` in this process's environment.
     """
-    if not os.environ.get(MULTIPROC_ENV):
+    if not _shared_directory:
         directory.mkdir(parents=True, exist_ok=True)
         os.environ[MULTIPROC_ENV] = str(directory)
+        _shared_directory.append(directory)
     if not getattr(values.ValueClass, "_multiprocess", False):
         values.ValueClass = values.MultiProcessValue()
-    return Path(os.environ[MULTIPROC_ENV])
+    return _shared_directory[0]
 
 
 def published(routing_key: str, count: int = 1) -> None:

@@ -6,6 +6,12 @@ unsent rows in order, publishes the whole batch with every publisher confirm
 in flight at once, and marks sent exactly the rows the broker confirmed. A
 nack, a missing confirm or a crash between the publish and the mark only
 publishes again: consumers are idempotent by event id.
+
+No database transaction stays open while the broker works: the batch is read in
+one short transaction and marked in another, so a request never waits for the
+relay (on SQLite a transaction holds the file's write lock). On PostgreSQL one
+relay of a service publishes at a time, holding an advisory lock on a connection
+outside any transaction: rows go out in id order and no two relays send one batch.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +48,9 @@ from shared.messaging import declare_topology
 from shared.publishing import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
+
+# The advisory lock a service's relay holds while it publishes (its second key: the schema).
+RELAY_LOCK = 0x0B0C5
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -76,19 +86,15 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
-def unsent(table: Table, limit: int, dialect: str) -> Select[Any]:
-    """The first ``limit`` unsent rows, in order (through the ``outbox_unsent`` index); on
-    PostgreSQL locked, skipping rows another relay holds."""
+def unsent(table: Table, limit: int) -> Select[Any]:
+    """The first ``limit`` unsent rows, in order (through the ``outbox_unsent`` index)."""
     c = table.c
-    query = (
+    return (
         select(c.id, c.event_id, c.routing_key, c.correlation_id, c.body)
         .where(c.sent_at.is_(None))
         .order_by(c.id)
         .limit(limit)
     )
-    if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return query
 
 
 class Outbox:
@@ -99,26 +105,24 @@ class Outbox:
         self._insert = table.insert()  # one statement, compiled once, for every event
 
     def add(self, session: Session, event: events.Event) -> None:
-        self.add_all(session, [event])
+        session.connection().execute(self._insert, self._row(event))
 
-    def add_all(self, session: Session, added: Sequence[events.Event]) -> None:
-        """Write ``added`` in order, in one statement."""
-        now = datetime.now(UTC)
-        rows = []
-        for event in added:
-            if not event.correlation_id:
-                event = dataclasses.replace(event, correlation_id=correlation.get())
-            rows.append(
-                {
-                    "event_id": str(event.event_id),
-                    "routing_key": event.routing_key,
-                    "correlation_id": event.correlation_id,
-                    "body": events.dumps(event),
-                    "created_at": now,
-                }
-            )
-        if rows:
-            session.connection().execute(self._insert, rows)
+    def add_all(self, session: Session, written: Sequence[events.Event]) -> None:
+        """Many events in their order, in one statement (executemany)."""
+        if written:
+            session.connection().execute(self._insert, [self._row(event) for event in written])
+
+    @staticmethod
+    def _row(event: events.Event) -> dict[str, Any]:
+        if not event.correlation_id:
+            event = dataclasses.replace(event, correlation_id=correlation.get())
+        return {
+            "event_id": str(event.event_id),
+            "routing_key": event.routing_key,
+            "correlation_id": event.correlation_id,
+            "body": events.dumps(event),
+            "created_at": datetime.now(UTC),
+        }
 
 
 class OutboxRelay:
@@ -148,11 +152,15 @@ class OutboxRelay:
     def relay_once(self) -> int:
         """Publish one batch of unsent rows; returns how many the broker confirmed.
 
-        The confirmed rows are marked sent even when the connection broke
-        during the batch; the failure is raised after that commit.
+        The rows are read in a transaction of their own that ends before the first
+        publish; the confirmed ones are marked sent in another, even when the
+        connection broke during the batch (the failure is raised after that commit).
         """
-        with self.engine.begin() as db:
-            rows = db.execute(self._unsent()).all()
+        with self._turn() as ours:
+            if not ours:
+                return 0
+            with self.engine.begin() as db:
+                rows = db.execute(unsent(self.table, self.batch_size)).all()
             if not rows:
                 return 0
             outcome = self.publisher.publish_batch(
@@ -163,11 +171,12 @@ class OutboxRelay:
             )
             sent = [rows[index] for index in outcome.confirmed]
             if sent:
-                db.execute(
-                    update(self.table)
-                    .where(self.table.c.id.in_([row.id for row in sent]))
-                    .values(sent_at=datetime.now(UTC))
-                )
+                with self.engine.begin() as db:
+                    db.execute(
+                        update(self.table)
+                        .where(self.table.c.id.in_([row.id for row in sent]))
+                        .values(sent_at=datetime.now(UTC))
+                    )
         for row in sent:
             metrics.published(row.routing_key)
             token = correlation.set(row.correlation_id)
@@ -177,8 +186,26 @@ class OutboxRelay:
             raise outcome.failure
         return len(sent)
 
-    def _unsent(self) -> Select[Any]:
-        return unsent(self.table, self.batch_size, self.engine.dialect.name)
+    @contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """Whether this relay may publish now. On PostgreSQL: while it holds the service's
+        relay lock, taken without waiting on a connection in autocommit (no transaction);
+        another relay holding it means not now. Elsewhere (one worker per SQLite file):
+        always."""
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        keys = {"kind": RELAY_LOCK}
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+            lock = "pg_try_advisory_lock(:kind, hashtext(current_schema()))"
+            ours = bool(db.scalar(text(f"SELECT {lock}"), keys))
+            try:
+                yield ours
+            finally:
+                if ours:
+                    db.scalar(
+                        text("SELECT pg_advisory_unlock(:kind, hashtext(current_schema()))"), keys
+                    )
 
     def run(self, stop: threading.Event) -> None:
         """Relay until ``stop`` is set; broker or database failures mean reconnect and go on."""

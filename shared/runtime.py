@@ -27,6 +27,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    reads: sessionmaker[Session]
+    """Sessions for work that only reads: on SQLite they wait for no writer."""
     outbox: Outbox
     tables: dict[str, Table]
     migrations: Path
@@ -44,6 +46,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=db.session_factory(engine),
+            reads=db.session_factory(db.reading(engine)),
             outbox=Outbox(tables["outbox"]),
             tables=tables,
             migrations=migrations,

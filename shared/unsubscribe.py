@@ -21,10 +21,8 @@ class UnsubscribeLinks:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UnsubscribeLinks:
-        """Links into the member web app; ``ZIRKEL_PUBLIC_URL`` is its address as members
-        reach it (catalog's own address when unset)."""
-        base = settings.extra.get("ZIRKEL_PUBLIC_URL") or settings.service_urls["catalog"]
-        return cls(settings.secret_key, base)
+        """Links into the member web app at its address as members reach it."""
+        return cls(settings.secret_key, settings.public_url)
 
     def token(self, member_id: int) -> str:
         return str(self._signer.dumps({"member": member_id}))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
@@ -22,7 +22,8 @@ from werkzeug.routing import IntegerConverter
 from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
-from shared.errors import DomainError
+from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from shared.fields import ascii_int
 from shared.logging import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,13 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_ID = 2**31 - 1
 
 
-class IdConverter(IntegerConverter):
+class AsciiIntConverter(IntegerConverter):
+    """``<int:name>`` written in ASCII digits; werkzeug's ``\\d+`` also matches ``٢٠٢٦``."""
+
+    regex = r"[0-9]+"
+
+
+class IdConverter(AsciiIntConverter):
     """``<id:name>``: a row id, 1 to 2**31 - 1; anything else is a 404, never a 500."""
 
     def __init__(self, url_map: Any) -> None:
@@ -90,6 +97,19 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
 
 
+def counted_arg(name: str, *, default: int, most: int) -> int:
+    """The query argument ``name`` (``?limit=``): ASCII digits from 1 to ``most``, else a
+    422 naming it; ``default`` when it is not sent."""
+    raw = request.args.get(name)
+    try:
+        number = default if raw is None else ascii_int(raw)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= most:
+        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
+    return number
+
+
 def unstorable_text(value: Any, where: str = "") -> str | None:
     """The field (a dotted path) holding text no database keeps: NUL, a lone surrogate."""
     if isinstance(value, str):
@@ -126,13 +146,52 @@ def current_runtime() -> Any:
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """One transaction for a request; a handler's ``DomainError`` becomes a JSON error."""
-    try:
-        with transaction(current_runtime().sessions) as session:
-            yield session
-    except DomainError as exc:
-        status = 404 if exc.status == 422 and request.method == "GET" else exc.status
-        raise ApiError(status, str(exc), {exc.field: [str(exc)]}) from exc
+    """One transaction for a request; a handler's ``DomainError`` rolls it back and is
+    answered by the app's error handler (``status_of``). A GET (or HEAD) changes nothing,
+    so it only reads: it waits for no writer."""
+    runtime = current_runtime()
+    sessions = runtime.reads if request.method in ("GET", "HEAD") else runtime.sessions
+    with transaction(sessions) as session:
+        yield session
+
+
+# each kind of refusal and its status; an error's nearest kind (its class's MRO) decides
+DOMAIN_STATUSES: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Invalid: 422,
+    DomainError: 422,
+}
+
+
+def status_of(error: DomainError, *, in_path: Collection[str], in_body: Collection[str]) -> int:
+    """The one mapping of domain errors to HTTP statuses, the same for every method.
+
+    ``NotFound`` is 404: the thing the path (or the query, or the caller's token) names is
+    not there (``POST /orders/99999/confirm``, ``PUT /offers/99999/SKU``). The one exception
+    is a missing thing named only in the body (``sku`` of a posted need): the body is
+    invalid, so 422 naming that field. ``in_path`` are the URL's variables, ``in_body`` the
+    fields of the JSON body or form; a field in both counts as the path's.
+    ``Conflict`` (the state does not allow it now) is 409, ``Forbidden`` 403, ``Invalid``
+    and any other refusal by the rules 422.
+    """
+    if isinstance(error, NotFound) and error.field in in_body and error.field not in in_path:
+        return 422
+    return next(DOMAIN_STATUSES[kind] for kind in type(error).__mro__ if kind in DOMAIN_STATUSES)
+
+
+def status_of_request(error: DomainError) -> int:
+    """``status_of`` for the request being answered."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    in_body = body.keys() if isinstance(body, Mapping) else ()
+    return status_of(error, in_path=(request.view_args or {}).keys(), in_body=in_body)
+
+
+def domain_error_answer(error: DomainError) -> tuple[Response, int]:
+    """A domain error as the API answers it: ``{"error", "details": {field: [message]}}``."""
+    message = str(error)
+    return jsonify(error=message, details={error.field: [message]}), status_of_request(error)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -153,10 +212,11 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.json = ExactJSONProvider(app)
     app.session_interface = CookieSessions()
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["int"] = AsciiIntConverter
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.extensions["zirkel.settings"] = settings
     app.extensions["zirkel.tokens"] = TokenAuthority(settings.secret_key, settings.admin_token)
-    if proxies := int(settings.extra.get("ZIRKEL_TRUSTED_PROXIES", "0") or 0):
+    if proxies := settings.trusted_proxies:
         # the client's address (sign-in limits, logs) from that many proxies' X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.before_request(_take_correlation_id)
@@ -164,8 +224,9 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.after_request(_give_correlation_id)
     app.teardown_request(_forget_correlation_id)
     app.after_request(_security_headers)
-    metrics.init_app(app, runtime, settings.var_dir / "metrics" / service)
+    metrics.init_app(app, runtime, settings.metrics_directory(service))
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, domain_error_answer)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_blueprint(_health_blueprint(runtime))
     for blueprint in blueprints:
@@ -252,6 +313,27 @@ def _database_unavailable(exc: OperationalError) -> Response:
     response = current_app.make_response(current_app.handle_http_exception(error))
     response.headers["Retry-After"] = "1"
     return response
+
+
+class RequestTooLong(ApiError):
+    """A request that ran past gunicorn's timeout, stopped where it was."""
+
+    def __init__(self, seconds: int) -> None:
+        message = "The request took too long and was stopped; try again later."
+        super().__init__(503, message, {"request": [f"stopped after {seconds} s"]})
+
+
+def stop_the_request(worker: Any) -> None:
+    """Gunicorn's ``worker_abort`` hook: the master aborts a worker whose request runs past
+    ``timeout``, and gunicorn would answer it with its own HTML 500 page. Raised in the
+    request instead (the hook runs in the interrupted thread), the error rolls the request's
+    transaction back and is answered as JSON, ``{"error", "details"}`` with 503; the worker
+    exits after that answer, as it would have. Outside a request the worker just exits.
+    (A request blocked inside C, SQLite waiting for its lock say, sees the signal only when
+    that call returns; gunicorn kills it a second after the abort, and the client sees the
+    connection closed.)"""
+    if has_request_context():
+        raise RequestTooLong(worker.cfg.timeout)
 
 
 def readiness(runtime: Any) -> dict[str, Any]:

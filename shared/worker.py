@@ -130,7 +130,7 @@ def _thread(name: str, target: Callable[..., None], *args: Any) -> threading.Thr
 
 def run_worker(runtime: Any, handlers: Mapping[str, Handler], loops: Sequence[Loop] = ()) -> int:
     """Run a service's worker until it is stopped; 1 if a part of it died."""
-    metrics.share_across_processes(runtime.settings.var_dir / "metrics" / runtime.service)
+    metrics.share_across_processes(runtime.settings.metrics_directory(runtime.service))
     worker = Worker(
         runtime.service,
         runtime.settings,

@@ -102,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     web_cmd = commands.add_parser("web", help="run a service's web app on gunicorn")
     web_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
+    commands.add_parser("status", help="the processes of a running 'zirkel run' and restarts")
     add_create_user_arguments(commands)
     args = parser.parse_args(argv)
 
@@ -109,6 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zirkel.launcher import run
 
         return run()
+    if args.command == "status":
+        from zirkel.launcher import status
+
+        return status()
+    if args.command in ("web", "worker", "scheduler"):
+        from zirkel.launcher import follow_supervisor
+
+        follow_supervisor()
     settings = Settings.from_env()
     process = f"{args.service}-{args.command}" if "service" in args else f"zirkel-{args.command}"
     configure(process, json_format=settings.log_json)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -27,11 +26,6 @@ ADMIN_EMAIL = "admin@zirkel.example"
 DEMO_SUPPLIER_EMAIL = "lager@baustoffe-westfalen.example"
 
 
-def admin_password(environ: dict[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    return env.get("ZIRKEL_ADMIN_PASSWORD") or "zirkel-admin"
-
-
 @dataclass(frozen=True)
 class Seeded:
     member_ids: list[int]
@@ -46,7 +40,7 @@ def seed(settings: Settings, cooperative: Cooperative = DEMO) -> Seeded | None:
             log.info("the catalog has members already; not seeding")
             return None
         seeded = load(session, runtime.outbox, cooperative)
-        add_users(session, seeded, cooperative)
+        add_users(session, seeded, cooperative, settings.admin_password)
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     log.info(
         "seeded %s: %d members, %d suppliers, %d products, %d needs",
@@ -103,9 +97,11 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
     return Seeded(members, suppliers)
 
 
-def add_users(session: Session, seeded: Seeded, cooperative: Cooperative) -> None:
+def add_users(
+    session: Session, seeded: Seeded, cooperative: Cooperative, admin_password: str
+) -> None:
     """A web sign-in for every demo member (its e-mail, ``zirkel-demo``), the first
-    supplier's order desk (``zirkel-demo`` too) and the admin."""
+    supplier's order desk (``zirkel-demo`` too) and the admin (``ZIRKEL_ADMIN_PASSWORD``)."""
     for member_id, member in zip(seeded.member_ids, cooperative.members, strict=True):
         create_user(session, member.email, DEMO_MEMBER_PASSWORD, member_id=member_id)
     if cooperative is DEMO and seeded.supplier_ids:
@@ -117,4 +113,4 @@ def add_users(session: Session, seeded: Seeded, cooperative: Cooperative) -> Non
             supplier_id=seeded.supplier_ids[0],
         )
     if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
-        create_user(session, ADMIN_EMAIL, admin_password(), role="admin")
+        create_user(session, ADMIN_EMAIL, admin_password, role="admin")

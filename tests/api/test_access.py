@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from notify.service_layer.reactions import handlers as notify_handlers
+from notify.bootstrap import handlers as notify_handlers
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers as pooling_handlers
 from shared import events
@@ -65,7 +65,8 @@ def world(catalog: Service, pooling: Service, notify: Service, admin: Headers) -
         pooling.deliver(react, event)
     assert pooling.client.post("/api/v1/pools/close", headers=admin).status_code == 200
     [placed] = pooling.outbox("pooling.order.placed")
-    notify.deliver(notify_handlers(notify.runtime.outbox), events.load(placed))
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    notify.deliver(react, events.load(placed))
 
     headers = {"anonymous": {}, "admin": admin} | tokens
     return World({"catalog": catalog, "pooling": pooling, "notify": notify}, headers)
@@ -141,6 +142,11 @@ ENDPOINTS = [
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/discard", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.csv", "supplier", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.pdf", "supplier", "admin"),
+    endpoint("pooling", "POST", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
+    endpoint("pooling", "PUT", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
+    endpoint("pooling", "GET", "/api/v1/orders/1/receipts", "admin"),
+    endpoint("pooling", "GET", "/api/v1/depot", "admin"),
+    endpoint("pooling", "POST", "/api/v1/depot/write-offs", "admin", body={}),
 ]
 
 

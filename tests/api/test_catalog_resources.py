@@ -230,14 +230,14 @@ def test_an_offer_of_an_unknown_supplier_is_refused(
     catalog: Service, admin: Headers, supplier: Created
 ) -> None:
     response = put_offer(catalog, admin, 999, "DISP-10L", offer_body())
-    assert_error(response, 422, "supplier_id")
+    assert_error(response, 404, "supplier_id")
 
 
 def test_an_offer_of_an_unknown_product_is_refused(
     catalog: Service, admin: Headers, supplier: Created
 ) -> None:
     response = put_offer(catalog, admin, supplier.id, "NO-SUCH-SKU", offer_body())
-    assert_error(response, 422, "sku")
+    assert_error(response, 404, "sku")
     assert catalog.outbox("catalog.offer.updated") == []
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from catalog.service_layer import commands, directory, handlers
 from notify.adapters.orm import MemberEntry
-from notify.service_layer.reactions import handlers as notify_handlers
+from notify.bootstrap import handlers as notify_handlers
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers as pooling_handlers
 from shared import events
@@ -84,7 +84,7 @@ def test_a_changed_supplier_fee_reaches_pooling(
 def test_a_changed_member_reaches_notify(
     catalog: Service, notify: Service, make_member: Callable[..., Created], admin: Headers
 ) -> None:
-    react, seen = notify_handlers(notify.runtime.outbox), set()
+    react, seen = notify_handlers(notify.runtime.settings, notify.runtime.outbox), set()
     member = make_member()
     change = commands.ChangeMember(member.id, "Neu", "tiler", "neu@x.example", "44139", "en")
     with transaction(catalog.runtime.sessions) as db:

@@ -218,7 +218,7 @@ def test_a_rejected_order_is_mailed_once_with_its_reason(
     assert note["details"]["lines"] == []
 
 
-def test_a_member_without_email_gets_none_and_without_app_no_report_there(
+def test_a_member_without_email_gets_none_and_without_app_nothing_there(
     notify: Service, react: dict, smtp: SmtpServer, sender: MailSender
 ) -> None:
     for member_id, channels in (
@@ -236,10 +236,27 @@ def test_a_member_without_email_gets_none_and_without_app_no_report_there(
 
     assert smtp.mailbox.to("office1@betrieb.example") == []
     assert len(smtp.mailbox.to("office2@betrieb.example")) == 2
-    kinds = {
-        n["kind"]
-        for n in notify.client.get(
-            "/api/v1/notifications", headers=notify.token("member", 2)
-        ).get_json()
+    notify.deliver(react, decided("confirmed", expected_delivery=date(2026, 3, 19)))
+    shown = notify.client.get("/api/v1/notifications", headers=notify.token("member", 2))
+    assert shown.get_json() == []  # neither the order, its confirmation nor the report
+
+
+def test_every_notification_is_in_the_members_language(notify: Service, react: dict) -> None:
+    notify.deliver(react, placed_at(CLOSED))
+    notify.deliver(react, decided("confirmed", expected_delivery=date(2026, 3, 19)))
+
+    def subjects(member_id: int) -> dict[str, str]:
+        headers = notify.token("member", member_id)
+        listed = notify.client.get("/api/v1/notifications", headers=headers).get_json()
+        return {n["kind"]: n["subject"] for n in listed}
+
+    assert subjects(1) == {
+        "order_placed": "Sammelbestellung 1: Sie zahlen 228,00 €, gespart 31,00 €",
+        "order_confirmed": "Sammelbestellung 1 ist bestätigt: Lieferung am 19. März 2026",
+        "savings_report": "Ihre Ersparnis in Poolrunde 1: 31,00 €",
     }
-    assert kinds == {"order_placed"}
+    assert subjects(3) == {
+        "order_placed": "Pooled order 1: you pay €388.00, you saved €57.80",
+        "order_confirmed": "Pooled order 1 is confirmed: delivery on 19 March 2026",
+        "savings_report": "Your savings in pool window 1: €57.80",
+    }

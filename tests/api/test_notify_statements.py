@@ -102,6 +102,7 @@ def test_the_statement_as_pdf_in_the_members_language(notify: Service, closed: N
     assert german.headers["Content-Type"] == "application/pdf"
     assert german.data.startswith(b"%PDF")
     assert b"Ersparnisnachweis M\xe4rz 2026" in german.data
+    assert b"Handwerkszirkel Dortmund eG" in german.data  # the order PDFs' cooperative too
     assert b"31,00 \x80" in german.data  # the euro sign in Windows-1252
 
     english = statement(notify, "2026.pdf", 3)

@@ -15,7 +15,7 @@ from catalog.adapters.orm import QueueSample, RaisedAlert
 from catalog.entrypoints.ops_watch import OpsWatch
 from notify.adapters.mail import MailSender
 from notify.adapters.orm import Delivery
-from notify.service_layer.ops_alerts import ops_alert_handlers
+from notify.bootstrap import handlers
 from shared import events
 from shared.alerting import GrowthRule, OpsSettings
 from tests.api.conftest import Service
@@ -115,12 +115,20 @@ def test_a_broker_that_does_not_answer_is_an_alert(catalog: Service, watch: OpsW
     assert alert_events(catalog) == [("raised", "broker-unreachable")]
 
 
+def alert_handlers(notify: Service, admin_emails: tuple[str, ...]) -> dict[str, Any]:
+    """Notify's handlers with these admin addresses, the web app at zirkel.example."""
+    settings = dataclasses.replace(
+        notify.runtime.settings, admin_emails=admin_emails, public_url="http://zirkel.example"
+    )
+    return handlers(settings, notify.runtime.outbox)
+
+
 def test_admins_get_one_mail_when_raised_and_one_when_resolved(
     catalog: Service, notify: Service, watch: OpsWatch, broker: Broker, smtp: SmtpServer
 ) -> None:
     look(watch, broker, [1, 2, 3, 4, 5])
     look(watch, broker, [0], first=5)
-    react = ops_alert_handlers(ADMINS, "http://zirkel.example/admin/ops")
+    react = alert_handlers(notify, ADMINS)
     for body in catalog.outbox():
         event = events.load(body)
         if event.event_type.startswith("catalog.ops.alert."):
@@ -153,7 +161,7 @@ def test_without_admin_addresses_nothing_is_queued_and_the_alert_is_logged(
 ) -> None:
     look(watch, broker, [1, 2, 3, 4, 5])
     [raised] = [events.load(b) for b in catalog.outbox("catalog.ops.alert.raised")]
-    notify.deliver(ops_alert_handlers((), "http://zirkel.example/admin/ops"), raised)
+    notify.deliver(alert_handlers(notify, ()), raised)
     with notify.runtime.sessions() as session:
         assert session.scalars(select(Delivery)).all() == []
     assert "ZIRKEL_ADMIN_EMAILS is not set" in caplog.text

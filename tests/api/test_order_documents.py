@@ -75,9 +75,7 @@ def test_the_pdf_header_names_the_configured_cooperative(
     worked_example: Service, admin: Headers, order_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     extensions = worked_example.app.extensions
-    named = replace(
-        extensions["zirkel.settings"], extra={"ZIRKEL_COOPERATIVE_NAME": "Bauhütte Köln eG"}
-    )
+    named = replace(extensions["zirkel.settings"], cooperative_name="Bauhütte Köln eG")
     monkeypatch.setitem(extensions, "zirkel.settings", named)
 
     pdf = worked_example.client.get(
@@ -111,3 +109,40 @@ def shown_text(pdf: bytes) -> str:
     shown = re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf)
     unescaped = [re.sub(rb"\\(.)", rb"\1", s) for s in shown]
     return "\n".join(s.decode("windows-1252") for s in unescaped)
+
+
+def test_a_declined_line_leaves_the_order_form(
+    worked_example: Service, admin: Headers, order_id: int
+) -> None:
+    url = f"/api/v1/orders/{order_id}/confirm"
+    declined = worked_example.client.post(url, json={"declined": ["DISP-10L"]}, headers=admin)
+    assert declined.status_code == 200, declined.get_json()
+
+    response = worked_example.client.get(
+        f"/api/v1/orders/{order_id}/document.csv", headers=supplier(worked_example, A)
+    )
+
+    assert response.get_data().decode("utf-8") == (
+        "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity;delivery_site\r\n"
+        "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
+        "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
+        "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
+        "goods;;;;302.40;;;;\r\n"
+        "shipping_fee;;;;25.00;;;;\r\n"
+        "total;;;;327.40;;;;\r\n"
+    )
+
+
+def test_the_order_form_keeps_the_ordered_total_after_a_short_receipt(
+    worked_example: Service, admin: Headers, order_id: int
+) -> None:
+    client = worked_example.client
+    assert client.post(f"/api/v1/orders/{order_id}/confirm", headers=admin).status_code == 200
+    lines = [{"sku": "DISP-10L", "received_quantity": "12"}]
+    lines.append({"sku": "SIL-300", "received_quantity": "72"})
+    booked = client.post(f"/api/v1/orders/{order_id}/receipt", json={"lines": lines}, headers=admin)
+    assert booked.status_code == 201
+
+    response = client.get(f"/api/v1/orders/{order_id}/document.csv", headers=admin)
+
+    assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_CSV  # as ordered: 834.40

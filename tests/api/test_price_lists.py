@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from catalog.entrypoints.price_lists import MAX_BYTES
+from catalog.service_layer import directory
+from shared.db import transaction
+
 if TYPE_CHECKING:
     from tests.api.conftest import Created, Headers, Service
 
@@ -104,6 +108,64 @@ def test_a_second_upload_replaces_the_tiers(
     assert offers(catalog, admin)[(supplier.id, "SIL-300")] == (24, [(0, Decimal("4.00"))])
 
 
+def test_a_price_list_writes_the_events_that_put_offers_writes(
+    catalog: Service, admin: Headers, make_supplier: Any, make_product: Any
+) -> None:
+    listed, put = make_supplier(), make_supplier()
+    make_product("DISP-10L", "Dispersionsfarbe weiß", "bucket")
+    assert upload(catalog, listed.id, GOOD, admin).status_code == 200
+    for sku, pack_size, tiers, valid_from in (
+        ("DISP-10L", "1", [("0", "42.00"), ("10", "38.00"), ("25", "34.50")], "2030-03-01"),
+        ("SIL-300", "12", [("0", "4.20"), ("120", "3.60")], None),
+    ):
+        body = {
+            "pack_size": pack_size,
+            "tiers": [{"min_quantity": q, "unit_price": p} for q, p in tiers],
+            "valid_from": valid_from,
+        }
+        answer = catalog.client.put(f"/api/v1/offers/{put.id}/{sku}", json=body, headers=admin)
+        assert answer.status_code == 200, answer.get_json()
+
+    events = catalog.outbox("catalog.offer.updated")
+    by_list = [e["payload"] for e in events if e["payload"]["supplier_id"] == listed.id]
+    by_put = [e["payload"] for e in events if e["payload"]["supplier_id"] == put.id]
+    assert [p | {"supplier_id": put.id} for p in by_list] == by_put
+    assert by_put[1]["product_name"] == "Silikon 300 ml"
+
+
+def test_a_second_upload_replaces_only_the_tiers_of_its_own_offers(
+    catalog: Service, admin: Headers, make_supplier: Any
+) -> None:
+    first, second = make_supplier(), make_supplier()
+    assert upload(catalog, first.id, GOOD, admin).status_code == 200
+    assert upload(catalog, second.id, GOOD, admin).status_code == 200
+    newer = f"{HEADER}\nDISP-10L;Dispersionsfarbe;bucket;2;0:40.00|50:30.00\n"
+
+    assert upload(catalog, first.id, newer, admin).status_code == 200
+
+    listed = offers(catalog, admin)
+    assert listed[(first.id, "DISP-10L")] == (2, [(0, Decimal("40.00")), (50, Decimal("30.00"))])
+    assert listed[(first.id, "SIL-300")] == (12, [(0, Decimal("4.20")), (120, Decimal("3.60"))])
+    assert listed[(second.id, "DISP-10L")] == (
+        1,
+        [(0, Decimal("42.00")), (10, Decimal("38.00")), (25, Decimal("34.50"))],
+    )
+
+
+def test_a_deactivated_supplier_cannot_upload_a_price_list(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    with transaction(catalog.runtime.sessions) as db:
+        directory.remove_supplier(db, catalog.runtime.outbox, supplier.id)
+    before = len(catalog.outbox())
+
+    response = upload(catalog, supplier.id, GOOD, admin)
+
+    assert response.status_code == 409, response.get_json()
+    assert offers(catalog, admin) == {}
+    assert len(catalog.outbox()) == before
+
+
 BAD = [
     pytest.param(
         f"{HEADER}\nA-1;A;bucket;1;0:4.20\nB-1;B;bucket;0;0:4.20\n",
@@ -145,7 +207,7 @@ BAD = [
     pytest.param("\n \n", [(None, None)], id="blank lines only"),
     pytest.param(f"{HEADER}\n", [(2, None)], id="header only"),
     pytest.param(
-        f"{HEADER}\nA-1;A;bucket;1;0:4.20\n" + "X" * (512 * 1024),
+        f"{HEADER}\nA-1;A;bucket;1;0:4.20\n" + "X" * MAX_BYTES,
         [(None, None)],
         id="oversized file",
     ),

@@ -23,12 +23,12 @@ from werkzeug.wrappers import Request, Response
 from notify.adapters.supplier_orm import SupplierDelivery
 from notify.adapters.supplier_queue import supplier_queue
 from notify.adapters.supplier_sender import SupplierSender
+from notify.bootstrap import handlers
 from notify.domain.supplier_delivery import RetryPolicy
-from notify.service_layer.reactions import handlers
-from notify.service_layer.supplier_handlers import with_supplier_deliveries
 from shared.events import Event, load
 from shared.messaging import connect
 from shared.ops import alerts
+from shared.settings import Settings
 from shared.webhook_addresses import parse_networks
 from tests.api.test_notify_api import order_placed
 from tests.api.test_order_documents import WORKED_EXAMPLE_CSV
@@ -62,7 +62,8 @@ def supplier_updated(channel: str = "email", url: str | None = None) -> Event:
 
 
 def deliver(notify: Service, event: Event, pooling_url: str = POOLING_URL) -> None:
-    notify.deliver(with_supplier_deliveries(handlers(notify.runtime.outbox), pooling_url), event)
+    settings = dataclasses.replace(notify.runtime.settings, public_pooling_url=pooling_url)
+    notify.deliver(handlers(settings, notify.runtime.outbox), event)
 
 
 def sender(notify: Service, **settings: Any) -> SupplierSender:
@@ -303,3 +304,20 @@ def test_an_amqp_supplier_finds_the_order_once_on_its_own_queue(notify: Service)
     )
     [delivery] = supplier_deliveries(notify)
     assert (delivery.channel, delivery.to, delivery.status) == ("amqp", "supplier.1.orders", "sent")
+
+
+def test_a_webhooks_links_point_where_suppliers_reach_pooling(notify: Service) -> None:
+    """``ZIRKEL_PUBLIC_POOLING_URL``, not pooling's address inside the cooperative."""
+    env = {
+        "ZIRKEL_SECRET_KEY": notify.runtime.settings.secret_key,
+        "ZIRKEL_VAR_DIR": str(notify.runtime.settings.var_dir),
+        "ZIRKEL_POOLING_URL": "http://pooling-web:8002",
+        "ZIRKEL_PUBLIC_POOLING_URL": "https://einkauf.zirkel.example/pooling",
+    }
+    react = handlers(Settings.from_env(env), notify.runtime.outbox)
+    notify.deliver(react, supplier_updated("webhook", "https://lager.example/orders"))
+    notify.deliver(react, order_placed())
+
+    [delivery] = supplier_deliveries(notify)
+    links = json.loads(delivery.message)["links"]
+    assert links["confirm"] == "https://einkauf.zirkel.example/pooling/api/v1/orders/1/confirm"

@@ -20,7 +20,6 @@ from shared.db import transaction
 from shared.events import Event
 from shared.outbox import Outbox
 from shared.runtime import Runtime
-from shared.settings import Settings
 from tests.integration.test_pool_lifecycle import (
     SOLVE,
     events_roundtrip,
@@ -29,7 +28,7 @@ from tests.integration.test_pool_lifecycle import (
     offer_updated,
     supplier_updated,
 )
-from tests.support.servers import throwaway_database
+from tests.support.servers import settings_on, throwaway_database
 
 pytestmark = pytest.mark.postgres
 
@@ -39,14 +38,7 @@ HELD = 1.0  # seconds the other side is seen waiting
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Runtime]:
     with throwaway_database() as database:
-        settings = Settings.from_env(
-            {
-                "ZIRKEL_SECRET_KEY": "k" * 32,
-                "ZIRKEL_VAR_DIR": str(tmp_path),
-                "ZIRKEL_DATABASE_URL": database,
-            }
-        )
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings_on(database, tmp_path))
         runtime.migrate()
         feed(runtime, supplier_updated(), offer_updated(), *(need_posted(n) for n in range(1, 6)))
         yield runtime

@@ -1,5 +1,6 @@
 """A close stores what it decided, on SQLite and PostgreSQL alike: every allocation as the
-domain made it (PostgreSQL takes them with COPY), and every need ordered with its order."""
+domain made it (PostgreSQL takes them with COPY), and every need ordered with its order;
+nothing of after the order (declined, received, depot) is set on a fresh order."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bench.close import load
 from bench.generate import cooperative
@@ -79,3 +80,28 @@ def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: R
     allocations, needs = stored(runtime)
     assert allocations == expected
     assert needs == {need_id: figures[0] for need_id, figures in expected.items()}
+
+
+def after_order_columns(runtime: Runtime) -> tuple[set, set]:
+    """The distinct after-order values of the stored lines and allocations."""
+    line, a = orm.OrderLine, orm.Allocation
+    with transaction(runtime.sessions) as session:
+        lines = set(
+            session.execute(
+                select(line.declined, line.received_quantity, line.depot_quantity).distinct()
+            )
+        )
+        allocations = set(session.execute(select(a.received).distinct()))
+    return {tuple(row) for row in lines}, {tuple(row) for row in allocations}
+
+
+def test_a_fresh_order_is_neither_declined_nor_received(runtime: Runtime) -> None:
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
+    schedule = CutoffSchedule.from_settings(runtime.settings)
+    with transaction(runtime.sessions) as session:
+        close_pool(session, runtime.outbox, schedule, SOLVE)
+    with transaction(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(orm.Allocation)) == 120
+    lines, allocations = after_order_columns(runtime)
+    assert lines == {(False, None, None)}
+    assert allocations == {(None,)}

@@ -19,7 +19,7 @@ from catalog.adapters.orm import Need, Product
 from catalog.service_layer import commands, handlers
 from shared.db import transaction
 from shared.runtime import Runtime
-from shared.settings import Settings
+from tests.support.servers import settings_on
 
 NEED = {"sku": "DISP-10L", "quantity": "12"}
 
@@ -28,14 +28,7 @@ NEED = {"sku": "DISP-10L", "quantity": "12"}
 def catalog(tmp_path: Path, postgres_url: str) -> Iterator[Flask]:
     from catalog.entrypoints.app import create_app
 
-    settings = Settings.from_env(
-        {
-            "ZIRKEL_SECRET_KEY": "k" * 32,
-            "ZIRKEL_VAR_DIR": str(tmp_path),
-            "ZIRKEL_DATABASE_URL": postgres_url,
-        }
-    )
-    app = create_app(settings)
+    app = create_app(settings_on(postgres_url, tmp_path))
     runtime: Runtime = app.extensions["zirkel.runtime"]
     runtime.migrate()
     with transaction(runtime.sessions) as db:  # the database lasts the whole test run

@@ -60,7 +60,7 @@ def test_the_relay_looks_up_the_unsent_rows_through_it(database: str) -> None:
     engine = make_engine(database, "catalog")
     try:
         upgrade(engine, "catalog", SERVICES / "catalog" / "migrations")
-        look_up = unsent(outbox_table(MetaData()), 200, engine.dialect.name).compile(
+        look_up = unsent(outbox_table(MetaData()), 200).compile(
             engine, compile_kwargs={"literal_binds": True}
         )
         explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"

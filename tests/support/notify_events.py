@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from notify.service_layer.reactions import handlers
+from notify.bootstrap import handlers
 from shared.events import Event
 from tests.api.test_notify_api import allocation, order_placed, savings
 
@@ -81,7 +81,7 @@ def reactions(notify: Any, clock: Callable[[], datetime] | None = None, **option
     if clock is not None:
         options["clock"] = clock
     options.setdefault("report_delay", timedelta(seconds=60))
-    return handlers(notify.runtime.outbox, notify.runtime.settings, **options)
+    return handlers(notify.runtime.settings, notify.runtime.outbox, **options)
 
 
 def register_members(notify: Any, react: dict, english: tuple[int, ...] = (3,)) -> None:

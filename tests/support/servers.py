@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.settings import Settings
+
 RABBITMQ = ("127.0.0.1", 5672)
 POSTGRES = ("127.0.0.1", 5432)
 
@@ -113,3 +115,15 @@ def throwaway_database() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def settings_on(database_url: str, var_dir: Path) -> Settings:
+    """A service's settings for a test on ``database_url`` (a throwaway database), its
+    other files under ``var_dir``."""
+    return Settings.from_env(
+        {
+            "ZIRKEL_SECRET_KEY": "k" * 32,
+            "ZIRKEL_VAR_DIR": str(var_dir),
+            "ZIRKEL_DATABASE_URL": database_url,
+        }
+    )

@@ -97,4 +97,4 @@ def test_ops_settings_are_read_from_the_environment() -> None:
     assert ops.growth == GrowthRule(4, timedelta(minutes=5))
     assert ops.admin_emails == ("buero@zirkel.example", "technik@zirkel.example")
     with pytest.raises(SettingsError):
-        OpsSettings.from_settings(Settings.from_env(env | {"ZIRKEL_QUEUE_GROWTH_SAMPLES": "0"}))
+        Settings.from_env(env | {"ZIRKEL_QUEUE_GROWTH_SAMPLES": "0"})

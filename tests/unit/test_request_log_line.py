@@ -11,6 +11,7 @@ from gunicorn.glogging import Logger
 
 from shared.gunicorn import service_config
 from shared.logging import CorrelationFilter, correlated
+from shared.settings import Settings
 
 
 class Kept(logging.Handler):
@@ -27,7 +28,8 @@ def access_line(correlation_id: str) -> logging.LogRecord:
     """What gunicorn logs for one answered POST, with the services' access format."""
     config = Config()
     config.set("accesslog", "-")
-    config.set("access_log_format", service_config("catalog")["access_log_format"])
+    settings = Settings.from_env({"ZIRKEL_SECRET_KEY": "s" * 32})
+    config.set("access_log_format", service_config("catalog", settings)["access_log_format"])
     logger = Logger(config)
     kept = Kept()
     logger.access_log.handlers[:] = [kept]

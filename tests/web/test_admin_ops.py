@@ -5,7 +5,12 @@ the audit log naming who did it; refused to everyone but admins."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,7 +22,9 @@ from shared.db import transaction
 from shared.events import dump
 from shared.messaging import DEAD_LETTERS, connect, declare_topology, subscriptions_of
 from shared.publishing import Publisher
+from shared.supervision import control_socket, supervised_processes
 from tests.integration.test_messaging import need_posted
+from tests.support.stack import wait_until
 from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
 
 WORK = subscriptions_of("pooling")[0].queue_name
@@ -191,3 +198,50 @@ def test_a_sparkline_puts_the_deepest_sample_at_the_top() -> None:
     assert line["points"] == "2.0,22.0 52.0,12.0 102.0,2.0"
     assert (line["low"], line["high"], line["last"]) == (0, 10, 10)
     assert sparkline([4])["points"] == "" and sparkline([])["last"] is None
+
+
+def test_the_dashboard_says_plainly_when_no_supervisor_watches_the_processes(
+    admin: FlaskClient,
+) -> None:
+    page = admin.get("/admin/ops").get_data(as_text=True)
+
+    assert "Prozesse" in page
+    assert "laufen nicht unter der Aufsicht von" in page
+
+
+def test_the_dashboard_shows_each_supervised_process_with_its_restarts(
+    site: Site, admin: FlaskClient
+) -> None:
+    var_dir = site.runtime.settings.var_dir
+    config = var_dir / "supervisord.conf"
+    config.write_text(
+        f"[unix_http_server]\nfile={control_socket(var_dir)}\n"
+        f"[supervisord]\nnodaemon=true\nlogfile={var_dir / 'supervisord.log'}\n"
+        f"pidfile={var_dir / 'supervisord.pid'}\n"
+        "[rpcinterface:supervisor]\n"
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n"
+        f"[program:pooling-worker]\ncommand={sys.executable} -c 'import time; time.sleep(600)'\n"
+        "startsecs=0\nautorestart=true\n"
+    )
+    supervisord = subprocess.Popen(
+        [str(Path(sys.executable).parent / "supervisord"), "-c", str(config)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        first = wait_until(lambda: running_pid(var_dir), 20, "the process running")
+        os.kill(first, signal.SIGKILL)
+        wait_until(lambda: running_pid(var_dir) not in (None, first), 20, "a restart")
+
+        page = admin.get("/admin/ops").get_data(as_text=True)
+    finally:
+        supervisord.terminate()
+        supervisord.wait(timeout=30)
+
+    row = page.split('<th scope="row">pooling-worker</th>', 1)[1].split("</tr>", 1)[0]
+    assert "läuft" in row
+    assert '<td class="num">1</td>' in row  # one restart
+
+
+def running_pid(var_dir: Path) -> int | None:
+    found = supervised_processes(var_dir) or []
+    return next((p.pid for p in found if p.state == "RUNNING"), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
@@ -45,14 +46,16 @@ def add_supplier(site: Site, with_offer: bool) -> int:
             commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, 400),
         )
         if with_offer:
-            offer = commands.SetOffer(supplier.id, "DISP-10L", 1, ((0, 42),))
+            offer = commands.SetOffer(
+                supplier.id, "DISP-10L", Decimal(1), ((Decimal(0), Decimal(42)),)
+            )
             handlers.set_offer(db, site.runtime.outbox, offer)
         return supplier.id
 
 
 def post_need(site: Site, member_id: int) -> int:
     with transaction(site.runtime.sessions) as db:
-        need = commands.PostNeed(member_id, "DISP-10L", 3)
+        need = commands.PostNeed(member_id, "DISP-10L", Decimal(3))
         return handlers.post_need(db, site.runtime.outbox, need).id
 
 
@@ -258,3 +261,39 @@ def test_the_office_gives_no_new_sign_in_to_a_deactivated_member(
     page = admin.get("/admin/users").get_data(as_text=True)
     assert f'<option value="{member_id}">' not in page
     assert f'<option value="{site.member_ids[1]}">' in page
+
+
+def test_a_webhook_without_its_secret_is_refused_beside_the_field_when_changed(
+    site: Site, admin: FlaskClient
+) -> None:
+    """The change page showed a 500 for this; now the reason stands beside the field."""
+    supplier_id = add_supplier(site, with_offer=False)
+    fields = {
+        "name": "Farben Nord",
+        "email": "a@nord.example",
+        "shipping_fee": "25",
+        "free_shipping_from": "400",
+        "delivery_channel": "webhook",
+        "webhook_url": "https://erp.farben-nord.example/orders",
+    }
+
+    response = submit(admin, f"/admin/suppliers/{supplier_id}/edit", **fields)
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    secret = "Webhook-Geheimnis: Ein Webhook braucht ein Geheimnis mit mindestens 16 Zeichen."
+    assert f'<a href="#webhook_secret">{secret}</a>' in html
+    with transaction(site.runtime.sessions) as db:
+        assert db.get(Supplier, supplier_id).delivery_channel == "email"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unknown_member_is_the_not_found_page_for_every_method(
+    admin: FlaskClient, method: str
+) -> None:
+    token = csrf_token(admin.get("/admin/members").get_data(as_text=True))
+
+    response = admin.open("/admin/members/99999/edit", method=method, data={"csrf_token": token})
+
+    assert response.status_code == 404
+    assert "<h1>Nicht gefunden</h1>" in response.get_data(as_text=True)

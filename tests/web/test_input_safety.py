@@ -94,3 +94,30 @@ def test_html_in_member_and_supplier_names_is_shown_as_text(site: Site) -> None:
     token = site.app.extensions["zirkel.tokens"].issue("admin")
     members = site.client().get("/api/v1/members", headers={"Authorization": f"Bearer {token}"})
     assert SCRIPT in [m["name"] for m in members.get_json()]  # kept as typed, escaped on output
+
+
+def test_an_invisible_delivery_site_is_refused_beside_the_field(
+    site: Site, member: FlaskClient
+) -> None:
+    response = post_need(member, delivery_site="\u200b\u200b")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    message = "Darf keine Steuerzeichen und keine unsichtbaren Zeichen enthalten."
+    assert f'id="delivery_site-error">{message}</p>' in page
+    assert needs_of(site) == []
+
+
+def test_an_office_form_refuses_other_digits_and_invisible_names(site: Site) -> None:
+    admin = site.client()
+    sign_in(admin, "admin@zirkel.example")
+    token = csrf_token(admin.get("/admin/members").get_data(as_text=True))
+    fields = {"name": "\u2060", "trade": "tiler", "email": "x@fliesen.example"}
+    arabic_indic = "\u0664\u0664\u0661\u0663\u0667"
+    response = admin.post(
+        "/admin/members", data=fields | {"postcode": arabic_indic, "csrf_token": token}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="postcode-error">Fünf Ziffern.</p>' in page
+    invisible = "Darf keine Steuerzeichen und keine unsichtbaren Zeichen enthalten."
+    assert f'id="name-error">{invisible}</p>' in page

@@ -162,3 +162,21 @@ def test_orders_are_a_members_pages(site: Site) -> None:
     admin = site.client()
     sign_in(admin, "admin@zirkel.example")
     assert admin.get("/orders").status_code == 302  # the office has its own pages
+
+
+def test_an_order_shows_a_declined_line_and_what_arrived(
+    site: Site, member: FlaskClient, services: FakeServices
+) -> None:
+    m1 = site.member_ids[0]
+    received = allocation(14, m1, "6", "190.00", "0.00") | {"received": "5"}
+    declined = order(5, 5, "received", received)
+    declined["lines"].append(
+        declined["lines"][0]
+        | {"sku": "SIL-300", "declined": True, "allocations": [allocation(15, m1, "30", "0", "0")]}
+    )
+    services.orders.append(declined)
+
+    page = member.get("/orders/5").get_data(as_text=True)
+
+    assert "eingegangen: 5" in page
+    assert "nicht lieferbar: zurück im Pool" in page

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask.testing import FlaskClient
+import time
+from decimal import Decimal
 
+from flask.testing import FlaskClient
+from sqlalchemy import update
+
+from catalog.adapters.orm import Product
 from catalog.service_layer import commands, handlers
 from shared.db import transaction
+from tests.support.slow_writer import writing_slowly
 from tests.web.conftest import Site
 
 
@@ -22,6 +28,19 @@ def add_products(site: Site) -> None:
 def skus(response) -> list[str]:  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.get_json()
     return [p["sku"] for p in response.get_json()]
+
+
+def test_a_signed_in_member_searches_while_a_long_write_holds_the_lock(
+    site: Site, member: FlaskClient
+) -> None:
+    """Her session and the products are read without waiting for the writer (SQLite)."""
+    add_products(site)
+    renamed = update(Product).where(Product.sku == "GIPS-25").values(name="Gips 30 kg")
+    with writing_slowly(site.runtime.sessions, renamed, seconds=3.0):
+        started = time.monotonic()
+        assert skus(member.get("/api/v1/products?q=gips")) == ["GIPS-25"]
+        took = time.monotonic() - started
+    assert took < 1.0
 
 
 def test_a_signed_in_member_searches_by_name_or_sku_in_any_case(
@@ -47,7 +66,10 @@ def test_the_limit_is_bounded(member: FlaskClient) -> None:
 
 
 def test_a_token_searches_too_and_a_stranger_not(site: Site) -> None:
-    token = site.app.extensions["zirkel.tokens"].issue("supplier", 1)
+    with transaction(site.runtime.sessions) as db:
+        terms = commands.RegisterSupplier("Farben Nord", "o@farben.example", Decimal(25), None)
+        supplier = handlers.register_supplier(db, site.runtime.outbox, terms)
+    token = site.app.extensions["zirkel.tokens"].issue("supplier", supplier.id)
     headers = {"Authorization": f"Bearer {token}"}
     assert skus(site.client().get("/api/v1/products?q=disp", headers=headers)) == ["DISP-10L"]
     assert site.client().get("/api/v1/products?q=disp").status_code == 401

@@ -3,6 +3,7 @@ sessions that end at sign-out: an old cookie no longer works."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -131,10 +132,8 @@ def _cookie_session(site: Site, client: FlaskClient) -> dict:
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(site: Site) -> None:
     from catalog.entrypoints.app import create_app
-    from shared.settings import Settings
 
-    env = dict(site.runtime.settings.extra) | {"ZIRKEL_TRUSTED_PROXIES": "1"}
-    proxied = create_app(Settings.from_env(env))
+    proxied = create_app(dataclasses.replace(site.runtime.settings, trusted_proxies=1))
 
     def via_proxy(client_address: str) -> FlaskClient:
         client = proxied.test_client()

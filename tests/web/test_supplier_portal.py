@@ -19,14 +19,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalog.adapters.orm import Offer, User
+from catalog.entrypoints.price_lists import MAX_ROWS
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user
+from catalog.web.supplier_portal import _translated
 from shared.db import transaction
 from shared.events import Event
 from shared.runtime import Runtime
 from tests.api.conftest import Service
 from tests.api.test_pooling_api import (
     DISP,
+    SIL,
     WORKED_NEEDS,
     feed,
     need_posted,
@@ -214,6 +218,31 @@ def test_confirming_tells_pooling_the_delivery_day(pooling: Service, desk: Flask
     assert "bestätigt" in again and 'action="/supplier/orders' not in again
 
 
+def test_a_line_ticked_not_deliverable_goes_back_into_the_pool(
+    pooling: Service, desk: FlaskClient
+) -> None:
+    page = f"/supplier/orders/{order_id(pooling)}"
+    form = desk.get(page).get_data(as_text=True)
+    assert 'name="declined" value="DISP-10L"' in form and "DISP-10L: nicht lieferbar" in form
+    when = (date.today() + timedelta(days=5)).isoformat()
+
+    everything = post(desk, page, f"{page}/confirm", expected_delivery=when, declined=[DISP, SIL])
+    assert order_status(pooling)["status"] == "placed"
+    assert "Sie können nicht alle Positionen ablehnen" in desk.get(page).get_data(as_text=True)
+    response = post(desk, page, f"{page}/confirm", expected_delivery=when, declined=[DISP])
+
+    assert (everything.status_code, response.status_code) == (302, 302)
+    shown = order_status(pooling)
+    assert shown["status"] == "confirmed"
+    assert {line["sku"]: line["declined"] for line in shown["lines"]} == {DISP: True, SIL: False}
+    [event] = pooling.outbox("pooling.order.confirmed")
+    assert event["payload"]["declined"] == [DISP]
+    shown_page = desk.get(page).get_data(as_text=True)
+    assert "Als nicht lieferbar abgelehnt: DISP-10L" in shown_page
+    assert "302,40\xa0€" in shown_page and "327,40\xa0€" in shown_page  # goods, total
+    assert "834,40\xa0€" not in shown_page
+
+
 def test_rejecting_needs_a_reason_and_puts_the_needs_back(
     pooling: Service, desk: FlaskClient
 ) -> None:
@@ -221,6 +250,11 @@ def test_rejecting_needs_a_reason_and_puts_the_needs_back(
 
     empty = post(desk, page, f"{page}/reject", reason="  ")
     assert empty.status_code == 422 and 'id="reason-error"' in empty.get_data(as_text=True)
+    unseen = post(desk, page, f"{page}/reject", reason="\u200b\u200b")
+    message = "Darf keine Steuerzeichen und keine unsichtbaren Zeichen enthalten."
+    assert unseen.status_code == 422
+    assert f'id="reason-error">{message}' in unseen.get_data(as_text=True)
+    assert order_status(pooling)["status"] == "placed"
     response = post(desk, page, f"{page}/reject", reason="Silikon erst im Mai lieferbar")
 
     assert response.status_code == 302
@@ -291,6 +325,33 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
     assert "<td>5</td><td>tiers</td>" in page
     with transaction(site.runtime.sessions) as db:
         assert db.scalars(select(Offer)).all() == []
+
+
+def test_a_price_list_over_the_row_limit_is_refused_in_the_readers_language(
+    desk: FlaskClient,
+) -> None:
+    rows = "".join(f"ART-{n:05d};Artikel {n};piece;1;0:1.00;\n" for n in range(MAX_ROWS + 1))
+
+    response = upload(desk, PRICE_LIST.splitlines(keepends=True)[0] + rows)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f"<td>{MAX_ROWS + 2}</td><td>\u2013</td><td>Mehr als {MAX_ROWS} Zeilen.</td>" in page
+
+
+def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
+    """The portal's form takes no body over the app's limit, so no upload gets this far."""
+    too_large = RowProblem(
+        None, None, "The price list is larger than %(kib)s KiB; split it into parts.", {"kib": 1024}
+    )
+    with site.app.test_request_context(headers={"Accept-Language": "de"}):
+        [shown] = _translated([too_large])
+    assert shown["message"] == (
+        "Die Preisliste ist größer als 1024 KiB; bitte teilen Sie sie in mehrere Teile."
+    )
+    assert too_large.as_dict()["message"] == (
+        "The price list is larger than 1024 KiB; split it into parts."
+    )
 
 
 def test_an_upload_without_a_file_is_refused_beside_the_field(desk: FlaskClient) -> None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from notify.domain.savings import Line, apportion, fee_for, report_lines
-from notify.service_layer.outgoing import Outgoing
 from shared.settings import Settings, SettingsError
 
 D = Decimal
@@ -43,9 +42,9 @@ def test_a_months_fee_is_a_twelfth_of_the_year() -> None:
 
 def test_a_bad_fee_setting_is_refused_by_name(tmp_path) -> None:
     env = {"ZIRKEL_SECRET_KEY": "x" * 32, "ZIRKEL_VAR_DIR": str(tmp_path)}
-    assert Outgoing.from_settings(Settings.from_env(env)).membership_fee == D("240.00")
+    assert Settings.from_env(env).membership_fee == D("240.00")
     chosen = Settings.from_env(env | {"ZIRKEL_MEMBERSHIP_FEE": "180.50"})
-    assert Outgoing.from_settings(chosen).membership_fee == D("180.50")
+    assert chosen.membership_fee == D("180.50")
     for bad in ("viel", "-1", "12.345", "NaN"):
         with pytest.raises(SettingsError, match="ZIRKEL_MEMBERSHIP_FEE"):
-            Outgoing.from_settings(Settings.from_env(env | {"ZIRKEL_MEMBERSHIP_FEE": bad}))
+            Settings.from_env(env | {"ZIRKEL_MEMBERSHIP_FEE": bad})

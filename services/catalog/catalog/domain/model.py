@@ -8,7 +8,7 @@ from enum import StrEnum
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from shared.errors import Conflict, DomainError
+from shared.errors import Conflict, Invalid
 from shared.webhook_addresses import Network, literal_address, refusal
 
 
@@ -32,6 +32,7 @@ class NeedStatus(StrEnum):
     CANCEL_REQUESTED = "cancel_requested"
     ORDERED = "ordered"
     CONFIRMED = "confirmed"
+    RECEIVED = "received"  # the office booked the delivery: ``received_quantity`` arrived
     CANCELLED = "cancelled"
 
 
@@ -67,7 +68,7 @@ class DeliveryChannel(StrEnum):
 WEBHOOK_SECRET_MIN = 16
 
 
-class WebhookIncomplete(DomainError):
+class WebhookIncomplete(Invalid):
     """A webhook needs its URL and a secret to sign with."""
 
 

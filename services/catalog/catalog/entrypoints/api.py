@@ -18,6 +18,8 @@ from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, handlers
 from shared.auth import Principal, TokenAuthority, current_principal, require
+from shared.errors import NotFound
+from shared.fields import ascii_int
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
@@ -157,7 +159,7 @@ def list_products() -> ResponseReturnValue:
         query = query.where(
             Product.sku.ilike(pattern, escape="\\") | Product.name.ilike(pattern, escape="\\")
         )
-    limit = request.args.get("limit", PRODUCTS_LIMIT, type=int)
+    limit = request.args.get("limit", PRODUCTS_LIMIT, type=ascii_int)
     if not 1 <= limit <= PRODUCTS_LIMIT:
         raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
     with unit_of_work() as session:
@@ -283,5 +285,5 @@ def _own_need(session: Session, need_id: int, *, lock: bool = False) -> Need:
 def _get(session: Session, model: Any, key: int, what: str, *, lock: bool = False) -> Any:
     found = session.get(model, key, with_for_update=lock or None)
     if found is None:
-        raise ApiError(404, f"There is no {what} {key}.")
+        raise NotFound(f"{what}_id", f"There is no {what} {key}.")
     return found

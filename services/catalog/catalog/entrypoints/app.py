@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from catalog.adapters.orm import TABLES
+from catalog.adapters.orm import TABLES, Supplier
 from catalog.entrypoints.api import api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
 from catalog.web import init_web
+from shared.auth import SUPPLIER_ACTIVE, supplier_standing
 from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -26,4 +27,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         runtime, openapi_blueprint("Zirkel catalog", OPERATIONS), api, ops, price_list_api
     )
     init_web(app, api.name, ops.name, price_list_api.name)
+    # Catalog keeps the suppliers: one it does not know has no standing.
+    app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
+        runtime.engine, Supplier.active, Supplier.id, unknown=False
+    )
     return app

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError
 
@@ -15,8 +15,9 @@ from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit
 from catalog.service_layer.ops_watch import alerts_now, depths
 from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
+from shared.errors import NotFound
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
-from shared.web import ApiError, current_runtime, readiness, unit_of_work
+from shared.web import ApiError, counted_arg, current_runtime, readiness, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 
@@ -31,7 +32,7 @@ def queues() -> ResponseReturnValue:
 @require("admin")
 def queue_history() -> ResponseReturnValue:
     """Each working queue's sampled depths over the last ``minutes`` (default 60), oldest first."""
-    minutes = _limit(default=60, most=24 * 60, name="minutes")
+    minutes = counted_arg("minutes", default=60, most=24 * 60)
     now = datetime.now(UTC)
     with unit_of_work() as session:
         found = depths(session, now - timedelta(minutes=minutes), now)
@@ -60,7 +61,7 @@ def dashboard() -> ResponseReturnValue:
 @require("admin")
 def dead_letters(queue: str) -> ResponseReturnValue:
     letters = _dead_letters(queue)
-    limit = _limit(default=100, most=1000)
+    limit = counted_arg("limit", default=100, most=1000)
     return jsonify(queue=queue, dead_letters=_on_broker(lambda: letters.list(limit)))
 
 
@@ -79,7 +80,7 @@ def discard(queue: str, message_id: str) -> ResponseReturnValue:
 @ops.get("/audit")
 @require("admin")
 def audit() -> ResponseReturnValue:
-    limit = _limit(default=100, most=1000)
+    limit = counted_arg("limit", default=100, most=1000)
     with unit_of_work() as session:
         return jsonify([_audit_entry(row) for row in audit_log(session, limit)])
 
@@ -98,23 +99,16 @@ def _dead_letters(queue: str) -> DeadLetters:
     try:
         return DeadLetters(current_runtime().settings, queue)
     except DeadLetterNotFound as exc:
-        raise ApiError(404, str(exc), {"queue": [str(exc)]}) from exc
+        raise NotFound("queue", str(exc)) from exc
 
 
 def _on_broker(act: Callable[[], Any]) -> Any:
     try:
         return act()
     except DeadLetterNotFound as exc:
-        raise ApiError(404, str(exc), {"message_id": [str(exc)]}) from exc
+        raise NotFound("message_id", str(exc)) from exc
     except (OperationalError, OSError) as exc:
         raise ApiError(503, "The broker is not reachable.", {"broker": [str(exc)]}) from exc
-
-
-def _limit(*, default: int, most: int, name: str = "limit") -> int:
-    raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
-        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
-    return int(raw)
 
 
 def _actor(principal: Principal) -> str:

@@ -17,22 +17,22 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields
 
 from catalog.domain.model import tier_problems
 from catalog.entrypoints import schemas
 from catalog.service_layer import price_lists
 from catalog.service_layer.price_lists import PriceListRefused, PriceListRow, RowProblem
 from shared.auth import current_principal, require
-from shared.fields import Quantity
+from shared.fields import Quantity, VisibleText
 from shared.web import ApiError, current_runtime, unit_of_work
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 
 COLUMNS = ("sku", "name", "unit", "pack_size", "tiers", "valid_from")
 REQUIRED = COLUMNS[:5]
-MAX_BYTES = 512 * 1024
-MAX_ROWS = 5000
+MAX_BYTES = 1024 * 1024  # 10,000 rows of about 100 characters; the app takes no larger body
+MAX_ROWS = 10_000
 MAX_TIERS = 20
 MAX_PROBLEMS_SHOWN = 100
 
@@ -43,13 +43,13 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(supplier_id)):
         raise ApiError(403, "A supplier may only upload its own price list.")
-    rows = read_price_list(uploaded_text())
-    cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
     try:
+        rows = read_price_list(uploaded_text())
+        cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
         with unit_of_work() as session:
             summary = price_lists.upload_price_list(session, current_runtime().outbox, cmd)
     except PriceListRefused as exc:
-        _refuse(exc.problems)
+        _answer_refused(exc.problems)
     return jsonify(
         supplier_id=summary.supplier_id,
         rows=summary.rows,
@@ -62,9 +62,14 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
 
 def uploaded_text() -> str:
     """The price list's text from a CSV body or a multipart upload; size and encoding checked."""
-    too_large = f"The price list is larger than {MAX_BYTES // 1024} KiB; split it into parts."
+    too_large = RowProblem(
+        None,
+        None,
+        "The price list is larger than %(kib)s KiB; split it into parts.",
+        {"kib": MAX_BYTES // 1024},
+    )
     if (request.content_length or 0) > MAX_BYTES:
-        _refuse([RowProblem(None, None, too_large)])
+        _refuse([too_large])
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -77,7 +82,7 @@ def uploaded_text() -> str:
             415, "Send the price list as text/csv or as multipart/form-data (field 'file')."
         )
     if len(data) > MAX_BYTES:
-        _refuse([RowProblem(None, None, too_large)])
+        _refuse([too_large])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,7 +114,9 @@ def read_price_list(text: str) -> list[PriceListRow]:
         first_row: dict[str, int] = {}
         for line, record in records:
             if len(rows) + len(problems) >= MAX_ROWS:
-                problems.append(RowProblem(line, None, f"More than {MAX_ROWS} rows."))
+                problems.append(
+                    RowProblem(line, None, "More than %(rows)s rows.", {"rows": MAX_ROWS})
+                )
                 break
             row = _row(line, columns, record, problems)
             if row is None:
@@ -167,7 +174,7 @@ def _row(
         return None
     raw = {column: cell.strip() for column, cell in zip(columns, record, strict=True)}
     try:
-        data = PriceListRowIn().load({k: v for k, v in raw.items() if v})
+        data = ROW.load({k: v for k, v in raw.items() if v})
     except ValidationError as exc:
         problems.extend(
             RowProblem(line, column, message)
@@ -198,9 +205,7 @@ class Tiers(fields.Field):
                     f"Tier {number} ({pair!r}) is not min_quantity:unit_price, e.g. 10:38.00."
                 )
             try:
-                tier = schemas.TierIn().load(
-                    {"min_quantity": start.strip(), "unit_price": unit_price.strip()}
-                )
+                tier = TIER.load({"min_quantity": start.strip(), "unit_price": unit_price.strip()})
             except ValidationError as exc:
                 found = "; ".join(f"{k}: {' '.join(v)}" for k, v in _by_column(exc.messages))
                 raise ValidationError(f"Tier {number} ({pair!r}): {found}") from exc
@@ -214,14 +219,24 @@ class PriceListRowIn(Schema):
     """A row of a price list: the fields of ``POST /products`` and ``PUT /offers``."""
 
     sku = fields.String(required=True, validate=schemas.SKU)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    name = VisibleText(200, required=True)
+    unit = VisibleText(20, required=True)
     pack_size = Quantity(required=True)
     tiers = Tiers(required=True)
     valid_from = fields.Date(load_default=None)
 
 
+# One instance of each schema checks every row: building one per row was most of the time.
+TIER = schemas.TierIn()
+ROW = PriceListRowIn()
+
+
 def _refuse(problems: list[RowProblem]) -> NoReturn:
+    """Nothing of the price list is stored: the API answers 422, a page lists them."""
+    raise PriceListRefused(problems)
+
+
+def _answer_refused(problems: list[RowProblem]) -> NoReturn:
     shown = [problem.as_dict() for problem in problems[:MAX_PROBLEMS_SHOWN]]
     count = len(problems)
     message = f"The price list was not stored: {count} problem{'s' if count != 1 else ''}."

@@ -17,26 +17,29 @@ from catalog.domain.model import (
     webhook_address_problem,
     webhook_url_problem,
 )
-from shared.fields import BoundedDecimal, Money, Price, Quantity
+from shared.fields import BoundedDecimal, Money, Price, Quantity, VisibleText
 from shared.web import MAX_ID, current_runtime
 from shared.webhook_addresses import Network
 
 SKU = validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$", error="Letters, digits and . _ / -, up to 40."
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}\Z", error="Letters, digits and . _ / -, up to 40."
 )
 
 
-def _text(maximum: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=maximum), **kwargs)
+POSTCODE = validate.Regexp(r"^[0-9]{5}\Z", error="Five digits.")
+
+
+def _email() -> VisibleText:
+    """An e-mail address, with nothing invisible in it (``Email`` lets a zero-width
+    space through in the domain)."""
+    return VisibleText(254, required=True, also=validate.Email())
 
 
 class MemberIn(Schema):
-    name = _text(200, required=True)
+    name = VisibleText(200, required=True)
     trade = fields.String(required=True, validate=validate.OneOf([t.value for t in Trade]))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    postcode = fields.String(
-        required=True, validate=validate.Regexp(r"^\d{5}$", error="Five digits.")
-    )
+    email = _email()
+    postcode = fields.String(required=True, validate=POSTCODE)
     language = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
 
 
@@ -50,8 +53,8 @@ class MemberOut(Schema):
 
 
 class SupplierIn(Schema):
-    name = _text(200, required=True)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = VisibleText(200, required=True)
+    email = _email()
     shipping_fee = Money(required=True)
     free_shipping_from = Money(allow_none=True, load_default=None)
     delivery_channel = fields.String(
@@ -111,8 +114,8 @@ SUPPLIER_DELIVERY_FIELDS = ("delivery_channel", "webhook_url", "webhook_secret_h
 
 class ProductIn(Schema):
     sku = fields.String(required=True, validate=SKU)
-    name = _text(200, required=True)
-    unit = _text(20, required=True)
+    name = VisibleText(200, required=True)
+    unit = VisibleText(20, required=True)
 
 
 class ProductOut(Schema):
@@ -158,10 +161,8 @@ class NeedIn(Schema):
     sku = fields.String(required=True, validate=validate.Length(min=1, max=40))
     quantity = Quantity(required=True)
     needed_by = fields.Date(allow_none=True, load_default=None)
-    delivery_site = fields.String(
-        allow_none=True, load_default=None, validate=validate.Length(max=200)
-    )
-    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
+    delivery_site = VisibleText(200, allow_none=True, load_default=None)
+    note = VisibleText(1000, lines=True, allow_none=True, load_default=None)
     member_id = fields.Integer(
         strict=True, load_default=None, validate=validate.Range(min=1, max=MAX_ID)
     )
@@ -179,4 +180,5 @@ class NeedOut(Schema):
     note = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf([status.value for status in NeedStatus]))
     order_id = fields.Integer(allow_none=True)
+    received_quantity = fields.Decimal(as_string=True, allow_none=True)
     created_at = fields.AwareDateTime()

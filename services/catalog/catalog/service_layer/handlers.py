@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +18,17 @@ from catalog.service_layer.posting import post_need as post_need
 from shared.errors import Conflict, NotFound
 from shared.events import Event
 from shared.outbox import Outbox
+
+
+class ProductFacts(Protocol):
+    """What an offer's event tells of its product (an ORM product or a row of one)."""
+
+    @property
+    def sku(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
 
 
 def register_member(
@@ -141,19 +155,32 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
 
 def offer_updated(offer: Offer, active: bool = True) -> Event:
     """The offer as pooling keeps it; ``active=False`` withdraws it from the pool."""
+    tiers = [(tier.min_quantity, tier.unit_price) for tier in offer.tiers]
+    return offer_event(
+        offer.supplier_id, offer.product, offer.pack_size, tiers, offer.valid_from, active
+    )
+
+
+def offer_event(
+    supplier_id: int,
+    product: ProductFacts,
+    pack_size: Decimal,
+    tiers: Sequence[tuple[Decimal, Decimal]],
+    valid_from: date | None,
+    active: bool = True,
+) -> Event:
+    """``catalog.offer.updated`` of a supplier's offer of ``product``, from plain values."""
     return Event(
         "catalog.offer.updated",
         {
-            "supplier_id": offer.supplier_id,
-            "sku": offer.product.sku,
-            "product_name": offer.product.name,
-            "unit": offer.product.unit,
-            "pack_size": offer.pack_size,
-            "tiers": [
-                {"min_quantity": t.min_quantity, "unit_price": t.unit_price} for t in offer.tiers
-            ],
+            "supplier_id": supplier_id,
+            "sku": product.sku,
+            "product_name": product.name,
+            "unit": product.unit,
+            "pack_size": pack_size,
+            "tiers": [{"min_quantity": q, "unit_price": p} for q, p in tiers],
             "active": active,
-            "valid_from": offer.valid_from,
+            "valid_from": valid_from,
         },
     )
 

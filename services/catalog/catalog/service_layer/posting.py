@@ -18,7 +18,7 @@ from catalog.adapters.orm import Member, Need, Product
 from catalog.domain.model import NeedStatus
 from catalog.service_layer import commands
 from shared.db import insert_new_only, utcnow
-from shared.errors import Conflict, DomainError, NotFound
+from shared.errors import Conflict, Invalid, NotFound
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -196,7 +196,7 @@ def _earlier_post(found: Row[Any], cmd: commands.PostNeed) -> PostedNeed:
     )
 
 
-class KeyReused(DomainError):
+class KeyReused(Invalid):
     """An Idempotency-Key sent again with another need than the one it was first sent with."""
 
     def __init__(self, need_id: int) -> None:

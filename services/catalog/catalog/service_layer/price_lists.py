@@ -3,41 +3,57 @@
 The rows come validated field by field (entrypoints/price_lists.py reads the CSV);
 here the rows are checked against the catalog (the supplier exists, a product's
 unit is the one the list prices), missing products are added and every offer is
-set through the catalog's own handlers, so each writes its ``catalog.offer.updated``
-event to the outbox.
+set, each with its ``catalog.offer.updated`` event in the outbox, the same as
+``PUT /offers`` writes. A list has up to 10,000 rows, so all of this is done set by
+set: one look-up of the known products, one insert of the new ones, one upsert of
+the offers, their tiers replaced in one go and the events written in one statement.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Product, Supplier
-from catalog.service_layer import commands, handlers
+from catalog.adapters.orm import Offer, OfferTier, Product, Supplier
+from catalog.service_layer.handlers import offer_event
+from shared.db import insert_on_conflict
+from shared.errors import Conflict
 from shared.outbox import Outbox
+
+CHUNK = 5000  # rows per look-up or delete, below either database's parameter limit
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """What is wrong where: ``row`` counts lines as a spreadsheet does (the header is 1)."""
+    """What is wrong where: ``row`` counts lines as a spreadsheet does (the header is 1).
+
+    ``message`` may name ``values`` (``"More than %(rows)s rows."``), so that a page
+    translates it before they are filled in."""
 
     row: int | None
     column: str | None
     message: str
+    values: dict[str, object] = field(default_factory=dict, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The message with its values, in English (as the API answers)."""
+        return self.message % self.values if self.values else self.message
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.text}
 
 
 class PriceListRefused(Exception):
     """The price list was refused as a whole; nothing of it was stored."""
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems[:3]))
+        super().__init__("; ".join(p.text for p in problems[:3]))
         self.problems = problems
 
 
@@ -70,11 +86,38 @@ class PriceListSummary:
 def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) -> PriceListSummary:
     """Set every row's offer, adding products the catalog lacks; refuse the whole list on
     any problem (the caller's transaction then rolls back)."""
-    if session.get(Supplier, cmd.supplier_id) is None:
+    supplier = session.get(Supplier, cmd.supplier_id)
+    if supplier is None:
         message = f"There is no supplier {cmd.supplier_id}."
         raise PriceListRefused([RowProblem(None, "supplier_id", message)])
+    if not supplier.active:
+        raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
     known = _products(session, [row.sku for row in cmd.rows])
-    problems = [
+    if problems := _unit_problems(cmd.rows, known):
+        raise PriceListRefused(problems)
+    new = [row for row in cmd.rows if row.sku not in known]
+    known |= _add_products(session, new)
+    offers = _set_offers(session, cmd.supplier_id, cmd.rows, known)
+    _replace_tiers(session, cmd.rows, known, offers)
+    outbox.add_all(
+        session,
+        [
+            offer_event(cmd.supplier_id, known[row.sku], row.pack_size, row.tiers, row.valid_from)
+            for row in cmd.rows
+        ],
+    )
+    return PriceListSummary(
+        cmd.supplier_id,
+        rows=len(cmd.rows),
+        offers_set=len(cmd.rows),
+        products_created=[row.sku for row in new],
+        valid_from=sorted({row.valid_from for row in cmd.rows if row.valid_from}),
+    )
+
+
+def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -> list[RowProblem]:
+    """Rows pricing a known product by another unit than the catalog's."""
+    return [
         RowProblem(
             row.row,
             "unit",
@@ -82,28 +125,74 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
             f"not {row.unit!r}; the catalog's unit stays, so prices must be per "
             f"{known[row.sku].unit!r}.",
         )
-        for row in cmd.rows
+        for row in rows
         if row.sku in known and known[row.sku].unit != row.unit
     ]
-    if problems:
-        raise PriceListRefused(problems)
-    summary = PriceListSummary(cmd.supplier_id, rows=len(cmd.rows))
-    for row in cmd.rows:
-        if row.sku not in known:
-            handlers.add_product(session, commands.AddProduct(row.sku, row.name, row.unit))
-            summary.products_created.append(row.sku)
-        offer = commands.SetOffer(
-            cmd.supplier_id, row.sku, row.pack_size, row.tiers, row.valid_from
+
+
+def _products(session: Session, skus: list[str]) -> dict[str, Row[Any]]:
+    """The catalog's products of these SKUs: id, sku, name and unit by SKU."""
+    found: dict[str, Row[Any]] = {}
+    for start in range(0, len(skus), CHUNK):
+        query = select(Product.id, Product.sku, Product.name, Product.unit).where(
+            Product.sku.in_(skus[start : start + CHUNK])
         )
-        handlers.set_offer(session, outbox, offer)
-        summary.offers_set += 1
-    summary.valid_from = sorted({row.valid_from for row in cmd.rows if row.valid_from})
-    return summary
-
-
-def _products(session: Session, skus: list[str]) -> dict[str, Product]:
-    found: dict[str, Product] = {}
-    for start in range(0, len(skus), 500):  # stay below the database's parameter limits
-        query = select(Product).where(Product.sku.in_(skus[start : start + 500]))
-        found.update((product.sku, product) for product in session.scalars(query))
+        found.update((product.sku, product) for product in session.execute(query))
     return found
+
+
+def _add_products(session: Session, rows: list[PriceListRow]) -> dict[str, Row[Any]]:
+    if not rows:
+        return {}
+    added = session.execute(
+        insert(Product).returning(Product.id, Product.sku, Product.name, Product.unit),
+        [{"sku": row.sku, "name": row.name, "unit": row.unit} for row in rows],
+    )
+    return {product.sku: product for product in added}
+
+
+def _set_offers(
+    session: Session, supplier_id: int, rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]
+) -> dict[int, int]:
+    """Create or replace the supplier's offer of each row's product (one upsert); the
+    offers' ids by product id."""
+    table = Offer.__table__
+    upsert = insert_on_conflict(table, session.get_bind().dialect.name)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c.supplier_id, table.c.product_id],
+        set_={
+            column: upsert.excluded[column] for column in ("pack_size", "valid_from", "updated_at")
+        },
+    ).returning(table.c.id, table.c.product_id)
+    now = datetime.now(UTC)
+    values = [
+        {
+            "supplier_id": supplier_id,
+            "product_id": known[row.sku].id,
+            "pack_size": row.pack_size,
+            "valid_from": row.valid_from,
+            "updated_at": now,
+        }
+        for row in rows
+    ]
+    return {offer.product_id: offer.id for offer in session.connection().execute(upsert, values)}
+
+
+def _replace_tiers(
+    session: Session,
+    rows: tuple[PriceListRow, ...],
+    known: dict[str, Row[Any]],
+    offers: dict[int, int],
+) -> None:
+    """Each offer's tiers as its row lists them, in order (their ids keep that order)."""
+    ids = list(offers.values())
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(OfferTier).where(OfferTier.offer_id.in_(ids[start : start + CHUNK])))
+    session.execute(
+        insert(OfferTier),
+        [
+            {"offer_id": offers[known[row.sku].id], "min_quantity": q, "unit_price": p}
+            for row in rows
+            for q, p in row.tiers
+        ],
+    )

@@ -40,15 +40,34 @@ def on_need_withdrawn(session: Session, event: Event) -> None:
 
 
 def on_order_confirmed(session: Session, event: Event) -> None:
-    for need in _needs(session, event.payload["need_ids"]):
-        if need.order_id == event.payload["order_id"]:
+    """The order's needs are confirmed; those of the lines the supplier declined (rule 8)
+    go back into the pool, as a rejected order's do."""
+    data = event.payload
+    for need in _needs(session, data["need_ids"]):
+        if need.order_id == data["order_id"]:
             need.status = NeedStatus.CONFIRMED
+    returned = [need["need_id"] for need in data["returned_needs"]]
+    _back_to_open(session, returned, data["order_id"])
 
 
 def on_order_rejected(session: Session, event: Event) -> None:
+    _back_to_open(session, event.payload["need_ids"], event.payload["order_id"])
+
+
+def on_order_received(session: Session, event: Event) -> None:
+    """The office booked what arrived (rule 10): each need shows what it received; a
+    correction (a later revision) replaces the figures."""
+    data = event.payload
+    received = {a["need_id"]: a["received"] for line in data["lines"] for a in line["allocations"]}
+    for need in _needs(session, received):
+        if need.order_id == data["order_id"]:
+            need.status, need.received_quantity = NeedStatus.RECEIVED, received[need.id]
+
+
+def _back_to_open(session: Session, need_ids: Iterable[int], order_id: int) -> None:
     """The needs go back into the pool, except those of a member deactivated meanwhile."""
-    for need in _needs(session, event.payload["need_ids"]):
-        if need.order_id == event.payload["order_id"]:
+    for need in _needs(session, need_ids):
+        if need.order_id == order_id:
             need.status = NeedStatus.OPEN
             need.order_id = None
             member = session.get(Member, need.member_id)
@@ -67,5 +86,6 @@ HANDLERS = {
     "pooling.order.placed": on_order_placed,
     "pooling.order.confirmed": on_order_confirmed,
     "pooling.order.rejected": on_order_rejected,
+    "pooling.order.received": on_order_received,
     "pooling.need.withdrawn": on_need_withdrawn,
 }

@@ -53,8 +53,16 @@ def count_try(session: Session, email: str, address: str, now: datetime | None =
         if tries > limit:
             for key in counted:
                 session.execute(_one_less(address[:64], key))
-            return max(1, math.ceil((since + WINDOW - now).total_seconds()))
+            return _seconds_left(since, now)
     return 0
+
+
+def _seconds_left(since: datetime, now: datetime) -> int:
+    """Seconds until the window that began ``since`` ends, 1 to the window's length: a
+    try that took its time ``now`` just before another began the window counts from
+    that window's start, never past its end."""
+    left = math.ceil((since + WINDOW - now).total_seconds())
+    return min(max(1, left), int(WINDOW.total_seconds()))
 
 
 def _one_more(session: Session, address: str, email_key: str, now: datetime) -> Insert:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalog.adapters.orm import Member, Supplier, User
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, Invalid, NotFound
 
 ROLES = ("member", "supplier", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -26,9 +26,9 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if role not in ROLES:
-        raise Conflict("role", f"Unknown role {role}.")
+        raise Invalid("role", f"Unknown role {role}.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Conflict("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
+        raise Invalid("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
     if role == "member" and (member_id is None or session.get(Member, member_id) is None):
         raise NotFound("member_id", f"There is no member {member_id}.")
     if role == "supplier" and (supplier_id is None or session.get(Supplier, supplier_id) is None):

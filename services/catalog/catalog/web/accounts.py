@@ -15,6 +15,7 @@ from catalog.service_layer.users import authenticate, may_sign_in
 from catalog.web.forms import LanguageForm, LoginForm
 from catalog.web.redirects import on_to, page_on_this_site
 from shared.db import transaction
+from shared.fields import ASCII_DIGITS
 from shared.web import current_runtime
 
 accounts = Blueprint("accounts", __name__)
@@ -60,9 +61,9 @@ class WebUser:
 def load_user(user_id: str) -> WebUser | None:
     """The user of this cookie's session, if it is still open (not signed out, not expired)."""
     session_id = session.get("sid")
-    if not user_id.isdigit() or not isinstance(session_id, str):
+    if not ASCII_DIGITS.fullmatch(user_id) or not isinstance(session_id, str):
         return None
-    with transaction(current_runtime().sessions) as db:
+    with transaction(current_runtime().reads) as db:  # every page asks: it waits for no writer
         user = sign_in.signed_in_user(db, session_id, int(user_id))
         if user is None or not may_sign_in(db, user):
             return None  # a deactivated member's or supplier's sessions end with it

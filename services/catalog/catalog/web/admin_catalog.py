@@ -24,6 +24,7 @@ from catalog.web.forms import options
 from catalog.web.remote import show_errors_as_pages
 from shared.db import transaction
 from shared.errors import DomainError
+from shared.fields import ascii_int
 from shared.web import current_runtime
 
 catalog_admin = Blueprint("catalog_admin", __name__, url_prefix="/admin")
@@ -152,7 +153,7 @@ def _listed_offers(db) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def _fill_from_existing(form: OfferForm, listed: list[dict]) -> None:
     """``?supplier_id=2&sku=DISP-10L`` opens that offer for a change."""
-    supplier_id, sku = request.args.get("supplier_id", type=int), request.args.get("sku")
+    supplier_id, sku = request.args.get("supplier_id", type=ascii_int), request.args.get("sku")
     if supplier_id is None or sku is None:
         return
     form.supplier_id.data, form.sku.data = supplier_id, sku

@@ -15,7 +15,7 @@ from catalog.web.admin_forms import MemberForm, SupplierForm
 from catalog.web.forms import ActionForm
 from catalog.web.remote import show_errors_as_pages
 from shared.db import transaction
-from shared.errors import NotFound
+from shared.errors import Invalid
 from shared.web import current_runtime
 
 directory_admin = Blueprint("directory_admin", __name__, url_prefix="/admin")
@@ -55,12 +55,9 @@ def _kind(kinds: str) -> tuple[str, dict[str, Any]]:
 
 
 def _found(kind: dict[str, Any], record_id: int) -> tuple[str, bool]:
-    """The record's name and whether it is active; 404 if absent."""
+    """The record's name and whether it is active; its ``NotFound`` is the 404 page."""
     with transaction(current_runtime().sessions) as db:
-        try:
-            record = kind["get"](db, record_id)
-        except NotFound:
-            abort(404)
+        record = kind["get"](db, record_id)
         return record.name, record.active
 
 
@@ -72,10 +69,14 @@ def edit(kinds: str, record_id: int) -> ResponseReturnValue:
     form = spec["form"]()
     name, _active = _found(spec, record_id)
     if form.is_submitted() and (body := form.load()) is not None:
-        with transaction(runtime.sessions) as db:
-            spec["change"](db, runtime.outbox, record_id, body)
-        flash(_("%(name)s saved.", name=body["name"]), "ok")
-        return redirect(url_for(spec["list"]))
+        try:
+            with transaction(runtime.sessions) as db:
+                spec["change"](db, runtime.outbox, record_id, body)
+        except Invalid as exc:  # e.g. a webhook without its secret: beside the field
+            form.add_error(exc.field, [str(exc)])
+        else:
+            flash(_("%(name)s saved.", name=body["name"]), "ok")
+            return redirect(url_for(spec["list"]))
     if not form.is_submitted():
         with transaction(runtime.sessions) as db:
             form.fill(spec["get"](db, record_id))

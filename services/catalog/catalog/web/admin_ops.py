@@ -38,6 +38,7 @@ from shared.ops import (
     dead_letter_queues,
     service_health,
 )
+from shared.supervision import supervised_processes
 from shared.web import current_runtime, readiness
 
 ops_admin = Blueprint("ops_admin", __name__, url_prefix="/admin/ops")
@@ -78,6 +79,7 @@ def dashboard() -> ResponseReturnValue:
         working=[_with_history(q, levels) for q in queues if q["name"] not in dead],
         dead_queues=[q for q in queues if q["name"] in dead],
         services=services,
+        processes=supervised_processes(runtime.settings.var_dir),
         alerts=[
             a | {"text": alert_text(a, facts), "since": since.get((a["kind"], a["subject"]))}
             for a in found

@@ -12,6 +12,7 @@ from wtforms import HiddenField
 
 from catalog.web.admin import admin_required
 from catalog.web.remote import fetch, send, show_errors_as_pages
+from shared.fields import ascii_int
 
 pool_admin = Blueprint("pool_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(pool_admin)
@@ -33,10 +34,12 @@ def pool() -> ResponseReturnValue:
 @admin_required
 def close_pool() -> ResponseReturnValue:
     form = CloseForm()
-    typed = form.window_id.data or ""
-    if not form.validate_on_submit() or not typed.isdigit():
+    if not form.validate_on_submit():
         abort(400)
-    window_id = int(typed)
+    try:
+        window_id = ascii_int(form.window_id.data or "")
+    except ValueError:
+        abort(400)
     answer = send("pooling", "/pools/close", "admin", {"window_id": window_id})
     if answer is None:
         problem = _("Pooling does not answer, so nothing was closed. Please try again soon.")

@@ -23,6 +23,7 @@ from catalog.web.forms import options
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
 from shared.db import transaction
+from shared.fields import ascii_int
 from shared.web import current_runtime
 
 savings_admin = Blueprint("savings_admin", __name__, url_prefix="/admin")
@@ -67,7 +68,7 @@ def set_fee() -> ResponseReturnValue:
 @savings_admin.get("/savings")
 @admin_required
 def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
-    year = request.args.get("year", type=int) or datetime.now(UTC).year
+    year = request.args.get("year", type=ascii_int) or datetime.now(UTC).year
     if not 2000 <= year <= 2100:
         abort(404)
     body = fetch("notify", f"/savings/dashboard?year={year}", "admin", None)

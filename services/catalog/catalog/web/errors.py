@@ -6,7 +6,8 @@ from flask import Flask, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from shared.web import FORM_TYPES
+from shared.errors import DomainError
+from shared.web import FORM_TYPES, domain_error_answer, status_of_request
 
 JSON_PREFIXES = ("/api/", "/health/")
 JSON_PATHS = ("/metrics",)
@@ -24,6 +25,16 @@ def show_http_errors_as_pages(app: Flask) -> None:
         return render_template("error.html", code=exc.code, reason=reason), exc.code or 500
 
     app.register_error_handler(HTTPException, page_or_json)
+    app.register_error_handler(DomainError, refusal_page_or_json)
+
+
+def refusal_page_or_json(error: DomainError) -> ResponseReturnValue:
+    """A domain error a page lets through: the error page, with the status the API's one
+    mapping (``shared.web.status_of``) gives it; the API's answers stay JSON."""
+    if not is_page_request():
+        return domain_error_answer(error)
+    code = status_of_request(error)
+    return render_template("error.html", code=code, reason=None), code
 
 
 def is_page_request() -> bool:

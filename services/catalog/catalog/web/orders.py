@@ -82,6 +82,8 @@ def member_lines(order: dict[str, Any], products: dict[str, tuple[str, str]]) ->
                     "goods": Decimal(allocation["goods"]),
                     "shipping_share": Decimal(allocation["shipping_share"]),
                     "paid": Decimal(allocation["paid"]),
+                    "declined": line.get("declined", False),  # rule 8: back in the pool
+                    "received": allocation.get("received"),  # rule 10: once booked
                 }
             )
     return rows

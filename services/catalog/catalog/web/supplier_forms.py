@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, TextAreaField
+from marshmallow import ValidationError as MarshmallowError
+from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from catalog.web.forms import SignInForm
+from shared.fields import VisibleText
+
+REASON = VisibleText(1000, lines=True)
 
 
 class ConfirmForm(FlaskForm):
@@ -19,6 +24,9 @@ class ConfirmForm(FlaskForm):
         _l("Expected delivery"),
         validators=[DataRequired(message=_l("Please enter the day you expect to deliver."))],
     )
+    # rule 8: the lines (by sku) the supplier cannot deliver, one checkbox per line on the
+    # page; pooling refuses a line the order does not hold
+    declined = SelectMultipleField(_l("Cannot deliver"), choices=[], validate_choice=False)
 
     def validate_expected_delivery(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():
@@ -33,6 +41,13 @@ class RejectForm(FlaskForm):
             Length(max=1000),
         ],
     )
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        """Pooling's check of a reason (``VisibleText``), beside the field."""
+        try:
+            REASON.deserialize(field.data)
+        except MarshmallowError as exc:
+            raise ValidationError(" ".join(gettext(m) for m in exc.messages)) from exc
 
 
 class PriceListForm(FlaskForm):

@@ -31,9 +31,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalog.adapters.orm import Member, Offer, Product, Supplier
-from catalog.entrypoints.price_lists import COLUMNS, read_price_list, uploaded_text
+from catalog.entrypoints.price_lists import (
+    COLUMNS,
+    MAX_PROBLEMS_SHOWN,
+    read_price_list,
+    uploaded_text,
+)
 from catalog.service_layer.price_lists import (
     PriceListRefused,
+    RowProblem,
     UploadPriceList,
     upload_price_list,
 )
@@ -95,6 +101,7 @@ def confirm(order_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _order_page(order_id, form, RejectForm(formdata=None), status=422)
     body = {"expected_delivery": form.expected_delivery.data.isoformat()}
+    body["declined"] = sorted(set(form.declined.data or ()))
     return _decide(order_id, "confirm", body, _("Order %(id)s confirmed.", id=order_id))
 
 
@@ -122,7 +129,7 @@ def document(order_id: int, suffix: str) -> ResponseReturnValue:
     return response
 
 
-def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> ResponseReturnValue:
+def _decide(order_id: int, decision: str, body: dict[str, Any], done: str) -> ResponseReturnValue:
     sent = send(
         "pooling",
         f"/orders/{order_id}/{decision}",
@@ -136,6 +143,8 @@ def _decide(order_id: int, decision: str, body: dict[str, str], done: str) -> Re
         abort(404)
     elif sent[0] == 409:
         flash(_("Order %(id)s was decided already.", id=order_id), "error")
+    elif sent[0] == 422 and "declined" in (sent[1].get("details") or {}):
+        flash(_("You cannot decline every line: reject the order instead."), "error")
     elif sent[0] != 200:
         flash(_("That did not work"), "error")
     else:
@@ -158,7 +167,10 @@ def _order_page(
         order=shown,
         products=names["products"],
         members=names["members"],
-        goods=sum((Decimal(line["line_total"]) for line in shown["lines"]), Decimal(0)),
+        goods=sum(
+            (Decimal(line["line_total"]) for line in shown["lines"] if not line.get("declined")),
+            Decimal(0),
+        ),
         confirm_form=confirm_form,
         reject_form=reject_form,
     ), status
@@ -208,23 +220,21 @@ def _upload() -> dict[str, Any]:
         command = UploadPriceList(current_user.supplier_id, tuple(rows))
         with transaction(runtime.sessions) as db:
             summary = upload_price_list(db, runtime.outbox, command)
-    except ApiError as exc:  # the file as a whole, or its rows and columns
-        details = exc.details if isinstance(exc.details, dict) else {}
-        whole = [{"row": None, "column": None, "message": exc.description}]
-        problems = details.get("rows") or whole
-        return {"problems": _translated(problems), "count": details.get("problems", 1)}
-    except PriceListRefused as exc:
-        problems = [p.as_dict() for p in exc.problems]
-        return {"problems": _translated(problems), "count": len(problems)}
+    except ApiError as exc:  # not a file at all
+        whole = [{"row": None, "column": None, "message": _(exc.description or "")}]
+        return {"problems": whole, "count": 1}
+    except PriceListRefused as exc:  # the file as a whole, or its rows and columns
+        shown = exc.problems[:MAX_PROBLEMS_SHOWN]
+        return {"problems": _translated(shown), "count": len(exc.problems)}
     current_app.logger.info(
         "supplier %s uploaded a price list: %s offers", summary.supplier_id, summary.offers_set
     )
     return {"summary": summary}
 
 
-def _translated(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The reader's language where a message is a fixed one (the API's are English)."""
-    return [p | {"message": _(p["message"])} for p in problems]
+def _translated(problems: list[RowProblem]) -> list[dict[str, Any]]:
+    """The reader's language where a message is a known one (the API's are English)."""
+    return [p.as_dict() | {"message": _(p.message, **p.values)} for p in problems]
 
 
 def _offers() -> list[dict[str, Any]]:

@@ -1,14 +1,17 @@
 """The mail sender: sends pending deliveries over SMTP and records how each went.
 
-Each delivery is sent in its own transaction and marked sent only after the
-server accepted it, so a crash between the two sends it again at worst; a
-redelivered event never queues a second one (see the reactions). A refused
+Each delivery is taken for an attempt in a short transaction, sent outside any
+transaction, and marked sent in another only after the server accepted it, so a
+slow mail server holds up no request and a crash between the two sends it again at
+worst (when its lease runs out); a redelivered event never queues a second one (see
+the reactions). A refused
 or failed send is retried with exponential backoff, up to ``max_attempts``,
 then the delivery is marked failed.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import threading
@@ -18,9 +21,8 @@ from email.utils import make_msgid
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from notify.adapters.deliveries import due_ids, take_pending
+from notify.adapters.deliveries import SEND_LEASE, due_ids, mark_sent, record, take_due
 from notify.adapters.orm import Delivery
-from shared.db import transaction
 from shared.settings import Settings
 from shared.worker import drain_until_stopped
 
@@ -38,6 +40,7 @@ class MailSender:
         poll_interval: float = 2.0,
         batch_size: int = 50,
         timeout: float = 10.0,
+        lease: timedelta = SEND_LEASE,
     ) -> None:
         self.sessions = sessions
         self.host = settings.smtp_host
@@ -48,6 +51,7 @@ class MailSender:
         self.poll_interval = poll_interval
         self.batch_size = batch_size
         self.timeout = timeout
+        self.lease = lease
 
     def send_due(self, now: datetime | None = None) -> int:
         """Try every pending delivery that is due; returns how many were sent."""
@@ -56,19 +60,17 @@ class MailSender:
         return sum(self._send_one(delivery_id, now) for delivery_id in due)
 
     def _send_one(self, delivery_id: int, now: datetime) -> bool:
-        with transaction(self.sessions) as session:
-            delivery = take_pending(session, Delivery, delivery_id)
-            if delivery is None:
-                return False
-            delivery.attempts += 1
-            try:
-                self._deliver(delivery)
-            except (smtplib.SMTPException, OSError) as exc:
-                self._failed(delivery, exc, now)
-                return False
-            delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-            delivery.last_error = delivery.next_attempt_at = None
-            return True
+        delivery = take_due(self.sessions, Delivery, delivery_id, now, self.lease)
+        if delivery is None:
+            return False
+        try:
+            self._deliver(delivery)
+        except (smtplib.SMTPException, OSError) as exc:
+            failed = functools.partial(self._failed, exc=exc, now=now)
+            record(self.sessions, Delivery, delivery_id, failed)
+            return False
+        record(self.sessions, Delivery, delivery_id, mark_sent)
+        return True
 
     def _deliver(self, delivery: Delivery) -> None:
         message = EmailMessage()

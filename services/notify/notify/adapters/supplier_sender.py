@@ -1,8 +1,10 @@
 """Sends pending supplier deliveries on their channel and logs every attempt.
 
-Each delivery is tried in its own transaction, under a row lock on PostgreSQL, and
-marked sent only after the supplier's mail server, webhook or broker accepted it; a
-crash in between sends it again at worst (the webhook's delivery id and the queue
+Each delivery is taken for an attempt in a short transaction (leased, so no other
+sender takes it meanwhile), sent outside any transaction, and marked sent in another
+only after the supplier's mail server, webhook or broker accepted it: a slow peer holds
+up no request of notify, and a crash in between sends it again at worst, when the
+lease runs out (the webhook's delivery id and the queue
 message's id let the supplier drop the repeat). A failed attempt waits with
 exponential backoff up to a cap and is given up after the policy's last attempt:
 the delivery is then ``failed`` for the admins to see. A webhook whose URL leads to an
@@ -13,6 +15,7 @@ and the admin's retry tries again once the URL or the allowed networks changed.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
@@ -20,14 +23,13 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from notify.adapters.deliveries import due_ids, take_pending
+from notify.adapters.deliveries import SEND_LEASE, due_ids, mark_sent, record, take_due
 from notify.adapters.supplier_mail import SupplierMailer
 from notify.adapters.supplier_orm import DeliveryAttempt, SupplierDelivery, SupplierEntry
 from notify.adapters.supplier_queue import SupplierQueues
 from notify.adapters.webhook import DeliveryFailed, post_signed
 from notify.adapters.webhook_transport import WebhookRefused, webhook_session
 from notify.domain.supplier_delivery import RetryPolicy
-from shared.db import transaction
 from shared.messaging import connect
 from shared.settings import Settings
 from shared.worker import drain_until_stopped
@@ -45,11 +47,13 @@ class SupplierSender:
         poll_interval: float = 1.0,
         batch_size: int = 50,
         webhooks: requests.Session | None = None,
+        lease: timedelta = SEND_LEASE,
     ) -> None:
         self.sessions = sessions
         self.policy = policy or RetryPolicy()
         self.poll_interval = poll_interval
         self.batch_size = batch_size
+        self.lease = lease
         self.http = requests.Session()  # pooling's document API, on the internal network
         self.webhooks = webhooks or webhook_session(settings.webhook_allowed_networks)
         self.mailer = SupplierMailer(settings, self.http)
@@ -64,32 +68,36 @@ class SupplierSender:
         return sum(self._send_one(delivery_id, now) for delivery_id in due)
 
     def _send_one(self, delivery_id: int, now: datetime) -> bool:
-        with transaction(self.sessions) as session:
-            delivery = take_pending(session, SupplierDelivery, delivery_id)
-            if delivery is None:
-                return False
-            delivery.attempts += 1
-            at = datetime.now(UTC)
-            try:
-                status_code = self._deliver(session, delivery)
-            except Exception as exc:  # pooling, SMTP, HTTP or the broker: each its own kinds
-                delivery.attempt_log.append(self._failed(delivery, at, exc, now))
-                return False
-            delivery.attempt_log.append(
-                DeliveryAttempt(
-                    number=len(delivery.attempt_log) + 1,
-                    at=at,
-                    outcome="sent",
-                    status_code=status_code,
-                )
-            )
-            delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-            delivery.last_error = delivery.next_attempt_at = None
-            return True
+        delivery = take_due(self.sessions, SupplierDelivery, delivery_id, now, self.lease)
+        if delivery is None:
+            return False
+        at = datetime.now(UTC)
+        try:
+            status_code = self._deliver(delivery, self._supplier(delivery.supplier_id))
+        except Exception as exc:  # pooling, SMTP, HTTP or the broker: each its own kinds
+            failed = functools.partial(self._failed, to=delivery.to, at=at, exc=exc, now=now)
+            record(self.sessions, SupplierDelivery, delivery_id, failed)
+            return False
+        sent = functools.partial(self._sent, to=delivery.to, at=at, status_code=status_code)
+        record(self.sessions, SupplierDelivery, delivery_id, sent)
+        return True
 
-    def _deliver(self, session: Session, delivery: SupplierDelivery) -> int | None:
-        """Hand the order over on the delivery's channel; a webhook's status code."""
-        supplier = session.get(SupplierEntry, delivery.supplier_id)
+    def _supplier(self, supplier_id: int) -> SupplierEntry | None:
+        with self.sessions() as session:
+            return session.get(SupplierEntry, supplier_id)
+
+    @staticmethod
+    def _sent(delivery: SupplierDelivery, to: str, at: datetime, status_code: int | None) -> None:
+        delivery.to = to
+        attempt = DeliveryAttempt(
+            number=len(delivery.attempt_log) + 1, at=at, outcome="sent", status_code=status_code
+        )
+        delivery.attempt_log.append(attempt)
+        mark_sent(delivery)
+
+    def _deliver(self, delivery: SupplierDelivery, supplier: SupplierEntry | None) -> int | None:
+        """Hand the order over on the delivery's channel (``delivery`` is taken: its ``to``
+        says where it went, nothing else changes); a webhook's status code."""
         if delivery.channel == "webhook":
             if supplier is None or not supplier.webhook_url or not supplier.webhook_secret:
                 raise DeliveryFailed("the supplier's webhook is no longer configured")
@@ -110,6 +118,12 @@ class SupplierSender:
         return None
 
     def _failed(
+        self, delivery: SupplierDelivery, to: str, at: datetime, exc: Exception, now: datetime
+    ) -> None:
+        delivery.to = to
+        delivery.attempt_log.append(self._attempt_failed(delivery, at, exc, now))
+
+    def _attempt_failed(
         self, delivery: SupplierDelivery, at: datetime, exc: Exception, now: datetime
     ) -> DeliveryAttempt:
         error = str(exc) if isinstance(exc, DeliveryFailed) else f"{type(exc).__name__}: {exc}"

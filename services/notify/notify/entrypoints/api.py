@@ -11,8 +11,10 @@ from marshmallow import Schema, fields
 from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
+from notify.entrypoints.member_paths import member_path
 from notify.entrypoints.supplier_api import DeliveryState, supplier_deliveries
 from shared.auth import current_principal, require
+from shared.fields import ascii_int
 from shared.web import MAX_ID, ApiError, unit_of_work
 
 api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
@@ -60,10 +62,8 @@ DELIVERY_KINDS = ("order_placed", "savings_report", "order_confirmed", "order_re
 @api.get("/members/<id:member_id>/savings")
 @require("admin", "member")
 def member_savings(member_id: int) -> ResponseReturnValue:
-    principal = current_principal()
-    if not (principal.is_admin or principal.is_member(member_id)):
-        raise ApiError(403, "These are another member's savings.")
     with unit_of_work() as session:
+        member_path(session, member_id, "These are another member's savings.")
         windows = session.scalars(
             select(SavingsEntry)
             .where(SavingsEntry.member_id == member_id)
@@ -88,7 +88,7 @@ def notifications() -> ResponseReturnValue:
         .order_by(Notification.id.desc())
     )
     if principal.is_admin:
-        member = request.args.get("member_id", type=int)
+        member = request.args.get("member_id", type=ascii_int)
         if member is not None and 0 < member <= MAX_ID:
             query = query.where(Notification.member_id == member)
     else:
@@ -113,10 +113,10 @@ def deliveries() -> ResponseReturnValue:
         if kind not in DELIVERY_KINDS:
             raise ApiError(400, "Unknown kind.", {"kind": [f"One of {', '.join(DELIVERY_KINDS)}."]})
         query = query.where(Delivery.kind == kind)
-    member = request.args.get("member_id", type=int)
+    member = request.args.get("member_id", type=ascii_int)
     if member is not None and 0 < member <= MAX_ID:
         query = query.where(Delivery.member_id == member)
-    supplier = request.args.get("supplier_id", type=int)
+    supplier = request.args.get("supplier_id", type=ascii_int)
     if supplier is not None:
         query = query.where(false())
     with unit_of_work() as session:

@@ -1,27 +1,18 @@
-"""The notify service's Flask app factory."""
+"""The notify service's Flask app factory (``build_runtime`` is the bootstrap's)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from notify.adapters import orm_savings  # noqa: F401  (its tables)
-from notify.adapters.orm import TABLES
-from notify.adapters.supplier_orm import failed_deliveries
+from notify.bootstrap import build_runtime
 from notify.entrypoints.api import api
 from notify.entrypoints.openapi import OPERATIONS
 from notify.entrypoints.preferences_api import preferences_api
 from notify.entrypoints.statements_api import statements_api
 from notify.entrypoints.supplier_api import supplier_api
 from shared.openapi import openapi_blueprint
-from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    runtime = Runtime.build("notify", settings, TABLES)
-    runtime.reports["deliveries"] = lambda: failed_deliveries(runtime.sessions)
-    return runtime
 
 
 def create_app(settings: Settings | None = None) -> Flask:

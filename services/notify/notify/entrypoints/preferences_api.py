@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from notify.adapters.orm_savings import Preferences
-from notify.service_layer.outgoing import Outgoing, preferences_of
-from shared.auth import current_principal, require
+from notify.entrypoints.member_paths import member_path
+from notify.service_layer.outgoing import preferences_of
+from shared.auth import require
 from shared.fields import Money
 from shared.unsubscribe import UnsubscribeLinks
 from shared.web import ApiError, load_body, unit_of_work
@@ -19,28 +20,36 @@ from shared.web import ApiError, load_body, unit_of_work
 preferences_api = Blueprint("notify_preferences", __name__, url_prefix="/api/v1")
 
 
+# Every part of the preferences, down to a single switch, may be left out and then stays
+# as it is; unknown keys are refused (marshmallow's default).
 class ChannelsSchema(Schema):
-    app = fields.Boolean(required=True)
-    email = fields.Boolean(required=True)
+    app = fields.Boolean()
+    email = fields.Boolean()
 
 
 class NudgesSchema(Schema):
-    bought_before = fields.Boolean(required=True)
-    trade = fields.Boolean(required=True)
+    bought_before = fields.Boolean()
+    trade = fields.Boolean()
 
 
 class QuietHoursSchema(Schema):
-    start = fields.Time(required=True, data_key="from")
-    until = fields.Time(required=True)
+    start = fields.Time(data_key="from")
+    until = fields.Time()
 
-    @validates_schema
-    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
-        if data["start"] == data["until"]:
-            raise ValidationError("Quiet hours end when they start.", "until")
+
+# Where each part of the body is kept: (part, key) -> the Preferences column.
+COLUMNS = {
+    ("channels", "app"): "app",
+    ("channels", "email"): "email",
+    ("nudges", "bought_before"): "nudge_bought",
+    ("nudges", "trade"): "nudge_trade",
+    ("quiet_hours", "start"): "quiet_from",
+    ("quiet_hours", "until"): "quiet_until",
+}
 
 
 class PreferencesSchema(Schema):
-    """In: every part optional, what is left out stays; out: all of it."""
+    """In: every part optional, nested ones too, what is left out stays; out: all of it."""
 
     member_id = fields.Integer(dump_only=True)
     channels = fields.Nested(ChannelsSchema)
@@ -72,22 +81,18 @@ def preferences_out(prefs: Preferences, default_fee: Any) -> dict[str, Any]:
 
 
 def _default_fee() -> Any:
-    return Outgoing.from_settings(current_app.extensions["zirkel.settings"]).membership_fee
+    return current_app.extensions["zirkel.settings"].membership_fee
 
 
-def _own(member_id: int) -> bool:
-    principal = current_principal()
-    if not (principal.is_admin or principal.is_member(member_id)):
-        raise ApiError(403, "These are another member's preferences.")
-    return principal.is_admin
+NOT_YOURS = "These are another member's preferences."
 
 
 @preferences_api.get("/members/<id:member_id>/preferences")
 @require("admin", "member")
 def get_preferences(member_id: int) -> ResponseReturnValue:
     """A member's preferences (that member or an admin); defaults until they are changed."""
-    _own(member_id)
     with unit_of_work() as session:
+        member_path(session, member_id, NOT_YOURS)
         return jsonify(preferences_out(preferences_of(session, member_id), _default_fee()))
 
 
@@ -95,12 +100,12 @@ def get_preferences(member_id: int) -> ResponseReturnValue:
 @require("admin", "member")
 def put_preferences(member_id: int) -> ResponseReturnValue:
     """Change a member's preferences; only an admin sets the membership fee."""
-    is_admin = _own(member_id)
-    data = load_body(PreferencesSchema())
-    if "membership_fee" in data and not is_admin:
-        message = "Only the cooperative's office sets the membership fee."
-        raise ApiError(403, message, {"membership_fee": [message]})
     with unit_of_work() as session:
+        is_admin = member_path(session, member_id, NOT_YOURS)
+        data = load_body(PreferencesSchema())
+        if "membership_fee" in data and not is_admin:
+            message = "Only the cooperative's office sets the membership fee."
+            raise ApiError(403, message, {"membership_fee": [message]})
         prefs = session.get(Preferences, member_id)
         if prefs is None:
             prefs = preferences_of(session, member_id)
@@ -111,17 +116,27 @@ def put_preferences(member_id: int) -> ResponseReturnValue:
 
 
 def _apply(prefs: Preferences, data: dict[str, Any]) -> None:
-    if "channels" in data:
-        prefs.app, prefs.email = data["channels"]["app"], data["channels"]["email"]
-    if "nudges" in data:
-        prefs.nudge_bought = data["nudges"]["bought_before"]
-        prefs.nudge_trade = data["nudges"]["trade"]
-    if "quiet_hours" in data:
-        quiet = data["quiet_hours"] or {}
-        prefs.quiet_from, prefs.quiet_until = quiet.get("start"), quiet.get("until")
+    """Merge the sent parts into ``prefs``; ``quiet_hours: null`` turns them off."""
+    if "quiet_hours" in data and data["quiet_hours"] is None:
+        prefs.quiet_from = prefs.quiet_until = None
+        del data["quiet_hours"]
+    for (part, key), column in COLUMNS.items():
+        if key in data.get(part, {}):
+            setattr(prefs, column, data[part][key])
     for key in ("language", "membership_fee"):
         if key in data:
             setattr(prefs, key, data[key])
+    _check_quiet_hours(prefs)
+
+
+def _check_quiet_hours(prefs: Preferences) -> None:
+    """Quiet hours, once merged, have both ends, and end at another time than they start."""
+    if (prefs.quiet_from is None) != (prefs.quiet_until is None):
+        message = "Quiet hours need from and until (none are set yet)."
+        raise ApiError(422, "Some fields are not valid.", {"quiet_hours": [message]})
+    if prefs.quiet_from is not None and prefs.quiet_from == prefs.quiet_until:
+        message = "Quiet hours end when they start."
+        raise ApiError(422, "Some fields are not valid.", {"quiet_hours": {"until": [message]}})
 
 
 @preferences_api.post("/unsubscribe")

@@ -10,11 +10,15 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from notify.adapters.statement_documents import statement_csv, statement_pdf
-from notify.service_layer.outgoing import Outgoing, recipient
-from notify.service_layer.savings_reports import report_details, window_report
+from notify.domain.reports import report_details
+from notify.entrypoints.member_paths import member_path
+from notify.service_layer.outgoing import recipient
+from notify.service_layer.savings_reports import window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
-from shared.auth import current_principal, require
-from shared.web import ApiError, unit_of_work
+from shared.auth import require
+from shared.errors import NotFound
+from shared.fields import ascii_int
+from shared.web import unit_of_work
 
 statements_api = Blueprint("notify_statements", __name__, url_prefix="/api/v1")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -73,23 +77,19 @@ class DashboardOut(FiguresSchema):
 
 def _period(year: int, month: int | None = None) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ApiError(404, "No such year.", {"year": [f"From {FIRST_YEAR} to {LAST_YEAR}."]})
+        raise NotFound("year", f"No such year: from {FIRST_YEAR} to {LAST_YEAR}.")
     if month is not None and not 1 <= month <= 12:
-        raise ApiError(404, "No such month.", {"month": ["From 1 to 12."]})
+        raise NotFound("month", "No such month: from 1 to 12.")
 
 
-def _member(member_id: int) -> None:
-    principal = current_principal()
-    if not (principal.is_admin or principal.is_member(member_id)):
-        raise ApiError(403, "This is another member's statement.")
+NOT_YOURS = "This is another member's statement."
 
 
 def _statement(member_id: int, year: int, month: int | None) -> tuple[dict[str, Any], str]:
     _period(year, month)
-    _member(member_id)
-    settings = current_app.extensions["zirkel.settings"]
-    fee = Outgoing.from_settings(settings).membership_fee
+    fee = current_app.extensions["zirkel.settings"].membership_fee
     with unit_of_work() as session:
+        member_path(session, member_id, NOT_YOURS)
         statement = member_statement(session, member_id, year, month, fee)
         language = request.args.get("lang") or recipient(session, member_id).language
     return statement, language
@@ -118,9 +118,7 @@ def statement_download(
     if kind == "csv":
         data, content_type = statement_csv(body).encode("utf-8"), "text/csv; charset=utf-8"
     else:
-        cooperative = current_app.extensions["zirkel.settings"].extra.get(
-            "ZIRKEL_COOPERATIVE_NAME", "Zirkel"
-        )
+        cooperative = current_app.extensions["zirkel.settings"].cooperative_name
         data, content_type = statement_pdf(body, language, cooperative), "application/pdf"
     response = Response(data, content_type=content_type)
     name = f"zirkel-savings-{member_id}-{period}.{kind}"
@@ -132,11 +130,12 @@ def statement_download(
 @require("admin", "member")
 def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
     """A member's savings report of one pool window: lines, window and year to date."""
-    _member(member_id)
     with unit_of_work() as session:
+        member_path(session, member_id, NOT_YOURS)
         report = window_report(session, member_id, window_id)
         if report is None:
-            raise ApiError(404, f"No savings of member {member_id} in window {window_id}.")
+            message = f"No savings of member {member_id} in window {window_id}."
+            raise NotFound("window_id", message)
         return jsonify(report_details(report))
 
 
@@ -145,7 +144,7 @@ def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     """The cooperative's savings of a year (``?year=``, this year by default) per month,
     supplier and trade."""
-    year = request.args.get("year", type=int) or datetime.now(UTC).year
+    year = request.args.get("year", type=ascii_int) or datetime.now(UTC).year
     _period(year)
     with unit_of_work() as session:
         return jsonify(DashboardOut().dump(cooperative_savings(session, year)))

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from shared.auth import require
-from shared.web import MAX_ID, ApiError, unit_of_work
+from shared.errors import Conflict, NotFound
+from shared.web import MAX_ID, unit_of_work
 
 supplier_api = Blueprint("notify_supplier_api", __name__, url_prefix="/api/v1")
 
@@ -73,7 +74,7 @@ def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         delivery = session.get(SupplierDelivery, delivery_id)
         if delivery is None:
-            raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+            raise NotFound("delivery_id", f"There is no supplier delivery {delivery_id}.")
         return jsonify(SupplierDeliveryDetailOut().dump(delivery))
 
 
@@ -85,11 +86,10 @@ def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         delivery = session.get(SupplierDelivery, delivery_id)
         if delivery is None:
-            raise ApiError(404, f"There is no supplier delivery {delivery_id}.")
+            raise NotFound("delivery_id", f"There is no supplier delivery {delivery_id}.")
         if delivery.status != "failed":
-            raise ApiError(
-                409, f"The delivery is {delivery.status}.", {"status": ["Only a failed one."]}
-            )
+            message = f"The delivery is {delivery.status}; only a failed one goes out again."
+            raise Conflict("status", message)
         supplier = session.get(SupplierEntry, delivery.supplier_id)
         if delivery.channel == "email" and supplier is not None and supplier.email:
             delivery.to = supplier.email

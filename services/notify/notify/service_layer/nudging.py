@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import MemberEntry
 from notify.adapters.orm_savings import Nudge, Preferences, SavingsLine
 from notify.domain.nudges import TierInReach, Wishes, due_at, should_nudge, tiers_in_reach
-from notify.service_layer.outgoing import Outgoing, in_app, queue_email, recipient
+from notify.service_layer.messages import tell_nudge
+from notify.service_layer.outgoing import Outgoing
 from shared.events import Event
 
 
@@ -37,9 +38,7 @@ def on_pool_progressed(session: Session, event: Event, outgoing: Outgoing) -> No
             )
         )
         for prefs in wishing:
-            wishes = Wishes(
-                prefs.nudge_bought, prefs.nudge_trade, prefs.quiet_from, prefs.quiet_until
-            )
+            wishes = wishes_of(prefs)
             member = prefs.member_id
             trade_buys = trades.get(member) in buying_trades
             if should_nudge(wishes, member in buyers, trade_buys, member in nudged):
@@ -62,18 +61,7 @@ def _nudge(
             due_at=when,
         )
     )
-    to = recipient(session, member_id)
-    context = {
-        "sku": tier.sku,
-        "missing": tier.missing,
-        "unit_price": tier.unit_price,
-        "next_unit_price": tier.next_unit_price,
-        "everyone_saves": tier.everyone_saves,
-    }
-    mail = outgoing.render("nudge", to, **context)
-    details = {k: str(v) for k, v in context.items()}
-    in_app(session, to, "nudge", mail.subject, details, window_id=tier.window_id, shown_from=when)
-    queue_email(session, outgoing, to, "nudge", mail, window_id=tier.window_id, due=when)
+    tell_nudge(session, outgoing, member_id, tier, when)
 
 
 def wishes_of(prefs: Preferences) -> Wishes:

@@ -11,7 +11,7 @@ unique key both see to it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC
 
 from sqlalchemy import select
@@ -64,12 +64,3 @@ def on_ops_alert(
         attempts=0,
     )
     session.add(delivery)
-
-
-def ops_alert_handlers(
-    admin_emails: Sequence[str], dashboard_url: str
-) -> dict[str, Callable[[Session, Event], None]]:
-    def handle(session: Session, event: Event) -> None:
-        on_ops_alert(session, event, admin_emails, dashboard_url)
-
-    return dict.fromkeys(KINDS, handle)

@@ -1,8 +1,9 @@
-"""What notify sends a member, on the channels the member chose: in the app (a
-notification) and by e-mail (a delivery the mail sender sends when it is due).
+"""How notify writes to a member: on the channels the member chose, in the app (a
+notification) and by e-mail (a delivery the mail sender sends when it is due), in the
+member's language. ``in_app`` and ``queue_email`` are the only writers of either.
 
 Every e-mail carries the member's unsubscribe link; a member who turned e-mail
-off gets none, one who turned the app off sees no report or nudge there.
+off gets none, one who turned the app off sees nothing there.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -19,50 +19,36 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import Delivery, MemberEntry, Notification
 from notify.adapters.orm_savings import Preferences
 from notify.adapters.rendering import MailTemplates, RenderedMail, language_of
-from shared.settings import Settings, SettingsError
+from shared.settings import Settings
 from shared.unsubscribe import UnsubscribeLinks
-
-DEFAULT_MEMBERSHIP_FEE = Decimal("240.00")
 
 
 @dataclass
 class Outgoing:
-    """How notify writes: templates, unsubscribe links, the wait before a window's report
-    goes out (so every order of the close is in it) and the default membership fee."""
+    """How notify writes: templates, unsubscribe links and the wait before a window's
+    report goes out (so every order of the close is in it)."""
 
     templates: MailTemplates
-    links: UnsubscribeLinks | None
-    report_delay: timedelta = timedelta(seconds=60)
-    membership_fee: Decimal = DEFAULT_MEMBERSHIP_FEE
+    links: UnsubscribeLinks
+    report_delay: timedelta
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @classmethod
-    def from_settings(cls, settings: Settings | None) -> Outgoing:
-        if settings is None:
-            return cls(MailTemplates(), None)
-        extra = settings.extra
-        try:
-            delay = timedelta(seconds=float(extra.get("ZIRKEL_REPORT_DELAY", "60")))
-            fee = Decimal(extra.get("ZIRKEL_MEMBERSHIP_FEE", str(DEFAULT_MEMBERSHIP_FEE)))
-        except (ValueError, ArithmeticError) as exc:
-            raise SettingsError(
-                "ZIRKEL_REPORT_DELAY must be seconds and ZIRKEL_MEMBERSHIP_FEE an amount"
-            ) from exc
-        if not fee.is_finite() or fee < 0 or fee.as_tuple().exponent < -2:
-            raise SettingsError("ZIRKEL_MEMBERSHIP_FEE must be an amount in euros, e.g. 240.00")
-        return cls(MailTemplates(), UnsubscribeLinks.from_settings(settings), delay, fee)
+    def from_settings(cls, settings: Settings) -> Outgoing:
+        return cls(
+            MailTemplates(),
+            UnsubscribeLinks.from_settings(settings),
+            timedelta(seconds=settings.report_delay),
+        )
 
     def render(self, kind: str, recipient: Recipient, **context: Any) -> RenderedMail:
         return self.templates.render(
             kind,
             recipient.language,
             name=recipient.name,
-            unsubscribe_url=self.unsubscribe_url(recipient.member_id),
+            unsubscribe_url=self.links.url(recipient.member_id),
             **context,
         )
-
-    def unsubscribe_url(self, member_id: int) -> str | None:
-        return self.links.url(member_id) if self.links else None
 
 
 @dataclass(frozen=True)
@@ -130,7 +116,7 @@ def queue_email(
         subject=mail.subject,
         body=mail.text,
         html=mail.html,
-        unsubscribe_url=outgoing.unsubscribe_url(to.member_id),
+        unsubscribe_url=outgoing.links.url(to.member_id),
         status="pending",
         attempts=0,
         next_attempt_at=due,
@@ -145,14 +131,31 @@ def queue_email(
 def email_queued(
     session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
 ) -> Delivery | None:
-    query = select(Delivery).where(
-        Delivery.member_id == member_id, Delivery.kind == kind, Delivery.channel == "email"
-    )
+    """The member's e-mail of this kind about the order or window, if one was queued."""
+    return _first(session, Delivery, member_id, kind, order_id, window_id)
+
+
+def shown_in_app(
+    session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
+) -> Notification | None:
+    """The member's notification of this kind about the order or window, if there is one."""
+    return _first(session, Notification, member_id, kind, order_id, window_id)
+
+
+def _first(
+    session: Session,
+    message: type[Delivery] | type[Notification],
+    member_id: int,
+    kind: str,
+    order_id: int | None,
+    window_id: int | None,
+) -> Any:
+    query = select(message).where(message.member_id == member_id, message.kind == kind)
     if order_id is not None:
-        query = query.where(Delivery.order_id == order_id)
+        query = query.where(message.order_id == order_id)
     if window_id is not None:
-        query = query.where(Delivery.window_id == window_id)
-    return session.scalars(query.order_by(Delivery.id)).first()
+        query = query.where(message.window_id == window_id)
+    return session.scalars(query.order_by(message.id)).first()
 
 
 def in_app(

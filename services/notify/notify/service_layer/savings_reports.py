@@ -1,9 +1,10 @@
-"""After a close: each member's savings report for the window, in the app and by e-mail;
-and an e-mail to the affected members when an order is confirmed or rejected.
+"""After a close: each member's savings report for the window, from the lines the
+member was allocated in the window's orders.
 
 A window's orders arrive as separate events; the report collects the member's
 lines from all of them, and its e-mail waits ``report_delay`` after the close so
-that it goes out once, complete. A redelivered event changes nothing.
+that it goes out once, complete. A rejected order's lines leave the report. A
+redelivered event changes nothing.
 """
 
 from __future__ import annotations
@@ -17,19 +18,16 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.orm import Notification, SavingsEntry
 from notify.adapters.orm_savings import SavingsLine
+from notify.domain.reports import report_details
 from notify.domain.savings import Line, Totals, report_lines
-from notify.service_layer.outgoing import (
-    Outgoing,
-    email_queued,
-    in_app,
-    queue_email,
-    recipient,
-)
+from notify.service_layer.messages import tell_savings_report
+from notify.service_layer.outgoing import Outgoing, shown_in_app
 from notify.service_layer.periods import berlin_year, year_to_date
 from shared.events import Event
 
 
-def on_order_placed(session: Session, event: Event, outgoing: Outgoing) -> None:
+def report_order(session: Session, event: Event, outgoing: Outgoing) -> None:
+    """Keep each member's lines of a placed order and tell the window's report again."""
     data = event.payload
     shares: dict[int, list[tuple[dict, dict]]] = defaultdict(list)
     for line in data["lines"]:
@@ -41,7 +39,7 @@ def on_order_placed(session: Session, event: Event, outgoing: Outgoing) -> None:
             continue  # seen before
         report = window_report(session, member_id, data["window_id"])
         if report is not None:
-            _tell(session, outgoing, member_id, report, event.occurred_at)
+            tell_savings_report(session, outgoing, member_id, report, event.occurred_at)
 
 
 def _keep_lines(
@@ -105,99 +103,62 @@ def window_report(session: Session, member_id: int, window_id: int) -> dict[str,
     }
 
 
-def report_details(report: dict[str, Any]) -> dict[str, Any]:
-    """The report as JSON: every amount a decimal string."""
-
-    def totals(t: Totals) -> dict[str, str]:
-        return {"baseline": str(t.baseline), "paid": str(t.paid), "saved": str(t.saved)}
-
-    return {
-        "window_id": report["window_id"],
-        "year": report["year"],
-        "lines": [
-            {
-                "sku": line.sku,
-                "quantity": str(line.quantity),
-                "unit_price": str(line.unit_price),
-                "paid": str(line.paid),
-                "alone": str(line.alone),
-                "saved": str(line.saved),
-            }
-            for line in report["lines"]
-        ],
-        "window": totals(report["window"]),
-        "year_to_date": totals(report["ytd"]),
-    }
-
-
-def _tell(
-    session: Session, outgoing: Outgoing, member_id: int, report: dict, closed_at: datetime
-) -> None:
-    to = recipient(session, member_id)
-    mail = outgoing.render("savings_report", to, **report)
-    window_id = report["window_id"]
-    note = session.scalar(
-        select(Notification).where(
-            Notification.member_id == member_id,
-            Notification.window_id == window_id,
-            Notification.kind == "savings_report",
-        )
-    )
-    if note is not None:
-        note.subject, note.details = mail.subject, report_details(report)
-    else:
-        in_app(
-            session, to, "savings_report", mail.subject, report_details(report), window_id=window_id
-        )
-    queued = email_queued(session, member_id, "savings_report", order_id=None, window_id=window_id)
-    if queued is None:
-        due = closed_at + outgoing.report_delay
-        queue_email(session, outgoing, to, "savings_report", mail, window_id=window_id, due=due)
-    elif queued.status == "pending" and queued.attempts == 0:
-        queued.subject, queued.body, queued.html = mail.subject, mail.text, mail.html
-
-
 def _correct_report(session: Session, member_id: int, window_id: int) -> None:
-    """After a rejection the report in the app shows the window as it stands now."""
-    note = session.scalar(
-        select(Notification).where(
-            Notification.member_id == member_id,
-            Notification.window_id == window_id,
-            Notification.kind == "savings_report",
-        )
-    )
+    """After a rejection or a decline the report in the app shows the window as it stands."""
+    note = shown_in_app(session, member_id, "savings_report", order_id=None, window_id=window_id)
     report = window_report(session, member_id, window_id)
     if note is not None and report is not None:
         note.details = report_details(report)
 
 
-def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
-    """Each affected member is told once: the expected delivery date, or the reason."""
-    data = event.payload
-    order_id, window_id = data["order_id"], data["window_id"]
-    confirmed = event.event_type == "pooling.order.confirmed"
-    kind = "order_confirmed" if confirmed else "order_rejected"
-    members = _members_of(session, order_id)
-    if not confirmed:
-        members |= {s["member_id"] for s in data["member_savings"]}
-        session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
-        for member_id in sorted(members):
-            _correct_report(session, member_id, window_id)
-    context = {
-        "order_id": order_id,
-        "window_id": window_id,
-        "expected_delivery": data.get("expected_delivery"),
-        "reason": data.get("reason", ""),
-    }
+def forget_order(session: Session, order_id: int, window_id: int, members: set[int]) -> None:
+    """A rejected order's lines leave the members' reports."""
+    session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
     for member_id in sorted(members):
-        if email_queued(session, member_id, kind, order_id=order_id, window_id=None):
+        _correct_report(session, member_id, window_id)
+
+
+def revise_order(session: Session, confirmed: dict, members: set[int]) -> None:
+    """Lines declined at confirmation (rule 8) leave the reports; the order's other lines
+    take the fee shares split again."""
+    order_id, window_id = confirmed["order_id"], confirmed["window_id"]
+    returned = [need["need_id"] for need in confirmed["returned_needs"]]
+    session.execute(
+        delete(SavingsLine).where(
+            SavingsLine.order_id == order_id, SavingsLine.need_id.in_(returned)
+        )
+    )
+    shares = {a["need_id"]: a for line in confirmed["lines"] or () for a in line["allocations"]}
+    _revise_lines(session, order_id, shares)
+    for member_id in sorted(members):
+        _correct_report(session, member_id, window_id)
+
+
+def revise_received(session: Session, received: dict) -> None:
+    """The order's lines in the reports take the received quantities and what is paid
+    for them; the reports in the app show the window as it stands."""
+    shares = {a["need_id"]: a for line in received["lines"] for a in line["allocations"]}
+    _revise_lines(session, received["order_id"], shares, quantity="received")
+    members = {a["member_id"] for a in shares.values()}
+    for member_id in sorted(members):
+        _correct_report(session, member_id, received["window_id"])
+
+
+def _revise_lines(session: Session, order_id: int, shares: dict, quantity: str = "") -> None:
+    """The order's report lines take each need's new figures (and its ``quantity`` field
+    as the quantity, if given)."""
+    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
+        share = shares.get(row.need_id)
+        if share is None:
             continue
-        to = recipient(session, member_id)
-        mail = outgoing.render(kind, to, **context)
-        queue_email(session, outgoing, to, kind, mail, order_id=order_id, window_id=window_id)
+        row.goods, row.shipping_share, row.paid = (
+            share[k] for k in ("goods", "shipping_share", "paid")
+        )
+        if quantity:
+            row.quantity = share[quantity]
 
 
-def _members_of(session: Session, order_id: int) -> set[int]:
+def members_of(session: Session, order_id: int) -> set[int]:
     """The members with a need in the order: from its lines, or its notifications."""
     lines = select(SavingsLine.member_id).where(SavingsLine.order_id == order_id)
     notes = select(Notification.member_id).where(

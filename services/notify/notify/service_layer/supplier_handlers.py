@@ -4,17 +4,12 @@ pooling places the order and sent by the supplier sender."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from notify.domain.supplier_delivery import order_message, queue_name, supplier_order_mail
 from shared.events import Event
-
-Handler = Callable[[Session, Event], None]
 
 
 def on_supplier_updated(session: Session, event: Event) -> None:
@@ -73,18 +68,3 @@ def _address(supplier: SupplierEntry | None, channel: str) -> str | None:
         "webhook": supplier.webhook_url,
         "amqp": queue_name(supplier.supplier_id),
     }[channel]
-
-
-def with_supplier_deliveries(handlers: Mapping[str, Handler], pooling_url: str) -> dict:
-    """Notify's handlers with the supplier side added: an order placed also goes to its
-    supplier, in the same transaction as the members' part."""
-    members_part = handlers["pooling.order.placed"]
-
-    def on_order_placed(session: Session, event: Event) -> Any:
-        members_part(session, event)
-        queue_supplier_order(session, event, pooling_url)
-
-    return dict(handlers) | {
-        "pooling.order.placed": on_order_placed,
-        "catalog.supplier.updated": on_supplier_updated,
-    }

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
+from pooling.adapters.order_book import standing_lines
 from pooling.domain.model import HEAD_OFFICE
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
@@ -46,8 +47,19 @@ class OrderDocument:
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
 
     @property
+    def lines(self) -> list[orm.OrderLine]:
+        """The lines to deliver: a line the supplier declined (rule 8) is not on the form."""
+        return standing_lines(self.order)
+
+    @property
     def goods_total(self) -> Decimal:
-        return sum((line.line_total for line in self.order.lines), Decimal(0))
+        return sum((line.line_total for line in self.lines), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        """What was ordered: the lines to deliver and the fee (the order's own total is
+        what arrived, once the receipt is booked)."""
+        return self.goods_total + self.order.shipping_fee
 
 
 def order_document(session: Session, order: orm.Order) -> OrderDocument:
@@ -64,7 +76,7 @@ def order_csv(document: OrderDocument) -> str:
     """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
     ``total`` with their amount in the ``line_total`` column."""
     rows: list[list[Cell]] = []
-    for line in document.order.lines:
+    for line in document.lines:
         figures: list[Cell] = [
             line.sku,
             line.packs,
@@ -79,7 +91,7 @@ def order_csv(document: OrderDocument) -> str:
     for label, amount in (
         ("goods", document.goods_total),
         ("shipping_fee", document.order.shipping_fee),
-        ("total", document.order.total),
+        ("total", document.total),
     ):
         rows.append([label, None, None, None, money(amount), *empty])
     return csv_text(CSV_COLUMNS, rows)
@@ -120,7 +132,7 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
-    for position, line in enumerate(document.order.lines, start=1):
+    for position, line in enumerate(document.lines, start=1):
         name, unit = document.products.get(line.sku, ("", ""))
         article = latin(f"{line.sku} {name}".strip())
         cells = (
@@ -164,7 +176,7 @@ def _totals(pdf: FPDF, document: OrderDocument) -> None:
     rows = (
         ("Warenwert", euro(document.goods_total), ""),
         ("Versandkosten", euro(order.shipping_fee), ""),
-        ("Gesamtbetrag", euro(order.total), "B"),
+        ("Gesamtbetrag", euro(document.total), "B"),
     )
     for label, amount, style in rows:
         pdf.set_font("Helvetica", style, 10)

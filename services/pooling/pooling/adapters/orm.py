@@ -5,9 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from pooling.domain.lifecycle import OrderStatus
 from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
 
@@ -25,6 +38,7 @@ class SupplierTerms(Base):
     name: Mapped[str] = mapped_column(String(200))
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     free_shipping_from: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Offer(Base):
@@ -114,7 +128,7 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(Integer, index=True)
-    status: Mapped[str] = mapped_column(String(12), default="placed")
+    status: Mapped[str] = mapped_column(String(12), default=OrderStatus.PLACED.value)
     shipping_fee: Mapped[Decimal] = mapped_column(Money())
     total: Mapped[Decimal] = mapped_column(Money())
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -135,6 +149,11 @@ class OrderLine(Base):
     unit_price: Mapped[Decimal] = mapped_column(Price())
     line_total: Mapped[Decimal] = mapped_column(Money())
     surplus_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    # rule 8: the supplier declined the line; its needs went back to the pool
+    declined: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # rule 10, once the receipt is booked (the latest correction's figures)
+    received_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    depot_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     allocations: Mapped[list[Allocation]] = relationship(
         order_by="Allocation.need_id", cascade="all"
     )
@@ -152,6 +171,54 @@ class Allocation(Base):
     shipping_share: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money())
     delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # rule 10: what the need received; goods, shipping_share and paid are then the
+    # received ones (rule 9 keeps the confirmed prices and fee)
+    received: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+
+
+class Receipt(Base):
+    """One booking of what arrived of an order: the first (revision 0) and each of the
+    office's corrections, all kept. Two bookings of one revision cannot both be stored."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("order_id", "revision", name="one_receipt_per_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    booked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    lines: Mapped[list[ReceiptLine]] = relationship(order_by="ReceiptLine.sku", cascade="all")
+
+
+class ReceiptLine(Base):
+    """What arrived of one line in one booking, and whether the office took the extra."""
+
+    __tablename__ = "receipt_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipts.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    received_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    extra_to_depot: Mapped[bool] = mapped_column(default=False)
+
+
+class DepotMovement(Base):
+    """One entry of the depot's ledger (rule 11); lots and value are folded from these."""
+
+    __tablename__ = "depot_movements"
+    __table_args__ = (Index("depot_movements_by_lot", "sku", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sku: Mapped[str] = mapped_column(String(40))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    booked_on: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    value: Mapped[Decimal] = mapped_column(Money())
+    book_value: Mapped[Decimal] = mapped_column(Price())
+    need_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    booked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class MemberSavings(Base):

@@ -16,6 +16,7 @@ from pooling.adapters.bulk import insert_rows
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
+from pooling.domain.receipt import ReceivedAllocation
 
 Lock = Literal["share", "update"] | None
 
@@ -223,22 +224,6 @@ class PoolRepository:
             for row in self.session.scalars(select(orm.SupplierTerms))
         }
 
-    def member_allocations(
-        self, window_id: int, member_id: int
-    ) -> list[tuple[orm.Allocation, str]]:
-        """The member's allocations (with their SKU) in the window's orders still standing."""
-        query = (
-            select(orm.Allocation, orm.OrderLine.sku)
-            .join(orm.OrderLine, orm.Allocation.line_id == orm.OrderLine.id)
-            .join(orm.Order, orm.OrderLine.order_id == orm.Order.id)
-            .where(
-                orm.Order.window_id == window_id,
-                orm.Order.status != "rejected",
-                orm.Allocation.member_id == member_id,
-            )
-        )
-        return [(allocation, sku) for allocation, sku in self.session.execute(query)]
-
     def order(self, order_id: int) -> orm.Order | None:
         return self.session.get(orm.Order, order_id)
 
@@ -335,7 +320,9 @@ def line_fields(line: model.OrderLine) -> dict[str, object]:
     }
 
 
-def allocation_fields(a: model.Allocation | orm.Allocation) -> dict[str, object]:
+def allocation_fields(
+    a: model.Allocation | orm.Allocation | ReceivedAllocation,
+) -> dict[str, object]:
     return {
         "need_id": a.need_id,
         "member_id": a.member_id,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
-from operator import attrgetter
+from typing import Any
 
 from pooling.domain.baselines import member_baselines
 from pooling.domain.model import (
@@ -20,7 +20,7 @@ from pooling.domain.model import (
     WindowResult,
 )
 from pooling.domain.optimise import Solver, cheapest_assignment
-from pooling.domain.pricing import ZERO, cost_of, split_fee
+from pooling.domain.pricing import ZERO, cost_of, fee_shares
 
 
 def pooled_demand(needs: Sequence[Need]) -> dict[str, Decimal]:
@@ -75,12 +75,13 @@ def _order(
     (in need order; ``by_sku``: the placed needs per sku, each list in need order)."""
     lines = [line for line in assignment.lines.values() if line.supplier_id == supplier_id]
     prices = {line.sku: line.unit_price for line in lines}
-    served = sorted((need for sku in prices for need in by_sku[sku]), key=attrgetter("need_id"))
-    goods = [cost_of(need.quantity, prices[need.sku]) for need in served]
+    served = [need for sku in prices for need in by_sku[sku]]
+    goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
     fee = assignment.fees[supplier_id]
-    shares = split_fee(fee, goods)
+    shares = fee_shares(fee, goods)
     by_sku: dict[str, list[Allocation]] = {}
-    for n, g, share in zip(served, goods, shares, strict=True):
+    for n in served:
+        g, share = goods[n.need_id], shares[n.need_id]
         allocation = Allocation(
             n.need_id, n.member_id, n.quantity, g, share, g + share, n.delivery_site
         )
@@ -108,23 +109,39 @@ def _member_savings(
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
 ) -> tuple[dict[int, MemberSavings], bool]:
-    """Rule 7 for every member with an ordered need: own-needs cost C, paid, saved;
-    and whether every baseline is a proven minimum."""
+    """Rule 7 for every member with an ordered need (see ``window_savings``)."""
+    allocations = (a for order in orders for line in order.lines for a in line.allocations)
+    return window_savings(needs, paid_by_member(allocations), offers, suppliers, solve)
+
+
+def paid_by_member(allocations: Iterable[Any]) -> dict[int, Decimal]:
+    """What each member pays for these allocations (anything with member_id and paid)."""
     paid: dict[int, Decimal] = {}
-    for order in orders:
-        for line in order.lines:
-            for allocation in line.allocations:
-                member = allocation.member_id
-                paid[member] = paid.get(member, ZERO) + allocation.paid
+    for allocation in allocations:
+        member = allocation.member_id
+        paid[member] = paid.get(member, ZERO) + allocation.paid
+    return paid
+
+
+def window_savings(
+    needs: Sequence[Need],
+    paid: Mapping[int, Decimal],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
+) -> tuple[dict[int, MemberSavings], bool]:
+    """Rule 7 for every member in ``paid``: the cost C of its own ``needs`` alone (its
+    baseline; 0 without needs), what it paid, saved; and whether every baseline is a
+    proven minimum. After a receipt the needs carry the received quantities (rule 10)."""
     own: dict[int, list[Need]] = {}
     for need in needs:
         own.setdefault(need.member_id, []).append(need)
-    members = sorted(paid)
-    baselines, optimal = member_baselines({m: own[m] for m in members}, offers, suppliers, solve)
-    savings = {}
-    for member in members:
-        baseline = baselines[member]
-        savings[member] = MemberSavings(member, baseline, paid[member], baseline - paid[member])
+    members = sorted(m for m in paid if m in own)
+    priced, optimal = member_baselines({m: own[m] for m in members}, offers, suppliers, solve)
+    baselines = dict.fromkeys(paid, ZERO) | priced
+    savings = {
+        m: MemberSavings(m, baselines[m], paid[m], baselines[m] - paid[m]) for m in sorted(paid)
+    }
     return savings, optimal
 
 

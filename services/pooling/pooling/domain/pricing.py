@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -88,15 +88,30 @@ def split_fee(fee: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     if cents == 0:  # the fee is waived: nothing to split
         return [ZERO] * len(weights)
     exact = _integer_weights(weights)
-    total = sum(exact)
-    if total == 0:
-        exact, total = [1] * len(exact), len(exact)
-    shares = [cents * w // total for w in exact]
-    remainders = [cents * w % total for w in exact]
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
-    for i in by_remainder[: cents - sum(shares)]:
-        shares[i] += 1
-    return [Decimal(share).scaleb(-2) for share in shares]
+    if sum(exact) == 0:
+        exact = [1] * len(exact)
+    return [Decimal(share).scaleb(-2) for share in largest_remainder(cents, exact)]
+
+
+def largest_remainder(units: int, weights: Sequence[int]) -> list[int]:
+    """``units`` whole units apportioned in proportion to ``weights`` (not all zero):
+    everyone its floor, the units left one each to the largest remainders, equal
+    remainders to the earlier index. The parts add up to ``units`` exactly."""
+    total = sum(weights)
+    parts = [units * w // total for w in weights]
+    remainders = [units * w % total for w in weights]
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
+    for i in by_remainder[: units - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def fee_shares(fee: Decimal, goods_by_need: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """Rule 6 over an order's needs: ``fee`` split in proportion to each need's goods,
+    ties to the earlier need (the lower need id)."""
+    need_ids = sorted(goods_by_need)
+    shares = split_fee(fee, [goods_by_need[need_id] for need_id in need_ids])
+    return dict(zip(need_ids, shares, strict=True))
 
 
 def _whole_cents(amount: Decimal) -> int:

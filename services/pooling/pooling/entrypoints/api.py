@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from pooling.adapters.repository import PoolRepository
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
-from pooling.service_layer import handlers
+from pooling.service_layer import decisions, handlers
+from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
+from shared.errors import NotFound
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
@@ -69,7 +72,7 @@ def close_pool() -> ResponseReturnValue:
 
 
 @api.get("/orders")
-@require("admin", "member", "supplier")
+@require("admin", "member", "supplier", owed=True)
 def list_orders() -> ResponseReturnValue:
     principal = current_principal()
     query = select(orm.Order).order_by(orm.Order.id.desc())
@@ -88,13 +91,13 @@ def list_orders() -> ResponseReturnValue:
 
 
 @api.get("/orders/<id:order_id>")
-@require("admin", "member", "supplier")
+@require("admin", "member", "supplier", owed=True)
 def show_order(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
     with unit_of_work() as session:
         order = session.get(orm.Order, order_id)
         if order is None:
-            raise ApiError(404, f"There is no order {order_id}.")
+            raise NotFound("order_id", f"There is no order {order_id}.")
         body = _visible_order(order, principal)
         allowed = {
             "admin": True,
@@ -106,11 +109,8 @@ def show_order(order_id: int) -> ResponseReturnValue:
         return jsonify(body)
 
 
-DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
-
-
 @api.get("/orders/<id:order_id>/document.csv")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id))
@@ -119,13 +119,12 @@ def order_document_csv(order_id: int) -> ResponseReturnValue:
 
 
 @api.get("/orders/<id:order_id>/document.pdf")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
-    cooperative = settings.extra.get("ZIRKEL_COOPERATIVE_NAME") or DEFAULT_COOPERATIVE
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id))
-        body = documents.order_pdf(document, cooperative, settings.pool_timezone)
+        body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", order_id, "pdf")
 
 
@@ -133,7 +132,7 @@ def _supplier_order(session: Session, order_id: int) -> orm.Order:
     """The order, if the caller is an admin or the order's supplier."""
     order = session.get(orm.Order, order_id)
     if order is None:
-        raise ApiError(404, f"There is no order {order_id}.")
+        raise NotFound("order_id", f"There is no order {order_id}.")
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(order.supplier_id)):
         raise ApiError(403, "This order is not yours.")
@@ -149,33 +148,30 @@ def _attachment(body: bytes, content_type: str, order_id: int, suffix: str) -> R
 
 
 @api.post("/orders/<id:order_id>/confirm")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def confirm_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.ConfirmIn(), optional=True)
-    return _decide(order_id, confirm=True, expected_delivery=body["expected_delivery"])
+    cmd = ConfirmOrder(order_id, _deciding_supplier(), body["expected_delivery"], body["declined"])
+    return _answer(decisions.confirm_order, cmd)
 
 
 @api.post("/orders/<id:order_id>/reject")
-@require("admin", "supplier")
+@require("admin", "supplier", owed=True)
 def reject_order(order_id: int) -> ResponseReturnValue:
-    body = load_body(schemas.RejectIn())
-    return _decide(order_id, confirm=False, reason=body["reason"])
+    cmd = RejectOrder(order_id, _deciding_supplier(), load_body(schemas.RejectIn())["reason"])
+    return _answer(decisions.reject_order, cmd)
 
 
-def _decide(order_id: int, **decision: Any) -> ResponseReturnValue:
-    principal = current_principal()
-    supplier_id = None if principal.is_admin else principal.subject_id
+def _answer(decide: Callable[..., orm.Order], cmd: ConfirmOrder | RejectOrder) -> Response:
     with unit_of_work() as session:
-        order = handlers.decide_order(
-            session,
-            current_runtime().outbox,
-            schedule(),
-            solver(),
-            order_id,
-            supplier_id,
-            **decision,
-        )
+        order = decide(session, current_runtime().outbox, schedule(), solver(), cmd)
         return jsonify(schemas.OrderOut().dump(order))
+
+
+def _deciding_supplier() -> int | None:
+    """The supplier answering; None when the office answers for it."""
+    principal = current_principal()
+    return None if principal.is_admin else principal.subject_id
 
 
 def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from pooling.adapters.orm import TABLES
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
+from pooling.entrypoints.receipts import receipts_api
 from shared import metrics
+from shared.auth import SUPPLIER_ACTIVE, supplier_standing
 from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -27,9 +29,17 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    app = create_base_app(runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api)
+    app = create_base_app(
+        runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api, receipts_api
+    )
     app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
     app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
+    # Pooling knows suppliers from catalog.supplier.updated; one not heard of yet has no
+    # orders, and stays in like an active one until catalog says otherwise.
+    terms = orm.SupplierTerms
+    app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
+        runtime.engine, terms.active, terms.supplier_id, unknown=True
+    )
     metrics.add_gauges(
         app,
         {"zirkel_pool_open_needs": ("Open needs in the current pool window.", open_needs(runtime))},

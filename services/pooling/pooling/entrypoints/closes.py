@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from pooling.adapters import orm
 from shared.auth import require
-from shared.web import ApiError, unit_of_work
+from shared.web import counted_arg, unit_of_work
 
 closes_api = Blueprint("pooling_closes", __name__, url_prefix="/api/v1")
 
@@ -28,9 +28,7 @@ class ClosedWindowOut(Schema):
 @require("admin")
 def closed_windows() -> ResponseReturnValue:
     """The latest closed pool windows, newest first: when, orders placed, cost and savings."""
-    raw = request.args.get("limit", "10")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise ApiError(422, "Some fields are not valid.", {"limit": ["1 to 100."]})
+    limit = counted_arg("limit", default=10, most=100)
     orders = (
         select(func.count(orm.Order.id))
         .where(orm.Order.window_id == orm.Window.id)
@@ -40,7 +38,7 @@ def closed_windows() -> ResponseReturnValue:
         select(orm.Window, orders)
         .where(orm.Window.status == "closed")
         .order_by(orm.Window.closed_at.desc(), orm.Window.id.desc())
-        .limit(int(raw))
+        .limit(limit)
     )
     with unit_of_work() as session:
         rows = session.execute(query).all()

@@ -25,10 +25,33 @@ OPERATIONS = {
         response_media="application/pdf", summary="An order form as PDF."
     ),
     "pooling_api.confirm_order": Operation(
-        s.ConfirmIn, s.OrderOut, body_required=False, summary="Confirm an order (its supplier)."
+        s.ConfirmIn,
+        s.OrderOut,
+        body_required=False,
+        summary="Confirm an order, perhaps declining single lines (its supplier).",
     ),
     "pooling_api.reject_order": Operation(
         s.RejectIn, s.OrderOut, summary="Reject an order (its supplier)."
+    ),
+    "pooling_receipts.book_receipt": Operation(
+        s.ReceiptIn,
+        s.OrderOut,
+        status=201,
+        summary="Book what arrived of a confirmed order, once (admin).",
+    ),
+    "pooling_receipts.correct_receipt": Operation(
+        s.ReceiptIn,
+        s.OrderOut,
+        summary="Correct a booked receipt; the earlier booking stays on record (admin).",
+    ),
+    "pooling_receipts.list_receipts": Operation(
+        response=s.ReceiptOut, many=True, summary="Every booking of an order's receipt (admin)."
+    ),
+    "pooling_receipts.show_depot": Operation(
+        response=s.DepotOut, summary="The depot: its lots, every movement and its value (admin)."
+    ),
+    "pooling_receipts.write_off": Operation(
+        s.WriteOffIn, s.MovementOut, status=201, summary="Write part of a lot off (admin)."
     ),
     "pooling_closes.closed_windows": Operation(
         response=ClosedWindowOut,

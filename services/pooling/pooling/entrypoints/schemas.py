@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validates_schema
+from marshmallow.validate import Length, Range
 
 from pooling.domain.model import HEAD_OFFICE
+from shared.fields import BoundedDecimal, Quantity, VisibleText
 
 
 def _amount() -> fields.Decimal:
@@ -47,6 +49,7 @@ class AllocationOut(Schema):
     shipping_share = _amount()
     paid = _amount()
     delivery_site = fields.Function(lambda a: a.delivery_site or HEAD_OFFICE)
+    received = fields.Decimal(as_string=True, dump_default=None)  # null until booked
 
 
 def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -65,6 +68,9 @@ class OrderLineOut(Schema):
     unit_price = _amount()
     line_total = _amount()
     surplus_quantity = _amount()
+    declined = fields.Boolean(dump_default=False)  # rule 8: its needs went back to the pool
+    received_quantity = fields.Decimal(as_string=True, dump_default=None)  # null until booked
+    depot_quantity = fields.Decimal(as_string=True, dump_default=None)
     allocations = fields.List(fields.Nested(AllocationOut))
 
     @post_dump
@@ -111,7 +117,94 @@ class CloseIn(Schema):
 
 class ConfirmIn(Schema):
     expected_delivery = fields.Date(allow_none=True, load_default=None)
+    # rule 8: the lines (by sku) the supplier cannot deliver
+    declined = fields.List(
+        fields.String(validate=Length(1, 40)),
+        load_default=list,
+        validate=Length(max=500),
+    )
+
+    @post_load
+    def _as_set(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["declined"] = frozenset(data["declined"])
+        return data
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = VisibleText(1000, lines=True, required=True)
+
+
+class NonNegativeQuantity(BoundedDecimal):
+    """A quantity that may be zero (nothing arrived): below 1,000,000, 3 decimal places."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=3, minimum=Decimal(0), inclusive=True, **kwargs)
+
+
+class ReceivedLineIn(Schema):
+    sku = fields.String(required=True, validate=Length(1, 40))
+    received_quantity = NonNegativeQuantity(required=True)
+
+
+class ReceiptIn(Schema):
+    """Rule 10: what arrived of every line; ``extra_to_depot`` names the lines whose
+    over-delivery (more than ordered) the office takes into the depot."""
+
+    lines = fields.List(fields.Nested(ReceivedLineIn), required=True, validate=Length(1, 500))
+    extra_to_depot = fields.List(
+        fields.String(validate=Length(1, 40)), load_default=list, validate=Length(max=500)
+    )
+
+    @validates_schema  # skipped when a field is refused already
+    def _each_line_once(self, data: dict[str, Any], **_: Any) -> None:
+        skus = [line["sku"] for line in data["lines"]]
+        if len(set(skus)) != len(skus):
+            raise ValidationError("Each line (sku) once.", "lines")
+
+
+class ReceiptLineOut(Schema):
+    sku = fields.String()
+    received_quantity = _amount()
+    extra_to_depot = fields.Boolean()
+
+
+class ReceiptOut(Schema):
+    """One booking of a receipt: revision 0 is the first, each correction the next."""
+
+    revision = fields.Integer()
+    booked_at = fields.AwareDateTime()
+    lines = fields.List(fields.Nested(ReceiptLineOut))
+
+
+class LotOut(Schema):
+    sku = fields.String()
+    order_id = fields.Integer()
+    received_on = fields.Date()
+    quantity = _amount()
+    unit_price = fields.Decimal(as_string=True, attribute="book_value")  # per unit
+    book_value = fields.Decimal(as_string=True, attribute="value")  # the lot's value
+
+
+class MovementOut(Schema):
+    kind = fields.String()
+    sku = fields.String()
+    order_id = fields.Integer()
+    on = fields.Date(data_key="booked_on")
+    quantity = _amount()
+    value = _amount()
+    unit_price = fields.Decimal(as_string=True, attribute="book_value")
+    need_id = fields.Integer(allow_none=True)
+    reason = fields.String()
+
+
+class DepotOut(Schema):
+    lots = fields.List(fields.Nested(LotOut))
+    movements = fields.List(fields.Nested(MovementOut))
+    value = _amount()
+
+
+class WriteOffIn(Schema):
+    sku = fields.String(required=True, validate=Length(1, 40))
+    order_id = fields.Integer(required=True, strict=True, validate=Range(1, 2**31 - 1))
+    quantity = Quantity(required=True)
+    reason = VisibleText(1000, lines=True, required=True)

@@ -1,12 +1,11 @@
-"""Pooling's use cases: close the pool, confirm or reject an order."""
+"""Pooling's use cases: close the pool, report its progress."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,13 +19,13 @@ from pooling.adapters.repository import (
     line_fields,
     save_orders,
 )
-from pooling.domain import model
-from pooling.domain.closing import close_window, member_savings
+from pooling.domain.closing import close_window
 from pooling.domain.model import WindowResult
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
+from pooling.service_layer.decisions import savings_fields
 from shared.db import transaction
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -133,91 +132,9 @@ def order_placed(
             ],
             "shipping_fee": order.shipping_fee,
             "total": order.total,
-            "member_savings": [_savings(result.members[member_id]) for member_id in members],
+            "member_savings": [savings_fields(result.members[member_id]) for member_id in members],
         },
     )
-
-
-def _savings(savings: model.MemberSavings | orm.MemberSavings) -> dict[str, object]:
-    """A member's window result as announced: alone (baseline), pooled (paid), saved."""
-    return {
-        "member_id": savings.member_id,
-        "baseline": savings.baseline,
-        "paid": savings.paid,
-        "saved": savings.saved,
-    }
-
-
-def decide_order(
-    session: Session,
-    outbox: Outbox,
-    schedule: CutoffSchedule,
-    solve: Solver,
-    order_id: int,
-    supplier_id: int | None,
-    *,
-    confirm: bool,
-    expected_delivery: date | None = None,
-    reason: str = "",
-) -> orm.Order:
-    """The supplier (``supplier_id``; None for an admin) confirms or rejects a placed order."""
-    order = PoolRepository(session, schedule).order(order_id)
-    if order is None:
-        raise NotFound("order_id", f"There is no order {order_id}.")
-    if supplier_id is not None and order.supplier_id != supplier_id:
-        raise Forbidden("order_id", "This order went to another supplier.")
-    if order.status != "placed":
-        raise Conflict("status", f"The order is {order.status} already.")
-    order.status = "confirmed" if confirm else "rejected"
-    order.decided_at = datetime.now(UTC)
-    need_ids = [a.need_id for line in order.lines for a in line.allocations]
-    payload = {"order_id": order.id, "window_id": order.window_id, "supplier_id": order.supplier_id}
-    payload["need_ids"] = need_ids
-    if confirm:
-        order.expected_delivery = expected_delivery
-        outbox.add(
-            session,
-            Event("pooling.order.confirmed", payload | {"expected_delivery": expected_delivery}),
-        )
-    else:
-        order.reject_reason = reason
-        _back_into_pool(session, schedule, need_ids)
-        resettled = _resettle_members(session, schedule, solve, order)
-        savings = [_savings(s) for s in resettled]
-        rejected = payload | {"reason": reason, "member_savings": savings}
-        outbox.add(session, Event("pooling.order.rejected", rejected))
-    return order
-
-
-def _resettle_members(
-    session: Session, schedule: CutoffSchedule, solve: Solver, rejected: orm.Order
-) -> list[orm.MemberSavings]:
-    """Recompute the window result of every member of a rejected order without it."""
-    pool = PoolRepository(session, schedule)
-    members = sorted({a.member_id for line in rejected.lines for a in line.allocations})
-    offers = pool.offers(session.get(orm.Window, rejected.window_id))
-    terms = pool.supplier_terms()
-    rows = []
-    for member_id in members:
-        kept = pool.member_allocations(rejected.window_id, member_id)
-        needs = [model.Need(a.need_id, member_id, sku, a.quantity) for a, sku in kept]
-        paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
-        result = member_savings(member_id, needs, paid, offers, terms, solve)
-        row = session.get(orm.MemberSavings, (rejected.window_id, member_id))
-        assert row is not None
-        row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
-        rows.append(row)
-    return rows
-
-
-def _back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
-    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-    now = datetime.now(UTC)
-    for need_id in need_ids:
-        need = session.get(orm.PooledNeed, need_id)
-        if need is not None:
-            need.status, need.window_id, need.order_id = "open", window.id, None
-            need.joined_at = now
 
 
 def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) -> bool:

@@ -32,6 +32,7 @@ def on_supplier_updated(session: Session, event: Event) -> None:
     terms.name = data["name"]
     terms.shipping_fee = data["shipping_fee"]
     terms.free_shipping_from = data["free_shipping_from"]
+    terms.active = data["active"]
     session.add(terms)
 
 

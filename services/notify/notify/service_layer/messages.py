@@ -1,0 +1,162 @@
+"""What notify tells a member, one function per kind of message: an order placed, an
+order confirmed or rejected, a window's savings report, a tier in reach.
+
+Each renders its message from the kind's template in the member's language and
+writes it on the channels the member chose (``outgoing``: in the app, by e-mail);
+a message already told is not told again when its event comes a second time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from notify.adapters.rendering import RenderedMail
+from notify.domain.nudges import TierInReach
+from notify.domain.reports import member_lines, report_details
+from notify.service_layer.outgoing import (
+    Outgoing,
+    Recipient,
+    email_queued,
+    in_app,
+    queue_email,
+    recipient,
+    shown_in_app,
+)
+
+WINDOW = ("baseline", "paid", "saved")
+
+
+def tell_order_placed(
+    session: Session, outgoing: Outgoing, member_id: int, order: dict, savings: dict
+) -> None:
+    """The member's lines of a placed order, what it pays and what the window saved it."""
+    order_id, window_id = order["order_id"], order["window_id"]
+    if _told(session, member_id, "order_placed", order_id):
+        return
+    lines = member_lines(order["lines"], member_id)
+    paid = sum((Decimal(line["paid"]) for line in lines), Decimal("0.00"))
+    window = {k: savings[k] for k in WINDOW}
+    to = recipient(session, member_id)
+    mail = outgoing.render(
+        "order_placed",
+        to,
+        order_id=order_id,
+        window_id=window_id,
+        lines=lines,
+        paid=paid,
+        window=window,
+    )
+    details = {
+        "lines": lines,
+        "paid": format(paid, "f"),
+        "window": {k: format(v, "f") for k, v in window.items()},
+    }
+    _tell(session, outgoing, to, "order_placed", mail, details, window_id, order_id)
+
+
+def tell_order_decided(
+    session: Session, outgoing: Outgoing, member_id: int, order: dict, *, confirmed: bool
+) -> None:
+    """The supplier's answer to an order with the member's needs: confirmed with the
+    expected delivery (and the member's lines it cannot deliver, back in the pool), or
+    rejected with its reason."""
+    kind = "order_confirmed" if confirmed else "order_rejected"
+    order_id, window_id = order["order_id"], order["window_id"]
+    if _told(session, member_id, kind, order_id):
+        return
+    when: date | None = order.get("expected_delivery")
+    reason = order.get("reason", "")
+    to = recipient(session, member_id)
+    declined = sorted(
+        {n["sku"] for n in order.get("returned_needs", ()) if n["member_id"] == member_id}
+    )
+    mail = outgoing.render(
+        kind,
+        to,
+        order_id=order_id,
+        window_id=window_id,
+        expected_delivery=when,
+        reason=reason,
+        declined=declined,
+    )
+    details: dict[str, Any] = {"reason": reason}
+    if confirmed:
+        details = {"expected_delivery": when.isoformat() if when else None, "declined": declined}
+    _tell(session, outgoing, to, kind, mail, details, window_id, order_id)
+
+
+def tell_savings_report(
+    session: Session, outgoing: Outgoing, member_id: int, report: dict, closed_at: datetime
+) -> None:
+    """The window's report: a later order of the same window brings its lines into the
+    report in the app and into the e-mail while that still waits to be sent."""
+    to = recipient(session, member_id)
+    mail = outgoing.render("savings_report", to, **report)
+    window_id, details = report["window_id"], report_details(report)
+    kind = "savings_report"
+    note = shown_in_app(session, member_id, kind, order_id=None, window_id=window_id)
+    if note is not None:
+        note.subject, note.details = mail.subject, details
+    else:
+        in_app(session, to, kind, mail.subject, details, window_id=window_id)
+    queued = email_queued(session, member_id, kind, order_id=None, window_id=window_id)
+    if queued is None:
+        due = closed_at + outgoing.report_delay
+        queue_email(session, outgoing, to, kind, mail, window_id=window_id, due=due)
+    elif queued.status == "pending" and queued.attempts == 0:
+        queued.subject, queued.body, queued.html = mail.subject, mail.text, mail.html
+
+
+def tell_nudge(
+    session: Session, outgoing: Outgoing, member_id: int, tier: TierInReach, when: datetime
+) -> None:
+    """A product close to its next tier: how much is missing and what everyone would save;
+    shown and sent at ``when`` (after the member's quiet hours)."""
+    context = {
+        "sku": tier.sku,
+        "missing": tier.missing,
+        "unit_price": tier.unit_price,
+        "next_unit_price": tier.next_unit_price,
+        "everyone_saves": tier.everyone_saves,
+    }
+    to = recipient(session, member_id)
+    mail = outgoing.render("nudge", to, **context)
+    details = {k: str(v) for k, v in context.items()}
+    _tell(session, outgoing, to, "nudge", mail, details, tier.window_id, when=when)
+
+
+def _told(session: Session, member_id: int, kind: str, order_id: int) -> bool:
+    """Whether the member was told of the order on either channel already."""
+    found = shown_in_app(
+        session, member_id, kind, order_id=order_id, window_id=None
+    ) or email_queued(session, member_id, kind, order_id=order_id, window_id=None)
+    return found is not None
+
+
+def _tell(
+    session: Session,
+    outgoing: Outgoing,
+    to: Recipient,
+    kind: str,
+    mail: RenderedMail,
+    details: dict[str, Any],
+    window_id: int,
+    order_id: int | None = None,
+    when: datetime | None = None,
+) -> None:
+    """In the app (the mail's subject, ``details`` to show) and by e-mail."""
+    in_app(
+        session,
+        to,
+        kind,
+        mail.subject,
+        details,
+        window_id=window_id,
+        order_id=order_id,
+        shown_from=when,
+    )
+    queue_email(session, outgoing, to, kind, mail, order_id=order_id, window_id=window_id, due=when)

@@ -1,0 +1,72 @@
+"""Pooling's JSON API after the order: the office books receipts and keeps the depot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from pooling.adapters import order_book, orm
+from pooling.domain import depot
+from pooling.entrypoints import schemas
+from pooling.entrypoints.api import schedule, solver
+from pooling.service_layer import receiving
+from pooling.service_layer.commands import BookReceipt, WriteOffStock
+from shared.auth import require
+from shared.errors import NotFound
+from shared.web import current_runtime, load_body, unit_of_work
+
+receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
+
+
+@receipts_api.post("/orders/<id:order_id>/receipt")
+@require("admin")
+def book_receipt(order_id: int) -> ResponseReturnValue:
+    return _booked(receiving.book_receipt, order_id), 201
+
+
+@receipts_api.put("/orders/<id:order_id>/receipt")
+@require("admin")
+def correct_receipt(order_id: int) -> ResponseReturnValue:
+    return _booked(receiving.correct_receipt, order_id)
+
+
+def _booked(book: Callable[..., orm.Order], order_id: int) -> Response:
+    body = load_body(schemas.ReceiptIn())
+    received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
+    cmd = BookReceipt(order_id, received, frozenset(body["extra_to_depot"]))
+    with unit_of_work() as session:
+        order = book(session, current_runtime().outbox, schedule(), solver(), cmd)
+        return jsonify(schemas.OrderOut().dump(order))
+
+
+@receipts_api.get("/orders/<id:order_id>/receipts")
+@require("admin")
+def list_receipts(order_id: int) -> ResponseReturnValue:
+    """Every booking of the order's receipt, the first and each correction."""
+    with unit_of_work() as session:
+        if session.get(orm.Order, order_id) is None:
+            raise NotFound("order_id", f"There is no order {order_id}.")
+        query = select(orm.Receipt).where(orm.Receipt.order_id == order_id)
+        receipts = session.scalars(query.order_by(orm.Receipt.revision)).all()
+        return jsonify(schemas.ReceiptOut(many=True).dump(receipts))
+
+
+@receipts_api.get("/depot")
+@require("admin")
+def show_depot() -> ResponseReturnValue:
+    with unit_of_work() as session:
+        ledger = order_book.ledger(session)
+    body = {"lots": depot.stock(ledger), "movements": ledger, "value": depot.depot_value(ledger)}
+    return jsonify(schemas.DepotOut().dump(body))
+
+
+@receipts_api.post("/depot/write-offs")
+@require("admin")
+def write_off() -> ResponseReturnValue:
+    cmd = WriteOffStock(**load_body(schemas.WriteOffIn()))
+    with unit_of_work() as session:
+        movement = receiving.write_off_stock(session, schedule(), cmd)
+    return jsonify(schemas.MovementOut().dump(movement)), 201

@@ -1,0 +1,153 @@
+"""A supplier's answer to a placed order: confirmed, perhaps with declined lines (rule 8),
+or rejected whole. Needs that leave the order go back to the pool, and the members of the
+order get their window result recomputed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import order_book, orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.repository import PoolRepository, allocation_fields, line_fields
+from pooling.domain import model
+from pooling.domain.closing import member_savings
+from pooling.domain.confirmation import Confirmation
+from pooling.domain.confirmation import confirm_order as confirm_lines
+from pooling.domain.optimise import Solver
+from pooling.service_layer.commands import ConfirmOrder, RejectOrder
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+def confirm_order(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: ConfirmOrder
+) -> orm.Order:
+    """Rule 8: confirm the order; declined lines' needs go back to the pool for the next
+    window, the fee is recomputed on the confirmed lines and split again. Confirmed whole,
+    the order stands as placed."""
+    order = order_book.locked_order(session, cmd.order_id, cmd.supplier_id)
+    state = order_book.state_of(order).confirm(cmd.declined)
+    placed = order_book.supplier_order(order)
+    confirmed = Confirmation(placed, (), ())
+    if cmd.declined:
+        confirmed = confirm_lines(placed, _terms(session, order.supplier_id), cmd.declined)
+    order_book.store_confirmation(order, state, confirmed)
+    order.decided_at, order.expected_delivery = datetime.now(UTC), cmd.expected_delivery
+    returned = [need.need_id for need in confirmed.returned_needs]
+    savings: list[orm.MemberSavings] = []
+    if returned:
+        back_into_pool(session, schedule, returned)
+        savings = resettle_members(session, schedule, solve, order.window_id, _members(order))
+    outbox.add(session, order_confirmed(order, confirmed, savings))
+    return order
+
+
+def reject_order(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: RejectOrder
+) -> orm.Order:
+    """The whole order is rejected: all its needs go back to the pool."""
+    order = order_book.locked_order(session, cmd.order_id, cmd.supplier_id)
+    order.status = order_book.state_of(order).reject().status.value
+    order.decided_at, order.reject_reason = datetime.now(UTC), cmd.reason
+    need_ids = _need_ids(order_book.standing_lines(order))
+    back_into_pool(session, schedule, need_ids)
+    resettled = resettle_members(session, schedule, solve, order.window_id, _members(order))
+    payload = _decided(order, need_ids) | {"reason": cmd.reason}
+    payload["member_savings"] = [savings_fields(s) for s in resettled]
+    outbox.add(session, Event("pooling.order.rejected", payload))
+    return order
+
+
+def order_confirmed(
+    order: orm.Order, confirmed: Confirmation, savings: list[orm.MemberSavings]
+) -> Event:
+    """The order as confirmed, what went back to the pool, and the members' new results."""
+    lines = confirmed.order.lines
+    payload = _decided(order, _need_ids(lines)) | {
+        "expected_delivery": order.expected_delivery,
+        "declined": list(confirmed.declined),
+        "returned_needs": [
+            {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
+            for need in confirmed.returned_needs
+        ],
+        "lines": [
+            line_fields(line) | {"allocations": [allocation_fields(a) for a in line.allocations]}
+            for line in lines
+        ],
+        "shipping_fee": confirmed.order.shipping_fee,
+        "total": confirmed.order.total,
+        "member_savings": [savings_fields(s) for s in savings],
+    }
+    return Event("pooling.order.confirmed", payload)
+
+
+def _decided(order: orm.Order, need_ids: list[int]) -> dict[str, object]:
+    return {
+        "order_id": order.id,
+        "window_id": order.window_id,
+        "supplier_id": order.supplier_id,
+        "need_ids": need_ids,
+    }
+
+
+def _need_ids(lines: Iterable[orm.OrderLine | model.OrderLine]) -> list[int]:
+    return [a.need_id for line in lines for a in line.allocations]
+
+
+def _members(order: orm.Order) -> list[int]:
+    return sorted({a.member_id for line in order.lines for a in line.allocations})
+
+
+def _terms(session: Session, supplier_id: int) -> model.SupplierTerms:
+    terms = session.get(orm.SupplierTerms, supplier_id)
+    assert terms is not None, f"an order of supplier {supplier_id}, whom pooling never heard of"
+    return model.SupplierTerms(supplier_id, terms.shipping_fee, terms.free_shipping_from)
+
+
+def savings_fields(savings: model.MemberSavings | orm.MemberSavings) -> dict[str, object]:
+    """A member's window result as announced: alone (baseline), pooled (paid), saved."""
+    return {
+        "member_id": savings.member_id,
+        "baseline": savings.baseline,
+        "paid": savings.paid,
+        "saved": savings.saved,
+    }
+
+
+def resettle_members(
+    session: Session, schedule: CutoffSchedule, solve: Solver, window_id: int, members: list[int]
+) -> list[orm.MemberSavings]:
+    """Rule 7 again for each member on what the window's standing orders hold of its
+    needs now (received quantities once booked), at the window's prices."""
+    pool = PoolRepository(session, schedule)
+    offers = pool.offers(session.get(orm.Window, window_id))
+    terms = pool.supplier_terms()
+    rows = []
+    for member_id in members:
+        kept = order_book.standing_allocations(session, window_id, member_id)
+        paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
+        needs = order_book.received_needs(kept)
+        result = member_savings(member_id, needs, paid, offers, terms, solve)
+        row = session.get(orm.MemberSavings, (window_id, member_id)) or orm.MemberSavings(
+            window_id=window_id, member_id=member_id
+        )
+        row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
+    """The needs join the open window again, under its lock and their own (in id order),
+    as a cancellation takes them: a cancellation waits for this, or this for it."""
+    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
+    now = datetime.now(UTC)
+    for need_id in sorted(need_ids):
+        need = session.get(orm.PooledNeed, need_id, with_for_update=True)
+        if need is not None:
+            need.status, need.window_id, need.order_id = "open", window.id, None
+            need.joined_at = now

@@ -1,0 +1,133 @@
+"""What arrives after the order: the office books a receipt (rule 10), and the depot's
+stock moves (rule 11): in from the receipt, out by a write-off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import order_book, orm
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.repository import allocation_fields
+from pooling.domain import depot
+from pooling.domain.confirmation import LineError
+from pooling.domain.depot import Movement
+from pooling.domain.optimise import Solver
+from pooling.domain.pricing import ZERO
+from pooling.domain.receipt import ReceivedOrder, receive_order
+from pooling.service_layer.commands import BookReceipt, WriteOffStock
+from pooling.service_layer.decisions import resettle_members, savings_fields
+from shared.errors import NotFound
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+def book_receipt(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
+) -> orm.Order:
+    """Rule 10, once per order: who gets what, the depot's part, fee shares split again
+    over the received goods, and each member's window result on received quantities."""
+    order = order_book.locked_order(session, cmd.order_id)
+    order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
+    received = _received(order, cmd)
+    movements = depot.receipt_movements(order.id, _today(schedule), received)
+    return _book(session, outbox, schedule, solve, order, cmd, received, movements)
+
+
+def correct_receipt(
+    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
+) -> orm.Order:
+    """The office corrects a booked receipt: rule 10 again on the corrected quantities;
+    the depot moves only the difference, and refuses to take back stock that has left
+    it. The booked receipt stays on record beside the correction."""
+    order = order_book.locked_order(session, cmd.order_id)
+    order_book.state_of(order).correct_receipt(short=False)  # refused (409) unless received
+    standing = order_book.standing_lines(order)
+    before = {line.sku: line.received_quantity or ZERO for line in standing}
+    extra = {line.sku for line in standing if before[line.sku] > line.ordered_quantity}
+    booked = _received(order, BookReceipt(order.id, before, frozenset(extra)))
+    corrected = _received(order, cmd)
+    ledger = order_book.ledger(session, order.id)
+    movements = depot.correction_movements(order.id, _today(schedule), ledger, booked, corrected)
+    return _book(session, outbox, schedule, solve, order, cmd, corrected, movements)
+
+
+def _received(order: orm.Order, cmd: BookReceipt) -> ReceivedOrder:
+    placed = order_book.supplier_order(order)
+    return receive_order(placed, cmd.received, extra_to_depot=cmd.extra_to_depot)
+
+
+def _book(
+    session: Session,
+    outbox: Outbox,
+    schedule: CutoffSchedule,
+    solve: Solver,
+    order: orm.Order,
+    cmd: BookReceipt,
+    received: ReceivedOrder,
+    movements: Iterable[Movement],
+) -> orm.Order:
+    """The receipt on record and on the order, the depot's movements, the members'
+    window results on received quantities, and the announcement."""
+    receipt = order_book.store_receipt(session, order, received, cmd.extra_to_depot)
+    order_book.book_movements(session, movements)
+    members = sorted({a.member_id for line in received.lines for a in line.allocations})
+    savings = resettle_members(session, schedule, solve, order.window_id, members)
+    outbox.add(session, order_received(order, receipt.revision, received, savings))
+    return order
+
+
+def order_received(
+    order: orm.Order, revision: int, received: ReceivedOrder, savings: list[orm.MemberSavings]
+) -> Event:
+    lines = [
+        {
+            "sku": line.sku,
+            "ordered_quantity": line.ordered_quantity,
+            "received_quantity": line.received_quantity,
+            "unit_price": line.unit_price,
+            "received_value": line.received_value,
+            "depot_quantity": line.depot_quantity,
+            "allocations": [
+                allocation_fields(a) | {"received": a.received} for a in line.allocations
+            ],
+        }
+        for line in received.lines
+    ]
+    payload = {
+        "order_id": order.id,
+        "window_id": order.window_id,
+        "supplier_id": order.supplier_id,
+        "revision": revision,
+        "short": received.short,
+        "lines": lines,
+        "shipping_fee": received.shipping_fee,
+        "total": received.total,
+        "member_savings": [savings_fields(s) for s in savings],
+    }
+    return Event("pooling.order.received", payload)
+
+
+def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffStock) -> Movement:
+    """The office writes part of a lot off, saying why; the lot's order is locked, so two
+    write-offs (or a correction) of one lot take turns and never overdraw it."""
+    try:
+        order_book.locked_order(session, cmd.order_id)
+    except NotFound as exc:  # named in the body: the write-off is invalid (422)
+        raise LineError("order_id", cmd.sku, str(exc)) from exc
+    lots = depot.stock(order_book.ledger(session, cmd.order_id))
+    lot = next((lot for lot in lots if lot.sku == cmd.sku), None)
+    if lot is None:
+        raise LineError("sku", cmd.sku, f"the depot holds no {cmd.sku} of order {cmd.order_id}")
+    today = _today(schedule)
+    movement = depot.write_off(lot, cmd.quantity, cmd.reason, today)
+    order_book.book_movements(session, [movement])
+    return movement
+
+
+def _today(schedule: CutoffSchedule) -> date:
+    """The cooperative's day (the pool's time zone): the day a movement is booked on."""
+    return datetime.now(ZoneInfo(schedule.timezone)).date()

@@ -1,0 +1,73 @@
+"""The design's worked example continued through the real processes, on the embedded
+default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
+of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
+on the received quantities, and the depot holds 8 SIL-300 worth 33.60."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
+from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from zirkel.demo_data import WORKED_EXAMPLE
+
+pytestmark = pytest.mark.e2e
+
+__all__ = ["stack"]  # the fixture, used by name
+
+PAID = ["190.00", "126.00", "350.00", "58.80"]
+SAVED = ["29.00", "50.20", "69.80", "67.00"]
+RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in the example
+
+
+def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
+    admin = Client(stack, ADMIN_TOKEN)
+    members = set_up_cooperative(admin)
+    need_ids = []
+    for need in WORKED_EXAMPLE.needs:
+        _member_id, token = members[need.member_index]
+        body = {"sku": need.sku, "quantity": str(need.quantity)}
+        need_ids.append(Client(stack, token).ok("POST", "catalog", "/needs", json=body)["id"])
+    wait_until(lambda: pooled(admin) == {"DISP-10L": "14", "SIL-300": "64"}, 30, "needs pooled")
+    [order] = admin.ok("POST", "pooling", "/pools/close")["orders"]
+    for (member_id, token), _saved in zip(members, SAVED, strict=True):
+        member = Client(stack, token)
+        wait_until(lambda m=member, i=member_id: savings(m, i), 30, "savings reported")
+
+    confirm = {"expected_delivery": "2030-03-14"}
+    admin.ok("POST", "pooling", f"/orders/{order['id']}/confirm", json=confirm)
+    lines = [{"sku": "DISP-10L", "received_quantity": "12"}]
+    lines.append({"sku": "SIL-300", "received_quantity": "72"})
+    received = admin.ok("POST", "pooling", f"/orders/{order['id']}/receipt", json={"lines": lines})
+
+    paid: dict[int, Decimal] = {}
+    for line in received["lines"]:
+        for a in line["allocations"]:
+            paid[a["member_id"]] = paid.get(a["member_id"], Decimal(0)) + Decimal(a["paid"])
+    assert [paid[member_id] for member_id, _token in members] == [Decimal(p) for p in PAID]
+    depot = admin.ok("GET", "pooling", "/depot")
+    assert [(lot["sku"], lot["quantity"], lot["book_value"]) for lot in depot["lots"]] == [
+        ("SIL-300", "8", "33.60")
+    ]
+    for place, need_id in enumerate(need_ids, start=1):
+        wait_until(
+            lambda n=need_id, q=RECEIVED[place]: received_as(admin, n) == ("received", q),
+            60,
+            f"catalog to show need {need_id} received",
+        )
+    for (member_id, token), saved in zip(members, SAVED, strict=True):
+        member = Client(stack, token)
+        wait_until(
+            lambda m=member, i=member_id, s=saved: (savings(m, i) or {}).get("saved") == s,
+            60,
+            f"member {member_id}'s savings on what arrived",
+        )
+    dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
+    assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
+
+
+def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:
+    need = admin.ok("GET", "catalog", f"/needs/{need_id}")
+    return need["status"], need["received_quantity"]
