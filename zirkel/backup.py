@@ -1,10 +1,11 @@
 """``zirkel backup`` and ``zirkel restore``: the embedded default's data, copied and brought back.
 
 A backup is a folder: each service's SQLite database and the embedded broker's, each
-copied with SQLite's online backup API (``sqlite3.Connection.backup``), so a copy taken
-while the stack writes is one consistent snapshot of its database, committed write-ahead
-log included; the secrets ``zirkel run`` generated under ``var/`` (so the restored
-installation signs in with the same tokens); and ``manifest.json``: every file's size and
+copied with SQLite's online backup API (``sqlite3.Connection.backup``) from a read
+transaction begun on all of them first, so copies taken while the stack writes are
+consistent snapshots of one moment, committed write-ahead log included; the secrets
+``zirkel run`` generated under ``var/`` (so the restored installation signs in with the
+same tokens); and ``manifest.json``: every file's size and
 SHA-256, each database's schema revisions (``alembic_version``) and when it was taken.
 
 A restore checks every checksum before it touches anything, refuses while ``zirkel run``
@@ -21,7 +22,8 @@ import json
 import os
 import shutil
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,9 +88,9 @@ def backup(settings: Settings, folder: Path, now: datetime) -> list[CopiedFile]:
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / MANIFEST).exists():
         raise BackupError(f"{folder} already holds a backup; name another folder")
-    copied = [
-        copy_database(name, path, folder) for name, path in databases.items() if path.exists()
-    ]
+    present = {name: path for name, path in databases.items() if path.exists()}
+    with one_moment(present) as sources:
+        copied = [copy_database(name, source, folder) for name, source in sources.items()]
     for name in GENERATED_SECRETS:
         if (settings.var_dir / name).exists():
             copied.append(copy_secret(settings.var_dir / name, folder))
@@ -100,14 +102,33 @@ def backup(settings: Settings, folder: Path, now: datetime) -> list[CopiedFile]:
     return copied
 
 
-def copy_database(name: str, source: Path, folder: Path) -> CopiedFile:
-    """One consistent snapshot of ``source``, as a self-contained file (no WAL beside it)."""
+@contextmanager
+def one_moment(databases: dict[str, Path]) -> Iterator[dict[str, sqlite3.Connection]]:
+    """A connection to each database, each in a read transaction begun one right after the
+    other: with WAL every one keeps seeing its database as of that moment (writers go on),
+    so the copies agree with each other, not only each with itself."""
+    with ExitStack() as stack:
+        sources = {
+            name: stack.enter_context(closing(sqlite3.connect(path, timeout=30)))
+            for name, path in databases.items()
+        }
+        for source in sources.values():
+            source.isolation_level = None  # transactions as this module begins them
+        for source in sources.values():
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the snapshot
+        yield sources
+        for source in sources.values():
+            source.execute("COMMIT")
+
+
+def copy_database(name: str, source: sqlite3.Connection, folder: Path) -> CopiedFile:
+    """``source``'s database as its transaction sees it, as a self-contained file (no WAL)."""
     target = folder / f"{name}.db"
     partial = partial_of(target)
     partial.unlink(missing_ok=True)
-    live, copy = sqlite3.connect(source, timeout=30), sqlite3.connect(partial)
-    with closing(live), closing(copy):
-        live.backup(copy)  # all pages in one step: one read transaction, one moment
+    with closing(sqlite3.connect(partial)) as copy:
+        source.backup(copy)  # all pages in one step, as of the source's snapshot
         copy.execute("PRAGMA journal_mode=DELETE")
         revisions = schema_revisions(copy)
     partial.chmod(PRIVATE)

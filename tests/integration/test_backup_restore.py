@@ -22,7 +22,7 @@ from shared.settings import SERVICES, Settings
 from shared.supervision import supervised_processes
 from tests.integration.test_embedded_broker import publish
 from tests.support.stack import wait_until
-from zirkel import cli
+from zirkel import backup, cli
 from zirkel.backup import sha256
 from zirkel.launcher import prepare_environment
 from zirkel.seed import seed
@@ -145,6 +145,32 @@ def test_a_backup_taken_while_a_writer_writes_is_one_consistent_moment(
         live = one_value(var_dir / f"{service}.db", "SELECT version_num FROM alembic_version")
         assert listed[service]["schema_revisions"] == [live]
     assert listed["broker"]["schema_revisions"] is None
+
+
+def test_the_databases_are_copied_as_of_one_moment_not_one_after_another(
+    var_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What pooling commits while catalog is being copied is not in pooling's copy either,
+    so an event cannot be in a consumer's copy and missing from its producer's."""
+    pooling = var_dir / "pooling.db"
+    with closing(sqlite3.connect(pooling)) as db, db:
+        db.execute("CREATE TABLE probe_line (n INTEGER PRIMARY KEY)")
+        db.execute("INSERT INTO probe_line VALUES (1)")
+    copy_database = backup.copy_database
+
+    def write_to_pooling_after_catalog(name: str, *args: object) -> backup.CopiedFile:
+        copied = copy_database(name, *args)
+        if name == "catalog":
+            with closing(sqlite3.connect(pooling, timeout=30)) as db, db:
+                db.execute("INSERT INTO probe_line VALUES (2)")
+        return copied
+
+    monkeypatch.setattr(backup, "copy_database", write_to_pooling_after_catalog)
+
+    assert cli.main(["backup", str(tmp_path / "backup")]) == 0
+
+    assert one_value(pooling, "SELECT count(*) FROM probe_line") == 2
+    assert one_value(tmp_path / "backup" / "pooling.db", "SELECT count(*) FROM probe_line") == 1
 
 
 KILLED_WRITER = textwrap.dedent(
