@@ -8,6 +8,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from shared.logging import configure
 from shared.runtime import Runtime
@@ -89,6 +90,44 @@ def _read_password(from_stdin: bool) -> str | None:
     return password
 
 
+def add_backup_arguments(commands: argparse._SubParsersAction) -> None:
+    backup_cmd = commands.add_parser(
+        "backup", help="copy the embedded databases, the broker's and var/'s secrets"
+    )
+    backup_cmd.add_argument(
+        "folder", nargs="?", type=Path, help="where to (default: var/backups/<UTC time>/)"
+    )
+    restore_cmd = commands.add_parser(
+        "restore", help="bring back a backup of 'zirkel backup' (with 'zirkel run' stopped)"
+    )
+    restore_cmd.add_argument("folder", type=Path)
+
+
+def backup_or_restore(args: argparse.Namespace) -> int:
+    """``zirkel backup`` and ``zirkel restore`` on the folders ``zirkel run`` uses."""
+    from zirkel import backup
+    from zirkel.launcher import prepare_environment
+
+    settings = Settings.from_env(prepare_environment())
+    try:
+        if args.command == "backup":
+            now = backup.now_utc()
+            folder = args.folder or backup.default_folder(settings, now)
+            copied = backup.backup(settings, folder, now)
+        else:
+            folder = args.folder
+            copied = backup.restore(settings, folder)
+    except backup.BackupError as exc:
+        print(f"zirkel {args.command}: {exc}", file=sys.stderr)
+        return 1
+    done = "backed up into" if args.command == "backup" else "restored from"
+    print(f"{done} {folder.resolve()}:")
+    for file in copied:
+        revisions = f"  schema {', '.join(file.schema_revisions)}" if file.schema_revisions else ""
+        print(f"  {file.name:12} {file.bytes:>12,} bytes  sha256 {file.sha256[:16]}{revisions}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="zirkel", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
     commands.add_parser("status", help="the processes of a running 'zirkel run' and restarts")
     add_create_user_arguments(commands)
+    add_backup_arguments(commands)
     args = parser.parse_args(argv)
 
     if args.command == "run":
@@ -114,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zirkel.launcher import status
 
         return status()
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args)
     if args.command in ("web", "worker", "scheduler"):
         from zirkel.launcher import follow_supervisor
 

@@ -28,6 +28,7 @@ START_SECONDS = 5  # a process up this long has started; one dying sooner is ret
 START_RETRIES = 60  # restarts of a process dying at start, each after a pause 1 s longer
 STOP_SECONDS = 20  # a process still there this long after SIGTERM is killed
 SUPERVISOR_PID = "ZIRKEL_SUPERVISOR_PID"  # set by zirkel run for the processes it starts
+SECRET_KEY_FILE, ADMIN_TOKEN_FILE = "secret_key", "admin_token"  # generated under var/
 PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent dies
 
 
@@ -65,8 +66,8 @@ def prepare_environment() -> dict[str, str]:
     env = dict(os.environ)
     var_dir = Path(env.get("ZIRKEL_VAR_DIR", "var")).resolve()
     env["ZIRKEL_VAR_DIR"] = str(var_dir)
-    env.setdefault("ZIRKEL_SECRET_KEY", _persisted_secret(var_dir, "secret_key"))
-    env.setdefault("ZIRKEL_ADMIN_TOKEN", _persisted_secret(var_dir, "admin_token"))
+    env.setdefault("ZIRKEL_SECRET_KEY", _persisted_secret(var_dir, SECRET_KEY_FILE))
+    env.setdefault("ZIRKEL_ADMIN_TOKEN", _persisted_secret(var_dir, ADMIN_TOKEN_FILE))
     env.setdefault("ZIRKEL_WEB_WORKERS", "1")
     return env
 
