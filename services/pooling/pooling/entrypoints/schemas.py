@@ -176,6 +176,38 @@ class ReceiptOut(Schema):
     lines = fields.List(fields.Nested(ReceiptLineOut))
 
 
+class PreviewAllocationOut(Schema):
+    need_id = fields.Integer()
+    member_id = fields.Integer()
+    quantity = _amount()
+    received = _amount()
+    goods = _amount()
+    shipping_share = _amount()
+    paid = _amount()
+
+
+class PreviewLineOut(Schema):
+    sku = fields.String()
+    ordered_quantity = _amount()
+    received_quantity = _amount()
+    unit_price = _amount()
+    received_value = _amount()
+    depot_quantity = _amount()
+    depot_value = _amount()
+    over_delivery = _amount()
+    short = fields.Boolean()
+    allocations = fields.List(fields.Nested(PreviewAllocationOut))
+
+
+class ReceiptPreviewOut(Schema):
+    """Rule 10's split of a receipt not (yet) booked: ``?dry_run=true``."""
+
+    lines = fields.List(fields.Nested(PreviewLineOut))
+    shipping_fee = _amount()
+    total = _amount()
+    short = fields.Boolean()
+
+
 class LotOut(Schema):
     sku = fields.String()
     order_id = fields.Integer()
