@@ -108,8 +108,7 @@ def _delivered(order: dict[str, Any]) -> list[dict[str, Any]]:
 def _receipt_page(order: dict[str, Any], form: ReceiptForm, status: int = 200, **context: Any):
     names = order_names(order)
     for entry, line in zip(form.lines, _delivered(order), strict=False):
-        name = names["products"].get(line["sku"], (line["sku"], ""))[0]
-        entry.form.received_quantity.label.text = _("%(product)s: arrived", product=name)
+        entry.form.received_quantity.label.text = _("Arrived (%(sku)s)", sku=line["sku"])
     bookings = None
     if order["status"] == "received":
         bookings = fetch("pooling", f"/orders/{order['id']}/receipts", "admin", None)
