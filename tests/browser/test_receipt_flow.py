@@ -16,13 +16,13 @@ from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, screenshots
+from tests.browser.test_admin_flow import ADMIN_EMAIL as OFFICE
+from tests.browser.test_admin_flow import PASSWORD, _sign_in
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.e2e
-
-OFFICE, PASSWORD = "buero@zirkel.example", "pw-12345"
 
 
 def _confirmed_order(stack: Stack) -> tuple[int, int, Client]:
@@ -53,10 +53,7 @@ def test_the_office_books_a_short_receipt_on_a_phone(stack: Stack) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-            page.goto(f"{url}/login")
-            page.get_by_label("E-Mail").fill(OFFICE)
-            page.get_by_label("Passwort").fill(PASSWORD)
-            page.get_by_role("button", name="Anmelden").click()
+            _sign_in(page, url, OFFICE)
             page.get_by_role("link", name="Bestellungen", exact=True).click()
             page.locator(f"#order-{order_id}").get_by_role("link").click()
             arrived = page.get_by_role("textbox", name=re.compile("Angekommen"))

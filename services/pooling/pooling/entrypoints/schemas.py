@@ -176,16 +176,6 @@ class ReceiptOut(Schema):
     lines = fields.List(fields.Nested(ReceiptLineOut))
 
 
-class PreviewAllocationOut(Schema):
-    need_id = fields.Integer()
-    member_id = fields.Integer()
-    quantity = _amount()
-    received = _amount()
-    goods = _amount()
-    shipping_share = _amount()
-    paid = _amount()
-
-
 class PreviewLineOut(Schema):
     sku = fields.String()
     ordered_quantity = _amount()
@@ -196,7 +186,7 @@ class PreviewLineOut(Schema):
     depot_value = _amount()
     over_delivery = _amount()
     short = fields.Boolean()
-    allocations = fields.List(fields.Nested(PreviewAllocationOut))
+    allocations = fields.List(fields.Nested(AllocationOut))
 
 
 class ReceiptPreviewOut(Schema):
