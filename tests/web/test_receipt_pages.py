@@ -198,11 +198,29 @@ def test_the_depot_page_shows_stock_value_and_movements_and_writes_off(
     assert 'id="reason-error"' in empty.get_data(as_text=True)
     assert 'id="quantity-error"' in empty.get_data(as_text=True)
     assert too_much.status_code == 422
-    assert 'id="quantity-error"' in too_much.get_data(as_text=True)
+    assert "nur noch 8 übrig" in too_much.get_data(as_text=True)
     assert done.status_code == 302
     page = office.get("/admin/depot").get_data(as_text=True)
     assert '<strong id="depot-value">25,20\xa0€</strong>' in page
     assert "Abgeschrieben" in page and "Bruch im Lager" in page
+
+
+def test_a_correction_taking_back_stock_that_left_the_depot_is_refused_beside_its_line(
+    office: FlaskClient, pooling: Service, confirmed: int
+) -> None:
+    assert submit(office, confirmed, "12", "72", "book").status_code == 302
+    page = office.get("/admin/depot").get_data(as_text=True)
+    write_off = {"lot": f"SIL-300:{confirmed}", "quantity": "8", "reason": "Bruch"}
+    done = office.post("/admin/depot/write-offs", data=write_off | {"csrf_token": csrf_token(page)})
+    assert done.status_code == 302
+
+    refused = submit(office, confirmed, "12", "64", "book")
+
+    assert refused.status_code == 422
+    shown = refused.get_data(as_text=True)
+    error = shown.split('id="lines-1-received_quantity-error">')[1].split("</p>")[0]
+    assert "Pooling hat diese Menge abgelehnt" in error and "SIL-300" in error
+    assert order_status(pooling)["lines"][1]["received_quantity"] == "72"
 
 
 def test_forms_without_the_csrf_token_are_refused(office: FlaskClient, confirmed: int) -> None:

@@ -4,6 +4,7 @@ through pooling's API as the office."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -45,7 +46,9 @@ def write_off() -> ResponseReturnValue:
     form = WriteOffForm()
     shown = _depot()
     form.lot.choices = _lots(shown)
-    body = form.write_off()
+    body = form.write_off(
+        {f"{lot['sku']}:{lot['order_id']}": Decimal(lot["quantity"]) for lot in shown["lots"]}
+    )
     if body is None:
         return _depot_page(form, shown, status=422)
     sent = send("pooling", "/depot/write-offs", "admin", body)

@@ -86,7 +86,8 @@ def _refused(form: ReceiptForm, shown: Any) -> str | None:
     message = shown.get("error") if isinstance(shown, dict) else None
     for entry in form.lines:
         if message and re.search(rf"\b{re.escape(entry.form.sku.data)}\b", message):
-            entry.form.received_quantity.errors = [_(message)]
+            refusal = _("Pooling refused this quantity: %(reason)s", reason=message)
+            entry.form.received_quantity.errors = [refusal]
             return None
     return _(message or "That did not work")
 
@@ -105,7 +106,9 @@ def _delivered(order: dict[str, Any]) -> list[dict[str, Any]]:
     return [line for line in order["lines"] if not line.get("declined")]
 
 
-def _receipt_page(order: dict[str, Any], form: ReceiptForm, status: int = 200, **context: Any):
+def _receipt_page(
+    order: dict[str, Any], form: ReceiptForm, status: int = 200, **context: Any
+) -> ResponseReturnValue:
     names = order_names(order)
     for entry, line in zip(form.lines, _delivered(order), strict=False):
         entry.form.received_quantity.label.text = _("Arrived (%(sku)s)", sku=line["sku"])

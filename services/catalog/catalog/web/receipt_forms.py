@@ -103,14 +103,20 @@ class WriteOffForm(FlaskForm):
 
     validate_reason = check_reason
 
-    def write_off(self) -> dict[str, Any] | None:
-        """The body of pooling's write-off, or None with the problems beside the fields."""
+    def write_off(self, left: dict[str, Decimal]) -> dict[str, Any] | None:
+        """The body of pooling's write-off of at most what is ``left`` of the chosen lot
+        (by the lot's choice value), or None with the problems beside the fields."""
         valid = self.validate()
         quantity = check_quantity(self.quantity)
         if not valid or quantity is None:
             return None
         if quantity == 0:
             self.quantity.errors = [gettext("Must be greater than 0.")]
+            return None
+        if quantity > left[self.lot.data]:
+            self.quantity.errors = [
+                gettext("Only %(left)s are left of this lot.", left=left[self.lot.data])
+            ]
             return None
         sku, order_id = self.lot.data.rsplit(":", 1)
         return {
