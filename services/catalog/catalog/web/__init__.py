@@ -19,9 +19,11 @@ from catalog.web import formatting
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
+from catalog.web.admin_depot import depot_admin
 from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
+from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
@@ -34,6 +36,7 @@ from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 IDLE_TIMEOUT = timedelta(minutes=30)
 WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
 WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, portal)
+WEB_BLUEPRINTS += (receipt_admin, depot_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

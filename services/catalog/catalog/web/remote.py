@@ -51,16 +51,18 @@ def send(
     body: dict[str, Any],
     timeout: float = 30.0,
     subject_id: int | None = None,
+    method: str = "post",
 ) -> tuple[int, Any] | None:
-    """``POST <service>/api/v1<path>``: its status and JSON, or None when it cannot answer."""
+    """``POST`` (or ``method``) ``<service>/api/v1<path>``: its status and JSON, or None
+    when it cannot answer."""
     url, headers = _address(service, path, role, subject_id)
     try:
-        response = requests.post(url, json=body, headers=headers, timeout=timeout)
+        response = getattr(requests, method)(url, json=body, headers=headers, timeout=timeout)
         if response.status_code >= 500:
             raise requests.HTTPError(f"{response.status_code} from {service}")
         return response.status_code, response.json()
     except (requests.RequestException, ValueError) as exc:
-        log.warning("%s is unavailable for POST %s: %s", service, path, exc)
+        log.warning("%s is unavailable for %s %s: %s", service, method.upper(), path, exc)
         return None
 
 

@@ -19,6 +19,14 @@ from shared.fields import VisibleText
 REASON = VisibleText(1000, lines=True)
 
 
+def check_reason(_form: FlaskForm, field: TextAreaField) -> None:
+    """Pooling's check of a reason (``VisibleText``), beside the field."""
+    try:
+        REASON.deserialize(field.data)
+    except MarshmallowError as exc:
+        raise ValidationError(" ".join(gettext(m) for m in exc.messages)) from exc
+
+
 class ConfirmForm(FlaskForm):
     expected_delivery = DateField(
         _l("Expected delivery"),
@@ -42,12 +50,7 @@ class RejectForm(FlaskForm):
         ],
     )
 
-    def validate_reason(self, field: TextAreaField) -> None:
-        """Pooling's check of a reason (``VisibleText``), beside the field."""
-        try:
-            REASON.deserialize(field.data)
-        except MarshmallowError as exc:
-            raise ValidationError(" ".join(gettext(m) for m in exc.messages)) from exc
+    validate_reason = check_reason
 
 
 class PriceListForm(FlaskForm):

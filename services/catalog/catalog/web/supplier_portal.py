@@ -161,7 +161,7 @@ def _order_page(
     if found.status_code != 200:
         abort(404)
     shown = found.json()
-    names = _names(shown)
+    names = order_names(shown)
     return render_template(
         "supplier_order.html",
         order=shown,
@@ -176,7 +176,7 @@ def _order_page(
     ), status
 
 
-def _names(order: dict[str, Any]) -> dict[str, dict]:
+def order_names(order: dict[str, Any]) -> dict[str, dict]:
     """Product names and units, and the members' names, as catalog knows them."""
     skus = [line["sku"] for line in order["lines"]]
     member_ids = {a["member_id"] for line in order["lines"] for a in line["allocations"]}

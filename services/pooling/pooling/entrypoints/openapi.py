@@ -9,6 +9,9 @@ from pooling.entrypoints import schemas as s
 from pooling.entrypoints.closes import ClosedWindowOut
 from shared.openapi import Operation
 
+# the receipt's split shown, with booking's checks, and nothing stored
+DRY_RUN = {"dry_run": {"type": "string", "enum": ["true"]}}
+
 OPERATIONS = {
     "pooling_api.current_pool": Operation(
         response=s.PoolOut, summary="The open window's pooled demand and tiers."
@@ -37,11 +40,14 @@ OPERATIONS = {
         s.ReceiptIn,
         s.OrderOut,
         status=201,
+        also={200: "dry_run=true: the split (ReceiptPreviewOut), nothing booked"},
+        query=DRY_RUN,
         summary="Book what arrived of a confirmed order, once (admin).",
     ),
     "pooling_receipts.correct_receipt": Operation(
         s.ReceiptIn,
         s.OrderOut,
+        query=DRY_RUN,
         summary="Correct a booked receipt; the earlier booking stays on record (admin).",
     ),
     "pooling_receipts.list_receipts": Operation(

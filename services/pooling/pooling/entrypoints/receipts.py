@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -24,7 +24,8 @@ receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 @receipts_api.post("/orders/<id:order_id>/receipt")
 @require("admin")
 def book_receipt(order_id: int) -> ResponseReturnValue:
-    return _booked(receiving.book_receipt, order_id), 201
+    booked = _booked(receiving.book_receipt, order_id)
+    return booked if request.args.get("dry_run") == "true" else (booked, 201)
 
 
 @receipts_api.put("/orders/<id:order_id>/receipt")
@@ -33,10 +34,17 @@ def correct_receipt(order_id: int) -> ResponseReturnValue:
     return _booked(receiving.correct_receipt, order_id)
 
 
-def _booked(book: Callable[..., orm.Order], order_id: int) -> Response:
+def _booked(book: Callable[..., orm.Order], order_id: int) -> ResponseReturnValue:
+    """The receipt booked, or with ``?dry_run=true`` only shown: rule 10's split of what
+    arrived, with the same checks, and nothing stored (200)."""
     body = load_body(schemas.ReceiptIn())
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
     cmd = BookReceipt(order_id, received, frozenset(body["extra_to_depot"]))
+    if request.args.get("dry_run") == "true":
+        with unit_of_work() as session:
+            correcting = request.method == "PUT"
+            split = receiving.preview_receipt(session, cmd, correcting=correcting)
+            return jsonify(schemas.ReceiptPreviewOut().dump(split)), 200
     with unit_of_work() as session:
         order = book(session, current_runtime().outbox, schedule(), solver(), cmd)
         return jsonify(schemas.OrderOut().dump(order))

@@ -176,6 +176,28 @@ class ReceiptOut(Schema):
     lines = fields.List(fields.Nested(ReceiptLineOut))
 
 
+class PreviewLineOut(Schema):
+    sku = fields.String()
+    ordered_quantity = _amount()
+    received_quantity = _amount()
+    unit_price = _amount()
+    received_value = _amount()
+    depot_quantity = _amount()
+    depot_value = _amount()
+    over_delivery = _amount()
+    short = fields.Boolean()
+    allocations = fields.List(fields.Nested(AllocationOut))
+
+
+class ReceiptPreviewOut(Schema):
+    """Rule 10's split of a receipt not (yet) booked: ``?dry_run=true``."""
+
+    lines = fields.List(fields.Nested(PreviewLineOut))
+    shipping_fee = _amount()
+    total = _amount()
+    short = fields.Boolean()
+
+
 class LotOut(Schema):
     sku = fields.String()
     order_id = fields.Integer()

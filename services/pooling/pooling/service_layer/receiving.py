@@ -55,6 +55,20 @@ def correct_receipt(
     return _book(session, outbox, schedule, solve, order, cmd, corrected, movements)
 
 
+def preview_receipt(session: Session, cmd: BookReceipt, *, correcting: bool) -> ReceivedOrder:
+    """Rule 10's split of ``cmd`` as booking or correcting it would make it, refused as
+    they would refuse it, and nothing stored: the office sees it before it books."""
+    order = session.get(orm.Order, cmd.order_id)
+    if order is None:
+        raise NotFound("order_id", f"There is no order {cmd.order_id}.")
+    state = order_book.state_of(order)
+    if correcting:
+        state.correct_receipt(short=False)  # refused (409) unless received
+    else:
+        state.receive(short=False)  # refused (409) unless confirmed
+    return _received(order, cmd)
+
+
 def _received(order: orm.Order, cmd: BookReceipt) -> ReceivedOrder:
     placed = order_book.supplier_order(order)
     return receive_order(placed, cmd.received, extra_to_depot=cmd.extra_to_depot)
