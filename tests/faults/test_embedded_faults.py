@@ -162,6 +162,7 @@ def run_under_faults(runs: Runs, smtp: SmtpServer) -> Observed:
     """The demo's window is closed first: a window's prices are those of when its first need
     joined, so the suite's product is ordered in the next one."""
     run = runs.current
+    pooling_holds_every_need(run)  # the seed's needs are on their way
     demo_orders = close_and_wait_for_mails(run, smtp)
     print(f"\n  the demo's window closed: {len(demo_orders)} orders")
     members = set_up(Client(run, ADMIN_TOKEN))
@@ -194,6 +195,15 @@ def run_under_faults(runs: Runs, smtp: SmtpServer) -> Observed:
     return seen
 
 
+def pooling_holds_every_need(run: Run) -> dict[str, int]:
+    """Once pooling holds every need catalog has open: the needs by status."""
+    return chaos.wait_for(
+        lambda: (c := counts(run)).get("catalog open") == c.get("pooling open") and c,
+        60,
+        "pooling to hold every open need",
+    )
+
+
 def close_and_wait_for_mails(run: Run, smtp: SmtpServer) -> list[dict]:
     """Close the pool; the orders of this close, once their e-mails are in (two to each
     member in an order, one to each order's supplier)."""
@@ -221,11 +231,7 @@ def allocations(orders: list[dict]) -> list[dict]:
 def close_the_pool(run: Run, smtp: SmtpServer, seen: Observed) -> None:
     """Once pooling holds every open need: close, deliver the orders' events twice, and
     leave room for a doubled e-mail to show."""
-    seen.settled = chaos.wait_for(
-        lambda: (c := counts(run)).get("catalog open") == c.get("pooling open") and c,
-        60,
-        "pooling to hold every open need",
-    )
+    seen.settled = pooling_holds_every_need(run)
     mails_before = len(smtp.mailbox.messages)
     seen.orders = close_and_wait_for_mails(run, smtp)
     broker = f"zirkel+sqlite:///{run.var_dir / 'broker.db'}"
