@@ -19,7 +19,8 @@ from pathlib import Path
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
-from shared.messaging import EXCHANGE
+from shared import embedded_broker
+from shared.messaging import EXCHANGE, declare_topology
 from tests.support.private_servers import PrivatePostgres, PrivateRabbitMQ
 from tests.support.stack import Stack
 
@@ -96,8 +97,13 @@ class Supervisor:
 
 
 def publish_raw(broker_url: str, body: str, routing_key: str, message_id: str = "") -> None:
-    """Publish ``body`` as it is onto Zirkel's exchange (confirmed by the broker)."""
-    with Connection(broker_url, transport_options={"confirm_publish": True}) as connection:
+    """Publish ``body`` as it is onto Zirkel's exchange (confirmed by RabbitMQ; the embedded
+    broker keeps its bindings in the process that declares them, so they are declared)."""
+    embedded = broker_url.startswith(f"{embedded_broker.ALIAS}+")
+    options = {} if embedded else {"confirm_publish": True}
+    with Connection(broker_url, transport_options=options) as connection:
+        if embedded:
+            declare_topology(connection)
         connection.Producer().publish(
             body,
             exchange=EXCHANGE,
@@ -129,21 +135,23 @@ def wait_for(condition, seconds: float, what: str, interval: float = 0.5):
     raise AssertionError(f"timed out after {seconds}s waiting for {what} (last: {last!r})")
 
 
-def redeliver_sent(stack: Stack, database: str, event_type: str, limit: int = 20) -> int:
-    """Publish again events that were sent already, with their own ids (duplicates)."""
+def redeliver_sent(broker_url: str, database: str, event_type: str, limit: int = 20) -> int:
+    """Publish again events that were sent already, with their own ids (duplicates). On
+    PostgreSQL each service has its schema; on SQLite its own file."""
     engine = create_engine(database)
     schema = event_type.split(".")[0]
+    outbox = f"{schema}.outbox" if engine.dialect.name == "postgresql" else "outbox"
     with engine.connect() as db:
         rows = db.execute(
             text(
-                f"SELECT event_id, routing_key, body FROM {schema}.outbox "
+                f"SELECT event_id, routing_key, body FROM {outbox} "
                 "WHERE sent_at IS NOT NULL AND routing_key LIKE :kind ORDER BY id DESC LIMIT :n"
             ),
             {"kind": f"{event_type}%", "n": limit},
         ).all()
     engine.dispose()
     for row in rows:
-        publish_raw(stack.broker_url or "", row.body, row.routing_key, row.event_id)
+        publish_raw(broker_url, row.body, row.routing_key, row.event_id)
     return len(rows)
 
 

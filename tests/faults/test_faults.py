@@ -35,7 +35,7 @@ from sqlalchemy import create_engine, text
 
 from shared.messaging import SUBSCRIPTIONS, subscriptions_of
 from tests.faults import chaos
-from tests.faults.load import SKU, Poster, stopping
+from tests.faults.load import Poster, set_up, stopping
 from tests.support.private_servers import PrivatePostgres, PrivateRabbitMQ
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
@@ -45,35 +45,6 @@ pytestmark = [pytest.mark.e2e]
 
 WORKERS = ["catalog-worker", "pooling-worker", "notify-worker"]
 POOLING_QUEUE = subscriptions_of("pooling")[0]
-
-
-def set_up(admin: Client) -> list[tuple[int, str]]:
-    supplier = admin.ok(
-        "POST",
-        "catalog",
-        "/suppliers",
-        json={"name": "Baustoffe Ruhr", "email": "orders@ruhr.example", "shipping_fee": "25.00"},
-    )
-    admin.ok(
-        "POST", "catalog", "/products", json={"sku": SKU, "name": "Fugenmasse", "unit": "Sack"}
-    )
-    admin.ok(
-        "PUT",
-        "catalog",
-        f"/offers/{supplier['id']}/{SKU}",
-        json={"pack_size": "1", "tiers": [{"min_quantity": "0", "unit_price": "9.50"}]},
-    )
-    members = []
-    for n in range(3):
-        body = {
-            "name": f"Fliesen {n}",
-            "trade": "tiler",
-            "email": f"m{n}@fliesen.example",
-            "postcode": "44135",
-        }
-        created = admin.ok("POST", "catalog", "/members", json=body)
-        members.append((created["id"], created["api_token"]))
-    return members
 
 
 def faults(
@@ -90,7 +61,7 @@ def faults(
         ("kill -9 notify worker", lambda: chaos.kill_process(stack, "notify-worker")),
         (
             "deliver duplicates",
-            lambda: chaos.redeliver_sent(stack, database, "catalog.need.posted"),
+            lambda: chaos.redeliver_sent(broker, database, "catalog.need.posted"),
         ),
         ("deliver poison", lambda: chaos.deliver_poison(broker)),
     ]
@@ -199,7 +170,7 @@ def run_under_faults(stack: Stack, smtp: SmtpServer, servers: chaos.Servers) -> 
         )
         assert admin.ok("POST", "pooling", "/pools/close")["window_id"]
         seen.redelivered = chaos.wait_for(
-            lambda: chaos.redeliver_sent(stack, database, "pooling.order.placed"),
+            lambda: chaos.redeliver_sent(stack.broker_url or "", database, "pooling.order.placed"),
             30,
             "the order's event to be sent",
         )
