@@ -64,6 +64,9 @@ class Settings:
     outbox_poll_interval: float = setting("ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1, read.seconds)
     outbox_busy_interval: float = setting("ZIRKEL_OUTBOX_BUSY_INTERVAL", 0.025, read.seconds)
     broker_poll_interval: float = setting("ZIRKEL_BROKER_POLL_INTERVAL", 0.05, read.seconds)
+    broker_idle_poll_interval: float = setting(
+        "ZIRKEL_BROKER_IDLE_POLL_INTERVAL", 1.0, read.seconds
+    )
     # How long a message taken from the embedded broker stays leased to its consumer.
     broker_visibility_timeout: float = setting(
         "ZIRKEL_BROKER_VISIBILITY_TIMEOUT", 15.0, read.positive_seconds
