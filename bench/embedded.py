@@ -22,18 +22,16 @@ import json
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.bare_app import create_table
-from bench.loadgen import CpuMeter, gunicorn, load_average, tree, wrk
-from bench.pipeline import _answers, _percentile, _setting, post_at_rate
+from bench.loadgen import CpuMeter, gunicorn, tree, wrk
+from bench.pipeline import NEW_NEEDS, PoolWatcher, _answers, _setting, watched_at_rate
 from bench.post_needs import member_token
 from tests.support.stack import ADMIN_TOKEN, Stack, free_port, wait_until
 
-POLL_SECONDS = 0.005
 CONNECTIONS = 8
 
 
@@ -45,26 +43,19 @@ class EmbeddedStack(Stack):
         return super().env | {"ZIRKEL_WEB_WORKERS": "2", "ZIRKEL_WEB_THREADS": "1"}
 
 
-class PoolWatcher(threading.Thread):
+class SQLitePoolWatcher(PoolWatcher):
     """Notes the moment each need shows up in pooling's SQLite table."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(daemon=True)
+        super().__init__(dsn="")
         self.path = path
-        self.seen: dict[int, float] = {}
-        self.stop = threading.Event()
 
     def run(self) -> None:
         db = sqlite3.connect(self.path, timeout=30)
-        floor = 0
-        while not self.stop.wait(POLL_SECONDS):
-            rows = db.execute("SELECT need_id FROM needs WHERE need_id > ?", (floor,)).fetchall()
-            now = time.monotonic()
-            for (need_id,) in rows:
-                self.seen.setdefault(need_id, now)
-            while floor + 1 in self.seen:
-                floor += 1
-        db.close()
+        try:
+            self.watch(lambda floor: db.execute(NEW_NEEDS % "?", (floor,)).fetchall())
+        finally:
+            db.close()
 
 
 def needs_in(path: Path) -> int:
@@ -82,24 +73,7 @@ def peak(stack: Stack, var: Path, token: str, seconds: int) -> dict[str, Any]:
 
 
 def fixed(stack: Stack, var: Path, token: str, rate: float, seconds: float) -> dict[str, Any]:
-    watcher = PoolWatcher(var / "pooling.db")
-    watcher.start()
-    started = time.monotonic()
-    answered = post_at_rate(f"{stack.url('catalog')}/api/v1/needs", token, rate, seconds)
-    posting = time.monotonic() - started
-    wait_until(lambda: all(n in watcher.seen for n in answered), 300, "every need pooled")
-    watcher.stop.set()
-    watcher.join()
-    latencies = sorted((watcher.seen[n] - t) * 1000 for n, t in answered.items())
-    return {
-        "rate": rate,
-        "needs": len(answered),
-        "posted_per_s": round(len(answered) / posting, 1),
-        "p50_ms": round(_percentile(latencies, 50), 1),
-        "p99_ms": round(_percentile(latencies, 99), 1),
-        "max_ms": round(latencies[-1], 1),
-        "within_5s": sum(1 for ms in latencies if ms <= 5000),
-    }
+    return watched_at_rate(stack, SQLitePoolWatcher(var / "pooling.db"), token, rate, seconds)
 
 
 def idle(stack: Stack, seconds: float) -> dict[str, float]:
@@ -140,7 +114,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             figures["peak"] = peak(stack, var, token, args.peak_seconds)
             figures["ratio"] = round(figures["peak"]["rps"] / figures["bare"]["rps"], 3)
             figures["fixed"] = fixed(stack, var, token, args.rate, args.seconds)
-            figures["load_average"] = load_average()
             return figures
         except Exception:
             print(stack.logs(), file=sys.stderr)

@@ -10,11 +10,10 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from kombu import Connection, Consumer, Message
-from sqlalchemy import create_engine, text
 
 from shared.messaging import connect, declare_topology, queue_named
 from shared.settings import Settings
-from tests.integration.test_embedded_broker import QUEUE, broker, publish, settings, take
+from tests.integration.test_embedded_broker import QUEUE, broker, publish, rows, settings, take
 
 __all__ = ["broker", "settings"]  # the fixtures, shared with the leases' tests
 
@@ -38,17 +37,7 @@ def consuming(connection: Connection, prefetch: int) -> Iterator[list[Message]]:
 
 def leased(settings: Settings) -> int:
     """Messages of pooling's queue taken by a consumer and not yet acked."""
-    engine = create_engine(f"sqlite:///{settings.var_dir / 'broker.db'}")
-    with engine.connect() as db:
-        count = db.execute(
-            text(
-                "SELECT count(*) FROM kombu_message m JOIN kombu_queue q ON m.queue_id = q.id"
-                " WHERE q.name = :name AND NOT m.visible"
-            ),
-            {"name": QUEUE.queue_name},
-        ).scalar_one()
-    engine.dispose()
-    return count
+    return rows(settings, "AND NOT m.visible")
 
 
 def drain_arrived(connection: Connection) -> None:
