@@ -145,7 +145,6 @@ def connect(settings: Settings, *, heartbeat: int = 30) -> Connection:
     options: dict[str, Any] = {}
     if settings.broker_url.startswith(f"{embedded_broker.ALIAS}+"):
         options["visibility_timeout"] = settings.broker_visibility_timeout
-        options["idle_polling_interval"] = settings.broker_idle_poll_interval
     if not settings.embedded_broker:
         options["confirm_publish"] = True
     connection = Connection(

@@ -61,12 +61,9 @@ class Settings:
     consumer_max_retries: int = setting("ZIRKEL_CONSUMER_MAX_RETRIES", 5, read.whole(0))
     consumer_prefetch: int = setting("ZIRKEL_CONSUMER_PREFETCH", 50, read.whole(1))
     outbox_batch_size: int = setting("ZIRKEL_OUTBOX_BATCH_SIZE", 200, read.whole(1))
-    outbox_poll_interval: float = setting("ZIRKEL_OUTBOX_POLL_INTERVAL", 0.5, read.seconds)
+    outbox_poll_interval: float = setting("ZIRKEL_OUTBOX_POLL_INTERVAL", 0.1, read.seconds)
     outbox_busy_interval: float = setting("ZIRKEL_OUTBOX_BUSY_INTERVAL", 0.025, read.seconds)
     broker_poll_interval: float = setting("ZIRKEL_BROKER_POLL_INTERVAL", 0.05, read.seconds)
-    broker_idle_poll_interval: float = setting(
-        "ZIRKEL_BROKER_IDLE_POLL_INTERVAL", 1.0, read.seconds
-    )
     # How long a message taken from the embedded broker stays leased to its consumer.
     broker_visibility_timeout: float = setting(
         "ZIRKEL_BROKER_VISIBILITY_TIMEOUT", 15.0, read.positive_seconds

@@ -11,13 +11,14 @@ from typing import Any
 
 from kombu import Connection, Consumer, Message
 
+from shared.embedded_broker import DEFAULT_IDLE_POLLING_INTERVAL
 from shared.messaging import connect, declare_topology, queue_named
 from shared.settings import Settings
 from tests.integration.test_embedded_broker import QUEUE, broker, publish, rows, settings, take
 
 __all__ = ["broker", "settings"]  # the fixtures, shared with the leases' tests
 
-IDLE_POLL = 1.0  # the default ZIRKEL_BROKER_IDLE_POLL_INTERVAL, in seconds
+IDLE_POLL = DEFAULT_IDLE_POLLING_INTERVAL  # seconds between an idle consumer's polls, at most
 
 
 @contextmanager
