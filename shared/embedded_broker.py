@@ -14,7 +14,12 @@ lease instead, as SQS and kombu's Redis transport do with their visibility timeo
   or a channel closed with messages unacked makes the same row visible again at its place;
 - a queue declared with ``x-dead-letter-exchange`` and ``x-delivery-limit`` moves a message
   delivered more than the limit's returns to its dead-letter queue in one transaction,
-  with ``x-first-death-reason: delivery_limit`` as RabbitMQ does.
+  with ``x-first-death-reason: delivery_limit`` as RabbitMQ does;
+- a consumer takes as many messages as its prefetch leaves room for in one transaction
+  (each leased as above; those not yet handed over are visible again at once when the
+  channel closes), and ``Channel.acks_together`` deletes a batch's acked rows in one;
+- the transport polls again at once after a delivery and, while nothing comes, doubles
+  its pause from the polling interval up to ``idle_polling_interval`` (1 s).
 
 A message is delivered at least once: one whose consumer could not renew its lease in time
 (the process stalled longer than the timeout) may be handled twice, which the idempotent
