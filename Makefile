@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -61,6 +61,11 @@ bench-post: bench-tools
 # From the POST to pooling's commit, at 200 needs/s and at peak rate, beside the baseline.
 bench-pipeline: bench-tools
 	$(BIN)/python -m bench.pipeline
+
+# The embedded default (SQLite + the zirkel+sqlite transport) beside a bare Flask + SQLite insert:
+# posting rate, 201-to-pool latency at 100 needs/s, idle CPU of every process.
+bench-embedded: bench-tools
+	$(BIN)/python -m bench.embedded
 
 # RSS of every web worker and service worker after 100,000 needs through the stack.
 bench-memory: bench-tools

@@ -27,6 +27,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -132,11 +133,13 @@ class EventConsumer(ConsumerMixin):
 
     def _take_arrived(self) -> None:
         connection = self._consuming
-        if connection is None or not _on_amqp(connection):
-            return  # the embedded transport polls: a batch of one, never a wait
+        if connection is None:
+            return
+        # The embedded transport hands over what it has taken already, never waiting.
+        timeout = ARRIVED_TIMEOUT if _on_amqp(connection) else 0
         while len(self.pending) < self.prefetch:
             try:
-                connection.drain_events(timeout=ARRIVED_TIMEOUT)
+                connection.drain_events(timeout=timeout)
             except TimeoutError:
                 return
 
@@ -183,8 +186,11 @@ class EventConsumer(ConsumerMixin):
         if self._consuming is not None and _on_amqp(self._consuming):
             messages[-1].ack(multiple=True)
             return
-        for message in messages:
-            message.ack()
+        channel = getattr(messages[0], "channel", None)
+        together = getattr(channel, "acks_together", nullcontext)
+        with together():  # the embedded transport: one transaction for the batch's acks
+            for message in messages:
+                message.ack()
 
     def _handle_batch(self, session: Session, batch: list[events.Event]) -> list[str]:
         """Record the batch's events, then hand the new ones to their handlers in order:

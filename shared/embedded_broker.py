@@ -14,7 +14,12 @@ lease instead, as SQS and kombu's Redis transport do with their visibility timeo
   or a channel closed with messages unacked makes the same row visible again at its place;
 - a queue declared with ``x-dead-letter-exchange`` and ``x-delivery-limit`` moves a message
   delivered more than the limit's returns to its dead-letter queue in one transaction,
-  with ``x-first-death-reason: delivery_limit`` as RabbitMQ does.
+  with ``x-first-death-reason: delivery_limit`` as RabbitMQ does;
+- a consumer takes as many messages as its prefetch leaves room for in one transaction
+  (each leased as above; those not yet handed over are visible again at once when the
+  channel closes), and ``Channel.acks_together`` deletes a batch's acked rows in one;
+- the transport polls again at once after a delivery and, while nothing comes, doubles
+  its pause from the polling interval up to ``idle_polling_interval`` (1 s).
 
 A message is delivered at least once: one whose consumer could not renew its lease in time
 (the process stalled longer than the timeout) may be handled twice, which the idempotent
@@ -25,121 +30,40 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from queue import Empty
+from time import monotonic, sleep
 from typing import Any
 
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqla
-from sqlalchemy import (
-    Boolean,
-    Float,
-    Integer,
-    Text,
-    column,
-    create_engine,
-    event,
-    func,
-    inspect,
-    table,
-    text,
-)
+from sqlalchemy import create_engine, event, func, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+
+from shared.broker_leases import Leases, add_lease_columns, messages_table
 
 log = logging.getLogger(__name__)
 
 ALIAS = "zirkel"
 DEFAULT_VISIBILITY_TIMEOUT = 15.0  # seconds a taken message stays invisible without renewal
+DEFAULT_IDLE_POLLING_INTERVAL = 1.0  # seconds between an idle consumer's polls, at most
+BATCH = 50  # messages a consumer without a prefetch limit takes in one transaction
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for SQLite's write lock
 NOT_FOR_ENGINE = (  # transport options that are not create_engine's
-    *("visibility_timeout", "queue_tablename", "message_tablename", "callback", "errback"),
+    *(
+        "visibility_timeout",
+        "idle_polling_interval",
+        "polling_interval",
+        "queue_tablename",
+        "message_tablename",
+        "callback",
+        "errback",
+    ),
     *("max_retries", "retry_errors", "interval_start", "interval_step", "interval_max"),
 )
-LEASE_COLUMNS = {
-    "lease_until": "FLOAT",
-    "deliveries": "INTEGER NOT NULL DEFAULT 0",
-}
-
-
-def messages_table(name: str) -> Any:
-    return table(
-        name,
-        column("id", Integer),
-        column("queue_id", Integer),
-        column("visible", Boolean),
-        column("payload", Text),
-        column("version", Integer),
-        column("lease_until", Float),
-        column("deliveries", Integer),
-    )
-
-
-def add_lease_columns(engine: Engine, tablename: str) -> None:
-    """Bring a broker file made by kombu's transport up to this one (idempotent, and safe
-    when several processes do it at once)."""
-    for name, kind in LEASE_COLUMNS.items():
-        if name in {c["name"] for c in inspect(engine).get_columns(tablename)}:
-            continue
-        try:
-            with engine.begin() as db:
-                db.execute(text(f"ALTER TABLE {tablename} ADD COLUMN {name} {kind}"))
-        except OperationalError as exc:
-            if "duplicate column" not in str(exc):
-                raise
-    with engine.begin() as db:
-        db.execute(
-            text(f"CREATE INDEX IF NOT EXISTS ix_{tablename}_lease ON {tablename} (lease_until)")
-        )
-
-
-class Leases:
-    """The rows a channel holds, by delivery tag; a thread renews their leases while any
-    are held."""
-
-    def __init__(self, engine: Engine, tablename: str, timeout: float) -> None:
-        self.engine, self.timeout = engine, timeout
-        self.messages = messages_table(tablename)
-        self._rows: dict[str, int] = {}
-        self._lock = threading.Lock()
-        self._closed = threading.Event()
-        self._renewer: threading.Thread | None = None
-
-    def hold(self, delivery_tag: str, row_id: int) -> None:
-        with self._lock:
-            self._rows[delivery_tag] = row_id
-            if self._renewer is None:
-                self._renewer = threading.Thread(
-                    target=self._keep_renewing, name="broker-leases", daemon=True
-                )
-                self._renewer.start()
-
-    def release(self, delivery_tag: str) -> int | None:
-        with self._lock:
-            return self._rows.pop(delivery_tag, None)
-
-    def close(self) -> None:
-        self._closed.set()
-
-    def _keep_renewing(self) -> None:
-        while not self._closed.wait(self.timeout / 3):
-            with self._lock:
-                held = list(self._rows.values())
-            if held:
-                try:
-                    self.renew(held)
-                except Exception as exc:  # the next round tries again; at worst a duplicate
-                    log.warning("renewing %d broker leases failed: %s", len(held), exc)
-
-    def renew(self, row_ids: list[int]) -> None:
-        m = self.messages
-        with self.engine.begin() as db:
-            db.execute(
-                m.update()
-                .where(m.c.id.in_(row_ids), m.c.visible == False)  # noqa: E712 - SQL
-                .values(lease_until=time.time() + self.timeout)
-            )
 
 
 class Channel(kombu_sqla.Channel):
@@ -154,6 +78,9 @@ class Channel(kombu_sqla.Channel):
         engine, _ = self._open()
         self.messages = messages_table(self.message_tablename)
         self.leases = Leases(engine, self.message_tablename, self.visibility_timeout)
+        self._taken: dict[str, deque[dict[str, Any]]] = {}  # leased, not yet delivered
+        self._queue_ids: dict[str, int] = {}
+        self._acked: list[int] | None = None  # rows acked inside ``acks_together``
 
     def _engine_from_config(self) -> Engine:
         options = {
@@ -183,19 +110,43 @@ class Channel(kombu_sqla.Channel):
         self.connection.queue_arguments[queue] = dict(kwargs.get("arguments") or {})
 
     def _get(self, queue: str) -> dict[str, Any]:
-        queue_id = self._get_or_create(queue).id
-        if not self._anything_to_take(queue_id):
+        taken = self._take(queue, 1)
+        if not taken:
             raise Empty()
+        return taken[0]
+
+    def _get_and_deliver(self, queue: str, callback: Any) -> None:
+        """A consumer's delivery: from the messages this channel has taken already, else a
+        batch of them in one transaction (as many as the prefetch leaves room for)."""
+        taken = self._taken.setdefault(queue, deque())
+        if not taken:
+            taken.extend(self._take(queue, self.qos.can_consume_max_estimate() or BATCH))
+        if not taken:
+            raise Empty()
+        callback(taken.popleft(), queue)
+
+    def _take(self, queue: str, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` messages of ``queue`` leased to this channel, in one transaction
+        (none taken: no write lock asked for)."""
+        queue_id = self._queue_id(queue)
+        if not self._anything_to_take(queue_id):
+            return []
         session = self.session
         if session.bind.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
+        taken: list[dict[str, Any]] = []
         try:
-            while (row := self._next_row(queue_id)) is not None:
+            for row in self._next_rows(queue_id, limit):
                 if not self._over_delivery_limit(queue, row):
-                    return self._take(row)
-            raise Empty()
+                    taken.append(self._lease(row))
         finally:
             session.commit()
+        return taken
+
+    def _queue_id(self, queue: str) -> int:
+        if queue not in self._queue_ids:
+            self._queue_ids[queue] = self._get_or_create(queue).id
+        return self._queue_ids[queue]
 
     def _takeable(self, queue_id: int) -> Any:
         m = self.messages
@@ -212,18 +163,20 @@ class Channel(kombu_sqla.Channel):
         self.session.commit()
         return found is not None
 
-    def _next_row(self, queue_id: int) -> Any:
+    def _next_rows(self, queue_id: int, limit: int) -> list[Any]:
         m = self.messages
-        return self.session.execute(
-            m.select()
-            .with_only_columns(m.c.id, m.c.payload, m.c.deliveries)
-            .where(self._takeable(queue_id))
-            .order_by(m.c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        return list(
+            self.session.execute(
+                m.select()
+                .with_only_columns(m.c.id, m.c.payload, m.c.deliveries)
+                .where(self._takeable(queue_id))
+                .order_by(m.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
 
-    def _take(self, row: Any) -> dict[str, Any]:
+    def _lease(self, row: Any) -> dict[str, Any]:
         m = self.messages
         self.session.execute(
             m.update()
@@ -279,10 +232,29 @@ class Channel(kombu_sqla.Channel):
     def _forget(self, delivery_tag: str) -> None:
         """The message is done with (acked or rejected): its row goes."""
         row_id = self.leases.release(delivery_tag)
-        if row_id is not None:
-            m = self.messages
-            self.session.execute(m.delete().where(m.c.id == row_id))
-            self.session.commit()
+        if row_id is None:
+            return
+        if self._acked is not None:
+            self._acked.append(row_id)
+            return
+        self._delete([row_id])
+
+    @contextmanager
+    def acks_together(self) -> Iterator[None]:
+        """The acks inside the block delete their rows in one transaction when it ends (a
+        process killed before that: the messages come again when their leases run out)."""
+        self._acked = []
+        try:
+            yield
+        finally:
+            acked, self._acked = self._acked, None
+            if acked:
+                self._delete(acked)
+
+    def _delete(self, row_ids: list[int]) -> None:
+        m = self.messages
+        self.session.execute(m.delete().where(m.c.id.in_(row_ids)))
+        self.session.commit()
 
     def basic_ack(self, delivery_tag: str, multiple: bool = False) -> None:
         self._forget(delivery_tag)
@@ -299,19 +271,35 @@ class Channel(kombu_sqla.Channel):
         if row_id is None:
             super()._restore(message)
             return
+        self._make_visible([row_id])
+
+    def _make_visible(self, row_ids: list[int]) -> None:
         m = self.messages
         self.session.execute(
-            m.update().where(m.c.id == row_id).values(visible=True, lease_until=None)
+            m.update().where(m.c.id.in_(row_ids)).values(visible=True, lease_until=None)
         )
         self.session.commit()
 
+    def _give_back_taken(self) -> None:
+        """Messages taken in a batch but never delivered are visible again at once."""
+        held = [
+            self.leases.release(payload["properties"]["delivery_tag"])
+            for taken in self._taken.values()
+            for payload in taken
+        ]
+        self._taken.clear()
+        if row_ids := [row_id for row_id in held if row_id is not None]:
+            self._make_visible(row_ids)
+
     def _size(self, queue: str) -> int:
-        queue_id = self._get_or_create(queue).id
+        queue_id = self._queue_id(queue)
         m = self.messages
         query = m.select().with_only_columns(func.count()).where(self._takeable(queue_id))
         return int(self.session.execute(query).scalar_one())
 
     def close(self) -> None:
+        if not self.closed:
+            self._give_back_taken()
         super().close()
         self.leases.close()
 
@@ -320,11 +308,39 @@ _UPGRADED: set[str] = set()
 
 
 class Transport(kombu_sqla.Transport):
+    """kombu's transport, polling at once again while messages come and ever less often,
+    up to ``idle_polling_interval``, while none do."""
+
     Channel = Channel
 
     def __init__(self, client: Any, **kwargs: Any) -> None:
         super().__init__(client, **kwargs)
         self.queue_arguments: dict[str, dict[str, Any]] = {}
+        options = client.transport_options
+        self.idle_polling_interval = float(
+            options.get("idle_polling_interval", DEFAULT_IDLE_POLLING_INTERVAL)
+        )
+        self._pause = 0.0  # the pause after the next empty poll; 0: the polling interval
+
+    def drain_events(self, connection: Any, timeout: float | None = None) -> None:
+        started = monotonic()
+        while True:
+            try:
+                self.cycle.get(self._deliver, timeout=timeout)
+            except Empty:
+                waited = monotonic() - started
+                if timeout is not None and waited >= timeout:
+                    raise TimeoutError() from None
+                sleep(self._next_pause(None if timeout is None else timeout - waited))
+            else:
+                self._pause = 0.0
+                return
+
+    def _next_pause(self, left: float | None) -> float:
+        """Twice the last pause, from the polling interval up to the idle one."""
+        first = self.polling_interval or 0.0
+        self._pause = min(max(self._pause * 2, first), max(self.idle_polling_interval, first))
+        return self._pause if left is None else min(self._pause, left)
 
 
 def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:

@@ -209,13 +209,15 @@ def test_a_broker_file_of_kombus_own_transport_is_taken_over(tmp_path: Path) -> 
         message.ack()
 
 
-def rows(settings: Settings) -> int:
+def rows(settings: Settings, where: str = "") -> int:
+    """Messages of pooling's queue in the broker's file (``where``: a further condition on
+    the message ``m``)."""
     engine = create_engine(f"sqlite:///{settings.var_dir / 'broker.db'}")
     with engine.connect() as db:
         count = db.execute(
             text(
                 "SELECT count(*) FROM kombu_message m JOIN kombu_queue q ON m.queue_id = q.id"
-                " WHERE q.name = :name"
+                f" WHERE q.name = :name {where}"
             ),
             {"name": QUEUE.queue_name},
         ).scalar_one()
