@@ -122,8 +122,9 @@ def read_price_list(text: str) -> list[PriceListRow]:
             if row is None:
                 continue
             if row.sku in first_row:
-                message = f"SKU {row.sku} is listed already in row {first_row[row.sku]}."
-                problems.append(RowProblem(line, "sku", message))
+                message = "SKU %(sku)s is listed already in row %(row)s."
+                values = {"sku": row.sku, "row": first_row[row.sku]}
+                problems.append(RowProblem(line, "sku", message, values))
                 continue
             first_row[row.sku] = line
             rows.append(row)

@@ -88,8 +88,8 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
     any problem (the caller's transaction then rolls back)."""
     supplier = session.get(Supplier, cmd.supplier_id)
     if supplier is None:
-        message = f"There is no supplier {cmd.supplier_id}."
-        raise PriceListRefused([RowProblem(None, "supplier_id", message)])
+        message = "There is no supplier %(id)s."
+        raise PriceListRefused([RowProblem(None, "supplier_id", message, {"id": cmd.supplier_id})])
     if not supplier.active:
         raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
     known = _products(session, [row.sku for row in cmd.rows])
@@ -121,9 +121,9 @@ def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -
         RowProblem(
             row.row,
             "unit",
-            f"Product {row.sku} is sold by the unit {known[row.sku].unit!r}, "
-            f"not {row.unit!r}; the catalog's unit stays, so prices must be per "
-            f"{known[row.sku].unit!r}.",
+            "Product %(sku)s is sold by the unit %(unit)s, not %(given)s; the catalog's "
+            "unit stays, so prices must be per %(unit)s.",
+            {"sku": row.sku, "unit": repr(known[row.sku].unit), "given": repr(row.unit)},
         )
         for row in rows
         if row.sku in known and known[row.sku].unit != row.unit
