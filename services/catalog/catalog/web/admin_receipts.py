@@ -14,15 +14,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from catalog.adapters.orm import Supplier
 from catalog.web.admin import admin_required
+from catalog.web.orders import supplier_names
 from catalog.web.receipt_forms import ReceiptForm
 from catalog.web.remote import answer, fetch, send, show_errors_as_pages
 from catalog.web.supplier_portal import order_names
-from shared.db import transaction
-from shared.web import current_runtime
 
 receipt_admin = Blueprint("receipt_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(receipt_admin)
@@ -34,9 +31,7 @@ RECEIVABLE = ("confirmed", "received")
 @admin_required
 def orders() -> ResponseReturnValue:
     listed = fetch("pooling", "/orders", "admin", None)
-    with transaction(current_runtime().sessions) as db:
-        suppliers = {s.id: s.name for s in db.scalars(select(Supplier))}
-    return render_template("admin_orders.html", orders=listed, suppliers=suppliers)
+    return render_template("admin_orders.html", orders=listed, suppliers=supplier_names())
 
 
 @receipt_admin.get("/orders/<id:order_id>/receipt")

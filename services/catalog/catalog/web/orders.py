@@ -35,7 +35,7 @@ def my_orders() -> ResponseReturnValue:
     report = fetch("notify", f"/members/{member_id}/savings", "member", member_id)
     windows = None if placed is None else order_windows(placed, _savings_by_window(report))
     return render_template(
-        "my_orders.html", windows=windows, suppliers=_supplier_names(), savings_known=bool(report)
+        "my_orders.html", windows=windows, suppliers=supplier_names(), savings_known=bool(report)
     )
 
 
@@ -61,7 +61,7 @@ def order_detail(order_id: int) -> ResponseReturnValue:
         lines=lines,
         totals=_totals(lines),
         window=window,
-        supplier=_supplier_names().get(order["supplier_id"]),
+        supplier=supplier_names().get(order["supplier_id"]),
     )
 
 
@@ -128,7 +128,7 @@ def _savings_by_window(report: dict[str, Any] | None) -> dict[int, dict[str, Dec
     }
 
 
-def _supplier_names() -> dict[int, str]:
+def supplier_names() -> dict[int, str]:
     with transaction(current_runtime().sessions) as db:
         return {row.id: row.name for row in db.execute(select(Supplier.id, Supplier.name))}
 
