@@ -11,12 +11,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from catalog.adapters.orm import Product
 from catalog.web.admin import admin_required
 from catalog.web.receipt_forms import WriteOffForm
 from catalog.web.remote import fetch, send, show_errors_as_pages
+from catalog.web.supplier_portal import product_names
 from shared.db import transaction
 from shared.web import current_runtime
 
@@ -92,8 +91,7 @@ def _depot_page(
     form.lot.choices = _lots(shown)
     skus = {lot["sku"] for lot in shown["lots"]} | {m["sku"] for m in shown["movements"]}
     with transaction(current_runtime().sessions) as db:
-        found = db.scalars(select(Product).where(Product.sku.in_(skus)))
-        products = {p.sku: (p.name, p.unit) for p in found}
+        products = product_names(db, skus)
     return render_template(
         "admin_depot.html",
         depot=shown,

@@ -9,7 +9,7 @@ catalog's own and go through the same reading and handler as the API's upload.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from catalog.adapters.orm import Member, Offer, Product, Supplier
 from catalog.entrypoints.price_lists import (
@@ -176,13 +176,18 @@ def _order_page(
     ), status
 
 
+def product_names(db: Session, skus: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each SKU's product name and unit, as catalog knows them."""
+    found = db.scalars(select(Product).where(Product.sku.in_(skus)))
+    return {p.sku: (p.name, p.unit) for p in found}
+
+
 def order_names(order: dict[str, Any]) -> dict[str, dict]:
     """Product names and units, and the members' names, as catalog knows them."""
     skus = [line["sku"] for line in order["lines"]]
     member_ids = {a["member_id"] for line in order["lines"] for a in line["allocations"]}
     with transaction(current_runtime().sessions) as db:
-        found = db.scalars(select(Product).where(Product.sku.in_(skus)))
-        products = {p.sku: (p.name, p.unit) for p in found}
+        products = product_names(db, skus)
         members = {
             m.id: m.name for m in db.scalars(select(Member).where(Member.id.in_(member_ids)))
         }
