@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,13 +20,19 @@ from pooling.domain.receipt import ReceivedOrder
 from shared.errors import Forbidden, NotFound
 
 
+def existing_order(session: Session, order_id: int, **options: Any) -> orm.Order:
+    """The order, or ``NotFound`` on ``order_id`` (``options`` go to ``Session.get``)."""
+    order = session.get(orm.Order, order_id, **options)
+    if order is None:
+        raise NotFound("order_id", f"There is no order {order_id}.")
+    return order
+
+
 def locked_order(session: Session, order_id: int, supplier_id: int | None = None) -> orm.Order:
     """The order, locked until the transaction ends, so that of two answers, receipts or
     write-offs at once one waits for the other and then sees what it did. A supplier
     (``supplier_id``) reaches its own orders only."""
-    order = session.get(orm.Order, order_id, with_for_update=True, populate_existing=True)
-    if order is None:
-        raise NotFound("order_id", f"There is no order {order_id}.")
+    order = existing_order(session, order_id, with_for_update=True, populate_existing=True)
     if supplier_id is not None and order.supplier_id != supplier_id:
         raise Forbidden("order_id", "This order went to another supplier.")
     return order

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pooling.adapters import documents, orm
+from pooling.adapters import documents, order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from pooling.domain.optimise import Solver
@@ -20,7 +20,6 @@ from pooling.entrypoints import schemas
 from pooling.service_layer import decisions, handlers
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
-from shared.errors import NotFound
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
@@ -95,9 +94,7 @@ def list_orders() -> ResponseReturnValue:
 def show_order(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
     with unit_of_work() as session:
-        order = session.get(orm.Order, order_id)
-        if order is None:
-            raise NotFound("order_id", f"There is no order {order_id}.")
+        order = order_book.existing_order(session, order_id)
         body = _visible_order(order, principal)
         allowed = {
             "admin": True,
@@ -130,9 +127,7 @@ def order_document_pdf(order_id: int) -> ResponseReturnValue:
 
 def _supplier_order(session: Session, order_id: int) -> orm.Order:
     """The order, if the caller is an admin or the order's supplier."""
-    order = session.get(orm.Order, order_id)
-    if order is None:
-        raise NotFound("order_id", f"There is no order {order_id}.")
+    order = order_book.existing_order(session, order_id)
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(order.supplier_id)):
         raise ApiError(403, "This order is not yours.")

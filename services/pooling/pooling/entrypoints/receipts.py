@@ -15,7 +15,6 @@ from pooling.entrypoints.api import schedule, solver
 from pooling.service_layer import receiving
 from pooling.service_layer.commands import BookReceipt, WriteOffStock
 from shared.auth import require
-from shared.errors import NotFound
 from shared.web import current_runtime, load_body, unit_of_work
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
@@ -55,8 +54,7 @@ def _booked(book: Callable[..., orm.Order], order_id: int) -> ResponseReturnValu
 def list_receipts(order_id: int) -> ResponseReturnValue:
     """Every booking of the order's receipt, the first and each correction."""
     with unit_of_work() as session:
-        if session.get(orm.Order, order_id) is None:
-            raise NotFound("order_id", f"There is no order {order_id}.")
+        order_book.existing_order(session, order_id)
         query = select(orm.Receipt).where(orm.Receipt.order_id == order_id)
         receipts = session.scalars(query.order_by(orm.Receipt.revision)).all()
         return jsonify(schemas.ReceiptOut(many=True).dump(receipts))

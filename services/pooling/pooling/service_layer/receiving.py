@@ -58,9 +58,7 @@ def correct_receipt(
 def preview_receipt(session: Session, cmd: BookReceipt, *, correcting: bool) -> ReceivedOrder:
     """Rule 10's split of ``cmd`` as booking or correcting it would make it, refused as
     they would refuse it, and nothing stored: the office sees it before it books."""
-    order = session.get(orm.Order, cmd.order_id)
-    if order is None:
-        raise NotFound("order_id", f"There is no order {cmd.order_id}.")
+    order = order_book.existing_order(session, cmd.order_id)
     state = order_book.state_of(order)
     if correcting:
         state.correct_receipt(short=False)  # refused (409) unless received
