@@ -18,7 +18,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import Price, Quantity
+from shared.fields import Price, Quantity, VatRate
 
 
 def _money() -> fields.Decimal:
@@ -44,6 +44,22 @@ class MemberRegistered(Schema):
     postcode = fields.String(required=True)
     language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
     active = fields.Boolean(load_default=True)
+    # What the member's invoice needs (rule 13); events sent before these existed
+    # carry none of them: the name stands for the legal name, the country is Germany.
+    legal_name = fields.String(allow_none=True, load_default=None)
+    street = fields.String(allow_none=True, load_default=None)
+    city = fields.String(allow_none=True, load_default=None)
+    country = fields.String(load_default="DE", validate=validate.Length(equal=2))
+    vat_id = fields.String(allow_none=True, load_default=None)
+
+
+class ProductUpdated(Schema):
+    """A new or changed product; its VAT rate (rule 12) is a percentage, 19 unless set."""
+
+    sku = fields.String(required=True)
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    vat_rate = VatRate(load_default=Decimal("19"))
 
 
 class NeedPosted(Schema):
@@ -84,6 +100,7 @@ class OfferUpdated(Schema):
     pack_size = Quantity(required=True)
     tiers = fields.List(fields.Nested(TierSchema), required=True, validate=validate.Length(min=1))
     active = fields.Boolean(load_default=True)
+    vat_rate = VatRate(load_default=Decimal("19"))
     # Takes effect in windows whose first need comes on or after this day (and after
     # the announcement); None: from the next window.
     valid_from = fields.Date(allow_none=True, load_default=None)
@@ -256,6 +273,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("catalog.need.posted", 1): NeedPosted,
     ("catalog.need.cancelled", 1): NeedCancelled,
     ("catalog.offer.updated", 1): OfferUpdated,
+    ("catalog.product.updated", 1): ProductUpdated,
     ("catalog.supplier.updated", 1): SupplierUpdated,
     ("catalog.ops.alert.raised", 1): OpsAlert,
     ("catalog.ops.alert.resolved", 1): OpsAlert,

@@ -85,6 +85,25 @@ class Money(BoundedDecimal):
         super().__init__(places=2, minimum=Decimal(0), inclusive=True, **kwargs)
 
 
+VAT_RATES = (Decimal("19"), Decimal("7"), Decimal("0"))
+
+
+class VatRate(BoundedDecimal):
+    """A product's VAT rate in percent (rule 12): 19, 7 or 0, written like ``"19"``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=2, minimum=Decimal(0), inclusive=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format(Decimal(value).normalize(), "f")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        rate = super()._deserialize(value, attr, data, **kwargs)
+        if rate not in VAT_RATES:
+            raise ValidationError("Must be one of the VAT rates 19, 7 or 0.")
+        return rate
+
+
 def ascii_int(text: str) -> int:
     """``text`` as a whole number when it is ASCII digits alone; else ``ValueError``.
 

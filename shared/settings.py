@@ -85,6 +85,27 @@ class Settings:
     )
     # The cooperative's name on the order PDFs and the savings statements.
     cooperative_name: str = setting("ZIRKEL_COOPERATIVE_NAME", DEFAULT_COOPERATIVE)
+    # The cooperative as the seller on its members' invoices (rule 13) and the address
+    # its depot receives goods at; the office sees them on its settings page.
+    cooperative_legal_name: str = setting(
+        "ZIRKEL_COOPERATIVE_LEGAL_NAME", "Handwerkszirkel Dortmund eG"
+    )
+    cooperative_street: str = setting("ZIRKEL_COOPERATIVE_STREET", "Rheinische Straße 1")
+    cooperative_postcode: str = setting("ZIRKEL_COOPERATIVE_POSTCODE", "44137")
+    cooperative_city: str = setting("ZIRKEL_COOPERATIVE_CITY", "Dortmund")
+    cooperative_country: str = setting("ZIRKEL_COOPERATIVE_COUNTRY", "DE")
+    cooperative_vat_id: str = setting("ZIRKEL_COOPERATIVE_VAT_ID", "DE136695976")
+    cooperative_tax_number: str = setting("ZIRKEL_COOPERATIVE_TAX_NUMBER", "314/5802/0815")
+    cooperative_iban: str = setting("ZIRKEL_COOPERATIVE_IBAN", "DE89370400440532013000")
+    cooperative_bic: str = setting("ZIRKEL_COOPERATIVE_BIC", "COBADEFFXXX")
+    cooperative_register: str = setting(
+        "ZIRKEL_COOPERATIVE_REGISTER", "Amtsgericht Dortmund GnR 1234"
+    )
+    cooperative_contact: str = setting("ZIRKEL_COOPERATIVE_CONTACT", "Büro des Handwerkszirkels")
+    cooperative_phone: str = setting("ZIRKEL_COOPERATIVE_PHONE", "+49 231 123456")
+    cooperative_email: str = setting("ZIRKEL_COOPERATIVE_EMAIL", "buero@handwerkszirkel.example")
+    # Invoice numbers are <prefix>-<year>-<6 digits>, gapless per year.
+    invoice_prefix: str = setting("ZIRKEL_INVOICE_PREFIX", "ZK")
     # The ops watch: how often it looks, when a queue "keeps growing", whom it e-mails.
     ops_sample_interval: float = setting("ZIRKEL_OPS_SAMPLE_INTERVAL", 30.0, read.positive_seconds)
     queue_growth_samples: int = setting("ZIRKEL_QUEUE_GROWTH_SAMPLES", 5, read.whole(1))
