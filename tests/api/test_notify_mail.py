@@ -172,6 +172,27 @@ def test_a_member_notify_does_not_know_gets_a_failed_delivery(
     assert sender.send_due() == 0
 
 
+def test_a_members_registration_arriving_after_its_order_still_gets_it_its_email(
+    catalog: Service,
+    notify: Service,
+    make_member: Callable[..., Created],
+    sender: MailSender,
+    smtp: SmtpServer,
+) -> None:
+    notify.deliver(handlers(notify.runtime.settings, notify.runtime.outbox), order_placed())
+    made = [make_member() for _ in range(4)]
+    for event in catalog.outbox("catalog.member.registered"):
+        notify.deliver(handlers(notify.runtime.settings, notify.runtime.outbox), load(event))
+
+    assert {(d.status, d.to) for d in deliveries(notify)} == {
+        ("pending", m.body["email"]) for m in made
+    }
+    sender.send_due()
+    assert {d.status for d in deliveries(notify)} == {"sent"}
+    told = [m["To"] for m in smtp.mailbox.messages if m["Subject"].startswith("Sammelbestellung")]
+    assert sorted(told) == sorted(m.body["email"] for m in made)
+
+
 def test_only_an_admin_reads_the_delivery_log(notify: Service, admin: Headers) -> None:
     member = notify.client.get("/api/v1/deliveries", headers=notify.token("member", 1))
     assert member.status_code == 403
