@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, session
+from flask import Flask, Response, current_app, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
@@ -77,12 +77,14 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
 
 
 def _locale() -> str:
+    """The language chosen on the page, else the user's, else the browser's (German
+    unless it prefers English)."""
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
-    return "de"
+    return request.accept_languages.best_match(LANGUAGES, default="de")
 
 
 def _before_page() -> ResponseReturnValue | None:
