@@ -61,7 +61,7 @@ class FakeOrders:
     def add(self, order: RecordOrder) -> None:
         needs = {n.need_id: (n, None) for n in order.needs}
         self.rows[order.order_id] = FakeOrder(
-            order.window_id, OrderStatus.PLACED, 0, needs, set(needs)
+            order.window_id, OrderStatus.PLACED, -1, needs, set(needs)
         )
 
     def hold_only(self, order_id: int, need_ids: frozenset[int]) -> None:

@@ -139,16 +139,20 @@ def test_a_corrected_receipt_gives_a_credit_note_and_a_new_invoice(uow: FakeUnit
     assert uow.invoices.current(1, 1) == again
 
 
-def test_an_older_revision_arriving_late_changes_nothing(uow: FakeUnitOfWork) -> None:
+def test_the_first_receipt_is_revision_0_and_an_older_one_arriving_late_changes_nothing(
+    uow: FakeUnitOfWork,
+) -> None:
     handlers.record_order(WORKED, uow)
+    handlers.record_receipt(received(1, [1, 2, 3, 4], revision=0), uow, BILLING)
+    assert len(uow.invoices.rows) == 4
     more = need(1, "DISP-10L", "6", "38.00")
     handlers.record_receipt(received(1, [1, 2, 3, 4], revision=2, need1=more), uow, BILLING)
 
     handlers.record_receipt(received(1, [1, 2, 3, 4], revision=1), uow, BILLING)
     handlers.record_receipt(received(1, [1, 2, 3, 4], revision=2, need1=more), uow, BILLING)
 
-    assert len(uow.invoices.rows) == 4
-    assert uow.invoices.rows[0].charges.net_total == Decimal("228.00")
+    assert len(uow.invoices.rows) == 6  # revision 2: m1's credit note and new invoice, once
+    assert uow.invoices.rows[-1].charges.net_total == Decimal("228.00")
 
 
 def test_an_unknown_member_is_invoiced_once_its_registration_arrives() -> None:

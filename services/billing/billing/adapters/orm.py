@@ -72,7 +72,8 @@ class OrderRow(Base):
     window_id: Mapped[int] = mapped_column(Integer, index=True)
     supplier_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))
-    revision: Mapped[int] = mapped_column(Integer, default=0)
+    # the receipt's revision billing has (pooling counts from 0); -1: nothing received yet
+    revision: Mapped[int] = mapped_column(Integer, default=-1)
     received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 

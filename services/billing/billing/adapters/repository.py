@@ -82,7 +82,7 @@ class SqlOrders:
                 window_id=order.window_id,
                 supplier_id=order.supplier_id,
                 status=OrderStatus.PLACED.value,
-                revision=0,
+                revision=-1,
             )
         )
         self.session.add_all(
