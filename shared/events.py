@@ -256,6 +256,22 @@ class SavingsReported(Schema):
     saved = _money()
 
 
+class InvoiceIssued(Schema):
+    """A member's invoice or credit note (rule 13), issued and numbered; its documents are
+    at billing's ``/api/v1/invoices/{invoice_id}/document.pdf`` and ``.xml``."""
+
+    invoice_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(("invoice", "credit_note")))
+    member_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    issued_on = fields.Date(required=True)
+    net_total = _money()
+    vat_total = _money()
+    gross_total = _money()
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+
+
 class OpsAlert(Schema):
     """An alert of the ops watch, raised or resolved (the event type says which); the
     admins are written to once for each."""
@@ -284,6 +300,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.order.rejected", 1): OrderRejected,
     ("pooling.order.received", 1): OrderReceived,
     ("notify.savings.reported", 1): SavingsReported,
+    ("billing.invoice.issued", 1): InvoiceIssued,
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.settings import SERVICES
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
@@ -71,7 +72,7 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
-        ("catalog", "pooling", "notify"), "ready"
+        SERVICES, "ready"
     )
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
     order_id = closed["orders"][0]["id"]
