@@ -51,6 +51,10 @@ class MemberRegistered(Schema):
     city = fields.String(allow_none=True, load_default=None)
     country = fields.String(load_default="DE", validate=validate.Length(equal=2))
     vat_id = fields.String(allow_none=True, load_default=None)
+    # The SEPA direct-debit mandate a settlement collects by (rule 15), once there is one.
+    iban = fields.String(allow_none=True, load_default=None)
+    mandate_reference = fields.String(allow_none=True, load_default=None)
+    mandate_signed_on = fields.Date(allow_none=True, load_default=None)
 
 
 class ProductUpdated(Schema):

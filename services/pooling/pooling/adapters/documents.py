@@ -5,11 +5,15 @@ allocation, then the totals. The PDF is the German order form a wholesaler's
 office expects ("Bestellung Nr. …"). Both say where the goods go: the CSV names
 each allocation's delivery site, the PDF splits every line by site (a need that
 names none goes to the member's head office, "Firmensitz").
+
+Both show the order net, the VAT per rate and gross (rule 12): each line at its
+product's rate, the shipping fee at the standard rate, each rate's VAT rounded
+once on the sum of its net amounts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -21,6 +25,7 @@ from sqlalchemy.orm import Session
 from pooling.adapters import orm
 from pooling.adapters.order_book import standing_lines
 from pooling.domain.model import HEAD_OFFICE
+from pooling.domain.vat import STANDARD_RATE, VatAtRate, vat_breakdown
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
 
@@ -30,6 +35,7 @@ CSV_COLUMNS = (
     "ordered_quantity",
     "unit_price",
     "line_total",
+    "vat_rate",
     "need_id",
     "member_id",
     "quantity",
@@ -45,6 +51,10 @@ class OrderDocument:
     order: orm.Order
     supplier_name: str | None
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
+    vat_rates: dict[str, Decimal] = field(default_factory=dict)  # sku -> percent
+
+    def vat_rate(self, sku: str) -> Decimal:
+        return self.vat_rates.get(sku, STANDARD_RATE)
 
     @property
     def lines(self) -> list[orm.OrderLine]:
@@ -57,24 +67,39 @@ class OrderDocument:
 
     @property
     def total(self) -> Decimal:
-        """What was ordered: the lines to deliver and the fee (the order's own total is
-        what arrived, once the receipt is booked)."""
+        """What was ordered, net: the lines to deliver and the fee (the order's own total
+        is what arrived, once the receipt is booked)."""
         return self.goods_total + self.order.shipping_fee
+
+    @property
+    def vat(self) -> list[VatAtRate]:
+        """The VAT per rate: the lines at their products' rates, the fee at 19 %."""
+        amounts = [(self.vat_rate(line.sku), line.line_total) for line in self.lines]
+        if self.order.shipping_fee:
+            amounts.append((STANDARD_RATE, self.order.shipping_fee))
+        return vat_breakdown(amounts)
+
+    @property
+    def gross_total(self) -> Decimal:
+        return self.total + sum((entry.vat for entry in self.vat), Decimal(0))
 
 
 def order_document(session: Session, order: orm.Order) -> OrderDocument:
     terms = session.get(orm.SupplierTerms, order.supplier_id)
     skus = [line.sku for line in order.lines]
-    query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit).where(
+    query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit, orm.Offer.vat_rate).where(
         orm.Offer.supplier_id == order.supplier_id, orm.Offer.sku.in_(skus)
     )
-    products = {sku: (name, unit) for sku, name, unit in session.execute(query)}
-    return OrderDocument(order, terms.name if terms else None, products)
+    found = session.execute(query).all()
+    products = {sku: (name, unit) for sku, name, unit, _rate in found}
+    rates = {sku: rate for sku, _name, _unit, rate in found}
+    return OrderDocument(order, terms.name if terms else None, products, rates)
 
 
 def order_csv(document: OrderDocument) -> str:
-    """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
-    ``total`` with their amount in the ``line_total`` column."""
+    """One row per allocation under the header, then the totals, each with its amount in
+    the ``line_total`` column: ``goods``, ``shipping_fee`` (at 19 %), ``total`` (net),
+    per rate ``taxable`` and ``vat`` (the rate in ``vat_rate``), and ``gross_total``."""
     rows: list[list[Cell]] = []
     for line in document.lines:
         figures: list[Cell] = [
@@ -83,17 +108,23 @@ def order_csv(document: OrderDocument) -> str:
             plain(line.ordered_quantity),
             price(line.unit_price),
             money(line.line_total),
+            plain(document.vat_rate(line.sku)),
         ]
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
             rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+    totals: list[tuple[str, Decimal, Decimal | None]] = [
+        ("goods", document.goods_total, None),
+        ("shipping_fee", document.order.shipping_fee, STANDARD_RATE),
+        ("total", document.total, None),
+    ]
+    for entry in document.vat:
+        totals += [("taxable", entry.taxable, entry.rate), ("vat", entry.vat, entry.rate)]
+    totals.append(("gross_total", document.gross_total, None))
     empty = [None] * 4
-    for label, amount in (
-        ("goods", document.goods_total),
-        ("shipping_fee", document.order.shipping_fee),
-        ("total", document.total),
-    ):
-        rows.append([label, None, None, None, money(amount), *empty])
+    for label, amount, rate in totals:
+        shown_rate = None if rate is None else plain(rate)
+        rows.append([label, None, None, None, money(amount), shown_rate, *empty])
     return csv_text(CSV_COLUMNS, rows)
 
 
@@ -122,11 +153,12 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
     return bytes(pdf.output())
 
 
-WIDTHS = (10, 68, 20, 30, 30, 32)  # Pos., Artikel, Gebinde, Menge, Einzelpreis, Gesamt
+# Pos., Artikel, Gebinde, Menge, Einzelpreis, USt., Gesamt (netto)
+WIDTHS = (10, 58, 18, 30, 28, 14, 32)
 
 
 def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
-    headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "Gesamt")
+    headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "USt.", "Netto")
     pdf.set_font("Helvetica", "B", 9)
     for width, heading in zip(WIDTHS, headings, strict=True):
         pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
@@ -137,10 +169,11 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         article = latin(f"{line.sku} {name}".strip())
         cells = (
             str(position),
-            article if len(article) <= 42 else article[:41] + "…",
+            article if len(article) <= 36 else article[:35] + "…",
             str(line.packs),
             f"{german(plain(line.ordered_quantity))} {latin(unit)}".strip(),
             euro(line.unit_price, price(line.unit_price)),
+            percent(document.vat_rate(line.sku)),
             euro(line.line_total),
         )
         for width, text in zip(WIDTHS, cells, strict=True):
@@ -155,7 +188,7 @@ def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
     for site, quantity in site_split(line):
         label = latin(f"Lieferort: {site}")
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 52 else label[:51] + "…")
+        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 46 else label[:45] + "…")
         pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {latin(unit)}".strip(), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 9)
@@ -171,13 +204,19 @@ def site_split(line: orm.OrderLine) -> list[tuple[str, Decimal]]:
 
 
 def _totals(pdf: FPDF, document: OrderDocument) -> None:
+    """Goods, fee and net; the VAT per rate on its taxable amount; gross, in bold."""
     order = document.order
     label_width, amount_width = sum(WIDTHS) - WIDTHS[-1], WIDTHS[-1]
-    rows = (
-        ("Warenwert", euro(document.goods_total), ""),
-        ("Versandkosten", euro(order.shipping_fee), ""),
-        ("Gesamtbetrag", euro(document.total), "B"),
-    )
+    rows = [
+        ("Warenwert netto", euro(document.goods_total), ""),
+        (f"Versandkosten netto ({percent(STANDARD_RATE)} USt.)", euro(order.shipping_fee), ""),
+        ("Summe netto", euro(document.total), ""),
+    ]
+    rows += [
+        (f"zzgl. {percent(entry.rate)} USt. auf {euro(entry.taxable)}", euro(entry.vat), "")
+        for entry in document.vat
+    ]
+    rows.append(("Gesamtbetrag brutto", euro(document.gross_total), "B"))
     for label, amount, style in rows:
         pdf.set_font("Helvetica", style, 10)
         pdf.cell(label_width, 6, label, align="R")
@@ -212,6 +251,11 @@ def german(number: Decimal) -> str:
         digits = digits[:-3]
     whole = sign + ".".join([digits, *groups])
     return f"{whole},{fraction}" if fraction else whole
+
+
+def percent(rate: Decimal) -> str:
+    """``19 %``, ``7 %``, ``0 %``: a VAT rate as a German form shows it."""
+    return f"{german(plain(rate))} %"
 
 
 def euro(amount: Decimal, shown: Decimal | None = None) -> str:
