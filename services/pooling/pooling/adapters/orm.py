@@ -206,7 +206,10 @@ class DepotMovement(Base):
     """One entry of the depot's ledger (rule 11); lots and value are folded from these."""
 
     __tablename__ = "depot_movements"
-    __table_args__ = (Index("depot_movements_by_lot", "sku", "order_id"),)
+    __table_args__ = (
+        Index("depot_movements_by_lot", "sku", "order_id"),
+        Index("depot_movements_by_window", "window_id", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -219,6 +222,9 @@ class DepotMovement(Base):
     need_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     booked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # out to a need at a close (rule 11): the window that close closed, the need's member
+    window_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    member_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class MemberSavings(Base):

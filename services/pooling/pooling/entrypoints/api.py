@@ -56,9 +56,15 @@ def close_pool() -> ResponseReturnValue:
             session, current_runtime().outbox, schedule(), solver(), window_id
         )
         result = closed.result
+        served = result.depot
         body = {
             "window_id": closed.window.id,
             "orders": closed.orders,
+            "depot_allocations": () if served is None else served.served,
+            "from_depot": [
+                {"sku": sku, "quantity": quantity, "value": value}
+                for sku, (quantity, value) in ({} if served is None else served.by_product).items()
+            ],
             "total_cost": result.total_cost,
             "members_baseline": result.members_baseline,
             "members_paid": result.members_paid,
