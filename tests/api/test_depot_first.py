@@ -4,15 +4,18 @@ serve the next window first, at book value and without fee; only the rest is ord
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from catalog.service_layer.reactions import HANDLERS as CATALOG
+from notify.bootstrap import handlers as notify_handlers
 from tests.api.test_after_order import book, confirmed, receipt
+from tests.api.test_after_order_events import cooperative, need_shown, register_members, tell
 from tests.api.test_pooling_api import SIL, close, feed, need_posted, worked_example
 
 if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
 
-__all__ = ["worked_example"]  # the fixture, used by name
+__all__ = ["cooperative", "worked_example"]  # the fixtures, used by name
 
 
 def received_with_8_in_the_depot(pooling: Service, admin: Headers) -> int:
@@ -98,3 +101,63 @@ def test_an_empty_depot_changes_nothing_at_the_close(
     closed = close(worked_example, admin)
     assert (closed["depot_allocations"], closed["from_depot"]) == ([], [])
     assert worked_example.outbox("pooling.depot.served") == []
+
+
+def test_catalog_shows_what_the_depot_served(
+    catalog: Service, cooperative: dict[int, Any], worked_example: Service, admin: Headers
+) -> None:
+    m2 = cooperative[2].headers
+    for quantity in ("10", "5"):  # need 6: 8 from the depot, 2 ordered; need 7: none left
+        body = {"sku": SIL, "quantity": quantity}
+        assert catalog.client.post("/api/v1/needs", json=body, headers=m2).status_code == 201
+    received_with_8_in_the_depot(worked_example, admin)
+    feed(worked_example, need_posted(6, 2, SIL, "10"), need_posted(7, 2, SIL, "5"))
+    close(worked_example, admin)
+    story = worked_example.outbox()
+    [served] = [e for e in story if e["event_type"] == "pooling.depot.served"]
+
+    tell(catalog, CATALOG, *[e for e in story if e["event_type"].startswith("pooling.order")])
+    tell(catalog, CATALOG, served, served)  # redelivered
+
+    assert need_shown(catalog, admin, 6)[:2] == ("ordered", 2)
+    six = catalog.client.get("/api/v1/needs/6", headers=admin).get_json()
+    assert six["depot_quantity"] == "8"
+
+
+def test_a_need_served_whole_is_served_in_catalog(
+    catalog: Service, cooperative: dict[int, Any], worked_example: Service, admin: Headers
+) -> None:
+    body = {"sku": SIL, "quantity": "5"}
+    posted = catalog.client.post("/api/v1/needs", json=body, headers=cooperative[2].headers)
+    assert posted.get_json()["id"] == 6
+    received_with_8_in_the_depot(worked_example, admin)
+    feed(worked_example, need_posted(6, 2, SIL, "5"))
+    close(worked_example, admin)
+    [served] = worked_example.outbox("pooling.depot.served")
+
+    tell(catalog, CATALOG, served)
+
+    need = catalog.client.get("/api/v1/needs/6", headers=admin).get_json()
+    assert (need["status"], need["order_id"], need["depot_quantity"]) == ("served", None, "5")
+
+
+def test_notify_counts_the_depot_part_in_the_savings_and_the_report(
+    notify: Service, worked_example: Service, admin: Headers
+) -> None:
+    received_with_8_in_the_depot(worked_example, admin)
+    feed(worked_example, need_posted(6, 2, SIL, "10"))
+    second = close(worked_example, admin)["window_id"]
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    register_members(notify, react)
+    [served] = worked_example.outbox("pooling.depot.served")
+    placed = worked_example.outbox("pooling.order.placed")[-1]
+
+    tell(notify, react, served, placed, served)  # the depot's event redelivered
+
+    savings = notify.client.get("/api/v1/members/2/savings", headers=admin).get_json()
+    [window] = [w for w in savings["windows"] if w["window_id"] == second]
+    assert (window["baseline"], window["paid"], window["saved"]) == ("75.40", "67.00", "8.40")
+    listed = notify.client.get("/api/v1/notifications", headers=notify.token("member", 2))
+    [report] = [n for n in listed.get_json() if n["kind"] == "savings_report"]
+    lines = [(line["quantity"], line["paid"]) for line in report["details"]["lines"]]
+    assert sorted(lines) == [("2", "33.40"), ("8", "33.60")]

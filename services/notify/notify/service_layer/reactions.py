@@ -30,6 +30,16 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Ou
     _trace_needs(data)
 
 
+def on_depot_served(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+    """The depot served members at a close (rule 11): their window's savings (the same
+    figures as in the window's orders) and the parts in the window's report."""
+    data = event.payload
+    preload(session, [s["member_id"] for s in data["member_savings"]])
+    for savings in data["member_savings"]:
+        _record_savings(session, outbox, data["window_id"], savings)
+    savings_reports.report_depot(session, event, outgoing)
+
+
 def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
     """A confirmed or rejected order is told to each member with a need in it, once; a
     rejection takes the order out of the window's savings and reports, declined lines
