@@ -136,6 +136,8 @@ class ProductProgress(Schema):
     sku = fields.String(required=True)
     quantity = _money()
     offers = fields.List(fields.Nested(OfferProgress), required=True)
+    # rule 11: what the depot would serve of it at the close; the offers price the rest
+    depot_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
 
 
 class PoolProgressed(Schema):

@@ -161,3 +161,33 @@ def test_notify_counts_the_depot_part_in_the_savings_and_the_report(
     [report] = [n for n in listed.get_json() if n["kind"] == "savings_report"]
     lines = [(line["quantity"], line["paid"]) for line in report["details"]["lines"]]
     assert sorted(lines) == [("2", "33.40"), ("8", "33.60")]
+
+
+def test_the_pool_shows_what_the_depot_would_serve_and_prices_the_rest(
+    worked_example: Service, admin: Headers
+) -> None:
+    received_with_8_in_the_depot(worked_example, admin)
+    feed(worked_example, need_posted(6, 2, SIL, "10"))
+
+    pool = worked_example.client.get("/api/v1/pools/current", headers=admin).get_json()
+
+    [product] = pool["products"]
+    assert (product["sku"], product["quantity"], product["depot_quantity"]) == (SIL, "10", "8")
+    [offer] = product["offers"]
+    assert (offer["ordered_quantity"], offer["unit_price"]) == ("12", "4.20")  # 2 to order
+    assert offer["next_tier"]["missing"] == "118"  # 120 - 2: what the depot holds counts not
+
+
+def test_the_pool_of_what_the_depot_holds_whole_orders_nothing(
+    worked_example: Service, admin: Headers
+) -> None:
+    received_with_8_in_the_depot(worked_example, admin)
+    feed(worked_example, need_posted(6, 2, SIL, "5"))
+
+    pool = worked_example.client.get("/api/v1/pools/current", headers=admin).get_json()
+
+    [product] = pool["products"]
+    assert product["depot_quantity"] == "5"
+    assert [(o["ordered_quantity"], o["next_tier"]["missing"]) for o in product["offers"]] == [
+        ("0", "120")
+    ]

@@ -203,6 +203,14 @@ def locked_stock(session: Session, skus: Collection[str]) -> list[Lot]:
     return [lot for lot in stock(_ledger(session, holding)) if lot.sku in wanted]
 
 
+def depot_holdings(session: Session) -> dict[str, Decimal]:
+    """What the depot holds of each product now (not locked: for showing the pool)."""
+    held: dict[str, Decimal] = {}
+    for lot in stock(_ledger(session, None)):
+        held[lot.sku] = held.get(lot.sku, Decimal(0)) + lot.quantity
+    return held
+
+
 def book_movements(
     session: Session, movements: Iterable[Movement], window_id: int | None = None
 ) -> None:

@@ -32,6 +32,7 @@ class OfferProgressOut(Schema):
 class ProductProgressOut(Schema):
     sku = fields.String()
     quantity = _amount()
+    depot_quantity = _amount()  # rule 11: what the depot would serve of it; offers: the rest
     offers = fields.List(fields.Nested(OfferProgressOut))
 
 

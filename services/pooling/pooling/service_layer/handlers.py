@@ -158,7 +158,8 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     open_demand = pool.open_demand(window.id)
     if open_demand.signature == window.progress_signature:
         return False
-    progress = pool_progress(open_demand.demand, pool.offers(window))
+    holdings = order_book.depot_holdings(session)
+    progress = pool_progress(open_demand.demand, pool.offers(window), holdings)
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
@@ -172,6 +173,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
             {
                 "sku": p.sku,
                 "quantity": p.quantity,
+                "depot_quantity": p.depot_quantity,
                 "offers": [
                     {
                         "supplier_id": o.supplier_id,
