@@ -187,6 +187,27 @@ class ReceiptIn(Schema):
             raise ValidationError("Each line (sku) once.", "lines")
 
 
+class SiteReceiptIn(Schema):
+    """Rule 10 at a site: what arrived there of each line the member has a need of there;
+    ``delivery_site`` as the needs name it (null: the member's own address)."""
+
+    delivery_site = VisibleText(200, allow_none=True, load_default=None)
+    lines = fields.List(fields.Nested(ReceivedLineIn), required=True, validate=Length(1, 500))
+
+    _each_line_once = ReceiptIn._each_line_once
+
+
+class SiteLineOut(Schema):
+    sku = fields.String()
+    received_quantity = _amount()
+
+
+class SiteReceiptOut(Schema):
+    member_id = fields.Integer()
+    delivery_site = fields.String()
+    lines = fields.List(fields.Nested(SiteLineOut))
+
+
 class ReceiptLineOut(Schema):
     sku = fields.String()
     received_quantity = _amount()
