@@ -21,7 +21,7 @@ from notify.adapters.orm import Notification, SavingsEntry
 from notify.adapters.orm_savings import SavingsLine
 from notify.domain.reports import report_details
 from notify.domain.savings import Line, Totals, report_lines
-from notify.service_layer.messages import tell_savings_report
+from notify.service_layer.messages import tell_savings_corrected, tell_savings_report
 from notify.service_layer.outgoing import Outgoing, shown_in_app
 from notify.service_layer.periods import berlin_year, year_to_date
 from shared.events import Event
@@ -127,6 +127,15 @@ def _correct_report(session: Session, member_id: int, window_id: int) -> None:
     report = window_report(session, member_id, window_id)
     if note is not None and report is not None:
         note.details = report_details(report)
+
+
+def tell_corrected(
+    session: Session, outgoing: Outgoing, member_id: int, window_id: int, was: Totals
+) -> None:
+    """The member's report of the window, told again by e-mail after its result changed."""
+    report = window_report(session, member_id, window_id)
+    if report is not None:
+        tell_savings_corrected(session, outgoing, member_id, report, was)
 
 
 def forget_order(session: Session, order_id: int, window_id: int, members: set[int]) -> None:

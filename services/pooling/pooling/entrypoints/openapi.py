@@ -53,6 +53,17 @@ OPERATIONS = {
     "pooling_receipts.list_receipts": Operation(
         response=s.ReceiptOut, many=True, summary="Every booking of an order's receipt (admin)."
     ),
+    "pooling_receipts.book_site_receipt": Operation(
+        s.SiteReceiptIn,
+        s.SiteBookedOut,
+        status=201,
+        summary="Book what arrived at the member's own delivery site, once (a member).",
+    ),
+    "pooling_receipts.list_site_receipts": Operation(
+        response=s.SiteReceiptOut,
+        many=True,
+        summary="What the members booked at their sites (admin; a member: its own).",
+    ),
     "pooling_receipts.show_depot": Operation(
         response=s.DepotOut, summary="The depot: its lots, every movement and its value (admin)."
     ),

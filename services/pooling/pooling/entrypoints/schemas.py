@@ -208,6 +208,14 @@ class SiteReceiptOut(Schema):
     lines = fields.List(fields.Nested(SiteLineOut))
 
 
+class SiteBookedOut(Schema):
+    """The site's part booked: the order's status (``received`` when the sites' parts were
+    all of it) and the member's parts booked so far."""
+
+    status = fields.String()
+    sites = fields.List(fields.Nested(SiteReceiptOut))
+
+
 class ReceiptLineOut(Schema):
     sku = fields.String()
     received_quantity = _amount()
