@@ -12,7 +12,7 @@ from notify.adapters.orm import Delivery
 from notify.bootstrap import handlers as notify_handlers
 from tests.api.test_after_order import RECEIVED, book, confirmed, receipt
 from tests.api.test_after_order_events import register_members, tell
-from tests.api.test_pooling_api import DISP, SIL, with_worked_example
+from tests.api.test_pooling_api import DISP, SIL, A, close, supplier, with_worked_example
 
 if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
@@ -92,3 +92,26 @@ def test_a_sent_report_gets_one_correction_mail(
     [_report, rewritten] = savings_mails(notify, 1)  # the waiting correction, rewritten
     assert rewritten[:2] == ("savings_corrected", "pending")
     assert rewritten[2] != correction[2]
+
+
+def test_a_rejection_after_the_report_brings_one_correction(
+    notify: Service, pooling: Service, admin: Headers
+) -> None:
+    [order] = close(with_worked_example(pooling), admin)["orders"]
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    register_members(notify, react)
+    tell(notify, react, pooling.outbox("pooling.order.placed")[0])
+    with notify.runtime.engine.begin() as db:
+        db.execute(update(Delivery).where(Delivery.kind == "savings_report").values(status="sent"))
+    url = f"/api/v1/orders/{order['id']}/reject"
+    answer = pooling.client.post(url, json={"reason": "Lager leer"}, headers=supplier(pooling, A))
+    assert answer.status_code == 200, answer.get_json()
+    rejected = pooling.outbox("pooling.order.rejected")[0]
+
+    tell(notify, react, rejected, rejected)
+
+    assert [m[:2] for m in savings_mails(notify, 1)] == [
+        ("savings_report", "sent"),
+        ("savings_corrected", "pending"),
+    ]
+    assert savings_mails(notify, 1)[1][2] == "Berichtigt: Ihre Ersparnis in Poolrunde 1: 0,00 €"

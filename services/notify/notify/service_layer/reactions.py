@@ -45,12 +45,16 @@ def on_depot_served(session: Session, event: Event, outbox: Outbox, outgoing: Ou
 def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
     """A confirmed or rejected order is told to each member with a need in it, once; a
     rejection takes the order out of the window's savings and reports, declined lines
-    (rule 8) take their needs out and the order's new fee shares in."""
+    (rule 8) take their needs out and the order's new fee shares in; a member whose
+    window result changed gets its report e-mail rewritten, or one correction."""
     data = event.payload
     confirmed = event.event_type == "pooling.order.confirmed"
     members = savings_reports.members_of(session, data["order_id"])
+    changed = {}
     for savings in data["member_savings"]:  # after a rejection, or lines declined
-        _correct_savings(session, data["window_id"], savings)
+        was = _correct_savings(session, data["window_id"], savings)
+        if was is not None:
+            changed[savings["member_id"]] = was
     members |= {s["member_id"] for s in data["member_savings"]}
     if not confirmed:
         savings_reports.forget_order(session, data["order_id"], data["window_id"], members)
@@ -58,6 +62,8 @@ def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None
         savings_reports.revise_order(session, data, members)
     for member_id in sorted(members):
         tell_order_decided(session, outgoing, member_id, data, confirmed=confirmed)
+    for member_id, was in sorted(changed.items()):  # one corrected report, never two
+        savings_reports.tell_corrected(session, outgoing, member_id, data["window_id"], was)
 
 
 def on_order_received(session: Session, event: Event, outgoing: Outgoing) -> None:
