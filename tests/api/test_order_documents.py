@@ -17,13 +17,18 @@ from tests.api.test_pooling_api import worked_example as worked_example  # the f
 if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
 
+# rule 11: a site's whole packs go there, the rest to the depot's address
+DEPOT = "Lager Handwerkszirkel Dortmund eG, Rheinische Straße 1, 44137 Dortmund"
 WORKED_EXAMPLE_CSV = (
     "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity;delivery_site\r\n"
     "DISP-10L;14;14;38.00;532.00;1;1;6;Firmensitz\r\n"
     "DISP-10L;14;14;38.00;532.00;3;3;8;Firmensitz\r\n"
+    "DISP-10L;6;6;;;;;;Firmensitz (Mitglied 1)\r\n"
+    "DISP-10L;8;8;;;;;;Firmensitz (Mitglied 3)\r\n"
     "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
     "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
     "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
+    f"SIL-300;6;72;;;;;;{DEPOT}\r\n"
     "goods;;;;834.40;;;;\r\n"
     "shipping_fee;;;;0.00;;;;\r\n"
     "total;;;;834.40;;;;\r\n"
@@ -127,6 +132,7 @@ def test_a_declined_line_leaves_the_order_form(
         "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
         "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
         "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
+        f"SIL-300;6;72;;;;;;{DEPOT}\r\n"
         "goods;;;;302.40;;;;\r\n"
         "shipping_fee;;;;25.00;;;;\r\n"
         "total;;;;327.40;;;;\r\n"

@@ -2,9 +2,11 @@
 
 The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
 allocation, then the totals. The PDF is the German order form a wholesaler's
-office expects ("Bestellung Nr. …"). Both say where the goods go: the CSV names
-each allocation's delivery site, the PDF splits every line by site (a need that
-names none goes to the member's head office, "Firmensitz").
+office expects ("Bestellung Nr. …"). Both say where the goods go (rule 11): every
+line's whole packs per delivery address, the depot's address for all that is not a
+site's whole packs. The CSV follows a line's allocation rows (each naming its need's
+delivery site) with one row per address: no need id, the packs and quantity for that
+address in ``packs`` and ``ordered_quantity``, the address in ``delivery_site``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
-from pooling.adapters.order_book import standing_lines
+from pooling.adapters.order_book import standing_lines, supplier_order
+from pooling.domain.distribution import Distribution, distribute
 from pooling.domain.model import HEAD_OFFICE
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
+from shared.settings import Settings
 
 CSV_COLUMNS = (
     "sku",
@@ -45,6 +49,11 @@ class OrderDocument:
     order: orm.Order
     supplier_name: str | None
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
+    depot_address: str = ""  # the cooperative's, where all goes that is no site's packs
+
+    @property
+    def distribution(self) -> Distribution:
+        return distribute(supplier_order(self.order), self.depot_address)
 
     @property
     def lines(self) -> list[orm.OrderLine]:
@@ -62,20 +71,28 @@ class OrderDocument:
         return self.goods_total + self.order.shipping_fee
 
 
-def order_document(session: Session, order: orm.Order) -> OrderDocument:
+def depot_address(settings: Settings) -> str:
+    """The depot's delivery address: the cooperative's (the office's setting)."""
+    street, city = settings.cooperative_street, settings.cooperative_city
+    name, postcode = settings.cooperative_legal_name, settings.cooperative_postcode
+    return f"Lager {name}, {street}, {postcode} {city}"
+
+
+def order_document(session: Session, order: orm.Order, depot: str = "") -> OrderDocument:
     terms = session.get(orm.SupplierTerms, order.supplier_id)
     skus = [line.sku for line in order.lines]
     query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit).where(
         orm.Offer.supplier_id == order.supplier_id, orm.Offer.sku.in_(skus)
     )
     products = {sku: (name, unit) for sku, name, unit in session.execute(query)}
-    return OrderDocument(order, terms.name if terms else None, products)
+    return OrderDocument(order, terms.name if terms else None, products, depot)
 
 
 def order_csv(document: OrderDocument) -> str:
     """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
     ``total`` with their amount in the ``line_total`` column."""
     rows: list[list[Cell]] = []
+    distribution = document.distribution
     for line in document.lines:
         figures: list[Cell] = [
             line.sku,
@@ -87,6 +104,8 @@ def order_csv(document: OrderDocument) -> str:
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
             rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+        for drop in distribution.drops_of(line.sku):
+            rows.append([line.sku, drop.packs, plain(drop.quantity), *[None] * 5, drop.address])
     empty = [None] * 4
     for label, amount in (
         ("goods", document.goods_total),
@@ -116,7 +135,7 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
         pdf.cell(30, 6, f"{label}:")
         pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    _lines_table(pdf, document)
+    _lines_table(pdf, document, document.distribution)
     pdf.ln(4)
     _totals(pdf, document)
     return bytes(pdf.output())
@@ -125,7 +144,7 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
 WIDTHS = (10, 68, 20, 30, 30, 32)  # Pos., Artikel, Gebinde, Menge, Einzelpreis, Gesamt
 
 
-def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
+def _lines_table(pdf: FPDF, document: OrderDocument, distribution: Distribution) -> None:
     headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "Gesamt")
     pdf.set_font("Helvetica", "B", 9)
     for width, heading in zip(WIDTHS, headings, strict=True):
@@ -146,28 +165,20 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
         pdf.ln()
-        _sites(pdf, line, unit)
+        _addresses(pdf, distribution, line.sku, unit)
 
 
-def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
-    """The line's quantity per delivery site, indented under it."""
+def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:
+    """The line's whole packs per delivery address, indented under it."""
     pdf.set_font("Helvetica", "", 8)
-    for site, quantity in site_split(line):
-        label = latin(f"Lieferort: {site}")
+    for drop in distribution.drops_of(sku):
+        label = latin(f"Lieferort: {drop.address}")
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 52 else label[:51] + "…")
-        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {latin(unit)}".strip(), align="R")
+        pdf.cell(WIDTHS[1], 5, label if len(label) <= 42 else label[:41] + "…")
+        pdf.cell(WIDTHS[2], 5, str(drop.packs), align="R")
+        pdf.cell(WIDTHS[3], 5, f"{german(plain(drop.quantity))} {latin(unit)}".strip(), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 9)
-
-
-def site_split(line: orm.OrderLine) -> list[tuple[str, Decimal]]:
-    """The line's quantity per delivery site, in the order the needs first name them."""
-    sites: dict[str, Decimal] = {}
-    for a in line.allocations:
-        site = a.delivery_site or HEAD_OFFICE
-        sites[site] = sites.get(site, Decimal(0)) + a.quantity
-    return list(sites.items())
 
 
 def _totals(pdf: FPDF, document: OrderDocument) -> None:

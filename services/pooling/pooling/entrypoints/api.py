@@ -116,8 +116,9 @@ def show_order(order_id: int) -> ResponseReturnValue:
 @api.get("/orders/<id:order_id>/document.csv")
 @require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
+    depot = documents.depot_address(current_app.extensions["zirkel.settings"])
     with unit_of_work() as session:
-        document = documents.order_document(session, _supplier_order(session, order_id))
+        document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_csv(document)
     return _attachment(body.encode("utf-8"), "text/csv; charset=utf-8", order_id, "csv")
 
@@ -126,8 +127,9 @@ def order_document_csv(order_id: int) -> ResponseReturnValue:
 @require("admin", "supplier", owed=True)
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
+    depot = documents.depot_address(settings)
     with unit_of_work() as session:
-        document = documents.order_document(session, _supplier_order(session, order_id))
+        document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", order_id, "pdf")
 
