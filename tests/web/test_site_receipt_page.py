@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Service
-from tests.web.conftest import csrf_token
+from tests.web.conftest import Site, csrf_token, sign_in
 from tests.web.test_receipt_pages import confirmed
 from tests.web.test_supplier_portal import pooling
 
@@ -48,3 +48,20 @@ def test_a_member_books_its_site_on_the_page(
     again = member.get(url).get_data(as_text=True)
     assert "Gebucht" in again and "DISP-10L: 5" in again
     assert member.get(f"/orders/{confirmed}/site-receipt?site=Baustelle").status_code == 404
+
+
+def test_the_distribution_list_for_the_office_and_the_member(
+    site: Site, member: FlaskClient, pooling: Service, confirmed: int
+) -> None:
+    office = site.client()
+    sign_in(office, "admin@zirkel.example")
+    whole = office.get(f"/admin/orders/{confirmed}/distribution").get_data(as_text=True)
+    assert "Verteilliste der Bestellung" in whole
+    assert "Maler Eins" in whole and "im Lager" in whole
+    assert "geliefert an Firmensitz (Mitglied 1)" in whole
+    assert "6 Gebinde SIL-300 (72" in whole and "an Lager Handwerkszirkel Dortmund eG" in whole
+
+    own = member.get(f"/orders/{confirmed}/distribution").get_data(as_text=True)
+    assert "geliefert an Firmensitz (Mitglied 1)" in own
+    assert "SIL-300" not in own and "Lieferadressen" not in own
+    assert "Wo Sie Ihre Ware abholen" in member.get(f"/orders/{confirmed}").get_data(as_text=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pooling.adapters import documents, order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
+from pooling.domain.distribution import distribute
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import schemas
@@ -132,6 +133,30 @@ def order_document_pdf(order_id: int) -> ResponseReturnValue:
         document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", order_id, "pdf")
+
+
+@api.get("/orders/<id:order_id>/distribution")
+@require("admin", "member", "supplier", owed=True)
+def order_distribution(order_id: int) -> ResponseReturnValue:
+    """Rule 11: the order's packs per address (the supplier's part); who collects what,
+    where (the office: everyone; a member: its own needs)."""
+    principal = current_principal()
+    depot = documents.depot_address(current_app.extensions["zirkel.settings"])
+    with unit_of_work() as session:
+        order = order_book.existing_order(session, order_id)
+        shipped = distribute(order_book.supplier_order(order), depot)
+        received = {a.need_id: a.received for line in order.lines for a in line.allocations}
+        pickups = [vars(p) | {"received": received.get(p.need_id)} for p in shipped.pickups]
+        if principal.role == "supplier":
+            if not principal.is_supplier(order.supplier_id):
+                raise ApiError(403, "This order is not yours.")
+            pickups = []
+        elif principal.role == "member":
+            pickups = [p for p in pickups if p["member_id"] == principal.subject_id]
+            if not pickups:
+                raise ApiError(403, "This order is not yours.")
+        body = {"order_id": order.id, "depot_address": depot, "drops": shipped.drops}
+    return jsonify(schemas.DistributionOut().dump(body | {"pickups": pickups}))
 
 
 def _supplier_order(session: Session, order_id: int) -> orm.Order:

@@ -27,6 +27,10 @@ OPERATIONS = {
     "pooling_api.order_document_pdf": Operation(
         response_media="application/pdf", summary="An order form as PDF."
     ),
+    "pooling_api.order_distribution": Operation(
+        response=s.DistributionOut,
+        summary="The packs per delivery address and who collects what, where (rule 11).",
+    ),
     "pooling_api.confirm_order": Operation(
         s.ConfirmIn,
         s.OrderOut,

@@ -216,6 +216,33 @@ class SiteBookedOut(Schema):
     sites = fields.List(fields.Nested(SiteReceiptOut))
 
 
+class DropOut(Schema):
+    sku = fields.String()
+    address = fields.String()
+    packs = fields.Integer()
+    quantity = _amount()
+    to_depot = fields.Boolean()
+
+
+class PickupOut(Schema):
+    need_id = fields.Integer()
+    member_id = fields.Integer()
+    sku = fields.String()
+    quantity = _amount()
+    received = fields.Decimal(as_string=True, allow_none=True)  # once the receipt is booked
+    address = fields.String()
+    at_depot = fields.Boolean()
+
+
+class DistributionOut(Schema):
+    """Rule 11: the packs per delivery address, and who collects what, where."""
+
+    order_id = fields.Integer()
+    depot_address = fields.String()
+    drops = fields.List(fields.Nested(DropOut))
+    pickups = fields.List(fields.Nested(PickupOut))
+
+
 class ReceiptLineOut(Schema):
     sku = fields.String()
     received_quantity = _amount()
