@@ -146,6 +146,15 @@ ENDPOINTS = [
     endpoint("pooling", "PUT", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
     endpoint("pooling", "GET", "/api/v1/orders/1/receipts", "admin"),
     endpoint("pooling", "GET", "/api/v1/depot", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/distribution", "member", "supplier", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/site-receipts", "member", "admin"),
+    endpoint(
+        "pooling",
+        "POST",
+        "/api/v1/orders/1/site-receipt",
+        "member",
+        body={"lines": [{"sku": DISP, "received_quantity": "1"}]},
+    ),
     endpoint("pooling", "POST", "/api/v1/depot/write-offs", "admin", body={}),
 ]
 

@@ -73,7 +73,9 @@ def list_site_receipts(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
     member_id = None if principal.is_admin else principal.subject_id
     with unit_of_work() as session:
-        order_book.existing_order(session, order_id)
+        order = order_book.existing_order(session, order_id)
+        if member_id is not None:
+            site_receipts.check_member(order, member_id)
         parts = site_receipts.site_parts(session, order_id, member_id)
     return jsonify(_sites_out(parts))
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain.optimise import Solver
-from pooling.domain.site_receipt import Site, check_site_receipt, receipt_from_sites, sites_of
+from pooling.domain.site_receipt import Site, check_site_receipt, receipt_from_sites
 from pooling.service_layer.commands import BookReceipt, BookSiteReceipt
 from pooling.service_layer.receiving import book_receipt
 from shared.errors import Conflict, Forbidden
@@ -28,11 +28,10 @@ def book_site_receipt(
     """The site's part, once, while the order waits for its receipt (409 otherwise);
     the order's receipt too when the sites' parts are all of it."""
     order = order_book.locked_order(session, cmd.order_id)
+    check_member(order, cmd.member_id)
     order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
     placed = order_book.supplier_order(order)
     site = Site.of(cmd.member_id, cmd.delivery_site)
-    if not any(known.member_id == site.member_id for known in sites_of(placed)):
-        raise Forbidden("order_id", "This order holds no need of yours.")
     received = check_site_receipt(placed, site, cmd.received)
     booked = site_parts(session, order.id)
     if site in booked:
@@ -52,6 +51,12 @@ def book_site_receipt(
     if whole is not None:
         return book_receipt(session, outbox, schedule, solve, BookReceipt(order.id, whole))
     return order
+
+
+def check_member(order: orm.Order, member_id: int) -> None:
+    """Refuse (403) a member without a need in the order."""
+    if not any(a.member_id == member_id for line in order.lines for a in line.allocations):
+        raise Forbidden("order_id", "This order holds no need of yours.")
 
 
 def site_parts(
