@@ -17,7 +17,7 @@ from pooling.adapters.repository import PoolRepository
 from pooling.domain.distribution import distribute
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
-from pooling.entrypoints import schemas
+from pooling.entrypoints import delivery_schemas, schemas
 from pooling.service_layer import decisions, handlers
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
@@ -156,7 +156,7 @@ def order_distribution(order_id: int) -> ResponseReturnValue:
             if not pickups:
                 raise ApiError(403, "This order is not yours.")
         body = {"order_id": order.id, "depot_address": depot, "drops": shipped.drops}
-    return jsonify(schemas.DistributionOut().dump(body | {"pickups": pickups}))
+    return jsonify(delivery_schemas.DistributionOut().dump(body | {"pickups": pickups}))
 
 
 def _supplier_order(session: Session, order_id: int) -> orm.Order:

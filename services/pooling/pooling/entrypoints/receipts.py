@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pooling.adapters import order_book, orm
 from pooling.domain import depot
-from pooling.entrypoints import schemas
+from pooling.entrypoints import delivery_schemas, schemas
 from pooling.entrypoints.api import schedule, solver
 from pooling.service_layer import receiving, site_receipts
 from pooling.service_layer.commands import BookReceipt, BookSiteReceipt, WriteOffStock
@@ -53,7 +53,7 @@ def _booked(book: Callable[..., orm.Order], order_id: int) -> ResponseReturnValu
 @require("member")
 def book_site_receipt(order_id: int) -> ResponseReturnValue:
     """The member books what arrived at its delivery site, for that site (rule 10)."""
-    body = load_body(schemas.SiteReceiptIn())
+    body = load_body(delivery_schemas.SiteReceiptIn())
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
     member_id = current_principal().subject_id
     cmd = BookSiteReceipt(order_id, member_id, body["delivery_site"], received)
@@ -89,7 +89,7 @@ def _sites_out(parts: dict) -> list[dict]:
         }
         for site, lines in sorted(parts.items())
     ]
-    return schemas.SiteReceiptOut(many=True).dump(sites)
+    return delivery_schemas.SiteReceiptOut(many=True).dump(sites)
 
 
 @receipts_api.get("/orders/<id:order_id>/receipts")
