@@ -51,6 +51,10 @@ class MemberRegistered(Schema):
     city = fields.String(allow_none=True, load_default=None)
     country = fields.String(load_default="DE", validate=validate.Length(equal=2))
     vat_id = fields.String(allow_none=True, load_default=None)
+    # The SEPA direct-debit mandate a settlement collects by (rule 15), once there is one.
+    iban = fields.String(allow_none=True, load_default=None)
+    mandate_reference = fields.String(allow_none=True, load_default=None)
+    mandate_signed_on = fields.Date(allow_none=True, load_default=None)
 
 
 class ProductUpdated(Schema):
@@ -294,6 +298,22 @@ class SavingsReported(Schema):
     saved = _money()
 
 
+class InvoiceIssued(Schema):
+    """A member's invoice or credit note (rule 13), issued and numbered; its documents are
+    at billing's ``/api/v1/invoices/{invoice_id}/document.pdf`` and ``.xml``."""
+
+    invoice_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(("invoice", "credit_note")))
+    member_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    issued_on = fields.Date(required=True)
+    net_total = _money()
+    vat_total = _money()
+    gross_total = _money()
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+
+
 class OpsAlert(Schema):
     """An alert of the ops watch, raised or resolved (the event type says which); the
     admins are written to once for each."""
@@ -323,6 +343,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.order.received", 1): OrderReceived,
     ("pooling.depot.served", 1): DepotServed,
     ("notify.savings.reported", 1): SavingsReported,
+    ("billing.invoice.issued", 1): InvoiceIssued,
 }
 
 

@@ -90,6 +90,19 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         ),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
+    Subscription(  # one queue: an order's placing, decision and receipts stay in order
+        "billing",
+        "order-outcomes",
+        (
+            "pooling.order.placed.v1",
+            "pooling.order.confirmed.v1",
+            "pooling.order.rejected.v1",
+            "pooling.order.received.v1",
+        ),
+    ),
+    Subscription(
+        "billing", "directory", ("catalog.member.registered.v1", "catalog.product.updated.v1")
+    ),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
     Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
     Subscription(

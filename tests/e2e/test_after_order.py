@@ -1,8 +1,10 @@
 """The design's worked example continued through the real processes, on the embedded
 default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
-on the received quantities, and the depot holds 8 SIL-300 worth 33.60. Then a second
-window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new order brings 2."""
+on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
+each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents.
+Then a second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
+order brings 2."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
+from tests.support.einvoice import assert_valid_invoice
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
 
@@ -20,6 +23,12 @@ __all__ = ["stack"]  # the fixture, used by name
 
 PAID = ["190.00", "126.00", "350.00", "58.80"]
 SAVED = ["29.00", "50.20", "69.80", "67.00"]
+INVOICED = [  # net, VAT, gross
+    ("190.00", "36.10", "226.10"),
+    ("126.00", "23.94", "149.94"),
+    ("350.00", "66.50", "416.50"),
+    ("58.80", "11.17", "69.97"),
+]
 RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in the example
 
 
@@ -65,6 +74,7 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             60,
             f"member {member_id}'s savings on what arrived",
         )
+    check_invoices(stack, admin, members)
     second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
@@ -106,6 +116,34 @@ def second_window_served_from_the_depot(
 def _need(admin: Client, need_id: int) -> tuple[str, int | None, str | None]:
     need = admin.ok("GET", "catalog", f"/needs/{need_id}")
     return need["status"], need["order_id"], need["depot_quantity"]
+
+
+def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> None:
+    """Each member's invoice from billing, to the cent, numbered without gaps; a member
+    sees its own and its documents pass the EN 16931 rules."""
+
+    def issued() -> list[dict]:
+        found = admin.ok("GET", "billing", "/invoices")["invoices"]
+        return found if len(found) == len(members) else []
+
+    invoices = wait_until(issued, 60, "billing to invoice every member")
+    by_member = {i["member_id"]: i for i in invoices}
+    figures = [
+        tuple(by_member[m][k] for k in ("net_total", "vat_total", "gross_total"))
+        for m, _t in members
+    ]
+    assert figures == INVOICED
+    year = invoices[0]["issued_on"][:4]
+    assert sorted(i["number"] for i in invoices) == [f"ZK-{year}-00000{n}" for n in (1, 2, 3, 4)]
+    member_id, token = members[2]
+    member = Client(stack, token)
+    [own] = member.ok("GET", "billing", "/invoices")["invoices"]
+    assert own["member_id"] == member_id
+    documents = [
+        member.call("GET", "billing", f"/invoices/{own['id']}/document.{form}").content
+        for form in ("pdf", "xml")
+    ]
+    assert_valid_invoice(*documents)
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

@@ -6,6 +6,7 @@ import json
 import re
 from decimal import Decimal
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -218,6 +219,27 @@ def test_switching_the_language(member: FlaskClient) -> None:
     assert response.location == "/needs"
     page = member.get("/needs").get_data(as_text=True)
     assert "My needs" in page and 'lang="en"' in page
+
+
+@pytest.mark.parametrize(
+    ("accepted", "language"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9", "de"),
+        ("fr,en;q=0.5,de;q=0.4", "en"),
+        ("", "de"),
+    ],
+)
+def test_a_visitor_who_chose_nothing_reads_the_browsers_language(
+    site: Site, accepted: str, language: str
+) -> None:
+    page = site.client().get("/login", headers={"Accept-Language": accepted})
+    assert f'lang="{language}"' in page.get_data(as_text=True)
+
+
+def test_a_chosen_language_wins_over_the_browsers(member: FlaskClient) -> None:
+    page = member.get("/needs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="de"' in page  # the member's own language
 
 
 def test_pool_and_savings_say_so_when_the_services_are_down(member: FlaskClient) -> None:

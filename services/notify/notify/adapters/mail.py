@@ -17,7 +17,7 @@ import smtplib
 import threading
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,18 @@ from shared.settings import Settings
 from shared.worker import drain_until_stopped
 
 log = logging.getLogger(__name__)
+
+
+def headed(sender: str, to: str, subject: str, about: str) -> EmailMessage:
+    """A new e-mail with its envelope headers: sender, recipient, subject, the time of
+    sending and a unique Message-ID that names what it is ``about``."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(about, "zirkel")
+    return message
 
 
 class MailSender:
@@ -73,11 +85,7 @@ class MailSender:
         return True
 
     def _deliver(self, delivery: Delivery) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = delivery.to
-        message["Subject"] = delivery.subject
-        message["Message-ID"] = make_msgid(f"delivery-{delivery.id}", "zirkel")
+        message = headed(self.sender, delivery.to, delivery.subject, f"delivery-{delivery.id}")
         message.set_content(delivery.body)
         if delivery.html:
             message.add_alternative(delivery.html, subtype="html")

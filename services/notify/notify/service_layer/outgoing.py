@@ -128,6 +128,20 @@ def queue_email(
     return delivery
 
 
+def address_waiting_emails(session: Session, member_id: int, email: str) -> None:
+    """E-mails that failed because the member's address was not known yet (its
+    registration reached notify after one of its orders) are sent now that it is."""
+    waiting = select(Delivery).where(
+        Delivery.member_id == member_id,
+        Delivery.channel == "email",
+        Delivery.status == "failed",
+        Delivery.to == "",
+    )
+    for delivery in session.scalars(waiting):
+        delivery.to, delivery.status, delivery.next_attempt_at = email, "pending", None
+        delivery.last_error = None
+
+
 def email_queued(
     session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
 ) -> Delivery | None:

@@ -12,7 +12,7 @@ from notify.adapters.orm import MemberEntry, SavingsEntry
 from notify.domain.savings import Totals
 from notify.service_layer import savings_reports
 from notify.service_layer.messages import tell_order_decided, tell_order_placed
-from notify.service_layer.outgoing import Outgoing, preload
+from notify.service_layer.outgoing import Outgoing, address_waiting_emails, preload
 from shared.events import Event
 from shared.logging import correlated
 from shared.outbox import Outbox
@@ -91,6 +91,8 @@ def on_member_registered(session: Session, event: Event) -> None:
         session.add(member)
     for key in ("name", "trade", "email", "postcode", "language"):
         setattr(member, key, data[key])
+    if member.email:
+        address_waiting_emails(session, member.member_id, member.email)
 
 
 def _trace_needs(order: dict) -> None:

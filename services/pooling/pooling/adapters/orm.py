@@ -21,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from pooling.domain.lifecycle import OrderStatus
-from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
+from pooling.domain.vat import STANDARD_RATE
+from shared.db import ExactDecimal, Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
 
 
@@ -53,6 +54,10 @@ class Offer(Base):
     pack_size: Mapped[Decimal] = mapped_column(Quantity())
     tiers: Mapped[list[list[str]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
+    # The product's VAT rate in percent (rule 12), as the offer's event last said.
+    vat_rate: Mapped[Decimal] = mapped_column(
+        ExactDecimal(scale=2, min_places=0), default=STANDARD_RATE, server_default="19"
+    )
 
 
 class OfferVersion(Base):

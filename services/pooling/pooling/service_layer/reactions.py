@@ -43,6 +43,7 @@ def on_offer_updated(session: Session, event: Event) -> None:
     )
     offer.product_name = data["product_name"]
     offer.unit = data["unit"]
+    offer.vat_rate = data["vat_rate"]
     offer.pack_size = data["pack_size"]
     offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in data["tiers"]]
     offer.active = data["active"]
