@@ -75,6 +75,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
+            "pooling.depot.served.v1",
         ),
     ),
     Subscription(
@@ -85,6 +86,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
+            "pooling.depot.served.v1",
         ),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),

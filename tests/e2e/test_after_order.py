@@ -2,7 +2,9 @@
 default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
 on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
-each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents."""
+each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents.
+Then a second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
+order brings 2."""
 
 from __future__ import annotations
 
@@ -73,8 +75,47 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             f"member {member_id}'s savings on what arrived",
         )
     check_invoices(stack, admin, members)
+    second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
+
+
+def second_window_served_from_the_depot(
+    stack: Stack, admin: Client, m2: tuple[int, str], first_order: int
+) -> None:
+    """m2 needs 10 SIL-300: 8 from the depot at 4.20, 2 in a new order of one pack, whose
+    fee (25.00, below A's 500.00) m2 pays alone; its baseline is the 10 alone (75.40)."""
+    member_id, token = m2
+    member = Client(stack, token)
+    need = member.ok("POST", "catalog", "/needs", json={"sku": "SIL-300", "quantity": "10"})
+    wait_until(lambda: pooled(admin) == {"SIL-300": "10"}, 30, "the second need pooled")
+    closed = admin.ok("POST", "pooling", "/pools/close")
+    parts = [(a["need_id"], a["order_id"], a["quantity"]) for a in closed["depot_allocations"]]
+    assert parts == [(need["id"], first_order, "8")]
+    assert closed["from_depot"] == [{"sku": "SIL-300", "quantity": "8", "value": "33.60"}]
+    [order] = closed["orders"]
+    [line] = order["lines"]
+    assert [(a["need_id"], a["quantity"]) for a in line["allocations"]] == [(need["id"], "2")]
+    assert (closed["members_paid"], closed["members_saved"]) == ("67.00", "8.40")
+    assert admin.ok("GET", "pooling", "/depot")["lots"] == []
+    wait_until(
+        lambda: _need(admin, need["id"])[:3] == ("ordered", order["id"], "8"),
+        60,
+        "catalog to show the depot's part and the order of the rest",
+    )
+    wait_until(
+        lambda: any(
+            w["window_id"] == closed["window_id"] and w["saved"] == "8.40"
+            for w in (savings(member, member_id) or {}).get("windows", [])
+        ),
+        60,
+        "m2's savings of the second window, depot part included",
+    )
+
+
+def _need(admin: Client, need_id: int) -> tuple[str, int | None, str | None]:
+    need = admin.ok("GET", "catalog", f"/needs/{need_id}")
+    return need["status"], need["order_id"], need["depot_quantity"]
 
 
 def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> None:

@@ -39,6 +39,12 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         reactions.on_order_placed(session, event, outbox, outgoing)
         queue_supplier_order(session, event, settings.public_pooling_url)
 
+    def order_received(session: Session, event: Event) -> None:
+        reactions.on_order_received(session, event, outgoing)
+
+    def depot_served(session: Session, event: Event) -> None:
+        reactions.on_depot_served(session, event, outbox, outgoing)
+
     def order_decided(session: Session, event: Event) -> None:
         reactions.on_order_decided(session, event, outgoing)
 
@@ -52,7 +58,8 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         "pooling.order.placed": order_placed,
         "pooling.order.confirmed": order_decided,
         "pooling.order.rejected": order_decided,
-        "pooling.order.received": reactions.on_order_received,
+        "pooling.order.received": order_received,
+        "pooling.depot.served": depot_served,
         "pooling.pool.progressed": pool_progressed,
         "catalog.member.registered": reactions.on_member_registered,
         "catalog.supplier.updated": on_supplier_updated,

@@ -56,7 +56,14 @@ class DeliveryOut(DeliveryState):
 
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
-DELIVERY_KINDS = ("order_placed", "savings_report", "order_confirmed", "order_rejected", "nudge")
+DELIVERY_KINDS = (
+    "order_placed",
+    "savings_report",
+    "savings_corrected",
+    "order_confirmed",
+    "order_rejected",
+    "nudge",
+)
 
 
 @api.get("/members/<id:member_id>/savings")
