@@ -95,6 +95,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "order-outcomes",
         (
             "pooling.order.placed.v1",
+            "pooling.depot.served.v1",
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",

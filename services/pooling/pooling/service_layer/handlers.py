@@ -65,11 +65,14 @@ def close_pool(
     posted_under = _correlation_ids(session, window.id)
     if result.depot is not None:
         serving.store_served(session, window.id, result.depot)
-        outbox.add(session, serving.depot_served(session, window.id, result, posted_under))
     orders = save_orders(session, window.id, result.orders)
     _settle(session, schedule, window, result)
     pool.prune_offer_versions(since=window.closed_at)  # the next window starts after this
+    # The orders first: a consumer of both on one queue (billing) knows every order of the
+    # window when it hears what the depot served.
     outbox.add_all(session, [order_placed(order, result, posted_under) for order in orders])
+    if result.depot is not None:
+        outbox.add(session, serving.depot_served(session, window.id, result, posted_under))
     return ClosedPool(window, orders, result)
 
 
