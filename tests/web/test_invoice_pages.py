@@ -184,3 +184,22 @@ def test_the_office_has_an_invoice_sent_again(
     assert [d["kind"] for d in log.get_json()] == ["invoice", "invoice_resent"]
     emails = office.get("/admin/deliveries").get_data(as_text=True)
     assert "Rechnung erneut gesendet" in emails
+
+
+def test_an_answer_off_billings_contract_is_billing_failing(
+    member: FlaskClient, monkeypatch: Any
+) -> None:
+    from flask import Flask
+
+    odd = Flask("odd-billing")
+    odd.add_url_rule("/api/v1/invoices", "list", lambda: {"invoices": [{"id": 1}]})
+    odd.add_url_rule("/api/v1/invoices/1", "one", lambda: {"id": 1, "gross_total": "viel"})
+    with serving(odd) as url:
+        monkeypatch.setattr(
+            "catalog.web.billing_client._address",
+            lambda service, path, *_: (f"{url}/api/v1{path}", {}),
+        )
+        listed, one = member.get("/invoices"), member.get("/invoices/1")
+
+    assert listed.status_code == one.status_code == 503
+    assert "Abrechnung antwortet gerade nicht" in one.get_data(as_text=True)

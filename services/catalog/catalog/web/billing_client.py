@@ -11,11 +11,11 @@ through, never held whole in the web process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import requests
@@ -23,6 +23,7 @@ import requests
 from catalog.web.remote import TIMEOUT_SECONDS, _address
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 CHUNK = 64 * 1024
 FORMS = {"pdf": "application/pdf", "xml": "application/xml"}
 
@@ -125,13 +126,14 @@ def invoices(
     query = {"member_id": member_id, "window_id": window_id, "before": before}
     query = {k: v for k, v in query.items() if v is not None} | {"limit": per_page + 1}
     body = _json(caller, f"/invoices?{urlencode(query)}")
-    found = tuple(_invoice(item) for item in body["invoices"])
+    found = _read(lambda: tuple(_invoice(item) for item in body["invoices"]))
     page = found[:per_page]
     return InvoicePage(page, page[-1].id if len(found) > per_page else None)
 
 
 def invoice(caller: Caller, invoice_id: int) -> Invoice:
-    return _invoice(_json(caller, f"/invoices/{invoice_id}"))
+    body = _json(caller, f"/invoices/{invoice_id}")
+    return _read(lambda: _invoice(body))
 
 
 def document(caller: Caller, invoice_id: int, form: str) -> Document:
@@ -179,6 +181,15 @@ def _get(caller: Caller, path: str, stream: bool = False) -> requests.Response:
         log.warning("billing answered %s for %s", response.status_code, path)
         raise BillingUnavailable(f"{response.status_code} from billing for {path}")
     return response
+
+
+def _read(parse: Callable[[], T]) -> T:
+    """Billing's answer read into dataclasses; one off its contract is billing failing."""
+    try:
+        return parse()
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        log.warning("billing answered off its contract: %r", exc)
+        raise BillingUnavailable(f"billing's answer is off its contract: {exc!r}") from exc
 
 
 def _day(value: str | None) -> date | None:
