@@ -105,6 +105,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "billing", "directory", ("catalog.member.registered.v1", "catalog.product.updated.v1")
     ),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
+    Subscription("notify", "invoices", ("billing.invoice.issued.v1",)),
     Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
     Subscription(
         "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")

@@ -167,6 +167,8 @@ ENDPOINTS = [
     endpoint("notify", "POST", "/api/v1/unsubscribe", *ROLES, body={"token": "forged"}),
     endpoint("notify", "POST", "/api/v1/supplier-deliveries/1/retry", "admin"),
     endpoint("notify", "GET", "/api/v1/deliveries", "admin"),
+    endpoint("notify", "POST", "/api/v1/invoices/1/resend", "admin"),
+    endpoint("notify", "GET", "/api/v1/invoices/1/deliveries", "admin"),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),

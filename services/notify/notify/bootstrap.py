@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from notify.adapters import orm_savings, supplier_orm  # noqa: F401  (their tables)
+from notify.adapters import orm_invoices, orm_savings, supplier_orm  # noqa: F401  (their tables)
 from notify.adapters.orm import TABLES
 from notify.service_layer import nudging, reactions
+from notify.service_layer.invoices import on_invoice_issued
 from notify.service_layer.ops_alerts import on_ops_alert
 from notify.service_layer.outgoing import Outgoing
 from notify.service_layer.supplier_handlers import on_supplier_updated, queue_supplier_order
@@ -51,6 +52,9 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
     def pool_progressed(session: Session, event: Event) -> None:
         nudging.on_pool_progressed(session, event, outgoing)
 
+    def invoice_issued(session: Session, event: Event) -> None:
+        on_invoice_issued(session, event, outgoing)
+
     def ops_alert(session: Session, event: Event) -> None:
         on_ops_alert(session, event, settings.admin_emails, dashboard)
 
@@ -65,4 +69,5 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.ops.alert.raised": ops_alert,
         "catalog.ops.alert.resolved": ops_alert,
+        "billing.invoice.issued": invoice_issued,
     }

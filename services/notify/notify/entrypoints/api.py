@@ -52,6 +52,7 @@ class DeliveryOut(DeliveryState):
     member_id = fields.Integer()
     order_id = fields.Integer(allow_none=True)
     window_id = fields.Integer(allow_none=True)
+    invoice_id = fields.Integer(allow_none=True)
     kind = fields.String()
 
 
@@ -63,6 +64,8 @@ DELIVERY_KINDS = (
     "order_confirmed",
     "order_rejected",
     "nudge",
+    "invoice",
+    "invoice_resent",
 )
 
 
