@@ -74,17 +74,13 @@ def statement(entries: Iterable[Entry], on: date | None = None) -> list[Line]:
     return lines
 
 
-def open_of_period(entries: Iterable[Entry], start: date, end: date) -> Decimal:
-    """What is still open of the invoices and credit notes issued from ``start`` to
-    ``end``: payments and earlier credits settle the oldest invoices first, so the open
-    part of the period's documents is the smaller of what is open of everything issued up
-    to ``end`` (less every payment booked, whenever) and the period's own net debit;
-    never below zero."""
+def due_by(entries: Iterable[Entry], end: date) -> Decimal:
+    """What a settlement run for a period ending on ``end`` collects: the invoices and
+    credit notes issued up to ``end`` less every payment booked (whenever: a collection is
+    booked on its collection day, after the period), never below zero. What was left open
+    before the period is due as well; what a run collected is a payment, so no later run
+    collects it again, whatever its period."""
     entries = list(entries)
-    documents_until_end = [
-        e for e in entries if e.kind is not EntryKind.PAYMENT and e.booked_on <= end
-    ]
+    documents = [e for e in entries if e.kind is not EntryKind.PAYMENT and e.booked_on <= end]
     payments = [e for e in entries if e.kind is EntryKind.PAYMENT]
-    open_total = balance(documents_until_end) + balance(payments)
-    of_period = balance(e for e in documents_until_end if e.booked_on >= start)
-    return max(ZERO, min(open_total, of_period))
+    return max(ZERO, balance(documents) + balance(payments))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from billing.domain.accounts import Entry, open_of_period
+from billing.domain.accounts import Entry, due_by
 from billing.domain.model import ZERO, cents
 
 
@@ -37,7 +37,7 @@ class Mandate:
 
 @dataclass(frozen=True)
 class Collection:
-    """One direct debit: the member's open balance of the period, by its mandate.
+    """One direct debit: the member's open balance at the period's end, by its mandate.
     ``first`` when the mandate has never been collected by before (sequence FRST)."""
 
     mandate: Mandate
@@ -51,11 +51,11 @@ def collections(
     accounts: Mapping[int, list[Entry]],
     collected_before: set[str],
 ) -> list[Collection]:
-    """Each member with a mandate and an open balance of the period, by member id;
+    """Each member with a mandate and an open balance at the period's end, by member id;
     ``collected_before`` names the mandates already collected by."""
     found = []
     for mandate in sorted(mandates, key=lambda m: m.member_id):
-        due = open_of_period(accounts.get(mandate.member_id, []), period.start, period.end)
+        due = due_by(accounts.get(mandate.member_id, []), period.end)
         if due > ZERO:
             found.append(Collection(mandate, due, mandate.reference not in collected_before))
     return found
@@ -118,12 +118,12 @@ def transfers(
     paid_before: set[int],
     today: date,
 ) -> list[Transfer]:
-    """The period's payable supplier invoices not paid by an earlier run."""
+    """The payable supplier invoices issued up to the period's end that no earlier run
+    paid (one left over from before the period is paid now, not forgotten)."""
     return [
         transfer_for(invoice, today)
         for invoice in sorted(payable, key=lambda i: (i.supplier_id, i.issued_on, i.number))
-        if invoice.supplier_invoice_id not in paid_before
-        and period.start <= invoice.issued_on <= period.end
+        if invoice.supplier_invoice_id not in paid_before and invoice.issued_on <= period.end
     ]
 
 
