@@ -28,6 +28,7 @@ from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
+from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
@@ -37,7 +38,7 @@ from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 IDLE_TIMEOUT = timedelta(minutes=30)
 WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
 WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, portal)
-WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin)
+WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, account_pages)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
