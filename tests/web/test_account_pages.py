@@ -146,3 +146,22 @@ def test_a_backwards_period_is_refused_beside_its_field(
 def test_members_cannot_open_the_office_pages(member: FlaskClient, billing: Billing) -> None:
     assert member.get("/admin/settlements").status_code in (302, 403, 404)
     assert member.get("/admin/accounts").status_code in (302, 403, 404)
+
+
+def test_the_pages_markup_is_accessible(
+    site: Site, member: FlaskClient, admin: FlaskClient, billing: Billing
+) -> None:
+    from tests.web.test_accessibility import Page
+
+    pages = [
+        member.get("/account"),
+        admin.get("/admin/accounts"),
+        admin.get(f"/admin/accounts?member_id={site.member_ids[0]}"),
+        admin.get("/admin/settlements"),
+    ]
+    token = csrf_token(pages[-1].get_data(as_text=True))
+    backwards = {"period_start": "2026-03-31", "period_end": "2026-03-01", "csrf_token": token}
+    pages.append(admin.post("/admin/settlements", data=backwards))
+
+    for response in pages:
+        assert Page(response.get_data(as_text=True)).problems() == [], response.request.path
