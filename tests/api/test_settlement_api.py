@@ -121,3 +121,19 @@ def test_a_settlement_needs_a_period_in_order(billing: Service, admin: Headers) 
     assert response.status_code == 422 and "period_end" in response.get_json()["details"]
     missing = billing.client.get("/api/v1/settlements/9/direct-debits.xml", headers=admin)
     assert missing.status_code == 404
+
+
+def test_a_run_whose_file_would_not_validate_is_refused_and_changes_nothing(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    give_mandates(billing, 1)
+    react = billing_handlers(billing.runtime.settings, billing.runtime.outbox, lambda: TODAY)
+    broken = {"iban": "de02 1203", "mandate_reference": "ZK-M-2"}
+    billing.deliver(react, member_registered(2, mandate_signed_on=date(2026, 1, 5), **broken))
+
+    refused = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin)
+
+    assert refused.status_code == 409, refused.get_json()
+    assert "do not validate" in refused.get_json()["error"]
+    assert account(billing, 1, admin).get_json()["balance"] == GROSS[1]
+    assert billing.client.get("/api/v1/settlements", headers=admin).get_json()["settlements"] == []

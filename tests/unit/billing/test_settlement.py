@@ -29,7 +29,7 @@ from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.settling import BookPayment, RunSettlement, book_payment, run_settlement
 from billing.service_layer.unit_of_work import Documents
-from shared.errors import Invalid, NotFound
+from shared.errors import Conflict, Invalid, NotFound
 from shared.settings import Settings
 from tests.unit.billing.factories import DISP, SELLER, SIL, buyer
 from tests.unit.billing.fakes import FakeUnitOfWork
@@ -206,3 +206,14 @@ def test_the_creditor_id_is_checked_by_its_check_digits() -> None:
 
 def test_a_collection_day_skips_the_weekend() -> None:
     assert collection_day(date(2026, 3, 19)) == date(2026, 3, 23)  # Thursday -> Monday
+
+
+def test_a_file_a_bank_would_refuse_stops_the_run_and_books_nothing(
+    uow: FakeUnitOfWork,
+) -> None:
+    uow.mandates.save(1, Mandate(1, "Malerbetrieb 1", "de02 1203", "ZK-M-1", date(2026, 1, 5)))
+
+    with pytest.raises(Conflict, match="direct debits do not validate"):
+        run_settlement(RunSettlement(MARCH), uow, FILES)
+
+    assert uow.accounts.payments == []

@@ -77,16 +77,14 @@ def run_settlement(cmd: RunSettlement, uow: UnitOfWork, files: SepaFiles) -> Set
         skonto=sum((t.skonto for t in transfers), ZERO),
     )
     settlement_id = uow.settlements.add(figures)
+    debits = (
+        files.direct_debits(settlement_id, collections, figures.collect_on) if collections else None
+    )
+    credits = files.credit_transfers(settlement_id, transfers) if transfers else None
+    uow.settlements.attach_files(settlement_id, debits, credits)
     for collection in collections:
         uow.accounts.book(_payment_of(collection, settlement_id, figures.collect_on))
     uow.settlements.record_transfers(settlement_id, transfers)
-    uow.settlements.attach_files(
-        settlement_id,
-        files.direct_debits(settlement_id, collections, figures.collect_on)
-        if collections
-        else None,
-        files.credit_transfers(settlement_id, transfers) if transfers else None,
-    )
     return SettlementRun(settlement_id, figures, tuple(collections), tuple(transfers))
 
 
