@@ -2,17 +2,20 @@
 default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
 on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
-each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents."""
+each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents; a
+settlement run collects the four gross totals by SEPA direct debit, once."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from tests.unit.billing.test_settlement import assert_valid, texts
 from zirkel.demo_data import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +36,7 @@ RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in
 def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
+    give_mandates(admin, members)
     need_ids = []
     for need in WORKED_EXAMPLE.needs:
         _member_id, token = members[need.member_index]
@@ -72,12 +76,15 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             60,
             f"member {member_id}'s savings on what arrived",
         )
-    check_invoices(stack, admin, members)
+    invoices = check_invoices(stack, admin, members)
+    check_settlement(admin, members, invoices[0]["issued_on"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
 
 
-def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> None:
+def check_invoices(
+    stack: Stack, admin: Client, members: list[tuple[int, str]]
+) -> list[dict[str, Any]]:
     """Each member's invoice from billing, to the cent, numbered without gaps; a member
     sees its own and its documents pass the EN 16931 rules."""
 
@@ -103,6 +110,34 @@ def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) 
         for form in ("pdf", "xml")
     ]
     assert_valid_invoice(*documents)
+    return invoices
+
+
+def give_mandates(admin: Client, members: list[tuple[int, str]]) -> None:
+    """Each member's SEPA mandate, entered in catalog, for billing's settlement runs."""
+    for (member_id, _token), m in zip(members, WORKED_EXAMPLE.members, strict=True):
+        body = {"name": m.name, "trade": m.trade, "email": m.email, "postcode": m.postcode}
+        body |= {"iban": "DE02120300000000202051", "mandate_reference": f"ZK-M-{member_id}"}
+        admin.ok(
+            "PUT",
+            "catalog",
+            f"/members/{member_id}",
+            json=body | {"mandate_signed_on": "2026-01-05"},
+        )
+
+
+def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: str) -> None:
+    """A run for the invoices' day collects each member's gross total in one valid pain.008;
+    a second run collects nothing."""
+    period = {"period_start": issued_on, "period_end": issued_on}
+    run = admin.ok("POST", "billing", "/settlements", json=period)
+    collected = {c["member_id"]: c["amount"] for c in run["collections"]}
+    assert [collected.get(m) for m, _t in members] == [gross for _n, _v, gross in INVOICED]
+    pain = admin.call("GET", "billing", run["direct_debits"].removeprefix("/api/v1")).content
+    document = assert_valid(pain, "pain.008.001.02")
+    assert sorted(texts(document, "InstdAmt")) == sorted(g for _n, _v, g in INVOICED)
+    again = admin.ok("POST", "billing", "/settlements", json=period)
+    assert again["collected"] == "0.00" and again["direct_debits"] is None
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:
