@@ -125,6 +125,7 @@ def test_the_office_books_a_payment_and_runs_the_settlement(
     assert ran.status_code == 302
     settlement = admin.get("/admin/settlements").get_data(as_text=True)
     assert "200,00\xa0€ (1)" in settlement and "Lastschriften (pain.008)" in settlement
+    assert "Gewonnenes Skonto" in settlement
     debits = admin.get("/admin/settlements/1/direct-debits.xml")
     assert debits.status_code == 200
     assert_valid(debits.data, "pain.008.001.02")

@@ -187,6 +187,10 @@ class SettlementReader:
         query = select(column[form]).where(SettlementRow.id == settlement_id)
         return self.session.scalar(query)
 
-    def members(self) -> list[int]:
-        """Every member billing knows, with or without entries."""
-        return list(self.session.scalars(select(MemberRow.member_id).order_by(MemberRow.member_id)))
+    def has_files(self, settlement_id: int) -> dict[str, bool]:
+        """Which of its two files the run has, without reading them."""
+        query = select(
+            SettlementRow.direct_debits.is_not(None), SettlementRow.credit_transfers.is_not(None)
+        ).where(SettlementRow.id == settlement_id)
+        debits, transfers = self.session.execute(query).one()
+        return {"debits": bool(debits), "transfers": bool(transfers)}

@@ -76,7 +76,7 @@ class SettlementsOut(Schema):
 
 def settlement_out(reader: SettlementReader, row: SettlementRow) -> dict[str, Any]:
     base = f"/api/v1/settlements/{row.id}/"
-    has = {form: reader.file(row.id, form) is not None for form in FILES}
+    has = reader.has_files(row.id)
     return SettlementOut().dump(
         {
             **{k: getattr(row, k) for k in ("id", "period_start", "period_end", "run_on")},

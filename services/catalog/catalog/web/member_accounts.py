@@ -186,7 +186,9 @@ def settlements() -> ResponseReturnValue:
     found = fetch("billing", "/settlements", "admin", None)
     status = 422 if form.errors or request.method == "POST" else 200
     runs = None if found is None else found["settlements"]
-    return render_template("admin_settlements.html", form=form, runs=runs), status
+    skonto = None if runs is None else sum((Decimal(r["skonto"]) for r in runs), Decimal("0.00"))
+    page = render_template("admin_settlements.html", form=form, runs=runs, skonto=skonto)
+    return page, status
 
 
 @account_pages.get(
