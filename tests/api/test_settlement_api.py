@@ -71,6 +71,9 @@ def test_a_payment_by_hand_credits_the_account(
 def test_the_account_export_is_for_german_excel(
     received: int, billing: Service, admin: Headers
 ) -> None:
+    payment = {"amount": "16.50", "booked_on": "2026-03-20", "reference": "=HYPERLINK(1)"}
+    billing.client.post("/api/v1/members/3/payments", json=payment, headers=admin)
+
     response = billing.client.get("/api/v1/members/3/account.csv", headers=admin)
     everyone = billing.client.get("/api/v1/accounts.csv", headers=admin)
 
@@ -78,6 +81,7 @@ def test_the_account_export_is_for_german_excel(
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeffMitglied;Datum;Art;Beleg;Soll;Haben;Saldo\r\n")
     assert ";16.03.2026;Rechnung;" in body and ";416,50;0,00;416,50" in body
+    assert "3;20.03.2026;Zahlung;'=HYPERLINK(1);0,00;16,50;400,00\r\n" in body
     assert everyone.get_data().decode("utf-8").count("Rechnung") == 4
 
 
