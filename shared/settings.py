@@ -106,6 +106,9 @@ class Settings:
     cooperative_email: str = setting("ZIRKEL_COOPERATIVE_EMAIL", "buero@handwerkszirkel.example")
     # Invoice numbers are <prefix>-<year>-<6 digits>, gapless per year.
     invoice_prefix: str = setting("ZIRKEL_INVOICE_PREFIX", "ZK")
+    # The SEPA creditor identifier members' direct debits are collected under (rule 15);
+    # the default is the Bundesbank's test identifier.
+    cooperative_creditor_id: str = setting("ZIRKEL_COOPERATIVE_CREDITOR_ID", "DE98ZZZ09999999999")
     # The ops watch: how often it looks, when a queue "keeps growing", whom it e-mails.
     ops_sample_interval: float = setting("ZIRKEL_OPS_SAMPLE_INTERVAL", 30.0, read.positive_seconds)
     queue_growth_samples: int = setting("ZIRKEL_QUEUE_GROWTH_SAMPLES", 5, read.whole(1))

@@ -195,6 +195,15 @@ ENDPOINTS = [
     endpoint("billing", "GET", "/api/v1/invoices/1", "member", "admin"),
     endpoint("billing", "GET", "/api/v1/invoices/1/document.pdf", "member", "admin"),
     endpoint("billing", "GET", "/api/v1/invoices/1/document.xml", "member", "admin"),
+    endpoint("billing", "GET", "/api/v1/members/1/account", "member", "admin"),
+    endpoint("billing", "GET", "/api/v1/members/1/account.csv", "member", "admin"),
+    endpoint("billing", "GET", "/api/v1/accounts.csv", "admin"),
+    endpoint("billing", "POST", "/api/v1/members/1/payments", "admin", body={}),
+    endpoint("billing", "POST", "/api/v1/settlements", "admin", body={}),
+    endpoint("billing", "GET", "/api/v1/settlements", "admin"),
+    endpoint("billing", "GET", "/api/v1/settlements/1", "admin"),
+    endpoint("billing", "GET", "/api/v1/settlements/1/direct-debits.xml", "admin"),
+    endpoint("billing", "GET", "/api/v1/settlements/1/credit-transfers.xml", "admin"),
 ]
 
 

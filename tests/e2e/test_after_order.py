@@ -3,8 +3,9 @@ default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the 
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
 on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
 each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents;
-notify e-mails each member its invoice with the PDF, and the office's page lists them.
-Then a second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
+notify e-mails each member its invoice with the PDF, and the office's page lists them;
+a settlement run collects the four gross totals by SEPA direct debit, once. Then a
+second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
 order brings 2."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import requests
@@ -20,6 +22,7 @@ from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, s
 from tests.support.einvoice import assert_valid_invoice
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from tests.unit.billing.test_settlement import assert_valid, texts
 from zirkel.demo_data import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.e2e
@@ -40,6 +43,7 @@ RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in
 def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
+    give_mandates(admin, members)
     need_ids = []
     for need in WORKED_EXAMPLE.needs:
         _member_id, token = members[need.member_index]
@@ -82,6 +86,7 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpSe
     invoices = check_invoices(stack, admin, members)
     check_invoice_mails(smtp, invoices)
     check_office_page(stack, invoices)
+    check_settlement(admin, members, invoices[0]["issued_on"])
     second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
@@ -125,7 +130,9 @@ def _need(admin: Client, need_id: int) -> tuple[str, int | None, str | None]:
     return need["status"], need["order_id"], need["depot_quantity"]
 
 
-def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> list[dict]:
+def check_invoices(
+    stack: Stack, admin: Client, members: list[tuple[int, str]]
+) -> list[dict[str, Any]]:
     """Each member's invoice from billing, to the cent, numbered without gaps; a member
     sees its own and its documents pass the EN 16931 rules."""
 
@@ -196,6 +203,33 @@ def check_office_page(stack: Stack, invoices: list[dict]) -> None:
     for invoice in invoices:
         assert invoice["number"] in page.text
         assert invoice["gross_total"].replace(".", ",") + "\xa0€" in page.text
+
+
+def give_mandates(admin: Client, members: list[tuple[int, str]]) -> None:
+    """Each member's SEPA mandate, entered in catalog, for billing's settlement runs."""
+    for (member_id, _token), m in zip(members, WORKED_EXAMPLE.members, strict=True):
+        body = {"name": m.name, "trade": m.trade, "email": m.email, "postcode": m.postcode}
+        body |= {"iban": "DE02120300000000202051", "mandate_reference": f"ZK-M-{member_id}"}
+        admin.ok(
+            "PUT",
+            "catalog",
+            f"/members/{member_id}",
+            json=body | {"mandate_signed_on": "2026-01-05"},
+        )
+
+
+def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: str) -> None:
+    """A run for the invoices' day collects each member's gross total in one valid pain.008;
+    a second run collects nothing."""
+    period = {"period_start": issued_on, "period_end": issued_on}
+    run = admin.ok("POST", "billing", "/settlements", json=period)
+    collected = {c["member_id"]: c["amount"] for c in run["collections"]}
+    assert [collected.get(m) for m, _t in members] == [gross for _n, _v, gross in INVOICED]
+    pain = admin.call("GET", "billing", run["direct_debits"].removeprefix("/api/v1")).content
+    document = assert_valid(pain, "pain.008.001.02")
+    assert sorted(texts(document, "InstdAmt")) == sorted(g for _n, _v, g in INVOICED)
+    again = admin.ok("POST", "billing", "/settlements", json=period)
+    assert again["collected"] == "0.00" and again["direct_debits"] is None
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

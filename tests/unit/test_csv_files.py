@@ -53,3 +53,19 @@ def test_the_file_is_semicolon_separated_with_crlf_and_quotes_what_needs_them() 
         ['\'=A1;"x"', "-1.50"],
         ["Halle 3", ""],
     ]
+
+
+def test_german_excel_writes_a_bom_decimal_commas_and_german_dates_and_stays_safe() -> None:
+    from shared.csv_files import GERMAN_EXCEL
+
+    text = csv_text(
+        ["Datum", "Beleg", "Soll"],
+        [[date(2026, 3, 16), "=HYPERLINK(1)", Decimal("-1234.50")]],
+        GERMAN_EXCEL,
+    )
+
+    assert text.startswith("\ufeffDatum;Beleg;Soll\r\n")
+    assert text.splitlines()[1] == "16.03.2026;'=HYPERLINK(1);-1234,50"
+    assert "\ufeff" not in csv_text(["a"], [[Decimal("1.5")]]) and "1.5" in csv_text(
+        ["a"], [[Decimal("1.5")]]
+    )

@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from billing.adapters import sepa
 from billing.adapters.documents import documents
 from billing.adapters.orm import TABLES
 from billing.domain.model import Seller
 from billing.entrypoints import consumer
 from billing.service_layer import handlers as h
+from billing.service_layer.settling import SepaFiles
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.events import Event
 from shared.outbox import Outbox
@@ -57,6 +59,23 @@ def billing(settings: Settings, today: Callable[[], date] | None = None) -> h.Bi
         prefix=settings.invoice_prefix,
         documents=documents,
         today=today or (lambda: datetime.now(zone).date()),
+    )
+
+
+def sepa_files(settings: Settings, today: Callable[[], date] | None = None) -> SepaFiles:
+    """The settlement's file makers, with the cooperative as creditor."""
+    if not sepa.creditor_id_is_valid(settings.cooperative_creditor_id):
+        raise ValueError("ZIRKEL_COOPERATIVE_CREDITOR_ID is no valid SEPA creditor identifier")
+    creditor = sepa.Creditor(
+        name=settings.cooperative_legal_name,
+        iban=settings.cooperative_iban,
+        bic=settings.cooperative_bic,
+        creditor_id=settings.cooperative_creditor_id,
+    )
+    return SepaFiles(
+        direct_debits=partial(sepa.direct_debits, creditor),
+        credit_transfers=partial(sepa.credit_transfers, creditor),
+        today=billing(settings, today).today,
     )
 
 

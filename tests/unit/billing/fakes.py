@@ -6,10 +6,12 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+from billing.domain.accounts import Entry, EntryKind
 from billing.domain.model import Buyer, Invoice, Kind, Product, ReceivedNeed
+from billing.domain.settlement import Mandate, PayableSupplierInvoice, Transfer
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, PlacedNeed, RecordOrder
-from billing.service_layer.unit_of_work import Documents
+from billing.service_layer.unit_of_work import Documents, Payment, SettlementFigures
 from shared.events import Event
 
 
@@ -171,7 +173,90 @@ class FakeUnitOfWork:
         self.products = FakeProducts()
         self.orders = FakeOrders()
         self.invoices = FakeInvoices()
+        self.mandates = FakeMandates()
+        self.accounts = FakeAccounts(self.invoices)
+        self.settlements = FakeSettlements()
+        self.supplier_invoices = FakeSupplierInvoices()
         self.published: list[Event] = []
 
     def publish(self, event: Event) -> None:
         self.published.append(event)
+
+
+class FakeMandates:
+    def __init__(self) -> None:
+        self.rows: dict[int, Mandate] = {}
+
+    def save(self, member_id: int, mandate: Mandate | None) -> None:
+        if mandate is None:
+            self.rows.pop(member_id, None)
+        else:
+            self.rows[member_id] = mandate
+
+    def all(self) -> list[Mandate]:
+        return [self.rows[m] for m in sorted(self.rows)]
+
+
+class FakeAccounts:
+    """Entries are the fake invoices' plus the payments booked here."""
+
+    def __init__(self, invoices: FakeInvoices) -> None:
+        self.invoices = invoices
+        self.payments: list[Payment] = []
+
+    def entries(self, member_ids: set[int]) -> dict[int, list[Entry]]:
+        found: dict[int, list[Entry]] = {m: [] for m in member_ids}
+        for invoice in self.invoices.rows:
+            if invoice.member_id in found:
+                kind = EntryKind(invoice.kind.value)
+                amount = invoice.charges.gross_total
+                found[invoice.member_id].append(
+                    Entry(invoice.member_id, invoice.issued_on, kind, invoice.number, amount)
+                )
+        for p in self.payments:
+            if p.member_id in found:
+                entry = Entry(p.member_id, p.booked_on, EntryKind.PAYMENT, p.reference, p.amount)
+                found[p.member_id].append(entry)
+        return found
+
+    def book(self, payment: Payment) -> int:
+        self.payments.append(payment)
+        return len(self.payments)
+
+    def collected_mandates(self) -> set[str]:
+        return {p.mandate_reference for p in self.payments if p.mandate_reference}
+
+
+class FakeSettlements:
+    def __init__(self) -> None:
+        self.rows: list[SettlementFigures] = []
+        self.files: dict[int, tuple[bytes | None, bytes | None]] = {}
+        self.transfers: dict[int, int] = {}  # supplier invoice -> settlement
+        self.locks = 0
+
+    def lock(self) -> None:
+        self.locks += 1
+
+    def add(self, figures: SettlementFigures) -> int:
+        self.rows.append(figures)
+        return len(self.rows)
+
+    def attach_files(
+        self, settlement_id: int, debits: bytes | None, transfers: bytes | None
+    ) -> None:
+        self.files[settlement_id] = (debits, transfers)
+
+    def paid_supplier_invoices(self) -> set[int]:
+        return set(self.transfers)
+
+    def record_transfers(self, settlement_id: int, transfers: list[Transfer]) -> None:
+        for t in transfers:
+            self.transfers[t.invoice.supplier_invoice_id] = settlement_id
+
+
+class FakeSupplierInvoices:
+    def __init__(self) -> None:
+        self.rows: list[PayableSupplierInvoice] = []
+
+    def payable(self, until: date) -> list[PayableSupplierInvoice]:
+        return [i for i in self.rows if i.issued_on <= until]

@@ -233,3 +233,27 @@ def test_a_need_served_in_part_waits_for_its_rests_order_and_is_invoiced_with_bo
         (LineKind.FEE_SHARE, 1, Decimal("25.00")),
     ]
     assert invoice.charges.net_total == Decimal("67.00")
+
+
+def test_a_members_mandate_is_kept_and_forgotten_with_its_registration(
+    uow: FakeUnitOfWork,
+) -> None:
+    from billing.entrypoints.consumer import record_member
+
+    mandate = {"iban": "DE02120300000000202051", "mandate_reference": "ZK-M-1"}
+    registered = {"member_id": 1, "name": "Malerbetrieb 1", "legal_name": "Maler Eins GmbH"}
+    with_mandate = events.Event(
+        "catalog.member.registered",
+        registered | mandate | {"mandate_signed_on": date(2026, 1, 5)},
+    )
+    handlers.record_member(record_member(with_mandate), uow, BILLING)
+
+    [kept] = uow.mandates.all()
+    assert (kept.name, kept.reference, kept.signed_on) == (
+        "Maler Eins GmbH",
+        "ZK-M-1",
+        date(2026, 1, 5),
+    )
+    without = events.Event("catalog.member.registered", registered | mandate)
+    handlers.record_member(record_member(without), uow, BILLING)
+    assert uow.mandates.all() == []

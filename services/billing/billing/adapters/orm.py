@@ -163,4 +163,68 @@ class InvoiceCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class MandateRow(Base):
+    """A member's SEPA direct-debit mandate, as catalog announced it (rule 15)."""
+
+    __tablename__ = "mandates"
+
+    member_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    iban: Mapped[str] = mapped_column(String(34))
+    reference: Mapped[str] = mapped_column(String(35))
+    signed_on: Mapped[date] = mapped_column(Date)
+
+
+class PaymentRow(Base):
+    """A member's payment: booked by hand by the office, or collected by a settlement run
+    (then with the run and the mandate it was collected by)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    booked_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    reference: Mapped[str] = mapped_column(String(140))
+    settlement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("settlements.id"), nullable=True, index=True
+    )
+    mandate_reference: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class SettlementRow(Base):
+    """A settlement run for a period, with its two SEPA files as made (None: nothing to
+    collect, or nothing to pay)."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    run_on: Mapped[date] = mapped_column(Date)
+    collect_on: Mapped[date] = mapped_column(Date)
+    collected: Mapped[Decimal] = mapped_column(Money())
+    paid: Mapped[Decimal] = mapped_column(Money())
+    skonto: Mapped[Decimal] = mapped_column(Money())
+    direct_debits: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    credit_transfers: Mapped[bytes | None] = mapped_column(
+        LargeBinary, nullable=True, deferred=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class TransferRow(Base):
+    """A supplier invoice paid by a settlement run: never paid again."""
+
+    __tablename__ = "supplier_transfers"
+
+    supplier_invoice_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(60))
+    execute_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    skonto: Mapped[Decimal] = mapped_column(Money())
+
+
 TABLES = messaging_tables(Base.metadata)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from billing.bootstrap import build_runtime
+from billing.bootstrap import build_runtime, sepa_files
+from billing.entrypoints.accounts_api import accounts_api
 from billing.entrypoints.api import api
 from billing.entrypoints.openapi import OPERATIONS
+from billing.entrypoints.settlements_api import settlements_api
 from shared.openapi import openapi_blueprint
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -15,5 +17,9 @@ __all__ = ["build_runtime", "create_app"]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, openapi_blueprint("Zirkel billing", OPERATIONS), api)
+    settings = settings or Settings.from_env()
+    runtime = build_runtime(settings)
+    spec = openapi_blueprint("Zirkel billing", OPERATIONS)
+    app = create_base_app(runtime, spec, api, accounts_api, settlements_api)
+    app.extensions["zirkel.sepa_files"] = sepa_files(settings)
+    return app

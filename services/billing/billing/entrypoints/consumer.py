@@ -9,26 +9,40 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from billing.domain.model import STANDARD_RATE, Buyer, Product, ReceivedNeed
+from billing.domain.settlement import Mandate
 from billing.service_layer import commands
 from shared.events import Event
 
 
 def record_member(event: Event) -> commands.RecordMember:
     p = event.payload
-    return commands.RecordMember(
-        Buyer(
-            member_id=p["member_id"],
-            name=p["name"],
-            legal_name=p.get("legal_name"),
-            street=p.get("street"),
-            postcode=p.get("postcode"),
-            city=p.get("city"),
-            country=p.get("country") or "DE",
-            vat_id=p.get("vat_id"),
-            email=p.get("email"),
-            language=p.get("language") or "de",
-        )
+    buyer = Buyer(
+        member_id=p["member_id"],
+        name=p["name"],
+        legal_name=p.get("legal_name"),
+        street=p.get("street"),
+        postcode=p.get("postcode"),
+        city=p.get("city"),
+        country=p.get("country") or "DE",
+        vat_id=p.get("vat_id"),
+        email=p.get("email"),
+        language=p.get("language") or "de",
     )
+    return commands.RecordMember(buyer, _mandate(buyer, p))
+
+
+def _mandate(buyer: Buyer, p: dict[str, Any]) -> Mandate | None:
+    """The member's mandate when the event names all of it (IBAN, reference, signed on)."""
+    iban, reference, signed_on = (
+        p.get("iban"),
+        p.get("mandate_reference"),
+        p.get("mandate_signed_on"),
+    )
+    if not (iban and reference and signed_on):
+        return None
+    if isinstance(signed_on, str):
+        signed_on = date.fromisoformat(signed_on)
+    return Mandate(buyer.member_id, buyer.invoice_name, iban, reference, signed_on)
 
 
 def record_product(event: Event) -> commands.RecordProduct:

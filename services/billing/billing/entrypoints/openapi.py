@@ -5,10 +5,13 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from billing.entrypoints import accounts_api as acc
 from billing.entrypoints import api as a
+from billing.entrypoints import settlements_api as st
 from shared.openapi import Operation
 
 ID = {"type": "integer", "minimum": 1}
+DAY = {"type": "string", "format": "date"}
 
 OPERATIONS = {
     "billing_api.list_invoices": Operation(
@@ -27,5 +30,46 @@ OPERATIONS = {
     ),
     "billing_api.invoice_xml": Operation(
         response_media="application/xml", summary="The invoice as CII XML."
+    ),
+    "billing_accounts.member_account": Operation(
+        response=acc.AccountOut,
+        query={"on": DAY},
+        summary="A member's account and its balance on a day (that member or admin).",
+    ),
+    "billing_accounts.member_account_csv": Operation(
+        response_media="text/csv",
+        query={"on": DAY},
+        summary="A member's account as CSV for German Excel.",
+    ),
+    "billing_accounts.all_accounts_csv": Operation(
+        response_media="text/csv",
+        query={"on": DAY},
+        summary="Every member's account as CSV for the tax adviser.",
+    ),
+    "billing_accounts.book_member_payment": Operation(
+        body=acc.PaymentIn,
+        response=acc.PaymentOut,
+        status=201,
+        summary="A payment received from a member, booked by hand.",
+    ),
+    "billing_settlements.start_settlement": Operation(
+        body=st.SettlementIn,
+        response=st.SettlementOut,
+        status=201,
+        summary="A settlement run for a period: direct debits and credit transfers.",
+    ),
+    "billing_settlements.list_settlements": Operation(
+        response=st.SettlementsOut,
+        query={"limit": {**ID, "maximum": 1000}},
+        summary="The settlement runs, newest first.",
+    ),
+    "billing_settlements.get_settlement": Operation(
+        response=st.SettlementOut, summary="One settlement run."
+    ),
+    "billing_settlements.direct_debits_file": Operation(
+        response_media="application/xml", summary="The run's SEPA direct debits (pain.008)."
+    ),
+    "billing_settlements.credit_transfers_file": Operation(
+        response_media="application/xml", summary="The run's SEPA credit transfers (pain.001)."
     ),
 }

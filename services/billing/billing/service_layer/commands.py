@@ -8,11 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from billing.domain.model import Buyer, Product, ReceivedNeed
+from billing.domain.settlement import Mandate
 
 
 @dataclass(frozen=True)
 class RecordMember:
     buyer: Buyer
+    mandate: Mandate | None = None  # the SEPA direct-debit mandate, once there is one
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,10 @@ class Billing:
 
 
 def record_member(cmd: commands.RecordMember, uow: UnitOfWork, billing: Billing) -> None:
-    """A member's data for its next invoices; invoices that waited for it are issued."""
+    """A member's data for its next invoices and its mandate for the settlement runs;
+    invoices that waited for it are issued."""
     uow.members.save(cmd.buyer)
+    uow.mandates.save(cmd.buyer.member_id, cmd.mandate)
     for window_id in uow.orders.windows_of(cmd.buyer.member_id):
         issue_due_invoices(commands.IssueDueInvoices(window_id), uow, billing)
 

@@ -12,7 +12,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from billing.domain.accounts import Entry
 from billing.domain.model import Buyer, Invoice, Product, ReceivedNeed
+from billing.domain.settlement import Mandate, PayableSupplierInvoice, Transfer
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
 from shared.db import transaction
@@ -75,11 +77,72 @@ class Invoices(Protocol):
     def add(self, invoice: Invoice, documents: Documents) -> int: ...
 
 
+class Mandates(Protocol):
+    def save(self, member_id: int, mandate: Mandate | None) -> None:
+        """The member's mandate; None: it has none (any earlier one is forgotten)."""
+
+    def all(self) -> list[Mandate]: ...
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment booked on a member's account (by hand, or collected by a run)."""
+
+    member_id: int
+    booked_on: date
+    amount: Decimal
+    reference: str
+    settlement_id: int | None = None
+    mandate_reference: str | None = None
+
+
+class Accounts(Protocol):
+    """The members' accounts: issued invoices and credit notes, and payments."""
+
+    def entries(self, member_ids: set[int]) -> dict[int, list[Entry]]: ...
+    def book(self, payment: Payment) -> int: ...
+    def collected_mandates(self) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class SettlementFigures:
+    period_start: date
+    period_end: date
+    run_on: date
+    collect_on: date
+    collected: Decimal
+    paid: Decimal
+    skonto: Decimal
+
+
+class Settlements(Protocol):
+    def lock(self) -> None:
+        """One run at a time: held until the transaction ends."""
+
+    def add(self, figures: SettlementFigures) -> int: ...
+    def attach_files(
+        self, settlement_id: int, debits: bytes | None, transfers: bytes | None
+    ) -> None: ...
+    def paid_supplier_invoices(self) -> set[int]: ...
+    def record_transfers(self, settlement_id: int, transfers: list[Transfer]) -> None: ...
+
+
+class SupplierInvoices(Protocol):
+    """The supplier invoices the office may pay (matched, or accepted with a reason), each
+    with its supplier's IBAN and payment terms."""
+
+    def payable(self, until: date) -> list[PayableSupplierInvoice]: ...
+
+
 class UnitOfWork(Protocol):
     members: Members
     products: Products
     orders: Orders
     invoices: Invoices
+    mandates: Mandates
+    accounts: Accounts
+    settlements: Settlements
+    supplier_invoices: SupplierInvoices
 
     def publish(self, event: Event) -> None: ...
 
@@ -89,13 +152,17 @@ class SqlAlchemyUnitOfWork:
     Whoever opened the session commits it (the consumer after its handler, ``start``)."""
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
-        from billing.adapters import repository
+        from billing.adapters import ledger, repository
 
         self.session, self.outbox = session, outbox
         self.members = repository.SqlMembers(session)
         self.products = repository.SqlProducts(session)
         self.orders = repository.SqlOrders(session)
         self.invoices = repository.SqlInvoices(session)
+        self.mandates = ledger.SqlMandates(session)
+        self.accounts = ledger.SqlAccounts(session)
+        self.settlements = ledger.SqlSettlements(session)
+        self.supplier_invoices = ledger.SqlSupplierInvoices(session)
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)

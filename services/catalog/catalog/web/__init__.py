@@ -31,6 +31,7 @@ from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
 from catalog.web.invoices import invoice_pages
+from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
@@ -43,6 +44,7 @@ WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_
 WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, portal)
 WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distribution_pages)
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
+WEB_BLUEPRINTS += (account_pages,)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -1,0 +1,138 @@
+"""A settlement run for a period (Zentralregulierung, rule 15): whom the cooperative
+collects from by SEPA direct debit and how much, and which supplier invoices it pays on
+which day, less the early-payment discount (Skonto). Pure: the caller hands in the
+accounts, the mandates and the payable supplier invoices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from billing.domain.accounts import Entry, due_by
+from billing.domain.model import ZERO, cents
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """A member's SEPA direct-debit mandate, as catalog announced it."""
+
+    member_id: int
+    name: str
+    iban: str
+    reference: str
+    signed_on: date
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One direct debit: the member's open balance at the period's end, by its mandate.
+    ``first`` when the mandate has never been collected by before (sequence FRST)."""
+
+    mandate: Mandate
+    amount: Decimal
+    first: bool
+
+
+def collections(
+    period: Period,
+    mandates: Iterable[Mandate],
+    accounts: Mapping[int, list[Entry]],
+    collected_before: set[str],
+) -> list[Collection]:
+    """Each member with a mandate and an open balance at the period's end, by member id;
+    ``collected_before`` names the mandates already collected by."""
+    found = []
+    for mandate in sorted(mandates, key=lambda m: m.member_id):
+        due = due_by(accounts.get(mandate.member_id, []), period.end)
+        if due > ZERO:
+            found.append(Collection(mandate, due, mandate.reference not in collected_before))
+    return found
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """A supplier's terms: ``skonto_percent`` off when paid within ``skonto_days`` of the
+    invoice date, else the whole amount within ``net_days``."""
+
+    skonto_percent: Decimal
+    skonto_days: int
+    net_days: int
+
+
+@dataclass(frozen=True)
+class PayableSupplierInvoice:
+    """A supplier invoice the office may pay (matched, or accepted with a reason), with
+    what paying it needs: the supplier's account and terms."""
+
+    supplier_invoice_id: int
+    supplier_id: int
+    supplier_name: str
+    iban: str
+    number: str
+    issued_on: date
+    gross_total: Decimal
+    terms: PaymentTerms
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One credit transfer: the invoice's gross total less the Skonto, on ``execute_on``."""
+
+    invoice: PayableSupplierInvoice
+    execute_on: date
+    amount: Decimal
+    skonto: Decimal
+
+
+def skonto_date(invoice: PayableSupplierInvoice) -> date:
+    return invoice.issued_on + timedelta(days=invoice.terms.skonto_days)
+
+
+def transfer_for(invoice: PayableSupplierInvoice, today: date) -> Transfer:
+    """Paid on its Skonto date less round_half_up(gross x percent / 100); once that day has
+    passed, the whole amount on its net due date (today at the earliest)."""
+    terms = invoice.terms
+    on_skonto = skonto_date(invoice)
+    if terms.skonto_percent > 0 and on_skonto >= today:
+        skonto = cents(invoice.gross_total * terms.skonto_percent / 100)
+        return Transfer(invoice, on_skonto, invoice.gross_total - skonto, skonto)
+    net_due = invoice.issued_on + timedelta(days=terms.net_days)
+    return Transfer(invoice, max(net_due, today), invoice.gross_total, ZERO)
+
+
+def transfers(
+    period: Period,
+    payable: Iterable[PayableSupplierInvoice],
+    paid_before: set[int],
+    today: date,
+) -> list[Transfer]:
+    """The payable supplier invoices issued up to the period's end that no earlier run
+    paid (one left over from before the period is paid now, not forgotten)."""
+    return [
+        transfer_for(invoice, today)
+        for invoice in sorted(payable, key=lambda i: (i.supplier_id, i.issued_on, i.number))
+        if invoice.supplier_invoice_id not in paid_before and invoice.issued_on <= period.end
+    ]
+
+
+def collection_day(today: date, lead_days: int = 2) -> date:
+    """The earliest day a core direct debit handed in today may be collected: ``lead_days``
+    working days on (Saturdays and Sundays skipped)."""
+    day, left = today, lead_days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day

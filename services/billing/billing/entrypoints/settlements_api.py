@@ -1,0 +1,162 @@
+"""The office's settlement runs under /api/v1 (rule 15): start one for a period, read
+them, and download their SEPA files (pain.008 direct debits, pain.001 credit transfers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from billing.adapters.ledger import SettlementReader
+from billing.adapters.orm import SettlementRow
+from billing.domain.settlement import Period
+from billing.service_layer.settling import RunSettlement, SepaFiles, run_settlement
+from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from shared.auth import require
+from shared.errors import NotFound
+from shared.web import counted_arg, current_runtime, load_body, unit_of_work
+
+settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
+
+FILES = {
+    "debits": ("direct-debits.xml", "direct debits"),
+    "transfers": ("credit-transfers.xml", "credit transfers"),
+}
+
+
+def _money() -> fields.Decimal:
+    return fields.Decimal(as_string=True)
+
+
+class SettlementIn(Schema):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data["period_end"] < data["period_start"]:
+            raise ValidationError("A period ends on or after its start.", "period_end")
+
+
+class CollectionOut(Schema):
+    member_id = fields.Integer()
+    mandate_reference = fields.String()
+    amount = _money()
+
+
+class TransferOut(Schema):
+    supplier_invoice_id = fields.Integer()
+    supplier_id = fields.Integer()
+    number = fields.String()
+    execute_on = fields.Date()
+    amount = _money()
+    skonto = _money()
+
+
+class SettlementOut(Schema):
+    id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    run_on = fields.Date()
+    collect_on = fields.Date()
+    collected = _money()
+    paid = _money()
+    skonto = _money()
+    direct_debits = fields.String(allow_none=True, metadata={"description": "the file's path"})
+    credit_transfers = fields.String(allow_none=True, metadata={"description": "the file's path"})
+    collections = fields.List(fields.Nested(CollectionOut))
+    transfers = fields.List(fields.Nested(TransferOut))
+
+
+class SettlementsOut(Schema):
+    settlements = fields.List(fields.Nested(SettlementOut))
+
+
+def settlement_out(reader: SettlementReader, row: SettlementRow) -> dict[str, Any]:
+    base = f"/api/v1/settlements/{row.id}/"
+    has = reader.has_files(row.id)
+    return SettlementOut().dump(
+        {
+            **{k: getattr(row, k) for k in ("id", "period_start", "period_end", "run_on")},
+            **{k: getattr(row, k) for k in ("collect_on", "collected", "paid", "skonto")},
+            "direct_debits": base + FILES["debits"][0] if has["debits"] else None,
+            "credit_transfers": base + FILES["transfers"][0] if has["transfers"] else None,
+            "collections": [vars(p) for p in reader.collected(row.id)],
+            "transfers": [vars(t) for t in reader.transfers(row.id)],
+        }
+    )
+
+
+@settlements_api.post("/settlements")
+@require("admin")
+def start_settlement() -> ResponseReturnValue:
+    """A settlement run for the period: its direct debits and credit transfers."""
+    data = load_body(SettlementIn())
+    command = RunSettlement(Period(data["period_start"], data["period_end"]))
+    files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
+    with unit_of_work() as session:
+        run = run_settlement(
+            command, SqlAlchemyUnitOfWork(session, current_runtime().outbox), files
+        )
+    with unit_of_work() as session:
+        reader = SettlementReader(session)
+        row = reader.get(run.id)
+        assert row is not None
+        return jsonify(settlement_out(reader, row)), 201
+
+
+@settlements_api.get("/settlements")
+@require("admin")
+def list_settlements() -> ResponseReturnValue:
+    """The settlement runs, newest first."""
+    limit = counted_arg("limit", default=100, most=1000)
+    with unit_of_work() as session:
+        reader = SettlementReader(session)
+        found = [settlement_out(reader, row) for row in reader.find(limit)]
+    return jsonify({"settlements": found})
+
+
+@settlements_api.get("/settlements/<id:settlement_id>")
+@require("admin")
+def get_settlement(settlement_id: int) -> ResponseReturnValue:
+    with unit_of_work() as session:
+        reader = SettlementReader(session)
+        return jsonify(settlement_out(reader, _found(reader, settlement_id)))
+
+
+@settlements_api.get("/settlements/<id:settlement_id>/direct-debits.xml")
+@require("admin")
+def direct_debits_file(settlement_id: int) -> ResponseReturnValue:
+    """The run's SEPA direct debits (pain.008.001.02); 404 when it collected nothing."""
+    return _file(settlement_id, "debits")
+
+
+@settlements_api.get("/settlements/<id:settlement_id>/credit-transfers.xml")
+@require("admin")
+def credit_transfers_file(settlement_id: int) -> ResponseReturnValue:
+    """The run's SEPA credit transfers (pain.001.001.03); 404 when it paid nothing."""
+    return _file(settlement_id, "transfers")
+
+
+def _found(reader: SettlementReader, settlement_id: int) -> SettlementRow:
+    row = reader.get(settlement_id)
+    if row is None:
+        raise NotFound("settlement_id", f"There is no settlement {settlement_id}.")
+    return row
+
+
+def _file(settlement_id: int, form: str) -> Response:
+    name, what = FILES[form]
+    with unit_of_work() as session:
+        reader = SettlementReader(session)
+        _found(reader, settlement_id)
+        body = reader.file(settlement_id, form)
+    if body is None:
+        raise NotFound("settlement_id", f"Settlement {settlement_id} has no {what}.")
+    response = Response(body, content_type="application/xml")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="settlement-{settlement_id}-{name}"'
+    )
+    return response
