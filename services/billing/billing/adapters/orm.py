@@ -145,4 +145,6 @@ class InvoiceCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+from billing.adapters import supplier_invoice_orm  # noqa: E402, F401  (its tables on Base)
+
 TABLES = messaging_tables(Base.metadata)

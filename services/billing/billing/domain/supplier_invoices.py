@@ -4,6 +4,7 @@ about it. Plain values, money as ``Decimal``; reading lives in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -136,3 +137,42 @@ def is_payable(status: MatchStatus, decision: Decision) -> bool:
     if decision is Decision.ACCEPTED:
         return True
     return status is MatchStatus.MATCHED and decision is Decision.OPEN
+
+
+@dataclass(frozen=True)
+class PayableInvoice:
+    """A supplier invoice that may be paid (matched, or accepted by the office)."""
+
+    id: int
+    supplier_id: int
+    number: str
+    issued_on: date
+    net_total: Decimal
+    gross_total: Decimal
+    due_payable: Decimal
+
+
+@dataclass(frozen=True)
+class SupplierTerms:
+    """A supplier's payment terms and bank account, as catalog announces them: Skonto
+    ``skonto_percent`` when paid within ``skonto_days`` of the invoice date, else net
+    within ``net_days``."""
+
+    supplier_id: int
+    name: str
+    email: str | None = None
+    skonto_percent: Decimal | None = None
+    skonto_days: int | None = None
+    net_days: int | None = None
+    iban: str | None = None
+    bic: str | None = None
+
+
+_ORDER_NUMBER = re.compile(r"(?:^|\D)(\d{1,9})\s*$")
+
+
+def order_number(reference: str) -> int | None:
+    """The order id an invoice's order reference (BT-13) names: ``17``, ``Bestellung 17``,
+    ``ZK-17``; None when it names none."""
+    found = _ORDER_NUMBER.search(reference.strip())
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None

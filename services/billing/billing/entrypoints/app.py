@@ -7,6 +7,7 @@ from flask import Flask
 from billing.bootstrap import build_runtime
 from billing.entrypoints.api import api
 from billing.entrypoints.openapi import OPERATIONS
+from billing.entrypoints.supplier_invoices_api import supplier_invoice_api
 from shared.openapi import openapi_blueprint
 from shared.settings import Settings
 from shared.web import create_base_app
@@ -16,4 +17,6 @@ __all__ = ["build_runtime", "create_app"]
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(runtime, openapi_blueprint("Zirkel billing", OPERATIONS), api)
+    return create_base_app(
+        runtime, openapi_blueprint("Zirkel billing", OPERATIONS), api, supplier_invoice_api
+    )
