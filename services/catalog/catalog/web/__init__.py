@@ -32,12 +32,13 @@ from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.statements import statement_pages
+from catalog.web.supplier_invoices import supplier_invoice_admin
 from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
 WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, portal)
-WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin)
+WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, supplier_invoice_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
