@@ -9,13 +9,17 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from billing.adapters.supplier_invoice_repository import payable_supplier_invoices
+from notify.adapters.orm import Delivery
+from notify.bootstrap import handlers as notify_handlers
+from shared import events
 from shared.db import transaction
 from tests.api.conftest import Headers, Service
 from tests.api.test_after_order import RECEIVED, book, confirmed, receipt
 from tests.api.test_billing_api import hand_over
-from tests.api.test_pooling_api import DISP, SIL, A, B, worked_example
+from tests.api.test_pooling_api import DISP, SIL, A, B, supplier_updated, worked_example
 from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_pdf, ubl_xml
 
 __all__ = ["worked_example"]  # the fixture, used by name
@@ -125,8 +129,8 @@ def test_the_office_accepts_with_a_reason_then_it_is_payable(
     assert again.status_code == 409
 
 
-def test_a_dispute_is_announced_for_the_supplier(
-    received: int, billing: Service, admin: Headers
+def test_a_dispute_is_announced_and_mailed_to_the_supplier(
+    received: int, billing: Service, notify: Service, admin: Headers
 ) -> None:
     response = upload(
         billing, admin, cii_xml(bill(received, disp_price="39.00")), "application/xml"
@@ -144,6 +148,17 @@ def test_a_dispute_is_announced_for_the_supplier(
         "Preis 38,00 bestätigt",
     )
     assert payload["differences"][0]["field"] == "line:DISP-10L:unit_price"
+
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    entry = supplier_updated(A, "25.00", "500.00")
+    notify.deliver(react, replace(entry, payload=entry.payload | {"email": "a@handel.example"}))
+    for _twice in range(2):
+        notify.deliver(react, events.load(event))
+    with notify.runtime.engine.connect() as db:
+        [mail] = db.execute(select(Delivery).where(Delivery.kind == "invoice_disputed")).all()
+    assert mail.to == "a@handel.example" and mail.status == "pending"
+    assert "RE-2026-0815" in mail.subject and "Preis 38,00 bestätigt" in mail.body
+    assert "DISP-10L: Einzelpreis (bestätigt) / unit price (confirmed): 38.00 — 39.00" in mail.body
 
 
 def test_an_invoice_without_an_order_number_waits_for_the_office(
