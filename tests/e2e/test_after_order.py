@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pytest
 
+from shared.auth import TokenAuthority
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
 from zirkel.demo_data import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +75,7 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             f"member {member_id}'s savings on what arrived",
         )
     check_invoices(stack, admin, members)
+    check_supplier_invoices(stack, order)
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
 
@@ -103,6 +106,30 @@ def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) 
         for form in ("pdf", "xml")
     ]
     assert_valid_invoice(*documents)
+
+
+def check_supplier_invoices(stack: Stack, order: dict) -> None:
+    """Supplier A sends a Factur-X invoice with one wrong price: it shows exactly that
+    difference and is not payable; its invoice for what arrived (758.40 net) matches."""
+    authority = TokenAuthority(stack.env["ZIRKEL_SECRET_KEY"])
+    supplier = Client(stack, authority.issue("supplier", order["supplier_id"]))
+
+    def send(number: str, disp_price: str) -> dict:
+        lines = (Line("DISP-10L", "12", disp_price), Line("SIL-300", "72", "4.20"))
+        pdf = facturx_pdf(Bill(number, f"Bestellung {order['id']}", lines))
+        headers = {"Content-Type": "application/pdf"}
+        return supplier.ok("POST", "billing", "/supplier-invoices", data=pdf, headers=headers)
+
+    wrong = send("RE-1", "39.00")
+    assert wrong["match"]["differences"][0] == {
+        "field": "line:DISP-10L:unit_price",
+        "expected": "38.00",
+        "found": "39.00",
+    }
+    assert not wrong["payable"]
+    matched = send("RE-2", "38.00")
+    assert (matched["net_total"], matched["gross_total"]) == ("758.40", "902.50")
+    assert matched["match"] == {"status": "matched", "differences": []} and matched["payable"]
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

@@ -75,9 +75,7 @@ class FakeInvoices:
         return [
             s
             for s, _key in self.stored.values()
-            if set(s.order_ids) & set(order_ids)
-            and s.id != but
-            and s.decision is not Decision.DISPUTED
+            if set(s.order_ids) & set(order_ids) and s.id != but and s.payable
         ]
 
     def rematch(self, invoice_id: int, supplier_id: int | None, match: Match) -> None:
@@ -227,3 +225,12 @@ def test_only_a_dispute_tells_the_supplier_and_an_unmatched_invoice_waits(uow: F
     assert accepted.payable and len(uow.published) == 1
     with pytest.raises(Conflict):
         si.assign_orders(si.AssignOrders(wrong.id, (1,)), uow)
+
+
+def test_a_corrected_invoice_matches_beside_the_wrong_one_it_replaces(uow: FakeUnit) -> None:
+    wrong = receive(uow, replace(bill("RE-1"), net_total=Decimal("999.00")))
+    assert wrong.match.status is MatchStatus.DIFFERENCES
+    corrected = receive(uow, bill("RE-2"))
+    assert corrected.match.status is MatchStatus.MATCHED  # the wrong one is not payable
+    again = receive(uow, bill("RE-3"))
+    assert again.match.status is MatchStatus.DIFFERENCES  # RE-2 bills all that arrived

@@ -151,14 +151,12 @@ class SqlSupplierInvoices:
     def billing(
         self, order_ids: tuple[int, ...], but: int | None = None
     ) -> list[StoredSupplierInvoice]:
-        """The undisputed invoices that bill any of the orders (but not invoice ``but``)."""
+        """The payable invoices (matched, or accepted) that bill any of the orders, but not
+        invoice ``but``: what will be paid for those orders already."""
         ids = select(SupplierInvoiceOrderRow.invoice_id).where(
             SupplierInvoiceOrderRow.order_id.in_(order_ids)
         )
-        query = select(SupplierInvoiceRow).where(
-            SupplierInvoiceRow.id.in_(ids),
-            SupplierInvoiceRow.decision != Decision.DISPUTED.value,
-        )
+        query = select(SupplierInvoiceRow).where(SupplierInvoiceRow.id.in_(ids), _PAYABLE)
         if but is not None:
             query = query.where(SupplierInvoiceRow.id != but)
         rows = self.session.scalars(query.order_by(SupplierInvoiceRow.id))
@@ -198,6 +196,14 @@ class SqlSupplierInvoices:
         return sorted(set(self.session.scalars(query)))
 
 
+# rule 14: accepted by the office, or matched and not disputed (``is_payable``)
+_PAYABLE = or_(
+    SupplierInvoiceRow.decision == Decision.ACCEPTED.value,
+    (SupplierInvoiceRow.match_status == MatchStatus.MATCHED.value)
+    & (SupplierInvoiceRow.decision == Decision.OPEN.value),
+)
+
+
 def _stored(row: SupplierInvoiceRow, order_ids: tuple[int, ...]) -> StoredSupplierInvoice:
     match = Match(
         MatchStatus(row.match_status),
@@ -223,14 +229,7 @@ def payable_supplier_invoices(
     differences, nothing disputed. Oldest first."""
     query = (
         select(SupplierInvoiceRow)
-        .where(
-            or_(
-                SupplierInvoiceRow.decision == Decision.ACCEPTED.value,
-                (SupplierInvoiceRow.match_status == MatchStatus.MATCHED.value)
-                & (SupplierInvoiceRow.decision == Decision.OPEN.value),
-            ),
-            SupplierInvoiceRow.supplier_id.is_not(None),
-        )
+        .where(_PAYABLE, SupplierInvoiceRow.supplier_id.is_not(None))
         .order_by(SupplierInvoiceRow.issued_on, SupplierInvoiceRow.id)
     )
     if supplier_id is not None:

@@ -1,8 +1,8 @@
 """Rule 14: a supplier's invoice against the order(s) it bills: each billed line's quantity
 against what was received, its unit price against the confirmed one, its VAT rate against
 the product's, the fee against the order's, and the totals against those figures. What
-other invoices of the same orders already bill is not expected again (several invoices for
-one order); one invoice may bill several orders."""
+the payable invoices of the same orders already bill is not expected again (several
+invoices for one order); one invoice may bill several orders."""
 
 from __future__ import annotations
 
