@@ -19,6 +19,7 @@ from tests.api.test_after_order import RECEIVED, book, receipt
 from tests.api.test_billing_api import hand_over
 from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
 from tests.web.conftest import Site, csrf_token, sign_in
+from tests.web.test_accessibility import Page
 from tests.web.test_supplier_portal import A_DESK, Answer, order_id, pooling
 
 __all__ = ["pooling"]  # the fixture, used by name
@@ -103,6 +104,7 @@ def test_the_supplier_sends_a_matching_invoice_in_its_portal(
     sign_in(desk, A_DESK)
     page = send_invoice(desk, "/supplier/invoices", invoice_pdf(received)).get_data(as_text=True)
     assert "Rechnung RE-2026-0815 gelesen." in page and "Abgeglichen" in page
+    assert Page(page).problems() == []
     listed = office.get("/admin/supplier-invoices").get_data(as_text=True)
     assert "RE-2026-0815" in listed and "902,50\xa0€" in listed and "Abgeglichen" in listed
 
@@ -112,7 +114,8 @@ def test_the_office_sees_one_wrong_price_and_disputes_it(
 ) -> None:
     url = "/admin/supplier-invoices"
     page = send_invoice(office, url, invoice_pdf(received, "39.00")).get_data(as_text=True)
-    assert "DISP-10L: Einzelpreis (bestätigt)" in page
+    assert "DISP-10L: Einzelpreis (bestätigt)" in page and Page(page).problems() == []
+    assert Page(office.get(url).get_data(as_text=True)).problems() == []
     assert "38,00\xa0€" in page and "39,00\xa0€" in page and "Abweichungen" in page
     detail = urlsplit(f"http://x{url}/1").path
     empty = office.post(f"{detail}/dispute", data={"csrf_token": csrf_token(page), "reason": ""})
