@@ -129,3 +129,12 @@ def test_the_office_sees_one_wrong_price_and_disputes_it(
     office.post("/language", data={"csrf_token": csrf_token(done), "lang": "en"})
     english = office.get(detail).get_data(as_text=True)
     assert "DISP-10L: unit price (confirmed)" in english and "€38.00" in english
+
+
+def test_a_hostile_file_is_refused_in_the_readers_language(site: Site, received: int) -> None:
+    desk = site.client()
+    sign_in(desk, A_DESK)
+    xxe = b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"
+    page = send_invoice(desk, "/supplier/invoices", xxe).get_data(as_text=True)
+    assert "Die Rechnung wurde nicht angenommen: Das XML deklariert einen DOCTYPE" in page
+    assert "Noch keine Rechnungen gesendet." in page

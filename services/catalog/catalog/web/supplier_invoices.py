@@ -127,10 +127,16 @@ def _take(form: InvoiceUploadForm, role: str, subject_id: int | None) -> dict[st
         return None
     status, body = answer
     if status != 201:
-        flash(_("The invoice was not taken: %(reason)s", reason=body.get("error", status)), "error")
+        flash(_("The invoice was not taken: %(reason)s", reason=_said(body, status)), "error")
         return None
     flash(_("Invoice %(number)s read.", number=body["number"]), "ok")
     return body
+
+
+def _said(body: Any, status: int) -> str:
+    """Billing's reason, in the reader's language where it is one billing always gives."""
+    said = body.get("error") if isinstance(body, dict) else None
+    return _(said) if said else str(status)
 
 
 def _page_values() -> dict[str, Any]:
@@ -216,7 +222,7 @@ def _flash_answer(answer: tuple[int, Any] | None, done: str) -> None:
     if answer is None:
         flash(_("Billing cannot be reached just now; please try again later."), "error")
     elif answer[0] != 200:
-        flash(_("Not done: %(reason)s", reason=answer[1].get("error", answer[0])), "error")
+        flash(_("Not done: %(reason)s", reason=_said(answer[1], answer[0])), "error")
     else:
         flash(done, "ok")
 
