@@ -115,14 +115,7 @@ def read_cii(root: etree._Element) -> SupplierInvoice:
             _cii_line(f, item)
             for item in f.all(root, trade + "ram:IncludedSupplyChainTradeLineItem")
         ),
-        vat_breakdown=tuple(
-            VatSubtotal(
-                rate=f.amount_or(tax, "ram:RateApplicablePercent", ZERO),
-                taxable=f.amount(tax, "ram:BasisAmount", "VAT taxable amount (BT-116)"),
-                vat=f.amount(tax, "ram:CalculatedAmount", "VAT amount (BT-117)"),
-            )
-            for tax in f.all(root, settlement + "ram:ApplicableTradeTax")
-        ),
+        vat_breakdown=_cii_vat(f, f.all(root, settlement + "ram:ApplicableTradeTax")),
         net_total=f.amount(root, sums + "ram:TaxBasisTotalAmount", "net total (BT-109)"),
         vat_total=_in_currency(f, root, sums + "ram:TaxTotalAmount", currency),
         gross_total=f.amount(root, sums + "ram:GrandTotalAmount", "gross total (BT-112)"),
@@ -130,6 +123,17 @@ def read_cii(root: etree._Element) -> SupplierInvoice:
         charge_total=f.amount_or(root, sums + "ram:ChargeTotalAmount", ZERO),
         allowance_total=f.amount_or(root, sums + "ram:AllowanceTotalAmount", ZERO),
         syntax="CII",
+    )
+
+
+def _cii_vat(f: Finder, taxes: list[etree._Element]) -> tuple[VatSubtotal, ...]:
+    return tuple(
+        VatSubtotal(
+            rate=f.amount_or(tax, "ram:RateApplicablePercent", ZERO),
+            taxable=f.amount(tax, "ram:BasisAmount", "VAT taxable amount (BT-116)"),
+            vat=f.amount(tax, "ram:CalculatedAmount", "VAT amount (BT-117)"),
+        )
+        for tax in taxes
     )
 
 
@@ -197,15 +201,8 @@ def read_ubl(root: etree._Element) -> SupplierInvoice:
         currency=currency,
         order_reference=f.text(root, "cac:OrderReference/cbc:ID"),
         lines=tuple(_ubl_line(f, line, credit) for line in lines),
-        vat_breakdown=tuple(
-            VatSubtotal(
-                rate=f.amount_or(sub, "cac:TaxCategory/cbc:Percent", ZERO),
-                taxable=f.amount(sub, "cbc:TaxableAmount", "VAT taxable amount (BT-116)"),
-                vat=f.amount(sub, "cbc:TaxAmount", "VAT amount (BT-117)"),
-            )
-            for sub in f.all(
-                root, f"cac:TaxTotal[cbc:TaxAmount/@currencyID='{currency}']/cac:TaxSubtotal"
-            )
+        vat_breakdown=_ubl_vat(
+            f, f.all(root, f"cac:TaxTotal[cbc:TaxAmount/@currencyID='{currency}']/cac:TaxSubtotal")
         ),
         net_total=f.amount(root, sums + "cbc:TaxExclusiveAmount", "net total (BT-109)"),
         vat_total=_in_currency(f, root, "cac:TaxTotal/cbc:TaxAmount", currency),
@@ -214,6 +211,17 @@ def read_ubl(root: etree._Element) -> SupplierInvoice:
         charge_total=f.amount_or(root, sums + "cbc:ChargeTotalAmount", ZERO),
         allowance_total=f.amount_or(root, sums + "cbc:AllowanceTotalAmount", ZERO),
         syntax="UBL",
+    )
+
+
+def _ubl_vat(f: Finder, subtotals: list[etree._Element]) -> tuple[VatSubtotal, ...]:
+    return tuple(
+        VatSubtotal(
+            rate=f.amount_or(sub, "cac:TaxCategory/cbc:Percent", ZERO),
+            taxable=f.amount(sub, "cbc:TaxableAmount", "VAT taxable amount (BT-116)"),
+            vat=f.amount(sub, "cbc:TaxAmount", "VAT amount (BT-117)"),
+        )
+        for sub in subtotals
     )
 
 
