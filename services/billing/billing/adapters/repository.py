@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from billing.adapters.invoice_content import content_of, invoice_of
 from billing.adapters.orm import (
+    DepotPartRow,
     InvoiceCounter,
     InvoiceRow,
     MemberResultRow,
@@ -20,9 +21,9 @@ from billing.adapters.orm import (
     ProductRow,
     WindowRow,
 )
-from billing.domain.model import Buyer, Invoice, Kind, Product, ReceivedNeed
+from billing.domain.model import ZERO, Buyer, Invoice, Kind, Product, ReceivedNeed
 from billing.domain.windows import OrderStanding, OrderStatus
-from billing.service_layer.commands import MemberResult, RecordOrder
+from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
 from billing.service_layer.unit_of_work import Documents
 from shared.db import insert_new_only
 
@@ -147,6 +148,51 @@ class SqlOrders:
             for (order_id, status), held in sorted(members.items())
         ]
 
+    def add_depot_parts(self, window_id: int, parts: tuple[DepotPart, ...]) -> None:
+        for part in parts:
+            self.session.merge(
+                DepotPartRow(
+                    need_id=part.need.need_id,
+                    lot_order_id=part.need.order_id,
+                    window_id=window_id,
+                    member_id=part.member_id,
+                    sku=part.need.sku,
+                    quantity=part.need.received,
+                    unit_price=part.need.unit_price,
+                    goods=part.need.goods,
+                    rest=part.rest,
+                )
+            )
+        self.session.flush()
+
+    def served_whole(self, window_id: int) -> set[int]:
+        parts = self.session.execute(
+            select(DepotPartRow.member_id, DepotPartRow.rest).where(
+                DepotPartRow.window_id == window_id
+            )
+        ).all()
+        waiting = {member_id for member_id, rest in parts if rest > 0}
+        return {member_id for member_id, _rest in parts} - waiting
+
+    def _depot_parts(self, window_id: int, member_id: int) -> list[ReceivedNeed]:
+        rows = self.session.scalars(
+            select(DepotPartRow).where(
+                DepotPartRow.window_id == window_id, DepotPartRow.member_id == member_id
+            )
+        )
+        return [
+            ReceivedNeed(
+                need_id=p.need_id,
+                order_id=p.lot_order_id,
+                sku=p.sku,
+                received=p.quantity,
+                unit_price=p.unit_price,
+                goods=p.goods,
+                shipping_share=ZERO,
+            )
+            for p in rows
+        ]
+
     def _received(self, window_id: int, member_id: int):  # type: ignore[no-untyped-def]
         return (
             select(OrderNeedRow, OrderRow.received_on)
@@ -172,7 +218,7 @@ class SqlOrders:
                 shipping_share=n.shipping_share,
             )
             for n, _received_on in rows
-        ]
+        ] + self._depot_parts(window_id, member_id)
 
     def delivered_on(self, window_id: int, member_id: int) -> date | None:
         days = [day for _n, day in self.session.execute(self._received(window_id, member_id))]
@@ -187,8 +233,9 @@ class SqlOrders:
         return None if row is None else row.saved
 
     def windows_of(self, member_id: int) -> list[int]:
-        query = select(OrderNeedRow.window_id).where(OrderNeedRow.member_id == member_id)
-        return sorted(set(self.session.scalars(query.distinct())))
+        ordered = select(OrderNeedRow.window_id).where(OrderNeedRow.member_id == member_id)
+        served = select(DepotPartRow.window_id).where(DepotPartRow.member_id == member_id)
+        return sorted(set(self.session.scalars(ordered.union(served))))
 
 
 class SqlInvoices:
@@ -261,8 +308,13 @@ class InvoiceReader:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def find(self, member_id: int | None, window_id: int | None, limit: int) -> list[Invoice]:
+    def find(
+        self, member_id: int | None, window_id: int | None, limit: int, before: int | None = None
+    ) -> list[Invoice]:
+        """Up to ``limit`` of them, newest first; only those older than ``before`` if given."""
         query = select(InvoiceRow).order_by(InvoiceRow.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(InvoiceRow.id < before)
         if member_id is not None:
             query = query.where(InvoiceRow.member_id == member_id)
         if window_id is not None:

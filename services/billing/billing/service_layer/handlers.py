@@ -86,6 +86,15 @@ def record_receipt(cmd: commands.RecordReceipt, uow: UnitOfWork, billing: Billin
     issue_due_invoices(commands.IssueDueInvoices(cmd.window_id), uow, billing)
 
 
+def serve_from_depot(cmd: commands.ServeFromDepot, uow: UnitOfWork, billing: Billing) -> None:
+    """What the depot served at a close is charged at book value like received goods; a
+    member served whole from the depot (and in no open order) is due at once."""
+    uow.orders.lock_window(cmd.window_id)
+    uow.orders.add_depot_parts(cmd.window_id, cmd.parts)
+    uow.orders.record_results(cmd.window_id, cmd.results)
+    issue_due_invoices(commands.IssueDueInvoices(cmd.window_id), uow, billing)
+
+
 def _known_status(uow: UnitOfWork, order_id: int) -> OrderStatus:
     known = uow.orders.status(order_id)
     if known is None:
@@ -101,7 +110,8 @@ def issue_due_invoices(
     heard of yet waits for its registration (``record_member``)."""
     uow.orders.lock_window(cmd.window_id)
     issued = []
-    for member_id in sorted(members_due(uow.orders.standing(cmd.window_id))):
+    standing, served = uow.orders.standing(cmd.window_id), uow.orders.served_whole(cmd.window_id)
+    for member_id in sorted(members_due(standing, served)):
         buyer = uow.members.get(member_id)
         if buyer is None:
             log.info("member %s's invoice waits for its registration", member_id)
