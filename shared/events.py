@@ -127,6 +127,12 @@ class SupplierUpdated(Schema):
     webhook_url = fields.String(allow_none=True, load_default=None)
     webhook_secret = fields.String(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
+    # payment terms (Skonto percent within days, else net days) and the bank account
+    skonto_percent = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    skonto_days = fields.Integer(allow_none=True, load_default=None)
+    net_days = fields.Integer(allow_none=True, load_default=None)
+    iban = fields.String(allow_none=True, load_default=None)
+    bic = fields.String(allow_none=True, load_default=None)
 
 
 class OfferProgress(Schema):
@@ -314,6 +320,26 @@ class InvoiceIssued(Schema):
     language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
 
 
+class DifferenceSchema(Schema):
+    field = fields.String(required=True)
+    expected = fields.String(allow_none=True, required=True)
+    found = fields.String(allow_none=True, required=True)
+
+
+class SupplierInvoiceDisputed(Schema):
+    """The office disputes a supplier's invoice (rule 14): the supplier is told why, with
+    the differences billing found against its orders."""
+
+    supplier_invoice_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    issued_on = fields.Date(required=True)
+    gross_total = _money()
+    order_ids = fields.List(fields.Integer(), required=True)
+    reason = fields.String(required=True)
+    differences = fields.List(fields.Nested(DifferenceSchema), required=True)
+
+
 class OpsAlert(Schema):
     """An alert of the ops watch, raised or resolved (the event type says which); the
     admins are written to once for each."""
@@ -344,6 +370,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.depot.served", 1): DepotServed,
     ("notify.savings.reported", 1): SavingsReported,
     ("billing.invoice.issued", 1): InvoiceIssued,
+    ("billing.supplier_invoice.disputed", 1): SupplierInvoiceDisputed,
 }
 
 

@@ -102,7 +102,13 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         ),
     ),
     Subscription(
-        "billing", "directory", ("catalog.member.registered.v1", "catalog.product.updated.v1")
+        "billing",
+        "directory",
+        (
+            "catalog.member.registered.v1",
+            "catalog.product.updated.v1",
+            "catalog.supplier.updated.v1",
+        ),
     ),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
     Subscription("notify", "invoices", ("billing.invoice.issued.v1",)),
@@ -110,6 +116,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")
     ),
+    Subscription("notify", "supplier-invoice-disputes", ("billing.supplier_invoice.disputed.v1",)),
 )
 
 

@@ -22,8 +22,9 @@ from pooling.service_layer.reactions import handlers as pooling_handlers
 from shared import events
 from shared.messaging import subscriptions_of
 from shared.openapi import SPEC_PATH
-from tests.api.conftest import Headers, Service, bearer
+from tests.api.conftest import ADMIN_TOKEN, Headers, Service, bearer
 from tests.api.test_pooling_api import DISP, need_posted, offer_updated, supplier_updated
+from tests.support.supplier_einvoice import Bill, Line, cii_xml
 
 ROLES = ("anonymous", "member", "other_member", "supplier", "other_supplier", "admin")
 
@@ -100,6 +101,12 @@ def invoice_member_1(billing: Service, catalog: Service, placed: events.Event) -
     billing.deliver(react, events.Event("pooling.order.received", received))
     with billing.runtime.engine.connect() as db:
         assert db.scalar(text("SELECT member_id FROM invoices WHERE id = 1")) == 1
+    supplier_invoice = cii_xml(Bill("W-1", "1", (Line(DISP, "6", "42.00"),)))
+    headers = bearer(ADMIN_TOKEN) | {"Content-Type": "application/xml"}
+    posted = billing.client.post(
+        "/api/v1/supplier-invoices", data=supplier_invoice, headers=headers
+    )
+    assert posted.get_json()["id"] == 1 and posted.get_json()["supplier_id"] == 1
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,27 @@ ENDPOINTS = [
     endpoint("billing", "GET", "/api/v1/settlements/1", "admin"),
     endpoint("billing", "GET", "/api/v1/settlements/1/direct-debits.xml", "admin"),
     endpoint("billing", "GET", "/api/v1/settlements/1/credit-transfers.xml", "admin"),
+    endpoint(
+        "billing",
+        "POST",
+        "/api/v1/supplier-invoices",
+        "supplier",
+        "other_supplier",
+        "admin",
+        body={},
+    ),
+    endpoint("billing", "GET", "/api/v1/supplier-invoices", "supplier", "other_supplier", "admin"),
+    endpoint("billing", "GET", "/api/v1/supplier-invoices/1", "supplier", "admin"),
+    endpoint("billing", "GET", "/api/v1/supplier-invoices/1/document", "supplier", "admin"),
+    endpoint(
+        "billing", "PUT", "/api/v1/supplier-invoices/1/orders", "admin", body={"order_ids": [1]}
+    ),
+    endpoint(
+        "billing", "POST", "/api/v1/supplier-invoices/1/accept", "admin", body={"reason": "x"}
+    ),
+    endpoint(
+        "billing", "POST", "/api/v1/supplier-invoices/1/dispute", "admin", body={"reason": "x"}
+    ),
 ]
 
 

@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 import requests
 
+from shared.auth import TokenAuthority
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
+from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
 from tests.unit.billing.test_settlement import assert_valid, texts
 from zirkel.demo_data import WORKED_EXAMPLE
 
@@ -86,6 +88,7 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpSe
     invoices = check_invoices(stack, admin, members)
     check_invoice_mails(smtp, invoices)
     check_office_page(stack, invoices)
+    check_supplier_invoices(stack, order)
     check_settlement(admin, members, invoices[0]["issued_on"])
     second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
@@ -230,6 +233,30 @@ def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: s
     assert sorted(texts(document, "InstdAmt")) == sorted(g for _n, _v, g in INVOICED)
     again = admin.ok("POST", "billing", "/settlements", json=period)
     assert again["collected"] == "0.00" and again["direct_debits"] is None
+
+
+def check_supplier_invoices(stack: Stack, order: dict) -> None:
+    """Supplier A sends a Factur-X invoice with one wrong price: it shows exactly that
+    difference and is not payable; its invoice for what arrived (758.40 net) matches."""
+    authority = TokenAuthority(stack.env["ZIRKEL_SECRET_KEY"])
+    supplier = Client(stack, authority.issue("supplier", order["supplier_id"]))
+
+    def send(number: str, disp_price: str) -> dict:
+        lines = (Line("DISP-10L", "12", disp_price), Line("SIL-300", "72", "4.20"))
+        pdf = facturx_pdf(Bill(number, f"Bestellung {order['id']}", lines))
+        headers = {"Content-Type": "application/pdf"}
+        return supplier.ok("POST", "billing", "/supplier-invoices", data=pdf, headers=headers)
+
+    wrong = send("RE-1", "39.00")
+    assert wrong["match"]["differences"][0] == {
+        "field": "line:DISP-10L:unit_price",
+        "expected": "38.00",
+        "found": "39.00",
+    }
+    assert not wrong["payable"]
+    matched = send("RE-2", "38.00")
+    assert (matched["net_total"], matched["gross_total"]) == ("758.40", "902.50")
+    assert matched["match"] == {"status": "matched", "differences": []} and matched["payable"]
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

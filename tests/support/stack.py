@@ -126,7 +126,7 @@ class Client:
         self.stack, self.token = stack, token
 
     def call(self, method: str, service: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token}"}
+        headers = {"Authorization": f"Bearer {self.token}"} | kwargs.pop("headers", {})
         return requests.request(
             method, f"{self.stack.url(service)}/api/v1{path}", headers=headers, timeout=30, **kwargs
         )

@@ -16,7 +16,7 @@ from billing.adapters import sepa
 from billing.adapters.documents import documents
 from billing.adapters.orm import TABLES
 from billing.domain.model import Seller
-from billing.entrypoints import consumer
+from billing.entrypoints import consumer, supplier_invoice_consumer
 from billing.service_layer import handlers as h
 from billing.service_layer.settling import SepaFiles
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
@@ -107,7 +107,12 @@ def handlers(
             partial(h.record_receipt, billing=issuing),
         ),
     }
-    return {kind: _in_unit_of_work(read, handle, outbox) for kind, (read, handle) in uses.items()}
+    found = {kind: _in_unit_of_work(read, handle, outbox) for kind, (read, handle) in uses.items()}
+    for kind, handle in supplier_invoice_consumer.handlers(outbox).items():
+        found[kind] = (
+            supplier_invoice_consumer.together(found[kind], handle) if kind in found else handle
+        )
+    return found
 
 
 def _in_unit_of_work(

@@ -16,6 +16,7 @@ from notify.service_layer.invoices import on_invoice_issued
 from notify.service_layer.ops_alerts import on_ops_alert
 from notify.service_layer.outgoing import Outgoing
 from notify.service_layer.supplier_handlers import on_supplier_updated, queue_supplier_order
+from notify.service_layer.supplier_invoice_disputes import on_supplier_invoice_disputed
 from shared.events import Event
 from shared.outbox import Outbox
 from shared.runtime import Runtime
@@ -70,4 +71,5 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         "catalog.ops.alert.raised": ops_alert,
         "catalog.ops.alert.resolved": ops_alert,
         "billing.invoice.issued": invoice_issued,
+        "billing.supplier_invoice.disputed": on_supplier_invoice_disputed,
     }

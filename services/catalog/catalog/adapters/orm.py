@@ -72,6 +72,14 @@ class Supplier(Base):
     # A supplier with offers is deactivated instead of deleted: its offers leave the pool.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # payment terms: Skonto percent within days of the invoice date, else net within days
+    skonto_percent: Mapped[Decimal | None] = mapped_column(
+        ExactDecimal(scale=2, min_places=0), nullable=True
+    )
+    skonto_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    net_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    iban: Mapped[str | None] = mapped_column(String(34), nullable=True)
+    bic: Mapped[str | None] = mapped_column(String(11), nullable=True)
 
 
 class Product(Base):

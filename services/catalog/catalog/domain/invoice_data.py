@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import InvalidChecksumDigits, SchwiftyException
 from stdnum import exceptions as stdnum_errors
 from stdnum.eu import vat
@@ -17,6 +18,7 @@ BAD_VAT_ID_DIGITS = "Not a valid VAT id: its check digits do not match."
 BAD_VAT_ID = "Not a valid VAT id: write the country code and the number, e.g. DE136695976."
 BAD_IBAN_DIGITS = "Not a valid IBAN: its check digits do not match."
 BAD_IBAN = "Not a valid IBAN: check its country code and length, e.g. DE89370400440532013000."
+BAD_BIC = "Not a valid BIC: 8 or 11 letters and digits, e.g. COBADEFFXXX."
 # SEPA's mandate reference: up to 35 of these characters, no space (EPC rulebook).
 MANDATE_REFERENCE = re.compile(r"[A-Za-z0-9+?/:().,'-]{1,35}", re.ASCII)
 
@@ -62,6 +64,28 @@ def mandate_problems(
         problems["iban"] = "A mandate needs the IBAN to debit."
     if signed_on is not None and signed_on > today:
         problems["mandate_signed_on"] = "A mandate cannot be signed in the future."
+    return problems
+
+
+def compact_bic(text: str) -> str:
+    """``COBA DEFF XXX`` as ``COBADEFFXXX``; ``NotValid`` unless it is a BIC's form."""
+    try:
+        return str(BIC(text.replace(" ", "").upper()).compact)
+    except SchwiftyException as exc:
+        raise NotValid(BAD_BIC) from exc
+
+
+def payment_terms_problems(
+    skonto_percent: Decimal | None, skonto_days: int | None, net_days: int | None
+) -> dict[str, str]:
+    """What keeps a supplier's payment terms from making sense, by field: a Skonto needs
+    its percent and its days, and it must come before the net payment is due."""
+    problems: dict[str, str] = {}
+    if (skonto_percent is None) != (skonto_days is None):
+        missing = "skonto_days" if skonto_days is None else "skonto_percent"
+        problems[missing] = "A Skonto needs its percent and its days."
+    if skonto_days is not None and net_days is not None and skonto_days > net_days:
+        problems["skonto_days"] = "The Skonto days must not be more than the net days."
     return problems
 
 

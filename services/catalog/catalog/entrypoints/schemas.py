@@ -14,9 +14,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from catalog.domain.invoice_data import (
     COUNTRIES,
     NotValid,
+    compact_bic,
     compact_iban,
     compact_vat_id,
     mandate_problems,
+    payment_terms_problems,
 )
 from catalog.domain.model import (
     WEBHOOK_SECRET_MIN,
@@ -60,6 +62,10 @@ class CheckedNumber(fields.String):
             return self.compact(text)
         except NotValid as exc:
             raise ValidationError(str(exc)) from exc
+
+
+def _fail(message: str) -> bool:
+    raise ValidationError(message)
 
 
 def _optional_text(maximum: int) -> VisibleText:
@@ -146,6 +152,31 @@ class SupplierIn(Schema):
         validate=validate.Length(min=WEBHOOK_SECRET_MIN, max=200),
         load_only=True,
     )
+    skonto_percent = fields.Decimal(
+        allow_none=True,
+        load_default=None,
+        places=None,
+        validate=[
+            validate.Range(0, 100, min_inclusive=False, max_inclusive=False),
+            lambda d: d == d.quantize(Decimal("0.01")) or _fail("At most 2 decimal places."),
+        ],
+    )
+    skonto_days = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(0, 365)
+    )
+    net_days = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(0, 365)
+    )
+    iban = CheckedNumber(compact_iban, allow_none=True, load_default=None)
+    bic = CheckedNumber(compact_bic, allow_none=True, load_default=None)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _payment_terms(self, data: dict[str, Any], **_: Any) -> None:
+        problems = payment_terms_problems(
+            data.get("skonto_percent"), data.get("skonto_days"), data.get("net_days")
+        )
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems.items()})
 
     @validates("webhook_url")
     def _webhook_url_reachable(self, value: str | None, **_kwargs: Any) -> None:
@@ -178,6 +209,11 @@ class SupplierOut(Schema):
     delivery_channel = fields.String()
     webhook_url = fields.String(allow_none=True)
     webhook_secret_hint = fields.Function(_secret_hint)
+    skonto_percent = fields.Decimal(as_string=True, allow_none=True)
+    skonto_days = fields.Integer(allow_none=True)
+    net_days = fields.Integer(allow_none=True)
+    iban = fields.String(allow_none=True)
+    bic = fields.String(allow_none=True)
     api_token = fields.String()
 
 

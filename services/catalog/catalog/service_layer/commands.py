@@ -37,6 +37,11 @@ class RegisterSupplier:
     delivery_channel: str = "email"
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    skonto_percent: Decimal | None = None
+    skonto_days: int | None = None
+    net_days: int | None = None
+    iban: str | None = None
+    bic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,11 @@ class UpdateSupplier:
     delivery_channel: str = "email"
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    skonto_percent: Decimal | None = None
+    skonto_days: int | None = None
+    net_days: int | None = None
+    iban: str | None = None
+    bic: str | None = None
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def _set_terms(
     supplier.delivery_channel = cmd.delivery_channel
     supplier.webhook_url = cmd.webhook_url if cmd.webhook_url else supplier.webhook_url
     supplier.webhook_secret = secret
+    supplier.skonto_percent, supplier.skonto_days = cmd.skonto_percent, cmd.skonto_days
+    supplier.net_days, supplier.iban, supplier.bic = cmd.net_days, cmd.iban, cmd.bic
 
 
 def supplier_updated(supplier: Supplier) -> Event:
@@ -114,6 +116,11 @@ def supplier_updated(supplier: Supplier) -> Event:
             "webhook_url": supplier.webhook_url if webhook else None,
             "webhook_secret": supplier.webhook_secret if webhook else None,
             "active": supplier.active,
+            "skonto_percent": supplier.skonto_percent,
+            "skonto_days": supplier.skonto_days,
+            "net_days": supplier.net_days,
+            "iban": supplier.iban,
+            "bic": supplier.bic,
         },
     )
 

@@ -37,6 +37,7 @@ from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
+from catalog.web.supplier_invoices import supplier_invoice_admin
 from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -45,6 +46,7 @@ WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, 
 WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distribution_pages)
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
+WEB_BLUEPRINTS += (supplier_invoice_admin,)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -150,6 +150,11 @@ class SupplierForm(SchemaForm):
     )
     webhook_url = StringField(_l("Webhook URL"))
     webhook_secret = PasswordField(_l("Webhook secret"))
+    skonto_percent = StringField(_l("Skonto (%)"))
+    skonto_days = StringField(_l("Skonto within (days)"))
+    net_days = StringField(_l("Net within (days)"))
+    iban = StringField(_l("IBAN"))
+    bic = StringField(_l("BIC"))
 
     def raw(self) -> dict[str, Any]:
         return {
@@ -160,6 +165,11 @@ class SupplierForm(SchemaForm):
             "delivery_channel": self.delivery_channel.data,
             "webhook_url": _text(self.webhook_url),
             "webhook_secret": _text(self.webhook_secret),
+            "skonto_percent": _decimal(self.skonto_percent),
+            "skonto_days": _days(self.skonto_days),
+            "net_days": _days(self.net_days),
+            "iban": _text(self.iban),
+            "bic": _text(self.bic),
         }
 
     def fill(self, supplier: Any) -> None:
@@ -167,6 +177,17 @@ class SupplierForm(SchemaForm):
         self.name.data, self.email.data = supplier.name, supplier.email
         self.shipping_fee.data = _euros(supplier.shipping_fee)
         self.free_shipping_from.data = _euros(supplier.free_shipping_from)
+        percent = supplier.skonto_percent
+        self.skonto_percent.data = "" if percent is None else _plain(percent).replace(".", ",")
+        for name in ("skonto_days", "net_days", "iban", "bic"):
+            value = getattr(supplier, name)
+            getattr(self, name).data = "" if value is None else str(value)
+
+
+def _days(field: Field) -> int | str | None:
+    """A number of days as typed: digits as a number, anything else for the schema to refuse."""
+    typed = _text(field)
+    return int(typed) if typed is not None and typed.isascii() and typed.isdigit() else typed
 
 
 VAT_RATES = {"19": _l("19 % (standard)"), "7": _l("7 % (reduced)"), "0": _l("0 % (exempt)")}

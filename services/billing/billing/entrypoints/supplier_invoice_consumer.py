@@ -1,0 +1,111 @@
+"""What the supplier-invoice side of billing hears: each order event read into the order as
+its supplier may bill it, and ``catalog.supplier.updated`` into the supplier's terms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from billing.domain.invoice_matching import ExpectedLine, ExpectedOrder
+from billing.domain.model import ZERO
+from billing.domain.supplier_invoices import SupplierTerms
+from billing.service_layer import supplier_invoices as si
+from shared.events import Event
+from shared.outbox import Outbox
+
+Handler = Callable[[Session, Event], None]
+PLACED, CONFIRMED = -2, -1
+
+
+def _lines(lines: list[dict[str, Any]], quantity: str) -> tuple[ExpectedLine, ...]:
+    return tuple(
+        ExpectedLine(line["sku"], Decimal(line[quantity]), Decimal(line["unit_price"]))
+        for line in lines
+    )
+
+
+def _order(
+    p: dict[str, Any], status: str, lines: tuple[ExpectedLine, ...], fee: Any
+) -> ExpectedOrder:
+    return ExpectedOrder(p["order_id"], p["supplier_id"], status, lines, Decimal(fee or ZERO))
+
+
+def order_placed(event: Event) -> si.RecordBillableOrder:
+    p = event.payload
+    lines = _lines(p["lines"], "ordered_quantity")
+    return si.RecordBillableOrder(_order(p, "placed", lines, p["shipping_fee"]), PLACED)
+
+
+def order_confirmed(event: Event) -> si.RecordBillableOrder | None:
+    """The order as confirmed; an event of before the per-line confirmation (no lines)
+    changes only the status."""
+    p = event.payload
+    if p.get("lines") is None:
+        return None
+    lines = _lines(p["lines"], "ordered_quantity")
+    return si.RecordBillableOrder(_order(p, "confirmed", lines, p.get("shipping_fee")), CONFIRMED)
+
+
+def order_received(event: Event) -> si.RecordBillableOrder:
+    p = event.payload
+    lines = _lines(p["lines"], "received_quantity")
+    return si.RecordBillableOrder(_order(p, "received", lines, p["shipping_fee"]), p["revision"])
+
+
+def order_rejected(event: Event) -> si.RecordBillableOrder:
+    p = event.payload
+    return si.RecordBillableOrder(_order(p, "rejected", (), ZERO), CONFIRMED)
+
+
+def supplier_updated(event: Event) -> SupplierTerms:
+    p = event.payload
+
+    def dec(name: str) -> Decimal | None:
+        return None if p.get(name) is None else Decimal(p[name])
+
+    return SupplierTerms(
+        supplier_id=p["supplier_id"],
+        name=p["name"],
+        email=p.get("email"),
+        skonto_percent=dec("skonto_percent"),
+        skonto_days=p.get("skonto_days"),
+        net_days=p.get("net_days"),
+        iban=p.get("iban"),
+        bic=p.get("bic"),
+    )
+
+
+def handlers(outbox: Outbox) -> dict[str, Handler]:
+    """Each event this side consumes, handled in a unit of work on the consumer's session."""
+
+    def orders(read: Callable[[Event], si.RecordBillableOrder | None]) -> Handler:
+        def handle(session: Session, event: Event) -> None:
+            cmd = read(event)
+            if cmd is not None:
+                si.record_billable_order(cmd, si.SqlSupplierInvoiceUnit(session, outbox))
+
+        return handle
+
+    def suppliers(session: Session, event: Event) -> None:
+        si.record_supplier(supplier_updated(event), si.SqlSupplierInvoiceUnit(session, outbox))
+
+    return {
+        "pooling.order.placed": orders(order_placed),
+        "pooling.order.confirmed": orders(order_confirmed),
+        "pooling.order.received": orders(order_received),
+        "pooling.order.rejected": orders(order_rejected),
+        "catalog.supplier.updated": suppliers,
+    }
+
+
+def together(first: Handler, then: Handler) -> Handler:
+    """Two handlers of one event in the same transaction (one inbox row for both)."""
+
+    def handle(session: Session, event: Event) -> None:
+        first(session, event)
+        then(session, event)
+
+    return handle

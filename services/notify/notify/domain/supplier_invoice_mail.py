@@ -1,0 +1,59 @@
+"""The e-mail a supplier gets when the cooperative disputes one of its invoices (rule 14):
+why, and each difference found against its orders. Suppliers read German first, English
+below, as in the order mails' subject lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from notify.domain.mail import Mail
+
+FIELDS = {
+    "quantity": "Menge (geliefert) / quantity (received)",
+    "unit_price": "Einzelpreis (bestätigt) / unit price (confirmed)",
+    "vat_rate": "Steuersatz / VAT rate",
+    "net_amount": "Nettobetrag / net amount",
+}
+TOTALS = {
+    "fee": "Versandkosten / shipping fee",
+    "net_total": "Nettosumme / net total",
+    "vat_total": "Umsatzsteuer / VAT total",
+    "gross_total": "Bruttosumme / gross total",
+}
+
+
+def difference_text(field: str) -> str:
+    parts = field.split(":")
+    if parts[0] == "line" and len(parts) == 2:
+        return f"{parts[1]}: nicht bestellt / not ordered"
+    if parts[0] == "line" and parts[-1] in FIELDS:
+        return f"{':'.join(parts[1:-1])}: {FIELDS[parts[-1]]}"
+    return TOTALS.get(field, field)
+
+
+def dispute_mail(supplier_name: str | None, dispute: Mapping[str, Any]) -> Mail:
+    number = dispute["number"]
+    orders = ", ".join(str(o) for o in dispute["order_ids"]) or "-"
+    lines = [
+        f"Guten Tag{' ' + supplier_name if supplier_name else ''},",
+        "",
+        f"wir beanstanden Ihre Rechnung {number} vom {dispute['issued_on']:%d.%m.%Y}"
+        f" (Bestellung {orders}). / We dispute your invoice {number} (order {orders}).",
+        "",
+        f"Grund / reason: {dispute['reason']}",
+    ]
+    if dispute["differences"]:
+        lines += ["", "Abweichungen / differences (erwartet / expected — berechnet / invoiced):"]
+        lines += [
+            f"  - {difference_text(d['field'])}: {d['expected'] or '-'} — {d['found'] or '-'}"
+            for d in dispute["differences"]
+        ]
+    lines += [
+        "",
+        "Bitte senden Sie eine berichtigte Rechnung. / Please send a corrected invoice.",
+        "",
+        "Zirkel",
+    ]
+    subject = f"Rechnung {number} beanstandet / invoice {number} disputed"
+    return Mail(subject[:200], "\n".join(lines) + "\n")

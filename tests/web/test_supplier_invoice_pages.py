@@ -1,0 +1,137 @@
+"""Suppliers' invoices on the pages, with billing's and pooling's real API apps behind them
+(their test clients stand in for ``requests``): supplier A sends its Factur-X invoice for
+the worked example as received in its portal; the office sees the match, and a wrong
+price as exactly that difference, in German and English, and disputes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from shared.runtime import Runtime
+from tests.api.conftest import Service
+from tests.api.test_after_order import RECEIVED, book, receipt
+from tests.api.test_billing_api import hand_over
+from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
+from tests.web.conftest import Site, csrf_token, sign_in
+from tests.web.test_accessibility import Page
+from tests.web.test_supplier_portal import A_DESK, Answer, order_id, pooling
+
+__all__ = ["pooling"]  # the fixture, used by name
+
+
+class Services:
+    """Billing's and pooling's test clients for ``requests``: billing's for its
+    supplier-invoice paths, pooling's for the rest (the site's URLs all point nowhere)."""
+
+    def __init__(self, billing: Service, pooling: Service) -> None:
+        self.billing, self.pooling = billing.client, pooling.client
+
+    def _call(self, method: str, url: str, headers: dict[str, str], **body: Any) -> Answer:
+        path = urlsplit(url).path
+        client = self.billing if path.startswith("/api/v1/supplier-invoices") else self.pooling
+        return Answer(client.open(path, method=method, headers=headers, **body))
+
+    def get(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
+        return self._call("GET", url, headers)
+
+    def post(self, url: str, headers: dict[str, str], timeout: float, **body: Any) -> Answer:
+        return self._call("POST", url, headers, **body)
+
+    def put(self, url: str, headers: dict[str, str], timeout: float, **body: Any) -> Answer:
+        return self._call("PUT", url, headers, **body)
+
+
+@pytest.fixture
+def billing(site: Site) -> Iterator[Service]:
+    from billing.entrypoints.app import create_app
+
+    app = create_app(site.runtime.settings)
+    runtime: Runtime = app.extensions["zirkel.runtime"]
+    runtime.migrate()
+    yield Service(app, app.test_client(), runtime)
+    runtime.engine.dispose()
+
+
+@pytest.fixture
+def received(
+    site: Site, billing: Service, pooling: Service, monkeypatch: pytest.MonkeyPatch
+) -> int:
+    """The worked example confirmed by A and received (12 DISP-10L, 72 SIL-300)."""
+    http = Services(billing, pooling)
+    for method in ("get", "post", "put"):
+        monkeypatch.setattr(f"catalog.web.remote.requests.{method}", getattr(http, method))
+    oid = order_id(pooling)
+    supplier_a = pooling.token("supplier", 1)
+    confirm = {"expected_delivery": "2030-03-14"}
+    assert pooling.client.post(f"/api/v1/orders/{oid}/confirm", json=confirm, headers=supplier_a)
+    admin = pooling.token("admin")
+    assert book(pooling, admin, oid, receipt(RECEIVED)).status_code == 201
+    hand_over(billing, pooling)
+    return oid
+
+
+def invoice_pdf(oid: int, disp_price: str = "38.00") -> bytes:
+    lines = (Line("DISP-10L", "12", disp_price), Line("SIL-300", "72", "4.20"))
+    return facturx_pdf(Bill("RE-2026-0815", str(oid), lines))
+
+
+def send_invoice(client: FlaskClient, url: str, pdf: bytes) -> Any:
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "file": (BytesIO(pdf), "rechnung.pdf")}
+    return client.post(url, data=data, content_type="multipart/form-data", follow_redirects=True)
+
+
+@pytest.fixture
+def office(site: Site) -> FlaskClient:
+    client = site.client()
+    sign_in(client, "admin@zirkel.example")
+    return client
+
+
+def test_the_supplier_sends_a_matching_invoice_in_its_portal(
+    site: Site, received: int, office: FlaskClient
+) -> None:
+    desk = site.client()
+    sign_in(desk, A_DESK)
+    page = send_invoice(desk, "/supplier/invoices", invoice_pdf(received)).get_data(as_text=True)
+    assert "Rechnung RE-2026-0815 gelesen." in page and "Abgeglichen" in page
+    assert Page(page).problems() == []
+    listed = office.get("/admin/supplier-invoices").get_data(as_text=True)
+    assert "RE-2026-0815" in listed and "902,50\xa0€" in listed and "Abgeglichen" in listed
+
+
+def test_the_office_sees_one_wrong_price_and_disputes_it(
+    site: Site, received: int, office: FlaskClient
+) -> None:
+    url = "/admin/supplier-invoices"
+    page = send_invoice(office, url, invoice_pdf(received, "39.00")).get_data(as_text=True)
+    assert "DISP-10L: Einzelpreis (bestätigt)" in page and Page(page).problems() == []
+    assert Page(office.get(url).get_data(as_text=True)).problems() == []
+    assert "38,00\xa0€" in page and "39,00\xa0€" in page and "Abweichungen" in page
+    detail = urlsplit(f"http://x{url}/1").path
+    empty = office.post(f"{detail}/dispute", data={"csrf_token": csrf_token(page), "reason": ""})
+    assert empty.status_code == 422
+    done = office.post(
+        f"{detail}/dispute",
+        data={"csrf_token": csrf_token(page), "reason": "Bestätigt waren 38,00 €"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Bestritten: Bestätigt waren 38,00 €" in done
+    office.post("/language", data={"csrf_token": csrf_token(done), "lang": "en"})
+    english = office.get(detail).get_data(as_text=True)
+    assert "DISP-10L: unit price (confirmed)" in english and "€38.00" in english
+
+
+def test_a_hostile_file_is_refused_in_the_readers_language(site: Site, received: int) -> None:
+    desk = site.client()
+    sign_in(desk, A_DESK)
+    xxe = b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"
+    page = send_invoice(desk, "/supplier/invoices", xxe).get_data(as_text=True)
+    assert "Die Rechnung wurde nicht angenommen: Das XML deklariert einen DOCTYPE" in page
+    assert "Noch keine Rechnungen gesendet." in page
