@@ -12,15 +12,19 @@ import pytest
 from sqlalchemy import select
 
 from billing.adapters.supplier_invoice_repository import payable_supplier_invoices
+from billing.bootstrap import handlers as billing_handlers
+from billing.bootstrap import sepa_files
 from notify.adapters.orm import Delivery
 from notify.bootstrap import handlers as notify_handlers
 from shared import events
 from shared.db import transaction
 from tests.api.conftest import Headers, Service
 from tests.api.test_after_order import RECEIVED, book, confirmed, receipt
-from tests.api.test_billing_api import hand_over
+from tests.api.test_billing_api import TODAY, hand_over
 from tests.api.test_pooling_api import DISP, SIL, A, B, supplier_updated, worked_example
+from tests.api.test_settlement_api import MARCH
 from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_pdf, ubl_xml
+from tests.unit.billing.test_settlement import assert_valid, texts
 
 __all__ = ["worked_example"]  # the fixture, used by name
 
@@ -260,3 +264,32 @@ def test_a_multipart_upload_is_read_like_a_body(
     )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["match"]["status"] == "matched"
+
+
+def test_a_settlement_pays_the_matched_invoice_on_its_skonto_day_less_the_skonto(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    """A's terms: 2 % within 10 days, net 30, its account known; its invoice of 17 March
+    (902.50 gross) matched, so the March run pays 884.45 on 27 March, once."""
+    plain = supplier_updated(A, "25.00", "500.00")
+    terms = replace(plain, payload=plain.payload | {"skonto_percent": "2", "skonto_days": 10})
+    terms.payload.update(net_days=30, iban="DE02120300000000202051", bic="BYLADEM1001")
+    billing.deliver(billing_handlers(billing.runtime.settings, billing.runtime.outbox), terms)
+    billing.app.extensions["zirkel.sepa_files"] = sepa_files(
+        billing.runtime.settings, lambda: TODAY
+    )
+    wrong = upload(billing, admin, facturx_pdf(bill(received, "RE-1", "39.00")), "application/pdf")
+    assert wrong.status_code == 201 and not wrong.get_json()["payable"]
+    right = upload(billing, admin, facturx_pdf(bill(received, "RE-2")), "application/pdf")
+    assert right.get_json()["payable"]
+
+    run = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+
+    assert (run["paid"], run["skonto"]) == ("884.45", "18.05")
+    transfers = billing.client.get(run["credit_transfers"], headers=admin)
+    document = assert_valid(transfers.get_data(), "pain.001.001.03")
+    assert texts(document, "InstdAmt") == ["884.45"]
+    assert texts(document, "ReqdExctnDt") == ["2026-03-27"]
+    assert texts(document, "IBAN")[-1] == "DE02120300000000202051"
+    again = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+    assert again["paid"] == "0.00" and again["credit_transfers"] is None
