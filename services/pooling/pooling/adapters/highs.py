@@ -33,6 +33,7 @@ import highspy
 import numpy as np
 
 from pooling.adapters.tie_break import OutOfTime, TieBreak
+from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
 from pooling.domain.optimise import PoolingProblem, Solution
 
 CENTS = Decimal(100)
@@ -310,6 +311,12 @@ class HighsSolver:
             return [solve(market) for market in markets]
         chunk = max(1, len(markets) // (self.workers * 4))
         return list(_pool(self.workers).map(solve, markets, chunksize=chunk))
+
+    def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
+        """The cheapest fair plan for the window's flexible needs (``flex_highs``)."""
+        from pooling.adapters.flex_highs import best_fair_plan  # it builds on this module
+
+        return best_fair_plan(problem, fair, self.time_limit)
 
     def __call__(self, problem: PoolingProblem, *, tie_break: bool = True) -> Solution:
         """Rule 5 with the design's tie-break; says so when the optimum is not proven."""
