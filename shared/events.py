@@ -70,6 +70,8 @@ class NeedPosted(Schema):
     needed_by = fields.Date(allow_none=True, load_default=None)
     delivery_site = fields.String(allow_none=True, load_default=None)
     posted_at = fields.AwareDateTime(required=True)
+    # flexible: the member would also take up to this much (at least ``quantity``)
+    up_to = Quantity(allow_none=True, load_default=None)
 
 
 class NeedCancelled(Schema):
@@ -153,6 +155,8 @@ class AllocationSchema(Schema):
     delivery_site = fields.String(allow_none=True, load_default=None)
     # the id the need was posted under, so that its story can be followed into the report
     correlation_id = fields.String(allow_none=True, load_default=None)
+    # of ``quantity``, what the close added on the need's flexibility (``up_to``)
+    extra_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
 
 
 class OrderLineSchema(Schema):
@@ -170,6 +174,8 @@ class MemberSavingsSchema(Schema):
     baseline = _money()
     paid = _money()
     saved = _money()
+    # what the window's flexible needs saved the member on its own quantities
+    flexibility_saved = fields.Decimal(as_string=True, load_default=Decimal("0.00"))
 
 
 class OrderPlaced(Schema):

@@ -112,7 +112,14 @@ class PoolRepository:
         """The window's open needs, in need order (read as plain rows: there may be many)."""
         need = orm.PooledNeed
         query = (
-            select(need.need_id, need.member_id, need.sku, need.quantity, need.delivery_site)
+            select(
+                need.need_id,
+                need.member_id,
+                need.sku,
+                need.quantity,
+                need.delivery_site,
+                need.up_to,
+            )
             .where(need.window_id == window_id, need.status == "open")
             .order_by(need.need_id)
         )
@@ -331,4 +338,5 @@ def allocation_fields(
         "shipping_share": a.shipping_share,
         "paid": a.paid,
         "delivery_site": a.delivery_site,
+        "extra_quantity": a.extra_quantity,
     }

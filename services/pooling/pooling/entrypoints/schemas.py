@@ -50,6 +50,7 @@ class AllocationOut(Schema):
     paid = _amount()
     delivery_site = fields.Function(lambda a: a.delivery_site or HEAD_OFFICE)
     received = fields.Decimal(as_string=True, dump_default=None)  # null until booked
+    extra_quantity = _amount()  # of ``quantity``, taken on the need's flexibility (up_to)
 
 
 def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -102,6 +102,7 @@ def _settle(
             [
                 {"window_id": window.id, "member_id": m.member_id}
                 | {"baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+                | {"flexibility_saved": m.flexibility_saved}
                 for m in result.members.values()
             ],
         )
