@@ -101,6 +101,8 @@ class Need(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
+    # flexible: the member would also take up to this much (None: exactly ``quantity``)
+    up_to: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
     delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -39,6 +39,7 @@ class PostedNeed:
     delivery_site: str | None
     note: str | None
     created_at: datetime
+    up_to: Decimal | None = None
     status: str = NeedStatus.OPEN
     order_id: int | None = None
     replayed: bool = False
@@ -75,6 +76,7 @@ _NEW_NEED_COLUMNS = (
     "note",
     "status",
     "created_at",
+    "up_to",
 )
 _NEW_NEED = {name: bindparam(name, type_=_needs.c[name].type) for name in _NEW_NEED_COLUMNS}
 
@@ -118,6 +120,7 @@ _PRODUCT_AND_EARLIER_POST = _PRODUCT_FOR_MEMBER.add_columns(
     _earlier.c.delivery_site.label("earlier_delivery_site"),
     _earlier.c.note.label("earlier_note"),
     _earlier.c.created_at.label("earlier_created_at"),
+    _earlier.c.up_to.label("earlier_up_to"),
 ).select_from(
     _MEMBER_AND_PRODUCT.outerjoin(
         _earlier,
@@ -180,6 +183,7 @@ def _earlier_post(found: Row[Any], cmd: commands.PostNeed) -> PostedNeed:
         and found.earlier_needed_by == cmd.needed_by
         and found.earlier_delivery_site == cmd.delivery_site
         and found.earlier_note == cmd.note
+        and found.earlier_up_to == cmd.up_to
     )
     if not same:
         raise KeyReused(found.earlier_id)
@@ -192,6 +196,7 @@ def _earlier_post(found: Row[Any], cmd: commands.PostNeed) -> PostedNeed:
         cmd.delivery_site,
         cmd.note,
         found.earlier_created_at,
+        cmd.up_to,
         replayed=True,
     )
 
@@ -232,6 +237,7 @@ def _need_values(cmd: commands.PostNeed, now: datetime) -> dict[str, Any]:
         "note": cmd.note,
         "status": NeedStatus.OPEN.value,
         "created_at": now,
+        "up_to": cmd.up_to,
     }
 
 
@@ -253,6 +259,7 @@ def _posted(
         cmd.delivery_site,
         cmd.note,
         now,
+        cmd.up_to,
     )
     outbox.add(session, need_posted(need, product))
     return need
@@ -269,6 +276,7 @@ def need_posted(need: PostedNeed, product: Row[Any]) -> Event:
             "needed_by": need.needed_by,
             "delivery_site": need.delivery_site or head_office(product),
             "posted_at": need.created_at,
+            "up_to": need.up_to,
         },
     )
 
