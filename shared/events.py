@@ -137,6 +137,8 @@ class OfferProgress(Schema):
 class ProductProgress(Schema):
     sku = fields.String(required=True)
     quantity = _money()
+    # how much more the product's flexible needs would take (``up_to``)
+    flexible = fields.Decimal(as_string=True, load_default=Decimal(0))
     offers = fields.List(fields.Nested(OfferProgress), required=True)
 
 

@@ -13,6 +13,7 @@ from tests.api.test_pooling_api import (
     SIL,
     WORKED_NEEDS,
     close,
+    current_pool,
     feed,
     need_posted,
     offer_updated,
@@ -36,10 +37,7 @@ def test_a_flexible_need_reaches_the_next_tier_and_everyone_pays_less(
         offer_updated(A, DISP, "1", [("0", "42.00"), ("10", "38.00"), ("25", "34.50")]),
         offer_updated(B, DISP, "1", [("0", "40.00"), ("20", "37.00")]),
         offer_updated(A, SIL, "12", [("0", "4.20"), ("120", "3.60")]),
-        *(
-            flexible(need_posted(*n), "20") if n[0] == 3 else need_posted(*n)
-            for n in WORKED_NEEDS
-        ),
+        *(flexible(need_posted(*n), "20") if n[0] == 3 else need_posted(*n) for n in WORKED_NEEDS),
     )
     closed = close(pooling, admin)
     # DISP: 6 + 8 + 11 more = 25 at 34.50 (862.50) instead of 14 at 38.00 (532.00)
@@ -64,3 +62,25 @@ def test_a_flexible_need_reaches_the_next_tier_and_everyone_pays_less(
     assert savings[1]["flexibility_saved"] == "21.00"  # 6 x (38.00 - 34.50)
     assert savings[3]["flexibility_saved"] == "28.00"  # 8 x (38.00 - 34.50)
     assert savings[2]["flexibility_saved"] == "0.00"
+
+
+def test_the_pool_shows_how_much_more_flexibility_reaches_the_next_tier(
+    pooling: Service,
+) -> None:
+    feed(
+        pooling,
+        supplier_updated(A, "25.00", "500.00"),
+        offer_updated(A, DISP, "1", [("0", "42.00"), ("10", "38.00"), ("25", "34.50")]),
+        need_posted(1, 1, DISP, "6"),
+        flexible(need_posted(3, 3, DISP, "8"), "14"),
+    )
+    pool = current_pool(pooling)
+    (product,) = pool["products"]
+    assert product["flexible"] == "6"
+    (offer,) = product["offers"]
+    assert offer["next_tier"] | {} == {
+        "min_quantity": "25",
+        "unit_price": "34.50",
+        "missing": "11",
+        "missing_flexible": "5",
+    }

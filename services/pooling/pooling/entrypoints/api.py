@@ -42,7 +42,8 @@ def current_pool() -> ResponseReturnValue:
         if window is None:  # nothing posted since the last close
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
             return jsonify(schemas.PoolOut().dump(body | {"products": []}))
-        products = pool_progress(pool.open_demand(window.id).demand, pool.offers(window))
+        open_demand = pool.open_demand(window.id)
+        products = pool_progress(open_demand.demand, pool.offers(window), open_demand.flexible)
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
         return jsonify(schemas.PoolOut().dump(body))
 

@@ -20,6 +20,7 @@ class NextTierOut(Schema):
     min_quantity = _amount()
     unit_price = _amount()
     missing = _amount()
+    missing_flexible = _amount()  # of ``missing``, what flexible needs do not offer yet
 
 
 class OfferProgressOut(Schema):
@@ -32,6 +33,7 @@ class OfferProgressOut(Schema):
 class ProductProgressOut(Schema):
     sku = fields.String()
     quantity = _amount()
+    flexible = _amount()  # how much more the flexible needs would take
     offers = fields.List(fields.Nested(OfferProgressOut))
 
 

@@ -153,7 +153,7 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     open_demand = pool.open_demand(window.id)
     if open_demand.signature == window.progress_signature:
         return False
-    progress = pool_progress(open_demand.demand, pool.offers(window))
+    progress = pool_progress(open_demand.demand, pool.offers(window), open_demand.flexible)
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
@@ -167,6 +167,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
             {
                 "sku": p.sku,
                 "quantity": p.quantity,
+                "flexible": p.flexible,
                 "offers": [
                     {
                         "supplier_id": o.supplier_id,
@@ -178,6 +179,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
                             "min_quantity": str(o.next_tier.min_quantity),
                             "unit_price": str(o.next_tier.unit_price),
                             "missing": str(o.next_tier.missing),
+                            "missing_flexible": str(o.next_tier.missing_flexible),
                         },
                     }
                     for o in p.offers
