@@ -2,8 +2,11 @@
 
 The reference enumerates every plan (per product: an offer and any number of packs
 from the strict ones to the ones that hold every offered unit), prices it by the rules,
-keeps the fair ones (no member pays more for its strict quantities than in the strict
-optimum) and takes the least cost to the cooperative: C less the extra's value.
+keeps the plans within the close's constraints (no unit price above the product's
+strict one; a supplier that charges its fee keeps exactly its strict lines) and takes
+the least cost to the cooperative: C less the extra's value. The result must also keep
+the promise those constraints stand for: no member pays more for its strict
+quantities than in the strict optimum.
 """
 
 from collections import defaultdict
@@ -28,8 +31,11 @@ def ref_price(offer: Offer, ordered: Fraction) -> Fraction:
     )
 
 
-def ref_plans(needs: list[Need], offers: dict, suppliers: dict) -> list[dict]:
-    """Every plan, each with its cost to the cooperative and each member's strict paid."""
+def ref_plans(
+    needs: list[Need], offers: dict, suppliers: dict, strict: dict[str, int]
+) -> list[dict]:
+    """Every plan within the constraints (``strict``: the strict optimum's supplier per
+    SKU), each with its cost to the cooperative and each member's strict paid."""
     by_sku: dict[str, list[Need]] = defaultdict(list)
     for need in sorted(needs, key=lambda n: n.need_id):
         by_sku[need.sku].append(need)
@@ -39,19 +45,28 @@ def ref_plans(needs: list[Need], offers: dict, suppliers: dict) -> list[dict]:
         demand = sum(Fraction(n.quantity) for n in by_sku[sku])
         offered = sum(Fraction(n.flexibility) for n in by_sku[sku])
         per_sku = []
+        at = next(o for o in offers[sku] if o.supplier_id == strict[sku])
+        fewest = ceil(demand / Fraction(at.pack_size))
+        strict_line = (strict[sku], fewest * Fraction(at.pack_size))
+        strict_price = ref_price(at, strict_line[1])
         for offer in offers[sku]:
             pack = Fraction(offer.pack_size)
             for packs in range(ceil(demand / pack), ceil((demand + offered) / pack) + 1):
                 ordered = packs * pack
                 price = ref_price(offer, ordered)
                 extra = min(ordered - demand, offered)
-                per_sku.append((offer.supplier_id, ordered, price, extra))
+                if price <= strict_price:
+                    kept = (offer.supplier_id, ordered) == strict_line
+                    per_sku.append((offer.supplier_id, ordered, price, extra, kept))
         choices.append(per_sku)
     plans = []
+    strict_at: dict[int, set[str]] = defaultdict(set)
+    for sku in skus:
+        strict_at[strict[sku]].add(sku)
     for combo in product(*choices):
         loads: dict[int, Fraction] = defaultdict(Fraction)
         cost = Fraction(0)
-        for sid, ordered, price, extra in combo:
+        for sid, ordered, price, extra, _kept in combo:
             loads[sid] += ref_cents(ordered * price)
             cost += ref_cents(ordered * price) - ref_cents(extra * price)
         paid: dict[int, Fraction] = defaultdict(Fraction)
@@ -60,16 +75,20 @@ def ref_plans(needs: list[Need], offers: dict, suppliers: dict) -> list[dict]:
             free = terms.free_shipping_from is not None and load >= terms.free_shipping_from
             fee = Fraction(0 if free else terms.shipping_fee)
             cost += fee
+            here = [(c, sku) for c, sku in zip(combo, skus, strict=True) if c[0] == sid]
+            unchanged = {sku for c, sku in here if c[4]} == strict_at[sid] == {s for _c, s in here}
+            if fee and not unchanged:
+                break  # a supplier charging its fee must keep its strict lines
             served = sorted(
-                (n.need_id, n.member_id, ref_cents(Fraction(n.quantity) * price))
-                for (s, _q, price, _e), sku in zip(combo, skus, strict=True)
-                if s == sid
+                (n.need_id, n.member_id, ref_cents(Fraction(n.quantity) * c[2]))
+                for c, sku in here
                 for n in by_sku[sku]
             )
             shares = ref_split(fee, [goods for _i, _m, goods in served])
             for (_i, member, goods), share in zip(served, shares, strict=True):
                 paid[member] += goods + share
-        plans.append({"combo": combo, "cost": cost, "paid": paid})
+        else:
+            plans.append({"combo": combo, "cost": cost, "paid": paid})
     return plans
 
 
@@ -112,12 +131,8 @@ def test_flexible_close_is_the_cheapest_fair_plan(window: tuple) -> None:
     result = close_window(needs, offers, suppliers, SOLVE)
     assert result.optimal
     before = {m: s.paid for m, s in strict.members.items()}
-    fair = [
-        plan
-        for plan in ref_plans(needs, offers, suppliers)
-        if all(paid <= before[m] for m, paid in plan["paid"].items())
-    ]
-    best = min(plan["cost"] for plan in fair)
+    chosen = {line.sku: o.supplier_id for o in strict.orders for line in o.lines}
+    best = min(plan["cost"] for plan in ref_plans(needs, offers, suppliers, chosen))
 
     by_id = {n.need_id: n for n in needs}
     extra_value = Fraction(0)

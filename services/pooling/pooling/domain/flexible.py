@@ -4,10 +4,17 @@ The strict optimum comes first (rules 1-7 on the needs' quantities). Then each p
 may be ordered in more packs, at any of its offers, and its flexible needs take the
 extra the packs hold, up to what they offered. A plan is one option (offer and packs)
 per product; what it costs the cooperative is C less what the members pay for the
-extra, at the line's unit price. The solver picks the cheapest plan among the fair
-ones, exactly: no member pays more for its strict quantities (goods and fee share)
-than in the strict optimum. The strict choice with its packs filled is always fair and
-never dearer, so the cooperative's total falls or stays.
+extra, at the line's unit price. The solver picks the cheapest plan (exactly) under two
+constraints that keep every member at or below what it pays for its strict quantities
+in the strict optimum (goods and fee share):
+
+- no product's unit price rises above its strict one (so no need's goods rise);
+- a supplier whose lines differ from the strict ones ships free (no fee is charged
+  where the fee's split could shift onto someone; unchanged lines split it as before).
+
+Every plan found is checked against that promise member by member, to the cent. The
+strict choice with its packs filled meets both and is never dearer, so the
+cooperative's total falls or stays.
 
 The extra of a product goes to its flexible needs in proportion to what each offered,
 by largest remainder (whole units when every offer and the extra are whole, else steps
@@ -28,6 +35,7 @@ from pooling.domain.pricing import (
     fee_shares,
     largest_remainder,
     packs_needed,
+    price_line,
     shipping_fee_due,
     tier_price,
 )
@@ -85,7 +93,9 @@ class FlexSolution:
     optimal: bool = True  # False: the solver ran out of time; the plan is fair, not proven
 
 
-Fairness = Callable[[Plan], bool]
+# A plan's unfairness: for each member that would pay more, the suppliers that serve it
+# under the plan (what it pays depends only on those suppliers' lines); empty: fair.
+Fairness = Callable[[Plan], list[frozenset[int]]]
 
 
 def flexible_problem(
@@ -100,11 +110,17 @@ def flexible_problem(
     per SKU."""
     options, plan = {}, {}
     for sku in sorted(strict):
+        by_supplier = {o.supplier_id: o for o in offers[sku]}
+        strict_price = price_line(by_supplier[strict[sku]], demand[sku]).unit_price
         per_sku: list[FlexOption] = []
-        for offer in sorted(offers[sku], key=lambda o: o.supplier_id):
-            if offer.supplier_id == strict[sku]:
+        for sid, offer in sorted(by_supplier.items()):
+            if sid == strict[sku]:
                 plan[sku] = len(per_sku)
-            per_sku += offer_options(offer, demand[sku], offered.get(sku, ZERO))
+            per_sku += [
+                option
+                for option in offer_options(offer, demand[sku], offered.get(sku, ZERO))
+                if option.line.unit_price <= strict_price
+            ]
         options[sku] = tuple(per_sku)
     return FlexProblem(options, suppliers, plan)
 
@@ -133,18 +149,24 @@ def _option(offer: Offer, demand: Decimal, offered: Decimal, packs: int) -> Flex
 
 
 def strict_paid(
-    problem: FlexProblem, plan: Plan, by_sku: Mapping[str, Sequence[Need]]
+    problem: FlexProblem,
+    plan: Plan,
+    by_sku: Mapping[str, Sequence[Need]],
+    serving: dict[int, set[int]] | None = None,
 ) -> dict[int, Decimal]:
     """What each member pays for its strict quantities under ``plan``: goods at the
-    plan's unit prices and its share of the fees, split over the strict goods."""
+    plan's unit prices and its share of the fees, split over the strict goods (and, in
+    ``serving``, which suppliers serve each member)."""
     goods: dict[int, dict[int, Decimal]] = {}
     member_of: dict[int, int] = {}
+    serving = {} if serving is None else serving
     for sku, index in plan.items():
         line = problem.options[sku][index].line
         at_supplier = goods.setdefault(line.supplier_id, {})
         for need in by_sku[sku]:
             at_supplier[need.need_id] = cost_of(need.quantity, line.unit_price)
             member_of[need.need_id] = need.member_id
+            serving.setdefault(need.member_id, set()).add(line.supplier_id)
     paid: dict[int, Decimal] = {}
     for sid, fee in problem.fees(plan).items():
         shares = fee_shares(fee, goods[sid])
@@ -157,14 +179,18 @@ def strict_paid(
 def fairness(
     problem: FlexProblem, by_sku: Mapping[str, Sequence[Need]], strict: Mapping[int, Decimal]
 ) -> Fairness:
-    """Whether a plan keeps every member at or below what it paid in the strict optimum
-    (``strict``) for its strict quantities."""
+    """A plan's unfairness (see ``Fairness``): the members that would pay more for their
+    strict quantities than in the strict optimum (``strict``)."""
 
-    def fair(plan: Plan) -> bool:
-        paid = strict_paid(problem, plan, by_sku)
-        return all(amount <= strict[member] for member, amount in paid.items())
+    def unfair(plan: Plan) -> list[frozenset[int]]:
+        serving: dict[int, set[int]] = {}
+        paid = strict_paid(problem, plan, by_sku, serving)
+        return sorted(
+            {frozenset(serving[m]) for m, amount in paid.items() if amount > strict[m]},
+            key=sorted,
+        )
 
-    return fair
+    return unfair
 
 
 def share_extra(extra: Decimal, needs: Sequence[Need]) -> dict[int, Decimal]:
