@@ -299,6 +299,20 @@ def test_the_pool_shows_how_much_more_flexibility_reaches_a_tier(
     assert "mit den flexiblen Bedarfen erreichbar" in page
 
 
+def test_savings_say_what_flexible_quantities_saved(member: FlaskClient, monkeypatch) -> None:
+    windows = [
+        {"window_id": 3, "baseline": "259.00", "paid": "207.00", "saved": "52.00"}
+        | {"flexibility_saved": "21.00"},
+    ]
+    report = {"baseline": "259.00", "paid": "207.00", "saved": "52.00"}
+    report |= {"flexibility_saved": "21.00", "windows": windows}
+    answers = {"notify": report, "pooling": []}
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
+    page = member.get("/savings").get_data(as_text=True)
+    assert "Davon durch flexible Mengen („bis zu“) bei Ihren eigenen Mengen gespart" in page
+    assert "Durch flexible Mengen" in page and "21,00\xa0€" in page
+
+
 def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> None:
     windows = [
         {"window_id": 3, "baseline": "259.00", "paid": "228.00", "saved": "31.00"},

@@ -97,6 +97,7 @@ def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: d
         baseline=savings["baseline"],
         paid=savings["paid"],
         saved=savings["saved"],
+        flexibility_saved=savings["flexibility_saved"],
     )
     session.add(entry)
     payload = {"member_id": key[0], "window_id": window_id} | {
@@ -112,3 +113,4 @@ def _correct_savings(session: Session, window_id: int, savings: dict) -> None:
         entry = SavingsEntry(member_id=savings["member_id"], window_id=window_id)
         session.add(entry)
     entry.baseline, entry.paid, entry.saved = savings["baseline"], savings["paid"], savings["saved"]
+    entry.flexibility_saved = savings["flexibility_saved"]
