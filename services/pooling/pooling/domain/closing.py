@@ -54,7 +54,7 @@ def close_window(
     unoffered_needs = tuple(need for need in ordered if need.sku in unoffered)
     optimal = assignment.optimal and baselines_optimal
     strict = _result(orders, members, unoffered_needs, optimal, assignment.gap)
-    if not assignment.optimal or not any(need.up_to for need in placed):
+    if not assignment.optimal or not any(need.flexibility for need in placed):
         return strict
     return _with_flexibility(strict, assignment, by_sku, offers, suppliers, solve)
 
