@@ -192,3 +192,21 @@ def test_a_flexible_need_reaches_the_tier_for_everyone() -> None:
     assert result.members[1].flexibility_saved == Decimal("3.00")  # 12.00 strict
     assert result.members[2].flexibility_saved == Decimal("2.00")  # 8.00 for its 4
     assert result.total_cost == Decimal("24.00") and result.depot_value == Decimal("3.00")
+
+
+def test_confirming_keeps_the_fee_on_the_needs_own_goods() -> None:
+    """The fee stays charged and a flexible need fills the pack's surplus: its extra pays
+    goods only, at the close and again when the supplier confirms (rule 8's new split)."""
+    from pooling.domain.confirmation import confirm_order
+
+    offers = {"X": [Offer(1, "X", Decimal(10), (Tier(Decimal(0), Decimal("2.00")),))]}
+    terms = SupplierTerms(1, Decimal("5.00"), None)
+    needs = [Need(1, 1, "X", Decimal(4)), Need(2, 2, "X", Decimal(4), up_to=Decimal(10))]
+    result = close_window(needs, offers, {1: terms}, SOLVE)
+    (order,) = result.orders
+    first, second = order.lines[0].allocations
+    assert (second.quantity, second.extra_quantity) == (Decimal(6), Decimal(2))
+    assert (first.shipping_share, second.shipping_share) == (Decimal("2.50"), Decimal("2.50"))
+    assert (first.paid, second.paid) == (Decimal("10.50"), Decimal("14.50"))
+    confirmed = confirm_order(order, terms).order
+    assert confirmed.lines[0].allocations == order.lines[0].allocations
