@@ -27,9 +27,7 @@ def flexible(event: Any, up_to: str) -> Any:
     return dataclasses.replace(event, payload=event.payload | {"up_to": Decimal(up_to)})
 
 
-def test_a_flexible_need_reaches_the_next_tier_and_everyone_pays_less(
-    pooling: Service, admin: Headers
-) -> None:
+def feed_flexible_example(pooling: Service) -> None:
     feed(
         pooling,
         supplier_updated(A, "25.00", "500.00"),
@@ -39,6 +37,12 @@ def test_a_flexible_need_reaches_the_next_tier_and_everyone_pays_less(
         offer_updated(A, SIL, "12", [("0", "4.20"), ("120", "3.60")]),
         *(flexible(need_posted(*n), "20") if n[0] == 3 else need_posted(*n) for n in WORKED_NEEDS),
     )
+
+
+def test_a_flexible_need_reaches_the_next_tier_and_everyone_pays_less(
+    pooling: Service, admin: Headers
+) -> None:
+    feed_flexible_example(pooling)
     closed = close(pooling, admin)
     # DISP: 6 + 8 + 11 more = 25 at 34.50 (862.50) instead of 14 at 38.00 (532.00)
     [order] = pooling.client.get("/api/v1/orders", headers=admin).get_json()
@@ -84,3 +88,23 @@ def test_the_pool_shows_how_much_more_flexibility_reaches_the_next_tier(
         "missing": "11",
         "missing_flexible": "5",
     }
+
+
+def test_a_flexible_order_is_confirmed_and_received_with_its_extra(
+    pooling: Service, admin: Headers
+) -> None:
+    feed_flexible_example(pooling)
+    [order] = close(pooling, admin)["orders"]
+    confirm = f"/api/v1/orders/{order['id']}/confirm"
+    answer = pooling.client.post(confirm, json={}, headers=pooling.token("supplier", A))
+    assert answer.status_code == 200, answer.get_json()
+    body = {
+        "lines": [{"sku": DISP, "received_quantity": "25"}, {"sku": SIL, "received_quantity": "72"}]
+    }
+    receipt = f"/api/v1/orders/{order['id']}/receipt"
+    booked = pooling.client.post(receipt, json=body, headers=admin)
+    assert booked.status_code == 201, booked.get_json()
+    disp = next(line for line in booked.get_json()["lines"] if line["sku"] == DISP)
+    by_need = {a["need_id"]: a for a in disp["allocations"]}
+    assert (by_need[3]["received"], by_need[3]["extra_quantity"]) == ("19", "11")
+    assert (by_need[3]["paid"], disp["depot_quantity"]) == ("655.50", "0")
