@@ -39,6 +39,9 @@ class Member(Base):
     # A member with history is deactivated instead of deleted: no sign-in, no new needs.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The member's preference: a need posted without ``up_to`` is flexible by this many
+    # percent of its quantity (None or 0: needs are strict unless they say otherwise).
+    flexible_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Supplier(Base):
