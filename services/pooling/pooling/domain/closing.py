@@ -99,17 +99,9 @@ def _with_flexibility(
     plan = solution.plan
     if problem.cost(plan) >= problem.cost(problem.strict):
         plan = problem.strict  # nothing to gain: the strict choice, its packs filled
-    lines = {sku: problem.options[sku][i].line for sku, i in plan.items()}
-    fees = problem.fees(plan)
-    raised = Assignment(
-        {sku: line.supplier_id for sku, line in lines.items()},
-        lines,
-        fees,
-        sum((line.line_total for line in lines.values()), ZERO) + sum(fees.values(), ZERO),
-        assignment.unoffered,
-    )
+    raised = _assignment_of(problem, plan, assignment.unoffered)
     extra: dict[int, Decimal] = {}
-    for sku, line in lines.items():
+    for sku, line in raised.lines.items():
         extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
     orders = tuple(_order(sid, raised, by_sku, extra) for sid in raised.used_suppliers)
     taken = [
@@ -121,6 +113,17 @@ def _with_flexibility(
     members = _flexibility_saved(members, orders, before)
     optimal = strict.optimal and optimal and solution.optimal
     return _result(orders, members, strict.unoffered_needs, optimal, strict.gap)
+
+
+def _assignment_of(
+    problem: flexible.FlexProblem, plan: flexible.Plan, unoffered: tuple[str, ...]
+) -> Assignment:
+    """A flexible plan as the orders' assignment: its lines (demand with the extra) and fees."""
+    lines = {sku: problem.options[sku][i].line for sku, i in plan.items()}
+    fees = problem.fees(plan)
+    total = sum((line.line_total for line in lines.values()), ZERO) + sum(fees.values(), ZERO)
+    by_sku = {sku: line.supplier_id for sku, line in lines.items()}
+    return Assignment(by_sku, lines, fees, total, unoffered)
 
 
 def _flexibility_saved(
