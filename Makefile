@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -92,6 +92,11 @@ bench-relay: $(STAMP)
 # published on the embedded stack while catalog is asked for its suppliers.
 bench-price-list: $(STAMP)
 	$(BIN)/python -m bench.price_list
+
+# A window's 500 member invoices issued with their PDF and XML, on SQLite, then PostgreSQL.
+bench-invoices: $(STAMP)
+	$(BIN)/python -m bench.invoices --database sqlite
+	$(BIN)/python -m bench.invoices --database postgres
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -51,6 +51,10 @@ class MemberRegistered(Schema):
     city = fields.String(allow_none=True, load_default=None)
     country = fields.String(load_default="DE", validate=validate.Length(equal=2))
     vat_id = fields.String(allow_none=True, load_default=None)
+    # The SEPA direct-debit mandate a settlement collects by (rule 15), once there is one.
+    iban = fields.String(allow_none=True, load_default=None)
+    mandate_reference = fields.String(allow_none=True, load_default=None)
+    mandate_signed_on = fields.Date(allow_none=True, load_default=None)
 
 
 class ProductUpdated(Schema):
@@ -140,6 +144,8 @@ class ProductProgress(Schema):
     # how much more the product's flexible needs would take (``up_to``)
     flexible = fields.Decimal(as_string=True, load_default=Decimal(0))
     offers = fields.List(fields.Nested(OfferProgress), required=True)
+    # rule 11: what the depot would serve of it at the close; the offers price the rest
+    depot_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
 
 
 class PoolProgressed(Schema):
@@ -244,6 +250,42 @@ class OrderReceived(Schema):
     member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
 
 
+class DepotAllocationSchema(Schema):
+    """Part of a need the depot served at a close (rule 11): from the lot of ``order_id``
+    (a supplier's earlier order), at its book value ``unit_price``, without fee.
+    ``rest_quantity`` is what of the need the close pooled and ordered: 0 when the depot
+    served it whole."""
+
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    order_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    quantity = _money()
+    unit_price = _money()
+    goods = _money()
+    paid = _money()
+    rest_quantity = _money()
+    correlation_id = fields.String(allow_none=True, load_default=None)
+
+
+class DepotProductSchema(Schema):
+    sku = fields.String(required=True)
+    quantity = _money()
+    value = _money()
+
+
+class DepotServed(Schema):
+    """A close served needs from the depot first (rule 11): each part, the totals per
+    product, and each served member's window result (the same figures as in the
+    window's ``pooling.order.placed`` events, depot part included)."""
+
+    window_id = fields.Integer(required=True)
+    allocations = fields.List(fields.Nested(DepotAllocationSchema), required=True)
+    products = fields.List(fields.Nested(DepotProductSchema), required=True)
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
+
+
 class OrderRejected(Schema):
     """The order's needs went back into the pool; ``member_savings`` is each affected
     member's window result recomputed without them (it replaces the earlier one)."""
@@ -262,6 +304,22 @@ class SavingsReported(Schema):
     baseline = _money()
     paid = _money()
     saved = _money()
+
+
+class InvoiceIssued(Schema):
+    """A member's invoice or credit note (rule 13), issued and numbered; its documents are
+    at billing's ``/api/v1/invoices/{invoice_id}/document.pdf`` and ``.xml``."""
+
+    invoice_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(("invoice", "credit_note")))
+    member_id = fields.Integer(required=True)
+    window_id = fields.Integer(required=True)
+    issued_on = fields.Date(required=True)
+    net_total = _money()
+    vat_total = _money()
+    gross_total = _money()
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
 
 
 class OpsAlert(Schema):
@@ -291,7 +349,9 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.order.confirmed", 1): OrderConfirmed,
     ("pooling.order.rejected", 1): OrderRejected,
     ("pooling.order.received", 1): OrderReceived,
+    ("pooling.depot.served", 1): DepotServed,
     ("notify.savings.reported", 1): SavingsReported,
+    ("billing.invoice.issued", 1): InvoiceIssued,
 }
 
 

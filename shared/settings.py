@@ -20,8 +20,8 @@ from typing import Any
 from shared import setting_values as read
 from shared.webhook_addresses import Network
 
-SERVICES = ("catalog", "pooling", "notify")
-DEFAULT_PORTS = {"catalog": 8001, "pooling": 8002, "notify": 8003}
+SERVICES = ("catalog", "pooling", "notify", "billing")
+DEFAULT_PORTS = {"catalog": 8001, "pooling": 8002, "notify": 8003, "billing": 8004}
 DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
 
 

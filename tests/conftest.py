@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
+from tests.support.stack import Stack
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,14 @@ def smtp() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """A failing test that ran the real processes shows their logs beside its error."""
+    report = yield
+    if report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            if isinstance(value, Stack):
+                report.sections.append((f"processes' logs ({call.when})", value.logs()))
+    return report

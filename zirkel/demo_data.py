@@ -14,6 +14,7 @@ the demo installation; ``WORKED_EXAMPLE`` is the worked example of the pricing s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 TRADES: tuple[str, ...] = (
@@ -34,6 +35,20 @@ class Member:
     trade: str  # one of TRADES
     email: str
     postcode: str
+    invoice: InvoiceAddress | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceAddress:
+    """What a member's invoice and SEPA mandate need; test numbers whose check digits match."""
+
+    street: str
+    city: str = "Dortmund"
+    legal_name: str | None = None  # None: the member's name
+    vat_id: str | None = None
+    iban: str | None = None
+    mandate_reference: str | None = None  # with the IBAN: the member pays by direct debit
+    mandate_signed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Product:
     name: str
     unit: str  # one of UNITS
     trades: tuple[str, ...]  # trades that typically use it
+    vat_rate: Decimal = Decimal("19")  # percent (rule 12): 19, 7 or 0
 
 
 @dataclass(frozen=True)
@@ -108,20 +124,88 @@ SILICONE = Product(
 
 # --- Handwerkszirkel Dortmund -------------------------------------------------------------
 
+
+def _invoice(
+    street: str,
+    vat_id: str | None,
+    iban: str | None,
+    mandate: str | None = None,
+    legal_name: str | None = None,
+) -> InvoiceAddress:
+    """A Dortmund address; a mandate ``"ZK-M-0001 2025-01-15"`` is reference and day."""
+    reference, _, signed_on = (mandate or "").partition(" ")
+    return InvoiceAddress(
+        street,
+        legal_name=legal_name,
+        vat_id=vat_id,
+        iban=iban,
+        mandate_reference=reference or None,
+        mandate_signed_on=date.fromisoformat(signed_on) if signed_on else None,
+    )
+
+
 MEMBERS: tuple[Member, ...] = (
-    Member("Malerbetrieb Kowalski GmbH", "painter", "info@kowalski-maler.example", "44139"),
-    Member("Malerwerkstatt Brinkmann & Sohn", "painter", "buero@brinkmann-maler.example", "44289"),
-    Member("Maurerbetrieb Schulte-Wiemann GmbH", "mason", "info@schulte-wiemann.example", "44329"),
-    Member("Zimmerei Hoffmann Holzbau", "carpenter", "info@hoffmann-holzbau.example", "44267"),
-    Member("Elektro Yilmaz", "electrician", "info@elektro-yilmaz.example", "44145"),
-    Member("Elektro Becker GmbH & Co. KG", "electrician", "info@becker-elektro.example", "44379"),
-    Member("Schlosserei Nowak Metallbau", "locksmith", "info@nowak-metallbau.example", "44369"),
-    Member("Dachdeckerei Krämer GmbH", "roofer", "mail@kraemer-dach.example", "44309"),
-    Member("Fliesen Demir", "tiler", "info@fliesen-demir.example", "44147"),
-    Member("Fliesenfachbetrieb Wagner", "tiler", "post@wagner-fliesen.example", "44229"),
-    Member("Schäfer Haustechnik GmbH", "plumber", "info@schaefer-haustechnik.example", "44265"),
-    Member("Heizung & Sanitär Papadopoulos", "plumber", "info@papadopoulos-shk.example", "44357"),
-)
+    Member(
+        "Malerbetrieb Kowalski GmbH", "painter", "info@kowalski-maler.example", "44139",
+        _invoice("Hohe Straße 31", "DE814273650", "DE69440501990104567891",
+                 "ZK-M-0001 2025-01-15"),
+    ),
+    Member(
+        "Malerwerkstatt Brinkmann & Sohn", "painter", "buero@brinkmann-maler.example", "44289",
+        _invoice("Aplerbecker Marktplatz 4", "DE293184571", "DE36441600142200345678",
+                 "ZK-M-0002 2025-01-20", "Malerwerkstatt Brinkmann & Sohn OHG"),
+    ),
+    Member(
+        "Maurerbetrieb Schulte-Wiemann GmbH", "mason", "info@schulte-wiemann.example", "44329",
+        _invoice("Asselner Hellweg 112", "DE365841290", "DE38440100463300456789",
+                 "ZK-M-0003 2025-02-03"),
+    ),
+    Member(
+        "Zimmerei Hoffmann Holzbau", "carpenter", "info@hoffmann-holzbau.example", "44267",
+        _invoice("Benninghofer Straße 5", "DE471269536", "DE54440501994400567890",
+                 "ZK-M-0004 2025-02-10", "Zimmerei Hoffmann Holzbau e.K."),
+    ),
+    Member(
+        "Elektro Yilmaz", "electrician", "info@elektro-yilmaz.example", "44145",
+        _invoice("Bornstraße 88", None, "DE53441600145500678901", None,
+                 "Elektro Yilmaz, Inh. Mehmet Yilmaz"),
+    ),
+    Member(
+        "Elektro Becker GmbH & Co. KG", "electrician", "info@becker-elektro.example", "44379",
+        _invoice("Provinzialstraße 301", "DE582736418", "DE89440100466600789012",
+                 "ZK-M-0006 2025-03-01"),
+    ),
+    Member(
+        "Schlosserei Nowak Metallbau", "locksmith", "info@nowak-metallbau.example", "44369",
+        _invoice("Mengeder Straße 240", "DE194627384", None, None,
+                 "Schlosserei Nowak Metallbau GmbH"),
+    ),
+    Member(
+        "Dachdeckerei Krämer GmbH", "roofer", "mail@kraemer-dach.example", "44309",
+        _invoice("Brackeler Hellweg 95", "DE648193573", "DE78440501997700890123",
+                 "ZK-M-0008 2025-03-17"),
+    ),
+    Member(
+        "Fliesen Demir", "tiler", "info@fliesen-demir.example", "44147",
+        _invoice("Mallinckrodtstraße 210", None, "DE98441600148800901234",
+                 "ZK-M-0009 2025-04-02", "Fliesen Demir, Inh. Aylin Demir"),
+    ),
+    Member(
+        "Fliesenfachbetrieb Wagner", "tiler", "post@wagner-fliesen.example", "44229",
+        _invoice("Hainallee 40", "DE732951845", "DE03440100469901012345",
+                 "ZK-M-0010 2025-04-14", "Fliesenfachbetrieb Wagner e.K."),
+    ),
+    Member(
+        "Schäfer Haustechnik GmbH", "plumber", "info@schaefer-haustechnik.example", "44265",
+        _invoice("Wittbräucker Straße 22", "DE926374151", "DE96440501991102123456",
+                 "ZK-M-0011 2025-05-05"),
+    ),
+    Member(
+        "Heizung & Sanitär Papadopoulos", "plumber", "info@papadopoulos-shk.example", "44357",
+        _invoice("Evinger Straße 140", None, None, None,
+                 "Heizung & Sanitär Papadopoulos, Inh. Nikos Papadopoulos"),
+    ),
+)  # fmt: skip
 
 SUPPLIERS: tuple[Supplier, ...] = (
     Supplier(

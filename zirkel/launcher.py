@@ -1,6 +1,6 @@
 """``zirkel run``: the whole cooperative on one machine, on the embedded default.
 
-Migrates the three schemas, seeds the demo cooperative into an empty catalog,
+Migrates every service's schema, seeds the demo cooperative into an empty catalog,
 then becomes supervisord, configured in ``var/supervisord.conf`` from the list of
 processes below: each service's web process (gunicorn) and worker (outbox relay
 and consumer), and pooling's scheduler. supervisord restarts a process that

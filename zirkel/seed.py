@@ -17,6 +17,7 @@ from shared.db import transaction
 from shared.outbox import Outbox
 from shared.settings import Settings
 from zirkel.demo_data import DEMO, Cooperative
+from zirkel.demo_data import Member as DemoMember
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +74,15 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
         for s in cooperative.suppliers
     ]
     for product in cooperative.products:
-        handlers.add_product(session, commands.AddProduct(product.sku, product.name, product.unit))
+        cmd = commands.AddProduct(product.sku, product.name, product.unit, product.vat_rate)
+        handlers.add_product(session, cmd, outbox)
     for offer in cooperative.offers:
         cmd = commands.SetOffer(
             suppliers[offer.supplier_index], offer.sku, offer.pack_size, offer.tiers
         )
         handlers.set_offer(session, outbox, cmd)
     members = [
-        handlers.register_member(
-            session, commands.RegisterMember(m.name, m.trade, m.email, m.postcode), outbox
-        ).id
-        for m in cooperative.members
+        handlers.register_member(session, registration(m), outbox).id for m in cooperative.members
     ]
     for need in cooperative.needs:
         cmd = commands.PostNeed(
@@ -95,6 +94,14 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
         )
         handlers.post_need(session, outbox, cmd)
     return Seeded(members, suppliers)
+
+
+def registration(member: DemoMember) -> commands.RegisterMember:
+    """The demo member's registration, with its invoice address and mandate if it has one."""
+    invoice = vars(member.invoice) if member.invoice else {}
+    return commands.RegisterMember(
+        member.name, member.trade, member.email, member.postcode, **invoice
+    )
 
 
 def add_users(

@@ -102,6 +102,13 @@ def notify(settings: Settings) -> Iterator[Service]:
 
 
 @pytest.fixture
+def billing(settings: Settings) -> Iterator[Service]:
+    from billing.entrypoints.app import create_app
+
+    yield from _service(create_app, settings)
+
+
+@pytest.fixture
 def admin() -> Headers:
     return bearer(ADMIN_TOKEN)
 

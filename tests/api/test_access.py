@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from billing.bootstrap import handlers as billing_handlers
 from notify.bootstrap import handlers as notify_handlers
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.service_layer.reactions import handlers as pooling_handlers
@@ -33,8 +35,11 @@ class World:
 
 
 @pytest.fixture
-def world(catalog: Service, pooling: Service, notify: Service, admin: Headers) -> World:
-    """Members 1 and 2, suppliers 1 and 2; member 1's need went into order 1 at supplier 1."""
+def world(
+    catalog: Service, pooling: Service, notify: Service, billing: Service, admin: Headers
+) -> World:
+    """Members 1 and 2, suppliers 1 and 2; member 1's need went into order 1 at supplier 1,
+    and billing invoiced it as if it had been received whole (invoice 1)."""
     tokens = {}
     for n, role in enumerate(("member", "other_member"), start=1):
         body = {"name": f"Firma {n}", "trade": "painter", "email": f"m{n}@x.example"}
@@ -67,9 +72,34 @@ def world(catalog: Service, pooling: Service, notify: Service, admin: Headers) -
     [placed] = pooling.outbox("pooling.order.placed")
     react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
     notify.deliver(react, events.load(placed))
+    invoice_member_1(billing, catalog, events.load(placed))
 
     headers = {"anonymous": {}, "admin": admin} | tokens
-    return World({"catalog": catalog, "pooling": pooling, "notify": notify}, headers)
+    services = {"catalog": catalog, "pooling": pooling, "notify": notify, "billing": billing}
+    return World(services, headers)
+
+
+def invoice_member_1(billing: Service, catalog: Service, placed: events.Event) -> None:
+    """Billing told of the members and of order 1, received whole: member 1's invoice 1."""
+    react = billing_handlers(billing.runtime.settings, billing.runtime.outbox)
+    for body in catalog.outbox("catalog.member.registered"):
+        billing.deliver(react, events.load(body))
+    billing.deliver(react, placed)
+    p = placed.payload
+    lines = [
+        line
+        | {"received_quantity": line["ordered_quantity"], "received_value": line["line_total"]}
+        | {"depot_quantity": line["surplus_quantity"]}
+        | {"allocations": [a | {"received": a["quantity"]} for a in line["allocations"]]}
+        for line in p["lines"]
+    ]
+    for line in lines:
+        del line["packs"], line["line_total"], line["surplus_quantity"]
+    received = {k: p[k] for k in ("order_id", "window_id", "supplier_id", "shipping_fee", "total")}
+    received |= {"revision": 0, "short": False, "lines": lines, "member_savings": []}
+    billing.deliver(react, events.Event("pooling.order.received", received))
+    with billing.runtime.engine.connect() as db:
+        assert db.scalar(text("SELECT member_id FROM invoices WHERE id = 1")) == 1
 
 
 @dataclass(frozen=True)
@@ -95,12 +125,14 @@ ENDPOINTS = [
     endpoint("catalog", "POST", "/api/v1/members", "admin", body={"name": "X"}),
     endpoint("catalog", "GET", "/api/v1/members", "admin"),
     endpoint("catalog", "GET", "/api/v1/members/1", "admin", "member"),
+    endpoint("catalog", "PUT", "/api/v1/members/1", "admin", body={}),
     endpoint("catalog", "POST", "/api/v1/suppliers", "admin", body={"name": "X"}),
     endpoint("catalog", "GET", "/api/v1/suppliers", *ANYONE),
     endpoint("catalog", "GET", "/api/v1/suppliers/1", "supplier", "admin"),
     endpoint("catalog", "PUT", "/api/v1/suppliers/1", "supplier", "admin", body={}),
     endpoint("catalog", "POST", "/api/v1/products", "admin", body={"sku": "X"}),
     endpoint("catalog", "GET", "/api/v1/products", *ANYONE),
+    endpoint("catalog", "PUT", f"/api/v1/products/{DISP}", "admin", body={}),
     endpoint("catalog", "PUT", f"/api/v1/offers/1/{DISP}", "admin", "supplier", body={}),
     endpoint("catalog", "GET", "/api/v1/offers", *ANYONE),
     endpoint("catalog", "POST", "/api/v1/needs", "member", "other_member", "admin", body=NEED),
@@ -135,7 +167,10 @@ ENDPOINTS = [
     endpoint("notify", "POST", "/api/v1/unsubscribe", *ROLES, body={"token": "forged"}),
     endpoint("notify", "POST", "/api/v1/supplier-deliveries/1/retry", "admin"),
     endpoint("notify", "GET", "/api/v1/deliveries", "admin"),
+    endpoint("notify", "POST", "/api/v1/invoices/1/resend", "admin"),
+    endpoint("notify", "GET", "/api/v1/invoices/1/deliveries", "admin"),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
+    endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),
     endpoint("catalog", "GET", f"/api/v1/ops/dead-letters/{DEAD}", "admin"),
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/replay", "admin"),
@@ -146,7 +181,20 @@ ENDPOINTS = [
     endpoint("pooling", "PUT", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
     endpoint("pooling", "GET", "/api/v1/orders/1/receipts", "admin"),
     endpoint("pooling", "GET", "/api/v1/depot", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/distribution", "member", "supplier", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/site-receipts", "member", "admin"),
+    endpoint(
+        "pooling",
+        "POST",
+        "/api/v1/orders/1/site-receipt",
+        "member",
+        body={"lines": [{"sku": DISP, "received_quantity": "1"}]},
+    ),
     endpoint("pooling", "POST", "/api/v1/depot/write-offs", "admin", body={}),
+    endpoint("billing", "GET", "/api/v1/invoices", "member", "other_member", "admin"),
+    endpoint("billing", "GET", "/api/v1/invoices/1", "member", "admin"),
+    endpoint("billing", "GET", "/api/v1/invoices/1/document.pdf", "member", "admin"),
+    endpoint("billing", "GET", "/api/v1/invoices/1/document.xml", "member", "admin"),
 ]
 
 
@@ -188,8 +236,17 @@ def test_every_role_gets_what_it_may_and_no_more(world: World, point: Endpoint) 
         assert response.status_code not in (401, 403), (role, response.get_json())
 
 
-def test_members_see_only_their_own_needs_orders_and_notifications(world: World) -> None:
+def test_members_see_only_their_own_needs_orders_notifications_and_invoices(
+    world: World,
+) -> None:
     catalog, pooling, notify = (world.services[s] for s in ("catalog", "pooling", "notify"))
+    billing = world.services["billing"]
+    assert (
+        billing.client.get("/api/v1/invoices", headers=world.headers["other_member"]).get_json()[
+            "invoices"
+        ]
+        == []
+    )
     other = world.headers["other_member"]
     assert catalog.client.get("/api/v1/needs", headers=other).get_json() == []
     assert pooling.client.get("/api/v1/orders", headers=other).get_json() == []

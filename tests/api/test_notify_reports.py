@@ -251,12 +251,12 @@ def test_every_notification_is_in_the_members_language(notify: Service, react: d
         return {n["kind"]: n["subject"] for n in listed}
 
     assert subjects(1) == {
-        "order_placed": "Sammelbestellung 1: Sie zahlen 228,00 €, gespart 31,00 €",
+        "order_placed": "Sammelbestellung 1: Sie zahlen 228,00 €",
         "order_confirmed": "Sammelbestellung 1 ist bestätigt: Lieferung am 19. März 2026",
         "savings_report": "Ihre Ersparnis in Poolrunde 1: 31,00 €",
     }
     assert subjects(3) == {
-        "order_placed": "Pooled order 1: you pay €388.00, you saved €57.80",
+        "order_placed": "Pooled order 1: you pay €388.00",
         "order_confirmed": "Pooled order 1 is confirmed: delivery on 19 March 2026",
         "savings_report": "Your savings in pool window 1: €57.80",
     }

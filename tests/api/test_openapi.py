@@ -23,9 +23,9 @@ EXAMPLES = int(os.environ.get("ZIRKEL_FUZZ_EXAMPLES", "12"))  # more for a deepe
 
 
 def test_every_api_route_is_in_the_description(
-    catalog: Service, pooling: Service, notify: Service
+    catalog: Service, pooling: Service, notify: Service, billing: Service
 ) -> None:
-    for service in (catalog, pooling, notify):
+    for service in (catalog, pooling, notify, billing):
         operations = service.app.extensions["zirkel.openapi.operations"]
         assert undocumented(service.app, operations) == [], (
             "list the route in <service>/entrypoints/openapi.py OPERATIONS"
@@ -120,6 +120,10 @@ def test_fuzz_pooling(pooling: Service, callers: list[dict[str, str]]) -> None:
 
 def test_fuzz_notify(notify: Service, callers: list[dict[str, str]]) -> None:
     assert fuzz(notify, callers) > 20
+
+
+def test_fuzz_billing(billing: Service, callers: list[dict[str, str]]) -> None:
+    assert fuzz(billing, callers) > 20
 
 
 def test_a_route_left_out_of_the_operations_is_named(catalog: Service) -> None:

@@ -7,26 +7,48 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api.test_pooling_api import A, B, close, member, supplier
+from tests.api.test_pooling_api import (
+    DISP,
+    SIL,
+    A,
+    B,
+    close,
+    feed,
+    member,
+    offer_updated,
+    supplier,
+)
 from tests.api.test_pooling_api import worked_example as worked_example  # the fixture
 
 if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
 
+# rule 11: a site's whole packs go there, the rest to the depot's address
+DEPOT = "Lager Handwerkszirkel Dortmund eG, Rheinische Straße 1, 44137 Dortmund"
+HEADER = (
+    "sku;packs;ordered_quantity;unit_price;line_total;vat_rate;need_id;member_id;quantity;"
+    "delivery_site\r\n"
+)
 WORKED_EXAMPLE_CSV = (
-    "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity;delivery_site\r\n"
-    "DISP-10L;14;14;38.00;532.00;1;1;6;Firmensitz\r\n"
-    "DISP-10L;14;14;38.00;532.00;3;3;8;Firmensitz\r\n"
-    "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
-    "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
-    "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
-    "goods;;;;834.40;;;;\r\n"
-    "shipping_fee;;;;0.00;;;;\r\n"
-    "total;;;;834.40;;;;\r\n"
+    HEADER + "DISP-10L;14;14;38.00;532.00;19;1;1;6;Firmensitz\r\n"
+    "DISP-10L;14;14;38.00;532.00;19;3;3;8;Firmensitz\r\n"
+    "DISP-10L;6;6" + ";" * 7 + "Firmensitz (Mitglied 1)\r\n"
+    "DISP-10L;8;8" + ";" * 7 + "Firmensitz (Mitglied 3)\r\n"
+    "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
+    "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
+    "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
+    "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
+    "goods;;;;834.40;;;;;\r\n"
+    "shipping_fee;;;;0.00;19;;;;\r\n"
+    "total;;;;834.40;;;;;\r\n"
+    "taxable;;;;834.40;19;;;;\r\n"
+    "vat;;;;158.54;19;;;;\r\n"
+    "gross_total;;;;992.94;;;;;\r\n"
 )
 
 
@@ -66,8 +88,10 @@ def test_the_pdf_is_a_german_order_form_with_number_and_total(
     assert "Supplier 1 (Nr. 1)" in text
     for figure in ("532,00 \u20ac", "302,40 \u20ac", "38,00 \u20ac", "4,20 \u20ac", "72 piece"):
         assert figure in text
-    assert re.search(r"Gesamtbetrag\n834,40 \u20ac", text)
-    assert re.search(r"Versandkosten\n0,00 \u20ac", text)
+    assert re.search(r"Summe netto\n834,40 \u20ac", text)
+    assert re.search(r"Versandkosten netto \(19 % USt.\)\n0,00 \u20ac", text)
+    assert re.search(r"zzgl. 19 % USt. auf 834,40 \u20ac\n158,54 \u20ac", text)
+    assert re.search(r"Gesamtbetrag brutto\n992,94 \u20ac", text)
     assert re.search(r"Datum:\n\d\d\.\d\d\.20\d\d", text)
 
 
@@ -123,13 +147,16 @@ def test_a_declined_line_leaves_the_order_form(
     )
 
     assert response.get_data().decode("utf-8") == (
-        "sku;packs;ordered_quantity;unit_price;line_total;need_id;member_id;quantity;delivery_site\r\n"
-        "SIL-300;6;72;4.20;302.40;2;2;30;Firmensitz\r\n"
-        "SIL-300;6;72;4.20;302.40;4;3;20;Firmensitz\r\n"
-        "SIL-300;6;72;4.20;302.40;5;4;14;Firmensitz\r\n"
-        "goods;;;;302.40;;;;\r\n"
-        "shipping_fee;;;;25.00;;;;\r\n"
-        "total;;;;327.40;;;;\r\n"
+        HEADER + "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
+        "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
+        "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
+        "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
+        "goods;;;;302.40;;;;;\r\n"
+        "shipping_fee;;;;25.00;19;;;;\r\n"
+        "total;;;;327.40;;;;;\r\n"
+        "taxable;;;;327.40;19;;;;\r\n"
+        "vat;;;;62.21;19;;;;\r\n"
+        "gross_total;;;;389.61;;;;;\r\n"
     )
 
 
@@ -146,3 +173,68 @@ def test_the_order_form_keeps_the_ordered_total_after_a_short_receipt(
     response = client.get(f"/api/v1/orders/{order_id}/document.csv", headers=admin)
 
     assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_CSV  # as ordered: 834.40
+
+
+def silicone_at_7_percent(pooling: Service) -> None:
+    """Catalog announces SIL-300's offer again, its product now at the reduced rate."""
+    event = offer_updated(A, SIL, "12", [("0", "4.20"), ("120", "3.60")])
+    event.payload["vat_rate"] = Decimal("7")
+    feed(pooling, event)
+
+
+@pytest.fixture
+def mixed_rates_order_id(worked_example: Service, admin: Headers) -> int:
+    silicone_at_7_percent(worked_example)
+    [order] = close(worked_example, admin)["orders"]
+    return int(order["id"])
+
+
+def test_the_csv_shows_each_lines_rate_and_the_vat_per_rate(
+    worked_example: Service, admin: Headers, mixed_rates_order_id: int
+) -> None:
+    response = worked_example.client.get(
+        f"/api/v1/orders/{mixed_rates_order_id}/document.csv", headers=admin
+    )
+
+    rows = response.get_data().decode("utf-8").split("\r\n")
+    assert rows[1].startswith("DISP-10L;14;14;38.00;532.00;19;")
+    assert rows[5].startswith("SIL-300;6;72;4.20;302.40;7;")  # after DISP's two addresses
+    assert rows[9:] == [
+        "goods;;;;834.40;;;;;",
+        "shipping_fee;;;;0.00;19;;;;",
+        "total;;;;834.40;;;;;",
+        "taxable;;;;532.00;19;;;;",
+        "vat;;;;101.08;19;;;;",
+        "taxable;;;;302.40;7;;;;",
+        "vat;;;;21.17;7;;;;",  # 21.168, rounded half up on the rate's sum
+        "gross_total;;;;956.65;;;;;",
+        "",
+    ]
+
+
+def test_the_pdf_shows_net_vat_per_rate_and_gross_with_the_fee_at_19(
+    worked_example: Service, admin: Headers, mixed_rates_order_id: int
+) -> None:
+    client = worked_example.client
+    url = f"/api/v1/orders/{mixed_rates_order_id}"
+    assert (
+        client.post(f"{url}/confirm", json={"declined": [DISP]}, headers=admin).status_code == 200
+    )
+
+    text = shown_text(client.get(f"{url}/document.pdf", headers=admin).get_data())
+
+    assert re.search(r"Summe netto\n327,40 \u20ac", text)  # 302.40 silicone + 25.00 shipping
+    assert re.search(r"zzgl. 19 % USt. auf 25,00 \u20ac\n4,75 \u20ac", text)
+    assert re.search(r"zzgl. 7 % USt. auf 302,40 \u20ac\n21,17 \u20ac", text)
+    assert re.search(r"Gesamtbetrag brutto\n353,32 \u20ac", text)
+    assert "7 %" in text.split("Summe netto")[0]  # the silicone line's own rate
+
+
+def test_pooling_keeps_the_rate_an_offer_announces(worked_example: Service) -> None:
+    from pooling.adapters import orm
+
+    silicone_at_7_percent(worked_example)
+
+    with worked_example.runtime.sessions() as session:
+        assert session.get(orm.Offer, (A, SIL)).vat_rate == Decimal("7")
+        assert session.get(orm.Offer, (A, DISP)).vat_rate == Decimal("19")  # none announced

@@ -281,3 +281,118 @@ def test_a_price_list_in_another_format_is_refused(catalog: Service, supplier: C
     )
 
     assert response.status_code == 415
+
+
+WITH_VAT = (
+    "sku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
+    "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42.00|10:38.00|25:34.50;2030-03-01;19\r\n"
+    "FSZ-6060;Feinsteinzeug 60x60;m²;1.44;0:24.90|50:22.50;;19\r\n"
+    "VOB-C;VOB Teil C (Buch);piece;1;0:98.00;;7\r\n"
+)
+
+
+def test_a_new_product_takes_the_lists_vat_rate_and_is_announced(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    body = f"{HEADER};vat_rate\nVOB-C;VOB Teil C;piece;1;0:98.00;;7\nGIPS-25;Gips;sack;1;0:9.90;;\n"
+
+    response = upload(catalog, supplier.id, body, supplier.headers)
+
+    assert response.status_code == 200, response.get_json()
+    products = catalog.client.get("/api/v1/products", headers=admin).get_json()
+    assert {p["sku"]: p["vat_rate"] for p in products} == {"GIPS-25": "19", "VOB-C": "7"}
+    announced = [e["payload"] for e in catalog.outbox("catalog.product.updated")]
+    assert {(p["sku"], p["vat_rate"]) for p in announced} == {("GIPS-25", "19"), ("VOB-C", "7")}
+    offered = [e["payload"] for e in catalog.outbox("catalog.offer.updated")]
+    assert [(o["sku"], o["vat_rate"]) for o in offered] == [("VOB-C", "7"), ("GIPS-25", "19")]
+
+
+def test_a_known_products_rate_stays_the_catalogs(
+    catalog: Service, admin: Headers, supplier: Created, make_product: Any
+) -> None:
+    make_product("VOB-C", "VOB Teil C", "piece")  # 19 %, as the office left it
+    before = len(catalog.outbox())
+    body = f"{HEADER};vat_rate\nVOB-C;VOB Teil C;piece;1;0:98.00;;7\n"
+
+    response = upload(catalog, supplier.id, body, supplier.headers)
+
+    assert response.status_code == 422
+    [problem] = response.get_json()["details"]["rows"]
+    assert (problem["row"], problem["column"]) == (2, "vat_rate")
+    assert "19 %" in problem["message"]
+    assert offers(catalog, admin) == {}
+    assert len(catalog.outbox()) == before
+    same = f"{HEADER};vat_rate\nVOB-C;VOB Teil C;piece;1;0:98.00;;19\nVOB-D;VOB D;piece;1;0:9.90\n"
+    assert upload(catalog, supplier.id, same, supplier.headers).status_code == 200
+
+
+@pytest.mark.parametrize("rate", ["16", "7%", "sieben"])
+def test_a_rate_other_than_19_7_or_0_refuses_the_list(
+    catalog: Service, admin: Headers, supplier: Created, rate: str
+) -> None:
+    body = f"{HEADER};vat_rate\nVOB-C;VOB Teil C;piece;1;0:98.00;;{rate}\n"
+
+    response = upload(catalog, supplier.id, body, supplier.headers)
+
+    assert response.status_code == 422
+    assert [(p["row"], p["column"]) for p in response.get_json()["details"]["rows"]] == [
+        (2, "vat_rate")
+    ]
+    assert catalog.client.get("/api/v1/products", headers=admin).get_json() == []
+
+
+def download(catalog: Service, supplier_id: int, headers: Headers) -> Any:
+    return catalog.client.get(f"/api/v1/price-lists/{supplier_id}", headers=headers)
+
+
+def test_a_downloaded_price_list_is_the_uploaded_one_and_uploads_again_unchanged(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    assert upload(catalog, supplier.id, WITH_VAT, supplier.headers).status_code == 200
+    set_once = offers(catalog, admin)
+
+    response = download(catalog, supplier.id, supplier.headers)
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert f'filename="preisliste-{supplier.id}.csv"' in response.headers["Content-Disposition"]
+    text = response.get_data().decode("utf-8")
+    assert text == WITH_VAT
+    again = upload(catalog, supplier.id, text, supplier.headers)
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["products_created"] == 0
+    assert offers(catalog, admin) == set_once
+    products = catalog.client.get("/api/v1/products", headers=admin).get_json()
+    assert {p["sku"]: p["vat_rate"] for p in products} == {
+        "DISP-10L": "19",
+        "FSZ-6060": "19",
+        "VOB-C": "7",
+    }
+
+
+def test_a_price_list_shows_a_changed_rate(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    assert upload(catalog, supplier.id, WITH_VAT, supplier.headers).status_code == 200
+    body = {"name": "Dispersionsfarbe 10 l", "unit": "bucket", "vat_rate": "0"}
+    assert (
+        catalog.client.put("/api/v1/products/DISP-10L", json=body, headers=admin).status_code == 200
+    )
+
+    text = download(catalog, supplier.id, admin).get_data().decode("utf-8")
+
+    assert (
+        "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42.00|10:38.00|25:34.50;2030-03-01;0\r\n" in text
+    )
+
+
+def test_only_the_supplier_and_admins_download_its_price_list(
+    catalog: Service, admin: Headers, supplier: Created, make_supplier: Any, make_member: Any
+) -> None:
+    assert download(catalog, supplier.id, admin).get_data().decode() == (
+        "sku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
+    )
+    assert download(catalog, supplier.id, make_supplier().headers).status_code == 403
+    assert download(catalog, supplier.id, make_member().headers).status_code == 403
+    assert download(catalog, supplier.id, {}).status_code == 401
+    assert download(catalog, 999, admin).status_code == 404

@@ -30,7 +30,7 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 SECRET_KEY = "compose-test-secret-key-0123456789"
 ADMIN_TOKEN = "compose-test-admin-token"
 
-SERVICES = {"catalog": 8001, "pooling": 8002, "notify": 8003}
+SERVICES = {"catalog": 8001, "pooling": 8002, "notify": 8003, "billing": 8004}
 ZIRKEL_COMMANDS = {
     f"{svc}-{kind}": ["zirkel", kind, svc] for svc in SERVICES for kind in ("web", "worker")
 } | {"pooling-scheduler": ["zirkel", "scheduler"]}

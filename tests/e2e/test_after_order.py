@@ -1,15 +1,24 @@
 """The design's worked example continued through the real processes, on the embedded
 default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
-on the received quantities, and the depot holds 8 SIL-300 worth 33.60."""
+on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
+each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents;
+notify e-mails each member its invoice with the PDF, and the office's page lists them.
+Then a second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
+order brings 2."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
+import requests
 
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
+from tests.support.einvoice import assert_valid_invoice
+from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
 
@@ -19,10 +28,16 @@ __all__ = ["stack"]  # the fixture, used by name
 
 PAID = ["190.00", "126.00", "350.00", "58.80"]
 SAVED = ["29.00", "50.20", "69.80", "67.00"]
+INVOICED = [  # net, VAT, gross
+    ("190.00", "36.10", "226.10"),
+    ("126.00", "23.94", "149.94"),
+    ("350.00", "66.50", "416.50"),
+    ("58.80", "11.17", "69.97"),
+]
 RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in the example
 
 
-def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
+def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
     need_ids = []
@@ -64,8 +79,123 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             60,
             f"member {member_id}'s savings on what arrived",
         )
+    invoices = check_invoices(stack, admin, members)
+    check_invoice_mails(smtp, invoices)
+    check_office_page(stack, invoices)
+    second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
+
+
+def second_window_served_from_the_depot(
+    stack: Stack, admin: Client, m2: tuple[int, str], first_order: int
+) -> None:
+    """m2 needs 10 SIL-300: 8 from the depot at 4.20, 2 in a new order of one pack, whose
+    fee (25.00, below A's 500.00) m2 pays alone; its baseline is the 10 alone (75.40)."""
+    member_id, token = m2
+    member = Client(stack, token)
+    need = member.ok("POST", "catalog", "/needs", json={"sku": "SIL-300", "quantity": "10"})
+    wait_until(lambda: pooled(admin) == {"SIL-300": "10"}, 30, "the second need pooled")
+    closed = admin.ok("POST", "pooling", "/pools/close")
+    parts = [(a["need_id"], a["order_id"], a["quantity"]) for a in closed["depot_allocations"]]
+    assert parts == [(need["id"], first_order, "8")]
+    assert closed["from_depot"] == [{"sku": "SIL-300", "quantity": "8", "value": "33.60"}]
+    [order] = closed["orders"]
+    [line] = order["lines"]
+    assert [(a["need_id"], a["quantity"]) for a in line["allocations"]] == [(need["id"], "2")]
+    assert (closed["members_paid"], closed["members_saved"]) == ("67.00", "8.40")
+    assert admin.ok("GET", "pooling", "/depot")["lots"] == []
+    wait_until(
+        lambda: _need(admin, need["id"])[:3] == ("ordered", order["id"], "8"),
+        60,
+        "catalog to show the depot's part and the order of the rest",
+    )
+    wait_until(
+        lambda: any(
+            w["window_id"] == closed["window_id"] and w["saved"] == "8.40"
+            for w in (savings(member, member_id) or {}).get("windows", [])
+        ),
+        60,
+        "m2's savings of the second window, depot part included",
+    )
+
+
+def _need(admin: Client, need_id: int) -> tuple[str, int | None, str | None]:
+    need = admin.ok("GET", "catalog", f"/needs/{need_id}")
+    return need["status"], need["order_id"], need["depot_quantity"]
+
+
+def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> list[dict]:
+    """Each member's invoice from billing, to the cent, numbered without gaps; a member
+    sees its own and its documents pass the EN 16931 rules."""
+
+    def issued() -> list[dict]:
+        found = admin.ok("GET", "billing", "/invoices")["invoices"]
+        return found if len(found) == len(members) else []
+
+    invoices = wait_until(issued, 60, "billing to invoice every member")
+    by_member = {i["member_id"]: i for i in invoices}
+    figures = [
+        tuple(by_member[m][k] for k in ("net_total", "vat_total", "gross_total"))
+        for m, _t in members
+    ]
+    assert figures == INVOICED
+    year = invoices[0]["issued_on"][:4]
+    assert sorted(i["number"] for i in invoices) == [f"ZK-{year}-00000{n}" for n in (1, 2, 3, 4)]
+    member_id, token = members[2]
+    member = Client(stack, token)
+    [own] = member.ok("GET", "billing", "/invoices")["invoices"]
+    assert own["member_id"] == member_id
+    documents = [
+        member.call("GET", "billing", f"/invoices/{own['id']}/document.{form}").content
+        for form in ("pdf", "xml")
+    ]
+    assert_valid_invoice(*documents)
+    return invoices
+
+
+def check_invoice_mails(smtp: SmtpServer, invoices: list[dict]) -> None:
+    """Each member gets its invoice once by e-mail, its PDF attached as billing issued it."""
+    by_number = {i["number"]: i for i in invoices}
+
+    def invoice_mails() -> list:
+        found = [m for m in smtp.mailbox.messages if m["Subject"].startswith("Rechnung ")]
+        return found if len(found) >= len(invoices) else []
+
+    mails = wait_until(invoice_mails, 60, "an invoice e-mail to each member")
+    assert len(mails) == len(invoices)
+    for mail in mails:
+        number = mail["Subject"].split()[1]
+        gross = by_number[number]["gross_total"].replace(".", ",")
+        assert mail["Subject"] == f"Rechnung {number} über {gross} €"
+        [pdf] = list(mail.iter_attachments())
+        assert pdf.get_filename() == f"{number}.pdf"
+        assert pdf.get_content().startswith(b"%PDF")
+    assert sorted(m["To"] for m in mails) == sorted({m["To"] for m in mails})
+
+
+def check_office_page(stack: Stack, invoices: list[dict]) -> None:
+    """The office signs in and finds the four invoices on its invoices page."""
+    email, password = "buero@zirkel.example", "e2e-office-password"
+    subprocess.run(
+        stack.zirkel("create-user", email, "--admin", "--password-stdin"),
+        input=f"{password}\n".encode(),
+        env=stack.env,
+        check=True,
+        capture_output=True,
+    )
+    browser = requests.Session()
+    web = stack.url("catalog")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', browser.get(f"{web}/login").text)
+    assert token is not None
+    form = {"email": email, "password": password, "csrf_token": token.group(1)}
+    assert browser.post(f"{web}/login", data=form, timeout=30).ok
+    page = browser.get(f"{web}/admin/invoices", timeout=30)
+    assert page.status_code == 200
+    assert page.text.count('id="invoice-') == len(invoices) == 4
+    for invoice in invoices:
+        assert invoice["number"] in page.text
+        assert invoice["gross_total"].replace(".", ",") + "\xa0€" in page.text
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

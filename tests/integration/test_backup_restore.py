@@ -27,7 +27,7 @@ from zirkel.backup import sha256
 from zirkel.launcher import prepare_environment
 from zirkel.seed import seed
 
-DATABASES = ("catalog", "pooling", "notify", "broker")
+DATABASES = (*SERVICES, "broker")
 OTHER_SETTINGS = ("ZIRKEL_SECRET_KEY", "ZIRKEL_ADMIN_TOKEN", "ZIRKEL_BROKER_URL")
 
 

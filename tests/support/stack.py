@@ -80,8 +80,9 @@ class Stack:
         return self
 
     def running(self, *web_only: str) -> Iterator[Stack]:
-        """Start, hand the stack to the test, stop; the processes' logs are printed
-        when the test fails (for a fixture: ``yield from stack.running()``)."""
+        """Start, hand the stack to the test, stop (for a fixture: ``yield from
+        stack.running()``). The logs are printed when the start fails; a failing test
+        shows them in its report (tests/conftest.py)."""
         try:
             yield self.start(*web_only)
         except BaseException:

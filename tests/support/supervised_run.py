@@ -12,14 +12,13 @@ from pathlib import Path
 import psutil
 import requests
 
+from shared.settings import SERVICES
 from shared.supervision import SupervisedProcess, supervised_processes
 from tests.support.stack import ADMIN_TOKEN, free_port, wait_until
 
-PROCESSES = {
-    f"{service}-{kind}"
-    for service in ("catalog", "pooling", "notify")
-    for kind in ("web", "worker")
-} | {"pooling-scheduler"}
+PROCESSES = {f"{service}-{kind}" for service in SERVICES for kind in ("web", "worker")} | {
+    "pooling-scheduler"
+}
 
 
 class Run:
@@ -32,7 +31,7 @@ class Run:
         ports: dict[str, int] | None = None,
     ) -> None:
         self.var_dir = var_dir
-        self.ports = ports or {service: free_port() for service in ("catalog", "pooling", "notify")}
+        self.ports = ports or {service: free_port() for service in SERVICES}
         env = {k: v for k, v in os.environ.items() if not k.startswith("ZIRKEL_")}
         env |= {
             "ZIRKEL_SECRET_KEY": "run-secret-key-0123456789abcdef",

@@ -82,6 +82,8 @@ ADMIN_PAGES = [
     "/admin/pool",
     "/admin/members/1/edit",
     "/admin/members/1/remove",
+    "/admin/products/DISP-10L/edit",
+    "/admin/settings",
 ]
 
 

@@ -83,6 +83,15 @@ def test_changing_a_member_tells_notify(site: Site, admin: FlaskClient) -> None:
         "postcode": "44139",
         "language": "en",
         "active": True,
+        # nothing of the invoice address or mandate was filled in
+        "legal_name": None,
+        "street": None,
+        "city": None,
+        "country": "DE",
+        "vat_id": None,
+        "iban": None,
+        "mandate_reference": None,
+        "mandate_signed_on": None,
     }
 
 

@@ -6,6 +6,7 @@ import json
 import re
 from decimal import Decimal
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -220,6 +221,27 @@ def test_switching_the_language(member: FlaskClient) -> None:
     assert "My needs" in page and 'lang="en"' in page
 
 
+@pytest.mark.parametrize(
+    ("accepted", "language"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9", "de"),
+        ("fr,en;q=0.5,de;q=0.4", "en"),
+        ("", "de"),
+    ],
+)
+def test_a_visitor_who_chose_nothing_reads_the_browsers_language(
+    site: Site, accepted: str, language: str
+) -> None:
+    page = site.client().get("/login", headers={"Accept-Language": accepted})
+    assert f'lang="{language}"' in page.get_data(as_text=True)
+
+
+def test_a_chosen_language_wins_over_the_browsers(member: FlaskClient) -> None:
+    page = member.get("/needs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="de"' in page  # the member's own language
+
+
 def test_pool_and_savings_say_so_when_the_services_are_down(member: FlaskClient) -> None:
     pool = member.get("/pool")
     assert pool.status_code == 200
@@ -329,3 +351,20 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
         "In 2 Poolrunden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
         " (50,20\xa0€)." in page
     )
+
+
+def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeypatch) -> None:
+    offer = {"supplier_id": 1, "ordered_quantity": "12", "unit_price": "4.2", "next_tier": None}
+    pool = {
+        "window_id": 8,
+        "closes_at": "2026-12-10T11:00:00+00:00",
+        "products": [
+            {"sku": "SIL-300", "quantity": "10", "depot_quantity": "8", "offers": [offer]}
+        ],
+    }
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
+    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartuschen"})
+    page = member.get("/pool").get_data(as_text=True)
+    assert "8 Kartuschen aus dem Lager" in page
+    pool["products"][0]["depot_quantity"] = "0"
+    assert "aus dem Lager" not in member.get("/pool").get_data(as_text=True)

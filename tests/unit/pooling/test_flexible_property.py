@@ -210,3 +210,22 @@ def test_confirming_keeps_the_fee_on_the_needs_own_goods() -> None:
     assert (first.paid, second.paid) == (Decimal("10.50"), Decimal("14.50"))
     confirmed = confirm_order(order, terms).order
     assert confirmed.lines[0].allocations == order.lines[0].allocations
+
+
+def test_a_flexible_need_partly_served_by_the_depot_keeps_what_more_it_offered() -> None:
+    """The depot serves 8 of a need of 10 up to 12; its rest of 2 may still take 2 more,
+    not 10: a pack of 4 holds them."""
+    from datetime import date
+
+    from pooling.domain.depot import Lot
+
+    tiers = (Tier(Decimal(0), Decimal("2.00")), Tier(Decimal(12), Decimal("1.00")))
+    offers = {"X": [Offer(1, "X", Decimal(4), tiers)]}
+    suppliers = {1: SupplierTerms(1, Decimal("0.00"), None)}
+    needs = [Need(1, 1, "X", Decimal(10), up_to=Decimal(12))]
+    lots = [Lot("X", 7, date(2026, 12, 1), Decimal(8), Decimal("1.50"))]
+    result = close_window(needs, offers, suppliers, SOLVE, lots, date(2026, 12, 7))
+    (line,) = result.orders[0].lines
+    (allocation,) = line.allocations
+    assert (line.ordered_quantity, allocation.quantity) == (Decimal(4), Decimal(4))
+    assert allocation.extra_quantity == Decimal(2) and line.surplus_quantity == 0

@@ -19,12 +19,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import Money, Price, Quantity, UtcDateTime, utcnow
+from shared.db import ExactDecimal, Money, Price, Quantity, UtcDateTime, utcnow
 from shared.runtime import messaging_tables
+
+STANDARD_RATE = Decimal("19")
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def VatRate() -> ExactDecimal:
+    """A VAT rate in percent, shown without trailing zeros: ``19``, ``7``, ``0``."""
+    return ExactDecimal(scale=2, min_places=0)
 
 
 class Member(Base):
@@ -39,6 +46,16 @@ class Member(Base):
     # A member with history is deactivated instead of deleted: no sign-in, no new needs.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # What the member's invoice needs (rule 13): None where the name or nothing stands.
+    legal_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    country: Mapped[str] = mapped_column(String(2), default="DE", server_default="DE")
+    vat_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The SEPA direct-debit mandate the settlement collects by (rule 15).
+    iban: Mapped[str | None] = mapped_column(String(34), nullable=True)
+    mandate_reference: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    mandate_signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The member's preference: a need posted without ``up_to`` is flexible by this many
     # percent of its quantity (None or 0: needs are strict unless they say otherwise).
     flexible_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -67,6 +84,8 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(20))
+    # Percent (rule 12): 19, 7 or 0.
+    vat_rate: Mapped[Decimal] = mapped_column(VatRate(), default=STANDARD_RATE, server_default="19")
 
 
 class Offer(Base):
@@ -113,6 +132,8 @@ class Need(Base):
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # what arrived for the need (rule 10), once the office booked its order's receipt
     received_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    # what the depot served of it at a close (rule 11); the rest, if any, was ordered
+    depot_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # The poster's Idempotency-Key (the web form's hidden key): a post sent again with it
     # finds this need instead of making a second one. Kept as long as the need.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from catalog.adapters.orm import Member, Need, Offer, Product, Supplier
 from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
-from catalog.service_layer import commands, handlers
+from catalog.service_layer import commands, directory, handlers
 from shared.auth import Principal, TokenAuthority, current_principal, require
 from shared.errors import NotFound
 from shared.fields import ascii_int
@@ -74,7 +74,7 @@ def register_member() -> ResponseReturnValue:
 def list_members() -> ResponseReturnValue:
     with unit_of_work() as session:
         members = session.scalars(select(Member).order_by(Member.id)).all()
-        return jsonify(schemas.MemberOut(many=True).dump(members))
+        return jsonify(schemas.MemberOut(many=True, exclude=["api_token"]).dump(members))
 
 
 @api.get("/members/<id:member_id>")
@@ -84,6 +84,18 @@ def show_member(member_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         member = _get(session, Member, member_id, "member")
         return jsonify(schemas.MemberOut().dump(member))
+
+
+@api.put("/members/<id:member_id>")
+@require("admin")
+def change_member(member_id: int) -> ResponseReturnValue:
+    """Replace a member's data, its invoice address and mandate with them (admin)."""
+    body = load_body(schemas.MemberIn())
+    with unit_of_work() as session:
+        member = directory.change_member(
+            session, current_runtime().outbox, commands.ChangeMember(member_id, **body)
+        )
+        return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
 
 @api.post("/suppliers")
@@ -144,8 +156,22 @@ def _may_act_for_supplier(supplier_id: int) -> None:
 def add_product() -> ResponseReturnValue:
     body = load_body(schemas.ProductIn())
     with unit_of_work() as session:
-        product = handlers.add_product(session, commands.AddProduct(**body))
+        product = handlers.add_product(
+            session, commands.AddProduct(**body), current_runtime().outbox
+        )
     return jsonify(schemas.ProductOut().dump(product)), 201
+
+
+@api.put("/products/<sku>")
+@require("admin")
+def change_product(sku: str) -> ResponseReturnValue:
+    """Replace a product's name, unit and VAT rate (admin); its offers follow."""
+    body = load_body(schemas.ProductChangeIn())
+    with unit_of_work() as session:
+        product = handlers.change_product(
+            session, current_runtime().outbox, commands.ChangeProduct(sku, **body)
+        )
+        return jsonify(schemas.ProductOut().dump(product))
 
 
 @api.get("/products")

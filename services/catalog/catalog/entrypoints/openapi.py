@@ -33,6 +33,9 @@ OPERATIONS = {
     ),
     "catalog_api.list_members": Operation(response=s.MemberOut, many=True, summary="All members."),
     "catalog_api.show_member": Operation(response=s.MemberOut, summary="One member."),
+    "catalog_api.change_member": Operation(
+        s.MemberIn, s.MemberOut, summary="Change a member, its invoice address and mandate."
+    ),
     "catalog_api.register_supplier": Operation(
         s.SupplierIn, s.SupplierOut, status=201, summary="Register a supplier (admin)."
     ),
@@ -41,6 +44,9 @@ OPERATIONS = {
     ),
     "catalog_api.add_product": Operation(
         s.ProductIn, s.ProductOut, status=201, summary="Add a product (admin)."
+    ),
+    "catalog_api.change_product": Operation(
+        s.ProductChangeIn, s.ProductOut, summary="Change a product's name, unit or VAT rate."
     ),
     "catalog_api.show_supplier": Operation(
         response=s.SupplierOut, summary="One supplier with its delivery channel."
@@ -80,6 +86,9 @@ OPERATIONS = {
     ),
     "catalog_price_lists.upload_price_list": Operation(
         body_media="text/csv", summary="Upload a supplier's price list as CSV."
+    ),
+    "catalog_price_lists.download_price_list": Operation(
+        response_media="text/csv", summary="A supplier's offers as a price-list CSV."
     ),
     "catalog_ops.queues": Operation(summary="The queues and their depths (admin)."),
     "catalog_ops.queue_history": Operation(

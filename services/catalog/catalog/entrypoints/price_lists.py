@@ -1,10 +1,15 @@
 """``POST /api/v1/price-lists/{supplier_id}``: a supplier's price list as a CSV file.
 
 The body is the CSV itself (``Content-Type: text/csv``) or a multipart upload in the
-field ``file``. Columns: ``sku, name, unit, pack_size, tiers, valid_from`` (the last
-optional), separated by ``;`` or ``,``; tiers are written ``0:42.00|10:38.00|25:34.50``.
-Every row is checked with the rules of the JSON API; one problem anywhere refuses
-the whole list with 422 and ``details: {"rows": [{row, column, message}]}``.
+field ``file``. Columns: ``sku, name, unit, pack_size, tiers, valid_from, vat_rate``
+(the last two optional), separated by ``;`` or ``,``; tiers are written
+``0:42.00|10:38.00|25:34.50``, a VAT rate ``19``, ``7`` or ``0`` (empty: the catalog's
+rate, 19 for a new product). Every row is checked with the rules of the JSON API; one
+problem anywhere refuses the whole list with 422 and ``details: {"rows": [{row, column,
+message}]}``.
+
+``GET /api/v1/price-lists/{supplier_id}`` gives the supplier's offers as such a file
+(semicolons), so that a list can be downloaded, changed and uploaded again.
 """
 
 from __future__ import annotations
@@ -15,21 +20,23 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError, fields
 
 from catalog.domain.model import tier_problems
 from catalog.entrypoints import schemas
 from catalog.service_layer import price_lists
+from catalog.service_layer.directory import get_supplier
+from catalog.service_layer.price_list_export import price_list_csv
 from catalog.service_layer.price_lists import PriceListRefused, PriceListRow, RowProblem
 from shared.auth import current_principal, require
-from shared.fields import Quantity, VisibleText
+from shared.fields import Quantity, VatRate, VisibleText
 from shared.web import ApiError, current_runtime, unit_of_work
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 
-COLUMNS = ("sku", "name", "unit", "pack_size", "tiers", "valid_from")
+COLUMNS = ("sku", "name", "unit", "pack_size", "tiers", "valid_from", "vat_rate")
 REQUIRED = COLUMNS[:5]
 MAX_BYTES = 1024 * 1024  # 10,000 rows of about 100 characters; the app takes no larger body
 MAX_ROWS = 10_000
@@ -58,6 +65,22 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
         created_skus=summary.products_created,
         valid_from=[day.isoformat() for day in summary.valid_from],
     )
+
+
+@price_list_api.get("/price-lists/<id:supplier_id>")
+@require("admin", "supplier")
+def download_price_list(supplier_id: int) -> ResponseReturnValue:
+    """The supplier's offers as a price list to change and upload again."""
+    principal = current_principal()
+    if not (principal.is_admin or principal.is_supplier(supplier_id)):
+        raise ApiError(403, "A supplier may only download its own price list.")
+    with unit_of_work() as session:
+        get_supplier(session, supplier_id)
+        body = price_list_csv(session, supplier_id)
+    response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = f"preisliste-{supplier_id}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def uploaded_text() -> str:
@@ -225,6 +248,7 @@ class PriceListRowIn(Schema):
     pack_size = Quantity(required=True)
     tiers = Tiers(required=True)
     valid_from = fields.Date(load_default=None)
+    vat_rate = VatRate(load_default=None)
 
 
 # One instance of each schema checks every row: building one per row was most of the time.

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask import has_app_context
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from catalog.domain.invoice_data import (
+    COUNTRIES,
+    NotValid,
+    compact_iban,
+    compact_vat_id,
+    mandate_problems,
+)
 from catalog.domain.model import (
     WEBHOOK_SECRET_MIN,
     DeliveryChannel,
@@ -17,7 +27,8 @@ from catalog.domain.model import (
     webhook_address_problem,
     webhook_url_problem,
 )
-from shared.fields import BoundedDecimal, Money, Price, Quantity, VisibleText
+from catalog.service_layer.commands import STANDARD_RATE
+from shared.fields import BoundedDecimal, Money, Price, Quantity, VatRate, VisibleText
 from shared.web import MAX_ID, current_runtime
 from shared.webhook_addresses import Network
 
@@ -26,7 +37,8 @@ SKU = validate.Regexp(
 )
 
 
-POSTCODE = validate.Regexp(r"^[0-9]{5}\Z", error="Five digits.")
+GERMAN_POSTCODE = re.compile(r"[0-9]{5}", re.ASCII)
+POSTCODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,9}", re.ASCII)
 
 
 def _email() -> VisibleText:
@@ -35,12 +47,62 @@ def _email() -> VisibleText:
     return VisibleText(254, required=True, also=validate.Email())
 
 
+class CheckedNumber(fields.String):
+    """A number checked by its check digits, loaded in its compact form."""
+
+    def __init__(self, compact: Callable[[str], str], **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(max=50), **kwargs)
+        self.compact = compact
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return self.compact(text)
+        except NotValid as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def _optional_text(maximum: int) -> VisibleText:
+    return VisibleText(maximum, allow_none=True, load_default=None)
+
+
 class MemberIn(Schema):
+    """A member as ``POST`` and ``PUT /members`` take it: the firm, its invoice address
+    (rule 13; a VAT id checked by its check digits) and its SEPA mandate (rule 15)."""
+
     name = VisibleText(200, required=True)
     trade = fields.String(required=True, validate=validate.OneOf([t.value for t in Trade]))
     email = _email()
-    postcode = fields.String(required=True, validate=POSTCODE)
+    postcode = fields.String(required=True, validate=validate.Length(max=10))
     language = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
+    legal_name = _optional_text(200)
+    street = _optional_text(200)
+    city = _optional_text(100)
+    country = fields.String(
+        load_default="DE",
+        validate=validate.OneOf(COUNTRIES, error="A country code of two capital letters, e.g. DE."),
+    )
+    vat_id = CheckedNumber(compact_vat_id, allow_none=True, load_default=None)
+    iban = CheckedNumber(compact_iban, allow_none=True, load_default=None)
+    mandate_reference = fields.String(allow_none=True, load_default=None)
+    mandate_signed_on = fields.Date(allow_none=True, load_default=None)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _address_and_mandate(self, data: dict[str, Any], **_: Any) -> None:
+        problems = mandate_problems(
+            data.get("iban", "refused already") is not None,
+            data.get("mandate_reference"),
+            data.get("mandate_signed_on"),
+            date.today(),
+        )
+        if (postcode := data.get("postcode")) is not None:
+            if data.get("country", "DE") == "DE":
+                if not GERMAN_POSTCODE.fullmatch(postcode):
+                    problems["postcode"] = "Five digits."
+            elif not POSTCODE.fullmatch(postcode):
+                problems["postcode"] = "Letters, digits, spaces and -, up to 10."
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems.items()})
 
 
 class MemberOut(Schema):
@@ -49,6 +111,16 @@ class MemberOut(Schema):
     trade = fields.String()
     email = fields.String()
     postcode = fields.String()
+    language = fields.String()
+    active = fields.Boolean()
+    legal_name = fields.String(allow_none=True)
+    street = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    country = fields.String()
+    vat_id = fields.String(allow_none=True)
+    iban = fields.String(allow_none=True)
+    mandate_reference = fields.String(allow_none=True)
+    mandate_signed_on = fields.Date(allow_none=True)
     api_token = fields.String()
 
 
@@ -112,10 +184,16 @@ class SupplierOut(Schema):
 SUPPLIER_DELIVERY_FIELDS = ("delivery_channel", "webhook_url", "webhook_secret_hint")
 
 
-class ProductIn(Schema):
-    sku = fields.String(required=True, validate=SKU)
+class ProductChangeIn(Schema):
+    """A product as ``PUT /products/{sku}`` replaces it; the VAT rate is 19 unless set."""
+
     name = VisibleText(200, required=True)
     unit = VisibleText(20, required=True)
+    vat_rate = VatRate(load_default=STANDARD_RATE)
+
+
+class ProductIn(ProductChangeIn):
+    sku = fields.String(required=True, validate=SKU)
 
 
 class ProductOut(Schema):
@@ -123,6 +201,7 @@ class ProductOut(Schema):
     sku = fields.String()
     name = fields.String()
     unit = fields.String()
+    vat_rate = VatRate()
 
 
 class TierIn(Schema):
@@ -190,4 +269,5 @@ class NeedOut(Schema):
     status = fields.String(validate=validate.OneOf([status.value for status in NeedStatus]))
     order_id = fields.Integer(allow_none=True)
     received_quantity = fields.Decimal(as_string=True, allow_none=True)
+    depot_quantity = fields.Decimal(as_string=True, allow_none=True)
     created_at = fields.AwareDateTime()

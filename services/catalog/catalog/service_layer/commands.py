@@ -6,14 +6,26 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+STANDARD_RATE = Decimal("19")  # rule 12: a product's VAT rate unless set
+
 
 @dataclass(frozen=True)
 class RegisterMember:
+    """A new member; the invoice address and the SEPA mandate may follow later."""
+
     name: str
     trade: str
     email: str
     postcode: str
     language: str = "de"
+    legal_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    country: str = "DE"
+    vat_id: str | None = None
+    iban: str | None = None
+    mandate_reference: str | None = None
+    mandate_signed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,17 @@ class AddProduct:
     sku: str
     name: str
     unit: str
+    vat_rate: Decimal = STANDARD_RATE
+
+
+@dataclass(frozen=True)
+class ChangeProduct:
+    """A product's new name, unit and VAT rate (its SKU stays)."""
+
+    sku: str
+    name: str
+    unit: str
+    vat_rate: Decimal = STANDARD_RATE
 
 
 @dataclass(frozen=True)
@@ -80,9 +103,22 @@ class CancelNeed:
 
 @dataclass(frozen=True)
 class ChangeMember:
+    """Replace what the catalog knows of a member (all of it, as ``RegisterMember``)."""
+
     member_id: int
     name: str
     trade: str
     email: str
     postcode: str
     language: str = "de"
+    legal_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    country: str = "DE"
+    vat_id: str | None = None
+    iban: str | None = None
+    mandate_reference: str | None = None
+    mandate_signed_on: date | None = None
+
+
+MEMBER_FIELDS = tuple(name for name in RegisterMember.__dataclass_fields__)

@@ -18,6 +18,7 @@ from catalog.service_layer.handlers import (
     cancel_need,
     member_registered,
     offer_updated,
+    set_member_facts,
     supplier_updated,
 )
 from shared.errors import NotFound
@@ -40,8 +41,8 @@ def get_supplier(session: Session, supplier_id: int) -> Supplier:
 
 def change_member(session: Session, outbox: Outbox, cmd: commands.ChangeMember) -> Member:
     member = get_member(session, cmd.member_id)
-    member.name, member.trade, member.email = cmd.name, cmd.trade, cmd.email
-    member.postcode, member.language = cmd.postcode, cmd.language
+    set_member_facts(member, cmd)
+    session.flush()
     outbox.add(session, member_registered(member))
     return member
 

@@ -29,6 +29,8 @@ class ProductFacts(Protocol):
     def name(self) -> str: ...
     @property
     def unit(self) -> str: ...
+    @property
+    def vat_rate(self) -> Decimal: ...
 
 
 def register_member(
@@ -39,32 +41,27 @@ def register_member(
     Without an ``outbox`` the event goes into catalog's own outbox table: every
     registration reaches notify, whichever entrypoint made it.
     """
-    member = Member(
-        name=cmd.name,
-        trade=cmd.trade,
-        email=cmd.email,
-        postcode=cmd.postcode,
-        language=cmd.language,
-    )
+    member = Member()
+    set_member_facts(member, cmd)
     session.add(member)
     session.flush()
     (outbox or Outbox(TABLES["outbox"])).add(session, member_registered(member))
     return member
 
 
+def set_member_facts(member: Member, cmd: commands.RegisterMember | commands.ChangeMember) -> None:
+    """Everything the catalog keeps of a member, from a registration or a change."""
+    for name in commands.MEMBER_FIELDS:
+        setattr(member, name, getattr(cmd, name))
+
+
 def member_registered(member: Member) -> Event:
-    """The member as notify keeps it; sent again whenever the office changes the member."""
+    """The member as notify and billing keep it (address, language, invoice data, mandate);
+    sent again whenever the office changes the member."""
+    facts = {name: getattr(member, name) for name in commands.MEMBER_FIELDS}
     return Event(
         "catalog.member.registered",
-        {
-            "member_id": member.id,
-            "name": member.name,
-            "trade": member.trade,
-            "email": member.email,
-            "postcode": member.postcode,
-            "language": member.language,
-            "active": member.active,
-        },
+        {"member_id": member.id, **facts, "active": member.active},
     )
 
 
@@ -121,13 +118,62 @@ def supplier_updated(supplier: Supplier) -> Event:
     )
 
 
-def add_product(session: Session, cmd: commands.AddProduct) -> Product:
+def add_product(
+    session: Session, cmd: commands.AddProduct, outbox: Outbox | None = None
+) -> Product:
+    """A new product; billing learns its VAT rate from ``catalog.product.updated``
+    (written to catalog's own outbox table when no ``outbox`` is given)."""
     if session.scalar(select(Product.id).where(Product.sku == cmd.sku)) is not None:
         raise Conflict("sku", f"A product with SKU {cmd.sku} exists already.")
-    product = Product(sku=cmd.sku, name=cmd.name, unit=cmd.unit)
+    product = Product(sku=cmd.sku, name=cmd.name, unit=cmd.unit, vat_rate=cmd.vat_rate)
     session.add(product)
     session.flush()
+    (outbox or Outbox(TABLES["outbox"])).add(session, product_updated(product))
     return product
+
+
+def change_product(session: Session, outbox: Outbox, cmd: commands.ChangeProduct) -> Product:
+    """A product's new name, unit or VAT rate. Its offers are announced again, so that
+    pooling's copies carry the new name and rate; a product with offers keeps its unit
+    (their prices are per that unit)."""
+    product = _product(session, cmd.sku, lock=True)
+    offers = list(
+        session.scalars(
+            select(Offer).where(Offer.product_id == product.id).order_by(Offer.supplier_id)
+        )
+    )
+    if offers and cmd.unit != product.unit:
+        message = f"Product {cmd.sku} has offers priced per {product.unit}; its unit stays."
+        raise Conflict("unit", message)
+    changed = (product.name, product.unit, product.vat_rate) != (cmd.name, cmd.unit, cmd.vat_rate)
+    product.name, product.unit, product.vat_rate = cmd.name, cmd.unit, cmd.vat_rate
+    session.flush()
+    if changed:
+        outbox.add(session, product_updated(product))
+        supplier_active = _supplier_active(session, [offer.supplier_id for offer in offers])
+        outbox.add_all(
+            session,
+            [offer_updated(offer, supplier_active[offer.supplier_id]) for offer in offers],
+        )
+    return product
+
+
+def _supplier_active(session: Session, supplier_ids: list[int]) -> dict[int, bool]:
+    query = select(Supplier.id, Supplier.active).where(Supplier.id.in_(supplier_ids))
+    return {supplier_id: bool(active) for supplier_id, active in session.execute(query)}
+
+
+def product_updated(product: ProductFacts) -> Event:
+    """``catalog.product.updated``: the product with its VAT rate, for billing."""
+    return Event(
+        "catalog.product.updated",
+        {
+            "sku": product.sku,
+            "name": product.name,
+            "unit": product.unit,
+            "vat_rate": product.vat_rate,
+        },
+    )
 
 
 def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer:
@@ -177,6 +223,7 @@ def offer_event(
             "sku": product.sku,
             "product_name": product.name,
             "unit": product.unit,
+            "vat_rate": product.vat_rate,
             "pack_size": pack_size,
             "tiers": [{"min_quantity": q, "unit_price": p} for q, p in tiers],
             "active": active,
@@ -206,8 +253,9 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     return need
 
 
-def _product(session: Session, sku: str) -> Product:
-    product = session.scalar(select(Product).where(Product.sku == sku))
+def _product(session: Session, sku: str, *, lock: bool = False) -> Product:
+    query = select(Product).where(Product.sku == sku)
+    product = session.scalar(query.with_for_update() if lock else query)
     if product is None:
         raise NotFound("sku", f"Unknown product {sku}.")
     return product

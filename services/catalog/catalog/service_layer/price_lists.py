@@ -20,7 +20,8 @@ from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Offer, OfferTier, Product, Supplier
-from catalog.service_layer.handlers import offer_event
+from catalog.service_layer.commands import STANDARD_RATE
+from catalog.service_layer.handlers import offer_event, product_updated
 from shared.db import insert_on_conflict
 from shared.errors import Conflict
 from shared.outbox import Outbox
@@ -66,6 +67,7 @@ class PriceListRow:
     pack_size: Decimal
     tiers: tuple[tuple[Decimal, Decimal], ...]
     valid_from: date | None = None
+    vat_rate: Decimal | None = None  # None: the catalog's rate, 19 for a new product
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,14 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
     if not supplier.active:
         raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
     known = _products(session, [row.sku for row in cmd.rows])
-    if problems := _unit_problems(cmd.rows, known):
+    if problems := _unit_problems(cmd.rows, known) + _rate_problems(cmd.rows, known):
         raise PriceListRefused(problems)
     new = [row for row in cmd.rows if row.sku not in known]
-    known |= _add_products(session, new)
+    added = _add_products(session, new)
+    known |= added
     offers = _set_offers(session, cmd.supplier_id, cmd.rows, known)
     _replace_tiers(session, cmd.rows, known, offers)
+    outbox.add_all(session, [product_updated(product) for product in added.values()])
     outbox.add_all(
         session,
         [
@@ -130,13 +134,35 @@ def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -
     ]
 
 
+def _rate_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -> list[RowProblem]:
+    """Rows giving a known product another VAT rate than the catalog's (the office sets it)."""
+    return [
+        RowProblem(
+            row.row,
+            "vat_rate",
+            "Product %(sku)s carries VAT at %(rate)s %%, not %(given)s %%; the office "
+            "changes a product's rate.",
+            {"sku": row.sku, "rate": _percent(known[row.sku].vat_rate), "given": _percent(rate)},
+        )
+        for row in rows
+        if row.sku in known
+        and (rate := row.vat_rate) is not None
+        and known[row.sku].vat_rate != rate
+    ]
+
+
+def _percent(rate: Decimal) -> str:
+    return format(rate.normalize(), "f")
+
+
+PRODUCT_FACTS = (Product.id, Product.sku, Product.name, Product.unit, Product.vat_rate)
+
+
 def _products(session: Session, skus: list[str]) -> dict[str, Row[Any]]:
-    """The catalog's products of these SKUs: id, sku, name and unit by SKU."""
+    """The catalog's products of these SKUs: id, sku, name, unit and VAT rate by SKU."""
     found: dict[str, Row[Any]] = {}
     for start in range(0, len(skus), CHUNK):
-        query = select(Product.id, Product.sku, Product.name, Product.unit).where(
-            Product.sku.in_(skus[start : start + CHUNK])
-        )
+        query = select(*PRODUCT_FACTS).where(Product.sku.in_(skus[start : start + CHUNK]))
         found.update((product.sku, product) for product in session.execute(query))
     return found
 
@@ -145,8 +171,16 @@ def _add_products(session: Session, rows: list[PriceListRow]) -> dict[str, Row[A
     if not rows:
         return {}
     added = session.execute(
-        insert(Product).returning(Product.id, Product.sku, Product.name, Product.unit),
-        [{"sku": row.sku, "name": row.name, "unit": row.unit} for row in rows],
+        insert(Product).returning(*PRODUCT_FACTS),
+        [
+            {
+                "sku": row.sku,
+                "name": row.name,
+                "unit": row.unit,
+                "vat_rate": STANDARD_RATE if row.vat_rate is None else row.vat_rate,
+            }
+            for row in rows
+        ],
     )
     return {product.sku: product for product in added}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -11,12 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from catalog.adapters.orm import Member, Offer, Product, Supplier
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.commands import MEMBER_FIELDS
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import (
     CHANNELS,
     TRADES,
     MemberForm,
     OfferForm,
+    ProductChangeForm,
     ProductForm,
     SupplierForm,
 )
@@ -45,9 +47,10 @@ def members() -> ResponseReturnValue:
             handlers.register_member(db, commands.RegisterMember(**body))
         flash(_("Member %(name)s registered.", name=body["name"]), "ok")
         return redirect(url_for("catalog_admin.members"))
+    shown = ("id", "name", "trade", "email", "active", *MEMBER_FIELDS)
     with transaction(current_runtime().sessions) as db:
         rows = [
-            (m.id, m.name, m.trade, m.email, m.postcode, m.active)
+            {column: getattr(m, column) for column in shown}
             for m in db.scalars(select(Member).order_by(Member.name))
         ]
     return _page("admin_members.html", form, members=rows, trades=TRADES)
@@ -86,19 +89,47 @@ def suppliers() -> ResponseReturnValue:
 @catalog_admin.route("/products", methods=["GET", "POST"])
 @admin_required
 def products() -> ResponseReturnValue:
+    runtime = current_runtime()
     form = ProductForm()
     if form.is_submitted() and (body := form.load()) is not None:
         try:
-            with transaction(current_runtime().sessions) as db:
-                handlers.add_product(db, commands.AddProduct(**body))
+            with transaction(runtime.sessions) as db:
+                handlers.add_product(db, commands.AddProduct(**body), runtime.outbox)
         except DomainError:
             form.sku.errors.append(_("A product with SKU %(sku)s exists already.", sku=body["sku"]))
         else:
             flash(_("Product %(sku)s added.", sku=body["sku"]), "ok")
             return redirect(url_for("catalog_admin.products"))
-    with transaction(current_runtime().sessions) as db:
-        rows = [(p.sku, p.name, p.unit) for p in db.scalars(select(Product).order_by(Product.sku))]
+    with transaction(runtime.sessions) as db:
+        rows = [
+            (p.sku, p.name, p.unit, p.vat_rate)
+            for p in db.scalars(select(Product).order_by(Product.sku))
+        ]
     return _page("admin_products.html", form, products=rows)
+
+
+@catalog_admin.route("/products/<sku>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_product(sku: str) -> ResponseReturnValue:
+    """Change a product's name, unit or VAT rate; its offers are announced again."""
+    runtime = current_runtime()
+    form = ProductChangeForm()
+    with transaction(runtime.sessions) as db:
+        product = db.scalar(select(Product).where(Product.sku == sku))
+        if product is None:
+            abort(404)
+        if not form.is_submitted():
+            form.fill(product)
+    if form.is_submitted() and (body := form.load()) is not None:
+        try:
+            with transaction(runtime.sessions) as db:
+                handlers.change_product(db, runtime.outbox, commands.ChangeProduct(sku, **body))
+        except DomainError:  # a unit change of a product with offers
+            form.unit.errors.append(_("A product with offers keeps its unit."))
+        else:
+            flash(_("Product %(sku)s saved.", sku=sku), "ok")
+            return redirect(url_for("catalog_admin.products"))
+    return _page("admin_product_edit.html", form, sku=sku)
 
 
 @catalog_admin.route("/offers", methods=["GET", "POST"])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import Schema, ValidationError
 from wtforms import (
+    DateField,
     EmailField,
     FieldList,
     Form,
@@ -18,9 +19,11 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields import Field
+from wtforms.validators import Optional
 
+from catalog.domain.invoice_data import COUNTRIES
 from catalog.domain.model import DeliveryChannel, Trade
-from catalog.entrypoints.schemas import MemberIn, OfferIn, ProductIn, SupplierIn
+from catalog.entrypoints.schemas import MemberIn, OfferIn, ProductChangeIn, ProductIn, SupplierIn
 from catalog.web.forms import LANGUAGES, _flat, _plain_decimal, options
 
 TIER_ROWS = 5
@@ -90,30 +93,50 @@ class SchemaForm(FlaskForm):
 
 
 class MemberForm(SchemaForm):
+    """A member: the firm, its invoice address and its SEPA direct-debit mandate."""
+
     schema = MemberIn
     name = StringField(_l("Name"))
     trade = SelectField(_l("Trade"), choices=options(TRADES.items()), validate_choice=False)
     email = EmailField(_l("E-mail"))
-    postcode = StringField(_l("Postcode"))
     language = SelectField(
         _l("Language of e-mails"),
         choices=options(LANGUAGES.items()),
         validate_choice=False,
     )
+    legal_name = StringField(_l("Legal name"))
+    street = StringField(_l("Street and number"))
+    postcode = StringField(_l("Postcode"))
+    city = StringField(_l("City"))
+    country = SelectField(_l("Country"), validate_choice=False)
+    vat_id = StringField(_l("VAT id"))
+    iban = StringField(_l("IBAN"))
+    mandate_reference = StringField(_l("Mandate reference"))
+    mandate_signed_on = DateField(_l("Mandate signed on"), validators=[Optional()])
+    TEXTS = ("name", "email", "postcode", "legal_name", "street", "city", "vat_id", "iban")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = options(country_names())
+        if not self.is_submitted() and not self.country.data:
+            self.country.data = "DE"
 
     def raw(self) -> dict[str, Any]:
-        return {
-            "name": _text(self.name),
+        typed = {name: _text(getattr(self, name)) for name in self.TEXTS}
+        signed_on = self.mandate_signed_on.data
+        return typed | {
             "trade": self.trade.data,
-            "email": _text(self.email),
-            "postcode": _text(self.postcode),
             "language": self.language.data,
+            "country": self.country.data,
+            "mandate_reference": _text(self.mandate_reference),
+            "mandate_signed_on": signed_on.isoformat() if signed_on else None,
         }
 
     def fill(self, member: Any) -> None:
         """Show a member to change it."""
-        for name in ("name", "trade", "email", "postcode", "language"):
+        for name in (*self.TEXTS, "trade", "language", "country", "mandate_reference"):
             getattr(self, name).data = getattr(member, name)
+        self.mandate_signed_on.data = member.mandate_signed_on
 
 
 class SupplierForm(SchemaForm):
@@ -146,14 +169,38 @@ class SupplierForm(SchemaForm):
         self.free_shipping_from.data = _euros(supplier.free_shipping_from)
 
 
+VAT_RATES = {"19": _l("19 % (standard)"), "7": _l("7 % (reduced)"), "0": _l("0 % (exempt)")}
+
+
 class ProductForm(SchemaForm):
     schema = ProductIn
     sku = StringField(_l("SKU"))
     name = StringField(_l("Name"))
     unit = StringField(_l("Unit"))
+    vat_rate = SelectField(
+        _l("VAT rate"), choices=options(VAT_RATES.items()), default="19", validate_choice=False
+    )
 
     def raw(self) -> dict[str, Any]:
-        return {"sku": _text(self.sku), "name": _text(self.name), "unit": _text(self.unit)}
+        return {
+            "sku": _text(self.sku),
+            "name": _text(self.name),
+            "unit": _text(self.unit),
+            "vat_rate": self.vat_rate.data,
+        }
+
+
+class ProductChangeForm(ProductForm):
+    """A product's name, unit and VAT rate; its SKU stays."""
+
+    schema = ProductChangeIn
+
+    def raw(self) -> dict[str, Any]:
+        return {key: value for key, value in super().raw().items() if key != "sku"}
+
+    def fill(self, product: Any) -> None:
+        self.name.data, self.unit.data = product.name, product.unit
+        self.vat_rate.data = format(product.vat_rate.normalize(), "f")
 
 
 class TierRow(Form):
@@ -217,6 +264,13 @@ class OfferForm(SchemaForm):
         for row, (start, price) in zip(self.tiers, tiers, strict=False):
             row.form.min_quantity.data = _plain(start)
             row.form.unit_price.data = _plain(price)
+
+
+def country_names() -> list[tuple[str, str]]:
+    """Every country code with its name in the reader's language, Germany first."""
+    names = get_locale().territories
+    named = sorted(((code, names.get(code, code)) for code in COUNTRIES), key=lambda c: c[1])
+    return [("DE", names.get("DE", "DE")), *(pair for pair in named if pair[0] != "DE")]
 
 
 def _euros(value: Any) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.dates import format_skeleton
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
 
 NOTHING = "\u2013"  # an en dash where there is no value
 
@@ -29,6 +29,12 @@ def number(value: Any) -> str:
     """A quantity with up to three decimal places, grouped by locale."""
     amount = _decimal(value)
     return NOTHING if amount is None else format_decimal(amount, format="#,##0.###")
+
+
+def percent(value: Any) -> str:
+    """A VAT rate given in percent: ``19 %`` in German, ``19%`` in English."""
+    rate = _decimal(value)
+    return NOTHING if rate is None else format_percent(rate / 100)
 
 
 def day(value: Any) -> str:

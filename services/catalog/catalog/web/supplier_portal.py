@@ -37,6 +37,7 @@ from catalog.entrypoints.price_lists import (
     read_price_list,
     uploaded_text,
 )
+from catalog.service_layer.price_list_export import price_list_csv
 from catalog.service_layer.price_lists import (
     PriceListRefused,
     RowProblem,
@@ -182,6 +183,15 @@ def product_names(db: Session, skus: Iterable[str]) -> dict[str, tuple[str, str]
     return {p.sku: (p.name, p.unit) for p in found}
 
 
+def pool_units(pool: dict[str, Any] | None, *more: str) -> dict[str, str]:
+    """Each pooled product's unit (and those of the ``more`` SKUs), as catalog knows it."""
+    skus = [product["sku"] for product in (pool or {}).get("products", ())] + list(more)
+    if not skus:
+        return {}
+    with transaction(current_runtime().sessions) as db:
+        return {sku: unit for sku, (_name, unit) in product_names(db, skus).items()}
+
+
 def order_names(order: dict[str, Any]) -> dict[str, dict]:
     """Product names and units, and the members' names, as catalog knows them."""
     skus = [line["sku"] for line in order["lines"]]
@@ -216,6 +226,18 @@ def price_list() -> ResponseReturnValue:
         offers=_offers(),
         **result,
     ), status
+
+
+@portal.get("/price-list.csv")
+@supplier_required
+def price_list_download() -> ResponseReturnValue:
+    """The supplier's offers as the CSV the upload reads."""
+    with transaction(current_runtime().sessions) as db:
+        body = price_list_csv(db, current_user.supplier_id)
+    response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = f"preisliste-{current_user.supplier_id}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _upload() -> dict[str, Any]:
@@ -258,6 +280,7 @@ def _offers() -> list[dict[str, Any]]:
                     "pack_size": o.pack_size,
                     "tiers": [(t.min_quantity, t.unit_price) for t in o.tiers],
                     "valid_from": o.valid_from,
+                    "vat_rate": o.product.vat_rate,
                 }
                 for o in db.scalars(query)
             ),

@@ -9,11 +9,10 @@ what the supplier's portal shows, and notify may read that supplier's documents 
 from __future__ import annotations
 
 import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import requests
 
+from notify.adapters.mail import headed
 from notify.adapters.webhook import DeliveryFailed
 from shared.auth import TokenAuthority
 from shared.settings import Settings
@@ -36,11 +35,7 @@ class SupplierMailer:
     def send(self, to: str, subject: str, text: str, supplier_id: int, order_id: int) -> None:
         """Fetch both documents, then send; a failure of either raises ``DeliveryFailed``
         (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Message-ID"] = make_msgid(f"order-{order_id}", "zirkel")
+        message = headed(self.sender, to, subject, f"order-{order_id}")
         message.set_content(text)
         for suffix, maintype, subtype in DOCUMENTS:
             content = self.document(supplier_id, order_id, suffix)

@@ -101,10 +101,11 @@ def queue_email(
     order_id: int | None = None,
     window_id: int | None = None,
     due: datetime | None = None,
+    asked_by_office: bool = False,
 ) -> Delivery | None:
-    """One e-mail to the member, if it takes e-mail; without a known address the delivery
-    is failed at once, for the admin to see."""
-    if not to.preferences.email:
+    """One e-mail to the member, if it takes e-mail or the office asked for this one;
+    without a known address the delivery is failed at once, for the admin to see."""
+    if not (to.preferences.email or asked_by_office):
         return None
     delivery = Delivery(
         member_id=to.member_id,
@@ -126,6 +127,20 @@ def queue_email(
         delivery.last_error = f"no e-mail address known for member {to.member_id}"
     session.add(delivery)
     return delivery
+
+
+def address_waiting_emails(session: Session, member_id: int, email: str) -> None:
+    """E-mails that failed because the member's address was not known yet (its
+    registration reached notify after one of its orders) are sent now that it is."""
+    waiting = select(Delivery).where(
+        Delivery.member_id == member_id,
+        Delivery.channel == "email",
+        Delivery.status == "failed",
+        Delivery.to == "",
+    )
+    for delivery in session.scalars(waiting):
+        delivery.to, delivery.status, delivery.next_attempt_at = email, "pending", None
+        delivery.last_error = None
 
 
 def email_queued(

@@ -2,14 +2,20 @@
 
 The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
 allocation, then the totals. The PDF is the German order form a wholesaler's
-office expects ("Bestellung Nr. …"). Both say where the goods go: the CSV names
-each allocation's delivery site, the PDF splits every line by site (a need that
-names none goes to the member's head office, "Firmensitz").
+office expects ("Bestellung Nr. …"). Both say where the goods go (rule 11): every
+line's whole packs per delivery address, the depot's address for all that is not a
+site's whole packs. The CSV follows a line's allocation rows (each naming its need's
+delivery site) with one row per address: no need id, the packs and quantity for that
+address in ``packs`` and ``ordered_quantity``, the address in ``delivery_site``.
+
+Both show the order net, the VAT per rate and gross (rule 12): each line at its
+product's rate, the shipping fee at the standard rate, each rate's VAT rounded
+once on the sum of its net amounts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -19,10 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
-from pooling.adapters.order_book import standing_lines
+from pooling.adapters.order_book import standing_lines, supplier_order
+from pooling.domain.distribution import Distribution, distribute
 from pooling.domain.model import HEAD_OFFICE
+from pooling.domain.vat import STANDARD_RATE, VatAtRate, vat_breakdown
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
+from shared.settings import Settings
 
 CSV_COLUMNS = (
     "sku",
@@ -30,6 +39,7 @@ CSV_COLUMNS = (
     "ordered_quantity",
     "unit_price",
     "line_total",
+    "vat_rate",
     "need_id",
     "member_id",
     "quantity",
@@ -45,6 +55,15 @@ class OrderDocument:
     order: orm.Order
     supplier_name: str | None
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
+    vat_rates: dict[str, Decimal] = field(default_factory=dict)  # sku -> percent
+    depot_address: str = ""  # the cooperative's, where all goes that is no site's packs
+
+    @property
+    def distribution(self) -> Distribution:
+        return distribute(supplier_order(self.order), self.depot_address)
+
+    def vat_rate(self, sku: str) -> Decimal:
+        return self.vat_rates.get(sku, STANDARD_RATE)
 
     @property
     def lines(self) -> list[orm.OrderLine]:
@@ -57,25 +76,48 @@ class OrderDocument:
 
     @property
     def total(self) -> Decimal:
-        """What was ordered: the lines to deliver and the fee (the order's own total is
-        what arrived, once the receipt is booked)."""
+        """What was ordered, net: the lines to deliver and the fee (the order's own total
+        is what arrived, once the receipt is booked)."""
         return self.goods_total + self.order.shipping_fee
 
+    @property
+    def vat(self) -> list[VatAtRate]:
+        """The VAT per rate: the lines at their products' rates, the fee at 19 %."""
+        amounts = [(self.vat_rate(line.sku), line.line_total) for line in self.lines]
+        if self.order.shipping_fee:
+            amounts.append((STANDARD_RATE, self.order.shipping_fee))
+        return vat_breakdown(amounts)
 
-def order_document(session: Session, order: orm.Order) -> OrderDocument:
+    @property
+    def gross_total(self) -> Decimal:
+        return self.total + sum((entry.vat for entry in self.vat), Decimal(0))
+
+
+def depot_address(settings: Settings) -> str:
+    """The depot's delivery address: the cooperative's (the office's setting)."""
+    street, city = settings.cooperative_street, settings.cooperative_city
+    name, postcode = settings.cooperative_legal_name, settings.cooperative_postcode
+    return f"Lager {name}, {street}, {postcode} {city}"
+
+
+def order_document(session: Session, order: orm.Order, depot: str = "") -> OrderDocument:
     terms = session.get(orm.SupplierTerms, order.supplier_id)
     skus = [line.sku for line in order.lines]
-    query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit).where(
+    query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit, orm.Offer.vat_rate).where(
         orm.Offer.supplier_id == order.supplier_id, orm.Offer.sku.in_(skus)
     )
-    products = {sku: (name, unit) for sku, name, unit in session.execute(query)}
-    return OrderDocument(order, terms.name if terms else None, products)
+    found = session.execute(query).all()
+    products = {sku: (name, unit) for sku, name, unit, _rate in found}
+    rates = {sku: rate for sku, _name, _unit, rate in found}
+    return OrderDocument(order, terms.name if terms else None, products, rates, depot)
 
 
 def order_csv(document: OrderDocument) -> str:
-    """One row per allocation under the header, then rows ``goods``, ``shipping_fee`` and
-    ``total`` with their amount in the ``line_total`` column."""
+    """One row per allocation under the header, then the totals, each with its amount in
+    the ``line_total`` column: ``goods``, ``shipping_fee`` (at 19 %), ``total`` (net),
+    per rate ``taxable`` and ``vat`` (the rate in ``vat_rate``), and ``gross_total``."""
     rows: list[list[Cell]] = []
+    distribution = document.distribution
     for line in document.lines:
         figures: list[Cell] = [
             line.sku,
@@ -83,17 +125,25 @@ def order_csv(document: OrderDocument) -> str:
             plain(line.ordered_quantity),
             price(line.unit_price),
             money(line.line_total),
+            plain(document.vat_rate(line.sku)),
         ]
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
             rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+        for drop in distribution.drops_of(line.sku):
+            rows.append([line.sku, drop.packs, plain(drop.quantity), *[None] * 6, drop.address])
+    totals: list[tuple[str, Decimal, Decimal | None]] = [
+        ("goods", document.goods_total, None),
+        ("shipping_fee", document.order.shipping_fee, STANDARD_RATE),
+        ("total", document.total, None),
+    ]
+    for entry in document.vat:
+        totals += [("taxable", entry.taxable, entry.rate), ("vat", entry.vat, entry.rate)]
+    totals.append(("gross_total", document.gross_total, None))
     empty = [None] * 4
-    for label, amount in (
-        ("goods", document.goods_total),
-        ("shipping_fee", document.order.shipping_fee),
-        ("total", document.total),
-    ):
-        rows.append([label, None, None, None, money(amount), *empty])
+    for label, amount, rate in totals:
+        shown_rate = None if rate is None else plain(rate)
+        rows.append([label, None, None, None, money(amount), shown_rate, *empty])
     return csv_text(CSV_COLUMNS, rows)
 
 
@@ -122,62 +172,63 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
     return bytes(pdf.output())
 
 
-WIDTHS = (10, 68, 20, 30, 30, 32)  # Pos., Artikel, Gebinde, Menge, Einzelpreis, Gesamt
+# Pos., Artikel, Gebinde, Menge, Einzelpreis, USt., Gesamt (netto)
+WIDTHS = (10, 58, 18, 30, 28, 14, 32)
 
 
 def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
-    headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "Gesamt")
+    headings = ("Pos.", "Artikel", "Gebinde", "Menge", "Einzelpreis", "USt.", "Netto")
     pdf.set_font("Helvetica", "B", 9)
     for width, heading in zip(WIDTHS, headings, strict=True):
         pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
+    distribution = document.distribution
     for position, line in enumerate(document.lines, start=1):
         name, unit = document.products.get(line.sku, ("", ""))
         article = latin(f"{line.sku} {name}".strip())
         cells = (
             str(position),
-            article if len(article) <= 42 else article[:41] + "…",
+            article if len(article) <= 36 else article[:35] + "…",
             str(line.packs),
             f"{german(plain(line.ordered_quantity))} {latin(unit)}".strip(),
             euro(line.unit_price, price(line.unit_price)),
+            percent(document.vat_rate(line.sku)),
             euro(line.line_total),
         )
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
         pdf.ln()
-        _sites(pdf, line, unit)
+        _addresses(pdf, distribution, line.sku, unit)
 
 
-def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
-    """The line's quantity per delivery site, indented under it."""
+def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:
+    """The line's whole packs per delivery address, indented under it."""
     pdf.set_font("Helvetica", "", 8)
-    for site, quantity in site_split(line):
-        label = latin(f"Lieferort: {site}")
+    for drop in distribution.drops_of(sku):
+        label = latin(f"Lieferort: {drop.address}")
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 52 else label[:51] + "…")
-        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {latin(unit)}".strip(), align="R")
+        pdf.cell(sum(WIDTHS[1:5]), 5, label if len(label) <= 96 else label[:95] + "…")
+        pdf.cell(WIDTHS[5], 5, f"{drop.packs} Geb.", align="R")
+        pdf.cell(WIDTHS[6], 5, f"{german(plain(drop.quantity))} {latin(unit)}".strip(), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 9)
 
 
-def site_split(line: orm.OrderLine) -> list[tuple[str, Decimal]]:
-    """The line's quantity per delivery site, in the order the needs first name them."""
-    sites: dict[str, Decimal] = {}
-    for a in line.allocations:
-        site = a.delivery_site or HEAD_OFFICE
-        sites[site] = sites.get(site, Decimal(0)) + a.quantity
-    return list(sites.items())
-
-
 def _totals(pdf: FPDF, document: OrderDocument) -> None:
+    """Goods, fee and net; the VAT per rate on its taxable amount; gross, in bold."""
     order = document.order
     label_width, amount_width = sum(WIDTHS) - WIDTHS[-1], WIDTHS[-1]
-    rows = (
-        ("Warenwert", euro(document.goods_total), ""),
-        ("Versandkosten", euro(order.shipping_fee), ""),
-        ("Gesamtbetrag", euro(document.total), "B"),
-    )
+    rows = [
+        ("Warenwert netto", euro(document.goods_total), ""),
+        (f"Versandkosten netto ({percent(STANDARD_RATE)} USt.)", euro(order.shipping_fee), ""),
+        ("Summe netto", euro(document.total), ""),
+    ]
+    rows += [
+        (f"zzgl. {percent(entry.rate)} USt. auf {euro(entry.taxable)}", euro(entry.vat), "")
+        for entry in document.vat
+    ]
+    rows.append(("Gesamtbetrag brutto", euro(document.gross_total), "B"))
     for label, amount, style in rows:
         pdf.set_font("Helvetica", style, 10)
         pdf.cell(label_width, 6, label, align="R")
@@ -212,6 +263,11 @@ def german(number: Decimal) -> str:
         digits = digits[:-3]
     whole = sign + ".".join([digits, *groups])
     return f"{whole},{fraction}" if fraction else whole
+
+
+def percent(rate: Decimal) -> str:
+    """``19 %``, ``7 %``, ``0 %``: a VAT rate as a German form shows it."""
+    return f"{german(plain(rate))} %"
 
 
 def euro(amount: Decimal, shown: Decimal | None = None) -> str:

@@ -1,15 +1,17 @@
-"""Closing one pool window: rules 1-7 from open needs to orders, allocations and savings."""
+"""Closing one pool window: rules 1-7 from open needs to orders, allocations and savings;
+with the depot's lots, rule 11 first (the depot serves what it holds, the rest is pooled)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
 
 from pooling.domain import flexible
 from pooling.domain.baselines import member_baselines
+from pooling.domain.depot import DepotService, Lot, serve_from_depot
 from pooling.domain.model import (
     Allocation,
     Assignment,
@@ -22,7 +24,7 @@ from pooling.domain.model import (
     WindowResult,
 )
 from pooling.domain.optimise import Solver, cheapest_assignment
-from pooling.domain.pricing import ZERO, cost_of, fee_shares
+from pooling.domain.pricing import ZERO, cost_of, fee_shares, paid_by_member
 
 
 def pooled_demand(needs: Sequence[Need]) -> dict[str, Decimal]:
@@ -38,25 +40,31 @@ def close_window(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
+    depot: Sequence[Lot] = (),
+    on: date | None = None,
 ) -> WindowResult:
-    """Pool the needs, order at the cheapest suppliers, allocate, and report savings;
-    flexible needs then take more where that makes the window cheaper (``flexible``)."""
+    """Serve what the ``depot``'s lots hold (rule 11, booked ``on``), pool the rest, order
+    at the cheapest suppliers, allocate, and report savings; flexible needs then take
+    more where that makes the window cheaper (``flexible``)."""
     ordered = sorted(needs, key=lambda need: need.need_id)
     _check_unique_ids(ordered)
-    assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers, solve)
+    served = _served(ordered, depot, on, offers)
+    to_pool = ordered if served is None else served.rest
+    assignment = cheapest_assignment(pooled_demand(to_pool), offers, suppliers, solve)
     unoffered = set(assignment.unoffered)
-    placed = [need for need in ordered if need.sku not in unoffered]
+    placed = [need for need in to_pool if need.sku not in unoffered]
     by_sku: dict[str, list[Need]] = {}
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
     orders = tuple(_order(sid, assignment, by_sku) for sid in assignment.used_suppliers)
-    members, baselines_optimal = _member_savings(placed, orders, offers, suppliers, solve)
-    unoffered_needs = tuple(need for need in ordered if need.sku in unoffered)
+    waiting = tuple(need for need in to_pool if need.sku in unoffered)
+    own = placed if served is None else _own_needs(ordered, waiting)
+    members, baselines_optimal = _member_savings(own, orders, offers, suppliers, solve, served)
     optimal = assignment.optimal and baselines_optimal
-    strict = _result(orders, members, unoffered_needs, optimal, assignment.gap)
+    strict = _result(orders, members, waiting, optimal, assignment.gap, served)
     if not assignment.optimal or not any(need.flexibility for need in placed):
         return strict
-    return _with_flexibility(strict, assignment, by_sku, offers, suppliers, solve)
+    return _with_flexibility(strict, assignment, by_sku, own, offers, suppliers, solve)
 
 
 def _result(
@@ -65,6 +73,7 @@ def _result(
     unoffered_needs: tuple[Need, ...],
     optimal: bool,
     gap: Decimal,
+    served: DepotService | None,
 ) -> WindowResult:
     return WindowResult(
         orders=orders,
@@ -76,6 +85,7 @@ def _result(
         members_saved=sum((m.saved for m in members.values()), ZERO),
         optimal=optimal,
         gap=gap,
+        depot=served,
     )
 
 
@@ -83,12 +93,14 @@ def _with_flexibility(
     strict: WindowResult,
     assignment: Assignment,
     by_sku: Mapping[str, Sequence[Need]],
+    own: Sequence[Need],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
 ) -> WindowResult:
     """The cheapest fair plan with the flexible needs raised (see ``flexible``): its
-    orders, and each member's savings with what its flexibility earned it."""
+    orders, and each member's savings with what its flexibility earned it (``own``: the
+    needs whole, as rule 7 prices them)."""
     offered = {sku: sum((n.flexibility for n in needs), ZERO) for sku, needs in by_sku.items()}
     demand = {sku: sum((n.quantity for n in needs), ZERO) for sku, needs in by_sku.items()}
     problem = flexible.flexible_problem(
@@ -106,13 +118,12 @@ def _with_flexibility(
     orders = tuple(_order(sid, raised, by_sku, extra) for sid in raised.used_suppliers)
     taken = [
         replace(n, quantity=n.quantity + extra[n.need_id]) if extra.get(n.need_id) else n
-        for needs in by_sku.values()
-        for n in needs
+        for n in own
     ]
-    members, optimal = _member_savings(taken, orders, offers, suppliers, solve)
+    members, optimal = _member_savings(taken, orders, offers, suppliers, solve, strict.depot)
     members = _flexibility_saved(members, orders, before)
     optimal = strict.optimal and optimal and solution.optimal
-    return _result(orders, members, strict.unoffered_needs, optimal, strict.gap)
+    return _result(orders, members, strict.unoffered_needs, optimal, strict.gap, strict.depot)
 
 
 def _assignment_of(
@@ -142,6 +153,30 @@ def _flexibility_saved(
         m: replace(s, flexibility_saved=before[m] - (s.paid - extra_goods.get(m, ZERO)))
         for m, s in members.items()
     }
+
+
+def _served(
+    needs: Sequence[Need],
+    depot: Sequence[Lot],
+    on: date | None,
+    offers: Mapping[str, Sequence[Offer]],
+) -> DepotService | None:
+    """What the depot serves (None when it holds nothing of the needs' products)."""
+    skus = {need.sku for need in needs}
+    lots = [lot for lot in depot if lot.sku in skus and lot.quantity > 0]
+    if not lots:
+        return None
+    if on is None:
+        raise ValueError("serving from the depot needs the day it is booked on")
+    unoffered = {sku for sku in skus if not offers.get(sku)}
+    return serve_from_depot(needs, lots, on, whole_only=unoffered)
+
+
+def _own_needs(needs: Sequence[Need], waiting: Sequence[Need]) -> list[Need]:
+    """Rule 7's own needs after the depot served some: each need whole (its depot part and
+    its pooled rest), except those that wait for the next window."""
+    left = {need.need_id for need in waiting}
+    return [need for need in needs if need.need_id not in left]
 
 
 def _check_unique_ids(needs: Sequence[Need]) -> None:
@@ -199,19 +234,15 @@ def _member_savings(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
+    served: DepotService | None = None,
 ) -> tuple[dict[int, MemberSavings], bool]:
-    """Rule 7 for every member with an ordered need (see ``window_savings``)."""
+    """Rule 7 for every member with an ordered need or one the depot served (see
+    ``window_savings``): the depot's part is paid at book value, without fee."""
     allocations = (a for order in orders for line in order.lines for a in line.allocations)
-    return window_savings(needs, paid_by_member(allocations), offers, suppliers, solve)
-
-
-def paid_by_member(allocations: Iterable[Any]) -> dict[int, Decimal]:
-    """What each member pays for these allocations (anything with member_id and paid)."""
-    paid: dict[int, Decimal] = {}
-    for allocation in allocations:
-        member = allocation.member_id
-        paid[member] = paid.get(member, ZERO) + allocation.paid
-    return paid
+    paid = paid_by_member(allocations)
+    for member, amount in ({} if served is None else served.paid_by_member).items():
+        paid[member] = paid.get(member, ZERO) + amount
+    return window_savings(needs, paid, offers, suppliers, solve)
 
 
 def window_savings(

@@ -1,4 +1,8 @@
-"""Pool progress: where each offer stands at the pooled demand, and the next tier."""
+"""Pool progress: where each offer stands at the pooled demand, and the next tier.
+
+The depot serves first at the close (rule 11): of a product it holds, the offers are
+priced on the demand the depot leaves (``depot_quantity`` is what it would serve now).
+"""
 
 from __future__ import annotations
 
@@ -31,39 +35,44 @@ class ProductProgress:
     sku: str
     quantity: Decimal
     offers: tuple[OfferProgress, ...]
+    depot_quantity: Decimal = Decimal(0)  # what the depot would serve of it at a close now
     flexible: Decimal = Decimal(0)  # how much more the flexible needs would take
 
 
 def offer_progress(offer: Offer, demand: Decimal, flexible: Decimal = Decimal(0)) -> OfferProgress:
-    line = price_line(offer, demand)
-    upcoming = next((t for t in offer.tiers if t.min_quantity > line.ordered_quantity), None)
+    """The offer at ``demand`` (0: the depot serves it all, nothing is ordered yet); with
+    ``flexible``, how much more flexible quantity would reach the next tier."""
+    if demand == 0:
+        ordered, unit_price = Decimal(0), offer.tiers[0].unit_price
+    else:
+        line = price_line(offer, demand)
+        ordered, unit_price = line.ordered_quantity, line.unit_price
+    upcoming = next((t for t in offer.tiers if t.min_quantity > ordered), None)
     next_tier = None
     if upcoming is not None:
         missing = upcoming.min_quantity - demand
         next_tier = NextTier(
             upcoming.min_quantity, upcoming.unit_price, missing, max(Decimal(0), missing - flexible)
         )
-    return OfferProgress(offer.supplier_id, line.ordered_quantity, line.unit_price, next_tier)
+    return OfferProgress(offer.supplier_id, ordered, unit_price, next_tier)
 
 
 def pool_progress(
     demand: Mapping[str, Decimal],
     offers: Mapping[str, Sequence[Offer]],
+    depot: Mapping[str, Decimal] | None = None,
     flexible: Mapping[str, Decimal] | None = None,
 ) -> list[ProductProgress]:
-    """Progress of every product with demand, in SKU order; offers by supplier id. With
-    ``flexible`` (how much more each product's flexible needs would take), each next
-    tier says how much more flexibility would reach it at the close."""
-    flexible = flexible or {}
-    return [
-        ProductProgress(
-            sku,
-            quantity,
-            tuple(
-                offer_progress(offer, quantity, flexible.get(sku, Decimal(0)))
-                for offer in sorted(offers.get(sku, ()), key=lambda o: o.supplier_id)
-            ),
-            flexible.get(sku, Decimal(0)),
-        )
-        for sku, quantity in sorted(demand.items())
-    ]
+    """Progress of every product with demand, in SKU order; offers by supplier id, priced
+    on what the ``depot`` (its stock per product) leaves to order. With ``flexible`` (how
+    much more each product's flexible needs would take), each next tier says how much
+    more flexibility would reach it at the close."""
+    progress = []
+    for sku, quantity in sorted(demand.items()):
+        sku_offers = sorted(offers.get(sku, ()), key=lambda o: o.supplier_id)
+        from_depot = min(quantity, (depot or {}).get(sku, Decimal(0))) if sku_offers else Decimal(0)
+        rest = quantity - from_depot
+        more = (flexible or {}).get(sku, Decimal(0))
+        priced = tuple(offer_progress(offer, rest, more) for offer in sku_offers)
+        progress.append(ProductProgress(sku, quantity, priced, from_depot, more))
+    return progress

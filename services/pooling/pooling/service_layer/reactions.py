@@ -43,6 +43,7 @@ def on_offer_updated(session: Session, event: Event) -> None:
     )
     offer.product_name = data["product_name"]
     offer.unit = data["unit"]
+    offer.vat_rate = data["vat_rate"]
     offer.pack_size = data["pack_size"]
     offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in data["tiers"]]
     offer.active = data["active"]
@@ -109,9 +110,12 @@ def on_need_cancelled(
     """
     _current_window_id(session, schedule)
     need = _pooled_need_locked(session, event.payload)
-    if need.status == "ordered":
+    if need.status in ("ordered", "served"):  # served: the depot served it whole
         log.info(
-            "need %s is in order %s; its cancellation comes too late", need.need_id, need.order_id
+            "need %s is %s (order %s); its cancellation comes too late",
+            need.need_id,
+            need.status,
+            need.order_id,
         )
         return
     need.status = "cancelled"

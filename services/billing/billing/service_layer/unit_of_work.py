@@ -1,0 +1,110 @@
+"""The unit of work: billing's repositories over one transaction, and the outbox the
+events of that transaction go to. Handlers see only this (fakes in unit tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from billing.domain.model import Buyer, Invoice, Product, ReceivedNeed
+from billing.domain.windows import OrderStanding, OrderStatus
+from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
+from shared.db import transaction
+from shared.events import Event
+from shared.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class Documents:
+    """An invoice's two documents: the Factur-X PDF and the CII XML alone."""
+
+    pdf: bytes
+    xml: bytes
+
+
+class Members(Protocol):
+    def get(self, member_id: int) -> Buyer | None: ...
+    def save(self, buyer: Buyer) -> None: ...
+
+
+class Products(Protocol):
+    def save(self, product: Product) -> None: ...
+    def by_sku(self, skus: set[str]) -> dict[str, Product]: ...
+
+
+class Orders(Protocol):
+    """The window's orders as billing learnt them from pooling."""
+
+    def lock_window(self, window_id: int) -> None: ...
+    def status(self, order_id: int) -> tuple[OrderStatus, int] | None:
+        """The order's status and the revision of its receipt (-1 before any)."""
+
+    def add(self, order: RecordOrder) -> None: ...
+    def hold_only(self, order_id: int, need_ids: frozenset[int]) -> None: ...
+    def set_status(self, order_id: int, status: OrderStatus) -> None: ...
+    def receive(
+        self,
+        order_id: int,
+        revision: int,
+        received_on: date,
+        needs: tuple[tuple[int, ReceivedNeed], ...],
+    ) -> None: ...
+    def standing(self, window_id: int) -> list[OrderStanding]: ...
+    def add_depot_parts(self, window_id: int, parts: tuple[DepotPart, ...]) -> None: ...
+    def served_whole(self, window_id: int) -> set[int]:
+        """Members the depot served at the window's close with nothing left to order."""
+        ...
+
+    def received_needs(self, window_id: int, member_id: int) -> list[ReceivedNeed]: ...
+    def delivered_on(self, window_id: int, member_id: int) -> date | None: ...
+    def record_results(self, window_id: int, results: tuple[MemberResult, ...]) -> None: ...
+    def saved(self, window_id: int, member_id: int) -> Decimal | None: ...
+    def windows_of(self, member_id: int) -> list[int]: ...
+
+
+class Invoices(Protocol):
+    def current(self, member_id: int, window_id: int) -> Invoice | None: ...
+    def last_generation(self, member_id: int, window_id: int) -> int: ...
+    def next_number(self, year: int) -> int: ...
+    def add(self, invoice: Invoice, documents: Documents) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    members: Members
+    products: Products
+    orders: Orders
+    invoices: Invoices
+
+    def publish(self, event: Event) -> None: ...
+
+
+class SqlAlchemyUnitOfWork:
+    """The repositories on ``session``; events go to the outbox in the same transaction.
+    Whoever opened the session commits it (the consumer after its handler, ``start``)."""
+
+    def __init__(self, session: Session, outbox: Outbox) -> None:
+        from billing.adapters import repository
+
+        self.session, self.outbox = session, outbox
+        self.members = repository.SqlMembers(session)
+        self.products = repository.SqlProducts(session)
+        self.orders = repository.SqlOrders(session)
+        self.invoices = repository.SqlInvoices(session)
+
+    def publish(self, event: Event) -> None:
+        self.outbox.add(self.session, event)
+
+    @classmethod
+    @contextmanager
+    def start(
+        cls, sessions: sessionmaker[Session], outbox: Outbox
+    ) -> Iterator[SqlAlchemyUnitOfWork]:
+        """A unit of work in a transaction of its own: committed when the block ends."""
+        with transaction(sessions) as session:
+            yield cls(session, outbox)
