@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
+.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
 
 run: $(STAMP)
 	$(BIN)/zirkel run
@@ -47,6 +47,11 @@ bench-close: $(STAMP)
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
 	$(BIN)/python -m bench.close --size large --database sqlite --broker none
+
+# The close with 30 % of the needs flexible by up to 20 %: saving over the strict optimum.
+bench-close-flexible: $(STAMP)
+	$(BIN)/python -m bench.close --size issue --broker none --flexible 0.3:0.2
+	$(BIN)/python -m bench.close --size issue --database sqlite --broker none --flexible 0.3:0.2
 
 # The benchmarks' load generators (wrk, hey) and profilers (pyinstrument, py-spy, psutil, valgrind).
 bench-tools: $(STAMP)

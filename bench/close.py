@@ -1,6 +1,7 @@
 """Closing a pool window at cooperative scale, through the real handler and database.
 
     python -m bench.close --size issue [--database postgres|sqlite] [--broker rabbitmq|none]
+                          [--flexible SHARE:BY]   e.g. 0.3:0.2
 
 Loads a generated cooperative (``bench.generate``) into a throwaway pooling
 database, then times: the optimisation alone (rule 5 on the pooled demand), the
@@ -8,12 +9,19 @@ whole close (``close_pool``: optimisation, every member's baseline, orders and
 allocations persisted, events written to the outbox, commit), and publishing
 the outbox to RabbitMQ with confirms. Compares the optimum with a greedy rule:
 each product to the supplier cheapest at the pooled quantity, fees ignored.
+
+With ``--flexible 0.3:0.2`` every need is flexible with a chance of 0.3, by up to 20 %
+(``up_to`` = quantity x 1.2, rounded down to the quantity's places): the close then
+raises flexible needs where that makes the window cheaper, and the figures say what
+the cooperative saves over the strict optimum (C less the extra the members pay for).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import random
 import resource
 import tempfile
 import time
@@ -28,9 +36,10 @@ from bench.generate import SIZES, Instance, cooperative
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
-from pooling.domain.closing import pooled_demand
-from pooling.domain.model import Need
+from pooling.domain.closing import close_window, pooled_demand
+from pooling.domain.model import Need, WindowResult
 from pooling.domain.optimise import Solution, assemble, build_problem
+from pooling.domain.pricing import ZERO, cost_of
 from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.handlers import close_pool
 from shared.db import transaction
@@ -86,6 +95,7 @@ def load(runtime: Runtime, instance: Instance) -> None:
                     "status": "open",
                     "window_id": window.id,
                     "posted_at": now,
+                    "up_to": n.up_to,
                 }
                 for n in instance.needs
             ],
@@ -118,8 +128,59 @@ def greedy_figures(instance: Instance, total_cost: Decimal, baselines: Decimal) 
     }
 
 
-def run(size: str, database: str, broker: str) -> dict[str, object]:
+def with_flexible_needs(instance: Instance, share: float, by: float) -> Instance:
+    """The instance with a ``share`` of its needs flexible by ``by`` (a fraction)."""
+    rng = random.Random(22)
+    needs = []
+    for need in instance.needs:
+        if rng.random() < share:
+            places = Decimal(1).scaleb(need.quantity.as_tuple().exponent)
+            up_to = (need.quantity * Decimal(1 + by)).quantize(places, rounding="ROUND_FLOOR")
+            need = dataclasses.replace(need, up_to=max(up_to, need.quantity))
+        needs.append(need)
+    return dataclasses.replace(instance, needs=needs)
+
+
+def flexible_figures(instance: Instance, result: WindowResult, solve: HighsSolver) -> dict:
+    """What flexibility saved the cooperative: the strict optimum's C (the same needs,
+    strict, closed in the domain alone) against C less the extra the members pay for."""
+    strict_needs = [dataclasses.replace(n, up_to=None) for n in instance.needs]
+    started = time.perf_counter()
+    strict = close_window(strict_needs, instance.offers, instance.suppliers, solve)
+    strict_s = time.perf_counter() - started
+    extra_value = sum(
+        (
+            cost_of(sum((a.extra_quantity for a in line.allocations), ZERO), line.unit_price)
+            for order in result.orders
+            for line in order.lines
+        ),
+        ZERO,
+    )
+    raised = sum(
+        1 for o in result.orders for line in o.lines for a in line.allocations if a.extra_quantity
+    )
+    net = result.total_cost - extra_value
+    return {
+        "flexible_needs": sum(1 for n in instance.needs if n.up_to and n.up_to > n.quantity),
+        "needs_raised": raised,
+        "strict_total_cost": str(strict.total_cost),
+        "extra_paid_by_members": str(extra_value),
+        "total_less_extra": str(net),
+        "saved_over_strict_eur": str(strict.total_cost - net),
+        "saved_over_strict_pct": round(
+            float(100 * (strict.total_cost - net) / strict.total_cost), 3
+        ),
+        "members_flexibility_saved": str(
+            sum((m.flexibility_saved for m in result.members.values()), ZERO)
+        ),
+        "strict_close_in_domain_s": round(strict_s, 3),
+    }
+
+
+def run(size: str, database: str, broker: str, flexible: tuple[float, float] | None) -> dict:
     instance = cooperative(**SIZES[size])
+    if flexible is not None:
+        instance = with_flexible_needs(instance, *flexible)
     with ExitStack() as stack:
         env = {"ZIRKEL_SECRET_KEY": "b" * 32, "ZIRKEL_VAR_DIR": tempfile.mkdtemp()}
         if database == "postgres":
@@ -153,7 +214,10 @@ def run(size: str, database: str, broker: str) -> dict[str, object]:
             figures["publish_s"] = publish(runtime, settings)
             figures["close_and_publish_s"] = round(figures["close_s"] + figures["publish_s"], 3)
         result = closed.result
-        figures |= greedy_figures(instance, result.total_cost, result.members_baseline)
+        if flexible is not None:
+            figures |= flexible_figures(instance, result, solve)
+        else:
+            figures |= greedy_figures(instance, result.total_cost, result.members_baseline)
         runtime.engine.dispose()
     return figures
 
@@ -187,8 +251,15 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="issue")
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--broker", choices=("rabbitmq", "none"), default="rabbitmq")
+    parser.add_argument(
+        "--flexible", metavar="SHARE:BY", help="a share of needs flexible by a fraction"
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.size, args.database, args.broker)))
+    flexible = None
+    if args.flexible:
+        share, by = args.flexible.split(":")
+        flexible = (float(share), float(by))
+    print(json.dumps(run(args.size, args.database, args.broker, flexible)))
 
 
 if __name__ == "__main__":

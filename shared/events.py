@@ -74,6 +74,8 @@ class NeedPosted(Schema):
     needed_by = fields.Date(allow_none=True, load_default=None)
     delivery_site = fields.String(allow_none=True, load_default=None)
     posted_at = fields.AwareDateTime(required=True)
+    # flexible: the member would also take up to this much (at least ``quantity``)
+    up_to = Quantity(allow_none=True, load_default=None)
 
 
 class NeedCancelled(Schema):
@@ -145,6 +147,8 @@ class OfferProgress(Schema):
 class ProductProgress(Schema):
     sku = fields.String(required=True)
     quantity = _money()
+    # how much more the product's flexible needs would take (``up_to``)
+    flexible = fields.Decimal(as_string=True, load_default=Decimal(0))
     offers = fields.List(fields.Nested(OfferProgress), required=True)
     # rule 11: what the depot would serve of it at the close; the offers price the rest
     depot_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
@@ -165,6 +169,8 @@ class AllocationSchema(Schema):
     delivery_site = fields.String(allow_none=True, load_default=None)
     # the id the need was posted under, so that its story can be followed into the report
     correlation_id = fields.String(allow_none=True, load_default=None)
+    # of ``quantity``, what the close added on the need's flexibility (``up_to``)
+    extra_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
 
 
 class OrderLineSchema(Schema):
@@ -182,6 +188,8 @@ class MemberSavingsSchema(Schema):
     baseline = _money()
     paid = _money()
     saved = _money()
+    # what the window's flexible needs saved the member on its own quantities
+    flexibility_saved = fields.Decimal(as_string=True, load_default=Decimal("0.00"))
 
 
 class OrderPlaced(Schema):

@@ -225,3 +225,31 @@ def test_a_json_decimal_number_is_refused_not_rounded(catalog: Service, member: 
     response = post_raw(catalog, member.headers, text, "application/json")
     assert_error(response, 422, "quantity")
     assert_nothing_stored(catalog, member.headers)
+
+
+def test_a_flexible_need_carries_its_up_to_into_the_event(
+    catalog: Service, member: Created
+) -> None:
+    posted = post_need(catalog, member.headers, quantity="30", up_to="36")
+    assert posted.status_code == 201, posted.get_data(as_text=True)
+    assert posted.get_json()["up_to"] == "36"
+    shown = catalog.client.get(f"/api/v1/needs/{posted.get_json()['id']}", headers=member.headers)
+    assert shown.get_json()["up_to"] == "36"
+    (event,) = catalog.outbox("catalog.need.posted")
+    assert event["payload"]["up_to"] == "36"
+
+
+def test_a_strict_need_has_no_up_to(catalog: Service, member: Created) -> None:
+    posted = post_need(catalog, member.headers, quantity="30")
+    assert posted.status_code == 201
+    assert posted.get_json()["up_to"] is None
+    (event,) = catalog.outbox("catalog.need.posted")
+    assert event["payload"]["up_to"] is None
+
+
+@pytest.mark.parametrize("up_to", ["29.999", "0", "-1", "abc", "1.0001"])
+def test_an_up_to_below_the_quantity_or_malformed_is_refused(
+    catalog: Service, member: Created, up_to: str
+) -> None:
+    assert_error(post_need(catalog, member.headers, quantity="30", up_to=up_to), 422, "up_to")
+    assert_nothing_stored(catalog, member.headers)

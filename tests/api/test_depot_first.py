@@ -68,6 +68,7 @@ def test_the_next_window_takes_8_from_the_depot_and_orders_2(
     ]
     assert payload["member_savings"] == [
         {"member_id": 2, "baseline": "75.40", "paid": "67.00", "saved": "8.40"}
+        | {"flexibility_saved": "0.00"}
     ]
     placed = worked_example.outbox("pooling.order.placed")[-1]["payload"]
     assert placed["member_savings"] == payload["member_savings"]

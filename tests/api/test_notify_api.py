@@ -193,3 +193,28 @@ def test_a_rejected_order_no_longer_counts_as_savings(notify: Service, placed: E
     body = get_savings(notify, 1, member(notify, 1)).get_json()
 
     assert (D(body["paid"]), D(body["saved"])) == (0, 0)
+
+
+def test_the_savings_report_shows_what_flexible_quantities_saved(notify: Service) -> None:
+    """An order whose close raised flexible needs: member 1 paid 21.00 less for its own
+    quantities than in the window's strict optimum."""
+    react = handlers(notify.runtime.settings, notify.runtime.outbox)
+    from tests.support.notify_events import member_registered
+
+    notify.deliver(react, member_registered(1))
+    event = order_placed()
+    first = event.payload["member_savings"][0] | {"flexibility_saved": D("21.00")}
+    event = Event(event.event_type, event.payload | {"member_savings": [first]})
+    notify.deliver(react, event)
+
+    body = get_savings(notify, 1, member(notify, 1)).get_json()
+
+    assert D(body["flexibility_saved"]) == D("21.00")
+    assert [D(w["flexibility_saved"]) for w in body["windows"]] == [D("21.00")]
+
+
+def test_a_report_of_a_strict_window_shows_no_flexibility_saving(
+    notify: Service, placed: Event
+) -> None:
+    body = get_savings(notify, 1, member(notify, 1)).get_json()
+    assert D(body["flexibility_saved"]) == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bench.close import load
+from bench.close import load, with_flexible_needs
 from bench.generate import cooperative
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
@@ -105,3 +105,36 @@ def test_a_fresh_order_is_neither_declined_nor_received(runtime: Runtime) -> Non
     lines, allocations = after_order_columns(runtime)
     assert lines == {(False, None, None)}
     assert allocations == {(None,)}
+
+
+def test_a_close_with_flexible_needs_stores_their_extra_and_what_it_saved(
+    runtime: Runtime,
+) -> None:
+    instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
+    load(runtime, with_flexible_needs(instance, 0.3, 0.2))
+    schedule = CutoffSchedule.from_settings(runtime.settings)
+    with transaction(runtime.sessions) as session:
+        closed = close_pool(session, runtime.outbox, schedule, SOLVE)
+    extra = {
+        a.need_id: a.extra_quantity
+        for order in closed.orders
+        for line in order.lines
+        for a in line.allocations
+        if a.extra_quantity
+    }
+    assert extra  # the packs' surplus goes to flexible needs
+    a = orm.Allocation
+    with transaction(runtime.sessions) as session:
+        rows = session.execute(select(a.need_id, a.extra_quantity))
+        stored_extra = {need_id: more for need_id, more in rows if more}
+        savings = orm.MemberSavings
+        rows = session.execute(select(savings.member_id, savings.flexibility_saved))
+        saved = {member_id: amount for member_id, amount in rows}
+    assert stored_extra == extra
+    assert saved == {m: s.flexibility_saved for m, s in closed.result.members.items()}
+    assert allocations_match(runtime, closed)
+
+
+def allocations_match(runtime: Runtime, closed: ClosedPool) -> bool:
+    allocations, _needs = stored(runtime)
+    return allocations == decided(closed)

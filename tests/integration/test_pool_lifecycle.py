@@ -229,7 +229,12 @@ def test_postgresql_sums_the_open_demand_as_exactly_as_python(
     quantities = ["0.001", "2.5", "999999.999", "12", "7.125", "0.333"]
     events = [need_posted(n) for n in range(1, 7)]
     events = [
-        Event(e.event_type, e.payload | {"quantity": Decimal(q), "sku": f"SKU-{n % 2}"})
+        Event(
+            e.event_type,
+            e.payload
+            | {"quantity": Decimal(q), "sku": f"SKU-{n % 2}"}
+            | {"up_to": Decimal(q) + Decimal("1.5") if n in (1, 4) else None},
+        )
         for n, (e, q) in enumerate(zip(events, quantities, strict=True))
     ]
     feed(runtime, *events)
@@ -241,6 +246,7 @@ def test_postgresql_sums_the_open_demand_as_exactly_as_python(
     assert summed == here
     assert summed.demand == {"SKU-0": Decimal("1000007.125"), "SKU-1": Decimal("14.833")}
     assert summed.signature == "6:21:6"
+    assert summed.flexible == {"SKU-0": Decimal("1.5"), "SKU-1": Decimal("1.5")}
 
 
 def test_progress_read_before_a_close_or_another_report_is_not_announced(

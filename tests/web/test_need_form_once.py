@@ -119,3 +119,21 @@ def test_two_members_forms_never_share_a_need(site: Site, member: FlaskClient) -
     theirs = filled_form(other) | {"post_key": form["post_key"]}
     assert other.post("/needs/new", data=theirs).status_code == 302
     assert len(stored_needs(site)) == 2
+
+
+def test_the_form_offers_up_to_and_refuses_less_than_the_quantity(
+    site: Site, member: FlaskClient
+) -> None:
+    page = member.get("/needs/new").get_data(as_text=True)
+    assert 'name="up_to"' in page and "Bis zu (flexibel)" in page
+    refused = member.post("/needs/new", data=filled_form(member, quantity="30", up_to="20"))
+    assert refused.status_code == 422
+    assert "Muss mindestens so groß wie die Menge sein." in html.unescape(
+        refused.get_data(as_text=True)
+    )
+    assert stored_needs(site) == []
+    posted = member.post("/needs/new", data=filled_form(member, quantity="30", up_to="36"))
+    assert posted.status_code == 302
+    with transaction(site.runtime.sessions) as db:
+        (need,) = db.scalars(select(Need))
+        assert (need.quantity, need.up_to) == (30, 36)

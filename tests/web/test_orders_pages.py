@@ -180,3 +180,12 @@ def test_an_order_shows_a_declined_line_and_what_arrived(
 
     assert "eingegangen: 5" in page
     assert "nicht lieferbar: zurück im Pool" in page
+
+
+def test_an_order_shows_what_a_flexible_need_took_more(
+    site: Site, member: FlaskClient, services
+) -> None:
+    flexible = allocation(11, site.member_ids[0], "8", "304.00", "0.00")
+    services.orders[0]["lines"][0]["allocations"] = [flexible | {"extra_quantity": "2"}]
+    page = member.get("/orders/1").get_data(as_text=True)
+    assert "8 bucket" in page and "davon 2 mehr auf Ihre flexible Menge" in page

@@ -296,6 +296,45 @@ def test_the_pool_shows_tiers_in_euros(member: FlaskClient, monkeypatch) -> None
     assert "14 \u00d7 38,00\xa0€" in page and "noch 11 bis 34,50\xa0€" in page
 
 
+def test_the_pool_shows_how_much_more_flexibility_reaches_a_tier(
+    member: FlaskClient, monkeypatch
+) -> None:
+    def offer(supplier_id: int, missing: str, missing_flexible: str) -> dict:
+        tier = {"min_quantity": "25", "unit_price": "34.5000", "missing": missing}
+        return {
+            "supplier_id": supplier_id,
+            "ordered_quantity": "14",
+            "unit_price": "38.0000",
+            "next_tier": tier | {"missing_flexible": missing_flexible},
+        }
+
+    product = {"sku": "DISP-10L", "quantity": "14", "flexible": "6"}
+    pool = {
+        "window_id": 7,
+        "closes_at": "2026-12-03T11:00:00+00:00",
+        "products": [product | {"offers": [offer(1, "11", "5"), offer(2, "4", "0")]}],
+    }
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
+    page = member.get("/pool").get_data(as_text=True)
+    assert "Flexible Bedarfe würden bis zu 6 mehr nehmen." in page
+    assert "5 mehr flexible Menge („bis zu“) würde sie erreichen" in page
+    assert "mit den flexiblen Bedarfen erreichbar" in page
+
+
+def test_savings_say_what_flexible_quantities_saved(member: FlaskClient, monkeypatch) -> None:
+    windows = [
+        {"window_id": 3, "baseline": "259.00", "paid": "207.00", "saved": "52.00"}
+        | {"flexibility_saved": "21.00"},
+    ]
+    report = {"baseline": "259.00", "paid": "207.00", "saved": "52.00"}
+    report |= {"flexibility_saved": "21.00", "windows": windows}
+    answers = {"notify": report, "pooling": []}
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
+    page = member.get("/savings").get_data(as_text=True)
+    assert "Davon durch flexible Mengen („bis zu“) bei Ihren eigenen Mengen gespart" in page
+    assert "Durch flexible Mengen" in page and "21,00\xa0€" in page
+
+
 def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> None:
     windows = [
         {"window_id": 3, "baseline": "259.00", "paid": "228.00", "saved": "31.00"},

@@ -140,6 +140,42 @@ def test_preferences_page_saves_with_errors_beside_the_field(
     assert 'value="22:00"' in page
 
 
+def test_preferences_keep_the_default_flexibility_and_needs_take_it(
+    site: Site, member: FlaskClient, notify: Notify
+) -> None:
+    from decimal import Decimal as D
+
+    from catalog.adapters.orm import Need
+    from catalog.service_layer import commands, handlers
+    from shared.db import transaction
+
+    form = {"csrf_token": csrf_token(member.get("/preferences").get_data(as_text=True))}
+    form |= {"app": "y", "email": "y", "language": "de"}
+    bad = member.post("/preferences", data=form | {"flexible_percent": "80"})
+    assert bad.status_code == 422
+    assert member.post("/preferences", data=form | {"flexible_percent": "20"}).status_code == 302
+    page = member.get("/preferences").get_data(as_text=True)
+    assert "Flexible Mengen als Voreinstellung" in page and 'value="20"' in page
+    member_id = site.member_ids[0]
+    runtime = site.runtime
+    with transaction(runtime.sessions) as db:
+        default = handlers.post_need(
+            db, runtime.outbox, commands.PostNeed(member_id, "DISP-10L", D(30))
+        )
+        own = handlers.post_need(
+            db, runtime.outbox, commands.PostNeed(member_id, "DISP-10L", D(30), up_to=D(31))
+        )
+        keyed = commands.PostNeed(member_id, "DISP-10L", D(10), idempotency_key="k-1")
+        once = handlers.post_need(db, runtime.outbox, keyed)
+    with transaction(runtime.sessions) as db:
+        assert db.get(Need, default.id).up_to == 36  # 30 and 20 % more
+        assert db.get(Need, own.id).up_to == 31  # a need's own up_to wins
+        assert db.get(Need, once.id).up_to == 12
+    with transaction(runtime.sessions) as db:
+        again = handlers.post_need(db, runtime.outbox, keyed)  # the same post, replayed
+    assert again.id == once.id and again.replayed
+
+
 def test_the_unsubscribe_link_asks_first_and_then_stops_emails(site: Site, notify: Notify) -> None:
     settings = site.app.extensions["zirkel.settings"]
     link = UnsubscribeLinks.from_settings(settings).url(1)

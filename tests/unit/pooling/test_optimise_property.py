@@ -11,7 +11,7 @@ from fractions import Fraction
 from itertools import product
 from math import ceil, floor
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pooling.adapters.highs import HighsSolver
@@ -162,8 +162,36 @@ def tie_heavy_markets(draw: st.DrawFn) -> tuple[dict, dict, dict]:
     return demand, offers, suppliers
 
 
+def unit_offers(sku: str, prices: Mapping[int, str]) -> list[Offer]:
+    return [
+        Offer(sid, sku, Decimal(1), (Tier(Decimal(0), Decimal(p)),)) for sid, p in prices.items()
+    ]
+
+
+# Found by hypothesis: HiGHS's presolve ended an infeasible tie-break solve in a solve
+# error (it dropped a product's one-supplier row), the tie-break stopped as if out of
+# time and left SKU-1 at supplier 3 where supplier 1 keeps the cost.
+PRESOLVE_DROPPED_A_ROW = (
+    dict(zip([f"SKU-{i}" for i in range(5)], map(Decimal, "12112"), strict=True)),
+    {
+        "SKU-0": unit_offers("SKU-0", {2: "1.00", 4: "1.00"}),
+        "SKU-1": unit_offers("SKU-1", {1: "2.00", 2: "2.00", 3: "2.00"}),
+        "SKU-2": unit_offers("SKU-2", {1: "1.00"}),
+        "SKU-3": unit_offers("SKU-3", {3: "1.00"}),
+        "SKU-4": unit_offers("SKU-4", {1: "2.00", 2: "1.00", 3: "1.00", 4: "1.00"}),
+    },
+    {
+        1: SupplierTerms(1, Decimal("1.00"), Decimal("2")),
+        2: SupplierTerms(2, Decimal("1.00"), Decimal("2")),
+        3: SupplierTerms(3, Decimal("1.00"), Decimal("4")),
+        4: SupplierTerms(4, Decimal("1.00"), None),
+    },
+)
+
+
 @settings(max_examples=300, deadline=None)
 @given(market=tie_heavy_markets())
+@example(market=PRESOLVE_DROPPED_A_ROW)
 def test_tie_break_matches_brute_force_when_ties_abound(market: tuple) -> None:
     demand, offers, suppliers = market
     got = cheapest_assignment(demand, offers, suppliers, SOLVE)

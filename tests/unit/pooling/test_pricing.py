@@ -147,3 +147,17 @@ def test_inputs_are_checked() -> None:
         SupplierTerms(1, d("1.999"), None)
     with pytest.raises(ValueError):
         Need(1, 1, "SIL-300", d("0"))
+
+
+def test_progress_says_how_much_more_flexibility_reaches_the_next_tier() -> None:
+    from pooling.domain.progress import pool_progress
+
+    tiers = (Tier(Decimal(0), Decimal("38.00")), Tier(Decimal(25), Decimal("34.50")))
+    offers = {"DISP": [Offer(1, "DISP", Decimal(1), tiers)]}
+    (far,) = pool_progress({"DISP": Decimal(14)}, offers, flexible={"DISP": Decimal(6)})
+    assert far.flexible == 6
+    assert (far.offers[0].next_tier.missing, far.offers[0].next_tier.missing_flexible) == (11, 5)
+    (near,) = pool_progress({"DISP": Decimal(20)}, offers, flexible={"DISP": Decimal(6)})
+    assert near.offers[0].next_tier.missing_flexible == 0
+    (strict,) = pool_progress({"DISP": Decimal(14)}, offers)
+    assert (strict.flexible, strict.offers[0].next_tier.missing_flexible) == (0, 11)

@@ -56,6 +56,9 @@ class Member(Base):
     iban: Mapped[str | None] = mapped_column(String(34), nullable=True)
     mandate_reference: Mapped[str | None] = mapped_column(String(35), nullable=True)
     mandate_signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The member's preference: a need posted without ``up_to`` is flexible by this many
+    # percent of its quantity (None or 0: needs are strict unless they say otherwise).
+    flexible_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Supplier(Base):
@@ -128,6 +131,8 @@ class Need(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
+    # flexible: the member would also take up to this much (None: exactly ``quantity``)
+    up_to: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
     delivery_site: Mapped[str | None] = mapped_column(String(200), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -109,3 +109,17 @@ def webhook_address_problem(url: str, allowed_networks: Iterable[Network] = ()) 
     address = literal_address(host) if host else None
     refused = None if address is None else refusal(address, allowed_networks)
     return None if refused is None else f"Orders are not sent to {refused.kind}."
+
+
+FLEXIBLE_PERCENT_MAX = 50  # a member's default flexibility: at most half as much again
+
+
+def default_up_to(quantity: Decimal, percent: int | None) -> Decimal | None:
+    """The ``up_to`` of a need posted without one by a member whose preference makes
+    needs flexible by ``percent``: the quantity that much larger, rounded down to the
+    quantity's own places (30 at 20 % -> 36; 2.5 at 10 % -> 2.7); None if nothing more."""
+    if not percent:
+        return None
+    places = Decimal(1).scaleb(min(0, quantity.as_tuple().exponent))  # type: ignore[operator]
+    raised = (quantity * (100 + percent) / 100).quantize(places, rounding="ROUND_FLOOR")
+    return raised if raised > quantity else None

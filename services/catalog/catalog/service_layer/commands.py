@@ -103,6 +103,7 @@ class PostNeed:
     delivery_site: str | None = None
     note: str | None = None
     idempotency_key: str | None = None
+    up_to: Decimal | None = None  # flexible: up to this much (at least ``quantity``)
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,16 @@ again with it, the post finds the need it made the first time instead of making 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, insert, literal_column, select
+from sqlalchemy import Row, and_, bindparam, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Member, Need, Product
-from catalog.domain.model import NeedStatus
+from catalog.domain.model import NeedStatus, default_up_to
 from catalog.service_layer import commands
 from shared.db import insert_new_only, utcnow
 from shared.errors import Conflict, Invalid, NotFound
@@ -39,6 +39,7 @@ class PostedNeed:
     delivery_site: str | None
     note: str | None
     created_at: datetime
+    up_to: Decimal | None = None
     status: str = NeedStatus.OPEN
     order_id: int | None = None
     replayed: bool = False
@@ -59,6 +60,7 @@ _PRODUCT_FOR_MEMBER = (
         _members.c.name.label("member_name"),
         _members.c.postcode.label("member_postcode"),
         _members.c.active.label("member_active"),
+        _members.c.flexible_percent.label("member_flexible_percent"),
     )
     .select_from(_MEMBER_AND_PRODUCT)
     .where(_products.c.sku == bindparam("sku"))
@@ -75,6 +77,7 @@ _NEW_NEED_COLUMNS = (
     "note",
     "status",
     "created_at",
+    "up_to",
 )
 _NEW_NEED = {name: bindparam(name, type_=_needs.c[name].type) for name in _NEW_NEED_COLUMNS}
 
@@ -107,6 +110,7 @@ _INSERT_NEED_OF_ACTIVE_MEMBER = (
         *(_of_the_need("products", name, "product_id").label(name) for name in PRODUCT_SHOWN),
         _of_the_need("members", "name", "member_id").label("member_name"),
         _of_the_need("members", "postcode", "member_id").label("member_postcode"),
+        _of_the_need("members", "flexible_percent", "member_id").label("member_flexible_percent"),
     )
 )
 # The same look-up with the need the member posted earlier under the same key, if any.
@@ -118,6 +122,7 @@ _PRODUCT_AND_EARLIER_POST = _PRODUCT_FOR_MEMBER.add_columns(
     _earlier.c.delivery_site.label("earlier_delivery_site"),
     _earlier.c.note.label("earlier_note"),
     _earlier.c.created_at.label("earlier_created_at"),
+    _earlier.c.up_to.label("earlier_up_to"),
 ).select_from(
     _MEMBER_AND_PRODUCT.outerjoin(
         _earlier,
@@ -146,10 +151,22 @@ def post_need(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> Poste
     stored = session.connection().execute(_INSERT_NEED_OF_ACTIVE_MEMBER, values).first()
     if stored is None:  # no such product, or no such active member: say which
         product = _product_for_member(session, _PRODUCT_FOR_MEMBER, cmd)
-        posted = _store_need(session, outbox, cmd, product, _INSERT_NEED)
+        posted = _store_need(session, outbox, _flexible(cmd, product), product, _INSERT_NEED)
         assert posted is not None  # a plain insert always inserts
         return posted
-    return _posted(session, outbox, cmd, stored.need_id, stored, now)
+    flexible = _flexible(cmd, stored)
+    if flexible.up_to != cmd.up_to:  # the member's preference makes it flexible
+        session.connection().execute(
+            update(_needs).where(_needs.c.id == stored.need_id).values(up_to=flexible.up_to)
+        )
+    return _posted(session, outbox, flexible, stored.need_id, stored, now)
+
+
+def _flexible(cmd: commands.PostNeed, found: Row[Any]) -> commands.PostNeed:
+    """``cmd`` with the member's default flexibility where it gives no ``up_to``."""
+    if cmd.up_to is not None:
+        return cmd
+    return replace(cmd, up_to=default_up_to(cmd.quantity, found.member_flexible_percent))
 
 
 def _post_need_once(session: Session, outbox: Outbox, cmd: commands.PostNeed) -> PostedNeed:
@@ -160,6 +177,7 @@ def _post_need_once(session: Session, outbox: Outbox, cmd: commands.PostNeed) ->
     it answers with the need the first one made.
     """
     found = _product_for_member(session, _PRODUCT_AND_EARLIER_POST, cmd)
+    cmd = _flexible(cmd, found)
     if found.earlier_id is None:
         statement = insert_new_only(_needs, session.connection().dialect.name, returning="id")
         posted = _store_need(session, outbox, cmd, found, statement)
@@ -180,6 +198,7 @@ def _earlier_post(found: Row[Any], cmd: commands.PostNeed) -> PostedNeed:
         and found.earlier_needed_by == cmd.needed_by
         and found.earlier_delivery_site == cmd.delivery_site
         and found.earlier_note == cmd.note
+        and found.earlier_up_to == cmd.up_to
     )
     if not same:
         raise KeyReused(found.earlier_id)
@@ -192,6 +211,7 @@ def _earlier_post(found: Row[Any], cmd: commands.PostNeed) -> PostedNeed:
         cmd.delivery_site,
         cmd.note,
         found.earlier_created_at,
+        cmd.up_to,
         replayed=True,
     )
 
@@ -232,6 +252,7 @@ def _need_values(cmd: commands.PostNeed, now: datetime) -> dict[str, Any]:
         "note": cmd.note,
         "status": NeedStatus.OPEN.value,
         "created_at": now,
+        "up_to": cmd.up_to,
     }
 
 
@@ -253,6 +274,7 @@ def _posted(
         cmd.delivery_site,
         cmd.note,
         now,
+        cmd.up_to,
     )
     outbox.add(session, need_posted(need, product))
     return need
@@ -269,6 +291,7 @@ def need_posted(need: PostedNeed, product: Row[Any]) -> Event:
             "needed_by": need.needed_by,
             "delivery_site": need.delivery_site or head_office(product),
             "posted_at": need.created_at,
+            "up_to": need.up_to,
         },
     )
 

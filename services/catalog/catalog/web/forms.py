@@ -27,7 +27,7 @@ from wtforms.validators import ValidationError as WTFormsValidationError
 from catalog.entrypoints.schemas import NeedIn
 from catalog.service_layer import commands
 
-NEED_FIELDS = ("sku", "quantity", "needed_by", "delivery_site", "note")
+NEED_FIELDS = ("sku", "quantity", "up_to", "needed_by", "delivery_site", "note")
 LANGUAGES = {"de": "Deutsch", "en": "English"}
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -61,6 +61,7 @@ class NeedForm(FlaskForm):
 
     sku = StringField(_l("Product (SKU or name)"))
     quantity = StringField(_l("Quantity"))
+    up_to = StringField(_l("Up to (flexible)"))
     needed_by = StringField(_l("Needed by"))
     delivery_site = StringField(_l("Delivery site"))
     note = TextAreaField(_l("Note"))
@@ -80,6 +81,7 @@ class NeedForm(FlaskForm):
         raw = {
             "sku": products_by_name.get(typed.casefold(), typed),
             "quantity": _plain_decimal(self.quantity.data or ""),
+            "up_to": _plain_decimal(self.up_to.data or "") or None,
             "needed_by": (self.needed_by.data or "").strip() or None,
             "delivery_site": (self.delivery_site.data or "").strip() or None,
             "note": (self.note.data or "").strip() or None,

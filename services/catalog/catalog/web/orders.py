@@ -86,6 +86,8 @@ def member_lines(order: dict[str, Any], products: dict[str, tuple[str, str]]) ->
                     "paid": Decimal(allocation["paid"]),
                     "declined": line.get("declined", False),  # rule 8: back in the pool
                     "received": allocation.get("received"),  # rule 10: once booked
+                    # taken on the need's flexibility ("bis zu"), part of the quantity
+                    "extra": Decimal(allocation.get("extra_quantity") or 0),
                 }
             )
     return rows

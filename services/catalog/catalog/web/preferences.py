@@ -13,14 +13,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TimeField
-from wtforms.validators import Optional
+from wtforms import BooleanField, IntegerField, SelectField, TimeField
+from wtforms.validators import NumberRange, Optional
 
+from catalog.adapters.orm import Member
+from catalog.domain.model import FLEXIBLE_PERCENT_MAX
 from catalog.web.forms import LANGUAGES, ActionForm, options
 from catalog.web.needs import member_required
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
+from shared.db import transaction
 from shared.unsubscribe import UnsubscribeLinks
+from shared.web import current_runtime
 
 preference_pages = Blueprint("preferences", __name__)
 show_errors_as_pages(preference_pages)
@@ -37,6 +41,11 @@ class PreferencesForm(FlaskForm):
     nudge_trade = BooleanField(_l("Products my trade buys"))
     quiet_from = TimeField(_l("Quiet from"), validators=[Optional()])
     quiet_until = TimeField(_l("Quiet until"), validators=[Optional()])
+    # kept by catalog (it applies it when a need is posted), not sent to notify
+    flexible_percent = IntegerField(
+        _l("Up to this many percent more"),
+        validators=[Optional(), NumberRange(0, FLEXIBLE_PERCENT_MAX)],
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Each time on its own, then both together: both or neither, and not the same."""
@@ -85,6 +94,7 @@ def edit() -> ResponseReturnValue:
     path = f"/members/{member_id}/preferences"
     form = PreferencesForm()
     if form.validate_on_submit():
+        _keep_flexibility(member_id, form.flexible_percent.data)
         answer = change("PUT", path, "member", member_id, form.body())
         if answer is not None and answer[0] == 200:
             flash(_("Your preferences are saved."), "ok")
@@ -98,7 +108,22 @@ def edit() -> ResponseReturnValue:
         problem = _("Your preferences cannot be shown right now. Please try again soon.")
         return render_template("preferences.html", form=None, problem=problem)
     form.fill(current)
+    form.flexible_percent.data = _flexibility(member_id)
     return render_template("preferences.html", form=form, fee=current["membership_fee"])
+
+
+def _flexibility(member_id: int) -> int | None:
+    with transaction(current_runtime().sessions) as db:
+        member = db.get(Member, member_id)
+        return None if member is None else member.flexible_percent
+
+
+def _keep_flexibility(member_id: int, percent: int | None) -> None:
+    """The member's default flexibility for the needs it posts from now on."""
+    with transaction(current_runtime().sessions) as db:
+        member = db.get(Member, member_id)
+        if member is not None:
+            member.flexible_percent = percent or None
 
 
 def _member_of(token: str) -> int:

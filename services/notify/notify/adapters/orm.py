@@ -39,6 +39,8 @@ class SavingsEntry(Base):
     baseline: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money())
     saved: Mapped[Decimal] = mapped_column(Money())
+    # what the window's flexible needs saved the member on its own quantities
+    flexibility_saved: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -25,6 +25,8 @@ class WindowSavingsOut(Schema):
     baseline = fields.Decimal(as_string=True)
     paid = fields.Decimal(as_string=True)
     saved = fields.Decimal(as_string=True)
+    # of the member's own quantities, what the window's flexible needs saved it
+    flexibility_saved = fields.Decimal(as_string=True)
 
 
 class SavingsOut(Schema):
@@ -32,6 +34,7 @@ class SavingsOut(Schema):
     baseline = fields.Decimal(as_string=True)
     paid = fields.Decimal(as_string=True)
     saved = fields.Decimal(as_string=True)
+    flexibility_saved = fields.Decimal(as_string=True)
     windows = fields.List(fields.Nested(WindowSavingsOut))
 
 
@@ -81,7 +84,7 @@ def member_savings(member_id: int) -> ResponseReturnValue:
         ).all()
     total = {
         k: sum((getattr(w, k) for w in windows), Decimal("0.00"))
-        for k in ("baseline", "paid", "saved")
+        for k in ("baseline", "paid", "saved", "flexibility_saved")
     }
     return jsonify(SavingsOut().dump({"member_id": member_id, **total, "windows": windows}))
 

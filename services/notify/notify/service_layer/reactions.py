@@ -124,6 +124,7 @@ def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: d
         baseline=savings["baseline"],
         paid=savings["paid"],
         saved=savings["saved"],
+        flexibility_saved=savings["flexibility_saved"],
     )
     session.add(entry)
     payload = {"member_id": key[0], "window_id": window_id} | {
@@ -143,4 +144,5 @@ def _correct_savings(session: Session, window_id: int, savings: dict) -> Totals 
     elif (entry.baseline, entry.paid, entry.saved) != tuple(savings[k] for k in WINDOW):
         was = Totals(entry.baseline, entry.paid, entry.saved)
     entry.baseline, entry.paid, entry.saved = (savings[k] for k in WINDOW)
+    entry.flexibility_saved = savings["flexibility_saved"]
     return was

@@ -33,9 +33,11 @@ import highspy
 import numpy as np
 
 from pooling.adapters.tie_break import OutOfTime, TieBreak
+from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
 from pooling.domain.optimise import PoolingProblem, Solution
 
 CENTS = Decimal(100)
+PRESOLVE_ENUMERATION = 1 << 16  # the bit of HiGHS's presolve rule "enumerate solutions"
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,13 @@ class HighsModel:
             rows.add(-np.inf, 0, ((column, 1), (self.y[sid], -1)))
         rows.flush(self.highs)
 
+    def run(self) -> highspy.HighsModelStatus:
+        return run_highs(self.highs)
+
     def solve(self) -> tuple[np.ndarray | None, bool, float]:
         """Solve; the column values (None if infeasible), whether proven optimal, the gap."""
         h = self.highs
-        h.run()
-        status = h.getModelStatus()
+        status = self.run()
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, True, 0.0
         info = h.getInfo()
@@ -147,8 +151,7 @@ class HighsModel:
         if remaining <= 0:
             raise OutOfTime
         self.highs.setOptionValue("time_limit", remaining)
-        self.highs.run()
-        status = self.highs.getModelStatus()
+        status = self.run()
         if status == highspy.HighsModelStatus.kInfeasible:
             return None
         if status != highspy.HighsModelStatus.kOptimal:
@@ -196,6 +199,19 @@ class HighsModel:
 
     def free(self, column: int) -> None:
         self.highs.changeColBounds(column, 0, 1)
+
+
+def run_highs(h: highspy.Highs) -> highspy.HighsModelStatus:
+    """Run HiGHS; a solve error (a presolve reduction HiGHS could not undo) is solved
+    again without presolve, so that it never passes for running out of time."""
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kSolveError:
+        h.setOptionValue("presolve", "off")
+        h.run()
+        h.setOptionValue("presolve", "choose")
+        status = h.getModelStatus()
+    return status
 
 
 class _Rows:
@@ -259,6 +275,10 @@ def _new_highs(time_limit: float, *, small: bool = False) -> highspy.Highs:
         "random_seed": 0,
         "threads": 1,
         "mip_heuristic_run_feasibility_jump": not small,
+        # HiGHS 1.16's presolve drops a product's "exactly one supplier" row once its
+        # enumeration fixes all but one of the row's variables: an infeasible tie-break
+        # solve then ended in a solve error instead of "infeasible" (ERGO-Code/HiGHS#3216)
+        "presolve_rule_off": PRESOLVE_ENUMERATION,
     }.items():
         h.setOptionValue(option, value)
     return h
@@ -291,6 +311,12 @@ class HighsSolver:
             return [solve(market) for market in markets]
         chunk = max(1, len(markets) // (self.workers * 4))
         return list(_pool(self.workers).map(solve, markets, chunksize=chunk))
+
+    def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
+        """The cheapest fair plan for the window's flexible needs (``flex_highs``)."""
+        from pooling.adapters.flex_highs import best_fair_plan  # it builds on this module
+
+        return best_fair_plan(problem, fair, self.time_limit)
 
     def __call__(self, problem: PoolingProblem, *, tie_break: bool = True) -> Solution:
         """Rule 5 with the design's tie-break; says so when the optimum is not proven."""

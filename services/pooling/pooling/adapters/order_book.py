@@ -71,6 +71,7 @@ def supplier_order(order: orm.Order) -> model.SupplierOrder:
                     a.shipping_share,
                     a.paid,
                     a.delivery_site,
+                    a.extra_quantity,
                 )
                 for a in line.allocations
             ),

@@ -125,6 +125,8 @@ class PooledNeed(Base):
     joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # the id the need was posted under: it follows the need into its order's events
     correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # flexible: the member would also take up to this much (None: strict)
+    up_to: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
 
 
 class Order(Base):
@@ -179,6 +181,8 @@ class Allocation(Base):
     # rule 10: what the need received; goods, shipping_share and paid are then the
     # received ones (rule 9 keeps the confirmed prices and fee)
     received: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    # of ``quantity``, what the close added on the need's flexibility (its ``up_to``)
+    extra_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
 
 
 class Receipt(Base):
@@ -263,6 +267,8 @@ class MemberSavings(Base):
     baseline: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money())
     saved: Mapped[Decimal] = mapped_column(Money())
+    # what the window's flexible needs saved the member on its own quantities
+    flexibility_saved: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
 
 
 TABLES = messaging_tables(Base.metadata)

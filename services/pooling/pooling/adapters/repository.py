@@ -34,21 +34,33 @@ class OpenDemand:
     """The pooled demand of a window's open needs, and a signature of which needs they are."""
 
     demand: dict[str, Decimal] = field(default_factory=dict)
+    flexible: dict[str, Decimal] = field(default_factory=dict)  # more the needs would take
     count: int = 0
     id_sum: int = 0
     max_id: int = 0
 
-    def add(self, need_id: int, sku: str, quantity: Decimal) -> None:
+    def add(self, need_id: int, sku: str, quantity: Decimal, more: Decimal | None) -> None:
         self.demand[sku] = self.demand.get(sku, Decimal(0)) + quantity
+        if more:
+            self.flexible[sku] = self.flexible.get(sku, Decimal(0)) + more
         self.count += 1
         self.id_sum += need_id
         self.max_id = max(self.max_id, need_id)
 
     def add_product(
-        self, sku: str, quantity: Decimal, count: int, id_sum: int, max_id: int
+        self,
+        sku: str,
+        quantity: Decimal,
+        more: Decimal | None,
+        count: int,
+        id_sum: int,
+        max_id: int,
     ) -> None:
-        """A product's open needs summed already: their quantity, count, ids' sum, last id."""
+        """A product's open needs summed already: their quantity, how much more the flexible
+        ones would take, count, ids' sum, last id."""
         self.demand[sku] = self.demand.get(sku, Decimal(0)) + quantity
+        if more:
+            self.flexible[sku] = self.flexible.get(sku, Decimal(0)) + more
         self.count += count
         self.id_sum += int(id_sum)
         self.max_id = max(self.max_id, max_id)
@@ -112,7 +124,14 @@ class PoolRepository:
         """The window's open needs, in need order (read as plain rows: there may be many)."""
         need = orm.PooledNeed
         query = (
-            select(need.need_id, need.member_id, need.sku, need.quantity, need.delivery_site)
+            select(
+                need.need_id,
+                need.member_id,
+                need.sku,
+                need.quantity,
+                need.delivery_site,
+                need.up_to,
+            )
             .where(need.window_id == window_id, need.status == "open")
             .order_by(need.need_id)
         )
@@ -147,6 +166,7 @@ class PoolRepository:
             select(
                 need.sku,
                 func.sum(need.quantity),
+                func.sum(need.up_to - need.quantity),
                 func.count(),
                 func.sum(need.need_id),
                 func.max(need.need_id),
@@ -163,13 +183,13 @@ class PoolRepository:
         """The needs read in chunks: a window of 100,000 is never held in memory."""
         need = orm.PooledNeed
         query = (
-            select(need.need_id, need.sku, need.quantity)
+            select(need.need_id, need.sku, need.quantity, need.up_to)
             .where(need.window_id == window_id, need.status == "open")
             .execution_options(yield_per=2000)
         )
         open_demand = OpenDemand()
-        for need_id, sku, quantity in self.session.execute(query):
-            open_demand.add(need_id, sku, quantity)
+        for need_id, sku, quantity, up_to in self.session.execute(query):
+            open_demand.add(need_id, sku, quantity, None if up_to is None else up_to - quantity)
         return open_demand
 
     def offers(self, window: orm.Window | None = None) -> dict[str, list[model.Offer]]:
@@ -331,4 +351,5 @@ def allocation_fields(
         "shipping_share": a.shipping_share,
         "paid": a.paid,
         "delivery_site": a.delivery_site,
+        "extra_quantity": a.extra_quantity,
     }

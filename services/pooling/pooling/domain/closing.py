@@ -4,10 +4,12 @@ with the depot's lots, rule 11 first (the depot serves what it holds, the rest i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from pooling.domain import flexible
 from pooling.domain.baselines import member_baselines
 from pooling.domain.depot import DepotService, Lot, serve_from_depot
 from pooling.domain.model import (
@@ -42,7 +44,8 @@ def close_window(
     on: date | None = None,
 ) -> WindowResult:
     """Serve what the ``depot``'s lots hold (rule 11, booked ``on``), pool the rest, order
-    at the cheapest suppliers, allocate, and report savings."""
+    at the cheapest suppliers, allocate, and report savings; flexible needs then take
+    more where that makes the window cheaper (``flexible``)."""
     ordered = sorted(needs, key=lambda need: need.need_id)
     _check_unique_ids(ordered)
     served = _served(ordered, depot, on, offers)
@@ -57,18 +60,99 @@ def close_window(
     waiting = tuple(need for need in to_pool if need.sku in unoffered)
     own = placed if served is None else _own_needs(ordered, waiting)
     members, baselines_optimal = _member_savings(own, orders, offers, suppliers, solve, served)
+    optimal = assignment.optimal and baselines_optimal
+    strict = _result(orders, members, waiting, optimal, assignment.gap, served)
+    if not assignment.optimal or not any(need.flexibility for need in placed):
+        return strict
+    return _with_flexibility(strict, assignment, by_sku, own, offers, suppliers, solve)
+
+
+def _result(
+    orders: tuple[SupplierOrder, ...],
+    members: Mapping[int, MemberSavings],
+    unoffered_needs: tuple[Need, ...],
+    optimal: bool,
+    gap: Decimal,
+    served: DepotService | None,
+) -> WindowResult:
     return WindowResult(
         orders=orders,
         members=members,
-        unoffered_needs=waiting,
+        unoffered_needs=unoffered_needs,
         total_cost=sum((order.total for order in orders), ZERO),
         members_baseline=sum((m.baseline for m in members.values()), ZERO),
         members_paid=sum((m.paid for m in members.values()), ZERO),
         members_saved=sum((m.saved for m in members.values()), ZERO),
-        optimal=assignment.optimal and baselines_optimal,
-        gap=assignment.gap,
+        optimal=optimal,
+        gap=gap,
         depot=served,
     )
+
+
+def _with_flexibility(
+    strict: WindowResult,
+    assignment: Assignment,
+    by_sku: Mapping[str, Sequence[Need]],
+    own: Sequence[Need],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
+) -> WindowResult:
+    """The cheapest fair plan with the flexible needs raised (see ``flexible``): its
+    orders, and each member's savings with what its flexibility earned it (``own``: the
+    needs whole, as rule 7 prices them)."""
+    offered = {sku: sum((n.flexibility for n in needs), ZERO) for sku, needs in by_sku.items()}
+    demand = {sku: sum((n.quantity for n in needs), ZERO) for sku, needs in by_sku.items()}
+    problem = flexible.flexible_problem(
+        demand, offered, offers, suppliers, assignment.supplier_by_sku
+    )
+    before = {m.member_id: m.paid for m in strict.members.values()}
+    solution = solve.flexible(problem, flexible.fairness(problem, by_sku, before))
+    plan = solution.plan
+    if problem.cost(plan) >= problem.cost(problem.strict):
+        plan = problem.strict  # nothing to gain: the strict choice, its packs filled
+    raised = _assignment_of(problem, plan, assignment.unoffered)
+    extra: dict[int, Decimal] = {}
+    for sku, line in raised.lines.items():
+        extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
+    orders = tuple(_order(sid, raised, by_sku, extra) for sid in raised.used_suppliers)
+    taken = [
+        replace(n, quantity=n.quantity + extra[n.need_id]) if extra.get(n.need_id) else n
+        for n in own
+    ]
+    members, optimal = _member_savings(taken, orders, offers, suppliers, solve, strict.depot)
+    members = _flexibility_saved(members, orders, before)
+    optimal = strict.optimal and optimal and solution.optimal
+    return _result(orders, members, strict.unoffered_needs, optimal, strict.gap, strict.depot)
+
+
+def _assignment_of(
+    problem: flexible.FlexProblem, plan: flexible.Plan, unoffered: tuple[str, ...]
+) -> Assignment:
+    """A flexible plan as the orders' assignment: its lines (demand with the extra) and fees."""
+    lines = {sku: problem.options[sku][i].line for sku, i in plan.items()}
+    fees = problem.fees(plan)
+    total = sum((line.line_total for line in lines.values()), ZERO) + sum(fees.values(), ZERO)
+    by_sku = {sku: line.supplier_id for sku, line in lines.items()}
+    return Assignment(by_sku, lines, fees, total, unoffered)
+
+
+def _flexibility_saved(
+    members: Mapping[int, MemberSavings],
+    orders: Sequence[SupplierOrder],
+    before: Mapping[int, Decimal],
+) -> dict[int, MemberSavings]:
+    """Each member's savings with what it pays less for its strict quantities than in
+    the strict optimum (``before``): its payment less the extra's goods."""
+    extra_goods: dict[int, Decimal] = {}
+    for line in (line for order in orders for line in order.lines):
+        for a in line.allocations:
+            value = cost_of(a.extra_quantity, line.unit_price)
+            extra_goods[a.member_id] = extra_goods.get(a.member_id, ZERO) + value
+    return {
+        m: replace(s, flexibility_saved=before[m] - (s.paid - extra_goods.get(m, ZERO)))
+        for m, s in members.items()
+    }
 
 
 def _served(
@@ -103,21 +187,29 @@ def _check_unique_ids(needs: Sequence[Need]) -> None:
 
 
 def _order(
-    supplier_id: int, assignment: Assignment, by_sku: Mapping[str, Sequence[Need]]
+    supplier_id: int,
+    assignment: Assignment,
+    by_sku: Mapping[str, Sequence[Need]],
+    extra: Mapping[int, Decimal] | None = None,
 ) -> SupplierOrder:
     """Rule 6 for one supplier: goods per need, fee split over all the order's needs
-    (in need order; ``by_sku``: the placed needs per sku, each list in need order)."""
+    (in need order; ``by_sku``: the placed needs per sku, each list in need order).
+    A need raised by ``extra`` pays the extra's goods too, its fee share stays on its
+    own quantity's goods."""
     lines = [line for line in assignment.lines.values() if line.supplier_id == supplier_id]
     prices = {line.sku: line.unit_price for line in lines}
     served = [need for sku in prices for need in by_sku[sku]]
     goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
     fee = assignment.fees[supplier_id]
     shares = fee_shares(fee, goods)
+    extra = extra or {}
     by_sku: dict[str, list[Allocation]] = {}
     for n in served:
-        g, share = goods[n.need_id], shares[n.need_id]
+        more = extra.get(n.need_id) or Decimal(0)
+        g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
+        quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
         allocation = Allocation(
-            n.need_id, n.member_id, n.quantity, g, share, g + share, n.delivery_site
+            n.need_id, n.member_id, quantity, g, share, g + share, n.delivery_site, more
         )
         by_sku.setdefault(n.sku, []).append(allocation)
     order_lines = tuple(

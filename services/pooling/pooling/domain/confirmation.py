@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pooling.domain.model import Need, SupplierOrder, SupplierTerms
-from pooling.domain.pricing import ZERO, fee_shares, shipping_fee_due
+from pooling.domain.pricing import ZERO, cost_of, fee_shares, shipping_fee_due
 from shared.errors import Invalid
 
 
@@ -63,6 +63,16 @@ def confirm_order(
     return Confirmation(confirmed, tuple(sorted(set(declined))), returned)
 
 
+def own_goods(allocation: Any, unit_price: Decimal) -> Decimal:
+    """The goods of what a need asked for itself (as received, once booked), the extra
+    it took on its flexibility aside."""
+    extra = allocation.extra_quantity
+    if not extra:
+        return allocation.goods
+    got = getattr(allocation, "received", allocation.quantity)
+    return cost_of(min(got, allocation.quantity - extra), unit_price)
+
+
 # an order line as placed or as received: a dataclass whose allocations are dataclasses
 # with need_id, goods, shipping_share and paid
 LineT = TypeVar("LineT")
@@ -70,9 +80,13 @@ LineT = TypeVar("LineT")
 
 def reshare_fee(lines: Sequence[LineT], fee: Decimal) -> list[LineT]:
     """Rule 6 again over the lines' needs: each allocation's shipping share and paid for
-    ``fee`` split in proportion to its goods."""
-    allocations: list[Any] = [a for line in lines for a in line.allocations]  # type: ignore[attr-defined]
-    goods = {a.need_id: a.goods for a in allocations}
+    ``fee`` split in proportion to its goods (of its own quantity: an extra taken on its
+    flexibility pays its goods only, as at the close)."""
+    goods = {
+        a.need_id: own_goods(a, line.unit_price)  # type: ignore[attr-defined]
+        for line in lines
+        for a in line.allocations  # type: ignore[attr-defined]
+    }
     shares = fee_shares(fee, goods)
     return [
         replace(

@@ -241,8 +241,9 @@ def serve_from_depot(
             wanted -= take
             if wanted == 0:
                 break
-        if wanted > 0:
-            rest.append(replace(need, quantity=wanted))
+        if wanted > 0:  # a flexible need's rest keeps what more it would take
+            up_to = None if need.up_to is None else need.up_to - (need.quantity - wanted)
+            rest.append(replace(need, quantity=wanted, up_to=up_to))
     return DepotService(tuple(served), tuple(movements), tuple(rest))
 
 

@@ -90,9 +90,19 @@ class Need:
     sku: str
     quantity: Decimal
     delivery_site: str | None = None  # None: the member's own address (its "Firmensitz")
+    up_to: Decimal | None = None  # flexible: the member would also take up to this much
 
     def __post_init__(self) -> None:
         _check_decimal("quantity", self.quantity, positive=True)
+        if self.up_to is not None and not (
+            isinstance(self.up_to, Decimal) and self.up_to >= self.quantity
+        ):
+            raise ValueError(f"need {self.need_id}: up_to must be at least the quantity")
+
+    @property
+    def flexibility(self) -> Decimal:
+        """How much more than its quantity the need would take (0: a strict need)."""
+        return Decimal(0) if self.up_to is None else self.up_to - self.quantity
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,7 @@ class Allocation:
     shipping_share: Decimal
     paid: Decimal
     delivery_site: str | None = None
+    extra_quantity: Decimal = Decimal(0)  # of ``quantity``, taken on the need's flexibility
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,9 @@ class MemberSavings:
     baseline: Decimal
     paid: Decimal
     saved: Decimal
+    # what its flexible needs earned it: its strict quantities' price in the window's
+    # strict optimum less what it paid for them (the extra's goods aside)
+    flexibility_saved: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pooling.domain.model import Assignment, Offer, PricedLine, SupplierTerms
 from pooling.domain.pricing import ZERO, price_line, shipping_fee_due
+
+if TYPE_CHECKING:
+    from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ class Solver(Protocol):
         self, problems: Sequence[PoolingProblem], *, tie_break: bool = True
     ) -> list[Solution]:
         """Many independent problems (the members' baselines), in order."""
+        ...
+
+    def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
+        """The cheapest plan of ``problem`` that ``fair`` accepts (see ``flexible``)."""
         ...
 
 

@@ -19,6 +19,7 @@ class NextTier:
     min_quantity: Decimal
     unit_price: Decimal
     missing: Decimal  # more demand that brings everyone to this tier
+    missing_flexible: Decimal  # of that, what the flexible needs do not offer yet
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,12 @@ class ProductProgress:
     quantity: Decimal
     offers: tuple[OfferProgress, ...]
     depot_quantity: Decimal = Decimal(0)  # what the depot would serve of it at a close now
+    flexible: Decimal = Decimal(0)  # how much more the flexible needs would take
 
 
-def offer_progress(offer: Offer, demand: Decimal) -> OfferProgress:
-    """The offer at ``demand`` (0: the depot serves it all, nothing is ordered yet)."""
+def offer_progress(offer: Offer, demand: Decimal, flexible: Decimal = Decimal(0)) -> OfferProgress:
+    """The offer at ``demand`` (0: the depot serves it all, nothing is ordered yet); with
+    ``flexible``, how much more flexible quantity would reach the next tier."""
     if demand == 0:
         ordered, unit_price = Decimal(0), offer.tiers[0].unit_price
     else:
@@ -47,8 +50,9 @@ def offer_progress(offer: Offer, demand: Decimal) -> OfferProgress:
     upcoming = next((t for t in offer.tiers if t.min_quantity > ordered), None)
     next_tier = None
     if upcoming is not None:
+        missing = upcoming.min_quantity - demand
         next_tier = NextTier(
-            upcoming.min_quantity, upcoming.unit_price, upcoming.min_quantity - demand
+            upcoming.min_quantity, upcoming.unit_price, missing, max(Decimal(0), missing - flexible)
         )
     return OfferProgress(offer.supplier_id, ordered, unit_price, next_tier)
 
@@ -57,14 +61,18 @@ def pool_progress(
     demand: Mapping[str, Decimal],
     offers: Mapping[str, Sequence[Offer]],
     depot: Mapping[str, Decimal] | None = None,
+    flexible: Mapping[str, Decimal] | None = None,
 ) -> list[ProductProgress]:
     """Progress of every product with demand, in SKU order; offers by supplier id, priced
-    on what the ``depot`` (its stock per product) leaves to order."""
+    on what the ``depot`` (its stock per product) leaves to order. With ``flexible`` (how
+    much more each product's flexible needs would take), each next tier says how much
+    more flexibility would reach it at the close."""
     progress = []
     for sku, quantity in sorted(demand.items()):
         sku_offers = sorted(offers.get(sku, ()), key=lambda o: o.supplier_id)
         from_depot = min(quantity, (depot or {}).get(sku, Decimal(0))) if sku_offers else Decimal(0)
         rest = quantity - from_depot
-        priced = tuple(offer_progress(offer, rest) for offer in sku_offers)
-        progress.append(ProductProgress(sku, quantity, priced, from_depot))
+        more = (flexible or {}).get(sku, Decimal(0))
+        priced = tuple(offer_progress(offer, rest, more) for offer in sku_offers)
+        progress.append(ProductProgress(sku, quantity, priced, from_depot, more))
     return progress

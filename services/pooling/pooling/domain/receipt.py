@@ -39,6 +39,7 @@ class ReceivedAllocation:
     shipping_share: Decimal
     paid: Decimal
     delivery_site: str | None = None
+    extra_quantity: Decimal = Decimal(0)  # of ``quantity``, taken on its flexibility
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,9 @@ def receive_line(line: OrderLine, received: Decimal, *, take_extra: bool = False
     demand = sum((a.quantity for a in allocations), Decimal(0))
     got = cut_shortfall([a.quantity for a in allocations], received)
     shares = tuple(
-        ReceivedAllocation(a.need_id, a.member_id, a.quantity, r, g, ZERO, g, a.delivery_site)
+        ReceivedAllocation(
+            a.need_id, a.member_id, a.quantity, r, g, ZERO, g, a.delivery_site, a.extra_quantity
+        )
         for a, r in zip(allocations, got, strict=True)
         for g in [cost_of(r, line.unit_price)]
     )

@@ -43,8 +43,11 @@ def current_pool() -> ResponseReturnValue:
         if window is None:  # nothing posted since the last close
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
             return jsonify(schemas.PoolOut().dump(body | {"products": []}))
-        demand = pool.open_demand(window.id).demand
-        products = pool_progress(demand, pool.offers(window), order_book.depot_holdings(session))
+        open_demand = pool.open_demand(window.id)
+        holdings = order_book.depot_holdings(session)
+        products = pool_progress(
+            open_demand.demand, pool.offers(window), holdings, open_demand.flexible
+        )
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
         return jsonify(schemas.PoolOut().dump(body))
 

@@ -20,6 +20,7 @@ class NextTierOut(Schema):
     min_quantity = _amount()
     unit_price = _amount()
     missing = _amount()
+    missing_flexible = _amount()  # of ``missing``, what flexible needs do not offer yet
 
 
 class OfferProgressOut(Schema):
@@ -33,6 +34,7 @@ class ProductProgressOut(Schema):
     sku = fields.String()
     quantity = _amount()
     depot_quantity = _amount()  # rule 11: what the depot would serve of it; offers: the rest
+    flexible = _amount()  # how much more the flexible needs would take
     offers = fields.List(fields.Nested(OfferProgressOut))
 
 
@@ -51,6 +53,7 @@ class AllocationOut(Schema):
     paid = _amount()
     delivery_site = fields.Function(lambda a: a.delivery_site or HEAD_OFFICE)
     received = fields.Decimal(as_string=True, dump_default=None)  # null until booked
+    extra_quantity = _amount()  # of ``quantity``, taken on the need's flexibility (up_to)
 
 
 def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:

@@ -115,6 +115,7 @@ def savings_fields(savings: model.MemberSavings | orm.MemberSavings) -> dict[str
         "baseline": savings.baseline,
         "paid": savings.paid,
         "saved": savings.saved,
+        "flexibility_saved": savings.flexibility_saved,
     }
 
 
@@ -141,6 +142,7 @@ def resettle_members(
             window_id=window_id, member_id=member_id
         )
         row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
+        row.flexibility_saved = row.flexibility_saved or Decimal("0.00")
         session.add(row)
         rows.append(row)
     return rows

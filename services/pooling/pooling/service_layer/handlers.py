@@ -111,6 +111,7 @@ def _settle(
             [
                 {"window_id": window.id, "member_id": m.member_id}
                 | {"baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+                | {"flexibility_saved": m.flexibility_saved}
                 for m in result.members.values()
             ],
         )
@@ -162,7 +163,9 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     if open_demand.signature == window.progress_signature:
         return False
     holdings = order_book.depot_holdings(session)
-    progress = pool_progress(open_demand.demand, pool.offers(window), holdings)
+    progress = pool_progress(
+        open_demand.demand, pool.offers(window), holdings, open_demand.flexible
+    )
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
@@ -177,6 +180,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
                 "sku": p.sku,
                 "quantity": p.quantity,
                 "depot_quantity": p.depot_quantity,
+                "flexible": p.flexible,
                 "offers": [
                     {
                         "supplier_id": o.supplier_id,
@@ -188,6 +192,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
                             "min_quantity": str(o.next_tier.min_quantity),
                             "unit_price": str(o.next_tier.unit_price),
                             "missing": str(o.next_tier.missing),
+                            "missing_flexible": str(o.next_tier.missing_flexible),
                         },
                     }
                     for o in p.offers

@@ -78,6 +78,7 @@ def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffS
             "delivery_site": event.payload["delivery_site"],
             "joined_at": joined_at,
             "correlation_id": event.correlation_id,
+            "up_to": event.payload.get("up_to"),
         }
         for event in posted
     ]

@@ -1,7 +1,7 @@
 """supplier payment terms
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 03:20:16.697510
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import shared.db
 
 
-revision: str = '0016'
-down_revision: str | None = '0015'
+revision: str = '0018'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
