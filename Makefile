@@ -24,7 +24,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-install: $(STAMP)
+install: $(STAMP) system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: the compose validator, and the servers
-# (started by the tests when they are not running).
+# (started by the tests when they are not running); and the font billing
+# embeds in its invoices (fonts-dejavu-core).
 system-packages:
 	deploy/system-packages.sh
 

@@ -145,9 +145,10 @@ class FakeInvoices:
         ]
         return max(mine, default=0)
 
-    def next_number(self, year: int) -> int:
-        self.counters[year] = self.counters.get(year, 0) + 1
-        return self.counters[year]
+    def next_numbers(self, year: int, count: int) -> int:
+        first = self.counters.get(year, 0) + 1
+        self.counters[year] = first + count - 1
+        return first
 
     def add(self, invoice: Invoice, documents: Documents) -> int:
         self.rows.append(dataclasses.replace(invoice, id=len(self.rows) + 1))

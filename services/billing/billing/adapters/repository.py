@@ -216,10 +216,10 @@ class SqlInvoices:
         )
         return self.session.scalar(query) or 0
 
-    def next_number(self, year: int) -> int:
-        """The year's next number: its counter row is locked (FOR UPDATE) until this
-        transaction ends, so numbers are taken one transaction after another, and a
-        transaction that does not commit gives its numbers back."""
+    def next_numbers(self, year: int, count: int) -> int:
+        """The first of the year's next ``count`` numbers: its counter row is locked (FOR
+        UPDATE) until this transaction ends, so numbers are taken one transaction after
+        another, and a transaction that does not commit gives its numbers back."""
         table = InvoiceCounter.__table__
         dialect = self.session.get_bind().dialect.name
         self.session.execute(insert_new_only(table, dialect), {"year": year, "last_number": 0})
@@ -228,7 +228,9 @@ class SqlInvoices:
         )
         assert last is not None
         self.session.execute(
-            update(InvoiceCounter).where(InvoiceCounter.year == year).values(last_number=last + 1)
+            update(InvoiceCounter)
+            .where(InvoiceCounter.year == year)
+            .values(last_number=last + count)
         )
         return last + 1
 

@@ -1,0 +1,211 @@
+"""The Factur-X PDF in one pass of fpdf2: a PDF/A-3B document with its fonts embedded,
+``factur-x.xml`` attached as its associated file (relationship Data) and the Factur-X
+extension in its XMP metadata, as the Factur-X 1.0 specification asks for profile
+EN 16931.
+
+The fonts are DejaVu Sans and DejaVu Sans Bold, as Debian's ``fonts-dejavu-core`` ships
+them (``deploy/system-packages.sh`` installs it), cut down to ``REPERTOIRE`` without their
+hinting (15 KB each in a document instead of 29). Embedding a font costs: fpdf2 reads the
+font for every document and makes a subset of it with fontTools when it writes one, about
+50 ms a document. So the fonts are read once per process, every document embeds the whole
+repertoire (every character of it is put into the subset, drawn or not), and the
+subset's PDF objects are made once per process and written into each document
+(``FacturxOutput``). Text outside the repertoire is shown as ``?`` (``shown``).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from fontTools import subset, ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import OutputProducer
+from fpdf.syntax import PDFObject
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+FAMILY = "dejavu"
+# Latin-1 and Latin Extended-A (the names and streets of Europe's Latin scripts), the euro
+# sign and the typographic quotes and dashes.
+# sign, and the rest of Windows-1252 (quotes, dashes, ...).
+REPERTOIRE = (
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x180),
+    *(0x192, 0x2C6, 0x2DC, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E),
+    *(0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122),
+)
+SHOWN = {c: c for c in map(chr, REPERTOIRE)}
+FACTURX_FILENAME = "factur-x.xml"
+FACTURX_NAMESPACE = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+FACTURX_PROPERTIES = {
+    "DocumentFileName": "The name of the embedded XML document",
+    "DocumentType": "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER",
+    "Version": "The actual version of the standard applying to the embedded XML document",
+    "ConformanceLevel": "The conformance level of the embedded XML document",
+}
+FACTURX_VALUES = {
+    "DocumentType": "INVOICE",
+    "DocumentFileName": FACTURX_FILENAME,
+    "Version": "1.0",
+    "ConformanceLevel": "EN 16931",
+}
+
+
+class MissingFont(RuntimeError):
+    """The invoice fonts are not installed."""
+
+
+def font_file(name: str) -> Path:
+    for folder in FONT_DIRS:
+        if (folder / name).is_file():
+            return folder / name
+    raise MissingFont(
+        f"{name} not found in {', '.join(map(str, FONT_DIRS))}: install fonts-dejavu-core "
+        "(deploy/system-packages.sh)"
+    )
+
+
+def new_document(title: str, author: str, language: str) -> FPDF:
+    """An empty A4 PDF/A-3B document with the invoice fonts, its first page begun."""
+    pdf = FPDF(format="A4", enforce_compliance="PDF/A-3B")
+    pdf.set_title(title)
+    pdf.set_subject(title)
+    pdf.set_author(author)
+    pdf.set_keywords("Factur-X, ZUGFeRD")
+    pdf.set_lang(language)
+    for style, font in parsed_fonts().items():
+        pdf.fonts[f"{FAMILY}{style}"] = _fresh_copy(font, index=len(pdf.fonts) + 1)
+    pdf.add_page()
+    return pdf
+
+
+def facturx_pdf(pdf: FPDF, xml: bytes) -> bytes:
+    """``pdf`` with ``xml`` attached as ``factur-x.xml``, written as PDF/A-3B."""
+    pdf.embed_file(
+        bytes=xml,
+        basename=FACTURX_FILENAME,
+        mime_type="text/xml",
+        associated_file_relationship="Data",
+        desc="Factur-X XML file",
+        compress=True,
+    )
+    return bytes(pdf.output(output_producer_class=FacturxOutput))
+
+
+def shown(text: str) -> str:
+    """``text`` as the invoice fonts can show it: other characters become ``?``."""
+    return "".join(SHOWN.get(c, "?") for c in text)
+
+
+@functools.cache
+def font_program(name: str) -> bytes:
+    """The font file ``name`` cut down to the repertoire, without hinting."""
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True, hinting=False)
+    options.layout_features = []  # fpdf2 drops the layout tables (no shaping here)
+    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB"]  # FFTM: FontForge's timestamp
+    font = subset.load_font(str(font_file(name)), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=REPERTOIRE)
+    subsetter.subset(font)
+    program = io.BytesIO()
+    subset.save_font(font, program, options)
+    return program.getvalue()
+
+
+@functools.cache
+def parsed_fonts() -> dict[str, TTFFont]:
+    """The invoice fonts as fpdf2 reads them, once per process, with every character of the
+    repertoire in their subset."""
+    reader, fonts = FPDF(), {}
+    for style, name in FONTS.items():
+        font = TTFFont(reader, io.BytesIO(font_program(name)), f"{FAMILY}{style}", style)
+        for character in REPERTOIRE:
+            font.subset.pick(character)
+        fonts[style] = reader.fonts[font.fontkey] = font
+    return fonts
+
+
+def _fresh_copy(font: TTFFont, index: int) -> TTFFont:
+    """``font`` for one more document: the parsed tables shared, its subset its own (a copy
+    of the repertoire's, so that a character outside it is added to this document's only)."""
+    fresh = copy.copy(font)
+    fresh.i = index
+    fresh.missing_glyphs = []
+    fresh.subset = copy.copy(font.subset)
+    fresh.subset.font = fresh
+    fresh.subset._char_id_per_glyph = dict(font.subset._char_id_per_glyph)
+    fresh.subset._reserved = list(font.subset._reserved)
+    return fresh
+
+
+Subset = tuple[tuple[str, tuple[str, ...]], ...]
+_FONT_OBJECTS: dict[Subset, tuple[list[PDFObject], dict[int, PDFObject]]] = {}
+KEPT_SUBSETS = 4  # subsets whose objects are kept: the repertoire's, and a few others
+
+
+class FacturxOutput(OutputProducer):
+    """fpdf2's writer with the font objects of a subset made once per process, and the
+    Factur-X extension schema and properties in the XMP metadata."""
+
+    def _add_fonts(self, *resources):  # type: ignore[no-untyped-def]
+        fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
+        subset = tuple((f.fontkey, tuple(f.subset.get_all_glyph_names())) for f in fonts)
+        if subset in _FONT_OBJECTS:
+            objects, by_index = _FONT_OBJECTS[subset]
+            for pdf_object in objects:  # numbered anew in this document
+                self._add_pdf_obj(pdf_object, "fonts")
+            SubsetMap.pick.cache_clear()  # as fpdf2 does once a font is written
+            SubsetMap.get_glyph.cache_clear()
+            return by_index
+        for font in fonts:  # fpdf2 cuts the font's tables down to the subset: its own copy
+            program = font_program(FONTS[font.fontkey.removeprefix(FAMILY)])
+            font.ttfont = ttLib.TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True)
+        first = len(self.pdf_objs)
+        by_index = super()._add_fonts(*resources)
+        if len(_FONT_OBJECTS) < KEPT_SUBSETS:
+            _FONT_OBJECTS[subset] = (self.pdf_objs[first:], by_index)
+        return by_index
+
+    def _build_xmp_from_info(self) -> str:
+        xmp = super()._build_xmp_from_info()
+        end = xmp.rindex("  </rdf:RDF>")
+        return xmp[:end] + "\n".join(_facturx_xmp()) + "\n" + xmp[end:]
+
+
+def _facturx_xmp() -> Sequence[str]:
+    """The Factur-X extension schema (PDF/A needs every custom property described) and
+    the document's Factur-X properties."""
+    properties = [
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{escape(text)}</pdfaProperty:description></rdf:li>"
+        for name, text in FACTURX_PROPERTIES.items()
+    ]
+    return [
+        '    <rdf:Description rdf:about=""',
+        '        xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"',
+        '        xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"',
+        '        xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+        "      <pdfaExtension:schemas><rdf:Bag>",
+        '        <rdf:li rdf:parseType="Resource">',
+        "          <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>",
+        f"          <pdfaSchema:namespaceURI>{FACTURX_NAMESPACE}</pdfaSchema:namespaceURI>",
+        "          <pdfaSchema:prefix>fx</pdfaSchema:prefix>",
+        "          <pdfaSchema:property><rdf:Seq>",
+        *(f"            {p}" for p in properties),
+        "          </rdf:Seq></pdfaSchema:property>",
+        "        </rdf:li>",
+        "      </rdf:Bag></pdfaExtension:schemas>",
+        "    </rdf:Description>",
+        f'    <rdf:Description rdf:about="" xmlns:fx="{FACTURX_NAMESPACE}">',
+        *(f"      <fx:{key}>{value}</fx:{key}>" for key, value in FACTURX_VALUES.items()),
+        "    </rdf:Description>",
+    ]
