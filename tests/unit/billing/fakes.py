@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,9 @@ class FakeMembers:
 
     def get(self, member_id: int) -> Buyer | None:
         return self.rows.get(member_id)
+
+    def get_many(self, member_ids: Sequence[int]) -> dict[int, Buyer]:
+        return {m: self.rows[m] for m in member_ids if m in self.rows}
 
     def save(self, buyer: Buyer) -> None:
         self.rows[buyer.member_id] = buyer
@@ -150,9 +154,12 @@ class FakeInvoices:
         self.counters[year] = first + count - 1
         return first
 
-    def add(self, invoice: Invoice, documents: Documents) -> int:
-        self.rows.append(dataclasses.replace(invoice, id=len(self.rows) + 1))
-        return len(self.rows)
+    def add_all(self, issued: Sequence[tuple[Invoice, Documents]]) -> list[int]:
+        ids = []
+        for invoice, _documents in issued:
+            self.rows.append(dataclasses.replace(invoice, id=len(self.rows) + 1))
+            ids.append(len(self.rows))
+        return ids
 
 
 class FakeUnitOfWork:
@@ -165,3 +172,6 @@ class FakeUnitOfWork:
 
     def publish(self, event: Event) -> None:
         self.published.append(event)
+
+    def publish_all(self, events: Sequence[Event]) -> None:
+        self.published.extend(events)

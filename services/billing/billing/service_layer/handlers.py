@@ -117,8 +117,10 @@ def issue_due_invoices(
     stays locked until the transaction ends), made in one batch and written."""
     uow.orders.lock_window(cmd.window_id)
     today, drafts = billing.today(), []
-    for member_id in sorted(members_due(uow.orders.standing(cmd.window_id))):
-        buyer = uow.members.get(member_id)
+    due = sorted(members_due(uow.orders.standing(cmd.window_id)))
+    buyers = uow.members.get_many(due)
+    for member_id in due:
+        buyer = buyers.get(member_id)
         if buyer is None:
             log.info("member %s's invoice waits for its registration", member_id)
             continue
@@ -130,9 +132,12 @@ def issue_due_invoices(
         dataclasses.replace(draft, number=invoice_number(billing.prefix, today.year, first + i))
         for i, draft in enumerate(drafts)
     ]
-    for invoice, documents in zip(issued, billing.render(billing.documents, issued), strict=True):
-        invoice_id = uow.invoices.add(invoice, documents)
-        uow.publish(invoice_issued(invoice, invoice_id))
+    documents = billing.render(billing.documents, issued)
+    ids = uow.invoices.add_all(list(zip(issued, documents, strict=True)))
+    uow.publish_all(
+        [invoice_issued(invoice, id_) for invoice, id_ in zip(issued, ids, strict=True)]
+    )
+    for invoice in issued:
         log.info("issued %s %s to member %s", invoice.kind.value, invoice.number, invoice.member_id)
     return issued
 

@@ -3,7 +3,7 @@ events of that transaction go to. Handlers see only this (fakes in unit tests)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +30,9 @@ class Documents:
 
 class Members(Protocol):
     def get(self, member_id: int) -> Buyer | None: ...
+    def get_many(self, member_ids: Sequence[int]) -> dict[int, Buyer]:
+        """The members billing knows of ``member_ids``, by id."""
+
     def save(self, buyer: Buyer) -> None: ...
 
 
@@ -70,7 +73,8 @@ class Invoices(Protocol):
         """The first of ``count`` numbers of the year taken in a row (the next ones follow
         it); a transaction that does not commit gives them back."""
 
-    def add(self, invoice: Invoice, documents: Documents) -> int: ...
+    def add_all(self, issued: Sequence[tuple[Invoice, Documents]]) -> list[int]:
+        """The invoices with their documents; their ids, in their order."""
 
 
 class UnitOfWork(Protocol):
@@ -80,6 +84,7 @@ class UnitOfWork(Protocol):
     invoices: Invoices
 
     def publish(self, event: Event) -> None: ...
+    def publish_all(self, events: Sequence[Event]) -> None: ...
 
 
 class SqlAlchemyUnitOfWork:
@@ -87,16 +92,19 @@ class SqlAlchemyUnitOfWork:
     Whoever opened the session commits it (the consumer after its handler, ``start``)."""
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
-        from billing.adapters import repository
+        from billing.adapters import invoice_repository, repository
 
         self.session, self.outbox = session, outbox
         self.members = repository.SqlMembers(session)
         self.products = repository.SqlProducts(session)
         self.orders = repository.SqlOrders(session)
-        self.invoices = repository.SqlInvoices(session)
+        self.invoices = invoice_repository.SqlInvoices(session)
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)
+
+    def publish_all(self, events: Sequence[Event]) -> None:
+        self.outbox.add_all(self.session, events)
 
     @classmethod
     @contextmanager
