@@ -58,14 +58,15 @@ class Sheet:
 
     def wrapped(self, text: str, width: float = RIGHT - LEFT) -> list[str]:
         """``text`` broken into rows of at most ``width`` mm at spaces."""
-        rows: list[str] = []
+        space = self.width(" ")
+        rows: list[tuple[str, float]] = []
         for word in text.split():
-            row = f"{rows[-1]} {word}" if rows else word
-            if rows and self.width(row) <= width:
-                rows[-1] = row
+            wide = self.width(word)
+            if rows and rows[-1][1] + space + wide <= width:
+                rows[-1] = (f"{rows[-1][0]} {word}", rows[-1][1] + space + wide)
             else:
-                rows.append(word)
-        return rows
+                rows.append((word, wide))
+        return [row for row, _wide in rows]
 
     def down(self, height: float) -> Sheet:
         self.y += height
