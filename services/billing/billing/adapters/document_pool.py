@@ -3,8 +3,9 @@ first batch large enough to gain from it and kept for the life of the process (a
 worker issues window after window). Smaller batches are made in the calling process.
 
 The pool's processes are forked from a fresh server process (``forkserver``), never from
-the worker itself, whose threads and database connections a fork would copy. Each reads
-the invoice fonts and the Factur-X schema once, when it starts. Numbers are taken before
+the worker itself, whose threads and database connections a fork would copy; the server
+imports this module and what it needs once. Each process reads the invoice fonts and the
+Factur-X schema once, when it starts. Numbers are taken before
 and the rows written after, in the calling process's transaction: the pool only draws.
 """
 
@@ -16,6 +17,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from billing.adapters.documents import facturx_schema
+from billing.adapters.facturx_pdf import parsed_fonts
 from billing.domain.model import Invoice
 from billing.service_layer.handlers import one_after_another
 from billing.service_layer.unit_of_work import Documents
@@ -30,9 +33,6 @@ def default_processes() -> int:
 
 def _ready() -> None:
     """A pool process's start: what every document needs, read once."""
-    from billing.adapters.documents import facturx_schema
-    from billing.adapters.facturx_pdf import parsed_fonts
-
     parsed_fonts()
     facturx_schema()
 
@@ -59,6 +59,7 @@ class DocumentPool:
     def start(self) -> ProcessPoolExecutor:
         if self.pool is None:
             context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])  # imported once, not per process
             self.pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_ready)
         return self.pool
 

@@ -19,14 +19,17 @@ import copy
 import functools
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from fontTools import subset, ttLib
 from fpdf import FPDF
+from fpdf.enums import OutputIntentSubType
 from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import OutputProducer
+from fpdf.output import OutputProducer, PDFICCProfile
 from fpdf.syntax import PDFObject
+from fpdf.util import builtin_srgb2014_bytes
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -81,8 +84,23 @@ def new_document(title: str, author: str, language: str) -> FPDF:
     pdf.set_lang(language)
     for style, font in parsed_fonts().items():
         pdf.fonts[f"{FAMILY}{style}"] = _fresh_copy(font, index=len(pdf.fonts) + 1)
+    pdf.add_output_intent(
+        OutputIntentSubType.PDFA,
+        output_condition_identifier="sRGB",
+        output_condition="IEC 61966-2-1:1999",
+        registry_name="http://www.color.org",
+        dest_output_profile=srgb_profile(),
+        info="sRGB2014 (v2)",
+    )
     pdf.add_page()
     return pdf
+
+
+@functools.cache
+def srgb_profile() -> PDFICCProfile:
+    """The sRGB profile of the PDF/A output intent, as fpdf2 would add it to each document
+    (read from its package and compressed): read once."""
+    return PDFICCProfile(contents=builtin_srgb2014_bytes(), n=3, alternate="DeviceRGB")
 
 
 def facturx_pdf(pdf: FPDF, xml: bytes) -> bytes:
@@ -145,31 +163,66 @@ def _fresh_copy(font: TTFFont, index: int) -> TTFFont:
 
 
 Subset = tuple[tuple[str, tuple[str, ...]], ...]
-_FONT_OBJECTS: dict[Subset, tuple[list[PDFObject], dict[int, PDFObject]]] = {}
 KEPT_SUBSETS = 4  # subsets whose objects are kept: the repertoire's, and a few others
 
 
+@dataclass
+class FontObjects:
+    """A subset's font objects as fpdf2 made them, and as they were written: a document
+    that numbers them as the first one did (every invoice: one page, one attachment)
+    takes the written text as it is."""
+
+    objects: list[PDFObject]
+    by_index: dict[int, PDFObject]
+    first_number: int
+    written: list[str] | None = None
+
+
+_FONT_OBJECTS: dict[Subset, FontObjects] = {}
+
+
+class Written(PDFObject):
+    """A PDF object as written before, under the same number."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def serialize(self, obj_dict: object = None, _security_handler: object = None) -> str:
+        return self.text
+
+
 class FacturxOutput(OutputProducer):
-    """fpdf2's writer with the font objects of a subset made once per process, and the
-    Factur-X extension schema and properties in the XMP metadata."""
+    """fpdf2's writer with the font objects of a subset made (and mostly written) once per
+    process, and the Factur-X extension schema and properties in the XMP metadata."""
 
     def _add_fonts(self, *resources):  # type: ignore[no-untyped-def]
         fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
         subset = tuple((f.fontkey, tuple(f.subset.get_all_glyph_names())) for f in fonts)
-        if subset in _FONT_OBJECTS:
-            objects, by_index = _FONT_OBJECTS[subset]
-            for pdf_object in objects:  # numbered anew in this document
+        kept = _FONT_OBJECTS.get(subset)
+        if kept is None:
+            return self._make_fonts(subset, fonts, resources)
+        if kept.written is not None and self.obj_id + 1 == kept.first_number:
+            for text in kept.written:
+                self._add_pdf_obj(Written(text), "fonts")
+        else:
+            for pdf_object in kept.objects:  # numbered anew in this document
                 self._add_pdf_obj(pdf_object, "fonts")
-            SubsetMap.pick.cache_clear()  # as fpdf2 does once a font is written
-            SubsetMap.get_glyph.cache_clear()
-            return by_index
+            kept.written = [o.serialize() for o in kept.objects]
+            kept.first_number = kept.objects[0].id
+        SubsetMap.pick.cache_clear()  # as fpdf2 does once a font is written
+        SubsetMap.get_glyph.cache_clear()
+        return kept.by_index
+
+    def _make_fonts(self, subset: Subset, fonts: list[TTFFont], resources: tuple) -> dict:  # type: ignore[type-arg]
         for font in fonts:  # fpdf2 cuts the font's tables down to the subset: its own copy
             program = font_program(FONTS[font.fontkey.removeprefix(FAMILY)])
             font.ttfont = ttLib.TTFont(io.BytesIO(program), recalcTimestamp=False, lazy=True)
         first = len(self.pdf_objs)
         by_index = super()._add_fonts(*resources)
         if len(_FONT_OBJECTS) < KEPT_SUBSETS:
-            _FONT_OBJECTS[subset] = (self.pdf_objs[first:], by_index)
+            objects = self.pdf_objs[first:]
+            _FONT_OBJECTS[subset] = FontObjects(objects, by_index, objects[0].id)
         return by_index
 
     def _build_xmp_from_info(self) -> str:
