@@ -26,7 +26,7 @@ from pathlib import Path
 from fontTools import subset, ttLib
 from fpdf import FPDF
 from fpdf.enums import OutputIntentSubType
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFICCProfile
 from fpdf.syntax import PDFObject
 from fpdf.util import builtin_srgb2014_bytes
@@ -83,7 +83,7 @@ def new_document(title: str, author: str, language: str) -> FPDF:
     pdf.set_keywords("Factur-X, ZUGFeRD")
     pdf.set_lang(language)
     for style, font in parsed_fonts().items():
-        pdf.fonts[f"{FAMILY}{style}"] = _fresh_copy(font, index=len(pdf.fonts) + 1)
+        pdf.fonts[f"{FAMILY}{style}"] = _for_document(font, index=len(pdf.fonts) + 1)
     pdf.add_output_intent(
         OutputIntentSubType.PDFA,
         output_condition_identifier="sRGB",
@@ -149,17 +149,14 @@ def parsed_fonts() -> dict[str, TTFFont]:
     return fonts
 
 
-def _fresh_copy(font: TTFFont, index: int) -> TTFFont:
-    """``font`` for one more document: the parsed tables shared, its subset its own (a copy
-    of the repertoire's, so that a character outside it is added to this document's only)."""
-    fresh = copy.copy(font)
-    fresh.i = index
-    fresh.missing_glyphs = []
-    fresh.subset = copy.copy(font.subset)
-    fresh.subset.font = fresh
-    fresh.subset._char_id_per_glyph = dict(font.subset._char_id_per_glyph)
-    fresh.subset._reserved = list(font.subset._reserved)
-    return fresh
+def _for_document(font: TTFFont, index: int) -> TTFFont:
+    """``font`` for one more document, sharing all it read and its subset: the repertoire
+    (``shown`` keeps every other character away from it, so it never grows, and the glyph
+    each character is drawn with is looked up once per process)."""
+    shell = copy.copy(font)
+    shell.i = index
+    shell.missing_glyphs = []
+    return shell
 
 
 Subset = tuple[tuple[str, tuple[str, ...]], ...]
@@ -210,9 +207,7 @@ class FacturxOutput(OutputProducer):
                 self._add_pdf_obj(pdf_object, "fonts")
             kept.written = [o.serialize() for o in kept.objects]
             kept.first_number = kept.objects[0].id
-        SubsetMap.pick.cache_clear()  # as fpdf2 does once a font is written
-        SubsetMap.get_glyph.cache_clear()
-        return kept.by_index
+        return kept.by_index  # the shared subset's glyph look-ups stay: they are bounded
 
     def _make_fonts(self, subset: Subset, fonts: list[TTFFont], resources: tuple) -> dict:  # type: ignore[type-arg]
         for font in fonts:  # fpdf2 cuts the font's tables down to the subset: its own copy
