@@ -106,6 +106,8 @@ class Settings:
     cooperative_email: str = setting("ZIRKEL_COOPERATIVE_EMAIL", "buero@handwerkszirkel.example")
     # Invoice numbers are <prefix>-<year>-<6 digits>, gapless per year.
     invoice_prefix: str = setting("ZIRKEL_INVOICE_PREFIX", "ZK")
+    # Processes a window's invoice documents are made in (1: in the worker itself).
+    invoice_processes: int = setting("ZIRKEL_INVOICE_PROCESSES", 1, read.whole(1))
     # The ops watch: how often it looks, when a queue "keeps growing", whom it e-mails.
     ops_sample_interval: float = setting("ZIRKEL_OPS_SAMPLE_INTERVAL", 30.0, read.positive_seconds)
     queue_growth_samples: int = setting("ZIRKEL_QUEUE_GROWTH_SAMPLES", 5, read.whole(1))

@@ -1,7 +1,7 @@
 """Billing's dependencies, built once from Settings: the runtime (engine, tables, outbox),
 what issuing needs (the cooperative as seller, the numbers' prefix, the documents, the
-day, the pool of processes a window's documents are made in, started at its first large
-window), and the one map from each event billing consumes to its handler."""
+day, the pool of processes a window's documents may be made in), and the one map from
+each event billing consumes to its handler."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from billing.adapters.document_pool import DocumentPool, default_processes
+from billing.adapters.document_pool import DocumentPool
 from billing.adapters.documents import documents
 from billing.adapters.orm import TABLES
 from billing.domain.model import Seller
@@ -59,7 +59,7 @@ def billing(settings: Settings, today: Callable[[], date] | None = None) -> h.Bi
         prefix=settings.invoice_prefix,
         documents=documents,
         today=today or (lambda: datetime.now(zone).date()),
-        render=DocumentPool(default_processes()),
+        render=DocumentPool(settings.invoice_processes),
     )
 
 

@@ -1,6 +1,9 @@
-"""A window's documents made over the machine's cores: a pool of processes, started at the
-first batch large enough to gain from it and kept for the life of the process (a billing
-worker issues window after window). Smaller batches are made in the calling process.
+"""A window's documents made over the machine's cores: a pool of processes
+(``ZIRKEL_INVOICE_PROCESSES`` from 2 on), started at the first batch large enough to gain
+from it and kept for the life of the process (a billing worker issues window after
+window). Smaller batches, and every batch with one process, are made in the calling
+process. It gains only where cores are idle: on a busy machine the documents cost the same
+CPU in the pool, plus its start (bench/README.md).
 
 The pool's processes are forked from a fresh server process (``forkserver``), never from
 the worker itself, whose threads and database connections a fork would copy; the server
@@ -12,7 +15,6 @@ and the rows written after, in the calling process's transaction: the pool only 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,11 +26,6 @@ from billing.service_layer.handlers import one_after_another
 from billing.service_layer.unit_of_work import Documents
 
 LEAST = 40  # invoices from which a batch goes to the pool (below, starting it costs more)
-MOST_PROCESSES = 4
-
-
-def default_processes() -> int:
-    return min(os.cpu_count() or 1, MOST_PROCESSES)
 
 
 def _ready() -> None:
