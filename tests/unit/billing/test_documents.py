@@ -61,6 +61,8 @@ def test_the_pdf_is_pdf_a_3b_with_its_fonts_embedded_and_the_xml_attached() -> N
     assert root["/OutputIntents"][0]["/S"] == "/GTS_PDFA1"
     spec = root["/AF"][0].get_object()
     assert (spec["/F"], spec["/AFRelationship"]) == ("factur-x.xml", "/Data")
+    attached = spec["/EF"]["/F"].get_object()
+    assert attached["/Subtype"] == "/text/xml" and "/ModDate" in attached["/Params"]
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "<pdfaid:part>3</pdfaid:part>" in xmp and "<pdfaid:conformance>B<" in xmp
     assert "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp

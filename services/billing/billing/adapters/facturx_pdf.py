@@ -25,7 +25,7 @@ from pathlib import Path
 
 from fontTools import subset, ttLib
 from fpdf import FPDF
-from fpdf.enums import OutputIntentSubType
+from fpdf.enums import OutputIntentSubType, PageMode
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFICCProfile
 from fpdf.syntax import PDFObject
@@ -111,8 +111,11 @@ def facturx_pdf(pdf: FPDF, xml: bytes) -> bytes:
         mime_type="text/xml",
         associated_file_relationship="Data",
         desc="Factur-X XML file",
+        modification_date=pdf.creation_date,  # PDF/A-3 asks for it in the file's /Params
         compress=True,
+        checksum=True,
     )
+    pdf.page_mode = PageMode.USE_ATTACHMENTS  # a viewer shows the XML beside the page
     return bytes(pdf.output(output_producer_class=FacturxOutput))
 
 
