@@ -17,13 +17,13 @@ LEFT, RIGHT = 15.0, 195.0
 COLUMNS = (
     ("position", LEFT, "L"),
     ("description", LEFT + 10, "L"),
-    ("quantity", 122.0, "R"),
+    ("quantity", 117.0, "R"),
     ("unit_price", 150.0, "R"),
     ("vat_rate", 163.0, "R"),
     ("net_amount", RIGHT, "R"),
 )
 LANGUAGE_TAGS = {"de": "de-DE", "en": "en-GB"}
-DESCRIPTION_WIDTH = 72.0  # mm, up to the longest quantity column's text
+DESCRIPTION_WIDTH = 68.0  # mm, up to where a long quantity with its unit begins
 
 
 class Sheet:
