@@ -89,10 +89,12 @@ bench-relay: $(STAMP)
 bench-price-list: $(STAMP)
 	$(BIN)/python -m bench.price_list
 
-# A window's 500 member invoices issued with their PDF and XML, on SQLite, then PostgreSQL.
+# A window's 500 member invoices issued with their PDF and XML, on SQLite, then PostgreSQL,
+# then on SQLite with the documents drawn in a pool of 2 processes.
 bench-invoices: $(STAMP)
 	$(BIN)/python -m bench.invoices --database sqlite
 	$(BIN)/python -m bench.invoices --database postgres
+	$(BIN)/python -m bench.invoices --database sqlite --processes 2
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
