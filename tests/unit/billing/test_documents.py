@@ -6,6 +6,7 @@ window's documents made in a pool of processes are the ones made one after anoth
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
@@ -110,6 +111,19 @@ def test_a_window_made_in_the_pool_has_the_documents_made_one_after_another() ->
     for made in pooled:
         assert_valid_invoice(made.pdf, made.xml)
     assert [page_text(d.pdf).count("Rechnung") > 0 for d in pooled] == [True, True, True, False]
+
+
+def test_documents_made_on_several_threads_at_once_are_each_whole() -> None:
+    """A worker's consumers issue on threads of their own; the fonts' kept objects are
+    numbered anew in each document."""
+    invoices = [invoice_of(m) for m in (1, 2, 3, 4)]
+    facturx_pdf._FONT_OBJECTS.clear()
+    with ThreadPoolExecutor(4) as threads:
+        made = list(threads.map(documents, invoices * 5))
+
+    for invoice, both in zip(invoices * 5, made, strict=True):
+        assert_valid_invoice(both.pdf, both.xml)
+        assert invoice.number in page_text(both.pdf)
 
 
 @pytest.mark.parametrize("processes, least, count", [(2, 5, 4), (1, 1, 4)])

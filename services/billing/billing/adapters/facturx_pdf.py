@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -58,6 +59,11 @@ FACTURX_VALUES = {
     "Version": "1.0",
     "ConformanceLevel": "EN 16931",
 }
+
+
+# A worker's consumers issue invoices on threads of their own: the fonts are read by one,
+# and the kept font objects, numbered anew in each document, are written by one at a time.
+_READING, _WRITING = threading.Lock(), threading.Lock()
 
 
 class MissingFont(RuntimeError):
@@ -116,7 +122,8 @@ def facturx_pdf(pdf: FPDF, xml: bytes) -> bytes:
         checksum=True,
     )
     pdf.page_mode = PageMode.USE_ATTACHMENTS  # a viewer shows the XML beside the page
-    return bytes(pdf.output(output_producer_class=FacturxOutput))
+    with _WRITING:
+        return bytes(pdf.output(output_producer_class=FacturxOutput))
 
 
 def shown(text: str) -> str:
@@ -139,10 +146,15 @@ def font_program(name: str) -> bytes:
     return program.getvalue()
 
 
-@functools.cache
 def parsed_fonts() -> dict[str, TTFFont]:
     """The invoice fonts as fpdf2 reads them, once per process, with every character of the
     repertoire in their subset."""
+    with _READING:
+        return _parsed_fonts()
+
+
+@functools.cache
+def _parsed_fonts() -> dict[str, TTFFont]:
     reader, fonts = FPDF(), {}
     for style, name in FONTS.items():
         font = TTFFont(reader, io.BytesIO(font_program(name)), f"{FAMILY}{style}", style)
