@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
+.PHONY: run test lint format install system-packages fonts clean bench-close bench-close-large bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(BIN)/zirkel run
 
 test: $(STAMP) system-packages
@@ -24,7 +24,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-install: $(STAMP) system-packages
+install: $(STAMP) fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(STAMP): pyproject.toml
 # embeds in its invoices (fonts-dejavu-core).
 system-packages:
 	deploy/system-packages.sh
+
+# The font billing embeds in its invoices' PDF/A: Debian's fonts-dejavu-core.
+fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || deploy/system-packages.sh fonts-dejavu-core
 
 # Closing a pool window at cooperative scale (bench/README.md has the figures).
 # Each prints the close beside the optimisation alone (close_over_optimisation), on
