@@ -128,7 +128,9 @@ def facturx_pdf(pdf: FPDF, xml: bytes) -> bytes:
 
 def shown(text: str) -> str:
     """``text`` as the invoice fonts can show it: other characters become ``?``."""
-    return text if text.isascii() else "".join(SHOWN.get(c, "?") for c in text)
+    if SHOWN.keys() >= set(text):
+        return text
+    return "".join(SHOWN.get(c, "?") for c in text)
 
 
 @functools.cache
