@@ -7,10 +7,11 @@ The fonts are DejaVu Sans and DejaVu Sans Bold, as Debian's ``fonts-dejavu-core`
 them (``deploy/system-packages.sh`` installs it), cut down to ``REPERTOIRE`` without their
 hinting (15 KB each in a document instead of 29). Embedding a font costs: fpdf2 reads the
 font for every document and makes a subset of it with fontTools when it writes one, about
-50 ms a document. So the fonts are read once per process, every document embeds the whole
-repertoire (every character of it is put into the subset, drawn or not), and the
-subset's PDF objects are made once per process and written into each document
-(``FacturxOutput``). Text outside the repertoire is shown as ``?`` (``shown``).
+100 ms a document. So the fonts are read once per process and every document shares their
+subset: the whole repertoire, put in once (each character drawn is looked up there once
+per process). That subset's PDF objects are made, and written, once per process and taken
+into each document (``FacturxOutput``). Text outside the repertoire is shown as ``?``
+(``shown``), so the subset never grows.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY = "dejavu"
 # Latin-1 and Latin Extended-A (the names and streets of Europe's Latin scripts), the euro
-# sign and the typographic quotes and dashes.
 # sign, and the rest of Windows-1252 (quotes, dashes, ...).
 REPERTOIRE = (
     *range(0x20, 0x7F),
