@@ -140,6 +140,8 @@ class ProductProgress(Schema):
     sku = fields.String(required=True)
     quantity = _money()
     offers = fields.List(fields.Nested(OfferProgress), required=True)
+    # rule 11: what the depot would serve of it at the close; the offers price the rest
+    depot_quantity = fields.Decimal(as_string=True, load_default=Decimal(0))
 
 
 class PoolProgressed(Schema):
@@ -240,6 +242,42 @@ class OrderReceived(Schema):
     member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
 
 
+class DepotAllocationSchema(Schema):
+    """Part of a need the depot served at a close (rule 11): from the lot of ``order_id``
+    (a supplier's earlier order), at its book value ``unit_price``, without fee.
+    ``rest_quantity`` is what of the need the close pooled and ordered: 0 when the depot
+    served it whole."""
+
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    order_id = fields.Integer(required=True)
+    supplier_id = fields.Integer(required=True)
+    quantity = _money()
+    unit_price = _money()
+    goods = _money()
+    paid = _money()
+    rest_quantity = _money()
+    correlation_id = fields.String(allow_none=True, load_default=None)
+
+
+class DepotProductSchema(Schema):
+    sku = fields.String(required=True)
+    quantity = _money()
+    value = _money()
+
+
+class DepotServed(Schema):
+    """A close served needs from the depot first (rule 11): each part, the totals per
+    product, and each served member's window result (the same figures as in the
+    window's ``pooling.order.placed`` events, depot part included)."""
+
+    window_id = fields.Integer(required=True)
+    allocations = fields.List(fields.Nested(DepotAllocationSchema), required=True)
+    products = fields.List(fields.Nested(DepotProductSchema), required=True)
+    member_savings = fields.List(fields.Nested(MemberSavingsSchema), required=True)
+
+
 class OrderRejected(Schema):
     """The order's needs went back into the pool; ``member_savings`` is each affected
     member's window result recomputed without them (it replaces the earlier one)."""
@@ -303,6 +341,7 @@ PAYLOADS: dict[tuple[str, int], type[Schema]] = {
     ("pooling.order.confirmed", 1): OrderConfirmed,
     ("pooling.order.rejected", 1): OrderRejected,
     ("pooling.order.received", 1): OrderReceived,
+    ("pooling.depot.served", 1): DepotServed,
     ("notify.savings.reported", 1): SavingsReported,
     ("billing.invoice.issued", 1): InvoiceIssued,
 }

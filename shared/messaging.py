@@ -75,6 +75,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
+            "pooling.depot.served.v1",
         ),
     ),
     Subscription(
@@ -85,6 +86,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
+            "pooling.depot.served.v1",
         ),
     ),
     Subscription("notify", "member-directory", ("catalog.member.registered.v1",)),
@@ -93,6 +95,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "order-outcomes",
         (
             "pooling.order.placed.v1",
+            "pooling.depot.served.v1",
             "pooling.order.confirmed.v1",
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
@@ -102,6 +105,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "billing", "directory", ("catalog.member.registered.v1", "catalog.product.updated.v1")
     ),
     Subscription("notify", "pool-progress", ("pooling.pool.progressed.v1",)),
+    Subscription("notify", "invoices", ("billing.invoice.issued.v1",)),
     Subscription("notify", "supplier-directory", ("catalog.supplier.updated.v1",)),
     Subscription(
         "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")

@@ -139,6 +139,19 @@ def test_the_office_filters_by_member_and_window(
     assert response.status_code == 422 and "member_id" in response.get_json()["details"]
 
 
+def test_the_office_pages_back_through_the_invoices(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    newest = [i["id"] for i in invoices(billing, admin)]
+    first = invoices(billing, admin, "?limit=3")
+    rest = invoices(billing, admin, f"?limit=3&before={first[-1]['id']}")
+
+    assert [i["id"] for i in first + rest] == newest == sorted(newest, reverse=True)
+    assert invoices(billing, admin, f"?before={newest[-1]}") == []
+    response = billing.client.get("/api/v1/invoices?before=0", headers=admin)
+    assert response.status_code == 422 and "before" in response.get_json()["details"]
+
+
 def test_a_corrected_receipt_credits_the_invoice_and_issues_a_new_one(
     received: int, worked_example: Service, billing: Service, admin: Headers
 ) -> None:

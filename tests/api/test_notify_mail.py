@@ -60,6 +60,15 @@ def test_catalog_tells_notify_each_members_address_and_language(
         "postcode": "44135",
         "language": "de",
         "active": True,
+        # what an invoice and a direct debit need, none given here
+        "legal_name": None,
+        "street": None,
+        "city": None,
+        "country": "DE",
+        "vat_id": None,
+        "iban": None,
+        "mandate_reference": None,
+        "mandate_signed_on": None,
     }
     with notify.runtime.sessions() as session:
         directory = session.scalars(select(MemberEntry).order_by(MemberEntry.member_id)).all()

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.notify_events import CLOSED, after, placed_at, reactions, register_members
+from tests.support.notify_events import (
+    CLOSED,
+    after,
+    invoice_issued,
+    placed_at,
+    reactions,
+    register_members,
+)
 from tests.support.notify_events import second_order as rolls_order
 
 if TYPE_CHECKING:
@@ -91,10 +98,14 @@ def test_the_statement_as_csv(notify: Service, closed: None) -> None:
     assert response.headers["Content-Type"].startswith("text/csv")
     assert 'filename="zirkel-savings-1-2026.csv"' in response.headers["Content-Disposition"]
     rows = response.get_data(as_text=True).splitlines()
-    assert rows[0] == "window_id;closed_on;baseline;paid;saved"
-    assert rows[1] == "1;2026-03-12;259.00;228.00;31.00"
-    assert rows[2] == "2;2026-04-09;60.00;50.00;10.00"
-    assert rows[-3:] == ["total;;319.00;278.00;41.00", "membership_fee;;;;240.00", "net;;;;-199.00"]
+    assert rows[0] == "window_id;closed_on;baseline;paid;saved;invoiced_vat;invoiced_gross"
+    assert rows[1] == "1;2026-03-12;259.00;228.00;31.00;0.00;0.00"  # not invoiced yet
+    assert rows[2] == "2;2026-04-09;60.00;50.00;10.00;0.00;0.00"
+    assert rows[-3:] == [
+        "total;;319.00;278.00;41.00;0.00;0.00",
+        "membership_fee;;;;240.00",
+        "net;;;;-199.00",
+    ]
 
 
 def test_the_statement_as_pdf_in_the_members_language(notify: Service, closed: None) -> None:
@@ -133,3 +144,45 @@ def test_the_cooperatives_dashboard(notify: Service, closed: None, admin: Header
 def test_only_the_office_sees_the_dashboard(notify: Service, closed: None) -> None:
     response = notify.client.get("/api/v1/savings/dashboard", headers=notify.token("member", 1))
     assert response.status_code == 403
+
+
+@pytest.fixture
+def invoiced(notify: Service, closed: None) -> None:
+    """Member 1's window 1 invoiced 190.00 + 36.10, then credited whole and invoiced again
+    at 200.00 + 38.00 after a corrected receipt; its window 2 invoiced 50.00 + 9.50."""
+    react = reactions(notify)
+    notify.deliver(react, invoice_issued(1, 1, "190.00", "36.10"))
+    notify.deliver(react, invoice_issued(2, 2, "126.00", "23.94"))  # another member's
+    notify.deliver(react, invoice_issued(5, 1, "190.00", "36.10", kind="credit_note"))
+    notify.deliver(react, invoice_issued(6, 1, "200.00", "38.00"))
+    notify.deliver(react, invoice_issued(7, 1, "50.00", "9.50", window_id=2))
+
+
+def test_a_statement_shows_what_each_window_was_invoiced(notify: Service, invoiced: None) -> None:
+    body = statement(notify, "2026").get_json()
+
+    windows = {w["window_id"]: (w["invoiced_vat"], w["invoiced_gross"]) for w in body["windows"]}
+    assert windows == {1: ("38.00", "238.00"), 2: ("9.50", "59.50")}  # credit note taken off
+    assert (body["invoiced_vat"], body["invoiced_gross"]) == ("47.50", "297.50")
+    months = {m["month"]: (m["invoiced_vat"], m["invoiced_gross"]) for m in body["months"]}
+    assert months[3] == ("38.00", "238.00") and months[4] == ("9.50", "59.50")
+    assert months[5] == ("0.00", "0.00")
+    march = statement(notify, "2026/3").get_json()
+    assert (march["invoiced_vat"], march["invoiced_gross"], march["saved"]) == (
+        "38.00",
+        "238.00",
+        "31.00",
+    )
+    other = statement(notify, "2026", 2).get_json()
+    assert (other["invoiced_vat"], other["invoiced_gross"]) == ("23.94", "149.94")
+
+
+def test_the_statements_downloads_show_what_was_invoiced(notify: Service, invoiced: None) -> None:
+    rows = statement(notify, "2026.csv").get_data(as_text=True).splitlines()
+    assert rows[1] == "1;2026-03-12;259.00;228.00;31.00;38.00;238.00"
+    assert rows[-3] == "total;;319.00;278.00;41.00;47.50;297.50"
+
+    german = statement(notify, "2026.pdf").data
+    assert b"berechnet brutto" in german and b"297,50 \x80" in german
+    second = statement(notify, "2026.pdf", 2).data
+    assert b"Ersparnisnachweis 2026" in second and b"149,94 \x80" in second

@@ -28,6 +28,8 @@ from tests.api.test_pooling_api import worked_example as worked_example  # the f
 if TYPE_CHECKING:
     from tests.api.conftest import Headers, Service
 
+# rule 11: a site's whole packs go there, the rest to the depot's address
+DEPOT = "Lager Handwerkszirkel Dortmund eG, Rheinische Straße 1, 44137 Dortmund"
 HEADER = (
     "sku;packs;ordered_quantity;unit_price;line_total;vat_rate;need_id;member_id;quantity;"
     "delivery_site\r\n"
@@ -35,9 +37,12 @@ HEADER = (
 WORKED_EXAMPLE_CSV = (
     HEADER + "DISP-10L;14;14;38.00;532.00;19;1;1;6;Firmensitz\r\n"
     "DISP-10L;14;14;38.00;532.00;19;3;3;8;Firmensitz\r\n"
+    "DISP-10L;6;6" + ";" * 7 + "Firmensitz (Mitglied 1)\r\n"
+    "DISP-10L;8;8" + ";" * 7 + "Firmensitz (Mitglied 3)\r\n"
     "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
     "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
     "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
+    "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
     "goods;;;;834.40;;;;;\r\n"
     "shipping_fee;;;;0.00;19;;;;\r\n"
     "total;;;;834.40;;;;;\r\n"
@@ -145,6 +150,7 @@ def test_a_declined_line_leaves_the_order_form(
         HEADER + "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
         "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
         "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
+        "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
         "goods;;;;302.40;;;;;\r\n"
         "shipping_fee;;;;25.00;19;;;;\r\n"
         "total;;;;327.40;;;;;\r\n"
@@ -192,8 +198,8 @@ def test_the_csv_shows_each_lines_rate_and_the_vat_per_rate(
 
     rows = response.get_data().decode("utf-8").split("\r\n")
     assert rows[1].startswith("DISP-10L;14;14;38.00;532.00;19;")
-    assert rows[3].startswith("SIL-300;6;72;4.20;302.40;7;")
-    assert rows[6:] == [
+    assert rows[5].startswith("SIL-300;6;72;4.20;302.40;7;")  # after DISP's two addresses
+    assert rows[9:] == [
         "goods;;;;834.40;;;;;",
         "shipping_fee;;;;0.00;19;;;;",
         "total;;;;834.40;;;;;",

@@ -78,8 +78,9 @@ def test_the_order_splits_each_line_by_delivery_site(pooling: Service, admin: He
     assert ";2;2;4;Firmensitz\r\n" in csv.get_data(as_text=True)
     pdf = pooling.client.get(f"/api/v1/orders/{order['id']}/document.pdf", headers=admin)
     text = shown_text(pdf.get_data())
-    assert re.search(r"Lieferort: Baustelle Hansastraße 12\n11 piece", text)
-    assert re.search(r"Lieferort: Firmensitz\n4 piece", text)
+    # rule 11: each site's share is whole packs (of 1), so each goes there directly
+    assert re.search(r"Lieferort: Baustelle Hansastraße 12\n11 Geb.\n11 piece", text)
+    assert re.search(r"Lieferort: Firmensitz \(Mitglied 2\)\n4 Geb.\n4 piece", text)
 
 
 def test_a_price_changed_while_a_window_is_open_applies_from_the_next_window(

@@ -2,16 +2,23 @@
 default and on RabbitMQ + PostgreSQL: supplier A confirms, the office books the receipt
 of 12 DISP-10L and 72 SIL-300; catalog shows what each need received, notify the savings
 on the received quantities, the depot holds 8 SIL-300 worth 33.60, and billing issues
-each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents."""
+each member's invoice (VAT 19 %) with gapless numbers and valid e-invoice documents;
+notify e-mails each member its invoice with the PDF, and the office's page lists them.
+Then a second window: m2 needs 10 SIL-300, the depot serves 8 at book value and a new
+order brings 2."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
+import requests
 
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
+from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
 
@@ -30,7 +37,7 @@ INVOICED = [  # net, VAT, gross
 RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in the example
 
 
-def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
+def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
     need_ids = []
@@ -72,12 +79,53 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack) -> None:
             60,
             f"member {member_id}'s savings on what arrived",
         )
-    check_invoices(stack, admin, members)
+    invoices = check_invoices(stack, admin, members)
+    check_invoice_mails(smtp, invoices)
+    check_office_page(stack, invoices)
+    second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
 
 
-def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> None:
+def second_window_served_from_the_depot(
+    stack: Stack, admin: Client, m2: tuple[int, str], first_order: int
+) -> None:
+    """m2 needs 10 SIL-300: 8 from the depot at 4.20, 2 in a new order of one pack, whose
+    fee (25.00, below A's 500.00) m2 pays alone; its baseline is the 10 alone (75.40)."""
+    member_id, token = m2
+    member = Client(stack, token)
+    need = member.ok("POST", "catalog", "/needs", json={"sku": "SIL-300", "quantity": "10"})
+    wait_until(lambda: pooled(admin) == {"SIL-300": "10"}, 30, "the second need pooled")
+    closed = admin.ok("POST", "pooling", "/pools/close")
+    parts = [(a["need_id"], a["order_id"], a["quantity"]) for a in closed["depot_allocations"]]
+    assert parts == [(need["id"], first_order, "8")]
+    assert closed["from_depot"] == [{"sku": "SIL-300", "quantity": "8", "value": "33.60"}]
+    [order] = closed["orders"]
+    [line] = order["lines"]
+    assert [(a["need_id"], a["quantity"]) for a in line["allocations"]] == [(need["id"], "2")]
+    assert (closed["members_paid"], closed["members_saved"]) == ("67.00", "8.40")
+    assert admin.ok("GET", "pooling", "/depot")["lots"] == []
+    wait_until(
+        lambda: _need(admin, need["id"])[:3] == ("ordered", order["id"], "8"),
+        60,
+        "catalog to show the depot's part and the order of the rest",
+    )
+    wait_until(
+        lambda: any(
+            w["window_id"] == closed["window_id"] and w["saved"] == "8.40"
+            for w in (savings(member, member_id) or {}).get("windows", [])
+        ),
+        60,
+        "m2's savings of the second window, depot part included",
+    )
+
+
+def _need(admin: Client, need_id: int) -> tuple[str, int | None, str | None]:
+    need = admin.ok("GET", "catalog", f"/needs/{need_id}")
+    return need["status"], need["order_id"], need["depot_quantity"]
+
+
+def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) -> list[dict]:
     """Each member's invoice from billing, to the cent, numbered without gaps; a member
     sees its own and its documents pass the EN 16931 rules."""
 
@@ -103,6 +151,51 @@ def check_invoices(stack: Stack, admin: Client, members: list[tuple[int, str]]) 
         for form in ("pdf", "xml")
     ]
     assert_valid_invoice(*documents)
+    return invoices
+
+
+def check_invoice_mails(smtp: SmtpServer, invoices: list[dict]) -> None:
+    """Each member gets its invoice once by e-mail, its PDF attached as billing issued it."""
+    by_number = {i["number"]: i for i in invoices}
+
+    def invoice_mails() -> list:
+        found = [m for m in smtp.mailbox.messages if m["Subject"].startswith("Rechnung ")]
+        return found if len(found) >= len(invoices) else []
+
+    mails = wait_until(invoice_mails, 60, "an invoice e-mail to each member")
+    assert len(mails) == len(invoices)
+    for mail in mails:
+        number = mail["Subject"].split()[1]
+        gross = by_number[number]["gross_total"].replace(".", ",")
+        assert mail["Subject"] == f"Rechnung {number} über {gross} €"
+        [pdf] = list(mail.iter_attachments())
+        assert pdf.get_filename() == f"{number}.pdf"
+        assert pdf.get_content().startswith(b"%PDF")
+    assert sorted(m["To"] for m in mails) == sorted({m["To"] for m in mails})
+
+
+def check_office_page(stack: Stack, invoices: list[dict]) -> None:
+    """The office signs in and finds the four invoices on its invoices page."""
+    email, password = "buero@zirkel.example", "e2e-office-password"
+    subprocess.run(
+        stack.zirkel("create-user", email, "--admin", "--password-stdin"),
+        input=f"{password}\n".encode(),
+        env=stack.env,
+        check=True,
+        capture_output=True,
+    )
+    browser = requests.Session()
+    web = stack.url("catalog")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', browser.get(f"{web}/login").text)
+    assert token is not None
+    form = {"email": email, "password": password, "csrf_token": token.group(1)}
+    assert browser.post(f"{web}/login", data=form, timeout=30).ok
+    page = browser.get(f"{web}/admin/invoices", timeout=30)
+    assert page.status_code == 200
+    assert page.text.count('id="invoice-') == len(invoices) == 4
+    for invoice in invoices:
+        assert invoice["number"] in page.text
+        assert invoice["gross_total"].replace(".", ",") + "\xa0€" in page.text
 
 
 def received_as(admin: Client, need_id: int) -> tuple[str, str | None]:

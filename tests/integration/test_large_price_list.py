@@ -112,6 +112,7 @@ def test_ten_thousand_rows_are_accepted_with_their_events(catalog: FlaskClient) 
             {"min_quantity": "50", "unit_price": "10.95"},
         ],
         "active": True,
+        "vat_rate": "19",
         "valid_from": None,
     }
     assert supplier.counts() == (10_000, 10_000, 20_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -96,3 +96,30 @@ def after(moment: datetime, **delta: float) -> datetime:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def invoice_issued(
+    invoice_id: int,
+    member_id: int,
+    net: str,
+    vat: str,
+    window_id: int = 1,
+    kind: str = "invoice",
+    language: str = "de",
+) -> Event:
+    """Billing's announcement of a member's invoice (or credit note) of a window."""
+    return Event(
+        "billing.invoice.issued",
+        {
+            "invoice_id": invoice_id,
+            "number": f"ZK-2026-{invoice_id:06d}",
+            "type": kind,
+            "member_id": member_id,
+            "window_id": window_id,
+            "issued_on": date(2026, 3, 16),
+            "net_total": D(net),
+            "vat_total": D(vat),
+            "gross_total": D(net) + D(vat),
+            "language": language,
+        },
+    )

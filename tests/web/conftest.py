@@ -48,7 +48,14 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def service_urls() -> dict[str, str]:
+    """Where the pages reach the other services (``ZIRKEL_<SVC>_URL``); a test module
+    overrides this fixture to put a real service behind the pages."""
+    return {}
+
+
+@pytest.fixture
+def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
     from catalog.entrypoints.app import create_app
 
     settings = Settings.from_env(
@@ -57,7 +64,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
             "ZIRKEL_VAR_DIR": str(tmp_path),
             "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",  # nothing listens: "unavailable"
             "ZIRKEL_NOTIFY_URL": "http://127.0.0.1:9",
+            "ZIRKEL_BILLING_URL": "http://127.0.0.1:9",
         }
+        | service_urls
     )
     app = create_app(settings)
     runtime: Runtime = app.extensions["zirkel.runtime"]

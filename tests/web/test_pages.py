@@ -312,3 +312,20 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
         "In 2 Poolrunden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
         " (50,20\xa0€)." in page
     )
+
+
+def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeypatch) -> None:
+    offer = {"supplier_id": 1, "ordered_quantity": "12", "unit_price": "4.2", "next_tier": None}
+    pool = {
+        "window_id": 8,
+        "closes_at": "2026-12-10T11:00:00+00:00",
+        "products": [
+            {"sku": "SIL-300", "quantity": "10", "depot_quantity": "8", "offers": [offer]}
+        ],
+    }
+    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
+    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartuschen"})
+    page = member.get("/pool").get_data(as_text=True)
+    assert "8 Kartuschen aus dem Lager" in page
+    pool["products"][0]["depot_quantity"] = "0"
+    assert "aus dem Lager" not in member.get("/pool").get_data(as_text=True)

@@ -11,7 +11,13 @@ from flask.testing import FlaskClient
 
 from shared.runtime import Runtime
 from shared.unsubscribe import UnsubscribeLinks
-from tests.support.notify_events import CLOSED, placed_at, reactions, register_members
+from tests.support.notify_events import (
+    CLOSED,
+    invoice_issued,
+    placed_at,
+    reactions,
+    register_members,
+)
 from tests.web.conftest import Site, csrf_token, sign_in
 
 
@@ -92,6 +98,20 @@ def test_a_members_month_statement_and_downloads(member: FlaskClient, notify: No
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     csv = member.get("/statements/2026.csv").get_data(as_text=True)
     assert "1;2026-03-12;259.00;228.00;31.00" in csv
+
+
+def test_a_statement_shows_what_was_invoiced_beside_the_savings(
+    member: FlaskClient, notify: Notify
+) -> None:
+    react = reactions(notify)  # type: ignore[arg-type]
+    notify.deliver(react, invoice_issued(1, 1, "190.00", "36.10"))
+
+    page = member.get("/statements/2026/3").get_data(as_text=True)
+
+    assert "Berechnet (brutto)" in page and "darin Umsatzsteuer" in page
+    assert "226,10\xa0€" in page and "36,10\xa0€" in page and "31,00\xa0€" in page
+    year = member.get("/statements/2026").get_data(as_text=True)
+    assert year.count("226,10\xa0€") == 2  # the year's total and March's
 
 
 def test_statements_need_a_member(site: Site, admin: FlaskClient, notify: Notify) -> None:

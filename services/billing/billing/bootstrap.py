@@ -82,6 +82,10 @@ def handlers(
             partial(h.confirm_order, billing=issuing),
         ),
         "pooling.order.rejected": (consumer.reject_order, partial(h.reject_order, billing=issuing)),
+        "pooling.depot.served": (
+            consumer.serve_from_depot,
+            partial(h.serve_from_depot, billing=issuing),
+        ),
         "pooling.order.received": (
             partial(consumer.record_receipt, timezone=zone),
             partial(h.record_receipt, billing=issuing),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from billing.domain.model import Buyer, Invoice, Kind, Product, ReceivedNeed
 from billing.domain.windows import OrderStanding, OrderStatus
-from billing.service_layer.commands import MemberResult, PlacedNeed, RecordOrder
+from billing.service_layer.commands import DepotPart, MemberResult, PlacedNeed, RecordOrder
 from billing.service_layer.unit_of_work import Documents
 from shared.events import Event
 
@@ -54,6 +54,7 @@ class FakeOrders:
         self.rows: dict[int, FakeOrder] = {}
         self.results: dict[tuple[int, int], MemberResult] = {}
         self.locked: list[int] = []
+        self.depot: dict[int, list[DepotPart]] = {}
 
     def lock_window(self, window_id: int) -> None:
         self.locked.append(window_id)
@@ -93,6 +94,13 @@ class FakeOrders:
             if o.window_id == window_id
         ]
 
+    def add_depot_parts(self, window_id: int, parts: tuple[DepotPart, ...]) -> None:
+        self.depot.setdefault(window_id, []).extend(parts)
+
+    def served_whole(self, window_id: int) -> set[int]:
+        parts = self.depot.get(window_id, [])
+        return {p.member_id for p in parts} - {p.member_id for p in parts if p.rest > 0}
+
     def _mine(self, window_id: int, member_id: int) -> list[tuple[FakeOrder, ReceivedNeed]]:
         return [
             (o, o.needs[n][1])  # type: ignore[misc]
@@ -103,7 +111,8 @@ class FakeOrders:
         ]
 
     def received_needs(self, window_id: int, member_id: int) -> list[ReceivedNeed]:
-        return [need for _o, need in self._mine(window_id, member_id)]
+        served = [p.need for p in self.depot.get(window_id, []) if p.member_id == member_id]
+        return [need for _o, need in self._mine(window_id, member_id)] + served
 
     def delivered_on(self, window_id: int, member_id: int) -> date | None:
         days = [o.received_on for o, _n in self._mine(window_id, member_id) if o.received_on]
@@ -118,14 +127,16 @@ class FakeOrders:
         return None if result is None else result.saved
 
     def windows_of(self, member_id: int) -> list[int]:
-        return sorted(
-            {
-                o.window_id
-                for o in self.rows.values()
-                for placed, _r in o.needs.values()
-                if placed.member_id == member_id
-            }
-        )
+        ordered = {
+            o.window_id
+            for o in self.rows.values()
+            for placed, _r in o.needs.values()
+            if placed.member_id == member_id
+        }
+        served = {
+            w for w, parts in self.depot.items() if any(p.member_id == member_id for p in parts)
+        }
+        return sorted(ordered | served)
 
 
 class FakeInvoices:

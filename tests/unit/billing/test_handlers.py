@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.domain.model import Kind
+from billing.domain.model import Kind, LineKind
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import Documents
@@ -179,3 +179,57 @@ def test_an_unknown_member_is_invoiced_once_its_registration_arrives() -> None:
 def test_a_receipt_of_an_order_billing_never_saw_is_refused(uow: FakeUnitOfWork) -> None:
     with pytest.raises(LookupError):
         handlers.record_receipt(received(7, [1]), uow, BILLING)
+
+
+def served(window_id: int, *parts: tuple[int, int, str, str]) -> c.ServeFromDepot:
+    """The depot served (member, need, quantity, rest) of SIL-300 at 4.20 from order 1's lot."""
+    return c.ServeFromDepot(
+        window_id,
+        tuple(
+            c.DepotPart(member, need(need_id, "SIL-300", quantity, "4.20"), Decimal(rest))
+            for member, need_id, quantity, rest in parts
+        ),
+        (),
+    )
+
+
+def test_a_need_the_depot_served_whole_is_invoiced_at_book_value_at_once(
+    uow: FakeUnitOfWork,
+) -> None:
+    handlers.serve_from_depot(served(2, (2, 10, "8", "0")), uow, BILLING)
+
+    [invoice] = uow.invoices.rows
+    assert (invoice.member_id, invoice.window_id) == (2, 2)
+    [line] = invoice.lines
+    assert (line.quantity, line.unit_price, line.net_amount) == (
+        8,
+        Decimal("4.20"),
+        Decimal("33.60"),
+    )
+    assert (invoice.charges.vat_total, invoice.charges.gross_total) == (
+        Decimal("6.38"),
+        Decimal("39.98"),
+    )
+
+
+def test_a_need_served_in_part_waits_for_its_rests_order_and_is_invoiced_with_both(
+    uow: FakeUnitOfWork,
+) -> None:
+    """The worked example's second window: m2 needs 10 SIL-300, 8 from the depot, 2 ordered."""
+    handlers.record_order(
+        c.RecordOrder(2, 2, 1, (c.PlacedNeed(10, 2, "SIL-300", Decimal(2), Decimal("4.20")),)), uow
+    )
+    handlers.serve_from_depot(served(2, (2, 10, "8", "2")), uow, BILLING)
+    assert uow.invoices.rows == []
+
+    rest = need(10, "SIL-300", "2", "4.20", share="25.00", order_id=2)
+    receipt = c.RecordReceipt(2, 2, 0, date(2026, 3, 20), ((2, rest),), ())
+    handlers.record_receipt(receipt, uow, BILLING)
+
+    [invoice] = uow.invoices.rows
+    assert [(line.kind, line.quantity, line.net_amount) for line in invoice.lines] == [
+        (LineKind.GOODS, 2, Decimal("8.40")),
+        (LineKind.GOODS, 8, Decimal("33.60")),
+        (LineKind.FEE_SHARE, 1, Decimal("25.00")),
+    ]
+    assert invoice.charges.net_total == Decimal("67.00")

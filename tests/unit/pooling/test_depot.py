@@ -21,7 +21,7 @@ from pooling.domain.depot import (
     stock,
     write_off,
 )
-from pooling.domain.model import Need
+from pooling.domain.model import Need, Offer, Tier
 from pooling.domain.pricing import cost_of
 from pooling.domain.receipt import receive_order
 from tests.unit.pooling.test_optimise_property import ref_cents
@@ -232,3 +232,83 @@ def test_a_correction_leaves_the_depot_as_if_booked_so(case, data) -> None:
     # lots' order may differ from a receipt booked so at once; their contents may not.
     strip = sorted((lot.sku, lot.quantity, lot.book_value) for lot in stock((*ledger, *moved)))
     assert strip == sorted((lot.sku, lot.quantity, lot.book_value) for lot in stock(direct))
+
+
+# --- the close serves from the depot first ----------------------------------------------
+
+
+def test_the_close_serves_8_from_the_depot_and_orders_2(ledger) -> None:
+    result = close_window(
+        [Need(6, 2, SIL, d("10"))], OFFERS, SUPPLIERS, SOLVE, stock(ledger), NEXT_CLOSE
+    )
+    assert result.depot is not None
+    assert [(p.need_id, p.quantity, p.goods) for p in result.depot.served] == [
+        (6, d("8"), d("33.60"))
+    ]
+    (order,) = result.orders
+    ((allocation,),) = [line.allocations for line in order.lines]
+    assert (allocation.quantity, allocation.goods, allocation.shipping_share) == (
+        d("2"),
+        d("8.40"),
+        d("25.00"),
+    )
+    # the baseline is m2's whole need alone: one pack of 12 at 4.20 plus A's fee
+    assert result.members[2].baseline == d("75.40")
+    assert result.members[2].paid == d("33.60") + d("8.40") + d("25.00")
+    assert result.depot_paid == d("33.60")
+    assert result.depot_value == order.total - d("33.40")  # the new pack's surplus of 10
+
+
+def test_an_empty_depot_leaves_the_close_as_it_was() -> None:
+    plain = close_window(NEEDS, OFFERS, SUPPLIERS, SOLVE)
+    other = [Lot(DISP, 1, RECEIVED_ON, d("3"), d("38.00"))]
+    with_depot = close_window(NEEDS[1:2], OFFERS, SUPPLIERS, SOLVE, other, NEXT_CLOSE)
+    assert plain.depot is None and with_depot.depot is None  # no lot of the needs' products
+    assert close_window(NEEDS, OFFERS, SUPPLIERS, SOLVE, (), NEXT_CLOSE) == plain
+
+
+def test_a_product_no_one_offers_is_served_in_whole_needs_only() -> None:
+    lot = Lot("GLUE", 1, RECEIVED_ON, d("5"), d("2.00"))
+    needs = [Need(1, 1, "GLUE", d("6")), Need(2, 2, "GLUE", d("4")), Need(3, 3, "GLUE", d("2"))]
+    result = close_window(needs, OFFERS, SUPPLIERS, SOLVE, [lot], NEXT_CLOSE)
+    assert result.depot is not None
+    assert [(p.need_id, p.quantity) for p in result.depot.served] == [(2, d("4"))]
+    assert [(n.need_id, n.quantity) for n in result.unoffered_needs] == [(1, d("6")), (3, d("2"))]
+    assert result.orders == () and result.members[2].paid == d("8.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(needs, lots)
+def test_every_need_is_served_whole_by_depot_and_order_together(needs, lots) -> None:
+    offers = {"A": [_offer("A", "12", "4.20")], "B": [_offer("B", "0.5", "3.00")]}
+    result = close_window(needs, offers, SUPPLIERS, SOLVE, lots, NEXT_CLOSE)
+    served = () if result.depot is None else result.depot.served
+    waiting = {need.need_id for need in result.unoffered_needs}
+    for need in needs:
+        from_depot = sum((p.quantity for p in served if p.need_id == need.need_id), d("0"))
+        ordered = sum(
+            (
+                a.quantity
+                for order in result.orders
+                for line in order.lines
+                for a in line.allocations
+                if a.need_id == need.need_id
+            ),
+            d("0"),
+        )
+        if need.need_id in waiting:  # no one offers C: whole from the depot, or it waits
+            assert (from_depot, ordered, need.sku) == (0, 0, "C")
+        else:
+            assert from_depot + ordered == need.quantity
+    order_paid = sum(a.paid for o in result.orders for line in o.lines for a in line.allocations)
+    assert result.members_paid == order_paid + sum((p.goods for p in served), d("0.00"))
+    before = depot_value([m for lot in lots for m in _lot_in(lot)])
+    after = before - sum((p.goods for p in served), d("0.00"))
+    left = [m for lot in lots for m in _lot_in(lot)]
+    if result.depot is not None:
+        left += list(result.depot.movements)
+    assert depot_value(left) == after
+
+
+def _offer(sku: str, pack: str, price: str) -> Offer:
+    return Offer(A, sku, d(pack), (Tier(d("0"), d(price)),))

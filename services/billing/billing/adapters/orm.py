@@ -96,6 +96,24 @@ class OrderNeedRow(Base):
     shipping_share: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
 
 
+class DepotPartRow(Base):
+    """Part of a need the depot served at a window's close (rule 11), from the lot of an
+    earlier order, at book value; ``rest`` is what of the need the close ordered."""
+
+    __tablename__ = "depot_parts"
+    __table_args__ = (Index("ix_depot_parts_window_member", "window_id", "member_id"),)
+
+    need_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    lot_order_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    window_id: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal] = mapped_column(Price())
+    goods: Mapped[Decimal] = mapped_column(Money())
+    rest: Mapped[Decimal] = mapped_column(Quantity())
+
+
 class MemberResultRow(Base):
     """A member's window result on what arrived, for the savings note (BT-22)."""
 

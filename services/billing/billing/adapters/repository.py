@@ -11,6 +11,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from billing.adapters.orm import (
+    DepotPartRow,
     MemberResultRow,
     MemberRow,
     OrderNeedRow,
@@ -18,9 +19,9 @@ from billing.adapters.orm import (
     ProductRow,
     WindowRow,
 )
-from billing.domain.model import Buyer, Product, ReceivedNeed
+from billing.domain.model import ZERO, Buyer, Product, ReceivedNeed
 from billing.domain.windows import OrderStanding, OrderStatus
-from billing.service_layer.commands import MemberResult, RecordOrder
+from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
 from shared.db import insert_new_only
 
 BUYER_FIELDS = [f.name for f in dataclasses.fields(Buyer)]
@@ -74,6 +75,7 @@ class SqlOrders:
         self.session = session
         self.locked: set[int] = set()
         self.received: dict[int, dict[int, list[tuple[ReceivedNeed, date | None]]]] = {}
+        self.depot: dict[int, dict[int, list[ReceivedNeed]]] = {}
         self.results: dict[int, dict[int, Decimal]] = {}
 
     def lock_window(self, window_id: int) -> None:
@@ -169,6 +171,53 @@ class SqlOrders:
             for (order_id, status), held in sorted(members.items())
         ]
 
+    def add_depot_parts(self, window_id: int, parts: tuple[DepotPart, ...]) -> None:
+        self.depot.pop(window_id, None)
+        for part in parts:
+            self.session.merge(
+                DepotPartRow(
+                    need_id=part.need.need_id,
+                    lot_order_id=part.need.order_id,
+                    window_id=window_id,
+                    member_id=part.member_id,
+                    sku=part.need.sku,
+                    quantity=part.need.received,
+                    unit_price=part.need.unit_price,
+                    goods=part.need.goods,
+                    rest=part.rest,
+                )
+            )
+        self.session.flush()
+
+    def served_whole(self, window_id: int) -> set[int]:
+        parts = self.session.execute(
+            select(DepotPartRow.member_id, DepotPartRow.rest).where(
+                DepotPartRow.window_id == window_id
+            )
+        ).all()
+        waiting = {member_id for member_id, rest in parts if rest > 0}
+        return {member_id for member_id, _rest in parts} - waiting
+
+    def _depot_parts(self, window_id: int) -> dict[int, list[ReceivedNeed]]:
+        """Each member's needs the depot served at the window's close, at book value."""
+        if window_id not in self.depot:
+            rows = self.session.execute(
+                select(
+                    DepotPartRow.member_id,
+                    DepotPartRow.need_id,
+                    DepotPartRow.lot_order_id,
+                    DepotPartRow.sku,
+                    DepotPartRow.quantity,
+                    DepotPartRow.unit_price,
+                    DepotPartRow.goods,
+                ).where(DepotPartRow.window_id == window_id)
+            )
+            members: dict[int, list[ReceivedNeed]] = {}
+            for member_id, *need in rows:
+                members.setdefault(member_id, []).append(ReceivedNeed(*need, ZERO))
+            self.depot[window_id] = members
+        return self.depot[window_id]
+
     def _receipts(self, window_id: int) -> dict[int, list[tuple[ReceivedNeed, date | None]]]:
         """Each member's needs held by a received order of the window, with the day their
         order was received."""
@@ -199,7 +248,8 @@ class SqlOrders:
         return self.received[window_id]
 
     def received_needs(self, window_id: int, member_id: int) -> list[ReceivedNeed]:
-        return [need for need, _day in self._receipts(window_id).get(member_id, [])]
+        received = [need for need, _day in self._receipts(window_id).get(member_id, [])]
+        return received + self._depot_parts(window_id).get(member_id, [])
 
     def delivered_on(self, window_id: int, member_id: int) -> date | None:
         days = [day for _n, day in self._receipts(window_id).get(member_id, []) if day]
@@ -220,8 +270,9 @@ class SqlOrders:
         return self.results[window_id].get(member_id)
 
     def windows_of(self, member_id: int) -> list[int]:
-        query = select(OrderNeedRow.window_id).where(OrderNeedRow.member_id == member_id)
-        return sorted(set(self.session.scalars(query.distinct())))
+        ordered = select(OrderNeedRow.window_id).where(OrderNeedRow.member_id == member_id)
+        served = select(DepotPartRow.window_id).where(DepotPartRow.member_id == member_id)
+        return sorted(set(self.session.scalars(ordered.union(served))))
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:

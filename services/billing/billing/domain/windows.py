@@ -30,9 +30,12 @@ class OrderStanding:
     members: frozenset[int]
 
 
-def members_due(orders: Iterable[OrderStanding]) -> set[int]:
-    """Members with needs in a received order of the window and none in an open one."""
+def members_due(
+    orders: Iterable[OrderStanding], served_whole: Iterable[int] = frozenset()
+) -> set[int]:
+    """Members with needs in a received order of the window, or served whole from the
+    depot at its close (rule 11), and none in an open order."""
     orders = list(orders)
     waiting = {m for order in orders if order.status.open for m in order.members}
     received = {m for o in orders if o.status is OrderStatus.RECEIVED for m in o.members}
-    return received - waiting
+    return (received | set(served_whole)) - waiting

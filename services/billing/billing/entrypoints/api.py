@@ -123,16 +123,17 @@ def _id_arg(name: str) -> int | None:
 @require("admin", "member")
 def list_invoices() -> ResponseReturnValue:
     """Invoices and credit notes, newest first: a member's own, the office's all;
-    ``?member_id=`` and ``?window_id=`` narrow them."""
+    ``?member_id=`` and ``?window_id=`` narrow them, ``?before=<id>`` pages back."""
     principal = current_principal()
     member_id, window_id = _id_arg("member_id"), _id_arg("window_id")
+    before = _id_arg("before")
     limit = counted_arg("limit", default=500, most=5000)
     if not principal.is_admin:
         if member_id is not None and member_id != principal.subject_id:
             return jsonify(InvoicesOut().dump({"invoices": []}))
         member_id = principal.subject_id
     with unit_of_work() as session:
-        found = InvoiceReader(session).find(member_id, window_id, limit)
+        found = InvoiceReader(session).find(member_id, window_id, limit, before)
         return jsonify({"invoices": [invoice_out(invoice) for invoice in found]})
 
 

@@ -67,17 +67,41 @@ def record_receipt(event: Event, timezone: ZoneInfo) -> commands.RecordReceipt:
         for line in p["lines"]
         for a in line["allocations"]
     )
-    results = tuple(
-        commands.MemberResult(s["member_id"], s["baseline"], s["paid"], s["saved"])
-        for s in p["member_savings"]
-    )
     return commands.RecordReceipt(
         order_id=p["order_id"],
         window_id=p["window_id"],
         revision=p["revision"],
         received_on=_day(event, timezone),
         needs=needs,
-        results=results,
+        results=_results(p),
+    )
+
+
+def serve_from_depot(event: Event) -> commands.ServeFromDepot:
+    p = event.payload
+    parts = tuple(
+        commands.DepotPart(
+            member_id=a["member_id"],
+            need=ReceivedNeed(
+                need_id=a["need_id"],
+                order_id=a["order_id"],
+                sku=a["sku"],
+                received=a["quantity"],
+                unit_price=a["unit_price"],
+                goods=a["goods"],
+                shipping_share=Decimal("0.00"),
+            ),
+            rest=a["rest_quantity"],
+        )
+        for a in p["allocations"]
+    )
+    return commands.ServeFromDepot(p["window_id"], parts, _results(p))
+
+
+def _results(payload: dict[str, Any]) -> tuple[commands.MemberResult, ...]:
+    return tuple(
+        commands.MemberResult(s["member_id"], s["baseline"], s["paid"], s["saved"])
+        for s in payload["member_savings"]
     )
 
 

@@ -13,7 +13,12 @@ ID = {"type": "integer", "minimum": 1}
 OPERATIONS = {
     "billing_api.list_invoices": Operation(
         response=a.InvoicesOut,
-        query={"member_id": ID, "window_id": ID, "limit": {**ID, "maximum": 5000}},
+        query={
+            "member_id": ID,
+            "window_id": ID,
+            "limit": {**ID, "maximum": 5000},
+            "before": ID,
+        },
         summary="Invoices and credit notes (a member: its own).",
     ),
     "billing_api.get_invoice": Operation(response=a.InvoiceOut, summary="One invoice."),

@@ -77,6 +77,24 @@ class RecordReceipt:
 
 
 @dataclass(frozen=True)
+class DepotPart:
+    """Part of a need the depot served at a close (rule 11): ``need`` holds it at book
+    value without a fee share, from the lot of an earlier order; ``rest`` is what of the
+    need the close pooled and ordered (0: served whole)."""
+
+    member_id: int
+    need: ReceivedNeed
+    rest: Decimal
+
+
+@dataclass(frozen=True)
+class ServeFromDepot:
+    window_id: int
+    parts: tuple[DepotPart, ...]
+    results: tuple[MemberResult, ...]
+
+
+@dataclass(frozen=True)
 class IssueDueInvoices:
     """Issue every invoice (and correction) of the window that is due and not issued."""
 

@@ -99,6 +99,15 @@ def record_receipt(cmd: commands.RecordReceipt, uow: UnitOfWork, billing: Billin
     issue_due_invoices(commands.IssueDueInvoices(cmd.window_id), uow, billing)
 
 
+def serve_from_depot(cmd: commands.ServeFromDepot, uow: UnitOfWork, billing: Billing) -> None:
+    """What the depot served at a close is charged at book value like received goods; a
+    member served whole from the depot (and in no open order) is due at once."""
+    uow.orders.lock_window(cmd.window_id)
+    uow.orders.add_depot_parts(cmd.window_id, cmd.parts)
+    uow.orders.record_results(cmd.window_id, cmd.results)
+    issue_due_invoices(commands.IssueDueInvoices(cmd.window_id), uow, billing)
+
+
 def _known_status(uow: UnitOfWork, order_id: int) -> OrderStatus:
     known = uow.orders.status(order_id)
     if known is None:
@@ -117,7 +126,8 @@ def issue_due_invoices(
     stays locked until the transaction ends), made in one batch and written."""
     uow.orders.lock_window(cmd.window_id)
     today, drafts = billing.today(), []
-    due = sorted(members_due(uow.orders.standing(cmd.window_id)))
+    standing, served = uow.orders.standing(cmd.window_id), uow.orders.served_whole(cmd.window_id)
+    due = sorted(members_due(standing, served))
     buyers = uow.members.get_many(due)
     for member_id in due:
         buyer = buyers.get(member_id)

@@ -127,6 +127,8 @@ class Need(Base):
     order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # what arrived for the need (rule 10), once the office booked its order's receipt
     received_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    # what the depot served of it at a close (rule 11); the rest, if any, was ordered
+    depot_quantity: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # The poster's Idempotency-Key (the web form's hidden key): a post sent again with it
     # finds this need instead of making a second one. Kept as long as the need.

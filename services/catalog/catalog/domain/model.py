@@ -33,6 +33,7 @@ class NeedStatus(StrEnum):
     ORDERED = "ordered"
     CONFIRMED = "confirmed"
     RECEIVED = "received"  # the office booked the delivery: ``received_quantity`` arrived
+    SERVED = "served"  # the depot served it whole at a close (rule 11): in no order
     CANCELLED = "cancelled"
 
 

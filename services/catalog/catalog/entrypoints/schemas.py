@@ -260,4 +260,5 @@ class NeedOut(Schema):
     status = fields.String(validate=validate.OneOf([status.value for status in NeedStatus]))
     order_id = fields.Integer(allow_none=True)
     received_quantity = fields.Decimal(as_string=True, allow_none=True)
+    depot_quantity = fields.Decimal(as_string=True, allow_none=True)
     created_at = fields.AwareDateTime()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,13 +56,34 @@ def on_order_rejected(session: Session, event: Event) -> None:
 
 
 def on_order_received(session: Session, event: Event) -> None:
-    """The office booked what arrived (rule 10): each need shows what it received; a
-    correction (a later revision) replaces the figures."""
+    """The office booked what arrived (rule 10): each need shows what it received (with
+    what the depot served it, if it served a part); a correction (a later revision)
+    replaces the figures."""
     data = event.payload
     received = {a["need_id"]: a["received"] for line in data["lines"] for a in line["allocations"]}
     for need in _needs(session, received):
         if need.order_id == data["order_id"]:
-            need.status, need.received_quantity = NeedStatus.RECEIVED, received[need.id]
+            need.status = NeedStatus.RECEIVED
+            need.received_quantity = received[need.id] + (need.depot_quantity or 0)
+
+
+def on_depot_served(session: Session, event: Event) -> None:
+    """A close served needs from the depot first (rule 11): each shows what the depot
+    served it; one served whole is ``served`` (it is in no order), one served in part
+    waits for its order's events as any ordered need. A need withdrawn stays cancelled."""
+    served: dict[int, Decimal] = {}
+    whole: set[int] = set()
+    for part in event.payload["allocations"]:
+        served[part["need_id"]] = served.get(part["need_id"], Decimal(0)) + part["quantity"]
+        if part["rest_quantity"] == 0:
+            whole.add(part["need_id"])
+    for need in _needs(session, served):
+        if need.status == NeedStatus.CANCELLED:
+            log.info("need %s was withdrawn before the depot served it", need.id)
+            continue
+        need.depot_quantity = served[need.id]
+        if need.id in whole:
+            need.status, need.order_id = NeedStatus.SERVED, None
 
 
 def _back_to_open(session: Session, need_ids: Iterable[int], order_id: int) -> None:
@@ -88,4 +110,5 @@ HANDLERS = {
     "pooling.order.rejected": on_order_rejected,
     "pooling.order.received": on_order_received,
     "pooling.need.withdrawn": on_need_withdrawn,
+    "pooling.depot.served": on_depot_served,
 }

@@ -21,23 +21,28 @@ from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_depot import depot_admin
 from catalog.web.admin_directory import directory_admin
+from catalog.web.admin_invoices import invoice_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
+from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
+from catalog.web.invoices import invoice_pages
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.preferences import preference_pages
+from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
 from catalog.web.supplier_portal import keep_suppliers_in_their_portal, portal
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 WEB_BLUEPRINTS = (accounts, pages, order_pages, admin, catalog_admin, directory_admin, pool_admin)
 WEB_BLUEPRINTS += (ops_admin, statement_pages, preference_pages, savings_admin, portal)
-WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin)
+WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distribution_pages)
+WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -12,6 +12,7 @@ from wtforms import HiddenField
 
 from catalog.web.admin import admin_required
 from catalog.web.remote import fetch, send, show_errors_as_pages
+from catalog.web.supplier_portal import pool_units
 from shared.fields import ascii_int
 
 pool_admin = Blueprint("pool_admin", __name__, url_prefix="/admin")
@@ -59,4 +60,6 @@ def _pool_page(form: CloseForm, **context: Any) -> str:
     current = fetch("pooling", "/pools/current", "admin", None)
     if current and current.get("window_id") is not None:
         form.window_id.data = str(current["window_id"])
-    return render_template("admin_pool.html", pool=current, form=form, **context)
+    served = [part["sku"] for part in (context.get("closed") or {}).get("from_depot", ())]
+    units = pool_units(current, *served)
+    return render_template("admin_pool.html", pool=current, form=form, units=units, **context)

@@ -21,6 +21,7 @@ from catalog.web import charts
 from catalog.web.forms import ActionForm, NeedForm
 from catalog.web.remote import fetch, show_errors_as_pages
 from catalog.web.savings_line import cumulative_savings
+from catalog.web.supplier_portal import pool_units
 from shared.db import transaction
 from shared.errors import DomainError
 from shared.web import current_runtime
@@ -128,7 +129,7 @@ def cancel_need(need_id: int) -> ResponseReturnValue:
 def pool() -> ResponseReturnValue:
     role = "admin" if current_user.is_admin else "member"
     current = fetch("pooling", "/pools/current", role, current_user.member_id)
-    return render_template("pool.html", pool=current)
+    return render_template("pool.html", pool=current, units=pool_units(current))
 
 
 @pages.get("/savings")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from catalog.adapters.orm import Product, Supplier
 from catalog.web.needs import member_required
 from catalog.web.remote import fetch, fetch_answer, show_errors_as_pages
+from catalog.web.site_receipts import site_shares
 from shared.db import transaction
 from shared.web import current_runtime
 
@@ -62,6 +63,7 @@ def order_detail(order_id: int) -> ResponseReturnValue:
         totals=_totals(lines),
         window=window,
         supplier=supplier_names().get(order["supplier_id"]),
+        sites=sorted(site_shares(order)),
     )
 
 

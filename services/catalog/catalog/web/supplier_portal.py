@@ -183,6 +183,15 @@ def product_names(db: Session, skus: Iterable[str]) -> dict[str, tuple[str, str]
     return {p.sku: (p.name, p.unit) for p in found}
 
 
+def pool_units(pool: dict[str, Any] | None, *more: str) -> dict[str, str]:
+    """Each pooled product's unit (and those of the ``more`` SKUs), as catalog knows it."""
+    skus = [product["sku"] for product in (pool or {}).get("products", ())] + list(more)
+    if not skus:
+        return {}
+    with transaction(current_runtime().sessions) as db:
+        return {sku: unit for sku, (_name, unit) in product_names(db, skus).items()}
+
+
 def order_names(order: dict[str, Any]) -> dict[str, dict]:
     """Product names and units, and the members' names, as catalog knows them."""
     skus = [line["sku"] for line in order["lines"]]

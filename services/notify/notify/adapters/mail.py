@@ -4,9 +4,9 @@ Each delivery is taken for an attempt in a short transaction, sent outside any
 transaction, and marked sent in another only after the server accepted it, so a
 slow mail server holds up no request and a crash between the two sends it again at
 worst (when its lease runs out); a redelivered event never queues a second one (see
-the reactions). A refused
-or failed send is retried with exponential backoff, up to ``max_attempts``,
-then the delivery is marked failed.
+the reactions). A refused or failed send (also an invoice whose PDF billing does not
+hand over) is retried with exponential backoff, up to ``max_attempts``, then the
+delivery is marked failed.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import requests
 from sqlalchemy.orm import Session, sessionmaker
 
 from notify.adapters.deliveries import SEND_LEASE, due_ids, mark_sent, record, take_due
+from notify.adapters.invoice_documents import InvoicePdfs
 from notify.adapters.orm import Delivery
+from notify.adapters.webhook import DeliveryFailed
 from shared.settings import Settings
 from shared.worker import drain_until_stopped
 
@@ -53,8 +56,10 @@ class MailSender:
         batch_size: int = 50,
         timeout: float = 10.0,
         lease: timedelta = SEND_LEASE,
+        invoices: InvoicePdfs | None = None,
     ) -> None:
         self.sessions = sessions
+        self.invoices = invoices or InvoicePdfs(settings, requests.Session(), timeout)
         self.host = settings.smtp_host
         self.port = settings.smtp_port
         self.sender = settings.smtp_from
@@ -77,7 +82,7 @@ class MailSender:
             return False
         try:
             self._deliver(delivery)
-        except (smtplib.SMTPException, OSError) as exc:
+        except (smtplib.SMTPException, OSError, DeliveryFailed) as exc:
             failed = functools.partial(self._failed, exc=exc, now=now)
             record(self.sessions, Delivery, delivery_id, failed)
             return False
@@ -91,6 +96,11 @@ class MailSender:
             message.add_alternative(delivery.html, subtype="html")
         if delivery.unsubscribe_url:  # mail programs show it as an "unsubscribe" button
             message["List-Unsubscribe"] = f"<{delivery.unsubscribe_url}>"
+        if delivery.invoice_id is not None:  # fetched first: billing down sends nothing
+            pdf = self.invoices.pdf(delivery.member_id, delivery.invoice_id)
+            message.add_attachment(
+                pdf.content, maintype="application", subtype="pdf", filename=pdf.filename
+            )
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)
 

@@ -74,7 +74,7 @@ class MemberEntry(Base):
 
 class Delivery(DeliveryProgress, Base):
     """One message to send to one member on one channel (about an order, a window's savings
-    report or a nudge), and how it went."""
+    report, a nudge or an invoice), and how it went."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
@@ -93,6 +93,8 @@ class Delivery(DeliveryProgress, Base):
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text, nullable=True)
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # an invoice's e-mail carries the invoice's PDF, fetched from billing when it is sent
+    invoice_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
 
 
 TABLES = messaging_tables(Base.metadata)

@@ -1,8 +1,9 @@
 """A member's savings statement as a download: CSV for a spreadsheet, PDF to file away.
 
 The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
-pool window, then the totals. The PDF is in the member's language, euros as the
-language writes them, with the built-in Helvetica (Windows-1252 has the euro sign).
+pool window (its savings, then the VAT and gross it was invoiced), then the totals.
+The PDF is in the member's language, euros as the language writes them, with the
+built-in Helvetica (Windows-1252 has the euro sign).
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from notify.service_layer.periods import BERLIN
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
 
-CSV_COLUMNS = ("window_id", "closed_on", "baseline", "paid", "saved")
+CSV_COLUMNS = (
+    "window_id",
+    "closed_on",
+    "baseline",
+    "paid",
+    "saved",
+    "invoiced_vat",
+    "invoiced_gross",
+)
+FIGURES = ("baseline", "paid", "saved")
+INVOICED = ("invoiced_vat", "invoiced_gross")
 
 TEXTS = {
     "de": {
@@ -32,6 +43,8 @@ TEXTS = {
         "baseline": "allein",
         "paid": "im Pool bezahlt",
         "saved": "gespart",
+        "invoiced_vat": "USt. berechnet",
+        "invoiced_gross": "berechnet brutto",
         "total": "Summe",
         "fee": "Mitgliedsbeitrag (anteilig)",
         "net": "Ersparnis nach Beitrag",
@@ -46,6 +59,8 @@ TEXTS = {
         "baseline": "alone",
         "paid": "paid in the pool",
         "saved": "saved",
+        "invoiced_vat": "VAT invoiced",
+        "invoiced_gross": "invoiced gross",
         "total": "Total",
         "fee": "Membership fee (for the period)",
         "net": "Savings after the fee",
@@ -63,10 +78,10 @@ def period_name(statement: dict[str, Any], language: str) -> str:
 
 def statement_csv(statement: dict[str, Any]) -> str:
     rows: list[list[Cell]] = [
-        [w["window_id"], w["closed_at"].astimezone(BERLIN).date(), *_figures(w)]
+        [w["window_id"], w["closed_at"].astimezone(BERLIN).date(), *_figures(w), *_invoiced(w)]
         for w in statement["windows"]
     ]
-    rows.append(["total", None, *_figures(statement)])
+    rows.append(["total", None, *_figures(statement), *_invoiced(statement)])
     rows.append(["membership_fee", None, None, None, Decimal(statement["membership_fee"])])
     rows.append(["net", None, None, None, Decimal(statement["net"])])
     return csv_text(CSV_COLUMNS, rows)
@@ -76,7 +91,12 @@ def _figures(row: dict[str, Any]) -> list[Cell]:
     return [Decimal(row[name]) for name in ("baseline", "paid", "saved")]
 
 
-WIDTHS = (30, 40, 40, 40, 40)
+def _invoiced(row: dict[str, Any]) -> list[Cell]:
+    return [Decimal(row[name]) for name in INVOICED]
+
+
+WIDTHS = (20, 28, 28, 28, 28, 28, 30)
+SAVED = 5  # the columns up to and with "saved"
 
 
 def statement_pdf(statement: dict[str, Any], language: str, cooperative: str) -> bytes:
@@ -98,16 +118,21 @@ def statement_pdf(statement: dict[str, Any], language: str, cooperative: str) ->
     )
     for label, amount, style in rows:
         pdf.set_font("Helvetica", style, 10)
-        pdf.cell(sum(WIDTHS) - WIDTHS[-1], 6, _latin(label), align="R")
+        pdf.cell(sum(WIDTHS[: SAVED - 1]), 6, _latin(label), align="R")
         pdf.cell(
-            WIDTHS[-1], 6, _latin(euro(amount, lang)), align="R", new_x="LMARGIN", new_y="NEXT"
+            WIDTHS[SAVED - 1],
+            6,
+            _latin(euro(amount, lang)),
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     return bytes(pdf.output())
 
 
 def _windows(pdf: FPDF, statement: dict[str, Any], lang: str) -> None:
     t = TEXTS[lang]
-    headings = (t["window"], t["closed"], t["baseline"], t["paid"], t["saved"])
+    headings = (t["window"], t["closed"], *(t[k] for k in (*FIGURES, *INVOICED)))
     pdf.set_font("Helvetica", "B", 9)
     for width, heading in zip(WIDTHS, headings, strict=True):
         pdf.cell(width, 7, _latin(heading), border="B", align="R")
@@ -118,13 +143,13 @@ def _windows(pdf: FPDF, statement: dict[str, Any], lang: str) -> None:
         cells = (
             str(w["window_id"]),
             closed,
-            *(euro(w[k], lang) for k in ("baseline", "paid", "saved")),
+            *(euro(w[k], lang) for k in (*FIGURES, *INVOICED)),
         )
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, _latin(text), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "B", 9)
-    totals = ("", t["total"], *(euro(statement[k], lang) for k in ("baseline", "paid", "saved")))
+    totals = ("", t["total"], *(euro(statement[k], lang) for k in (*FIGURES, *INVOICED)))
     for width, text in zip(WIDTHS, totals, strict=True):
         pdf.cell(width, 7, _latin(text), border="T", align="R")
     pdf.ln()

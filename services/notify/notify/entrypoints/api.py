@@ -52,11 +52,21 @@ class DeliveryOut(DeliveryState):
     member_id = fields.Integer()
     order_id = fields.Integer(allow_none=True)
     window_id = fields.Integer(allow_none=True)
+    invoice_id = fields.Integer(allow_none=True)
     kind = fields.String()
 
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
-DELIVERY_KINDS = ("order_placed", "savings_report", "order_confirmed", "order_rejected", "nudge")
+DELIVERY_KINDS = (
+    "order_placed",
+    "savings_report",
+    "savings_corrected",
+    "order_confirmed",
+    "order_rejected",
+    "nudge",
+    "invoice",
+    "invoice_resent",
+)
 
 
 @api.get("/members/<id:member_id>/savings")

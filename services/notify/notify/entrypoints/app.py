@@ -6,6 +6,7 @@ from flask import Flask
 
 from notify.bootstrap import build_runtime
 from notify.entrypoints.api import api
+from notify.entrypoints.invoices_api import invoices_api
 from notify.entrypoints.openapi import OPERATIONS
 from notify.entrypoints.preferences_api import preferences_api
 from notify.entrypoints.statements_api import statements_api
@@ -24,4 +25,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         preferences_api,
         statements_api,
         supplier_api,
+        invoices_api,
     )

@@ -6,6 +6,7 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 from __future__ import annotations
 
 from notify.entrypoints import api as a
+from notify.entrypoints import invoices_api as i
 from notify.entrypoints import preferences_api as p
 from notify.entrypoints import statements_api as st
 from notify.entrypoints import supplier_api as su
@@ -53,6 +54,14 @@ OPERATIONS = {
         response=st.DashboardOut,
         query={"year": {"type": "integer", "minimum": 2000, "maximum": 2100}},
         summary="The cooperative's savings per month, supplier and trade (admin).",
+    ),
+    "notify_invoices.resend": Operation(
+        response=i.InvoiceDeliveryOut,
+        status=201,
+        summary="Send an invoice's e-mail again (admin).",
+    ),
+    "notify_invoices.deliveries": Operation(
+        response=i.InvoiceDeliveryOut, many=True, summary="Every e-mail of an invoice (admin)."
     ),
     "notify_supplier_api.supplier_delivery": Operation(
         response=su.SupplierDeliveryDetailOut, summary="A delivery to a supplier with its attempts."

@@ -34,18 +34,25 @@ class FiguresSchema(Schema):
     saved = _amount()
 
 
-class StatementWindowOut(FiguresSchema):
+class InvoicedSchema(Schema):
+    """What the windows were invoiced: gross and VAT, credit notes taken off."""
+
+    invoiced_gross = _amount()
+    invoiced_vat = _amount()
+
+
+class StatementWindowOut(FiguresSchema, InvoicedSchema):
     window_id = fields.Integer()
     closed_at = fields.AwareDateTime()
 
 
-class StatementMonthOut(FiguresSchema):
+class StatementMonthOut(FiguresSchema, InvoicedSchema):
     month = fields.Integer()
     windows = fields.Integer()
     membership_fee = _amount()
 
 
-class StatementOut(FiguresSchema):
+class StatementOut(FiguresSchema, InvoicedSchema):
     member_id = fields.Integer()
     member_name = fields.String(allow_none=True)
     year = fields.Integer()
@@ -70,7 +77,11 @@ class TradeSavingsOut(FiguresSchema):
 class DashboardOut(FiguresSchema):
     year = fields.Integer()
     members = fields.Integer()
-    months = fields.List(fields.Nested(StatementMonthOut(exclude=("membership_fee",))))
+    months = fields.List(
+        fields.Nested(
+            StatementMonthOut(exclude=("membership_fee", "invoiced_gross", "invoiced_vat"))
+        )
+    )
     suppliers = fields.List(fields.Nested(SupplierSavingsOut))
     trades = fields.List(fields.Nested(TradeSavingsOut))
 

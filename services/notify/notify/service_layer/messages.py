@@ -12,11 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notify.adapters.orm import Delivery
 from notify.adapters.rendering import RenderedMail
 from notify.domain.nudges import TierInReach
 from notify.domain.reports import member_lines, report_details
+from notify.domain.savings import Totals
 from notify.service_layer.outgoing import (
     Outgoing,
     Recipient,
@@ -107,8 +110,49 @@ def tell_savings_report(
     if queued is None:
         due = closed_at + outgoing.report_delay
         queue_email(session, outgoing, to, kind, mail, window_id=window_id, due=due)
-    elif queued.status == "pending" and queued.attempts == 0:
-        queued.subject, queued.body, queued.html = mail.subject, mail.text, mail.html
+    elif _waiting(queued):
+        _rewrite(queued, mail)
+
+
+def tell_savings_corrected(
+    session: Session, outgoing: Outgoing, member_id: int, report: dict, was: Totals
+) -> None:
+    """The member's window result changed after its report (a short receipt, a decline,
+    a rejection; ``was``: the result before): a report e-mail still waiting is rendered
+    again with the final figures; one already sent gets one correction e-mail, which is
+    itself rendered again while it waits (a burst of changes makes one e-mail)."""
+    window_id = report["window_id"]
+    to = recipient(session, member_id)
+    sent = email_queued(session, member_id, "savings_report", order_id=None, window_id=window_id)
+    if sent is None:
+        return  # no report by e-mail: the app's report shows the window as it stands
+    if _waiting(sent):
+        _rewrite(sent, outgoing.render("savings_report", to, **report))
+        return
+    mail = outgoing.render("savings_corrected", to, was=was, **report)
+    waiting = session.scalars(
+        select(Delivery).where(
+            Delivery.member_id == member_id,
+            Delivery.kind == "savings_corrected",
+            Delivery.window_id == window_id,
+            Delivery.status == "pending",
+            Delivery.attempts == 0,
+        )
+    ).first()
+    if waiting is not None:
+        _rewrite(waiting, mail)
+        return
+    due = outgoing.clock() + outgoing.report_delay
+    queue_email(session, outgoing, to, "savings_corrected", mail, window_id=window_id, due=due)
+
+
+def _waiting(delivery: Delivery) -> bool:
+    """An e-mail not tried yet: it can still say something else."""
+    return delivery.status == "pending" and delivery.attempts == 0
+
+
+def _rewrite(delivery: Delivery, mail: RenderedMail) -> None:
+    delivery.subject, delivery.body, delivery.html = mail.subject, mail.text, mail.html
 
 
 def tell_nudge(

@@ -101,10 +101,11 @@ def queue_email(
     order_id: int | None = None,
     window_id: int | None = None,
     due: datetime | None = None,
+    asked_by_office: bool = False,
 ) -> Delivery | None:
-    """One e-mail to the member, if it takes e-mail; without a known address the delivery
-    is failed at once, for the admin to see."""
-    if not to.preferences.email:
+    """One e-mail to the member, if it takes e-mail or the office asked for this one;
+    without a known address the delivery is failed at once, for the admin to see."""
+    if not (to.preferences.email or asked_by_office):
         return None
     delivery = Delivery(
         member_id=to.member_id,

@@ -9,6 +9,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from notify.adapters.orm import MemberEntry, SavingsEntry
+from notify.domain.savings import Totals
 from notify.service_layer import savings_reports
 from notify.service_layer.messages import tell_order_decided, tell_order_placed
 from notify.service_layer.outgoing import Outgoing, address_waiting_emails, preload
@@ -17,6 +18,7 @@ from shared.logging import correlated
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
+WINDOW = ("baseline", "paid", "saved")
 
 
 def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
@@ -30,15 +32,29 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Ou
     _trace_needs(data)
 
 
+def on_depot_served(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+    """The depot served members at a close (rule 11): their window's savings (the same
+    figures as in the window's orders) and the parts in the window's report."""
+    data = event.payload
+    preload(session, [s["member_id"] for s in data["member_savings"]])
+    for savings in data["member_savings"]:
+        _record_savings(session, outbox, data["window_id"], savings)
+    savings_reports.report_depot(session, event, outgoing)
+
+
 def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
     """A confirmed or rejected order is told to each member with a need in it, once; a
     rejection takes the order out of the window's savings and reports, declined lines
-    (rule 8) take their needs out and the order's new fee shares in."""
+    (rule 8) take their needs out and the order's new fee shares in; a member whose
+    window result changed gets its report e-mail rewritten, or one correction."""
     data = event.payload
     confirmed = event.event_type == "pooling.order.confirmed"
     members = savings_reports.members_of(session, data["order_id"])
+    changed = {}
     for savings in data["member_savings"]:  # after a rejection, or lines declined
-        _correct_savings(session, data["window_id"], savings)
+        was = _correct_savings(session, data["window_id"], savings)
+        if was is not None:
+            changed[savings["member_id"]] = was
     members |= {s["member_id"] for s in data["member_savings"]}
     if not confirmed:
         savings_reports.forget_order(session, data["order_id"], data["window_id"], members)
@@ -46,15 +62,24 @@ def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None
         savings_reports.revise_order(session, data, members)
     for member_id in sorted(members):
         tell_order_decided(session, outgoing, member_id, data, confirmed=confirmed)
+    for member_id, was in sorted(changed.items()):  # one corrected report, never two
+        savings_reports.tell_corrected(session, outgoing, member_id, data["window_id"], was)
 
 
-def on_order_received(session: Session, event: Event) -> None:
+def on_order_received(session: Session, event: Event, outgoing: Outgoing) -> None:
     """The office booked what arrived (rule 10, or a correction of it): the members'
-    savings and reports follow the received quantities; nothing is told a second time."""
+    savings and reports follow the received quantities; a member whose window result
+    changed gets its waiting report e-mail rewritten, or one correction e-mail."""
     data = event.payload
+    window_id = data["window_id"]
+    changed = {}
     for savings in data["member_savings"]:
-        _correct_savings(session, data["window_id"], savings)
+        was = _correct_savings(session, window_id, savings)
+        if was is not None:
+            changed[savings["member_id"]] = was
     savings_reports.revise_received(session, data)
+    for member_id, was in sorted(changed.items()):
+        savings_reports.tell_corrected(session, outgoing, member_id, window_id, was)
 
 
 def on_member_registered(session: Session, event: Event) -> None:
@@ -107,10 +132,15 @@ def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: d
     outbox.add(session, Event("notify.savings.reported", payload))
 
 
-def _correct_savings(session: Session, window_id: int, savings: dict) -> None:
-    """A rejected order changes the window's result: the newer figures replace the older."""
+def _correct_savings(session: Session, window_id: int, savings: dict) -> Totals | None:
+    """A rejected order, a declined line or a receipt changes the window's result: the
+    newer figures replace the older; the older, when they differ (None otherwise)."""
     entry = session.get(SavingsEntry, (savings["member_id"], window_id))
+    was = None
     if entry is None:
         entry = SavingsEntry(member_id=savings["member_id"], window_id=window_id)
         session.add(entry)
-    entry.baseline, entry.paid, entry.saved = savings["baseline"], savings["paid"], savings["saved"]
+    elif (entry.baseline, entry.paid, entry.saved) != tuple(savings[k] for k in WINDOW):
+        was = Totals(entry.baseline, entry.paid, entry.saved)
+    entry.baseline, entry.paid, entry.saved = (savings[k] for k in WINDOW)
+    return was

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -20,7 +21,7 @@ from notify.adapters.orm import Notification, SavingsEntry
 from notify.adapters.orm_savings import SavingsLine
 from notify.domain.reports import report_details
 from notify.domain.savings import Line, Totals, report_lines
-from notify.service_layer.messages import tell_savings_report
+from notify.service_layer.messages import tell_savings_corrected, tell_savings_report
 from notify.service_layer.outgoing import Outgoing, shown_in_app
 from notify.service_layer.periods import berlin_year, year_to_date
 from shared.events import Event
@@ -29,45 +30,62 @@ from shared.events import Event
 def report_order(session: Session, event: Event, outgoing: Outgoing) -> None:
     """Keep each member's lines of a placed order and tell the window's report again."""
     data = event.payload
-    shares: dict[int, list[tuple[dict, dict]]] = defaultdict(list)
+    shares: dict[int, list[dict]] = defaultdict(list)
     for line in data["lines"]:
         for allocation in line["allocations"]:
-            shares[allocation["member_id"]].append((line, allocation))
+            shares[allocation["member_id"]].append(
+                allocation
+                | {k: data[k] for k in ("order_id", "supplier_id")}
+                | {k: line[k] for k in ("sku", "unit_price")}
+            )
+    _report(session, event, outgoing, shares)
+
+
+def report_depot(session: Session, event: Event, outgoing: Outgoing) -> None:
+    """Keep each member's parts the depot served at the close (rule 11: at book value,
+    no fee share; a part names the lot's order and supplier) and tell the report again."""
+    shares: dict[int, list[dict]] = defaultdict(list)
+    for part in event.payload["allocations"]:
+        shares[part["member_id"]].append(part | {"shipping_share": Decimal("0.00")})
+    _report(session, event, outgoing, shares)
+
+
+def _report(
+    session: Session, event: Event, outgoing: Outgoing, shares: dict[int, list[dict]]
+) -> None:
+    data = event.payload
     for savings in data["member_savings"]:
         member_id = savings["member_id"]
-        if not _keep_lines(session, data, member_id, shares[member_id], event.occurred_at):
+        window_id = data["window_id"]
+        if not _keep_lines(session, window_id, member_id, shares[member_id], event.occurred_at):
             continue  # seen before
-        report = window_report(session, member_id, data["window_id"])
+        report = window_report(session, member_id, window_id)
         if report is not None:
             tell_savings_report(session, outgoing, member_id, report, event.occurred_at)
 
 
 def _keep_lines(
     session: Session,
-    order: dict,
+    window_id: int,
     member_id: int,
-    shares: list[tuple[dict, dict]],
+    shares: list[dict],
     closed_at: datetime,
 ) -> bool:
-    """The member's lines of this order; False when they were kept before."""
-    window_id = order["window_id"]
+    """The member's new lines of the window (each share names its order, supplier, sku
+    and unit price); False when they were kept before."""
     kept = select(SavingsLine.order_id, SavingsLine.need_id).where(
         SavingsLine.member_id == member_id, SavingsLine.window_id == window_id
     )
     known = set(session.execute(kept).all())
-    new = [(line, a) for line, a in shares if (order["order_id"], a["need_id"]) not in known]
-    for line, a in new:
+    new = [a for a in shares if (a["order_id"], a["need_id"]) not in known]
+    fields = ("order_id", "need_id", "supplier_id", "sku", "unit_price", "quantity", "goods")
+    for a in new:
         session.add(
             SavingsLine(
                 member_id=member_id,
                 window_id=window_id,
-                order_id=order["order_id"],
-                need_id=a["need_id"],
-                supplier_id=order["supplier_id"],
-                sku=line["sku"],
-                unit_price=line["unit_price"],
                 closed_at=closed_at,
-                **{k: a[k] for k in ("quantity", "goods", "shipping_share", "paid")},
+                **{k: a[k] for k in (*fields, "shipping_share", "paid")},
             )
         )
     entry = session.get(SavingsEntry, (member_id, window_id))
@@ -109,6 +127,15 @@ def _correct_report(session: Session, member_id: int, window_id: int) -> None:
     report = window_report(session, member_id, window_id)
     if note is not None and report is not None:
         note.details = report_details(report)
+
+
+def tell_corrected(
+    session: Session, outgoing: Outgoing, member_id: int, window_id: int, was: Totals
+) -> None:
+    """The member's report of the window, told again by e-mail after its result changed."""
+    report = window_report(session, member_id, window_id)
+    if report is not None:
+        tell_savings_corrected(session, outgoing, member_id, report, was)
 
 
 def forget_order(session: Session, order_id: int, window_id: int, members: set[int]) -> None:

@@ -1,5 +1,6 @@
-"""Savings statements of a member (a month or a year, set against the membership fee) and
-the cooperative's savings by month, supplier and trade; every sum exact to the cent."""
+"""Savings statements of a member (a month or a year, set against the membership fee, with
+what its windows were invoiced beside) and the cooperative's savings by month, supplier and
+trade; every sum exact to the cent."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.adapters.orm import MemberEntry, SavingsEntry
+from notify.adapters.orm_invoices import InvoiceEntry
 from notify.adapters.orm_savings import SavingsLine
+from notify.domain.invoiced import Invoiced, by_window
 from notify.domain.savings import Line, Statement, Totals, fee_for, report_lines
 from notify.service_layer.outgoing import preferences_of
 from notify.service_layer.periods import BERLIN, windows_in
@@ -25,6 +28,25 @@ def _figures(t: Totals) -> dict[str, Decimal]:
     return {"baseline": t.baseline, "paid": t.paid, "saved": t.saved}
 
 
+def _invoiced_figures(i: Invoiced) -> dict[str, Decimal]:
+    return {"invoiced_gross": i.gross, "invoiced_vat": i.vat}
+
+
+def invoiced_windows(session: Session, member_id: int, window_ids: set[int]) -> dict[int, Invoiced]:
+    """What each of the member's windows was invoiced, credit notes taken off."""
+    if not window_ids:
+        return {}
+    rows = session.execute(
+        select(
+            InvoiceEntry.window_id,
+            InvoiceEntry.kind,
+            InvoiceEntry.gross_total,
+            InvoiceEntry.vat_total,
+        ).where(InvoiceEntry.member_id == member_id, InvoiceEntry.window_id.in_(window_ids))
+    )
+    return by_window((w, Invoiced.of(kind, gross, vat)) for w, kind, gross, vat in rows)
+
+
 def member_statement(
     session: Session, member_id: int, year: int, month: int | None, default_fee: Decimal
 ) -> dict[str, Any]:
@@ -35,12 +57,14 @@ def member_statement(
     yearly_fee = default_fee if yearly_fee is None else yearly_fee
     statement = Statement(year, month, _totals(entries), len(entries), fee_for(yearly_fee, month))
     member = session.get(MemberEntry, member_id)
+    invoiced = invoiced_windows(session, member_id, {e.window_id for e in entries})
     body: dict[str, Any] = {
         "member_id": member_id,
         "member_name": member.name if member else None,
         "year": year,
         "month": month,
         **_figures(statement.totals),
+        **_invoiced_figures(sum(invoiced.values(), Invoiced())),
         "membership_fee": statement.fee,
         "yearly_membership_fee": yearly_fee,
         "net": statement.net,
@@ -50,16 +74,21 @@ def member_statement(
                 "window_id": e.window_id,
                 "closed_at": e.recorded_at,
                 **_figures(Totals(e.baseline, e.paid, e.saved)),
+                **_invoiced_figures(invoiced.get(e.window_id, Invoiced())),
             }
             for e in entries
         ],
     }
     if month is None:
-        body["months"] = _by_month(entries, yearly_fee)
+        body["months"] = _by_month(entries, yearly_fee, invoiced)
     return body
 
 
-def _by_month(entries: list[SavingsEntry], yearly_fee: Decimal | None = None) -> list[dict]:
+def _by_month(
+    entries: list[SavingsEntry],
+    yearly_fee: Decimal | None = None,
+    invoiced: dict[int, Invoiced] | None = None,
+) -> list[dict]:
     months: dict[int, list[SavingsEntry]] = defaultdict(list)
     for entry in entries:
         months[entry.recorded_at.astimezone(BERLIN).month].append(entry)
@@ -69,6 +98,9 @@ def _by_month(entries: list[SavingsEntry], yearly_fee: Decimal | None = None) ->
         row |= _figures(_totals(months[month]))
         if yearly_fee is not None:
             row["membership_fee"] = fee_for(yearly_fee, month)
+        if invoiced is not None:
+            windows = (invoiced.get(e.window_id, Invoiced()) for e in months[month])
+            row |= _invoiced_figures(sum(windows, Invoiced()))
         rows.append(row)
     return rows
 

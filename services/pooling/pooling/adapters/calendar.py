@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -22,6 +23,10 @@ class CutoffSchedule:
     @classmethod
     def from_settings(cls, settings: Settings) -> CutoffSchedule:
         return cls(settings.pool_cutoff, settings.pool_timezone)
+
+    def today(self) -> date:
+        """The cooperative's day (the pool's time zone): the day the depot books on."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     def next_after(self, moment: datetime) -> datetime:
         """The first cutoff strictly after ``moment``, in UTC."""

@@ -2,9 +2,11 @@
 
 The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
 allocation, then the totals. The PDF is the German order form a wholesaler's
-office expects ("Bestellung Nr. …"). Both say where the goods go: the CSV names
-each allocation's delivery site, the PDF splits every line by site (a need that
-names none goes to the member's head office, "Firmensitz").
+office expects ("Bestellung Nr. …"). Both say where the goods go (rule 11): every
+line's whole packs per delivery address, the depot's address for all that is not a
+site's whole packs. The CSV follows a line's allocation rows (each naming its need's
+delivery site) with one row per address: no need id, the packs and quantity for that
+address in ``packs`` and ``ordered_quantity``, the address in ``delivery_site``.
 
 Both show the order net, the VAT per rate and gross (rule 12): each line at its
 product's rate, the shipping fee at the standard rate, each rate's VAT rounded
@@ -23,11 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
-from pooling.adapters.order_book import standing_lines
+from pooling.adapters.order_book import standing_lines, supplier_order
+from pooling.domain.distribution import Distribution, distribute
 from pooling.domain.model import HEAD_OFFICE
 from pooling.domain.vat import STANDARD_RATE, VatAtRate, vat_breakdown
 from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
+from shared.settings import Settings
 
 CSV_COLUMNS = (
     "sku",
@@ -52,6 +56,11 @@ class OrderDocument:
     supplier_name: str | None
     products: dict[str, tuple[str, str]]  # sku -> (product name, unit)
     vat_rates: dict[str, Decimal] = field(default_factory=dict)  # sku -> percent
+    depot_address: str = ""  # the cooperative's, where all goes that is no site's packs
+
+    @property
+    def distribution(self) -> Distribution:
+        return distribute(supplier_order(self.order), self.depot_address)
 
     def vat_rate(self, sku: str) -> Decimal:
         return self.vat_rates.get(sku, STANDARD_RATE)
@@ -84,7 +93,14 @@ class OrderDocument:
         return self.total + sum((entry.vat for entry in self.vat), Decimal(0))
 
 
-def order_document(session: Session, order: orm.Order) -> OrderDocument:
+def depot_address(settings: Settings) -> str:
+    """The depot's delivery address: the cooperative's (the office's setting)."""
+    street, city = settings.cooperative_street, settings.cooperative_city
+    name, postcode = settings.cooperative_legal_name, settings.cooperative_postcode
+    return f"Lager {name}, {street}, {postcode} {city}"
+
+
+def order_document(session: Session, order: orm.Order, depot: str = "") -> OrderDocument:
     terms = session.get(orm.SupplierTerms, order.supplier_id)
     skus = [line.sku for line in order.lines]
     query = select(orm.Offer.sku, orm.Offer.product_name, orm.Offer.unit, orm.Offer.vat_rate).where(
@@ -93,7 +109,7 @@ def order_document(session: Session, order: orm.Order) -> OrderDocument:
     found = session.execute(query).all()
     products = {sku: (name, unit) for sku, name, unit, _rate in found}
     rates = {sku: rate for sku, _name, _unit, rate in found}
-    return OrderDocument(order, terms.name if terms else None, products, rates)
+    return OrderDocument(order, terms.name if terms else None, products, rates, depot)
 
 
 def order_csv(document: OrderDocument) -> str:
@@ -101,6 +117,7 @@ def order_csv(document: OrderDocument) -> str:
     the ``line_total`` column: ``goods``, ``shipping_fee`` (at 19 %), ``total`` (net),
     per rate ``taxable`` and ``vat`` (the rate in ``vat_rate``), and ``gross_total``."""
     rows: list[list[Cell]] = []
+    distribution = document.distribution
     for line in document.lines:
         figures: list[Cell] = [
             line.sku,
@@ -113,6 +130,8 @@ def order_csv(document: OrderDocument) -> str:
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
             rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
+        for drop in distribution.drops_of(line.sku):
+            rows.append([line.sku, drop.packs, plain(drop.quantity), *[None] * 6, drop.address])
     totals: list[tuple[str, Decimal, Decimal | None]] = [
         ("goods", document.goods_total, None),
         ("shipping_fee", document.order.shipping_fee, STANDARD_RATE),
@@ -164,6 +183,7 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         pdf.cell(width, 7, heading, border="B", align="L" if heading == "Artikel" else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
+    distribution = document.distribution
     for position, line in enumerate(document.lines, start=1):
         name, unit = document.products.get(line.sku, ("", ""))
         article = latin(f"{line.sku} {name}".strip())
@@ -179,28 +199,20 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
         pdf.ln()
-        _sites(pdf, line, unit)
+        _addresses(pdf, distribution, line.sku, unit)
 
 
-def _sites(pdf: FPDF, line: orm.OrderLine, unit: str) -> None:
-    """The line's quantity per delivery site, indented under it."""
+def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:
+    """The line's whole packs per delivery address, indented under it."""
     pdf.set_font("Helvetica", "", 8)
-    for site, quantity in site_split(line):
-        label = latin(f"Lieferort: {site}")
+    for drop in distribution.drops_of(sku):
+        label = latin(f"Lieferort: {drop.address}")
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(WIDTHS[1] + WIDTHS[2], 5, label if len(label) <= 46 else label[:45] + "…")
-        pdf.cell(WIDTHS[3], 5, f"{german(plain(quantity))} {latin(unit)}".strip(), align="R")
+        pdf.cell(sum(WIDTHS[1:5]), 5, label if len(label) <= 96 else label[:95] + "…")
+        pdf.cell(WIDTHS[5], 5, f"{drop.packs} Geb.", align="R")
+        pdf.cell(WIDTHS[6], 5, f"{german(plain(drop.quantity))} {latin(unit)}".strip(), align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 9)
-
-
-def site_split(line: orm.OrderLine) -> list[tuple[str, Decimal]]:
-    """The line's quantity per delivery site, in the order the needs first name them."""
-    sites: dict[str, Decimal] = {}
-    for a in line.allocations:
-        site = a.delivery_site or HEAD_OFFICE
-        sites[site] = sites.get(site, Decimal(0)) + a.quantity
-    return list(sites.items())
 
 
 def _totals(pdf: FPDF, document: OrderDocument) -> None:

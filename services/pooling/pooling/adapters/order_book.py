@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from pooling.adapters import orm
 from pooling.domain import model
 from pooling.domain.confirmation import Confirmation
-from pooling.domain.depot import Movement, MovementKind
+from pooling.domain.depot import DepotAllocation, Lot, Movement, MovementKind, stock
 from pooling.domain.lifecycle import OrderState, OrderStatus
 from pooling.domain.pricing import ZERO
 from pooling.domain.receipt import ReceivedOrder
@@ -159,9 +159,13 @@ def standing_allocations(
 def ledger(session: Session, order_id: int | None = None) -> list[Movement]:
     """The depot's movements in the order they were booked (one order's lots only, if
     ``order_id`` is given)."""
+    return _ledger(session, None if order_id is None else [order_id])
+
+
+def _ledger(session: Session, order_ids: Collection[int] | None) -> list[Movement]:
     query = select(orm.DepotMovement).order_by(orm.DepotMovement.id)
-    if order_id is not None:
-        query = query.where(orm.DepotMovement.order_id == order_id)
+    if order_ids is not None:
+        query = query.where(orm.DepotMovement.order_id.in_(list(order_ids)))
     return [
         Movement(
             MovementKind(m.kind),
@@ -173,12 +177,44 @@ def ledger(session: Session, order_id: int | None = None) -> list[Movement]:
             m.book_value,
             m.need_id,
             m.reason,
+            m.member_id,
         )
         for m in session.scalars(query)
     ]
 
 
-def book_movements(session: Session, movements: Iterable[Movement]) -> None:
+def locked_stock(session: Session, skus: Collection[str]) -> list[Lot]:
+    """The depot's lots of these products, their orders locked until the transaction
+    ends: a write-off or a receipt's correction of one of them waits for the close that
+    takes its stock, and then sees what is left (rule 11). The lots are folded from the
+    ledger (exactly, here: SQLite keeps quantities as text), read again once locked; one
+    small query when the depot never held any of these products."""
+    wanted = set(skus)
+    m = orm.DepotMovement
+    held = select(m.order_id, m.sku).where(m.kind != MovementKind.ROUNDING.value).distinct()
+    orders = sorted({order_id for order_id, sku in session.execute(held) if sku in wanted})
+    if not orders:
+        return []
+    holding = sorted({lot.order_id for lot in stock(_ledger(session, orders)) if lot.sku in wanted})
+    if not holding:
+        return []
+    locking = select(orm.Order.id).where(orm.Order.id.in_(holding)).order_by(orm.Order.id)
+    session.scalars(locking.with_for_update()).all()
+    return [lot for lot in stock(_ledger(session, holding)) if lot.sku in wanted]
+
+
+def depot_holdings(session: Session) -> dict[str, Decimal]:
+    """What the depot holds of each product now (not locked: for showing the pool)."""
+    held: dict[str, Decimal] = {}
+    for lot in stock(_ledger(session, None)):
+        held[lot.sku] = held.get(lot.sku, Decimal(0)) + lot.quantity
+    return held
+
+
+def book_movements(
+    session: Session, movements: Iterable[Movement], window_id: int | None = None
+) -> None:
+    """The movements into the ledger; ``window_id``: the close that served them."""
     session.add_all(
         orm.DepotMovement(
             kind=m.kind.value,
@@ -190,9 +226,29 @@ def book_movements(session: Session, movements: Iterable[Movement]) -> None:
             book_value=m.book_value,
             need_id=m.need_id,
             reason=m.reason,
+            window_id=window_id,
+            member_id=m.member_id,
         )
         for m in movements
     )
+
+
+def served_from_depot(session: Session, window_id: int, member_id: int) -> list[DepotAllocation]:
+    """What the depot served the member at the window's close (rule 11)."""
+    m = orm.DepotMovement
+    query = (
+        select(m.need_id, m.sku, m.order_id, m.quantity, m.value, m.book_value)
+        .where(
+            m.window_id == window_id,
+            m.member_id == member_id,
+            m.kind == MovementKind.TO_NEED.value,
+        )
+        .order_by(m.id)
+    )
+    return [
+        DepotAllocation(need_id, member_id, sku, order_id, -quantity, -value, book_value)
+        for need_id, sku, order_id, quantity, value, book_value in session.execute(query)
+    ]
 
 
 def received_needs(allocations: Iterable[tuple[orm.Allocation, str]]) -> list[model.Need]:

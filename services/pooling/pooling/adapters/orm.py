@@ -207,11 +207,35 @@ class ReceiptLine(Base):
     extra_to_depot: Mapped[bool] = mapped_column(default=False)
 
 
+class SiteReceipt(Base):
+    """What arrived of one line at one member's delivery site, booked by that member
+    (rule 10); once per line and site. ``delivery_site``: ``HEAD_OFFICE`` for the
+    member's own address."""
+
+    __tablename__ = "site_receipts"
+    __table_args__ = (
+        UniqueConstraint(
+            "order_id", "member_id", "delivery_site", "sku", name="one_site_receipt_per_line"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    member_id: Mapped[int] = mapped_column(Integer)
+    delivery_site: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(40))
+    received_quantity: Mapped[Decimal] = mapped_column(Quantity())
+    booked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class DepotMovement(Base):
     """One entry of the depot's ledger (rule 11); lots and value are folded from these."""
 
     __tablename__ = "depot_movements"
-    __table_args__ = (Index("depot_movements_by_lot", "sku", "order_id"),)
+    __table_args__ = (
+        Index("depot_movements_by_lot", "sku", "order_id"),
+        Index("depot_movements_by_window", "window_id", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -224,6 +248,9 @@ class DepotMovement(Base):
     need_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     booked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # out to a need at a close (rule 11): the window that close closed, the need's member
+    window_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    member_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class MemberSavings(Base):

@@ -1,13 +1,15 @@
-"""Closing one pool window: rules 1-7 from open needs to orders, allocations and savings."""
+"""Closing one pool window: rules 1-7 from open needs to orders, allocations and savings;
+with the depot's lots, rule 11 first (the depot serves what it holds, the rest is pooled)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
 
 from pooling.domain.baselines import member_baselines
+from pooling.domain.depot import DepotService, Lot, serve_from_depot
 from pooling.domain.model import (
     Allocation,
     Assignment,
@@ -20,7 +22,7 @@ from pooling.domain.model import (
     WindowResult,
 )
 from pooling.domain.optimise import Solver, cheapest_assignment
-from pooling.domain.pricing import ZERO, cost_of, fee_shares
+from pooling.domain.pricing import ZERO, cost_of, fee_shares, paid_by_member
 
 
 def pooled_demand(needs: Sequence[Need]) -> dict[str, Decimal]:
@@ -36,29 +38,61 @@ def close_window(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
+    depot: Sequence[Lot] = (),
+    on: date | None = None,
 ) -> WindowResult:
-    """Pool the needs, order at the cheapest suppliers, allocate, and report savings."""
+    """Serve what the ``depot``'s lots hold (rule 11, booked ``on``), pool the rest, order
+    at the cheapest suppliers, allocate, and report savings."""
     ordered = sorted(needs, key=lambda need: need.need_id)
     _check_unique_ids(ordered)
-    assignment = cheapest_assignment(pooled_demand(ordered), offers, suppliers, solve)
+    served = _served(ordered, depot, on, offers)
+    to_pool = ordered if served is None else served.rest
+    assignment = cheapest_assignment(pooled_demand(to_pool), offers, suppliers, solve)
     unoffered = set(assignment.unoffered)
-    placed = [need for need in ordered if need.sku not in unoffered]
+    placed = [need for need in to_pool if need.sku not in unoffered]
     by_sku: dict[str, list[Need]] = {}
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
     orders = tuple(_order(sid, assignment, by_sku) for sid in assignment.used_suppliers)
-    members, baselines_optimal = _member_savings(placed, orders, offers, suppliers, solve)
+    waiting = tuple(need for need in to_pool if need.sku in unoffered)
+    own = placed if served is None else _own_needs(ordered, waiting)
+    members, baselines_optimal = _member_savings(own, orders, offers, suppliers, solve, served)
     return WindowResult(
         orders=orders,
         members=members,
-        unoffered_needs=tuple(need for need in ordered if need.sku in unoffered),
+        unoffered_needs=waiting,
         total_cost=sum((order.total for order in orders), ZERO),
         members_baseline=sum((m.baseline for m in members.values()), ZERO),
         members_paid=sum((m.paid for m in members.values()), ZERO),
         members_saved=sum((m.saved for m in members.values()), ZERO),
         optimal=assignment.optimal and baselines_optimal,
         gap=assignment.gap,
+        depot=served,
     )
+
+
+def _served(
+    needs: Sequence[Need],
+    depot: Sequence[Lot],
+    on: date | None,
+    offers: Mapping[str, Sequence[Offer]],
+) -> DepotService | None:
+    """What the depot serves (None when it holds nothing of the needs' products)."""
+    skus = {need.sku for need in needs}
+    lots = [lot for lot in depot if lot.sku in skus and lot.quantity > 0]
+    if not lots:
+        return None
+    if on is None:
+        raise ValueError("serving from the depot needs the day it is booked on")
+    unoffered = {sku for sku in skus if not offers.get(sku)}
+    return serve_from_depot(needs, lots, on, whole_only=unoffered)
+
+
+def _own_needs(needs: Sequence[Need], waiting: Sequence[Need]) -> list[Need]:
+    """Rule 7's own needs after the depot served some: each need whole (its depot part and
+    its pooled rest), except those that wait for the next window."""
+    left = {need.need_id for need in waiting}
+    return [need for need in needs if need.need_id not in left]
 
 
 def _check_unique_ids(needs: Sequence[Need]) -> None:
@@ -108,19 +142,15 @@ def _member_savings(
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
+    served: DepotService | None = None,
 ) -> tuple[dict[int, MemberSavings], bool]:
-    """Rule 7 for every member with an ordered need (see ``window_savings``)."""
+    """Rule 7 for every member with an ordered need or one the depot served (see
+    ``window_savings``): the depot's part is paid at book value, without fee."""
     allocations = (a for order in orders for line in order.lines for a in line.allocations)
-    return window_savings(needs, paid_by_member(allocations), offers, suppliers, solve)
-
-
-def paid_by_member(allocations: Iterable[Any]) -> dict[int, Decimal]:
-    """What each member pays for these allocations (anything with member_id and paid)."""
-    paid: dict[int, Decimal] = {}
-    for allocation in allocations:
-        member = allocation.member_id
-        paid[member] = paid.get(member, ZERO) + allocation.paid
-    return paid
+    paid = paid_by_member(allocations)
+    for member, amount in ({} if served is None else served.paid_by_member).items():
+        paid[member] = paid.get(member, ZERO) + amount
+    return window_savings(needs, paid, offers, suppliers, solve)
 
 
 def window_savings(

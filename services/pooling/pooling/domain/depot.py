@@ -11,21 +11,24 @@ Values are exact cents: a lot is always worth round_half_up(quantity x book valu
 movement is worth the change of its lot's value, and a need served from the depot pays
 exactly what the lot loses (no fee). At a close the depot serves a product's open needs
 first, earlier need (lower id) first, each from the oldest lot first (received on, then
-order id); only the rest is pooled by rules 1-5.
+order id); only the rest is pooled by rules 1-5. A need the depot holds too little for is
+served in part: the depot's part at book value, the rest (its quantity less the part) is
+pooled with the other needs and allocated in the order like any need. A product no
+supplier offers is served only in whole needs: a need the depot cannot serve whole waits,
+whole, in the next window, so that no need is ever left half served and half waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pooling.domain.closing import paid_by_member
 from pooling.domain.confirmation import LineError
 from pooling.domain.model import Need
-from pooling.domain.pricing import ZERO, cost_of
+from pooling.domain.pricing import ZERO, cost_of, paid_by_member
 from pooling.domain.receipt import ReceivedOrder, check_quantity
 
 
@@ -50,6 +53,7 @@ class Movement:
     book_value: Decimal  # per unit: the order's confirmed unit price
     need_id: int | None = None
     reason: str = ""
+    member_id: int | None = None  # out to a need: the need's member
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class DepotAllocation:
     order_id: int  # the lot's order
     quantity: Decimal
     goods: Decimal
+    book_value: Decimal  # per unit: the lot's
 
     @property
     def paid(self) -> Decimal:
@@ -96,6 +101,15 @@ class DepotService:
     def paid_by_member(self) -> dict[int, Decimal]:
         """What each member pays the depot at this close (book value, no fee)."""
         return paid_by_member(self.served)
+
+    @property
+    def by_product(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """What the depot serves of each product at this close: quantity and value."""
+        totals: dict[str, tuple[Decimal, Decimal]] = {}
+        for part in self.served:
+            quantity, value = totals.get(part.sku, (Decimal(0), ZERO))
+            totals[part.sku] = (quantity + part.quantity, value + part.goods)
+        return dict(sorted(totals.items()))
 
 
 def receipt_movements(order_id: int, on: date, order: ReceivedOrder) -> tuple[Movement, ...]:
@@ -189,25 +203,38 @@ def write_off(lot: Lot, quantity: Decimal, reason: str, on: date) -> Movement:
     return _move(MovementKind.WRITE_OFF, lot, -quantity, on, reason=reason.strip())
 
 
-def serve_from_depot(needs: Sequence[Need], lots: Sequence[Lot], on: date) -> DepotService:
-    """Rule 11 at a close: serve the needs from the lots, and what is left to pool."""
+def serve_from_depot(
+    needs: Sequence[Need], lots: Sequence[Lot], on: date, whole_only: Collection[str] = ()
+) -> DepotService:
+    """Rule 11 at a close: serve the needs from the lots, and what is left to pool; the
+    needs of the products in ``whole_only`` (those no one offers) only whole."""
     lots_left = {(lot.sku, lot.order_id): lot for lot in lots}
     served: list[DepotAllocation] = []
     movements: list[Movement] = []
     rest: list[Need] = []
     for need in sorted(needs, key=lambda need: need.need_id):
-        wanted = need.quantity
-        for key in sorted(
+        keys = sorted(
             (key for key, lot in lots_left.items() if lot.sku == need.sku and lot.quantity > 0),
             key=lambda key: (lots_left[key].received_on, key[1]),
-        ):
+        )
+        held = sum((lots_left[key].quantity for key in keys), Decimal(0))
+        if need.sku in whole_only and held < need.quantity:
+            keys = []
+        wanted = need.quantity
+        for key in keys:
             lot = lots_left[key]
             take = min(wanted, lot.quantity)
-            out = _move(MovementKind.TO_NEED, lot, -take, on, need_id=need.need_id)
+            out = _move(MovementKind.TO_NEED, lot, -take, on, need=need)
             movements.append(out)
             served.append(
                 DepotAllocation(
-                    need.need_id, need.member_id, need.sku, lot.order_id, take, -out.value
+                    need.need_id,
+                    need.member_id,
+                    need.sku,
+                    lot.order_id,
+                    take,
+                    -out.value,
+                    lot.book_value,
                 )
             )
             lots_left[key] = replace(lot, quantity=lot.quantity - take)
@@ -225,10 +252,13 @@ def _move(
     change: Decimal,
     on: date,
     *,
-    need_id: int | None = None,
+    need: Need | None = None,
     reason: str = "",
 ) -> Movement:
-    """A movement of ``change`` units in (> 0) or out (< 0) of a lot, worth exactly the
-    change of the lot's value."""
+    """A movement of ``change`` units in (> 0) or out (< 0) of a lot (out to ``need``),
+    worth exactly the change of the lot's value."""
     value = cost_of(lot.quantity + change, lot.book_value) - lot.value
-    return Movement(kind, lot.sku, lot.order_id, on, change, value, lot.book_value, need_id, reason)
+    need_id, member_id = (None, None) if need is None else (need.need_id, need.member_id)
+    return Movement(
+        kind, lot.sku, lot.order_id, on, change, value, lot.book_value, need_id, reason, member_id
+    )

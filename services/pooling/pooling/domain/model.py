@@ -9,6 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pooling.domain.depot import DepotService
 
 HEAD_OFFICE = "Firmensitz"  # where goods go when a need names no delivery site
 
@@ -192,8 +196,15 @@ class WindowResult:
     members_saved: Decimal
     optimal: bool = True
     gap: Decimal = Decimal("0.00")
+    depot: DepotService | None = None  # rule 11: what the depot served first, if anything
+
+    @property
+    def depot_paid(self) -> Decimal:
+        """What members pay the depot for what it served (book value, no fee)."""
+        served = () if self.depot is None else self.depot.served
+        return sum((part.goods for part in served), Decimal("0.00"))
 
     @property
     def depot_value(self) -> Decimal:
-        """Total cost not paid by members (pack surplus plus cent residue)."""
-        return self.total_cost - self.members_paid
+        """Total cost of the orders not paid by members (pack surplus plus cent residue)."""
+        return self.total_cost - (self.members_paid - self.depot_paid)

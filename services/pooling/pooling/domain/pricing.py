@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -12,6 +12,7 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
+from typing import Any
 
 from pooling.domain.model import Offer, PricedLine, SupplierTerms, Tier
 
@@ -128,3 +129,12 @@ def _integer_weights(weights: Sequence[Decimal]) -> list[int]:
             raise ValueError(f"weights must be finite and non-negative: {weight}")
     places = max(0, *(-int(w.as_tuple().exponent) for w in weights))
     return [int(w.scaleb(places)) for w in weights]
+
+
+def paid_by_member(allocations: Iterable[Any]) -> dict[int, Decimal]:
+    """What each member pays for these allocations (anything with member_id and paid)."""
+    paid: dict[int, Decimal] = {}
+    for allocation in allocations:
+        member = allocation.member_id
+        paid[member] = paid.get(member, ZERO) + allocation.paid
+    return paid

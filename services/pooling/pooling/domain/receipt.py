@@ -19,10 +19,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pooling.domain.closing import paid_by_member
 from pooling.domain.confirmation import LineError, reshare_fee
 from pooling.domain.model import Need, OrderLine, SupplierOrder
-from pooling.domain.pricing import ZERO, cost_of, largest_remainder
+from pooling.domain.pricing import ZERO, cost_of, largest_remainder, paid_by_member
 
 WHOLE = Decimal(1)
 FINE = Decimal("0.001")  # the finest quantity: three decimal places

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from pooling.adapters import documents, order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
+from pooling.domain.distribution import distribute
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
-from pooling.entrypoints import schemas
+from pooling.entrypoints import delivery_schemas, schemas
 from pooling.service_layer import decisions, handlers
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
@@ -42,7 +43,8 @@ def current_pool() -> ResponseReturnValue:
         if window is None:  # nothing posted since the last close
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
             return jsonify(schemas.PoolOut().dump(body | {"products": []}))
-        products = pool_progress(pool.open_demand(window.id).demand, pool.offers(window))
+        demand = pool.open_demand(window.id).demand
+        products = pool_progress(demand, pool.offers(window), order_book.depot_holdings(session))
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
         return jsonify(schemas.PoolOut().dump(body))
 
@@ -56,9 +58,15 @@ def close_pool() -> ResponseReturnValue:
             session, current_runtime().outbox, schedule(), solver(), window_id
         )
         result = closed.result
+        served = result.depot
         body = {
             "window_id": closed.window.id,
             "orders": closed.orders,
+            "depot_allocations": () if served is None else served.served,
+            "from_depot": [
+                {"sku": sku, "quantity": quantity, "value": value}
+                for sku, (quantity, value) in ({} if served is None else served.by_product).items()
+            ],
             "total_cost": result.total_cost,
             "members_baseline": result.members_baseline,
             "members_paid": result.members_paid,
@@ -109,8 +117,9 @@ def show_order(order_id: int) -> ResponseReturnValue:
 @api.get("/orders/<id:order_id>/document.csv")
 @require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
+    depot = documents.depot_address(current_app.extensions["zirkel.settings"])
     with unit_of_work() as session:
-        document = documents.order_document(session, _supplier_order(session, order_id))
+        document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_csv(document)
     return _attachment(body.encode("utf-8"), "text/csv; charset=utf-8", order_id, "csv")
 
@@ -119,10 +128,35 @@ def order_document_csv(order_id: int) -> ResponseReturnValue:
 @require("admin", "supplier", owed=True)
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
+    depot = documents.depot_address(settings)
     with unit_of_work() as session:
-        document = documents.order_document(session, _supplier_order(session, order_id))
+        document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", order_id, "pdf")
+
+
+@api.get("/orders/<id:order_id>/distribution")
+@require("admin", "member", "supplier", owed=True)
+def order_distribution(order_id: int) -> ResponseReturnValue:
+    """Rule 11: the order's packs per address (the supplier's part); who collects what,
+    where (the office: everyone; a member: its own needs)."""
+    principal = current_principal()
+    depot = documents.depot_address(current_app.extensions["zirkel.settings"])
+    with unit_of_work() as session:
+        order = order_book.existing_order(session, order_id)
+        shipped = distribute(order_book.supplier_order(order), depot)
+        received = {a.need_id: a.received for line in order.lines for a in line.allocations}
+        pickups = [vars(p) | {"received": received.get(p.need_id)} for p in shipped.pickups]
+        if principal.role == "supplier":
+            if not principal.is_supplier(order.supplier_id):
+                raise ApiError(403, "This order is not yours.")
+            pickups = []
+        elif principal.role == "member":
+            pickups = [p for p in pickups if p["member_id"] == principal.subject_id]
+            if not pickups:
+                raise ApiError(403, "This order is not yours.")
+        body = {"order_id": order.id, "depot_address": depot, "drops": shipped.drops}
+    return jsonify(delivery_schemas.DistributionOut().dump(body | {"pickups": pickups}))
 
 
 def _supplier_order(session: Session, order_id: int) -> orm.Order:

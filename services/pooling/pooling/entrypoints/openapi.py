@@ -5,6 +5,7 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from pooling.entrypoints import delivery_schemas as d
 from pooling.entrypoints import schemas as s
 from pooling.entrypoints.closes import ClosedWindowOut
 from shared.openapi import Operation
@@ -26,6 +27,10 @@ OPERATIONS = {
     ),
     "pooling_api.order_document_pdf": Operation(
         response_media="application/pdf", summary="An order form as PDF."
+    ),
+    "pooling_api.order_distribution": Operation(
+        response=d.DistributionOut,
+        summary="The packs per delivery address and who collects what, where (rule 11).",
     ),
     "pooling_api.confirm_order": Operation(
         s.ConfirmIn,
@@ -52,6 +57,17 @@ OPERATIONS = {
     ),
     "pooling_receipts.list_receipts": Operation(
         response=s.ReceiptOut, many=True, summary="Every booking of an order's receipt (admin)."
+    ),
+    "pooling_receipts.book_site_receipt": Operation(
+        d.SiteReceiptIn,
+        d.SiteBookedOut,
+        status=201,
+        summary="Book what arrived at the member's own delivery site, once (a member).",
+    ),
+    "pooling_receipts.list_site_receipts": Operation(
+        response=d.SiteReceiptOut,
+        many=True,
+        summary="What the members booked at their sites (admin; a member: its own).",
     ),
     "pooling_receipts.show_depot": Operation(
         response=s.DepotOut, summary="The depot: its lots, every movement and its value (admin)."

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from pooling.adapters import order_book, orm
 from pooling.domain import depot
-from pooling.entrypoints import schemas
+from pooling.entrypoints import delivery_schemas, schemas
 from pooling.entrypoints.api import schedule, solver
-from pooling.service_layer import receiving
-from pooling.service_layer.commands import BookReceipt, WriteOffStock
-from shared.auth import require
+from pooling.service_layer import receiving, site_receipts
+from pooling.service_layer.commands import BookReceipt, BookSiteReceipt, WriteOffStock
+from shared.auth import current_principal, require
 from shared.web import current_runtime, load_body, unit_of_work
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
@@ -47,6 +47,49 @@ def _booked(book: Callable[..., orm.Order], order_id: int) -> ResponseReturnValu
     with unit_of_work() as session:
         order = book(session, current_runtime().outbox, schedule(), solver(), cmd)
         return jsonify(schemas.OrderOut().dump(order))
+
+
+@receipts_api.post("/orders/<id:order_id>/site-receipt")
+@require("member")
+def book_site_receipt(order_id: int) -> ResponseReturnValue:
+    """The member books what arrived at its delivery site, for that site (rule 10)."""
+    body = load_body(delivery_schemas.SiteReceiptIn())
+    received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
+    member_id = current_principal().subject_id
+    cmd = BookSiteReceipt(order_id, member_id, body["delivery_site"], received)
+    with unit_of_work() as session:
+        order = site_receipts.book_site_receipt(
+            session, current_runtime().outbox, schedule(), solver(), cmd
+        )
+        parts = site_receipts.site_parts(session, order_id, member_id)
+        answer = {"status": order.status, "sites": _sites_out(parts)}
+    return jsonify(answer), 201
+
+
+@receipts_api.get("/orders/<id:order_id>/site-receipts")
+@require("admin", "member")
+def list_site_receipts(order_id: int) -> ResponseReturnValue:
+    """What the members booked at their sites (a member: its own)."""
+    principal = current_principal()
+    member_id = None if principal.is_admin else principal.subject_id
+    with unit_of_work() as session:
+        order = order_book.existing_order(session, order_id)
+        if member_id is not None:
+            site_receipts.check_member(order, member_id)
+        parts = site_receipts.site_parts(session, order_id, member_id)
+    return jsonify(_sites_out(parts))
+
+
+def _sites_out(parts: dict) -> list[dict]:
+    sites = [
+        {
+            "member_id": site.member_id,
+            "delivery_site": site.name,
+            "lines": [{"sku": s, "received_quantity": q} for s, q in sorted(lines.items())],
+        }
+        for site, lines in sorted(parts.items())
+    ]
+    return delivery_schemas.SiteReceiptOut(many=True).dump(sites)
 
 
 @receipts_api.get("/orders/<id:order_id>/receipts")

@@ -32,6 +32,7 @@ class OfferProgressOut(Schema):
 class ProductProgressOut(Schema):
     sku = fields.String()
     quantity = _amount()
+    depot_quantity = _amount()  # rule 11: what the depot would serve of it; offers: the rest
     offers = fields.List(fields.Nested(OfferProgressOut))
 
 
@@ -99,9 +100,33 @@ class UnofferedOut(Schema):
     quantity = _amount()
 
 
+class DepotAllocationOut(Schema):
+    """Part of a need the depot served at the close (rule 11): from the lot of
+    ``order_id``, at book value (``unit_price``), without fee."""
+
+    need_id = fields.Integer()
+    member_id = fields.Integer()
+    sku = fields.String()
+    order_id = fields.Integer()
+    quantity = _amount()
+    unit_price = fields.Decimal(as_string=True, attribute="book_value")
+    goods = _amount()
+    paid = _amount()
+
+
+class DepotProductOut(Schema):
+    """What the depot serves (or holds) of a product: quantity and book value."""
+
+    sku = fields.String()
+    quantity = _amount()
+    value = _amount()
+
+
 class ClosedPoolOut(Schema):
     window_id = fields.Integer()
     orders = fields.List(fields.Nested(OrderOut))
+    depot_allocations = fields.List(fields.Nested(DepotAllocationOut))
+    from_depot = fields.List(fields.Nested(DepotProductOut))
     total_cost = _amount()
     members_baseline = _amount()
     members_paid = _amount()

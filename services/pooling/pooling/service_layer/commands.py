@@ -46,3 +46,14 @@ class WriteOffStock:
     order_id: int
     quantity: Decimal
     reason: str
+
+
+@dataclass(frozen=True)
+class BookSiteReceipt:
+    """The member (``member_id``) books what arrived at its ``delivery_site`` (None: its
+    own address) of each line it has a need of there."""
+
+    order_id: int
+    member_id: int
+    delivery_site: str | None
+    received: Mapping[str, Decimal]

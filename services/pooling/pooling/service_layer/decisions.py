@@ -122,15 +122,20 @@ def resettle_members(
     session: Session, schedule: CutoffSchedule, solve: Solver, window_id: int, members: list[int]
 ) -> list[orm.MemberSavings]:
     """Rule 7 again for each member on what the window's standing orders hold of its
-    needs now (received quantities once booked), at the window's prices."""
+    needs now (received quantities once booked) and what the depot served it at the
+    window's close (at book value), at the window's prices."""
     pool = PoolRepository(session, schedule)
     offers = pool.offers(session.get(orm.Window, window_id))
     terms = pool.supplier_terms()
     rows = []
     for member_id in members:
         kept = order_book.standing_allocations(session, window_id, member_id)
+        served = order_book.served_from_depot(session, window_id, member_id)
         paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
-        needs = order_book.received_needs(kept)
+        paid += sum((part.paid for part in served), Decimal("0.00"))
+        needs = order_book.received_needs(kept) + [
+            model.Need(part.need_id, member_id, part.sku, part.quantity) for part in served
+        ]
         result = member_savings(member_id, needs, paid, offers, terms, solve)
         row = session.get(orm.MemberSavings, (window_id, member_id)) or orm.MemberSavings(
             window_id=window_id, member_id=member_id

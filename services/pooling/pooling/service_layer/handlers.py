@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pooling.adapters import orm
+from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import (
     PlacedOrder,
@@ -23,6 +23,7 @@ from pooling.domain.closing import close_window
 from pooling.domain.model import WindowResult
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
+from pooling.service_layer import serving
 from pooling.service_layer.decisions import savings_fields
 from shared.db import transaction
 from shared.errors import Conflict
@@ -56,14 +57,22 @@ def close_pool(
         raise Conflict("window_id", "That pool window is closed already.")
     needs = pool.open_needs(window.id)
     window.prices_fixed_at = pool.prices_fixed_at(window) or datetime.now(UTC)
-    result = close_window(needs, pool.offers(window), pool.supplier_terms(), solve)
+    lots = order_book.locked_stock(session, {need.sku for need in needs})  # rule 11 first
+    offers, terms = pool.offers(window), pool.supplier_terms()
+    result = close_window(needs, offers, terms, solve, lots, schedule.today())
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
+    posted_under = _correlation_ids(session, window.id)
+    if result.depot is not None:
+        serving.store_served(session, window.id, result.depot)
     orders = save_orders(session, window.id, result.orders)
     _settle(session, schedule, window, result)
     pool.prune_offer_versions(since=window.closed_at)  # the next window starts after this
-    posted_under = _correlation_ids(session, window.id)
+    # The orders first: a consumer of both on one queue (billing) knows every order of the
+    # window when it hears what the depot served.
     outbox.add_all(session, [order_placed(order, result, posted_under) for order in orders])
+    if result.depot is not None:
+        outbox.add(session, serving.depot_served(session, window.id, result, posted_under))
     return ClosedPool(window, orders, result)
 
 
@@ -152,7 +161,8 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     open_demand = pool.open_demand(window.id)
     if open_demand.signature == window.progress_signature:
         return False
-    progress = pool_progress(open_demand.demand, pool.offers(window))
+    holdings = order_book.depot_holdings(session)
+    progress = pool_progress(open_demand.demand, pool.offers(window), holdings)
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
     outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
@@ -166,6 +176,7 @@ def progress_payload(window_id: int, products: list[ProductProgress]) -> dict[st
             {
                 "sku": p.sku,
                 "quantity": p.quantity,
+                "depot_quantity": p.depot_quantity,
                 "offers": [
                     {
                         "supplier_id": o.supplier_id,

@@ -109,9 +109,12 @@ def on_need_cancelled(
     """
     _current_window_id(session, schedule)
     need = _pooled_need_locked(session, event.payload)
-    if need.status == "ordered":
+    if need.status in ("ordered", "served"):  # served: the depot served it whole
         log.info(
-            "need %s is in order %s; its cancellation comes too late", need.need_id, need.order_id
+            "need %s is %s (order %s); its cancellation comes too late",
+            need.need_id,
+            need.status,
+            need.order_id,
         )
         return
     need.status = "cancelled"

@@ -4,8 +4,6 @@ stock moves (rule 11): in from the receipt, out by a write-off."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +31,7 @@ def book_receipt(
     order = order_book.locked_order(session, cmd.order_id)
     order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
     received = _received(order, cmd)
-    movements = depot.receipt_movements(order.id, _today(schedule), received)
+    movements = depot.receipt_movements(order.id, schedule.today(), received)
     return _book(session, outbox, schedule, solve, order, cmd, received, movements)
 
 
@@ -51,7 +49,7 @@ def correct_receipt(
     booked = _received(order, BookReceipt(order.id, before, frozenset(extra)))
     corrected = _received(order, cmd)
     ledger = order_book.ledger(session, order.id)
-    movements = depot.correction_movements(order.id, _today(schedule), ledger, booked, corrected)
+    movements = depot.correction_movements(order.id, schedule.today(), ledger, booked, corrected)
     return _book(session, outbox, schedule, solve, order, cmd, corrected, movements)
 
 
@@ -134,12 +132,7 @@ def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffSto
     lot = next((lot for lot in lots if lot.sku == cmd.sku), None)
     if lot is None:
         raise LineError("sku", cmd.sku, f"the depot holds no {cmd.sku} of order {cmd.order_id}")
-    today = _today(schedule)
+    today = schedule.today()
     movement = depot.write_off(lot, cmd.quantity, cmd.reason, today)
     order_book.book_movements(session, [movement])
     return movement
-
-
-def _today(schedule: CutoffSchedule) -> date:
-    """The cooperative's day (the pool's time zone): the day a movement is booked on."""
-    return datetime.now(ZoneInfo(schedule.timezone)).date()

@@ -1,0 +1,44 @@
+"""The members' invoice e-mails in notify's API: the office has one sent again and sees
+every e-mail of an invoice (the first and each resend)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from marshmallow import fields
+
+from notify.adapters.orm_invoices import InvoiceEntry
+from notify.entrypoints.api import DeliveryOut
+from notify.service_layer.invoices import invoice_deliveries, resend_invoice
+from notify.service_layer.outgoing import Outgoing
+from shared.auth import require
+from shared.errors import NotFound
+from shared.web import unit_of_work
+
+invoices_api = Blueprint("notify_invoices", __name__, url_prefix="/api/v1")
+
+
+class InvoiceDeliveryOut(DeliveryOut):
+    invoice_id = fields.Integer()
+
+
+@invoices_api.post("/invoices/<id:invoice_id>/resend")
+@require("admin")
+def resend(invoice_id: int) -> ResponseReturnValue:
+    """Queue the invoice's e-mail (with its PDF) to the member once more; 404 while notify
+    has not heard of the invoice."""
+    outgoing = Outgoing.from_settings(current_app.extensions["zirkel.settings"])
+    with unit_of_work() as session:
+        delivery = resend_invoice(session, outgoing, invoice_id)
+        return jsonify(InvoiceDeliveryOut().dump(delivery)), 201
+
+
+@invoices_api.get("/invoices/<id:invoice_id>/deliveries")
+@require("admin")
+def deliveries(invoice_id: int) -> ResponseReturnValue:
+    """Every e-mail of the invoice, oldest first."""
+    with unit_of_work() as session:
+        if session.get(InvoiceEntry, invoice_id) is None:
+            raise NotFound("invoice_id", f"Notify has not heard of invoice {invoice_id} yet.")
+        found = invoice_deliveries(session, invoice_id)
+        return jsonify(InvoiceDeliveryOut(many=True).dump(found))

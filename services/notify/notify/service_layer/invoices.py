@@ -1,0 +1,95 @@
+"""The members' invoices by e-mail: each invoice or credit note billing issues is recorded
+(its figures also go into the member's statements) and e-mailed to the member once, in
+the invoice's language, with its PDF attached when the mail sender sends it; the office
+may have one sent again, which the delivery log shows as a second e-mail."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notify.adapters.orm import Delivery
+from notify.adapters.orm_invoices import InvoiceEntry
+from notify.adapters.rendering import language_of
+from notify.service_layer.outgoing import Outgoing, queue_email, recipient
+from shared.errors import NotFound
+from shared.events import Event
+
+FIRST, AGAIN = "invoice", "invoice_resent"  # the deliveries' kinds
+
+
+def on_invoice_issued(session: Session, event: Event, outgoing: Outgoing) -> None:
+    """Record the invoice and queue its e-mail, unless it was recorded before: a repeated
+    announcement of the same invoice (a new event id, or the same one) sends nothing."""
+    data = event.payload
+    if session.get(InvoiceEntry, data["invoice_id"]) is not None:
+        return
+    invoice = InvoiceEntry(
+        invoice_id=data["invoice_id"],
+        number=data["number"],
+        kind=data["type"],
+        member_id=data["member_id"],
+        window_id=data["window_id"],
+        issued_on=data["issued_on"],
+        net_total=data["net_total"],
+        vat_total=data["vat_total"],
+        gross_total=data["gross_total"],
+        language=data["language"],
+    )
+    session.add(invoice)
+    session.flush()
+    _queue(session, outgoing, invoice, FIRST)
+
+
+def resend_invoice(session: Session, outgoing: Outgoing, invoice_id: int) -> Delivery:
+    """The invoice's e-mail once more, at the office's request: a new delivery beside the
+    first, sent to the member's address as notify knows it now."""
+    invoice = session.get(InvoiceEntry, invoice_id)
+    if invoice is None:
+        raise NotFound("invoice_id", f"Notify has not heard of invoice {invoice_id} yet.")
+    delivery = _queue(session, outgoing, invoice, AGAIN, asked_by_office=True)
+    assert delivery is not None  # queued even for a member who turned e-mails off
+    session.flush()
+    return delivery
+
+
+def invoice_deliveries(session: Session, invoice_id: int) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.invoice_id == invoice_id).order_by(Delivery.id)
+    return list(session.scalars(query))
+
+
+def _queue(
+    session: Session,
+    outgoing: Outgoing,
+    invoice: InvoiceEntry,
+    kind: str,
+    asked_by_office: bool = False,
+) -> Delivery | None:
+    """The invoice's e-mail in the invoice's language (that of its PDF)."""
+    to = recipient(session, invoice.member_id)
+    to = dataclasses.replace(to, language=language_of(invoice.language, to.language))
+    mail = outgoing.render(
+        "invoice",
+        to,
+        number=invoice.number,
+        credit_note=invoice.kind == "credit_note",
+        issued_on=invoice.issued_on,
+        window_id=invoice.window_id,
+        net_total=invoice.net_total,
+        vat_total=invoice.vat_total,
+        gross_total=invoice.gross_total,
+    )
+    delivery = queue_email(
+        session,
+        outgoing,
+        to,
+        kind,
+        mail,
+        window_id=invoice.window_id,
+        asked_by_office=asked_by_office,
+    )
+    if delivery is not None:
+        delivery.invoice_id = invoice.invoice_id
+    return delivery
