@@ -122,8 +122,13 @@ class InvoiceReader:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def find(self, member_id: int | None, window_id: int | None, limit: int) -> list[Invoice]:
+    def find(
+        self, member_id: int | None, window_id: int | None, limit: int, before: int | None = None
+    ) -> list[Invoice]:
+        """Up to ``limit`` of them, newest first; only those older than ``before`` if given."""
         query = select(InvoiceRow).order_by(InvoiceRow.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(InvoiceRow.id < before)
         if member_id is not None:
             query = query.where(InvoiceRow.member_id == member_id)
         if window_id is not None:
