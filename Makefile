@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
+.PHONY: run test lint format install system-packages fonts clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(BIN)/zirkel run
 
 test: $(STAMP) system-packages
@@ -24,7 +24,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-install: $(STAMP)
+install: $(STAMP) fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: the compose validator, and the servers
-# (started by the tests when they are not running).
+# (started by the tests when they are not running); and the font billing
+# embeds in its invoices (fonts-dejavu-core).
 system-packages:
 	deploy/system-packages.sh
+
+# The font billing embeds in its invoices' PDF/A: Debian's fonts-dejavu-core.
+fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || deploy/system-packages.sh fonts-dejavu-core
 
 # Closing a pool window at cooperative scale (bench/README.md has the figures).
 # Each prints the close beside the optimisation alone (close_over_optimisation), on
@@ -93,10 +98,12 @@ bench-relay: $(STAMP)
 bench-price-list: $(STAMP)
 	$(BIN)/python -m bench.price_list
 
-# A window's 500 member invoices issued with their PDF and XML, on SQLite, then PostgreSQL.
+# A window's 500 member invoices issued with their PDF and XML, on SQLite, then PostgreSQL,
+# then on SQLite with the documents drawn in a pool of 2 processes.
 bench-invoices: $(STAMP)
 	$(BIN)/python -m bench.invoices --database sqlite
 	$(BIN)/python -m bench.invoices --database postgres
+	$(BIN)/python -m bench.invoices --database sqlite --processes 2
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -2,11 +2,15 @@
 XML, numbered and written in the one transaction that handles the window's receipt, as
 billing's consumer does.
 
-    python -m bench.invoices [--members 500] [--database sqlite|postgres]
+    python -m bench.invoices [--members 500] [--database sqlite|postgres] [--processes N]
+                             [--cold]
 
-Prints one JSON line: the issuing transaction's wall and CPU seconds, per invoice, and the
-documents' sizes. The window: one order holding every member's 1-3 needs of 3 products
-(19 % and 7 %), a fee split over them, received short on one line.
+Prints one JSON line: the issuing transaction's wall and CPU seconds (this process's, and
+the document pool's processes'), per invoice, and the documents' sizes. The pool is
+started before the transaction, as in a worker that has issued a window before
+(``pool_start_seconds``); ``--cold`` starts it inside. The window: one order holding every
+member's 1-3 needs of 3 products (19 % and 7 %), a fee split over them, received short on
+one line.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import psutil
 from sqlalchemy import func, select
 
+from billing.adapters.document_pool import DocumentPool
 from billing.adapters.orm import InvoiceRow
 from billing.bootstrap import billing, build_runtime
 from billing.domain.model import Buyer, Product, ReceivedNeed
@@ -88,7 +94,15 @@ def window(runtime: Runtime, members: int) -> c.RecordReceipt:
     return c.RecordReceipt(1, 1, 0, DAY, tuple(received), ())
 
 
-def run(members: int, kind: str) -> dict[str, object]:
+def pool_seconds(pool: DocumentPool) -> float:
+    """The CPU seconds the pool's processes have used so far."""
+    pids = list(pool.pool._processes) if pool.pool is not None else []
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)
+
+
+def run(
+    members: int, kind: str, warm: bool = True, processes: int | None = None
+) -> dict[str, object]:
     with database(kind) as url, tempfile.TemporaryDirectory() as var_dir:
         settings = Settings.from_env(
             {"ZIRKEL_SECRET_KEY": "b" * 32, "ZIRKEL_VAR_DIR": var_dir, "ZIRKEL_DATABASE_URL": url}
@@ -97,10 +111,17 @@ def run(members: int, kind: str) -> dict[str, object]:
         runtime.migrate()
         receipt = window(runtime, members)
         issuing = billing(settings, lambda: DAY)
-        wall, cpu = time.perf_counter(), time.process_time()
+        pool: DocumentPool = issuing.render  # type: ignore[assignment]
+        pool.processes = processes or pool.processes
+        ready = time.perf_counter()
+        if warm:  # as in a running worker, whose pool a first window started
+            pool.warm()
+        ready = time.perf_counter() - ready
+        wall, cpu, pool_cpu = time.perf_counter(), time.process_time(), pool_seconds(pool)
         with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
             handlers.record_receipt(receipt, uow, issuing)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        pool_cpu = pool_seconds(pool) - pool_cpu
         with runtime.sessions() as session:
             count, pdf, xml = session.execute(
                 select(
@@ -110,12 +131,16 @@ def run(members: int, kind: str) -> dict[str, object]:
                 )
             ).one()
         runtime.engine.dispose()
+        pool.close()
     return {
         "database": kind,
         "members": members,
         "invoices": count,
+        "processes": pool.processes,
+        "pool_start_seconds": round(ready, 2) if warm else None,
         "seconds": round(wall, 2),
         "cpu_seconds": round(cpu, 2),
+        "pool_cpu_seconds": round(pool_cpu, 2),
         "ms_per_invoice": round(wall * 1000 / count, 1),
         "pdf_kb": round(float(pdf) / 1024, 1),
         "xml_kb": round(float(xml) / 1024, 1),
@@ -126,8 +151,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--processes", type=int, help="the pool's size (1: no pool)")
+    parser.add_argument("--cold", action="store_true", help="the pool started by the window")
     args = parser.parse_args()
-    print(json.dumps(run(args.members, args.database)))
+    print(json.dumps(run(args.members, args.database, not args.cold, args.processes)))
 
 
 if __name__ == "__main__":

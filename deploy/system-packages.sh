@@ -3,15 +3,22 @@
 # docker-compose (validates the compose file offline), rabbitmq-server and
 # postgresql (the tests start them when nothing listens on their ports),
 # chromium and chromium-driver (the browser tests drive a headless Chromium;
-# Playwright uses this one and never downloads its own).
+# Playwright uses this one and never downloads its own), fonts-dejavu-core (the
+# font billing embeds in its invoices' PDF/A). With package names as arguments, only
+# those (`make fonts`).
 set -eu
 
 missing=""
-command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
-command -v rabbitmq-server >/dev/null 2>&1 || missing="$missing rabbitmq-server"
-command -v pg_ctlcluster >/dev/null 2>&1 || missing="$missing postgresql"
-[ -x /usr/bin/chromium ] || missing="$missing chromium"
-command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+if [ "$#" -gt 0 ]; then
+    missing=" $*"  # only the packages named (make fonts)
+else
+    command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
+    command -v rabbitmq-server >/dev/null 2>&1 || missing="$missing rabbitmq-server"
+    command -v pg_ctlcluster >/dev/null 2>&1 || missing="$missing postgresql"
+    [ -x /usr/bin/chromium ] || missing="$missing chromium"
+    command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+fi
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

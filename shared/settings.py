@@ -109,6 +109,8 @@ class Settings:
     # The SEPA creditor identifier members' direct debits are collected under (rule 15);
     # the default is the Bundesbank's test identifier.
     cooperative_creditor_id: str = setting("ZIRKEL_COOPERATIVE_CREDITOR_ID", "DE98ZZZ09999999999")
+    # Processes a window's invoice documents are made in (1: in the worker itself).
+    invoice_processes: int = setting("ZIRKEL_INVOICE_PROCESSES", 1, read.whole(1))
     # The ops watch: how often it looks, when a queue "keeps growing", whom it e-mails.
     ops_sample_interval: float = setting("ZIRKEL_OPS_SAMPLE_INTERVAL", 30.0, read.positive_seconds)
     queue_growth_samples: int = setting("ZIRKEL_QUEUE_GROWTH_SAMPLES", 5, read.whole(1))

@@ -1,6 +1,7 @@
 """Billing's dependencies, built once from Settings: the runtime (engine, tables, outbox),
 what issuing needs (the cooperative as seller, the numbers' prefix, the documents, the
-day), and the one map from each event billing consumes to its handler."""
+day, the pool of processes a window's documents may be made in), and the one map from
+each event billing consumes to its handler."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from billing.adapters import sepa
+from billing.adapters.document_pool import DocumentPool
 from billing.adapters.documents import documents
 from billing.adapters.orm import TABLES
 from billing.domain.model import Seller
@@ -59,6 +61,7 @@ def billing(settings: Settings, today: Callable[[], date] | None = None) -> h.Bi
         prefix=settings.invoice_prefix,
         documents=documents,
         today=today or (lambda: datetime.now(zone).date()),
+        render=DocumentPool(settings.invoice_processes),
     )
 
 

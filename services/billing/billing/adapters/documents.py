@@ -1,18 +1,17 @@
 """An invoice's documents: the CII XML alone, and the Factur-X PDF (profile EN 16931):
-the visible invoice (``invoice_pdf``), made PDF/A-3 with the XML embedded as
-``factur-x.xml`` by factur-x."""
+the visible invoice (``invoice_pdf``) written as PDF/A-3B with the XML attached as
+``factur-x.xml``, in one pass of fpdf2 (``facturx_pdf``)."""
 
 from __future__ import annotations
 
 import functools
 from importlib import resources
 
-from facturx import generate_from_binary
 from facturx.facturx import FACTURX_LEVEL2xsd
 from lxml import etree
 
-from billing.adapters import texts
 from billing.adapters.cii import cii_xml
+from billing.adapters.facturx_pdf import facturx_pdf
 from billing.adapters.invoice_pdf import visible_pdf
 from billing.domain.model import Invoice
 from billing.service_layer.unit_of_work import Documents
@@ -22,23 +21,7 @@ def documents(invoice: Invoice) -> Documents:
     """Both documents of ``invoice``; the XML is checked against Factur-X's schema."""
     xml = cii_xml(invoice)
     facturx_schema().assertValid(etree.fromstring(xml))
-    language = texts.language_of(invoice)
-    metadata = {
-        "author": invoice.seller.legal_name,
-        "keywords": "Factur-X, ZUGFeRD",
-        "title": f"{texts.text(language, invoice.kind)} {invoice.number}",
-        "subject": f"{texts.text(language, invoice.kind)} {invoice.number}",
-    }
-    pdf = generate_from_binary(
-        visible_pdf(invoice),
-        xml,
-        flavor="factur-x",
-        level="en16931",
-        check_xsd=False,  # checked above, against the schema read once
-        pdf_metadata=metadata,
-        lang="de-DE" if language == "de" else "en-GB",
-    )
-    return Documents(pdf=pdf, xml=xml)
+    return Documents(pdf=facturx_pdf(visible_pdf(invoice), xml), xml=xml)
 
 
 @functools.cache

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from billing.adapters.invoice_content import content_of, invoice_of
 from billing.adapters.orm import (
     DepotPartRow,
-    InvoiceCounter,
-    InvoiceRow,
     MemberResultRow,
     MemberRow,
     OrderNeedRow,
@@ -21,10 +19,9 @@ from billing.adapters.orm import (
     ProductRow,
     WindowRow,
 )
-from billing.domain.model import ZERO, Buyer, Invoice, Kind, Product, ReceivedNeed
+from billing.domain.model import ZERO, Buyer, Product, ReceivedNeed
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
-from billing.service_layer.unit_of_work import Documents
 from shared.db import insert_new_only
 
 BUYER_FIELDS = [f.name for f in dataclasses.fields(Buyer)]
@@ -35,29 +32,51 @@ class SqlMembers:
         self.session = session
 
     def get(self, member_id: int) -> Buyer | None:
-        row = self.session.get(MemberRow, member_id)
-        return None if row is None else Buyer(**{k: getattr(row, k) for k in BUYER_FIELDS})
+        return self.get_many([member_id]).get(member_id)
+
+    def get_many(self, member_ids: Sequence[int]) -> dict[int, Buyer]:
+        found: dict[int, Buyer] = {}
+        columns = [getattr(MemberRow, k) for k in BUYER_FIELDS]
+        for chunk in _chunks(sorted(member_ids)):
+            rows = self.session.execute(select(*columns).where(MemberRow.member_id.in_(chunk)))
+            found.update((row.member_id, Buyer(**row._asdict())) for row in rows)
+        return found
 
     def save(self, buyer: Buyer) -> None:
         self.session.merge(MemberRow(**dataclasses.asdict(buyer)))
 
 
 class SqlProducts:
+    """Products as billing knows them; each is read once per unit of work."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.known: dict[str, Product | None] = {}
 
     def save(self, product: Product) -> None:
         self.session.merge(ProductRow(**dataclasses.asdict(product)))
+        self.known[product.sku] = product
 
     def by_sku(self, skus: set[str]) -> dict[str, Product]:
-        rows = self.session.scalars(select(ProductRow).where(ProductRow.sku.in_(sorted(skus))))
-        return {r.sku: Product(r.sku, r.name, r.unit, r.vat_rate) for r in rows}
+        unread = sorted(skus - self.known.keys())
+        if unread:
+            self.known.update(dict.fromkeys(unread))
+            rows = self.session.scalars(select(ProductRow).where(ProductRow.sku.in_(unread)))
+            self.known.update((r.sku, Product(r.sku, r.name, r.unit, r.vat_rate)) for r in rows)
+        return {sku: product for sku in skus if (product := self.known[sku]) is not None}
 
 
 class SqlOrders:
+    """The windows' orders. What was received in a window is read once per unit of work
+    for all its members (``_receipts``): the window is locked while it is handled, and this
+    unit's own changes to its orders drop what was read."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
         self.locked: set[int] = set()
+        self.received: dict[int, dict[int, list[tuple[ReceivedNeed, date | None]]]] = {}
+        self.depot: dict[int, dict[int, list[ReceivedNeed]]] = {}
+        self.results: dict[int, dict[int, Decimal]] = {}
 
     def lock_window(self, window_id: int) -> None:
         """The window's row, locked until the transaction ends (FOR UPDATE on PostgreSQL;
@@ -77,6 +96,7 @@ class SqlOrders:
         return None if row is None else (OrderStatus(row.status), row.revision)
 
     def add(self, order: RecordOrder) -> None:
+        self.received.clear()
         self.session.add(
             OrderRow(
                 order_id=order.order_id,
@@ -93,6 +113,7 @@ class SqlOrders:
         self.session.flush()
 
     def hold_only(self, order_id: int, need_ids: frozenset[int]) -> None:
+        self.received.clear()
         self.session.execute(
             update(OrderNeedRow)
             .where(OrderNeedRow.order_id == order_id)
@@ -100,6 +121,7 @@ class SqlOrders:
         )
 
     def set_status(self, order_id: int, status: OrderStatus) -> None:
+        self.received.clear()
         self.session.execute(
             update(OrderRow).where(OrderRow.order_id == order_id).values(status=status.value)
         )
@@ -111,6 +133,7 @@ class SqlOrders:
         received_on: date,
         needs: tuple[tuple[int, ReceivedNeed], ...],
     ) -> None:
+        self.received.clear()
         order = self.session.get(OrderRow, order_id)
         assert order is not None
         order.status, order.revision = OrderStatus.RECEIVED.value, revision
@@ -149,6 +172,7 @@ class SqlOrders:
         ]
 
     def add_depot_parts(self, window_id: int, parts: tuple[DepotPart, ...]) -> None:
+        self.depot.pop(window_id, None)
         for part in parts:
             self.session.merge(
                 DepotPartRow(
@@ -174,63 +198,76 @@ class SqlOrders:
         waiting = {member_id for member_id, rest in parts if rest > 0}
         return {member_id for member_id, _rest in parts} - waiting
 
-    def _depot_parts(self, window_id: int, member_id: int) -> list[ReceivedNeed]:
-        rows = self.session.scalars(
-            select(DepotPartRow).where(
-                DepotPartRow.window_id == window_id, DepotPartRow.member_id == member_id
+    def _depot_parts(self, window_id: int) -> dict[int, list[ReceivedNeed]]:
+        """Each member's needs the depot served at the window's close, at book value."""
+        if window_id not in self.depot:
+            rows = self.session.execute(
+                select(
+                    DepotPartRow.member_id,
+                    DepotPartRow.need_id,
+                    DepotPartRow.lot_order_id,
+                    DepotPartRow.sku,
+                    DepotPartRow.quantity,
+                    DepotPartRow.unit_price,
+                    DepotPartRow.goods,
+                ).where(DepotPartRow.window_id == window_id)
             )
-        )
-        return [
-            ReceivedNeed(
-                need_id=p.need_id,
-                order_id=p.lot_order_id,
-                sku=p.sku,
-                received=p.quantity,
-                unit_price=p.unit_price,
-                goods=p.goods,
-                shipping_share=ZERO,
-            )
-            for p in rows
-        ]
+            members: dict[int, list[ReceivedNeed]] = {}
+            for member_id, *need in rows:
+                members.setdefault(member_id, []).append(ReceivedNeed(*need, ZERO))
+            self.depot[window_id] = members
+        return self.depot[window_id]
 
-    def _received(self, window_id: int, member_id: int):  # type: ignore[no-untyped-def]
-        return (
-            select(OrderNeedRow, OrderRow.received_on)
-            .join(OrderRow, OrderRow.order_id == OrderNeedRow.order_id)
-            .where(
-                OrderNeedRow.window_id == window_id,
-                OrderNeedRow.member_id == member_id,
-                OrderNeedRow.held,
-                OrderRow.status == OrderStatus.RECEIVED.value,
+    def _receipts(self, window_id: int) -> dict[int, list[tuple[ReceivedNeed, date | None]]]:
+        """Each member's needs held by a received order of the window, with the day their
+        order was received."""
+        if window_id not in self.received:
+            rows = self.session.execute(
+                select(
+                    OrderNeedRow.member_id,
+                    OrderNeedRow.need_id,
+                    OrderNeedRow.order_id,
+                    OrderNeedRow.sku,
+                    OrderNeedRow.received,
+                    OrderNeedRow.unit_price,
+                    OrderNeedRow.goods,
+                    OrderNeedRow.shipping_share,
+                    OrderRow.received_on,
+                )
+                .join(OrderRow, OrderRow.order_id == OrderNeedRow.order_id)
+                .where(
+                    OrderNeedRow.window_id == window_id,
+                    OrderNeedRow.held,
+                    OrderRow.status == OrderStatus.RECEIVED.value,
+                )
             )
-        )
+            members: dict[int, list[tuple[ReceivedNeed, date | None]]] = {}
+            for member_id, *need, received_on in rows:
+                members.setdefault(member_id, []).append((ReceivedNeed(*need), received_on))
+            self.received[window_id] = members
+        return self.received[window_id]
 
     def received_needs(self, window_id: int, member_id: int) -> list[ReceivedNeed]:
-        rows = self.session.execute(self._received(window_id, member_id)).all()
-        return [
-            ReceivedNeed(
-                need_id=n.need_id,
-                order_id=n.order_id,
-                sku=n.sku,
-                received=n.received,
-                unit_price=n.unit_price,
-                goods=n.goods,
-                shipping_share=n.shipping_share,
-            )
-            for n, _received_on in rows
-        ] + self._depot_parts(window_id, member_id)
+        received = [need for need, _day in self._receipts(window_id).get(member_id, [])]
+        return received + self._depot_parts(window_id).get(member_id, [])
 
     def delivered_on(self, window_id: int, member_id: int) -> date | None:
-        days = [day for _n, day in self.session.execute(self._received(window_id, member_id))]
-        return max((d for d in days if d is not None), default=None)
+        days = [day for _n, day in self._receipts(window_id).get(member_id, []) if day]
+        return max(days, default=None)
 
     def record_results(self, window_id: int, results: tuple[MemberResult, ...]) -> None:
+        self.results.pop(window_id, None)
         for result in results:
             self.session.merge(MemberResultRow(window_id=window_id, **vars(result)))
 
     def saved(self, window_id: int, member_id: int) -> Decimal | None:
-        row = self.session.get(MemberResultRow, (window_id, member_id))
-        return None if row is None else row.saved
+        if window_id not in self.results:
+            self.session.flush()  # results merged in this unit of work
+            query = select(MemberResultRow.member_id, MemberResultRow.saved).where(
+                MemberResultRow.window_id == window_id
+            )
+            self.results[window_id] = dict(self.session.execute(query).all())
+        return self.results[window_id].get(member_id)
 
     def windows_of(self, member_id: int) -> list[int]:
         ordered = select(OrderNeedRow.window_id).where(OrderNeedRow.member_id == member_id)
@@ -238,95 +275,7 @@ class SqlOrders:
         return sorted(set(self.session.scalars(ordered.union(served))))
 
 
-class SqlInvoices:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def current(self, member_id: int, window_id: int) -> Invoice | None:
-        """The member's invoice for the window that no credit note has taken back."""
-        credited = select(InvoiceRow.corrects_id).where(InvoiceRow.corrects_id.is_not(None))
-        row = self.session.scalars(
-            select(InvoiceRow)
-            .where(
-                InvoiceRow.member_id == member_id,
-                InvoiceRow.window_id == window_id,
-                InvoiceRow.kind == Kind.INVOICE.value,
-                InvoiceRow.id.not_in(credited),
-            )
-            .order_by(InvoiceRow.generation.desc())
-        ).first()
-        return None if row is None else invoice_of(row)
-
-    def last_generation(self, member_id: int, window_id: int) -> int:
-        query = select(func.max(InvoiceRow.generation)).where(
-            InvoiceRow.member_id == member_id, InvoiceRow.window_id == window_id
-        )
-        return self.session.scalar(query) or 0
-
-    def next_number(self, year: int) -> int:
-        """The year's next number: its counter row is locked (FOR UPDATE) until this
-        transaction ends, so numbers are taken one transaction after another, and a
-        transaction that does not commit gives its numbers back."""
-        table = InvoiceCounter.__table__
-        dialect = self.session.get_bind().dialect.name
-        self.session.execute(insert_new_only(table, dialect), {"year": year, "last_number": 0})
-        last = self.session.scalar(
-            select(InvoiceCounter.last_number).where(InvoiceCounter.year == year).with_for_update()
-        )
-        assert last is not None
-        self.session.execute(
-            update(InvoiceCounter).where(InvoiceCounter.year == year).values(last_number=last + 1)
-        )
-        return last + 1
-
-    def add(self, invoice: Invoice, documents: Documents) -> int:
-        charges = invoice.charges
-        row = InvoiceRow(
-            number=invoice.number,
-            kind=invoice.kind.value,
-            member_id=invoice.member_id,
-            window_id=invoice.window_id,
-            generation=invoice.generation,
-            issued_on=invoice.issued_on,
-            language=invoice.language,
-            net_total=charges.net_total,
-            vat_total=charges.vat_total,
-            gross_total=charges.gross_total,
-            corrects_id=None if invoice.corrects is None else invoice.corrects.invoice_id,
-            content=content_of(invoice),
-            pdf=documents.pdf,
-            xml=documents.xml,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
-
-
-class InvoiceReader:
-    """The issued invoices as the API shows them, newest first."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def find(
-        self, member_id: int | None, window_id: int | None, limit: int, before: int | None = None
-    ) -> list[Invoice]:
-        """Up to ``limit`` of them, newest first; only those older than ``before`` if given."""
-        query = select(InvoiceRow).order_by(InvoiceRow.id.desc()).limit(limit)
-        if before is not None:
-            query = query.where(InvoiceRow.id < before)
-        if member_id is not None:
-            query = query.where(InvoiceRow.member_id == member_id)
-        if window_id is not None:
-            query = query.where(InvoiceRow.window_id == window_id)
-        return [invoice_of(row) for row in self.session.scalars(query)]
-
-    def get(self, invoice_id: int) -> Invoice | None:
-        row = self.session.get(InvoiceRow, invoice_id)
-        return None if row is None else invoice_of(row)
-
-    def document(self, invoice_id: int, form: str) -> bytes:
-        column = {"pdf": InvoiceRow.pdf, "xml": InvoiceRow.xml}[form]
-        found = self.session.scalar(select(column).where(InvoiceRow.id == invoice_id))
-        assert found is not None
-        return found
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """``ids`` in slices small enough for one ``IN`` (SQLite takes 32,766 parameters)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -3,9 +3,11 @@ and days as each language writes them (Babel)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -76,6 +78,13 @@ TEXTS = {
     },
 }
 
+
+@functools.cache
+def locale_of(language: str) -> Locale:
+    """Babel's locale of the language, read once (each formatting would parse it again)."""
+    return Locale.parse(LOCALES[language])
+
+
 PAYMENT_DAYS = 14  # an invoice is due this many days after its issue
 
 
@@ -88,14 +97,14 @@ def text(language: str, key: object, **values: object) -> str:
 
 
 def euro(amount: Decimal, language: str) -> str:
-    return format_currency(amount, "EUR", locale=LOCALES[language])
+    return format_currency(amount, "EUR", locale=locale_of(language))
 
 
 def number(value: Decimal, language: str) -> str:
     """A quantity, a rate or a unit price as the language writes it, all its places."""
     places = max(0, -int(value.normalize().as_tuple().exponent))
     pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=LOCALES[language])
+    return format_decimal(value, format=pattern, locale=locale_of(language))
 
 
 def unit_price(value: Decimal, language: str) -> str:
@@ -106,14 +115,14 @@ def unit_price(value: Decimal, language: str) -> str:
         format=("#,##0." + "0" * places + "\xa0¤")
         if language == "de"
         else ("¤#,##0." + "0" * places),
-        locale=LOCALES[language],
+        locale=locale_of(language),
         currency_digits=False,
     )
 
 
 def day(value: date, language: str) -> str:
     return format_date(
-        value, format="medium" if language == "en" else "dd.MM.yyyy", locale=LOCALES[language]
+        value, format="medium" if language == "en" else "dd.MM.yyyy", locale=locale_of(language)
     )
 
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from billing.adapters import texts
-from billing.adapters.repository import InvoiceReader
+from billing.adapters.invoice_repository import InvoiceReader
 from billing.domain.model import Invoice
 from shared.auth import current_principal, require
 from shared.errors import NotFound

@@ -5,8 +5,9 @@ receipt changes what an issued invoice charged."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ from billing.domain.invoicing import (
     invoice_number,
     same_charges,
 )
-from billing.domain.model import Buyer, Charges, Invoice, Kind, Seller
+from billing.domain.model import Buyer, Invoice, Kind, Seller
 from billing.domain.windows import OrderStatus, members_due
 from billing.service_layer import commands
 from billing.service_layer.unit_of_work import Documents, UnitOfWork
@@ -25,15 +26,27 @@ from shared.events import Event
 log = logging.getLogger(__name__)
 
 
+UNNUMBERED = ""  # a draft's number, until the window's drafts are numbered together
+Renderer = Callable[[Callable[[Invoice], Documents], Sequence[Invoice]], list[Documents]]
+
+
+def one_after_another(
+    documents: Callable[[Invoice], Documents], invoices: Sequence[Invoice]
+) -> list[Documents]:
+    return [documents(invoice) for invoice in invoices]
+
+
 @dataclass(frozen=True)
 class Billing:
     """What issuing needs besides the unit of work: the seller, the numbers' prefix, the
-    documents' maker and today's date (in the cooperative's time zone)."""
+    documents' maker, today's date (in the cooperative's time zone) and how a batch of
+    documents is made (``bootstrap`` spreads a large one over a pool of processes)."""
 
     seller: Seller
     prefix: str
     documents: Callable[[Invoice], Documents]
     today: Callable[[], date]
+    render: Renderer = one_after_another
 
 
 def record_member(cmd: commands.RecordMember, uow: UnitOfWork, billing: Billing) -> None:
@@ -109,22 +122,43 @@ def issue_due_invoices(
 ) -> list[Invoice]:
     """Each due member's invoice, once; a member whose issued invoice no longer matches
     what arrived gets a credit note for it and a new invoice. A member billing has not
-    heard of yet waits for its registration (``record_member``)."""
+    heard of yet waits for its registration (``record_member``).
+
+    The window's documents are drafted first, then numbered in one go (the year's counter
+    stays locked until the transaction ends), made in one batch and written."""
     uow.orders.lock_window(cmd.window_id)
-    issued = []
+    today, drafts = billing.today(), []
     standing, served = uow.orders.standing(cmd.window_id), uow.orders.served_whole(cmd.window_id)
-    for member_id in sorted(members_due(standing, served)):
-        buyer = uow.members.get(member_id)
+    due = sorted(members_due(standing, served))
+    buyers = uow.members.get_many(due)
+    for member_id in due:
+        buyer = buyers.get(member_id)
         if buyer is None:
             log.info("member %s's invoice waits for its registration", member_id)
             continue
-        issued += _settle_member(uow, billing, cmd.window_id, buyer)
+        drafts += _drafts_for_member(uow, billing, cmd.window_id, buyer, today)
+    if not drafts:
+        return []
+    first = uow.invoices.next_numbers(today.year, len(drafts))
+    issued = [
+        dataclasses.replace(draft, number=invoice_number(billing.prefix, today.year, first + i))
+        for i, draft in enumerate(drafts)
+    ]
+    documents = billing.render(billing.documents, issued)
+    ids = uow.invoices.add_all(list(zip(issued, documents, strict=True)))
+    uow.publish_all(
+        [invoice_issued(invoice, id_) for invoice, id_ in zip(issued, ids, strict=True)]
+    )
+    for invoice in issued:
+        log.info("issued %s %s to member %s", invoice.kind.value, invoice.number, invoice.member_id)
     return issued
 
 
-def _settle_member(
-    uow: UnitOfWork, billing: Billing, window_id: int, buyer: Buyer
+def _drafts_for_member(
+    uow: UnitOfWork, billing: Billing, window_id: int, buyer: Buyer, today: date
 ) -> list[Invoice]:
+    """What the member is to be issued, not numbered yet: nothing, an invoice, or a credit
+    note for its current invoice (and a new invoice when something is left to charge)."""
     needs = uow.orders.received_needs(window_id, buyer.member_id)
     charges = charges_for(needs, uow.products.by_sku({n.sku for n in needs}))
     current = uow.invoices.current(buyer.member_id, window_id)
@@ -132,52 +166,27 @@ def _settle_member(
         return []
     if current is not None and charges is not None and same_charges(current.charges, charges):
         return []
-    issued = []
+    drafts = []
     if current is not None:
-        number, today = _next_number(uow, billing)
-        issued.append(_issue(uow, billing, credit_note_for(current, number, today)))
+        drafts.append(credit_note_for(current, UNNUMBERED, today))
     if charges is not None:
         generation = uow.invoices.last_generation(buyer.member_id, window_id) + 1
-        issued.append(_issue_invoice(uow, billing, window_id, buyer, charges, generation))
-    return issued
-
-
-def _issue_invoice(
-    uow: UnitOfWork,
-    billing: Billing,
-    window_id: int,
-    buyer: Buyer,
-    charges: Charges,
-    generation: int,
-) -> Invoice:
-    number, today = _next_number(uow, billing)
-    invoice = Invoice(
-        kind=Kind.INVOICE,
-        number=number,
-        issued_on=today,
-        member_id=buyer.member_id,
-        window_id=window_id,
-        seller=billing.seller,
-        buyer=buyer,
-        charges=charges,
-        delivered_on=uow.orders.delivered_on(window_id, buyer.member_id),
-        savings=uow.orders.saved(window_id, buyer.member_id),
-        generation=generation,
-    )
-    return _issue(uow, billing, invoice)
-
-
-def _next_number(uow: UnitOfWork, billing: Billing) -> tuple[str, date]:
-    """The year's next number, taken in this transaction (gapless: a rollback gives it back)."""
-    today = billing.today()
-    return invoice_number(billing.prefix, today.year, uow.invoices.next_number(today.year)), today
-
-
-def _issue(uow: UnitOfWork, billing: Billing, invoice: Invoice) -> Invoice:
-    invoice_id = uow.invoices.add(invoice, billing.documents(invoice))
-    uow.publish(invoice_issued(invoice, invoice_id))
-    log.info("issued %s %s to member %s", invoice.kind.value, invoice.number, invoice.member_id)
-    return invoice
+        drafts.append(
+            Invoice(
+                kind=Kind.INVOICE,
+                number=UNNUMBERED,
+                issued_on=today,
+                member_id=buyer.member_id,
+                window_id=window_id,
+                seller=billing.seller,
+                buyer=buyer,
+                charges=charges,
+                delivered_on=uow.orders.delivered_on(window_id, buyer.member_id),
+                savings=uow.orders.saved(window_id, buyer.member_id),
+                generation=generation,
+            )
+        )
+    return drafts
 
 
 def invoice_issued(invoice: Invoice, invoice_id: int) -> Event:

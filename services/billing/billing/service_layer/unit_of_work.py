@@ -3,7 +3,7 @@ events of that transaction go to. Handlers see only this (fakes in unit tests)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +32,9 @@ class Documents:
 
 class Members(Protocol):
     def get(self, member_id: int) -> Buyer | None: ...
+    def get_many(self, member_ids: Sequence[int]) -> dict[int, Buyer]:
+        """The members billing knows of ``member_ids``, by id."""
+
     def save(self, buyer: Buyer) -> None: ...
 
 
@@ -73,8 +76,12 @@ class Orders(Protocol):
 class Invoices(Protocol):
     def current(self, member_id: int, window_id: int) -> Invoice | None: ...
     def last_generation(self, member_id: int, window_id: int) -> int: ...
-    def next_number(self, year: int) -> int: ...
-    def add(self, invoice: Invoice, documents: Documents) -> int: ...
+    def next_numbers(self, year: int, count: int) -> int:
+        """The first of ``count`` numbers of the year taken in a row (the next ones follow
+        it); a transaction that does not commit gives them back."""
+
+    def add_all(self, issued: Sequence[tuple[Invoice, Documents]]) -> list[int]:
+        """The invoices with their documents; their ids, in their order."""
 
 
 class Mandates(Protocol):
@@ -145,6 +152,7 @@ class UnitOfWork(Protocol):
     supplier_invoices: SupplierInvoices
 
     def publish(self, event: Event) -> None: ...
+    def publish_all(self, events: Sequence[Event]) -> None: ...
 
 
 class SqlAlchemyUnitOfWork:
@@ -152,13 +160,13 @@ class SqlAlchemyUnitOfWork:
     Whoever opened the session commits it (the consumer after its handler, ``start``)."""
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
-        from billing.adapters import ledger, repository
+        from billing.adapters import invoice_repository, ledger, repository
 
         self.session, self.outbox = session, outbox
         self.members = repository.SqlMembers(session)
         self.products = repository.SqlProducts(session)
         self.orders = repository.SqlOrders(session)
-        self.invoices = repository.SqlInvoices(session)
+        self.invoices = invoice_repository.SqlInvoices(session)
         self.mandates = ledger.SqlMandates(session)
         self.accounts = ledger.SqlAccounts(session)
         self.settlements = ledger.SqlSettlements(session)
@@ -166,6 +174,9 @@ class SqlAlchemyUnitOfWork:
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)
+
+    def publish_all(self, events: Sequence[Event]) -> None:
+        self.outbox.add_all(self.session, events)
 
     @classmethod
     @contextmanager
