@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ INVOICED = [  # net, VAT, gross
     ("350.00", "66.50", "416.50"),
     ("58.80", "11.17", "69.97"),
 ]
+SUPPLIER_IBAN = "DE89370400440532013000"
 RECEIVED = {1: "5", 2: "30", 3: "7", 4: "20", 5: "14"}  # by the need's place in the example
 
 
@@ -46,6 +48,7 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpSe
     admin = Client(stack, ADMIN_TOKEN)
     members = set_up_cooperative(admin)
     give_mandates(admin, members)
+    give_terms(admin, WORKED_EXAMPLE.suppliers[0])
     need_ids = []
     for need in WORKED_EXAMPLE.needs:
         _member_id, token = members[need.member_index]
@@ -88,8 +91,9 @@ def test_the_worked_example_received_short_end_to_end(stack: Stack, smtp: SmtpSe
     invoices = check_invoices(stack, admin, members)
     check_invoice_mails(smtp, invoices)
     check_office_page(stack, invoices)
-    check_supplier_invoices(stack, order)
-    check_settlement(admin, members, invoices[0]["issued_on"])
+    issued_on = invoices[0]["issued_on"]
+    check_supplier_invoices(stack, order, date.fromisoformat(issued_on))
+    check_settlement(admin, members, issued_on)
     second_window_served_from_the_depot(stack, admin, members[1], order["id"])
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
@@ -221,9 +225,19 @@ def give_mandates(admin: Client, members: list[tuple[int, str]]) -> None:
         )
 
 
+def give_terms(admin: Client, supplier: Any) -> None:
+    """Supplier A's payment terms (2 % Skonto within 10 days, net 30) and bank account."""
+    [found] = [s for s in admin.ok("GET", "catalog", "/suppliers") if s["name"] == supplier.name]
+    body = {k: found[k] for k in ("name", "email", "shipping_fee", "free_shipping_from")}
+    body |= {"skonto_percent": "2", "skonto_days": 10, "net_days": 30}
+    body |= {"iban": SUPPLIER_IBAN, "bic": "COBADEFFXXX"}
+    admin.ok("PUT", "catalog", f"/suppliers/{found['id']}", json=body)
+
+
 def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: str) -> None:
-    """A run for the invoices' day collects each member's gross total in one valid pain.008;
-    a second run collects nothing."""
+    """A run for the invoices' day collects each member's gross total in one valid pain.008
+    and pays A's matched invoice (902.50 gross) less 2 % Skonto (18.05) on its Skonto day
+    in one valid pain.001; a second run collects and pays nothing."""
     period = {"period_start": issued_on, "period_end": issued_on}
     run = admin.ok("POST", "billing", "/settlements", json=period)
     collected = {c["member_id"]: c["amount"] for c in run["collections"]}
@@ -231,11 +245,19 @@ def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: s
     pain = admin.call("GET", "billing", run["direct_debits"].removeprefix("/api/v1")).content
     document = assert_valid(pain, "pain.008.001.02")
     assert sorted(texts(document, "InstdAmt")) == sorted(g for _n, _v, g in INVOICED)
+    assert (run["paid"], run["skonto"]) == ("884.45", "18.05")
+    pain = admin.call("GET", "billing", run["credit_transfers"].removeprefix("/api/v1")).content
+    document = assert_valid(pain, "pain.001.001.03")
+    skonto_day = date.fromisoformat(issued_on) + timedelta(days=10)
+    assert texts(document, "ReqdExctnDt") == [skonto_day.isoformat()]
+    assert texts(document, "InstdAmt") == ["884.45"]
+    assert SUPPLIER_IBAN in texts(document, "IBAN")
     again = admin.ok("POST", "billing", "/settlements", json=period)
     assert again["collected"] == "0.00" and again["direct_debits"] is None
+    assert again["paid"] == "0.00" and again["credit_transfers"] is None
 
 
-def check_supplier_invoices(stack: Stack, order: dict) -> None:
+def check_supplier_invoices(stack: Stack, order: dict, issued_on: date) -> None:
     """Supplier A sends a Factur-X invoice with one wrong price: it shows exactly that
     difference and is not payable; its invoice for what arrived (758.40 net) matches."""
     authority = TokenAuthority(stack.env["ZIRKEL_SECRET_KEY"])
@@ -243,7 +265,7 @@ def check_supplier_invoices(stack: Stack, order: dict) -> None:
 
     def send(number: str, disp_price: str) -> dict:
         lines = (Line("DISP-10L", "12", disp_price), Line("SIL-300", "72", "4.20"))
-        pdf = facturx_pdf(Bill(number, f"Bestellung {order['id']}", lines))
+        pdf = facturx_pdf(Bill(number, f"Bestellung {order['id']}", lines, issued_on=issued_on))
         headers = {"Content-Type": "application/pdf"}
         return supplier.ok("POST", "billing", "/supplier-invoices", data=pdf, headers=headers)
 
