@@ -242,3 +242,18 @@ def test_the_office_sets_a_members_fee(site: Site, admin: FlaskClient, notify: N
     prefs = notify.fetch("notify", f"/members/{member_id}/preferences", "admin", None)
     assert prefs["membership_fee"] == "120.00"
     assert admin.post("/admin/savings/fee", data=form | {"csrf_token": ""}).status_code == 400
+
+
+def test_the_office_sees_the_depots_value_beside_the_members_savings(
+    admin: FlaskClient, notify: Notify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any:
+        if (service, path) == ("pooling", "/depot"):
+            return {"lots": [], "movements": [], "value": "33.60"}
+        return notify.fetch(service, path, role, subject_id)
+
+    monkeypatch.setattr("catalog.web.admin_savings.fetch", fetch)
+    page = admin.get("/admin/savings").get_data(as_text=True)
+
+    assert "Lager der Genossenschaft zum Buchwert" in page and "33,60\xa0€" in page
+    assert 'href="/admin/depot"' in page

@@ -90,9 +90,11 @@ def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
             "suppliers": bars([(str(s["name"])[:14], s["saved"]) for s in body["suppliers"]]),
             "trades": bars([(t["name"][:14], t["saved"]) for t in body["trades"]]),
         }
+    depot = fetch("pooling", "/depot", "admin", None)  # the cooperative's, beside the members'
     return render_template(
         "admin_savings.html",
         dashboard=body,
+        depot_value=None if depot is None else depot["value"],
         year=year,
         charts=charts,
         fee_form=form or _fee_form(),
