@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -19,10 +17,8 @@ from billing.adapters.orm import (
     SettlementRow,
     TransferRow,
 )
-from billing.adapters.supplier_invoice_orm import SupplierRow
-from billing.adapters.supplier_invoice_repository import payable_supplier_invoices
 from billing.domain.accounts import Entry, EntryKind
-from billing.domain.settlement import Mandate, PayableSupplierInvoice, PaymentTerms, Transfer
+from billing.domain.settlement import Mandate, Transfer
 from billing.service_layer.unit_of_work import Payment, SettlementFigures
 
 log = logging.getLogger(__name__)
@@ -151,60 +147,6 @@ class SqlSettlements:
             for t in transfers
         )
         self.session.flush()
-
-
-# A supplier whose terms name no days: no Skonto, the whole amount within 30 days.
-NO_TERMS = PaymentTerms(Decimal(0), 0, 30)
-
-
-class SqlSupplierInvoices:
-    """Payable supplier invoices (rule 14's gate: matched and not disputed, or accepted),
-    with what paying them needs: the supplier's name, account and terms. An invoice of a
-    supplier whose bank account billing does not know cannot be paid by transfer and is
-    left for the office (logged)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def payable(self, until: date) -> list[PayableSupplierInvoice]:
-        invoices = payable_supplier_invoices(self.session, issued_until=until)
-        suppliers = {
-            row.supplier_id: row
-            for row in self.session.scalars(
-                select(SupplierRow).where(
-                    SupplierRow.supplier_id.in_({i.supplier_id for i in invoices})
-                )
-            )
-        }
-        payable = []
-        for invoice in invoices:
-            supplier = suppliers.get(invoice.supplier_id)
-            if supplier is None or not supplier.iban:
-                log.warning("supplier invoice %s: no bank account of its supplier", invoice.id)
-                continue
-            payable.append(
-                PayableSupplierInvoice(
-                    supplier_invoice_id=invoice.id,
-                    supplier_id=invoice.supplier_id,
-                    supplier_name=supplier.name,
-                    iban=supplier.iban,
-                    number=invoice.number,
-                    issued_on=invoice.issued_on,
-                    gross_total=invoice.due_payable,
-                    terms=_terms(supplier),
-                )
-            )
-        return payable
-
-
-def _terms(supplier: SupplierRow) -> PaymentTerms:
-    if supplier.net_days is None and supplier.skonto_days is None:
-        return NO_TERMS
-    return PaymentTerms(
-        skonto_percent=supplier.skonto_percent or Decimal(0),
-        skonto_days=supplier.skonto_days or 0,
-        net_days=supplier.net_days if supplier.net_days is not None else NO_TERMS.net_days,
-    )
 
 
 class SettlementReader:

@@ -3,6 +3,7 @@ session. ``payable_supplier_invoices`` is the one query that says what may be pa
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 from billing.adapters.supplier_invoice_orm import (
     SupplierInvoiceOrderRow,
     SupplierInvoiceRow,
+    SupplierRow,
 )
+from billing.domain.settlement import PayableSupplierInvoice, PaymentTerms
 from billing.domain.supplier_invoices import (
     Decision,
     Difference,
@@ -28,6 +31,8 @@ from billing.domain.supplier_invoices import (
     VatSubtotal,
 )
 from shared.db import utcnow
+
+log = logging.getLogger(__name__)
 
 DECIMALS = ("net_total", "vat_total", "gross_total", "due_payable", "charge_total")
 
@@ -82,9 +87,47 @@ def invoice_of(content: dict[str, Any]) -> SupplierInvoice:
     )
 
 
+# A supplier whose terms name no days: no Skonto, the whole amount within 30 days.
+NO_TERMS = PaymentTerms(Decimal(0), 0, 30)
+
+
 class SqlSupplierInvoices:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def payable(self, until: date) -> list[PayableSupplierInvoice]:
+        """Rule 14's gate for the settlement (matched and not disputed, or accepted), with
+        what paying needs: the supplier's name, account and terms. An invoice of a supplier
+        whose bank account billing does not know cannot be paid by transfer and is left
+        for the office (logged)."""
+        invoices = payable_supplier_invoices(self.session, issued_until=until)
+        suppliers = {
+            row.supplier_id: row
+            for row in self.session.scalars(
+                select(SupplierRow).where(
+                    SupplierRow.supplier_id.in_({i.supplier_id for i in invoices})
+                )
+            )
+        }
+        payable = []
+        for invoice in invoices:
+            supplier = suppliers.get(invoice.supplier_id)
+            if supplier is None or not supplier.iban:
+                log.warning("supplier invoice %s: no bank account of its supplier", invoice.id)
+                continue
+            payable.append(
+                PayableSupplierInvoice(
+                    supplier_invoice_id=invoice.id,
+                    supplier_id=invoice.supplier_id,
+                    supplier_name=supplier.name,
+                    iban=supplier.iban,
+                    number=invoice.number,
+                    issued_on=invoice.issued_on,
+                    gross_total=invoice.due_payable,
+                    terms=_terms(supplier),
+                )
+            )
+        return payable
 
     def add(
         self,
@@ -248,3 +291,13 @@ def payable_supplier_invoices(
         )
         for row in session.scalars(query)
     ]
+
+
+def _terms(supplier: SupplierRow) -> PaymentTerms:
+    if supplier.net_days is None and supplier.skonto_days is None:
+        return NO_TERMS
+    return PaymentTerms(
+        skonto_percent=supplier.skonto_percent or Decimal(0),
+        skonto_days=supplier.skonto_days or 0,
+        net_days=supplier.net_days if supplier.net_days is not None else NO_TERMS.net_days,
+    )

@@ -13,6 +13,7 @@ from billing.domain.invoice_matching import ExpectedLine, ExpectedOrder
 from billing.domain.model import ZERO
 from billing.domain.supplier_invoices import SupplierTerms
 from billing.service_layer import supplier_invoices as si
+from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.events import Event
 from shared.outbox import Outbox
 
@@ -85,12 +86,12 @@ def handlers(outbox: Outbox) -> dict[str, Handler]:
         def handle(session: Session, event: Event) -> None:
             cmd = read(event)
             if cmd is not None:
-                si.record_billable_order(cmd, si.SqlSupplierInvoiceUnit(session, outbox))
+                si.record_billable_order(cmd, SqlAlchemyUnitOfWork(session, outbox))
 
         return handle
 
     def suppliers(session: Session, event: Event) -> None:
-        si.record_supplier(supplier_updated(event), si.SqlSupplierInvoiceUnit(session, outbox))
+        si.record_supplier(supplier_updated(event), SqlAlchemyUnitOfWork(session, outbox))
 
     return {
         "pooling.order.placed": orders(order_placed),

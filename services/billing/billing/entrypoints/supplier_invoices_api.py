@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, read_invoice
 from billing.domain.supplier_invoices import Decision, InvoiceUnreadable, StoredSupplierInvoice
 from billing.service_layer import supplier_invoices as si
+from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate
@@ -155,7 +156,7 @@ def upload_supplier_invoice() -> ResponseReturnValue:
     supplier_id = None if principal.is_admin else principal.subject_id
     cmd = si.ReceiveSupplierInvoice(data, media, supplier_id)
     with unit_of_work() as session:
-        unit = si.SqlSupplierInvoiceUnit(session, current_runtime().outbox)
+        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
         stored = si.receive_supplier_invoice(cmd, unit, read=_read)
         return jsonify(supplier_invoice_out(stored)), 201
 
@@ -168,7 +169,7 @@ def list_supplier_invoices() -> ResponseReturnValue:
     supplier_id = None if principal.is_admin else principal.subject_id
     limit = counted_arg("limit", default=200, most=1000)
     with unit_of_work() as session:
-        unit = si.SqlSupplierInvoiceUnit(session, current_runtime().outbox)
+        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
         found = unit.supplier_invoices.find(supplier_id, limit)  # type: ignore[attr-defined]
         return jsonify({"supplier_invoices": [supplier_invoice_out(s) for s in found]})
 
@@ -178,7 +179,7 @@ def list_supplier_invoices() -> ResponseReturnValue:
 def get_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
     """One supplier invoice with its match (a supplier: its own)."""
     with unit_of_work() as session:
-        unit = si.SqlSupplierInvoiceUnit(session, current_runtime().outbox)
+        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
         return jsonify(supplier_invoice_out(_visible(unit, invoice_id)))
 
 
@@ -187,7 +188,7 @@ def get_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
 def supplier_invoice_document(invoice_id: int) -> ResponseReturnValue:
     """The file as it was uploaded."""
     with unit_of_work() as session:
-        unit = si.SqlSupplierInvoiceUnit(session, current_runtime().outbox)
+        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
         stored = _visible(unit, invoice_id)
         body, media = unit.supplier_invoices.document(invoice_id)  # type: ignore[attr-defined]
     response = Response(body, content_type=media)
@@ -196,7 +197,7 @@ def supplier_invoice_document(invoice_id: int) -> ResponseReturnValue:
     return response
 
 
-def _visible(unit: si.SqlSupplierInvoiceUnit, invoice_id: int) -> StoredSupplierInvoice:
+def _visible(unit: SqlAlchemyUnitOfWork, invoice_id: int) -> StoredSupplierInvoice:
     stored = unit.supplier_invoices.get(invoice_id)
     principal = current_principal()
     if stored is None or not (
@@ -236,5 +237,5 @@ def dispute_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
 
 def _in_unit(handle: Any) -> ResponseReturnValue:
     with unit_of_work() as session:
-        stored = handle(si.SqlSupplierInvoiceUnit(session, current_runtime().outbox))
+        stored = handle(SqlAlchemyUnitOfWork(session, current_runtime().outbox))
         return jsonify(supplier_invoice_out(stored))

@@ -5,13 +5,10 @@ supplier is told), and keep the orders and suppliers' terms the matching and pay
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from billing.domain.invoice_matching import ExpectedOrder, match_invoice
 from billing.domain.supplier_invoices import (
@@ -23,10 +20,8 @@ from billing.domain.supplier_invoices import (
     SupplierTerms,
     order_number,
 )
-from shared.db import transaction
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.events import Event
-from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
 CURRENCY = "EUR"
@@ -70,30 +65,6 @@ class SupplierInvoiceUnit(Protocol):
     suppliers: Suppliers
 
     def publish(self, event: Event) -> None: ...
-
-
-class SqlSupplierInvoiceUnit:
-    """The repositories on ``session``; events go to the outbox in the same transaction."""
-
-    def __init__(self, session: Session, outbox: Outbox) -> None:
-        from billing.adapters.billable_orders import SqlBillableOrders, SqlSuppliers
-        from billing.adapters.supplier_invoice_repository import SqlSupplierInvoices
-
-        self.session, self.outbox = session, outbox
-        self.supplier_invoices = SqlSupplierInvoices(session)
-        self.billable_orders = SqlBillableOrders(session)
-        self.suppliers = SqlSuppliers(session)
-
-    def publish(self, event: Event) -> None:
-        self.outbox.add(self.session, event)
-
-    @classmethod
-    @contextmanager
-    def start(
-        cls, sessions: sessionmaker[Session], outbox: Outbox
-    ) -> Iterator[SqlSupplierInvoiceUnit]:
-        with transaction(sessions) as session:
-            yield cls(session, outbox)
 
 
 @dataclass(frozen=True)

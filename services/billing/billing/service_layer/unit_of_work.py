@@ -161,6 +161,8 @@ class SqlAlchemyUnitOfWork:
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
         from billing.adapters import invoice_repository, ledger, repository
+        from billing.adapters.billable_orders import SqlBillableOrders, SqlSuppliers
+        from billing.adapters.supplier_invoice_repository import SqlSupplierInvoices
 
         self.session, self.outbox = session, outbox
         self.members = repository.SqlMembers(session)
@@ -170,7 +172,9 @@ class SqlAlchemyUnitOfWork:
         self.mandates = ledger.SqlMandates(session)
         self.accounts = ledger.SqlAccounts(session)
         self.settlements = ledger.SqlSettlements(session)
-        self.supplier_invoices = ledger.SqlSupplierInvoices(session)
+        self.supplier_invoices = SqlSupplierInvoices(session)
+        self.billable_orders = SqlBillableOrders(session)
+        self.suppliers = SqlSuppliers(session)
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)
