@@ -85,6 +85,19 @@ class Money(BoundedDecimal):
         super().__init__(places=2, minimum=Decimal(0), inclusive=True, **kwargs)
 
 
+class Percent(BoundedDecimal):
+    """A percentage such as a Skonto: greater than 0, below 100, at most 2 decimal places."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=2, minimum=Decimal(0), inclusive=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        percent = super()._deserialize(value, attr, data, **kwargs)
+        if percent >= 100:
+            raise ValidationError("Must be less than 100.")
+        return percent
+
+
 VAT_RATES = (Decimal("19"), Decimal("7"), Decimal("0"))
 
 

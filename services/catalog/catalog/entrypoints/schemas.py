@@ -30,7 +30,7 @@ from catalog.domain.model import (
     webhook_url_problem,
 )
 from catalog.service_layer.commands import STANDARD_RATE
-from shared.fields import BoundedDecimal, Money, Price, Quantity, VatRate, VisibleText
+from shared.fields import BoundedDecimal, Money, Percent, Price, Quantity, VatRate, VisibleText
 from shared.web import MAX_ID, current_runtime
 from shared.webhook_addresses import Network
 
@@ -152,15 +152,7 @@ class SupplierIn(Schema):
         validate=validate.Length(min=WEBHOOK_SECRET_MIN, max=200),
         load_only=True,
     )
-    skonto_percent = fields.Decimal(
-        allow_none=True,
-        load_default=None,
-        places=None,
-        validate=[
-            validate.Range(0, 100, min_inclusive=False, max_inclusive=False),
-            lambda d: d == d.quantize(Decimal("0.01")) or _fail("At most 2 decimal places."),
-        ],
-    )
+    skonto_percent = Percent(allow_none=True, load_default=None)
     skonto_days = fields.Integer(
         strict=True, allow_none=True, load_default=None, validate=validate.Range(0, 365)
     )
