@@ -5,7 +5,6 @@ files refused with a message that says what is wrong."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 
 from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, read_invoice
 from billing.domain.supplier_invoices import InvoiceUnreadable
-from tests.support.einvoice import EINVOICE
+from tests.support.einvoice import beside
 from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_pdf, ubl_xml
 
 # BT-106 (sum of line net amounts), BT-109, BT-110, BT-112 as each example states them
@@ -27,14 +26,11 @@ EXAMPLES = {
 
 
 def example(name: str) -> bytes:
-    path = EINVOICE / "examples" / name
-    if not path.exists():
-        pytest.fail(f"The e-invoice examples are missing: {path} (expected ../shared/einvoice)")
-    return path.read_bytes()
+    return beside("examples", name).read_bytes()
 
 
 def test_every_example_beside_the_project_is_known_here() -> None:
-    found = sorted(p.name for p in Path(EINVOICE / "examples").glob("*.xml"))
+    found = sorted(p.name for p in beside("examples").glob("*.xml"))
     assert found == sorted(EXAMPLES), "a new example needs its totals in EXAMPLES"
 
 
