@@ -13,8 +13,7 @@ import smtplib
 import requests
 
 from notify.adapters.mail import headed
-from notify.adapters.webhook import DeliveryFailed
-from shared.auth import TokenAuthority
+from notify.adapters.service_documents import ServiceDocuments
 from shared.settings import Settings
 
 DOCUMENTS = (("csv", "text", "csv"), ("pdf", "application", "pdf"))
@@ -28,8 +27,7 @@ class SupplierMailer:
             settings.smtp_from,
         )
         self.pooling_url = settings.service_urls["pooling"].rstrip("/")
-        self.tokens = TokenAuthority(settings.secret_key)
-        self.http = http
+        self.documents = ServiceDocuments(settings.secret_key, http, timeout)
         self.timeout = timeout
 
     def send(self, to: str, subject: str, text: str, supplier_id: int, order_id: int) -> None:
@@ -50,15 +48,4 @@ class SupplierMailer:
 
     def document(self, supplier_id: int, order_id: int, suffix: str) -> bytes:
         url = f"{self.pooling_url}/api/v1/orders/{order_id}/document.{suffix}"
-        token = self.tokens.issue("supplier", supplier_id)
-        try:
-            response = self.http.get(
-                url, headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            raise DeliveryFailed(f"order document: {type(exc).__name__}: {exc}") from exc
-        if response.status_code != 200:
-            raise DeliveryFailed(
-                f"order document: HTTP {response.status_code} from {url}", response.status_code
-            )
-        return response.content
+        return self.documents.fetch(url, "supplier", supplier_id, "order document").content
