@@ -64,10 +64,6 @@ class CheckedNumber(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-def _fail(message: str) -> bool:
-    raise ValidationError(message)
-
-
 def _optional_text(maximum: int) -> VisibleText:
     return VisibleText(maximum, allow_none=True, load_default=None)
 
