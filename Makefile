@@ -11,10 +11,12 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP) fonts
 	$(BIN)/zirkel run
 
+# The suite runs on every core (pytest-xdist); the tests that start Zirkel's processes
+# run one after another on one of them (tests/conftest.py), the rest share the others.
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

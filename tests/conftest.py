@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             if isinstance(value, Stack):
                 report.sections.append((f"processes' logs ({call.when})", value.logs()))
     return report
+
+
+PROCESS_TESTS = ("e2e", "faults", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist the tests that start Zirkel's processes (end to end, faults,
+    browser) share one worker, one at a time, so two stacks never compete for the cores
+    while their readiness clocks run; the quick tests fill the other workers."""
+    for item in items:
+        if item.path.relative_to(Path(__file__).parent).parts[0] in PROCESS_TESTS:
+            item.add_marker(pytest.mark.xdist_group("processes"))
