@@ -27,6 +27,7 @@ from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
+from catalog.web.caught_mail import mail_admin
 from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
@@ -47,6 +48,7 @@ WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distr
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
+WEB_BLUEPRINTS += (mail_admin,)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
