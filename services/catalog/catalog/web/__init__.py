@@ -31,6 +31,7 @@ from catalog.web.caught_mail import mail_admin
 from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
+from catalog.web.help import help_pages
 from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
@@ -48,7 +49,7 @@ WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distr
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
-WEB_BLUEPRINTS += (mail_admin,)
+WEB_BLUEPRINTS += (mail_admin, help_pages)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
