@@ -363,8 +363,8 @@ def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeyp
         ],
     }
     monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
-    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartuschen"})
+    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartusche"})
     page = member.get("/pool").get_data(as_text=True)
-    assert "8 Kartuschen aus dem Lager" in page
+    assert "8\xa0Kartuschen aus dem Lager" in page
     pool["products"][0]["depot_quantity"] = "0"
     assert "aus dem Lager" not in member.get("/pool").get_data(as_text=True)

@@ -15,7 +15,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from catalog.web import formatting
+from catalog.web import formatting, units
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
@@ -81,6 +81,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
         percent=formatting.percent,
         day=formatting.day,
         short_day=formatting.short_day,
+        in_units=units.in_units,
     )
     app.jinja_env.globals.update(
         languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors
