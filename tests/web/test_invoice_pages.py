@@ -154,7 +154,7 @@ def test_the_office_lists_filters_and_pages_through_every_invoice(
     assert "ZK-2026-000001" in mine and "ZK-2026-000002" not in mine
     assert "Keine Rechnungen" in office.get("/admin/invoices?window_id=2").get_data(as_text=True)
     bad = office.get("/admin/invoices?window_id=zwei")
-    assert bad.status_code == 422 and "Eine Poolrunde als Zahl" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Die Nummer der Runde" in bad.get_data(as_text=True)
 
     monkeypatch.setattr("catalog.web.admin_invoices.PER_PAGE", 4)
     first = office.get("/admin/invoices").get_data(as_text=True)
