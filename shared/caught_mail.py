@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import cast
 
 NAME = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{16}\.eml$")
 
@@ -86,8 +87,7 @@ def opened(directory: Path, name: str) -> OpenedMail | None:
     if not NAME.match(name) or not path.is_file():
         return None
     with path.open("rb") as file:
-        message = BytesParser(policy=policy.default).parse(file)
-    assert isinstance(message, EmailMessage)
+        message = cast(EmailMessage, BytesParser(policy=policy.default).parse(file))
     return OpenedMail(
         mail=_summary(name, message),
         sender=str(message.get("From", "")),
