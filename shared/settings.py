@@ -78,6 +78,9 @@ class Settings:
     smtp_host: str = setting("ZIRKEL_SMTP_HOST", "127.0.0.1")
     smtp_port: int = setting("ZIRKEL_SMTP_PORT", 1025, read.whole(1, 65535))
     smtp_from: str = setting("ZIRKEL_SMTP_FROM", "Zirkel <zirkel@localhost>")
+    # Where the mail catcher keeps each e-mail it accepts (one .eml file per message), for
+    # the office's page of caught e-mails; ``zirkel run`` sets it when no SMTP host is set.
+    mail_catcher_dir: Path | None = setting("ZIRKEL_MAIL_CATCHER_DIR", None, Path)
     report_delay: float = setting("ZIRKEL_REPORT_DELAY", 60.0, read.seconds)
     membership_fee: Decimal = setting("ZIRKEL_MEMBERSHIP_FEE", Decimal("240.00"), read.euros)
     webhook_allowed_networks: tuple[Network, ...] = setting(

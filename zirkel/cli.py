@@ -138,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker_cmd = commands.add_parser("worker", help="run a service's outbox relay and consumer")
     worker_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("scheduler", help="run pooling's scheduler (window cutoffs, progress)")
+    commands.add_parser("mail-catcher", help="keep every e-mail sent to the SMTP port as a file")
     web_cmd = commands.add_parser("web", help="run a service's web app on gunicorn")
     web_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
@@ -156,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status()
     if args.command in ("backup", "restore"):
         return backup_or_restore(args)
-    if args.command in ("web", "worker", "scheduler"):
+    if args.command in ("web", "worker", "scheduler", "mail-catcher"):
         from zirkel.launcher import follow_supervisor
 
         follow_supervisor()
@@ -178,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pooling.entrypoints.scheduler import main as scheduler
 
         return scheduler(settings)
+    elif args.command == "mail-catcher":
+        from zirkel.mail_catcher import main as mail_catcher
+
+        return mail_catcher(settings)
     elif args.command == "create-user":
         return create_user(settings, args)
     elif args.command == "web":

@@ -3,7 +3,8 @@
 Migrates every service's schema, seeds the demo cooperative into an empty catalog,
 then becomes supervisord, configured in ``var/supervisord.conf`` from the list of
 processes below: each service's web process (gunicorn) and worker (outbox relay
-and consumer), and pooling's scheduler. supervisord restarts a process that
+and consumer), pooling's scheduler and, unless an SMTP server is set, the mail catcher
+that keeps every e-mail under ``var/mail/``. supervisord restarts a process that
 dies, again after a growing pause while it keeps dying within ``START_SECONDS``,
 keeps the others running, and stops them all (process groups included) on
 Ctrl-C or SIGTERM.
@@ -69,10 +70,17 @@ def prepare_environment() -> dict[str, str]:
     env.setdefault("ZIRKEL_SECRET_KEY", _persisted_secret(var_dir, SECRET_KEY_FILE))
     env.setdefault("ZIRKEL_ADMIN_TOKEN", _persisted_secret(var_dir, ADMIN_TOKEN_FILE))
     env.setdefault("ZIRKEL_WEB_WORKERS", "1")
+    if catching_mail(env):
+        env.setdefault("ZIRKEL_MAIL_CATCHER_DIR", str(var_dir / "mail"))
     return env
 
 
-def processes() -> dict[str, str]:
+def catching_mail(env: dict[str, str]) -> bool:
+    """No SMTP server set: the e-mails go to the stack's own mail catcher."""
+    return not env.get("ZIRKEL_SMTP_HOST")
+
+
+def processes(with_mail_catcher: bool = False) -> dict[str, str]:
     """The processes of the whole cooperative, by name, with their commands."""
     zirkel = str(Path(sys.executable).parent / "zirkel")
     commands = {}
@@ -80,10 +88,12 @@ def processes() -> dict[str, str]:
         commands[f"{service}-web"] = f"{zirkel} web {service}"
         commands[f"{service}-worker"] = f"{zirkel} worker {service}"
     commands["pooling-scheduler"] = f"{zirkel} scheduler"
+    if with_mail_catcher:
+        commands["mail-catcher"] = f"{zirkel} mail-catcher"
     return commands
 
 
-def supervisor_config(var_dir: Path) -> str:
+def supervisor_config(var_dir: Path, with_mail_catcher: bool = False) -> str:
     """supervisord's configuration: the processes' output goes to the terminal."""
 
     def quoted(path: Path) -> str:
@@ -99,8 +109,9 @@ def supervisor_config(var_dir: Path) -> str:
         f"[supervisorctl]\nserverurl=unix://{quoted(control_socket(var_dir))}",
     ]
     # One group: supervisord stops a group's processes all at once, groups one after another.
-    sections.append(f"[group:zirkel]\nprograms={','.join(processes())}")
-    for name, command in processes().items():
+    programs = processes(with_mail_catcher)
+    sections.append(f"[group:zirkel]\nprograms={','.join(programs)}")
+    for name, command in programs.items():
         sections.append(
             f"[program:{name}]\ncommand={command.replace('%', '%%')}\n"
             "autorestart=true\n"
@@ -124,18 +135,18 @@ def run() -> int:
     seeded = seed(settings)
     shutil.rmtree(settings.var_dir / "metrics", ignore_errors=True)  # samples of earlier runs
     config = settings.var_dir / "supervisord.conf"
-    config.write_text(supervisor_config(settings.var_dir))
+    config.write_text(supervisor_config(settings.var_dir, catching_mail(env)))
     main_log = settings.var_dir / "supervisord.log"
     if main_log.exists():  # restarts are counted from a fresh log
         main_log.replace(settings.var_dir / "supervisord.log.1")
-    _print_welcome(settings, seeded is not None)
+    _print_welcome(settings, seeded is not None, catching_mail(env))
     env[SUPERVISOR_PID] = str(os.getpid())  # this process becomes supervisord
     supervisord = str(Path(sys.executable).parent / "supervisord")
     os.execve(supervisord, [supervisord, "-c", str(config)], env)
     return 1  # not reached: this process is supervisord now
 
 
-def _print_welcome(settings: Settings, seeded: bool) -> None:
+def _print_welcome(settings: Settings, seeded: bool, catching: bool) -> None:
     from zirkel.demo_data import DEMO
     from zirkel.seed import (
         ADMIN_EMAIL,
@@ -158,6 +169,7 @@ def _print_welcome(settings: Settings, seeded: bool) -> None:
     if seeded:
         print("  (the demo cooperative 'Handwerkszirkel Dortmund' was just loaded)")
     print(f"  data: {settings.var_dir}")
+    _print_mail(settings, catching)
     print("  a process that dies is restarted; see each one's state and restarts with")
     print(f"    {Path(sys.executable).parent / 'zirkel'} status")
     print(f"  or on the office's page {settings.service_urls['catalog']}/admin/ops\n", flush=True)
@@ -174,3 +186,14 @@ def status() -> int:
     for process in found:
         print(f"{process.name:20} {process.state:9} {process.restarts:8}  {process.description}")
     return 0
+
+
+def _print_mail(settings: Settings, catching: bool) -> None:
+    """Where the e-mails of this run go."""
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
+    if not catching:
+        print(f"  e-mails: sent to the SMTP server at {where}")
+        return
+    print(f"  e-mails: caught on {where}, nothing is sent on; each one is a file in")
+    print(f"    {settings.mail_catcher_dir}")
+    print(f"    and on the office's page {settings.service_urls['catalog']}/admin/mail")

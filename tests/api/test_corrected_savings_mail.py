@@ -48,10 +48,10 @@ def test_a_report_not_sent_yet_is_rewritten_instead_of_a_second_mail(
     tell(notify, react, pooling.outbox("pooling.order.received")[0])
 
     assert savings_mails(notify, 1) == [
-        ("savings_report", "pending", "Ihre Ersparnis in Poolrunde 1: 29,00 €")
+        ("savings_report", "pending", "Ihre Ersparnis in Runde 1: 29,00 €")
     ]
     assert savings_mails(notify, 2) == [  # m2 got all it ordered: nothing changed
-        ("savings_report", "pending", "Ihre Ersparnis in Poolrunde 1: 50,20 €")
+        ("savings_report", "pending", "Ihre Ersparnis in Runde 1: 50,20 €")
     ]
 
 
@@ -71,7 +71,7 @@ def test_a_sent_report_gets_one_correction_mail(
     assert correction == (
         "savings_corrected",
         "pending",
-        "Berichtigt: Ihre Ersparnis in Poolrunde 1: 29,00 €",
+        "Berichtigt: Ihre Ersparnis in Runde 1: 29,00 €",
     )
     with notify.runtime.engine.connect() as db:
         body = db.scalar(
@@ -114,4 +114,4 @@ def test_a_rejection_after_the_report_brings_one_correction(
         ("savings_report", "sent"),
         ("savings_corrected", "pending"),
     ]
-    assert savings_mails(notify, 1)[1][2] == "Berichtigt: Ihre Ersparnis in Poolrunde 1: 0,00 €"
+    assert savings_mails(notify, 1)[1][2] == "Berichtigt: Ihre Ersparnis in Runde 1: 0,00 €"

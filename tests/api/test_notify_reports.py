@@ -79,7 +79,7 @@ def test_the_report_is_in_the_app(notify: Service, react: dict) -> None:
     listed = notify.client.get("/api/v1/notifications", headers=notify.token("member", 2))
     [note] = [n for n in listed.get_json() if n["kind"] == "savings_report"]
     assert note["details"]["window"] == {"baseline": "176.20", "paid": "126.00", "saved": "50.20"}
-    assert note["subject"] == "Ihre Ersparnis in Poolrunde 1: 50,20 €"
+    assert note["subject"] == "Ihre Ersparnis in Runde 1: 50,20 €"
 
 
 def test_the_report_mail_in_german_and_english(
@@ -90,7 +90,7 @@ def test_the_report_mail_in_german_and_english(
     assert sender.send_due(now=after(CLOSED, seconds=61)) == 4  # then the reports
 
     [_, german] = smtp.mailbox.to("office1@betrieb.example")
-    assert german["Subject"] == "Ihre Ersparnis in Poolrunde 1: 31,00 €"
+    assert german["Subject"] == "Ihre Ersparnis in Runde 1: 31,00 €"
     text = text_of(german)
     assert "DISP-10L: 6 zu 38,00 € je Einheit" in text
     assert "im Pool bezahlt 228,00 €, allein (anteilig) 259,00 €, gespart 31,00 €" in text
@@ -99,7 +99,7 @@ def test_the_report_mail_in_german_and_english(
     assert "<td>DISP-10L</td>" in html and "31,00\xa0€" in html
 
     [_, english] = smtp.mailbox.to("office3@betrieb.example")
-    assert english["Subject"] == "Your savings in pool window 1: €57.80"
+    assert english["Subject"] == "Your savings in round 1: €57.80"
     text = text_of(english)
     assert "SIL-300: 20 at €4.20 per unit" in text
     assert "paid in the pool €84.00, alone (share) €96.51, saved €12.51" in text
@@ -253,10 +253,10 @@ def test_every_notification_is_in_the_members_language(notify: Service, react: d
     assert subjects(1) == {
         "order_placed": "Sammelbestellung 1: Sie zahlen 228,00 €",
         "order_confirmed": "Sammelbestellung 1 ist bestätigt: Lieferung am 19. März 2026",
-        "savings_report": "Ihre Ersparnis in Poolrunde 1: 31,00 €",
+        "savings_report": "Ihre Ersparnis in Runde 1: 31,00 €",
     }
     assert subjects(3) == {
         "order_placed": "Pooled order 1: you pay €388.00",
         "order_confirmed": "Pooled order 1 is confirmed: delivery on 19 March 2026",
-        "savings_report": "Your savings in pool window 1: €57.80",
+        "savings_report": "Your savings in round 1: €57.80",
     }

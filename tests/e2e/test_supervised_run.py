@@ -1,10 +1,12 @@
 """``zirkel run`` as a cooperative starts it: a worker killed -9 is restarted by the supervisor
-while catalog keeps answering, the restart is counted, and SIGTERM leaves no process behind."""
+while catalog keeps answering, the restart is counted, and SIGTERM leaves no process behind;
+its mail catcher keeps what is sent to the SMTP port as a file."""
 
 from __future__ import annotations
 
 import os
 import signal
+import smtplib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from shared import caught_mail
 from shared.supervision import SupervisedProcess
 from tests.support.stack import wait_until
 from tests.support.supervised_run import PROCESSES, Run
@@ -37,6 +40,7 @@ def run(tmp_path: Path) -> Iterator[Run]:
 def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_ends_all(
     run: Run,
 ) -> None:
+    the_mail_catcher_keeps_an_email(run)
     before = run.supervised()
     everyone = run.descendants()
     killed = before["pooling-worker"].pid
@@ -69,6 +73,14 @@ def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_e
     _gone, alive = psutil.wait_procs(everyone, timeout=5)
     assert alive == []
     assert not any(run.answers(service, "/health/live") for service in run.ports)
+
+
+def the_mail_catcher_keeps_an_email(run: Run) -> None:
+    with smtplib.SMTP("127.0.0.1", run.smtp_port, timeout=10) as smtp:
+        smtp.sendmail("zirkel@localhost", ["info@maler.example"], b"Subject: Hallo\r\n\r\nText\r\n")
+    mail = run.var_dir / "mail"
+    [name] = caught_mail.names(mail)
+    assert caught_mail.summaries(mail, [name])[0].subject == "Hallo"
 
 
 def test_the_processes_end_with_a_supervisor_killed_9(run: Run) -> None:

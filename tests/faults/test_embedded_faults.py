@@ -52,7 +52,9 @@ class Runs:
     """``zirkel run`` on one ``var/`` and fixed ports, started again after a crash."""
 
     def __init__(self, var_dir: Path, smtp_port: int) -> None:
-        self.environment = ENVIRONMENT | {"ZIRKEL_SMTP_PORT": str(smtp_port)}
+        # The test's own SMTP server, named by host, so no mail catcher is started.
+        smtp = {"ZIRKEL_SMTP_HOST": "127.0.0.1", "ZIRKEL_SMTP_PORT": str(smtp_port)}
+        self.environment = ENVIRONMENT | smtp
         self.current = Run(var_dir, self.environment)
         self.seen: list[psutil.Process] = []
 

@@ -19,6 +19,7 @@ from tests.support.stack import ADMIN_TOKEN, free_port, wait_until
 PROCESSES = {f"{service}-{kind}" for service in SERVICES for kind in ("web", "worker")} | {
     "pooling-scheduler"
 }
+MAIL_CATCHER = "mail-catcher"  # started too when no SMTP host is set
 
 
 class Run:
@@ -40,6 +41,11 @@ class Run:
         }
         env |= {f"ZIRKEL_{s.upper()}_PORT": str(port) for s, port in self.ports.items()}
         env |= extra_env or {}
+        self.processes = PROCESSES
+        if not env.get("ZIRKEL_SMTP_HOST"):  # its own mail catcher, on a free port
+            env.setdefault("ZIRKEL_SMTP_PORT", str(free_port()))
+            self.processes = PROCESSES | {MAIL_CATCHER}
+        self.smtp_port = int(env.get("ZIRKEL_SMTP_PORT", "1025"))
         self.log = var_dir.parent / "run.log"
         with self.log.open("ab") as out:  # supervisord reopens its stdout: append, never overwrite
             self.process = subprocess.Popen(
@@ -65,7 +71,9 @@ class Run:
         for service in self.ports:
             wait_until(lambda s=service: self.answers(s), 120, f"{service} ready")
         wait_until(
-            lambda: {n for n, p in self.supervised().items() if p.state == "RUNNING"} == PROCESSES,
+            lambda: (
+                {n for n, p in self.supervised().items() if p.state == "RUNNING"} == self.processes
+            ),
             30,
             "every process running",
         )

@@ -251,7 +251,7 @@ def test_closing_the_pool_shows_the_result(admin: FlaskClient, monkeypatch) -> N
 
 
 def test_closing_a_pool_someone_closed_first(admin: FlaskClient, monkeypatch) -> None:
-    answer = (409, {"error": "That pool window is closed already."})
+    answer = (409, {"error": "That round is closed already."})
     status, page, _sent = close(admin, monkeypatch, answer)
     assert status == 409
     assert "Runde 7 war schon abgeschlossen, vielleicht von jemand anderem." in page

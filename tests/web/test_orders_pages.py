@@ -134,7 +134,7 @@ def test_an_order_shows_the_members_own_lines(member: FlaskClient, services) -> 
     response = member.get("/orders/1")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Dispersionsfarbe 10 l" in page and "6 bucket" in page
+    assert "Dispersionsfarbe 10 l" in page and "6\xa0Eimer" in page
     assert "38,00\xa0€" in page and "228,00\xa0€" in page and "0,00\xa0€" in page
     assert "259,00\xa0€" in page  # what the window would have cost alone
 
@@ -188,4 +188,4 @@ def test_an_order_shows_what_a_flexible_need_took_more(
     flexible = allocation(11, site.member_ids[0], "8", "304.00", "0.00")
     services.orders[0]["lines"][0]["allocations"] = [flexible | {"extra_quantity": "2"}]
     page = member.get("/orders/1").get_data(as_text=True)
-    assert "8 bucket" in page and "davon 2 mehr auf Ihre flexible Menge" in page
+    assert "8\xa0Eimer" in page and "davon 2 mehr auf Ihre flexible Menge" in page

@@ -264,7 +264,7 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
     assert re.search(r"class=\"bar-value\">1.234,56\xa0€</text>", page), page[page.find("<svg") :][
         :3000
     ]
-    assert "In 1 Poolrunde hat Ihnen der Pool bisher 1.234,56\xa0€ gespart" in page
+    assert "In 1 Runde hat Ihnen der Pool bisher 1.234,56\xa0€ gespart" in page
 
 
 def test_secure_cookies_are_a_setting(tmp_path) -> None:
@@ -348,7 +348,7 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
     assert 'aria-describedby="cumulative-summary"' in page and "<polyline" in page
     assert ">81,20\xa0€</text>" in page and ">#4</text>" in page and ">6. Nov.</text>" in page
     assert (
-        "In 2 Poolrunden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
+        "In 2 Runden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
         " (50,20\xa0€)." in page
     )
 
@@ -363,8 +363,8 @@ def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeyp
         ],
     }
     monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
-    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartuschen"})
+    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartusche"})
     page = member.get("/pool").get_data(as_text=True)
-    assert "8 Kartuschen aus dem Lager" in page
+    assert "8\xa0Kartuschen aus dem Lager" in page
     pool["products"][0]["depot_quantity"] = "0"
     assert "aus dem Lager" not in member.get("/pool").get_data(as_text=True)

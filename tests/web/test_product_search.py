@@ -6,13 +6,14 @@ import time
 from decimal import Decimal
 
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from catalog.adapters.orm import Product
+from catalog.adapters.orm import Need, Product
 from catalog.service_layer import commands, handlers
 from shared.db import transaction
 from tests.support.slow_writer import writing_slowly
 from tests.web.conftest import Site
+from tests.web.test_need_form_once import filled_form
 
 
 def add_products(site: Site) -> None:
@@ -49,8 +50,82 @@ def test_a_signed_in_member_searches_by_name_or_sku_in_any_case(
     add_products(site)
     assert skus(member.get("/api/v1/products?q=silikon")) == ["SIL-300", "SIL_X"]
     assert skus(member.get("/api/v1/products?q=disp")) == ["DISP-10L"]
-    assert skus(member.get("/api/v1/products?q=WEISS")) == []
+    assert skus(member.get("/api/v1/products?q=GRAU")) == ["SIL_X"]
     assert skus(member.get("/api/v1/products?q=sil&limit=1")) == ["SIL-300"]
+
+
+def add_german_products(site: Site) -> None:
+    with transaction(site.runtime.sessions) as db:
+        for sku, name, unit in (
+            ("GKB-125", "Gipskartonplatte 12,5 mm", "board"),
+            ("DUE-8", "Dübel 8 mm", "piece"),
+            ("DAEMM-100", "Daemmplatte WLG 035", "board"),
+            ("OEL-1L", "Öl für Holz 1 l", "bottle"),
+            ("GRUND-AUSSEN", "Grundierung für außen", "bucket"),
+            ("SPA-W", "Spachtel WEISS", "bucket"),
+        ):
+            handlers.add_product(db, commands.AddProduct(sku, name, unit))
+
+
+def test_umlauts_and_sharp_s_are_found_either_way(site: Site, member: FlaskClient) -> None:
+    add_products(site)
+    add_german_products(site)
+    for term in ("weiss", "weiß", "WEISS", "Weiß"):
+        assert skus(member.get(f"/api/v1/products?q={term}")) == ["SIL-300", "SPA-W"], term
+    assert skus(member.get("/api/v1/products?q=duebel")) == ["DUE-8"]
+    assert skus(member.get("/api/v1/products?q=Dübel")) == ["DUE-8"]
+    assert skus(member.get("/api/v1/products?q=dämm")) == ["DAEMM-100"]
+    assert skus(member.get("/api/v1/products?q=DÄMMPLATTE")) == ["DAEMM-100"]
+    assert skus(member.get("/api/v1/products?q=oel")) == ["OEL-1L"]
+    assert skus(member.get("/api/v1/products?q=Öl")) == ["OEL-1L"]
+    assert skus(member.get("/api/v1/products?q=fuer aussen")) == ["GRUND-AUSSEN"]
+    assert skus(member.get("/api/v1/products?q=AUßEN")) == ["GRUND-AUSSEN"]
+
+
+def test_part_of_the_name_and_words_in_any_order(site: Site, member: FlaskClient) -> None:
+    add_products(site)
+    add_german_products(site)
+    assert skus(member.get("/api/v1/products?q=gipskarton")) == ["GKB-125"]
+    assert skus(member.get("/api/v1/products?q=karton")) == ["GKB-125"]
+    assert skus(member.get("/api/v1/products?q=platte gips")) == ["GKB-125"]
+    assert skus(member.get("/api/v1/products?q=platte")) == ["DAEMM-100", "GKB-125"]
+    assert skus(member.get("/api/v1/products?q=platte holz")) == []
+
+
+def test_a_trade_finds_what_its_members_asked_for(site: Site, member: FlaskClient) -> None:
+    """The fixture's members are painters; a tiler asks for the Gipskarton."""
+    add_products(site)
+    add_german_products(site)
+    with transaction(site.runtime.sessions) as db:
+        tiler = handlers.register_member(
+            db, commands.RegisterMember("Fliesen Drei", "tiler", "drei@fliesen.example", "44137")
+        ).id
+    for member_id, sku in ((site.member_ids[0], "SIL-300"), (tiler, "GKB-125")):
+        need = {"member_id": member_id, "sku": sku, "quantity": "2"}
+        posted = site.client().post("/api/v1/needs", json=need, headers=admin_headers(site))
+        assert posted.status_code == 201, posted.get_json()
+    assert skus(member.get("/api/v1/products?q=maler")) == ["SIL-300"]
+    assert skus(member.get("/api/v1/products?q=Painter")) == ["SIL-300"]
+    assert skus(member.get("/api/v1/products?q=fliesenleger")) == ["GKB-125"]
+    assert skus(member.get("/api/v1/products?q=tiler")) == ["GKB-125"]
+    assert skus(member.get("/api/v1/products?q=maler silikon")) == ["SIL-300"]
+    assert skus(member.get("/api/v1/products?q=maler gips")) == []
+    assert skus(member.get("/api/v1/products?q=dachdecker")) == []
+
+
+def admin_headers(site: Site) -> dict[str, str]:
+    token = site.app.extensions["zirkel.tokens"].issue("admin")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_need_form_takes_a_name_typed_with_ss_or_ae(site: Site, member: FlaskClient) -> None:
+    """Without the combobox a member types the name; "weiss" is the product "weiß"."""
+    add_products(site)
+    form = filled_form(member, sku="silikon WEISS 300 ml", quantity="24")
+    assert member.post("/needs/new", data=form).status_code == 302
+    with transaction(site.runtime.sessions) as db:
+        [need] = db.scalars(select(Need))
+        assert need.product.sku == "SIL-300"
 
 
 def test_a_typed_wildcard_is_a_plain_character(site: Site, member: FlaskClient) -> None:

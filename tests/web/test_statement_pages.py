@@ -221,7 +221,7 @@ def test_a_windows_report_line_by_line(site: Site, notify: Notify) -> None:
 
     page = client.get("/reports/1").get_data(as_text=True)
 
-    assert "Ersparnisbericht der Poolrunde 1" in page
+    assert "Ersparnisbericht der Runde 1" in page
     assert "SIL-300" in page and "4,20\xa0€" in page and "126,00\xa0€" in page
     assert "176,20\xa0€" in page and "50,20\xa0€" in page
     assert client.get("/reports/2").status_code == 200  # no such window: said on the page

@@ -22,7 +22,7 @@ TEXTS = {
         "number": "Nummer",
         "issued_on": "Datum",
         "member": "Mitgliedsnummer",
-        "window": "Poolrunde",
+        "window": "Runde",
         "delivered_on": "Lieferdatum",
         "position": "Pos.",
         "description": "Bezeichnung",
@@ -35,7 +35,7 @@ TEXTS = {
         "vat": "Umsatzsteuer {rate} % auf {taxable}",
         "gross_total": "Gesamtbetrag",
         "savings": (
-            "Ihre Ersparnis durch den gemeinsamen Einkauf in Poolrunde {window}: {saved} "
+            "Ihre Ersparnis durch den gemeinsamen Einkauf in Runde {window}: {saved} "
             "gegenüber dem Einkauf allein (netto)."
         ),
         "corrects": "Diese Gutschrift storniert die Rechnung {number} vom {day} vollständig.",
@@ -52,7 +52,7 @@ TEXTS = {
         "number": "Number",
         "issued_on": "Date",
         "member": "Member number",
-        "window": "Pool window",
+        "window": "Round",
         "delivered_on": "Delivery date",
         "position": "No.",
         "description": "Description",
@@ -65,8 +65,7 @@ TEXTS = {
         "vat": "VAT {rate} % on {taxable}",
         "gross_total": "Total",
         "savings": (
-            "What buying together in pool window {window} saved you: {saved} against "
-            "buying alone (net)."
+            "What buying together in round {window} saved you: {saved} against buying alone (net)."
         ),
         "corrects": "This credit note cancels invoice {number} of {day} in full.",
         "pay_until": "Payable without deduction by {day} to IBAN {iban}, BIC {bic}.",

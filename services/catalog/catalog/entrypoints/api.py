@@ -13,7 +13,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Member, Need, Offer, Product, Supplier
+from catalog.adapters.orm import Member, Need, Offer, Supplier
+from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, directory, handlers
@@ -178,24 +179,16 @@ def change_product(sku: str) -> ResponseReturnValue:
 @signed_in_or_token
 @require("admin", "member", "supplier")
 def list_products() -> ResponseReturnValue:
-    """The products by SKU; ``?q=`` matches SKU or name (any case), ``?limit=`` up to 50."""
-    query = select(Product).order_by(Product.sku)
-    if term := request.args.get("q", "").strip():
-        pattern = "%" + _escape_like(term[:40]) + "%"
-        query = query.where(
-            Product.sku.ilike(pattern, escape="\\") | Product.name.ilike(pattern, escape="\\")
-        )
+    """The products by SKU; ``?q=`` finds them by every word of it, each part of the SKU,
+    the name (any case, "weiss" for "weiß", "ae" for "ä") or a trade whose members asked
+    for them; ``?limit=`` up to 50."""
+    query = products_matching(request.args.get("q", ""))
     limit = request.args.get("limit", PRODUCTS_LIMIT, type=ascii_int)
     if not 1 <= limit <= PRODUCTS_LIMIT:
         raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
     with unit_of_work() as session:
         found = session.scalars(query.limit(limit)).all()
         return jsonify(schemas.ProductOut(many=True).dump(found))
-
-
-def _escape_like(term: str) -> str:
-    """A typed ``%`` or ``_`` is that character, not a wildcard."""
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @api.put("/offers/<id:supplier_id>/<sku>")

@@ -58,7 +58,7 @@ OPERATIONS = {
         response=s.ProductOut,
         many=True,
         query={"q": TEXT, "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
-        summary="Products, ?q= searches SKU and name.",
+        summary="Products; ?q= finds them by SKU, name or trade, word by word (ß as ss, ä as ae).",
     ),
     "catalog_api.set_offer": Operation(
         s.OfferIn, s.OfferOut, summary="Set a supplier's offer of a product."

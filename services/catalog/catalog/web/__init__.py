@@ -15,7 +15,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from catalog.web import formatting
+from catalog.web import formatting, units
 from catalog.web.accounts import accounts, load_user
 from catalog.web.admin import admin
 from catalog.web.admin_catalog import catalog_admin
@@ -27,9 +27,11 @@ from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
+from catalog.web.caught_mail import mail_admin
 from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
+from catalog.web.help import help_pages
 from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
@@ -47,6 +49,7 @@ WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distr
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
+WEB_BLUEPRINTS += (mail_admin, help_pages)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
@@ -78,6 +81,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
         percent=formatting.percent,
         day=formatting.day,
         short_day=formatting.short_day,
+        in_units=units.in_units,
     )
     app.jinja_env.globals.update(
         languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors

@@ -35,8 +35,11 @@ class InvoiceFilter(Form):
     """Which invoices the list shows (a GET form: it changes nothing, so no CSRF token)."""
 
     window_id = StringField(
-        _l("Pool window"),
-        validators=[Optional(), Regexp(r"^[0-9]{1,9}$", message=_l("A window number, e.g. 12."))],
+        _l("Round"),
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9]{1,9}$", message=_l("The round's number, e.g. 12.")),
+        ],
     )
     member_id = SelectField(_l("Member"), default="", validate_choice=True)
 

@@ -50,7 +50,7 @@ def close_pool() -> ResponseReturnValue:
         current_app.logger.info("admin closed pool window %s", window_id)
         return _pool_page(CloseForm(), closed=body)
     if status == 409:
-        problem = _("Window %(id)s was closed already, perhaps by someone else.", id=window_id)
+        problem = _("Round %(id)s was closed already, perhaps by someone else.", id=window_id)
         return _pool_page(CloseForm(), problem=problem), 409
     message = body.get("error") if isinstance(body, dict) else None
     return _pool_page(form, problem=_(message or "That did not work")), 422

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
+from catalog.domain.search import fold
 from catalog.entrypoints.schemas import NeedIn
 from catalog.service_layer import commands
 
@@ -79,7 +80,7 @@ class NeedForm(FlaskForm):
             return None
         typed = self.sku.data.strip() if self.sku.data else ""
         raw = {
-            "sku": products_by_name.get(typed.casefold(), typed),
+            "sku": products_by_name.get(fold(typed), typed),
             "quantity": _plain_decimal(self.quantity.data or ""),
             "up_to": _plain_decimal(self.up_to.data or "") or None,
             "needed_by": (self.needed_by.data or "").strip() or None,

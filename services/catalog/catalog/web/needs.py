@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Need, Product
 from catalog.domain.model import NeedNotOpen, NeedStatus
+from catalog.domain.search import fold
 from catalog.entrypoints.schemas import NeedOut
 from catalog.service_layer import handlers
 from catalog.service_layer.posting import IDEMPOTENCY_KEY, KeyReused
@@ -61,7 +62,7 @@ def post_need() -> ResponseReturnValue:
             (p.sku, p.name, p.unit) for p in db.scalars(select(Product).order_by(Product.sku))
         ]
     if form.is_submitted():
-        need = form.validate_need({name.casefold(): sku for sku, name, _unit in products})
+        need = form.validate_need({fold(name): sku for sku, name, _unit in products})
         if need is not None and (need_id := _post(form, need)) is not None:
             # the same words whether this post made the need or found it made by the
             # same form sent before (a double click, a resubmit after a lost answer)

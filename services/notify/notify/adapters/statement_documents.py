@@ -38,7 +38,7 @@ TEXTS = {
         "title": "Ersparnisnachweis",
         "member": "Mitglied",
         "period": "Zeitraum",
-        "window": "Poolrunde",
+        "window": "Runde",
         "closed": "geschlossen am",
         "baseline": "allein",
         "paid": "im Pool bezahlt",
@@ -48,13 +48,13 @@ TEXTS = {
         "total": "Summe",
         "fee": "Mitgliedsbeitrag (anteilig)",
         "net": "Ersparnis nach Beitrag",
-        "none": "In diesem Zeitraum wurde keine Poolrunde mit Ihrem Bedarf geschlossen.",
+        "none": "In diesem Zeitraum wurde keine Runde mit Ihrem Bedarf geschlossen.",
     },
     "en": {
         "title": "Savings statement",
         "member": "Member",
         "period": "Period",
-        "window": "Pool window",
+        "window": "Round",
         "closed": "closed on",
         "baseline": "alone",
         "paid": "paid in the pool",
@@ -64,7 +64,7 @@ TEXTS = {
         "total": "Total",
         "fee": "Membership fee (for the period)",
         "net": "Savings after the fee",
-        "none": "No pool window with your needs closed in this period.",
+        "none": "No round with your needs closed in this period.",
     },
 }
 

@@ -112,7 +112,7 @@ def supplier_order_mail(supplier_name: str | None, order: Mapping[str, Any]) -> 
         f"Guten Tag {supplier_name}," if supplier_name else "Guten Tag,",
         "",
         f"der Zirkel bestellt bei Ihnen die Sammelbestellung Nr. {order_id}"
-        f" (Poolrunde {order['window_id']}):",
+        f" (Runde {order['window_id']}):",
         "",
         *lines,
         "",

@@ -161,7 +161,7 @@ def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes
     for label, value in (
         ("Datum", german_date(order.placed_at, timezone)),
         ("Lieferant", supplier),
-        ("Poolfenster", str(order.window_id)),
+        ("Runde", str(order.window_id)),
     ):
         pdf.cell(30, 6, f"{label}:")
         pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")

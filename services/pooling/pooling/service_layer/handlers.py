@@ -54,7 +54,7 @@ def close_pool(
         pool.current_or_new_window()
     window = pool.current_window(lock="update")
     if window is None or (window_id is not None and window.id != window_id):
-        raise Conflict("window_id", "That pool window is closed already.")
+        raise Conflict("window_id", "That round is closed already.")
     needs = pool.open_needs(window.id)
     window.prices_fixed_at = pool.prices_fixed_at(window) or datetime.now(UTC)
     lots = order_book.locked_stock(session, {need.sku for need in needs})  # rule 11 first
