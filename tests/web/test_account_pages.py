@@ -125,11 +125,55 @@ def test_the_office_books_a_payment_and_runs_the_settlement(
     assert ran.status_code == 302
     settlement = admin.get("/admin/settlements").get_data(as_text=True)
     assert "200,00\xa0€ (1)" in settlement and "Lastschriften (pain.008)" in settlement
-    assert "Gewonnenes Skonto" in settlement
+    assert "Gewonnenes Skonto" in settlement and "Ausstehend" in settlement
     debits = admin.get("/admin/settlements/1/direct-debits.xml")
     assert debits.status_code == 200
     assert_valid(debits.data, "pain.008.001.02")
     assert admin.get("/admin/settlements/1/credit-transfers.xml").status_code == 404
+    assert "200,00\xa0€" in admin.get(f"/admin/accounts?member_id={member_id}").get_data(
+        as_text=True
+    )
+
+
+def test_the_office_marks_a_run_submitted_and_its_collections_are_booked(
+    site: Site, admin: FlaskClient, billing: Billing
+) -> None:
+    member_id = site.member_ids[0]
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    admin.post("/admin/settlements", data=period | {"csrf_token": csrf_token(page)})
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    assert "Als eingereicht markieren" in page
+
+    forged = admin.post("/admin/settlements/1/submit", data={})
+    submitted = admin.post("/admin/settlements/1/submit", data={"csrf_token": csrf_token(page)})
+
+    assert forged.status_code == 400
+    assert submitted.status_code == 302
+    page = admin.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert "Lauf 1 ist eingereicht" in page and "Eingereicht am 16.03.2026" in page
+    assert "Als eingereicht markieren" not in page
+    account = admin.get(f"/admin/accounts?member_id={member_id}").get_data(as_text=True)
+    assert "SEPA 1 ZK-M-1" in account and "0,00\xa0€" in account
+
+
+def test_a_discarded_run_frees_its_collections_and_a_submitted_one_stays(
+    admin: FlaskClient, billing: Billing
+) -> None:
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    token = {"csrf_token": csrf_token(page)}
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    admin.post("/admin/settlements", data=period | token)
+
+    admin.post("/admin/settlements/1/cancel", data=token)
+    admin.post("/admin/settlements", data=period | token)
+    admin.post("/admin/settlements/2/submit", data=token)
+    refused = admin.post("/admin/settlements/2/cancel", data=token, follow_redirects=True)
+
+    page = refused.get_data(as_text=True)
+    assert "Verworfen am 16.03.2026" in page and "Eingereicht am 16.03.2026" in page
+    assert page.count("226,10\xa0€ (1)") == 2
+    assert 'class="flash error"' in page
 
 
 def test_a_backwards_period_is_refused_beside_its_field(

@@ -1,12 +1,12 @@
 """A settlement run for a period (Zentralregulierung, rule 15): whom the cooperative
 collects from by SEPA direct debit and how much, and which supplier invoices it pays on
 which day, less the early-payment discount (Skonto). Pure: the caller hands in the
-accounts, the mandates and the payable supplier invoices."""
+accounts, the mandates, the payable supplier invoices and what earlier runs hold."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -45,19 +45,36 @@ class Collection:
     first: bool
 
 
+@dataclass(frozen=True)
+class Taken:
+    """What the earlier runs the office has not discarded hold, submitted or still
+    pending: a pending run's collections are not yet payments on the accounts, but no
+    later run may collect them again, nor pay its supplier invoices again.
+
+    ``pending`` is, by member, what runs not yet submitted collect; ``mandates`` the
+    mandates any such run (submitted or pending) collects by; ``supplier_invoices`` the
+    supplier invoices any of them pays."""
+
+    pending: Mapping[int, Decimal] = field(default_factory=dict)
+    mandates: frozenset[str] = frozenset()
+    supplier_invoices: frozenset[int] = frozenset()
+
+
 def collections(
     period: Period,
     mandates: Iterable[Mandate],
     accounts: Mapping[int, list[Entry]],
-    collected_before: set[str],
+    taken: Taken,
 ) -> list[Collection]:
-    """Each member with a mandate and an open balance at the period's end, by member id;
-    ``collected_before`` names the mandates already collected by."""
+    """Each member with a mandate and an open balance at the period's end less what
+    pending runs collect from it, by member id; the first collection by a mandate that no
+    run has collected by is ``first``."""
     found = []
     for mandate in sorted(mandates, key=lambda m: m.member_id):
         due = due_by(accounts.get(mandate.member_id, []), period.end)
+        due -= taken.pending.get(mandate.member_id, ZERO)
         if due > ZERO:
-            found.append(Collection(mandate, due, mandate.reference not in collected_before))
+            found.append(Collection(mandate, due, mandate.reference not in taken.mandates))
     return found
 
 
@@ -115,15 +132,17 @@ def transfer_for(invoice: PayableSupplierInvoice, today: date) -> Transfer:
 def transfers(
     period: Period,
     payable: Iterable[PayableSupplierInvoice],
-    paid_before: set[int],
+    taken: Taken,
     today: date,
 ) -> list[Transfer]:
     """The payable supplier invoices issued up to the period's end that no earlier run
-    paid (one left over from before the period is paid now, not forgotten)."""
+    pays, submitted or pending (one left over from before the period is paid now, not
+    forgotten)."""
     return [
         transfer_for(invoice, today)
         for invoice in sorted(payable, key=lambda i: (i.supplier_id, i.issued_on, i.number))
-        if invoice.supplier_invoice_id not in paid_before and invoice.issued_on <= period.end
+        if invoice.supplier_invoice_id not in taken.supplier_invoices
+        and invoice.issued_on <= period.end
     ]
 
 
