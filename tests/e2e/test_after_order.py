@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+from billing.domain.business_days import on_or_before
 from shared.auth import TokenAuthority
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
@@ -237,7 +238,8 @@ def give_terms(admin: Client, supplier: Any) -> None:
 def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: str) -> None:
     """A run for the invoices' day collects each member's gross total in one valid pain.008
     and pays A's matched invoice (902.50 gross) less 2 % Skonto (18.05) on its Skonto day
-    in one valid pain.001; the run is booked on the members' accounts only once the office
+    (the business day before, when that is a weekend or TARGET closing day) in one valid
+    pain.001; the run is booked on the members' accounts only once the office
     marks it submitted; a second run, before and after that, collects and pays nothing."""
     period = {"period_start": issued_on, "period_end": issued_on}
     run = admin.ok("POST", "billing", "/settlements", json=period)
@@ -249,7 +251,7 @@ def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: s
     assert (run["paid"], run["skonto"]) == ("884.45", "18.05")
     pain = admin.call("GET", "billing", run["credit_transfers"].removeprefix("/api/v1")).content
     document = assert_valid(pain, "pain.001.001.03")
-    skonto_day = date.fromisoformat(issued_on) + timedelta(days=10)
+    skonto_day = on_or_before(date.fromisoformat(issued_on) + timedelta(days=10))
     assert texts(document, "ReqdExctnDt") == [skonto_day.isoformat()]
     assert texts(document, "InstdAmt") == ["884.45"]
     assert SUPPLIER_IBAN in texts(document, "IBAN")

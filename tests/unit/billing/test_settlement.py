@@ -23,7 +23,6 @@ from billing.domain.settlement import (
     PaymentTerms,
     Period,
     Taken,
-    collection_day,
     collections,
     skonto_date,
     transfer_for,
@@ -217,10 +216,6 @@ def test_the_creditor_id_is_checked_by_its_check_digits() -> None:
     bad = Settings.from_env({"ZIRKEL_SECRET_KEY": "x" * 32, "ZIRKEL_COOPERATIVE_CREDITOR_ID": "X"})
     with pytest.raises(ValueError, match="CREDITOR_ID"):
         sepa_files(bad)
-
-
-def test_a_collection_day_skips_the_weekend() -> None:
-    assert collection_day(date(2026, 3, 19)) == date(2026, 3, 23)  # Thursday -> Monday
 
 
 def test_a_file_a_bank_would_refuse_stops_the_run_and_books_nothing(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from billing.domain import business_days
 from billing.domain.accounts import Entry, due_by
 from billing.domain.model import ZERO, cents
 
@@ -114,19 +115,28 @@ class Transfer:
 
 
 def skonto_date(invoice: PayableSupplierInvoice) -> date:
+    """The last day the Skonto may be taken: the invoice date plus the Skonto days."""
     return invoice.issued_on + timedelta(days=invoice.terms.skonto_days)
 
 
+def skonto_payment_day(invoice: PayableSupplierInvoice) -> date:
+    """The business day the Skonto is paid on: its last day, or the business day before
+    when that is a weekend or a TARGET closing day (earlier, never later)."""
+    return business_days.on_or_before(skonto_date(invoice))
+
+
 def transfer_for(invoice: PayableSupplierInvoice, today: date) -> Transfer:
-    """Paid on its Skonto date less round_half_up(gross x percent / 100); once that day has
-    passed, the whole amount on its net due date (today at the earliest)."""
+    """Paid on its Skonto payment day less round_half_up(gross x percent / 100); once that
+    day has passed, the whole amount on its net due date (the business day before when
+    that is a closing day; today's or the next business day at the earliest)."""
     terms = invoice.terms
-    on_skonto = skonto_date(invoice)
+    on_skonto = skonto_payment_day(invoice)
     if terms.skonto_percent > 0 and on_skonto >= today:
         skonto = cents(invoice.gross_total * terms.skonto_percent / 100)
         return Transfer(invoice, on_skonto, invoice.gross_total - skonto, skonto)
-    net_due = invoice.issued_on + timedelta(days=terms.net_days)
-    return Transfer(invoice, max(net_due, today), invoice.gross_total, ZERO)
+    net_due = business_days.on_or_before(invoice.issued_on + timedelta(days=terms.net_days))
+    execute_on = max(net_due, business_days.on_or_after(today))
+    return Transfer(invoice, execute_on, invoice.gross_total, ZERO)
 
 
 def transfers(
@@ -147,11 +157,6 @@ def transfers(
 
 
 def collection_day(today: date, lead_days: int = 2) -> date:
-    """The earliest day a core direct debit handed in today may be collected: ``lead_days``
-    working days on (Saturdays and Sundays skipped)."""
-    day, left = today, lead_days
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    """The earliest day a core direct debit handed in today may be collected: the
+    ``lead_days``-th TARGET2 business day after today (weekends and closing days skipped)."""
+    return business_days.business_days_after(today, lead_days)
