@@ -167,7 +167,13 @@ def test_a_discarded_run_frees_its_collections_for_the_next(
 
     assert cancelled.status_code == 200 and cancelled.get_json()["state"] == "cancelled"
     assert second["collected"] == first["collected"] == "376.04"
-    assert submit(billing, admin, first["id"]).status_code == 409
+    refused = submit(billing, admin, first["id"])
+    assert refused.status_code == 409
+    assert refused.get_json()["error"] == f"Run {first['id']} is discarded; it cannot be submitted."
+    german = submit(billing, admin | {"Accept-Language": "de-DE,de;q=0.9"}, first["id"])
+    assert german.get_json()["details"]["settlement_id"] == [
+        f"Lauf {first['id']} ist verworfen; er kann nicht eingereicht werden."
+    ]
     assert submit(billing, admin, first["id"], "cancel").status_code == 200
     assert account(billing, 1, admin).get_json()["balance"] == GROSS[1]
 

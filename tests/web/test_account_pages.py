@@ -18,6 +18,7 @@ from billing.domain.settlement import Mandate
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from catalog.web.remote import _address
 from shared.runtime import Runtime
 from tests.unit.billing.factories import DISP, SIL, buyer
 from tests.unit.billing.test_handlers import WORKED, received
@@ -54,7 +55,8 @@ class Billing:
             handlers.record_receipt(received(1, [1]), uow, deps)
 
     def _headers(self, role: str, subject_id: int | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.issue(role, subject_id)}"}
+        """The pages' own headers (the token, the reader's language)."""
+        return _address("billing", "", role, subject_id)[1]
 
     def fetch(self, service: str, path: str, role: str, subject_id: int | None) -> Any:
         response = self.client.get("/api/v1" + path, headers=self._headers(role, subject_id))
@@ -173,7 +175,7 @@ def test_a_discarded_run_frees_its_collections_and_a_submitted_one_stays(
     page = refused.get_data(as_text=True)
     assert "Verworfen am 16.03.2026" in page and "Eingereicht am 16.03.2026" in page
     assert page.count("226,10\xa0€ (1)") == 2
-    assert 'class="flash error"' in page
+    assert "Lauf 2 ist bei der Bank eingereicht; er kann nicht verworfen werden." in page
 
 
 def test_a_backwards_period_is_refused_beside_its_field(

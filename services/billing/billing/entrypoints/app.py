@@ -12,7 +12,9 @@ from billing.entrypoints.settlements_api import settlements_api
 from billing.entrypoints.supplier_invoices_api import supplier_invoice_api
 from shared.openapi import openapi_blueprint
 from shared.settings import Settings
-from shared.web import create_base_app
+from shared.web import create_base_app, speak_callers_language
+
+LANGUAGES = ("en", "de")  # of its refusals, as the caller asks (translations/)
 
 __all__ = ["build_runtime", "create_app"]
 
@@ -23,4 +25,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     spec = openapi_blueprint("Zirkel billing", OPERATIONS)
     app = create_base_app(runtime, spec, api, accounts_api, settlements_api, supplier_invoice_api)
     app.extensions["zirkel.sepa_files"] = sepa_files(settings)
+    speak_callers_language(app, LANGUAGES)
     return app

@@ -26,14 +26,14 @@ from billing.service_layer.settling import (
 )
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
-from shared.errors import NotFound
+from shared.errors import NotFound, Words
 from shared.web import counted_arg, current_runtime, load_body, unit_of_work
 
 settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
 
 FILES = {
-    "debits": ("direct-debits.xml", "direct debits"),
-    "transfers": ("credit-transfers.xml", "credit transfers"),
+    "debits": ("direct-debits.xml", Words("Settlement %(id)s has no direct debits.")),
+    "transfers": ("credit-transfers.xml", Words("Settlement %(id)s has no credit transfers.")),
 }
 
 
@@ -191,18 +191,18 @@ def credit_transfers_file(settlement_id: int) -> ResponseReturnValue:
 def _found(reader: SettlementReader, settlement_id: int) -> SettlementRow:
     row = reader.get(settlement_id)
     if row is None:
-        raise NotFound("settlement_id", f"There is no settlement {settlement_id}.")
+        raise NotFound("settlement_id", "There is no settlement %(id)s.", id=settlement_id)
     return row
 
 
 def _file(settlement_id: int, form: str) -> Response:
-    name, what = FILES[form]
+    name, none = FILES[form]
     with unit_of_work() as session:
         reader = SettlementReader(session)
         _found(reader, settlement_id)
         body = reader.file(settlement_id, form)
     if body is None:
-        raise NotFound("settlement_id", f"Settlement {settlement_id} has no {what}.")
+        raise NotFound("settlement_id", none, id=settlement_id)
     response = Response(body, content_type="application/xml")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="settlement-{settlement_id}-{name}"'

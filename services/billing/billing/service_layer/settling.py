@@ -22,7 +22,7 @@ from billing.service_layer.unit_of_work import (
     StoredRun,
     UnitOfWork,
 )
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Invalid, NotFound, Words
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class SettlementRun:
 def book_payment(cmd: BookPayment, uow: UnitOfWork) -> int:
     """A member's payment the office received (a transfer, cash): it credits the account."""
     if uow.members.get(cmd.member_id) is None:
-        raise NotFound("member_id", f"Billing knows no member {cmd.member_id}.")
+        raise NotFound("member_id", "Billing knows no member %(member)s.", member=cmd.member_id)
     if cmd.amount <= ZERO:
         raise Invalid("amount", "A payment is more than 0.00.")
     return uow.accounts.book(Payment(cmd.member_id, cmd.booked_on, cmd.amount, cmd.reference))
@@ -135,21 +135,19 @@ def _step(uow: UnitOfWork, settlement_id: int, step: RunStep, on: date) -> tuple
     uow.settlements.lock()
     run = uow.settlements.get(settlement_id)
     if run is None:
-        raise NotFound("settlement_id", f"There is no settlement {settlement_id}.")
+        raise NotFound("settlement_id", "There is no settlement %(id)s.", id=settlement_id)
     try:
         state = next_state(run.state, step)
     except StepRefused as refused:
-        raise Conflict("settlement_id", REFUSALS[refused.state]) from refused
+        if refused.state is RunState.SUBMITTED:
+            said = Words("Run %(id)s is submitted to the bank; it cannot be discarded.")
+        else:
+            said = Words("Run %(id)s is discarded; it cannot be submitted.")
+        raise Conflict("settlement_id", said, id=settlement_id) from refused
     if state is None:
         return run, False
     uow.settlements.set_state(settlement_id, state, on)
     return StoredRun(run.id, state, run.collect_on, run.collections), True
-
-
-REFUSALS = {
-    RunState.SUBMITTED: "The settlement run is submitted to the bank; it cannot be discarded.",
-    RunState.CANCELLED: "The settlement run is discarded; it cannot be submitted.",
-}
 
 
 def _payment_of(collection: Collected, run: StoredRun) -> Payment:
