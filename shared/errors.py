@@ -16,7 +16,9 @@ from collections.abc import Mapping
 
 
 class Words(str):
-    """A message's value that is text in English for the reader's language, not data."""
+    """English text for the reader's language, marked for the catalogs: a message's value
+    that is words, not data (the name of a part of a document), or a template chosen
+    before it is raised."""
 
 
 def worded(template: str, params: Mapping[str, object]) -> str:
