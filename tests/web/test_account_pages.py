@@ -1,12 +1,14 @@
 """The account and settlement pages, with billing's real app behind them instead of
 billing over the network: member 1 invoiced on the worked example (226.10) and holding a
 mandate; its own account page, the office's, a payment booked by hand, a settlement run
-and its direct-debit file."""
+and its direct-debit file, the run marked submitted (its collection booked) or discarded,
+and billing's refusals in the reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -212,3 +214,16 @@ def test_the_pages_markup_is_accessible(
 
     for response in pages:
         assert Page(response.get_data(as_text=True)).problems() == [], response.request.path
+
+
+def test_the_skonto_gained_is_that_of_the_submitted_runs() -> None:
+    from catalog.web.member_accounts import _skonto
+
+    runs = [
+        {"state": "submitted", "skonto": "18.05"},
+        {"state": "pending", "skonto": "7.00"},
+        {"state": "cancelled", "skonto": "3.00"},
+    ]
+
+    assert _skonto(runs) == Decimal("18.05")
+    assert _skonto(None) is None
