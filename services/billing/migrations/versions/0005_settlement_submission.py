@@ -103,7 +103,7 @@ def downgrade() -> None:
     with op.batch_alter_table('settlement_collections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_settlement_collections_member_id'))
     op.drop_table('settlement_collections')
-    with op.batch_alter_table('settlements', schema=None) as batch_op:
-        batch_op.drop_column('cancelled_on')
-        batch_op.drop_column('submitted_on')
-        batch_op.drop_column('state')
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 on): a batch would copy the table and drop
+    # it, which the payments' foreign key to it refuses
+    for column in ('cancelled_on', 'submitted_on', 'state'):
+        op.drop_column('settlements', column)
