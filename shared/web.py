@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from flask_babel import Babel, gettext
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -23,8 +22,9 @@ from werkzeug.routing import IntegerConverter
 from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
-from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Words, worded
+from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.fields import ascii_int
+from shared.languages import in_callers_language
 from shared.logging import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -187,27 +187,6 @@ def status_of_request(error: DomainError) -> int:
     body = request.get_json(silent=True) if request.is_json else request.form
     in_body = body.keys() if isinstance(body, Mapping) else ()
     return status_of(error, in_path=(request.view_args or {}).keys(), in_body=in_body)
-
-
-SPEAKS_CALLERS_LANGUAGE = "zirkel.speaks_callers_language"
-
-
-def speak_callers_language(app: Flask, languages: Sequence[str]) -> None:
-    """The app answers its refusals in the language the caller asks for
-    (``Accept-Language``, English unless it asks for another of ``languages``), from its
-    catalog (``translations/`` beside the app's package, Flask-Babel)."""
-    Babel(app, locale_selector=lambda: request.accept_languages.best_match(languages, "en"))
-    app.extensions[SPEAKS_CALLERS_LANGUAGE] = True
-
-
-def in_callers_language(template: str, params: Mapping[str, object]) -> str:
-    """A message in the caller's language where the app speaks it
-    (``speak_callers_language``), else in English; values marked ``Words`` translated
-    too."""
-    if not has_request_context() or not current_app.extensions.get(SPEAKS_CALLERS_LANGUAGE):
-        return worded(template, params)
-    values = {k: gettext(v) if isinstance(v, Words) else v for k, v in params.items()}
-    return gettext(template, **values)
 
 
 def domain_error_answer(error: DomainError) -> tuple[Response, int]:

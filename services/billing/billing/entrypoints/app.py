@@ -10,9 +10,10 @@ from billing.entrypoints.api import api
 from billing.entrypoints.openapi import OPERATIONS
 from billing.entrypoints.settlements_api import settlements_api
 from billing.entrypoints.supplier_invoices_api import supplier_invoice_api
+from shared.languages import speak_callers_language
 from shared.openapi import openapi_blueprint
 from shared.settings import Settings
-from shared.web import create_base_app, speak_callers_language
+from shared.web import create_base_app
 
 LANGUAGES = ("en", "de")  # of its refusals, as the caller asks (translations/)
 

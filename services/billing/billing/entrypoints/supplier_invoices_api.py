@@ -19,12 +19,12 @@ from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate
+from shared.languages import in_callers_language
 from shared.web import (
     MAX_ID,
     ApiError,
     counted_arg,
     current_runtime,
-    in_callers_language,
     load_body,
     unit_of_work,
 )
