@@ -24,6 +24,7 @@ from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.fields import ascii_int
+from shared.languages import in_callers_language
 from shared.logging import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -189,8 +190,9 @@ def status_of_request(error: DomainError) -> int:
 
 
 def domain_error_answer(error: DomainError) -> tuple[Response, int]:
-    """A domain error as the API answers it: ``{"error", "details": {field: [message]}}``."""
-    message = str(error)
+    """A domain error as the API answers it: ``{"error", "details": {field: [message]}}``,
+    in the caller's language where the service speaks it."""
+    message = in_callers_language(error.template, error.params)
     return jsonify(error=message, details={error.field: [message]}), status_of_request(error)
 
 

@@ -211,6 +211,8 @@ ENDPOINTS = [
     endpoint("billing", "GET", "/api/v1/settlements/1", "admin"),
     endpoint("billing", "GET", "/api/v1/settlements/1/direct-debits.xml", "admin"),
     endpoint("billing", "GET", "/api/v1/settlements/1/credit-transfers.xml", "admin"),
+    endpoint("billing", "POST", "/api/v1/settlements/1/submit", "admin", body={}),
+    endpoint("billing", "POST", "/api/v1/settlements/1/cancel", "admin", body={}),
     endpoint(
         "billing",
         "POST",

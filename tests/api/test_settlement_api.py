@@ -1,7 +1,8 @@
 """Members' accounts and settlement runs over billing's API, on the worked example
 continued: the four invoices on the members' accounts, a payment booked by hand, the
 German-Excel export, and a settlement run whose pain.008 collects the mandated members'
-gross totals and which a second run does not collect again."""
+gross totals, which a second run does not collect again, and which is booked on the
+accounts when the office submits it (once); a run the office discards frees what it held."""
 
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def test_a_settlement_collects_the_mandated_members_once(
     assert debits.status_code == 200 and debits.mimetype == "application/xml"
     document = assert_valid(debits.get_data(), "pain.008.001.02")
     assert texts(document, "InstdAmt") == list(GROSS.values())
-    assert account(billing, 1, admin).get_json()["balance"] == "0.00"
+    assert run["state"] == "pending" and run["submitted_on"] is None
+    assert account(billing, 1, admin).get_json()["balance"] == GROSS[1]
     transfers = f"/api/v1/settlements/{run['id']}/credit-transfers.xml"
     assert billing.client.get(transfers, headers=admin).status_code == 404
 
@@ -115,6 +117,65 @@ def test_a_settlement_collects_the_mandated_members_once(
     assert again.get_json()["direct_debits"] is None
     listed = billing.client.get("/api/v1/settlements", headers=admin).get_json()["settlements"]
     assert [s["id"] for s in listed] == [again.get_json()["id"], run["id"]]
+
+
+def on_today(billing: Service) -> None:
+    """The runs' day is the worked example's."""
+    billing.app.extensions["zirkel.sepa_files"] = sepa_files(
+        billing.runtime.settings, lambda: TODAY
+    )
+
+
+def submit(billing: Service, headers: Headers, settlement_id: int, step: str = "submit") -> Any:
+    return billing.client.post(f"/api/v1/settlements/{settlement_id}/{step}", headers=headers)
+
+
+def test_a_submitted_run_is_booked_on_the_accounts_once(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    give_mandates(billing, 1, 2, 3, 4)
+    on_today(billing)
+    run = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+
+    submitted = submit(billing, admin, run["id"])
+    again = submit(billing, admin, run["id"])
+
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["state"] == "submitted"
+    assert submitted.get_json()["submitted_on"] == TODAY.isoformat()
+    assert again.status_code == 200 and again.get_json() == submitted.get_json()
+    found = account(billing, 1, admin).get_json()
+    assert found["balance"] == "0.00"
+    assert [(e["type"], e["credit"], e["booked_on"]) for e in found["entries"]][1:] == [
+        ("payment", GROSS[1], run["collect_on"])
+    ]
+    refused = submit(billing, admin, run["id"], "cancel")
+    assert refused.status_code == 409 and "settlement_id" in refused.get_json()["details"]
+    assert submit(billing, admin, 99).status_code == 404
+    assert submit(billing, billing.token("member", 1), run["id"]).status_code in (401, 403)
+
+
+def test_a_discarded_run_frees_its_collections_for_the_next(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    give_mandates(billing, 1, 2)
+    on_today(billing)
+    first = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+
+    cancelled = submit(billing, admin, first["id"], "cancel")
+    second = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+
+    assert cancelled.status_code == 200 and cancelled.get_json()["state"] == "cancelled"
+    assert second["collected"] == first["collected"] == "376.04"
+    refused = submit(billing, admin, first["id"])
+    assert refused.status_code == 409
+    assert refused.get_json()["error"] == f"Run {first['id']} is discarded; it cannot be submitted."
+    german = submit(billing, admin | {"Accept-Language": "de-DE,de;q=0.9"}, first["id"])
+    assert german.get_json()["details"]["settlement_id"] == [
+        f"Lauf {first['id']} ist verworfen; er kann nicht eingereicht werden."
+    ]
+    assert submit(billing, admin, first["id"], "cancel").status_code == 200
+    assert account(billing, 1, admin).get_json()["balance"] == GROSS[1]
 
 
 def test_a_settlement_needs_a_period_in_order(billing: Service, admin: Headers) -> None:

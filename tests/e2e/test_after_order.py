@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+from billing.domain.business_days import on_or_before
 from shared.auth import TokenAuthority
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative, stack
 from tests.support.einvoice import assert_valid_invoice
@@ -237,7 +238,9 @@ def give_terms(admin: Client, supplier: Any) -> None:
 def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: str) -> None:
     """A run for the invoices' day collects each member's gross total in one valid pain.008
     and pays A's matched invoice (902.50 gross) less 2 % Skonto (18.05) on its Skonto day
-    in one valid pain.001; a second run collects and pays nothing."""
+    (the business day before, when that is a weekend or TARGET closing day) in one valid
+    pain.001; the run is booked on the members' accounts only once the office
+    marks it submitted; a second run, before and after that, collects and pays nothing."""
     period = {"period_start": issued_on, "period_end": issued_on}
     run = admin.ok("POST", "billing", "/settlements", json=period)
     collected = {c["member_id"]: c["amount"] for c in run["collections"]}
@@ -248,13 +251,24 @@ def check_settlement(admin: Client, members: list[tuple[int, str]], issued_on: s
     assert (run["paid"], run["skonto"]) == ("884.45", "18.05")
     pain = admin.call("GET", "billing", run["credit_transfers"].removeprefix("/api/v1")).content
     document = assert_valid(pain, "pain.001.001.03")
-    skonto_day = date.fromisoformat(issued_on) + timedelta(days=10)
+    skonto_day = on_or_before(date.fromisoformat(issued_on) + timedelta(days=10))
     assert texts(document, "ReqdExctnDt") == [skonto_day.isoformat()]
     assert texts(document, "InstdAmt") == ["884.45"]
     assert SUPPLIER_IBAN in texts(document, "IBAN")
+    first_member = members[0][0]
+    assert balance(admin, first_member) == INVOICED[0][2]
+    pending = admin.ok("POST", "billing", "/settlements", json=period)
+    assert (pending["collected"], pending["paid"]) == ("0.00", "0.00")
+    submitted = admin.ok("POST", "billing", f"/settlements/{run['id']}/submit", json={})
+    assert submitted["state"] == "submitted"
+    assert balance(admin, first_member) == "0.00"
     again = admin.ok("POST", "billing", "/settlements", json=period)
     assert again["collected"] == "0.00" and again["direct_debits"] is None
     assert again["paid"] == "0.00" and again["credit_transfers"] is None
+
+
+def balance(admin: Client, member_id: int) -> str:
+    return admin.ok("GET", "billing", f"/members/{member_id}/account")["balance"]
 
 
 def check_supplier_invoices(stack: Stack, order: dict, issued_on: date) -> None:

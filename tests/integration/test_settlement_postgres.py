@@ -1,6 +1,7 @@
 """Settlement runs on PostgreSQL (rule 15): two runs started at once collect each member's
 open balance once between them, never twice. The second waits for the first's advisory
-lock, then finds the first's collections booked as payments."""
+lock, then finds the first's collections held by it (pending); submitting that run books
+them as payments."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ from billing.bootstrap import build_runtime, sepa_files
 from billing.domain.settlement import Mandate, Period
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
-from billing.service_layer.settling import RunSettlement, SettlementRun, run_settlement
+from billing.service_layer.settling import (
+    RunSettlement,
+    SettlementRun,
+    SubmitSettlement,
+    run_settlement,
+    submit_settlement,
+)
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.runtime import Runtime
 from tests.support.servers import settings_on, throwaway_database
@@ -72,6 +79,12 @@ def test_two_runs_at_once_collect_each_balance_once(runtime: Runtime) -> None:
         worker.join(timeout=60)
 
     assert sorted(run.figures.collected for run in runs) == [Decimal("0.00"), GROSS]
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PaymentRow)) == 0
+    [collecting] = [run for run in runs if run.collections]
+    for _twice in range(2):
+        with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+            submit_settlement(SubmitSettlement(collecting.id, TODAY), uow)
     with runtime.sessions() as session:
         assert session.scalar(select(func.sum(PaymentRow.amount))) == GROSS
         assert session.scalar(select(func.count()).select_from(PaymentRow)) == 4

@@ -1,12 +1,14 @@
 """The account and settlement pages, with billing's real app behind them instead of
 billing over the network: member 1 invoiced on the worked example (226.10) and holding a
 mandate; its own account page, the office's, a payment booked by hand, a settlement run
-and its direct-debit file."""
+and its direct-debit file, the run marked submitted (its collection booked) or discarded,
+and billing's refusals in the reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from billing.domain.settlement import Mandate
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from catalog.web.remote import _address
 from shared.runtime import Runtime
 from tests.unit.billing.factories import DISP, SIL, buyer
 from tests.unit.billing.test_handlers import WORKED, received
@@ -54,7 +57,8 @@ class Billing:
             handlers.record_receipt(received(1, [1]), uow, deps)
 
     def _headers(self, role: str, subject_id: int | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.issue(role, subject_id)}"}
+        """The pages' own headers (the token, the reader's language)."""
+        return _address("billing", "", role, subject_id)[1]
 
     def fetch(self, service: str, path: str, role: str, subject_id: int | None) -> Any:
         response = self.client.get("/api/v1" + path, headers=self._headers(role, subject_id))
@@ -125,11 +129,55 @@ def test_the_office_books_a_payment_and_runs_the_settlement(
     assert ran.status_code == 302
     settlement = admin.get("/admin/settlements").get_data(as_text=True)
     assert "200,00\xa0€ (1)" in settlement and "Lastschriften (pain.008)" in settlement
-    assert "Gewonnenes Skonto" in settlement
+    assert "Gewonnenes Skonto" in settlement and "Ausstehend" in settlement
     debits = admin.get("/admin/settlements/1/direct-debits.xml")
     assert debits.status_code == 200
     assert_valid(debits.data, "pain.008.001.02")
     assert admin.get("/admin/settlements/1/credit-transfers.xml").status_code == 404
+    assert "200,00\xa0€" in admin.get(f"/admin/accounts?member_id={member_id}").get_data(
+        as_text=True
+    )
+
+
+def test_the_office_marks_a_run_submitted_and_its_collections_are_booked(
+    site: Site, admin: FlaskClient, billing: Billing
+) -> None:
+    member_id = site.member_ids[0]
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    admin.post("/admin/settlements", data=period | {"csrf_token": csrf_token(page)})
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    assert "Als eingereicht markieren" in page
+
+    forged = admin.post("/admin/settlements/1/submit", data={})
+    submitted = admin.post("/admin/settlements/1/submit", data={"csrf_token": csrf_token(page)})
+
+    assert forged.status_code == 400
+    assert submitted.status_code == 302
+    page = admin.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert "Lauf 1 ist eingereicht" in page and "Eingereicht am 16.03.2026" in page
+    assert "Als eingereicht markieren" not in page
+    account = admin.get(f"/admin/accounts?member_id={member_id}").get_data(as_text=True)
+    assert "SEPA 1 ZK-M-1" in account and "0,00\xa0€" in account
+
+
+def test_a_discarded_run_frees_its_collections_and_a_submitted_one_stays(
+    admin: FlaskClient, billing: Billing
+) -> None:
+    page = admin.get("/admin/settlements").get_data(as_text=True)
+    token = {"csrf_token": csrf_token(page)}
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    admin.post("/admin/settlements", data=period | token)
+
+    admin.post("/admin/settlements/1/cancel", data=token)
+    admin.post("/admin/settlements", data=period | token)
+    admin.post("/admin/settlements/2/submit", data=token)
+    refused = admin.post("/admin/settlements/2/cancel", data=token, follow_redirects=True)
+
+    page = refused.get_data(as_text=True)
+    assert "Verworfen am 16.03.2026" in page and "Eingereicht am 16.03.2026" in page
+    assert page.count("226,10\xa0€ (1)") == 2
+    assert "Lauf 2 ist bei der Bank eingereicht; er kann nicht verworfen werden." in page
 
 
 def test_a_backwards_period_is_refused_beside_its_field(
@@ -166,3 +214,16 @@ def test_the_pages_markup_is_accessible(
 
     for response in pages:
         assert Page(response.get_data(as_text=True)).problems() == [], response.request.path
+
+
+def test_the_skonto_gained_is_that_of_the_submitted_runs() -> None:
+    from catalog.web.member_accounts import _skonto
+
+    runs = [
+        {"state": "submitted", "skonto": "18.05"},
+        {"state": "pending", "skonto": "7.00"},
+        {"state": "cancelled", "skonto": "3.00"},
+    ]
+
+    assert _skonto(runs) == Decimal("18.05")
+    assert _skonto(None) is None

@@ -135,3 +135,21 @@ def test_a_hostile_file_is_refused_in_the_readers_language(site: Site, received:
     page = send_invoice(desk, "/supplier/invoices", xxe).get_data(as_text=True)
     assert "Die Rechnung wurde nicht angenommen: Das XML deklariert einen DOCTYPE" in page
     assert "Noch keine Rechnungen gesendet." in page
+
+
+def test_a_foreign_currency_invoice_is_refused_in_the_readers_language(
+    site: Site, received: int
+) -> None:
+    """Billing's refusal with the file's own values, worded in German or English as the
+    page is read."""
+    desk = site.client()
+    sign_in(desk, A_DESK)
+    lines = (Line("DISP-10L", "12", "38.00"), Line("SIL-300", "72", "4.20"))
+    dollars = facturx_pdf(Bill("RE-USD", f"Bestellung {received}", lines, currency="USD"))
+
+    german = send_invoice(desk, "/supplier/invoices", dollars).get_data(as_text=True)
+    desk.post("/language", data={"csrf_token": csrf_token(german), "lang": "en"})
+    english = send_invoice(desk, "/supplier/invoices", dollars).get_data(as_text=True)
+
+    assert "Die Rechnung lautet auf USD; die Genossenschaft zahlt nur in Euro." in german
+    assert "The invoice is in USD; the cooperative pays in euros only." in english

@@ -8,11 +8,24 @@ from datetime import date
 from decimal import Decimal
 
 from billing.domain.accounts import Entry, EntryKind
-from billing.domain.model import Buyer, Invoice, Kind, Product, ReceivedNeed
-from billing.domain.settlement import Mandate, PayableSupplierInvoice, Transfer
+from billing.domain.model import ZERO, Buyer, Invoice, Kind, Product, ReceivedNeed
+from billing.domain.settlement import (
+    Collection,
+    Mandate,
+    PayableSupplierInvoice,
+    Taken,
+    Transfer,
+)
+from billing.domain.settlement_runs import RunState
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, PlacedNeed, RecordOrder
-from billing.service_layer.unit_of_work import Documents, Payment, SettlementFigures
+from billing.service_layer.unit_of_work import (
+    Collected,
+    Documents,
+    Payment,
+    SettlementFigures,
+    StoredRun,
+)
 from shared.events import Event
 
 
@@ -234,15 +247,14 @@ class FakeAccounts:
         self.payments.append(payment)
         return len(self.payments)
 
-    def collected_mandates(self) -> set[str]:
-        return {p.mandate_reference for p in self.payments if p.mandate_reference}
-
 
 class FakeSettlements:
     def __init__(self) -> None:
         self.rows: list[SettlementFigures] = []
+        self.states: dict[int, tuple[RunState, date | None]] = {}
         self.files: dict[int, tuple[bytes | None, bytes | None]] = {}
-        self.transfers: dict[int, int] = {}  # supplier invoice -> settlement
+        self.collections: dict[int, list[Collection]] = {}
+        self.transfers: dict[int, list[Transfer]] = {}
         self.locks = 0
 
     def lock(self) -> None:
@@ -250,6 +262,7 @@ class FakeSettlements:
 
     def add(self, figures: SettlementFigures) -> int:
         self.rows.append(figures)
+        self.states[len(self.rows)] = (RunState.PENDING, None)
         return len(self.rows)
 
     def attach_files(
@@ -257,12 +270,44 @@ class FakeSettlements:
     ) -> None:
         self.files[settlement_id] = (debits, transfers)
 
-    def paid_supplier_invoices(self) -> set[int]:
-        return set(self.transfers)
+    def record(
+        self,
+        settlement_id: int,
+        collections: Sequence[Collection],
+        transfers: Sequence[Transfer],
+    ) -> None:
+        self.collections[settlement_id] = list(collections)
+        self.transfers[settlement_id] = list(transfers)
 
-    def record_transfers(self, settlement_id: int, transfers: list[Transfer]) -> None:
-        for t in transfers:
-            self.transfers[t.invoice.supplier_invoice_id] = settlement_id
+    def taken(self) -> Taken:
+        held = [i for i, (state, _on) in self.states.items() if state is not RunState.CANCELLED]
+        pending: dict[int, Decimal] = {}
+        for run in held:
+            if self.states[run][0] is RunState.PENDING:
+                for c in self.collections.get(run, []):
+                    pending[c.mandate.member_id] = pending.get(c.mandate.member_id, ZERO) + c.amount
+        return Taken(
+            pending=pending,
+            mandates=frozenset(
+                c.mandate.reference for run in held for c in self.collections.get(run, [])
+            ),
+            supplier_invoices=frozenset(
+                t.invoice.supplier_invoice_id for run in held for t in self.transfers.get(run, [])
+            ),
+        )
+
+    def get(self, settlement_id: int) -> StoredRun | None:
+        if settlement_id not in self.states:
+            return None
+        collections = tuple(
+            Collected(c.mandate.member_id, c.mandate.reference, c.amount)
+            for c in self.collections.get(settlement_id, [])
+        )
+        state = self.states[settlement_id][0]
+        return StoredRun(settlement_id, state, self.rows[settlement_id - 1].collect_on, collections)
+
+    def set_state(self, settlement_id: int, state: RunState, on: date) -> None:
+        self.states[settlement_id] = (state, on)
 
 
 class FakeSupplierInvoices:

@@ -1,6 +1,8 @@
 """A settlement run (rule 15): who is collected and how much, the Skonto date and amount
-of each supplier payment, the two SEPA files valid against their ISO 20022 schemas, and
-that a second run (even of an overlapping period) collects and pays nothing twice."""
+of each supplier payment, the two SEPA files valid against their ISO 20022 schemas, that
+a second run (even of an overlapping period, even before the first is submitted)
+collects and pays nothing twice, and that a run books its collections on the members'
+accounts only when the office submits it, once; a discarded run frees what it held."""
 
 from __future__ import annotations
 
@@ -20,14 +22,24 @@ from billing.domain.settlement import (
     PayableSupplierInvoice,
     PaymentTerms,
     Period,
-    collection_day,
+    Taken,
     collections,
     skonto_date,
     transfer_for,
 )
+from billing.domain.settlement_runs import RunState
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
-from billing.service_layer.settling import BookPayment, RunSettlement, book_payment, run_settlement
+from billing.service_layer.settling import (
+    BookPayment,
+    CancelSettlement,
+    RunSettlement,
+    SubmitSettlement,
+    book_payment,
+    cancel_settlement,
+    run_settlement,
+    submit_settlement,
+)
 from billing.service_layer.unit_of_work import Documents
 from shared.errors import Conflict, Invalid, NotFound
 from shared.settings import Settings
@@ -126,7 +138,7 @@ def test_a_second_run_of_an_overlapping_period_collects_only_what_is_still_open(
 def test_a_member_paying_part_by_hand_is_collected_the_rest_as_a_recurring_debit(
     uow: FakeUnitOfWork,
 ) -> None:
-    uow.accounts.collected_mandates = lambda: {"ZK-M-1"}  # type: ignore[method-assign]
+    uow.settlements.taken = lambda: Taken(mandates=frozenset({"ZK-M-1"}))  # type: ignore[method-assign]
     book_payment(BookPayment(1, date(2026, 3, 17), Decimal("26.10"), "Überweisung"), uow)
 
     run = run_settlement(RunSettlement(MARCH), uow, FILES)
@@ -150,7 +162,9 @@ def test_collections_skip_members_without_a_mandate_or_without_an_open_balance()
         2: [Entry(2, TODAY, EntryKind.CREDIT_NOTE, "ZK-2", Decimal("10.00"))],
         3: [Entry(3, TODAY, EntryKind.INVOICE, "ZK-3", Decimal("10.00"))],
     }
-    found = collections(MARCH, [mandate(2), mandate(1)], entries, {"ZK-M-1"})
+    found = collections(
+        MARCH, [mandate(2), mandate(1)], entries, Taken(mandates=frozenset({"ZK-M-1"}))
+    )
     assert [(x.mandate.member_id, x.amount, x.first) for x in found] == [
         (1, Decimal("10.00"), False)
     ]
@@ -204,10 +218,6 @@ def test_the_creditor_id_is_checked_by_its_check_digits() -> None:
         sepa_files(bad)
 
 
-def test_a_collection_day_skips_the_weekend() -> None:
-    assert collection_day(date(2026, 3, 19)) == date(2026, 3, 23)  # Thursday -> Monday
-
-
 def test_a_file_a_bank_would_refuse_stops_the_run_and_books_nothing(
     uow: FakeUnitOfWork,
 ) -> None:
@@ -217,3 +227,93 @@ def test_a_file_a_bank_would_refuse_stops_the_run_and_books_nothing(
         run_settlement(RunSettlement(MARCH), uow, FILES)
 
     assert uow.accounts.payments == []
+
+
+def test_collections_leave_out_what_a_pending_run_collects_already() -> None:
+    entries = {1: [Entry(1, TODAY, EntryKind.INVOICE, "ZK-1", Decimal("226.10"))]}
+    pending = Taken(pending={1: Decimal("200.00")}, mandates=frozenset({"ZK-M-1"}))
+
+    [rest] = collections(MARCH, [mandate(1)], entries, pending)
+
+    assert (rest.amount, rest.first) == (Decimal("26.10"), False)
+    all_pending = Taken(pending={1: Decimal("226.10")})
+    assert collections(MARCH, [mandate(1)], entries, all_pending) == []
+
+
+def balances(uow: FakeUnitOfWork) -> dict[int, Decimal]:
+    found = uow.accounts.entries({1, 2, 3, 4})
+    return {m: sum((e.signed for e in found[m]), Decimal("0.00")) for m in found}
+
+
+def test_a_run_books_nothing_until_the_office_submits_it(uow: FakeUnitOfWork) -> None:
+    run = run_settlement(RunSettlement(MARCH), uow, FILES)
+
+    assert uow.accounts.payments == []
+    assert balances(uow) == GROSS
+
+    submitted = submit_settlement(SubmitSettlement(run.id, date(2026, 3, 17)), uow)
+
+    assert submitted.state is RunState.SUBMITTED
+    assert [(p.member_id, p.amount, p.booked_on) for p in uow.accounts.payments] == [
+        (m, GROSS[m], date(2026, 3, 18)) for m in (1, 2, 3)
+    ]
+    assert uow.accounts.payments[0].reference == f"SEPA {run.id} ZK-M-1"
+    assert balances(uow) == {1: 0, 2: 0, 3: 0, 4: GROSS[4]}
+    assert uow.settlements.states[run.id] == (RunState.SUBMITTED, date(2026, 3, 17))
+
+
+def test_submitting_again_books_nothing_again(uow: FakeUnitOfWork) -> None:
+    run = run_settlement(RunSettlement(MARCH), uow, FILES)
+    submit_settlement(SubmitSettlement(run.id, TODAY), uow)
+
+    again = submit_settlement(SubmitSettlement(run.id, date(2026, 3, 20)), uow)
+
+    assert again.state is RunState.SUBMITTED
+    assert len(uow.accounts.payments) == 3
+    assert uow.settlements.states[run.id] == (RunState.SUBMITTED, TODAY)
+
+
+def test_a_discarded_run_frees_its_collections_and_payments_for_a_later_run(
+    uow: FakeUnitOfWork,
+) -> None:
+    uow.supplier_invoices.rows.append(supplier_invoice())
+    first = run_settlement(RunSettlement(MARCH), uow, FILES)
+
+    cancelled = cancel_settlement(CancelSettlement(first.id, TODAY), uow)
+    later = run_settlement(RunSettlement(MARCH), uow, FILES)
+
+    assert cancelled.state is RunState.CANCELLED and uow.accounts.payments == []
+    assert [(x.mandate.member_id, x.amount, x.first) for x in later.collections] == [
+        (m, GROSS[m], True) for m in (1, 2, 3)
+    ]
+    assert [t.invoice.supplier_invoice_id for t in later.transfers] == [1]
+    assert cancel_settlement(CancelSettlement(first.id, TODAY), uow).state is RunState.CANCELLED
+
+
+def test_a_submitted_run_cannot_be_discarded_nor_a_discarded_one_submitted(
+    uow: FakeUnitOfWork,
+) -> None:
+    submitted = run_settlement(RunSettlement(MARCH), uow, FILES)
+    submit_settlement(SubmitSettlement(submitted.id, TODAY), uow)
+    discarded = run_settlement(RunSettlement(MARCH), uow, FILES)
+    cancel_settlement(CancelSettlement(discarded.id, TODAY), uow)
+
+    with pytest.raises(Conflict, match="cannot be discarded"):
+        cancel_settlement(CancelSettlement(submitted.id, TODAY), uow)
+    with pytest.raises(Conflict, match="cannot be submitted"):
+        submit_settlement(SubmitSettlement(discarded.id, TODAY), uow)
+    with pytest.raises(NotFound):
+        submit_settlement(SubmitSettlement(99, TODAY), uow)
+    assert len(uow.accounts.payments) == 3
+
+
+def test_a_run_after_a_submitted_one_collects_only_what_is_new(uow: FakeUnitOfWork) -> None:
+    first = run_settlement(RunSettlement(MARCH), uow, FILES)
+    submit_settlement(SubmitSettlement(first.id, TODAY), uow)
+    uow.mandates.save(4, mandate(4))
+
+    second = run_settlement(RunSettlement(MARCH), uow, FILES)
+
+    assert [(x.mandate.member_id, x.amount, x.first) for x in second.collections] == [
+        (4, GROSS[4], True)
+    ]

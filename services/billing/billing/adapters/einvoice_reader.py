@@ -13,13 +13,15 @@ from lxml import etree
 
 from billing.adapters.einvoice_syntaxes import read_cii, read_ubl
 from billing.domain.supplier_invoices import InvoiceUnreadable, SupplierInvoice
+from shared.errors import Words
 
 MAX_INVOICE_BYTES = 1024 * 1024
+MAX_KIB = MAX_INVOICE_BYTES // 1024
 CII_ROOT = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}CrossIndustryInvoice"
 UBL_INVOICE = "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"
 UBL_CREDIT_NOTE = "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote"
 
-_NO_DTD = "The XML declares a DOCTYPE or entities; such invoices are refused."
+_NO_DTD = Words("The XML declares a DOCTYPE or entities; such invoices are refused.")
 _READERS: dict[str, Callable[[etree._Element], SupplierInvoice]] = {
     CII_ROOT: read_cii,
     UBL_INVOICE: read_ubl,
@@ -42,7 +44,7 @@ def _parser() -> etree.XMLParser:
 def read_invoice(data: bytes) -> SupplierInvoice:
     """The invoice in ``data`` (PDF or XML, told apart by their first bytes)."""
     if len(data) > MAX_INVOICE_BYTES:
-        raise InvoiceUnreadable(f"The file is larger than {MAX_INVOICE_BYTES // 1024} KiB.")
+        raise InvoiceUnreadable("The file is larger than %(kib)s KiB.", kib=MAX_KIB)
     if not data.strip():
         raise InvoiceUnreadable("The file is empty.")
     xml = xml_of_pdf(data) if data.lstrip()[:5] == b"%PDF-" else data
@@ -59,7 +61,7 @@ def xml_of_pdf(pdf: bytes) -> bytes:
     if not xml:
         raise InvoiceUnreadable("The PDF carries no Factur-X / ZUGFeRD invoice XML.")
     if len(xml) > MAX_INVOICE_BYTES:
-        raise InvoiceUnreadable(f"The invoice XML is larger than {MAX_INVOICE_BYTES // 1024} KiB.")
+        raise InvoiceUnreadable("The invoice XML is larger than %(kib)s KiB.", kib=MAX_KIB)
     return xml
 
 
@@ -76,7 +78,7 @@ def read_xml(xml: bytes) -> SupplierInvoice:
         raise
     except (InvalidOperation, ValueError, TypeError) as error:
         raise InvoiceUnreadable(
-            f"The invoice holds a value that is not readable: {error}."
+            "The invoice holds a value that is not readable: %(error)s.", error=str(error)
         ) from error
 
 
@@ -86,7 +88,9 @@ def _parse(xml: bytes) -> etree._Element:
     try:
         tree = etree.fromstring(xml, _parser()).getroottree()
     except etree.XMLSyntaxError as error:
-        raise InvoiceUnreadable(f"The file is not well-formed XML: {error.msg}.") from error
+        raise InvoiceUnreadable(
+            "The file is not well-formed XML: %(why)s.", why=error.msg
+        ) from error
     info = tree.docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         raise InvoiceUnreadable(_NO_DTD)

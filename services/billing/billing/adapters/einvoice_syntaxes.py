@@ -17,6 +17,9 @@ from billing.domain.supplier_invoices import (
     SupplierInvoiceLine,
     VatSubtotal,
 )
+from shared.errors import Words
+
+NOT_A_NUMBER = Words("The %(what)s is not a number: %(text)r.")
 
 CII = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -48,7 +51,7 @@ class Finder:
     def need(self, node: etree._Element, path: str, what: str) -> str:
         value = self.text(node, path)
         if value is None:
-            raise InvoiceUnreadable(f"The invoice has no {what}.")
+            raise InvoiceUnreadable("The invoice has no %(what)s.", what=Words(what))
         return value
 
     def amount(self, node: etree._Element, path: str, what: str) -> Decimal:
@@ -63,9 +66,9 @@ def decimal_of(text: str, what: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise InvoiceUnreadable(f"The {what} is not a number: {text[:40]!r}.") from None
+        raise InvoiceUnreadable(NOT_A_NUMBER, what=Words(what), text=text[:40]) from None
     if not value.is_finite():
-        raise InvoiceUnreadable(f"The {what} is not a number: {text[:40]!r}.")
+        raise InvoiceUnreadable(NOT_A_NUMBER, what=Words(what), text=text[:40])
     return value
 
 
@@ -84,7 +87,7 @@ def _day(text: str, formats: tuple[str, ...]) -> date:
             return datetime.strptime(text, form).date()
         except ValueError:
             continue
-    raise InvoiceUnreadable(f"The invoice date is not readable: {text[:20]!r}.")
+    raise InvoiceUnreadable("The invoice date is not readable: %(text)r.", text=text[:20])
 
 
 def read_cii(root: etree._Element) -> SupplierInvoice:
@@ -95,16 +98,16 @@ def read_cii(root: etree._Element) -> SupplierInvoice:
     settlement = trade + "ram:ApplicableHeaderTradeSettlement/"
     sums = settlement + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
     seller = agreement + "ram:SellerTradeParty/"
-    currency = f.need(root, settlement + "ram:InvoiceCurrencyCode", "currency (BT-5)")
+    currency = f.need(root, settlement + "ram:InvoiceCurrencyCode", Words("currency (BT-5)"))
     return SupplierInvoice(
-        number=f.need(root, doc + "ram:ID", "invoice number (BT-1)"),
-        type_code=f.need(root, doc + "ram:TypeCode", "type code (BT-3)"),
+        number=f.need(root, doc + "ram:ID", Words("invoice number (BT-1)")),
+        type_code=f.need(root, doc + "ram:TypeCode", Words("type code (BT-3)")),
         issued_on=_day(
-            f.need(root, doc + "ram:IssueDateTime/udt:DateTimeString", "issue date (BT-2)"),
+            f.need(root, doc + "ram:IssueDateTime/udt:DateTimeString", Words("issue date (BT-2)")),
             ("%Y%m%d",),
         ),
         seller=Party(
-            f.need(root, seller + "ram:Name", "seller name (BT-27)"),
+            f.need(root, seller + "ram:Name", Words("seller name (BT-27)")),
             f.text(root, seller + "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
         ),
         currency=currency,
@@ -116,10 +119,10 @@ def read_cii(root: etree._Element) -> SupplierInvoice:
             for item in f.all(root, trade + "ram:IncludedSupplyChainTradeLineItem")
         ),
         vat_breakdown=_cii_vat(f, f.all(root, settlement + "ram:ApplicableTradeTax")),
-        net_total=f.amount(root, sums + "ram:TaxBasisTotalAmount", "net total (BT-109)"),
+        net_total=f.amount(root, sums + "ram:TaxBasisTotalAmount", Words("net total (BT-109)")),
         vat_total=_in_currency(f, root, sums + "ram:TaxTotalAmount", currency),
-        gross_total=f.amount(root, sums + "ram:GrandTotalAmount", "gross total (BT-112)"),
-        due_payable=f.amount(root, sums + "ram:DuePayableAmount", "amount due (BT-115)"),
+        gross_total=f.amount(root, sums + "ram:GrandTotalAmount", Words("gross total (BT-112)")),
+        due_payable=f.amount(root, sums + "ram:DuePayableAmount", Words("amount due (BT-115)")),
         charge_total=f.amount_or(root, sums + "ram:ChargeTotalAmount", ZERO),
         allowance_total=f.amount_or(root, sums + "ram:AllowanceTotalAmount", ZERO),
         syntax="CII",
@@ -130,8 +133,8 @@ def _cii_vat(f: Finder, taxes: list[etree._Element]) -> tuple[VatSubtotal, ...]:
     return tuple(
         VatSubtotal(
             rate=f.amount_or(tax, "ram:RateApplicablePercent", ZERO),
-            taxable=f.amount(tax, "ram:BasisAmount", "VAT taxable amount (BT-116)"),
-            vat=f.amount(tax, "ram:CalculatedAmount", "VAT amount (BT-117)"),
+            taxable=f.amount(tax, "ram:BasisAmount", Words("VAT taxable amount (BT-116)")),
+            vat=f.amount(tax, "ram:CalculatedAmount", Words("VAT amount (BT-117)")),
         )
         for tax in taxes
     )
@@ -143,17 +146,19 @@ def _cii_line(f: Finder, item: etree._Element) -> SupplierInvoiceLine:
     basis = f.text(item, price + "ram:BasisQuantity")
     return SupplierInvoiceLine(
         quantity=f.amount(
-            item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", "invoiced quantity (BT-129)"
+            item,
+            "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
+            Words("invoiced quantity (BT-129)"),
         ),
         unit_price=_unit_price(
-            f.amount(item, price + "ram:ChargeAmount", "net price (BT-146)"),
-            None if basis is None else decimal_of(basis, "price basis quantity (BT-149)"),
+            f.amount(item, price + "ram:ChargeAmount", Words("net price (BT-146)")),
+            None if basis is None else decimal_of(basis, Words("price basis quantity (BT-149)")),
         ),
         net_amount=f.amount(
             item,
             line_settlement
             + "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
-            "line net amount (BT-131)",
+            Words("line net amount (BT-131)"),
         ),
         vat_rate=f.amount_or(
             item, line_settlement + "ram:ApplicableTradeTax/ram:RateApplicablePercent", ZERO
@@ -174,7 +179,7 @@ def _in_currency(f: Finder, root: etree._Element, path: str, currency: str) -> D
         return ZERO
     for node in found:
         if node.get("currencyID") in (None, currency):
-            return decimal_of((node.text or "").strip(), "VAT total (BT-110)")
+            return decimal_of((node.text or "").strip(), Words("VAT total (BT-110)"))
     raise InvoiceUnreadable("The invoice has no VAT total (BT-110) in its currency.")
 
 
@@ -183,17 +188,19 @@ def read_ubl(root: etree._Element) -> SupplierInvoice:
     credit = etree.QName(root).localname == "CreditNote"
     party = "cac:AccountingSupplierParty/cac:Party/"
     sums = "cac:LegalMonetaryTotal/"
-    currency = f.need(root, "cbc:DocumentCurrencyCode", "currency (BT-5)")
+    currency = f.need(root, "cbc:DocumentCurrencyCode", Words("currency (BT-5)"))
     name = f.text(root, party + "cac:PartyLegalEntity/cbc:RegistrationName") or f.need(
-        root, party + "cac:PartyName/cbc:Name", "seller name (BT-27)"
+        root, party + "cac:PartyName/cbc:Name", Words("seller name (BT-27)")
     )
     lines = f.all(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     return SupplierInvoice(
-        number=f.need(root, "cbc:ID", "invoice number (BT-1)"),
+        number=f.need(root, "cbc:ID", Words("invoice number (BT-1)")),
         type_code=f.need(
-            root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode", "type code (BT-3)"
+            root,
+            "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode",
+            Words("type code (BT-3)"),
         ),
-        issued_on=_day(f.need(root, "cbc:IssueDate", "issue date (BT-2)"), ("%Y-%m-%d",)),
+        issued_on=_day(f.need(root, "cbc:IssueDate", Words("issue date (BT-2)")), ("%Y-%m-%d",)),
         seller=Party(
             name,
             f.text(root, party + "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID"),
@@ -204,10 +211,10 @@ def read_ubl(root: etree._Element) -> SupplierInvoice:
         vat_breakdown=_ubl_vat(
             f, f.all(root, f"cac:TaxTotal[cbc:TaxAmount/@currencyID='{currency}']/cac:TaxSubtotal")
         ),
-        net_total=f.amount(root, sums + "cbc:TaxExclusiveAmount", "net total (BT-109)"),
+        net_total=f.amount(root, sums + "cbc:TaxExclusiveAmount", Words("net total (BT-109)")),
         vat_total=_in_currency(f, root, "cac:TaxTotal/cbc:TaxAmount", currency),
-        gross_total=f.amount(root, sums + "cbc:TaxInclusiveAmount", "gross total (BT-112)"),
-        due_payable=f.amount(root, sums + "cbc:PayableAmount", "amount due (BT-115)"),
+        gross_total=f.amount(root, sums + "cbc:TaxInclusiveAmount", Words("gross total (BT-112)")),
+        due_payable=f.amount(root, sums + "cbc:PayableAmount", Words("amount due (BT-115)")),
         charge_total=f.amount_or(root, sums + "cbc:ChargeTotalAmount", ZERO),
         allowance_total=f.amount_or(root, sums + "cbc:AllowanceTotalAmount", ZERO),
         syntax="UBL",
@@ -218,8 +225,8 @@ def _ubl_vat(f: Finder, subtotals: list[etree._Element]) -> tuple[VatSubtotal, .
     return tuple(
         VatSubtotal(
             rate=f.amount_or(sub, "cac:TaxCategory/cbc:Percent", ZERO),
-            taxable=f.amount(sub, "cbc:TaxableAmount", "VAT taxable amount (BT-116)"),
-            vat=f.amount(sub, "cbc:TaxAmount", "VAT amount (BT-117)"),
+            taxable=f.amount(sub, "cbc:TaxableAmount", Words("VAT taxable amount (BT-116)")),
+            vat=f.amount(sub, "cbc:TaxAmount", Words("VAT amount (BT-117)")),
         )
         for sub in subtotals
     )
@@ -231,13 +238,13 @@ def _ubl_line(f: Finder, line: etree._Element, credit: bool) -> SupplierInvoiceL
         quantity=f.amount(
             line,
             "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
-            "invoiced quantity (BT-129)",
+            Words("invoiced quantity (BT-129)"),
         ),
         unit_price=_unit_price(
-            f.amount(line, "cac:Price/cbc:PriceAmount", "net price (BT-146)"),
-            None if basis is None else decimal_of(basis, "price basis quantity (BT-149)"),
+            f.amount(line, "cac:Price/cbc:PriceAmount", Words("net price (BT-146)")),
+            None if basis is None else decimal_of(basis, Words("price basis quantity (BT-149)")),
         ),
-        net_amount=f.amount(line, "cbc:LineExtensionAmount", "line net amount (BT-131)"),
+        net_amount=f.amount(line, "cbc:LineExtensionAmount", Words("line net amount (BT-131)")),
         vat_rate=f.amount_or(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", ZERO),
         sku=f.text(line, "cac:Item/cac:SellersItemIdentification/cbc:ID"),
         order_reference=f.text(line, "cac:OrderLineReference/cac:OrderReference/cbc:ID"),

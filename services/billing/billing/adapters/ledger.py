@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from billing.adapters.orm import (
+    CollectionRow,
     InvoiceRow,
     MandateRow,
     MemberRow,
@@ -18,8 +21,15 @@ from billing.adapters.orm import (
     TransferRow,
 )
 from billing.domain.accounts import Entry, EntryKind
-from billing.domain.settlement import Mandate, Transfer
-from billing.service_layer.unit_of_work import Payment, SettlementFigures
+from billing.domain.model import ZERO
+from billing.domain.settlement import Collection, Mandate, Taken, Transfer
+from billing.domain.settlement_runs import RunState
+from billing.service_layer.unit_of_work import (
+    Collected,
+    Payment,
+    SettlementFigures,
+    StoredRun,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +108,6 @@ class SqlAccounts:
         self.session.flush()
         return row.id
 
-    def collected_mandates(self) -> set[str]:
-        query = select(PaymentRow.mandate_reference).where(
-            PaymentRow.mandate_reference.is_not(None)
-        )
-        return set(self.session.scalars(query.distinct()))
-
 
 class SqlSettlements:
     def __init__(self, session: Session) -> None:
@@ -130,10 +134,22 @@ class SqlSettlements:
         assert row is not None
         row.direct_debits, row.credit_transfers = debits, transfers
 
-    def paid_supplier_invoices(self) -> set[int]:
-        return set(self.session.scalars(select(TransferRow.supplier_invoice_id)))
-
-    def record_transfers(self, settlement_id: int, transfers: list[Transfer]) -> None:
+    def record(
+        self,
+        settlement_id: int,
+        collections: Sequence[Collection],
+        transfers: Sequence[Transfer],
+    ) -> None:
+        self.session.add_all(
+            CollectionRow(
+                settlement_id=settlement_id,
+                member_id=c.mandate.member_id,
+                mandate_reference=c.mandate.reference,
+                amount=c.amount,
+                first=c.first,
+            )
+            for c in collections
+        )
         self.session.add_all(
             TransferRow(
                 supplier_invoice_id=t.invoice.supplier_invoice_id,
@@ -146,6 +162,54 @@ class SqlSettlements:
             )
             for t in transfers
         )
+        self.session.flush()
+
+    def taken(self) -> Taken:
+        """Summed here, not in SQL: SQLite keeps money as text, and sums text as floats."""
+        rows = self.session.execute(
+            select(
+                CollectionRow.member_id,
+                CollectionRow.mandate_reference,
+                CollectionRow.amount,
+                SettlementRow.state,
+            )
+            .join(SettlementRow, SettlementRow.id == CollectionRow.settlement_id)
+            .where(SettlementRow.state != RunState.CANCELLED.value)
+        ).all()
+        pending: dict[int, Decimal] = {}
+        for member_id, _mandate, amount, state in rows:
+            if state == RunState.PENDING.value:
+                pending[member_id] = pending.get(member_id, ZERO) + amount
+        invoices = (
+            select(TransferRow.supplier_invoice_id)
+            .join(SettlementRow, SettlementRow.id == TransferRow.settlement_id)
+            .where(SettlementRow.state != RunState.CANCELLED.value)
+        )
+        return Taken(
+            pending=pending,
+            mandates=frozenset(mandate for _m, mandate, _a, _s in rows),
+            supplier_invoices=frozenset(self.session.scalars(invoices)),
+        )
+
+    def get(self, settlement_id: int) -> StoredRun | None:
+        row = self.session.get(SettlementRow, settlement_id)
+        if row is None:
+            return None
+        query = select(CollectionRow).where(CollectionRow.settlement_id == settlement_id)
+        collections = tuple(
+            Collected(c.member_id, c.mandate_reference, c.amount)
+            for c in self.session.scalars(query.order_by(CollectionRow.member_id))
+        )
+        return StoredRun(row.id, RunState(row.state), row.collect_on, collections)
+
+    def set_state(self, settlement_id: int, state: RunState, on: date) -> None:
+        row = self.session.get(SettlementRow, settlement_id)
+        assert row is not None
+        row.state = state.value
+        if state is RunState.SUBMITTED:
+            row.submitted_on = on
+        elif state is RunState.CANCELLED:
+            row.cancelled_on = on
         self.session.flush()
 
 
@@ -162,9 +226,9 @@ class SettlementReader:
     def get(self, settlement_id: int) -> SettlementRow | None:
         return self.session.get(SettlementRow, settlement_id)
 
-    def collected(self, settlement_id: int) -> Sequence[PaymentRow]:
-        query = select(PaymentRow).where(PaymentRow.settlement_id == settlement_id)
-        return self.session.scalars(query.order_by(PaymentRow.member_id)).all()
+    def collected(self, settlement_id: int) -> Sequence[CollectionRow]:
+        query = select(CollectionRow).where(CollectionRow.settlement_id == settlement_id)
+        return self.session.scalars(query.order_by(CollectionRow.member_id)).all()
 
     def transfers(self, settlement_id: int) -> Sequence[TransferRow]:
         query = select(TransferRow).where(TransferRow.settlement_id == settlement_id)

@@ -194,7 +194,9 @@ class PaymentRow(Base):
 
 class SettlementRow(Base):
     """A settlement run for a period, with its two SEPA files as made (None: nothing to
-    collect, or nothing to pay)."""
+    collect, or nothing to pay), and where it stands (``domain.settlement_runs``):
+    pending until the office marks it submitted (its collections then booked as
+    payments) or discards it (cancelled: what it held is free for a later run)."""
 
     __tablename__ = "settlements"
 
@@ -206,6 +208,9 @@ class SettlementRow(Base):
     collected: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money())
     skonto: Mapped[Decimal] = mapped_column(Money())
+    state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    submitted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     direct_debits: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     credit_transfers: Mapped[bytes | None] = mapped_column(
         LargeBinary, nullable=True, deferred=True
@@ -213,13 +218,29 @@ class SettlementRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+class CollectionRow(Base):
+    """A member's balance a run collects by direct debit; booked as a payment on the
+    member's account when the run is submitted."""
+
+    __tablename__ = "settlement_collections"
+
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, index=True)
+    mandate_reference: Mapped[str] = mapped_column(String(35))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    first: Mapped[bool] = mapped_column(Boolean)
+
+
 class TransferRow(Base):
-    """A supplier invoice paid by a settlement run: never paid again."""
+    """A supplier invoice a run pays: paid when the run is submitted, never by another run
+    unless this one is discarded."""
 
-    __tablename__ = "supplier_transfers"
+    __tablename__ = "settlement_transfers"
 
-    supplier_invoice_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), index=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("settlements.id"), primary_key=True)
+    supplier_invoice_id: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False, index=True
+    )
     supplier_id: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(60))
     execute_on: Mapped[date] = mapped_column(Date)

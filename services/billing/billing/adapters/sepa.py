@@ -14,7 +14,7 @@ from sepaxml import SepaDD, SepaTransfer
 from sepaxml.validation import ValidationError
 
 from billing.domain.settlement import Collection, Transfer
-from shared.errors import Conflict
+from shared.errors import Conflict, Words
 
 DIRECT_DEBIT_SCHEMA = "pain.008.001.02"
 CREDIT_TRANSFER_SCHEMA = "pain.001.001.03"
@@ -78,7 +78,7 @@ def direct_debits(
                 "endtoend_id": f"ZIRKEL-S{settlement_id}-M{mandate.member_id}",
             }
         )
-    return _exported(sepa, "direct debits")
+    return _exported(sepa, Words("direct debits"))
 
 
 def credit_transfers(
@@ -108,14 +108,15 @@ def credit_transfers(
                 "endtoend_id": f"ZIRKEL-S{settlement_id}-R{invoice.supplier_invoice_id}",
             }
         )
-    return _exported(sepa, "credit transfers")
+    return _exported(sepa, Words("credit transfers"))
 
 
-def _exported(sepa: SepaDD | SepaTransfer, what: str) -> bytes:
+def _exported(sepa: SepaDD | SepaTransfer, what: Words) -> bytes:
     """The file, checked against its schema; one that fails (an account or a reference a
     bank would refuse) stops the run, which then books nothing."""
     try:
         return bytes(sepa.export(validate=True))
     except ValidationError as exc:
         cause = exc.__cause__ or exc
-        raise Conflict("settlement", f"The SEPA {what} do not validate: {cause}") from exc
+        said = Words("The SEPA %(what)s do not validate: %(cause)s")
+        raise Conflict("settlement", said, what=what, cause=str(cause)) from exc

@@ -11,10 +11,16 @@ from decimal import Decimal
 from enum import StrEnum
 
 from billing.domain.model import ZERO
+from shared.errors import worded
 
 
 class InvoiceUnreadable(ValueError):
-    """The file is not an invoice Zirkel can read; the message says what is wrong."""
+    """The file is not an invoice Zirkel can read; the message says what is wrong (an
+    English template and its values, as ``shared.errors.DomainError`` keeps them)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(worded(message, params))
+        self.template, self.params = message, params
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def _own(member_id: int) -> None:
     """The office, or that member; another member's account is as good as absent."""
     principal = current_principal()
     if not (principal.is_admin or principal.is_member(member_id)):
-        raise NotFound("member_id", f"There is no account of member {member_id}.")
+        raise NotFound("member_id", "There is no account of member %(member)s.", member=member_id)
 
 
 def statements(member_ids: set[int] | None, on: date | None) -> dict[int, list[accounts.Line]]:

@@ -164,7 +164,7 @@ def _visible(reader: InvoiceReader, invoice_id: int) -> Invoice:
     invoice = reader.get(invoice_id)
     principal = current_principal()
     if invoice is None or not (principal.is_admin or principal.is_member(invoice.member_id)):
-        raise NotFound("invoice_id", f"There is no invoice {invoice_id}.")
+        raise NotFound("invoice_id", "There is no invoice %(id)s.", id=invoice_id)
     return invoice
 
 

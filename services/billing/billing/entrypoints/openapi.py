@@ -57,7 +57,18 @@ OPERATIONS = {
         body=st.SettlementIn,
         response=st.SettlementOut,
         status=201,
-        summary="A settlement run for a period: direct debits and credit transfers.",
+        summary="A settlement run for a period: direct debits and credit transfers, "
+        "pending until submitted.",
+    ),
+    "billing_settlements.submit": Operation(
+        response=st.SettlementOut,
+        summary="Mark a run submitted to the bank: its collections are booked on the "
+        "members' accounts, its transfers paid (again: the run as it is; 409 if discarded).",
+    ),
+    "billing_settlements.cancel": Operation(
+        response=st.SettlementOut,
+        summary="Discard a pending run: what it held is free for a later run (again: the "
+        "run as it is; 409 if submitted).",
     ),
     "billing_settlements.list_settlements": Operation(
         response=st.SettlementsOut,

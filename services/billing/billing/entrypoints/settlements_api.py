@@ -1,5 +1,7 @@
-"""The office's settlement runs under /api/v1 (rule 15): start one for a period, read
-them, and download their SEPA files (pain.008 direct debits, pain.001 credit transfers)."""
+"""The office's settlement runs under /api/v1 (rule 15): start one for a period (it is
+pending), read them, download their SEPA files (pain.008 direct debits, pain.001 credit
+transfers), and mark one submitted to the bank (its collections then booked on the
+members' accounts) or discard it (cancelled)."""
 
 from __future__ import annotations
 
@@ -12,17 +14,26 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from billing.adapters.ledger import SettlementReader
 from billing.adapters.orm import SettlementRow
 from billing.domain.settlement import Period
-from billing.service_layer.settling import RunSettlement, SepaFiles, run_settlement
+from billing.domain.settlement_runs import RunState
+from billing.service_layer.settling import (
+    CancelSettlement,
+    RunSettlement,
+    SepaFiles,
+    SubmitSettlement,
+    cancel_settlement,
+    run_settlement,
+    submit_settlement,
+)
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
-from shared.errors import NotFound
+from shared.errors import NotFound, Words
 from shared.web import counted_arg, current_runtime, load_body, unit_of_work
 
 settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
 
 FILES = {
-    "debits": ("direct-debits.xml", "direct debits"),
-    "transfers": ("credit-transfers.xml", "credit transfers"),
+    "debits": ("direct-debits.xml", Words("Settlement %(id)s has no direct debits.")),
+    "transfers": ("credit-transfers.xml", Words("Settlement %(id)s has no credit transfers.")),
 }
 
 
@@ -64,6 +75,16 @@ class SettlementOut(Schema):
     collected = _money()
     paid = _money()
     skonto = _money()
+    state = fields.String(
+        metadata={
+            "enum": [s.value for s in RunState],
+            "description": "pending: made, nothing booked yet; submitted: handed to the bank, "
+            "its collections booked as payments on the members' accounts and its transfers "
+            "paid; cancelled: discarded before submission, what it held free for a later run",
+        }
+    )
+    submitted_on = fields.Date(allow_none=True)
+    cancelled_on = fields.Date(allow_none=True)
     direct_debits = fields.String(allow_none=True, metadata={"description": "the file's path"})
     credit_transfers = fields.String(allow_none=True, metadata={"description": "the file's path"})
     collections = fields.List(fields.Nested(CollectionOut))
@@ -81,6 +102,7 @@ def settlement_out(reader: SettlementReader, row: SettlementRow) -> dict[str, An
         {
             **{k: getattr(row, k) for k in ("id", "period_start", "period_end", "run_on")},
             **{k: getattr(row, k) for k in ("collect_on", "collected", "paid", "skonto")},
+            **{k: getattr(row, k) for k in ("state", "submitted_on", "cancelled_on")},
             "direct_debits": base + FILES["debits"][0] if has["debits"] else None,
             "credit_transfers": base + FILES["transfers"][0] if has["transfers"] else None,
             "collections": [vars(p) for p in reader.collected(row.id)],
@@ -100,11 +122,37 @@ def start_settlement() -> ResponseReturnValue:
         run = run_settlement(
             command, SqlAlchemyUnitOfWork(session, current_runtime().outbox), files
         )
+    return jsonify(_read(run.id)), 201
+
+
+@settlements_api.post("/settlements/<id:settlement_id>/submit")
+@require("admin")
+def submit(settlement_id: int) -> ResponseReturnValue:
+    """The office handed the run's files to the bank: its collections are booked as
+    payments on the members' accounts. Again: the run as it is; 409 for a discarded one."""
+    files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
+    command = SubmitSettlement(settlement_id, files.today())
+    with unit_of_work() as session:
+        submit_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    return jsonify(_read(settlement_id))
+
+
+@settlements_api.post("/settlements/<id:settlement_id>/cancel")
+@require("admin")
+def cancel(settlement_id: int) -> ResponseReturnValue:
+    """Discard a run not submitted: what it held is free for a later run. Again: the run
+    as it is; 409 for a submitted one."""
+    files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
+    command = CancelSettlement(settlement_id, files.today())
+    with unit_of_work() as session:
+        cancel_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    return jsonify(_read(settlement_id))
+
+
+def _read(settlement_id: int) -> dict[str, Any]:
     with unit_of_work() as session:
         reader = SettlementReader(session)
-        row = reader.get(run.id)
-        assert row is not None
-        return jsonify(settlement_out(reader, row)), 201
+        return settlement_out(reader, _found(reader, settlement_id))
 
 
 @settlements_api.get("/settlements")
@@ -143,18 +191,18 @@ def credit_transfers_file(settlement_id: int) -> ResponseReturnValue:
 def _found(reader: SettlementReader, settlement_id: int) -> SettlementRow:
     row = reader.get(settlement_id)
     if row is None:
-        raise NotFound("settlement_id", f"There is no settlement {settlement_id}.")
+        raise NotFound("settlement_id", "There is no settlement %(id)s.", id=settlement_id)
     return row
 
 
 def _file(settlement_id: int, form: str) -> Response:
-    name, what = FILES[form]
+    name, none = FILES[form]
     with unit_of_work() as session:
         reader = SettlementReader(session)
         _found(reader, settlement_id)
         body = reader.file(settlement_id, form)
     if body is None:
-        raise NotFound("settlement_id", f"Settlement {settlement_id} has no {what}.")
+        raise NotFound("settlement_id", none, id=settlement_id)
     response = Response(body, content_type="application/xml")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="settlement-{settlement_id}-{name}"'

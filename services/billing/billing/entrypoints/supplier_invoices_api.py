@@ -9,16 +9,25 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from marshmallow import Schema, fields, validate
 
-from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, read_invoice
+from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, MAX_KIB, read_invoice
 from billing.domain.supplier_invoices import Decision, InvoiceUnreadable, StoredSupplierInvoice
 from billing.service_layer import supplier_invoices as si
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate
-from shared.web import MAX_ID, ApiError, counted_arg, current_runtime, load_body, unit_of_work
+from shared.languages import in_callers_language
+from shared.web import (
+    MAX_ID,
+    ApiError,
+    counted_arg,
+    current_runtime,
+    load_body,
+    unit_of_work,
+)
 
 supplier_invoice_api = Blueprint("supplier_invoice_api", __name__, url_prefix="/api/v1")
 MEDIA = {"application/xml": "xml", "text/xml": "xml", "application/pdf": "pdf"}
@@ -121,21 +130,22 @@ def supplier_invoice_out(stored: StoredSupplierInvoice) -> dict[str, Any]:
 def uploaded_invoice() -> tuple[bytes, str]:
     """The file from an XML or PDF body or a multipart upload (field ``file``)."""
     if (request.content_length or 0) > MAX_INVOICE_BYTES:
-        raise ApiError(413, f"The file is larger than {MAX_INVOICE_BYTES // 1024} KiB.")
+        raise ApiError(413, gettext("The file is larger than %(kib)s KiB.", kib=MAX_KIB))
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise ApiError(
-                422, "Send the invoice in the form field 'file'.", {"file": ["Missing."]}
-            )
+            said = gettext("Send the invoice in the form field 'file'.")
+            raise ApiError(422, said, {"file": [gettext("Missing.")]})
         data = upload.read(MAX_INVOICE_BYTES + 1)
         media = "application/pdf" if data.lstrip()[:5] == b"%PDF-" else "application/xml"
         return data, media
     if request.mimetype not in MEDIA:
         raise ApiError(
             415,
-            "Send the invoice as application/xml, application/pdf or multipart/form-data "
-            "(field 'file').",
+            gettext(
+                "Send the invoice as application/xml, application/pdf or "
+                "multipart/form-data (field 'file')."
+            ),
         )
     return request.get_data(cache=False), request.mimetype
 
@@ -144,7 +154,8 @@ def _read(data: bytes) -> Any:
     try:
         return read_invoice(data)
     except InvoiceUnreadable as exc:
-        raise ApiError(422, str(exc), {"file": [str(exc)]}) from exc
+        said = in_callers_language(exc.template, exc.params)
+        raise ApiError(422, said, {"file": [said]}) from exc
 
 
 @supplier_invoice_api.post("/supplier-invoices")
@@ -204,7 +215,7 @@ def _visible(unit: SqlAlchemyUnitOfWork, invoice_id: int) -> StoredSupplierInvoi
         principal.is_admin
         or (stored.supplier_id is not None and principal.is_supplier(stored.supplier_id))
     ):
-        raise NotFound("invoice_id", f"There is no supplier invoice {invoice_id}.")
+        raise NotFound("invoice_id", "There is no supplier invoice %(id)s.", id=invoice_id)
     return stored
 
 

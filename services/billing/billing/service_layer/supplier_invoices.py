@@ -20,7 +20,7 @@ from billing.domain.supplier_invoices import (
     SupplierTerms,
     order_number,
 )
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, Words
 from shared.events import Event
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,18 @@ def receive_supplier_invoice(
     if cmd.supplier_id is not None:
         for order in orders:
             if order.supplier_id != cmd.supplier_id:
-                raise Forbidden("file", f"Order {order.order_id} is not one of your orders.")
+                raise Forbidden(
+                    "file", "Order %(id)s is not one of your orders.", id=order.order_id
+                )
     supplier_id = cmd.supplier_id or _only_supplier(orders)
     seller_key = _seller_key(invoice, supplier_id)
     if (known := uow.supplier_invoices.known(seller_key, invoice.number)) is not None:
-        raise Conflict("file", f"Invoice {invoice.number} is already here (id {known}).")
+        raise Conflict(
+            "file",
+            "Invoice %(number)s is already here (id %(id)s).",
+            number=invoice.number,
+            id=known,
+        )
     match = _match(uow, invoice, orders, but=None)
     stored = uow.supplier_invoices.add(
         supplier_id, seller_key, invoice, match, (cmd.data, cmd.media_type)
@@ -104,14 +111,23 @@ def receive_supplier_invoice(
 def _check_payable_form(invoice: SupplierInvoice) -> None:
     if invoice.currency != CURRENCY:
         raise Invalid(
-            "file", f"The invoice is in {invoice.currency}; the cooperative pays in euros only."
+            "file",
+            "The invoice is in %(currency)s; the cooperative pays in euros only.",
+            currency=invoice.currency,
         )
     if invoice.type_code not in INVOICE_TYPES:
-        raise Invalid("file", f"The document type {invoice.type_code} is not an invoice to pay.")
+        raise Invalid(
+            "file", "The document type %(code)s is not an invoice to pay.", code=invoice.type_code
+        )
     for name in ("net_total", "vat_total", "gross_total", "due_payable"):
         amount: Decimal = getattr(invoice, name)
         if amount.as_tuple().exponent < -2 or abs(amount) >= 10**10:  # type: ignore[operator]
-            raise Invalid("file", f"The invoice's {name} is not an amount in cents: {amount}.")
+            raise Invalid(
+                "file",
+                "The invoice's %(name)s is not an amount in cents: %(amount)s.",
+                name=name,
+                amount=amount,
+            )
     if len(invoice.number) > 100:
         raise Invalid("file", "The invoice number is longer than 100 characters.")
 
@@ -158,7 +174,7 @@ def assign_orders(cmd: AssignOrders, uow: SupplierInvoiceUnit) -> StoredSupplier
     orders = uow.billable_orders.get(cmd.order_ids)
     missing = sorted(set(cmd.order_ids) - {o.order_id for o in orders})
     if missing:
-        raise Invalid("order_ids", f"There is no order {missing[0]}.")
+        raise Invalid("order_ids", "There is no order %(id)s.", id=missing[0])
     supplier_id = _only_supplier(orders)
     if stored.supplier_id is not None and supplier_id not in (None, stored.supplier_id):
         raise Invalid("order_ids", "The orders are another supplier's than the invoice's.")
@@ -171,14 +187,14 @@ def assign_orders(cmd: AssignOrders, uow: SupplierInvoiceUnit) -> StoredSupplier
 def _get(uow: SupplierInvoiceUnit, invoice_id: int, lock: bool = False) -> StoredSupplierInvoice:
     stored = uow.supplier_invoices.get(invoice_id, lock=lock)
     if stored is None:
-        raise NotFound("invoice_id", f"There is no supplier invoice {invoice_id}.")
+        raise NotFound("invoice_id", "There is no supplier invoice %(id)s.", id=invoice_id)
     return stored
 
 
 def _undecided(uow: SupplierInvoiceUnit, invoice_id: int) -> StoredSupplierInvoice:
     stored = _get(uow, invoice_id, lock=True)
     if stored.decision is Decision.ACCEPTED:
-        raise Conflict("invoice_id", f"Supplier invoice {invoice_id} is accepted already.")
+        raise Conflict("invoice_id", "Supplier invoice %(id)s is accepted already.", id=invoice_id)
     return stored
 
 
@@ -196,9 +212,12 @@ def decide_supplier_invoice(
     dispute is announced (``billing.supplier_invoice.disputed``) for the supplier."""
     stored = _undecided(uow, cmd.invoice_id)
     if stored.decision is cmd.decision:
-        raise Conflict(
-            "invoice_id", f"Supplier invoice {cmd.invoice_id} is {cmd.decision} already."
+        said = (
+            Words("Supplier invoice %(id)s is accepted already.")
+            if cmd.decision is Decision.ACCEPTED
+            else Words("Supplier invoice %(id)s is disputed already.")
         )
+        raise Conflict("invoice_id", said, id=cmd.invoice_id)
     if stored.match.status is MatchStatus.UNMATCHED or stored.supplier_id is None:
         raise Conflict("invoice_id", "Assign the invoice's orders first: it matches none yet.")
     uow.supplier_invoices.decide(cmd.invoice_id, cmd.decision, cmd.reason)

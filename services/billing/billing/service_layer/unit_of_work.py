@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from billing.domain.accounts import Entry
 from billing.domain.model import Buyer, Invoice, Product, ReceivedNeed
-from billing.domain.settlement import Mandate, PayableSupplierInvoice, Transfer
+from billing.domain.settlement import (
+    Collection,
+    Mandate,
+    PayableSupplierInvoice,
+    Taken,
+    Transfer,
+)
+from billing.domain.settlement_runs import RunState
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
 from shared.db import transaction
@@ -108,7 +115,6 @@ class Accounts(Protocol):
 
     def entries(self, member_ids: set[int]) -> dict[int, list[Entry]]: ...
     def book(self, payment: Payment) -> int: ...
-    def collected_mandates(self) -> set[str]: ...
 
 
 @dataclass(frozen=True)
@@ -122,16 +128,48 @@ class SettlementFigures:
     skonto: Decimal
 
 
+@dataclass(frozen=True)
+class Collected:
+    """A collection as a run keeps it."""
+
+    member_id: int
+    mandate_reference: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as the office's steps on it need it."""
+
+    id: int
+    state: RunState
+    collect_on: date
+    collections: tuple[Collected, ...]
+
+
 class Settlements(Protocol):
     def lock(self) -> None:
-        """One run at a time: held until the transaction ends."""
+        """One run, or one step on a run, at a time: held until the transaction ends."""
 
-    def add(self, figures: SettlementFigures) -> int: ...
+    def add(self, figures: SettlementFigures) -> int:
+        """A new run, pending."""
+
     def attach_files(
         self, settlement_id: int, debits: bytes | None, transfers: bytes | None
     ) -> None: ...
-    def paid_supplier_invoices(self) -> set[int]: ...
-    def record_transfers(self, settlement_id: int, transfers: list[Transfer]) -> None: ...
+    def record(
+        self,
+        settlement_id: int,
+        collections: Sequence[Collection],
+        transfers: Sequence[Transfer],
+    ) -> None:
+        """What the run collects and pays, kept with it."""
+
+    def taken(self) -> Taken:
+        """What the runs not cancelled hold (``domain.settlement.Taken``)."""
+
+    def get(self, settlement_id: int) -> StoredRun | None: ...
+    def set_state(self, settlement_id: int, state: RunState, on: date) -> None: ...
 
 
 class SupplierInvoices(Protocol):

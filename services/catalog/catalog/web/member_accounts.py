@@ -1,7 +1,7 @@
 """The members' accounts and the settlement runs as pages, the figures from billing: a
 member's own account (with its CSV export), the office's view of any member's account
 (with a payment booked by hand), and the office's settlement page (start a run for a
-period, download its SEPA files)."""
+period, download its SEPA files, mark a run submitted to the bank or discard it)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Length
 
 from catalog.adapters.orm import Member
 from catalog.web.admin import admin_required
-from catalog.web.forms import options
+from catalog.web.forms import ActionForm, options
 from catalog.web.needs import member_required
 from catalog.web.remote import TIMEOUT_SECONDS, _address, fetch, send, show_errors_as_pages
 from shared.db import transaction
@@ -180,15 +180,43 @@ def settlements() -> ResponseReturnValue:
         }
         answer = send("billing", "/settlements", "admin", body)
         if answer is not None and answer[0] == 201:
-            flash(_("The settlement run is done."), "ok")
+            flash(_("The run is made: hand its files to the bank, then mark it submitted."), "ok")
             return redirect(url_for("account_pages.settlements"))
         _field_errors(form, answer)
     found = fetch("billing", "/settlements", "admin", None)
     status = 422 if form.errors or request.method == "POST" else 200
     runs = None if found is None else found["settlements"]
-    skonto = None if runs is None else sum((Decimal(r["skonto"]) for r in runs), Decimal("0.00"))
-    page = render_template("admin_settlements.html", form=form, runs=runs, skonto=skonto)
+    page = render_template("admin_settlements.html", form=form, runs=runs, skonto=_skonto(runs))
     return page, status
+
+
+def _skonto(runs: list[dict[str, Any]] | None) -> Decimal | None:
+    """The Skonto the cooperative gained: that of the runs submitted to the bank."""
+    if runs is None:
+        return None
+    submitted = (Decimal(r["skonto"]) for r in runs if r["state"] == "submitted")
+    return sum(submitted, Decimal("0.00"))
+
+
+@account_pages.post("/admin/settlements/<id:settlement_id>/<any('submit', 'cancel'):step>")
+@admin_required
+def settlement_step(settlement_id: int, step: str) -> ResponseReturnValue:
+    """Mark a run submitted to the bank (its collections booked), or discard it."""
+    back = redirect(url_for("account_pages.settlements"))
+    if not ActionForm().validate_on_submit():
+        flash(_("This form is out of date; please send it again."), "error")
+        return back
+    answer = send("billing", f"/settlements/{settlement_id}/{step}", "admin", {})
+    if answer is not None and answer[0] == 200 and step == "submit":
+        flash(_("Run %(id)s is submitted: its collections are booked.", id=settlement_id), "ok")
+    elif answer is not None and answer[0] == 200:
+        flash(
+            _("Run %(id)s is discarded: the next run may take what it held.", id=settlement_id),
+            "ok",
+        )
+    else:
+        _field_errors(ActionForm(), answer)
+    return back
 
 
 @account_pages.get(

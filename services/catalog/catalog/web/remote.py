@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 import requests
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, has_request_context, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from shared.auth import TokenAuthority
@@ -89,6 +90,8 @@ def _address(
     headers = {
         "Authorization": f"Bearer {tokens.issue(role, subject_id)}",  # type: ignore[arg-type]
         "X-Correlation-ID": g.get("correlation_id", ""),
+        # a service that speaks the reader's language answers its refusals in it
+        "Accept-Language": str(get_locale() or "de") if has_request_context() else "de",
     }
     return f"{settings.service_urls[service]}/api/v1{path}", headers
 

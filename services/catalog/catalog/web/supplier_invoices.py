@@ -134,9 +134,9 @@ def _take(form: InvoiceUploadForm, role: str, subject_id: int | None) -> dict[st
 
 
 def _said(body: Any, status: int) -> str:
-    """Billing's reason, in the reader's language where it is one billing always gives."""
+    """Billing's reason, in the reader's language (the pages ask billing in it)."""
     said = body.get("error") if isinstance(body, dict) else None
-    return _(said) if said else str(status)
+    return said or str(status)
 
 
 def _page_values() -> dict[str, Any]:
