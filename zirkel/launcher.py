@@ -94,10 +94,13 @@ def run() -> int:
     settings = Settings.from_env(env)
     configure("zirkel-run")
     from zirkel.cli import migrate
-    from zirkel.seed import seed
 
     migrate(settings, SERVICES)
-    seeded = seed(settings)
+    seeded = None
+    if catalog_is_empty(settings):  # catalog's app is imported only to seed it
+        from zirkel.seed import seed
+
+        seeded = seed(settings)
     shutil.rmtree(settings.var_dir / "metrics", ignore_errors=True)  # samples of earlier runs
     config = settings.var_dir / "supervisord.conf"
     config.write_text(supervisor_config(settings.var_dir))
@@ -110,14 +113,24 @@ def run() -> int:
     return 1  # not reached: this process is supervisord now
 
 
+def catalog_is_empty(settings: Settings) -> bool:
+    """Whether catalog has no member yet (the demo is seeded then), asked without
+    importing catalog's app."""
+    from sqlalchemy import func, select, table
+
+    from shared import db
+
+    engine = db.make_engine(settings.database_url("catalog"), "catalog")
+    try:
+        with engine.connect() as connection:
+            return not connection.scalar(select(func.count()).select_from(table("members")))
+    finally:
+        engine.dispose()
+
+
 def _print_welcome(settings: Settings, seeded: bool) -> None:
     from shared.auth import TokenAuthority
-    from zirkel.demo_data import DEMO
-    from zirkel.seed import (
-        ADMIN_EMAIL,
-        DEMO_MEMBER_PASSWORD,
-        DEMO_SUPPLIER_EMAIL,
-    )
+    from zirkel.demo_data import ADMIN_EMAIL, DEMO, DEMO_MEMBER_PASSWORD, DEMO_SUPPLIER_EMAIL
 
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     print("\nZirkel is starting under supervisord (Ctrl-C stops everything):")
