@@ -12,7 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from pooling.service_layer.handlers import close_due_windows, report_progress
 from shared.changes import Changes
 from shared.db import transaction
