@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format install system-packages fonts clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices
+.PHONY: run test lint format install system-packages fonts clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices bench-run
 
 run: $(STAMP) fonts
 	$(BIN)/zirkel run
@@ -78,6 +78,11 @@ bench-pipeline: bench-tools
 # posting rate, 201-to-pool latency at 100 needs/s, idle CPU of every process.
 bench-embedded: bench-tools
 	$(BIN)/python -m bench.embedded
+
+# `zirkel run` as `make run` starts it: seconds and CPU until every service answers ready
+# (first start, start again, the same processes without a supervisor), idle CPU of each process.
+bench-run: $(STAMP)
+	$(BIN)/python -m bench.run_stack
 
 # RSS of every web worker and service worker after 100,000 needs through the stack.
 bench-memory: bench-tools

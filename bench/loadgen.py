@@ -110,14 +110,14 @@ class CpuMeter:
         self.before: dict[int, float] = {}
 
     def start(self) -> CpuMeter:
-        self.before = {p.pid: _cpu(p) for p in self.find()}
+        self.before = {p.pid: cpu_seconds(p) for p in self.find()}
         return self
 
     def stop(self) -> float:
-        return sum(_cpu(p) - self.before.get(p.pid, 0.0) for p in self.find())
+        return sum(cpu_seconds(p) - self.before.get(p.pid, 0.0) for p in self.find())
 
 
-def _cpu(process: psutil.Process) -> float:
+def cpu_seconds(process: psutil.Process) -> float:
     try:
         times = process.cpu_times()
     except psutil.NoSuchProcess:

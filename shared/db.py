@@ -12,16 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import DateTime, Engine, Insert, Numeric, String, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:  # Alembic is imported where a schema is migrated, not by every process
+    from alembic.config import Config
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -197,18 +199,42 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
+def migrations_of(service: str) -> Path:
+    """The folder of a service's Alembic history, beside its package (not imported)."""
+    spec = find_spec(service)
+    if spec is None or spec.origin is None:
+        raise LookupError(f"no package {service!r}")
+    return Path(spec.origin).resolve().parents[1] / "migrations"
+
+
 def upgrade(engine: Engine, service: str, script_location: Path, revision: str = "head") -> None:
-    """Bring the service's schema to ``revision`` with its Alembic history."""
+    """Bring the service's schema to ``revision`` with its Alembic history. A schema at its
+    head already is left as it is without loading the service's ``env.py`` and models."""
+    from alembic import command
+
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{service}"'))
     config = alembic_config(script_location)
     with engine.begin() as connection:
+        if revision == "head" and at_head(connection, config):
+            return
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
+def at_head(connection: Any, config: Config) -> bool:
+    """Whether the schema behind ``connection`` is at every head of its history."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
 def alembic_config(script_location: Path) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     return config

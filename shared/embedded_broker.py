@@ -19,7 +19,10 @@ lease instead, as SQS and kombu's Redis transport do with their visibility timeo
   (each leased as above; those not yet handed over are visible again at once when the
   channel closes), and ``Channel.acks_together`` deletes a batch's acked rows in one;
 - the transport polls again at once after a delivery and, while nothing comes, doubles
-  its pause from the polling interval up to ``idle_polling_interval`` (1 s).
+  its pause from the polling interval up to ``idle_polling_interval`` (1 s); a poll of a
+  queue found empty before reads it only if the broker's file has changed since
+  (``shared.changes``: SQLite's ``data_version``) or a third of the visibility timeout
+  has passed, so an idle consumer costs next to nothing.
 
 A message is delivered at least once: one whose consumer could not renew its lease in time
 (the process stalled longer than the timeout) may be handled twice, which the idempotent
@@ -44,6 +47,7 @@ from sqlalchemy import create_engine, event, func, text
 from sqlalchemy.engine import Engine
 
 from shared.broker_leases import Leases, add_lease_columns, messages_table
+from shared.changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,8 @@ class Channel(kombu_sqla.Channel):
         self._taken: dict[str, deque[dict[str, Any]]] = {}  # leased, not yet delivered
         self._queue_ids: dict[str, int] = {}
         self._acked: list[int] | None = None  # rows acked inside ``acks_together``
+        self._changes: dict[str, Changes] = {}  # per queue: commits since its last look
+        self._found_empty: set[str] = set()  # queues whose last look found nothing to take
 
     def _engine_from_config(self) -> Engine:
         options = {
@@ -127,10 +133,16 @@ class Channel(kombu_sqla.Channel):
 
     def _take(self, queue: str, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` messages of ``queue`` leased to this channel, in one transaction
-        (none taken: no write lock asked for)."""
+        (none taken: no write lock asked for; the queue found empty and the broker's file
+        unchanged since: not even a read)."""
+        changed = self._changes_of(queue).since_last_look()
+        if queue in self._found_empty and not changed:
+            return []
         queue_id = self._queue_id(queue)
         if not self._anything_to_take(queue_id):
+            self._found_empty.add(queue)
             return []
+        self._found_empty.discard(queue)
         session = self.session
         if session.bind.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
@@ -142,6 +154,14 @@ class Channel(kombu_sqla.Channel):
         finally:
             session.commit()
         return taken
+
+    def _changes_of(self, queue: str) -> Changes:
+        """Commits to the broker's file since this queue's last look; at least every third
+        of the visibility timeout a look reads the queue anyway, for the leases run out."""
+        if queue not in self._changes:
+            engine, _ = self._open()
+            self._changes[queue] = Changes(engine.url, self.visibility_timeout / 3)
+        return self._changes[queue]
 
     def _queue_id(self, queue: str) -> int:
         if queue not in self._queue_ids:
@@ -302,6 +322,8 @@ class Channel(kombu_sqla.Channel):
             self._give_back_taken()
         super().close()
         self.leases.close()
+        for changes in self._changes.values():
+            changes.close()
 
 
 _UPGRADED: set[str] = set()

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from shared import events, metrics
+from shared.changes import Changes
 from shared.db import UtcDateTime
 from shared.logging import correlation
 from shared.messaging import declare_topology
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 # The advisory lock a service's relay holds while it publishes (its second key: the schema).
 RELAY_LOCK = 0x0B0C5
+# An idle relay on SQLite reads the outbox after a commit to its database, and at least
+# this often (seconds) whatever happened.
+RELAY_LONGEST_QUIET = 10.0
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -140,6 +144,7 @@ class OutboxRelay:
         busy_interval: float = 0.025,
     ) -> None:
         self.engine = engine
+        self.changes = Changes(engine.url, RELAY_LONGEST_QUIET) if engine is not None else None
         self.table = table
         self.connect = connect
         self.confirm_timeout = confirm_timeout
@@ -213,15 +218,22 @@ class OutboxRelay:
             try:
                 self.connection.ensure_connection(max_retries=None, interval_max=5)
                 declare_topology(self.connection)
-                wait = self.poll_interval
+                wait, sent = self.poll_interval, 1
                 while not stop.is_set():
-                    wait = self.next_wait(self.relay_once(), wait)
+                    sent = self.relay_once() if self._worth_a_look(sent) else 0
+                    wait = self.next_wait(sent, wait)
                     stop.wait(wait)
             except Exception:
                 log.exception("outbox relay failed; reconnecting")
                 self._reconnect()
                 stop.wait(1.0)
         self.connection.release()
+
+    def _worth_a_look(self, sent_before: int) -> bool:
+        """Whether to read the outbox now: after a pass that sent something (there may be
+        more), else only when the database has changed since the last look (on SQLite:
+        an idle relay reads nothing, see ``shared.changes``)."""
+        return sent_before > 0 or self.changes is None or self.changes.since_last_look()
 
     def next_wait(self, sent: int, waited: float) -> float:
         """How long to wait before the next batch, after one of ``sent`` rows and a wait of

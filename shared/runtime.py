@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +37,7 @@ class Runtime:
     @classmethod
     def build(cls, service: str, settings: Settings, tables: dict[str, Table]) -> Runtime:
         """The runtime of ``service``, whose migrations live beside its package."""
-        package = importlib.import_module(service)
-        migrations = Path(str(package.__file__)).resolve().parents[1] / "migrations"
+        migrations = db.migrations_of(service)
         engine = db.make_engine(settings.database_url(service), service)
         return cls(
             service=service,

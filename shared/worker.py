@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import metrics
+from shared.changes import Changes
 from shared.consumer import EventConsumer, Handler
 from shared.messaging import connect, subscriptions_of
 from shared.outbox import OutboxRelay
@@ -22,6 +23,9 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 Loop = tuple[str, Callable[[threading.Event], None]]
+# A sender with nothing to send on SQLite reads its table again after a commit to the
+# database, and at least this often (seconds), for a retry's time or a lease running out.
+SENDER_LONGEST_QUIET = 10.0
 
 
 def drain_until_stopped(
@@ -30,16 +34,22 @@ def drain_until_stopped(
     stop: threading.Event,
     batch_size: int,
     poll_interval: float,
+    changes: Changes | None = None,
 ) -> None:
     """Call ``send_due`` until ``stop`` is set: again at once while it sends full batches,
-    after ``poll_interval`` otherwise; a failure (the database gone, say) is logged and
-    the loop goes on."""
+    after ``poll_interval`` otherwise; after a round that sent nothing, only when
+    ``changes`` (of the database ``send_due`` reads) says so. A failure (the database
+    gone, say) is logged and the loop goes on, and the next round looks again."""
+    sent = 1
     while not stop.is_set():
+        if sent == 0 and changes is not None and not changes.since_last_look():
+            stop.wait(poll_interval)
+            continue
         try:
             sent = send_due()
         except Exception:
             log.exception("%s failed; trying again", name)
-            sent = 0
+            sent = -1
         if sent < batch_size:
             stop.wait(poll_interval)
 
@@ -89,6 +99,16 @@ class Worker:
     def run(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._request_stop)
+        threads = self.start()
+        while not self.stop.wait(1.0):
+            if not all(thread.is_alive() for thread in threads):
+                log.error("a worker thread died; stopping so the supervisor restarts the worker")
+                self.failed = True
+                self.stop.set()
+        self.finish(threads)
+
+    def start(self) -> list[threading.Thread]:
+        """The relay, the loops and the consumers, each in a thread of its own, started."""
         threads = [_thread("outbox-relay", self.relay.run, self.stop)]
         threads += [_thread(name, loop, self.stop) for name, loop in self.loops]
         threads += [
@@ -97,11 +117,11 @@ class Worker:
         ]
         for thread in threads:
             thread.start()
-        while not self.stop.wait(1.0):
-            if not all(thread.is_alive() for thread in threads):
-                log.error("a worker thread died; stopping so the supervisor restarts the worker")
-                self.failed = True
-                self.stop.set()
+        return threads
+
+    def finish(self, threads: list[threading.Thread]) -> None:
+        """Stop every part and wait for its thread (10 s at most each)."""
+        self.stop.set()
         for consumer in self.consumers:
             consumer.should_stop = True
         for thread in threads:

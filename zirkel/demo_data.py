@@ -371,6 +371,12 @@ NEEDS: tuple[Need, ...] = (
 
 DEMO = Cooperative("Handwerkszirkel Dortmund", MEMBERS, SUPPLIERS, PRODUCTS, OFFERS, NEEDS)
 
+# The demo's web sign-ins: every member's e-mail and the first supplier's order desk
+# (Baustoffhandel Westfalen GmbH) with one password, and the office's admin.
+DEMO_MEMBER_PASSWORD = "zirkel-demo"
+ADMIN_EMAIL = "admin@zirkel.example"
+DEMO_SUPPLIER_EMAIL = "lager@baustoffe-westfalen.example"
+
 # --- The worked example of design.md ("Pricing and pooling rules") -------------------------
 # Suppliers A and B, members m1..m4. Expected: C = 834.40 (both products at A, fee waived);
 # paid m1 228.00, m2 126.00, m3 388.00, m4 58.80; members saved 206.00 in all.

@@ -12,45 +12,21 @@ Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import secrets
 import shutil
-import signal
 import sys
 from pathlib import Path
 
-from shared.auth import TokenAuthority
 from shared.logging import configure
 from shared.settings import SERVICES, Settings
 from shared.supervision import control_socket, supervised_processes
+from zirkel.supervised import SUPERVISOR_PID
 
 START_SECONDS = 5  # a process up this long has started; one dying sooner is retried later
 START_RETRIES = 60  # restarts of a process dying at start, each after a pause 1 s longer
 STOP_SECONDS = 20  # a process still there this long after SIGTERM is killed
-SUPERVISOR_PID = "ZIRKEL_SUPERVISOR_PID"  # set by zirkel run for the processes it starts
 SECRET_KEY_FILE, ADMIN_TOKEN_FILE = "secret_key", "admin_token"  # generated under var/
-PR_SET_PDEATHSIG = 1  # Linux's prctl option: a signal for this process when its parent dies
-
-
-def follow_supervisor() -> None:
-    """Under ``zirkel run``: end with the supervisor, even one killed -9, so that a new
-    ``zirkel run`` finds no process of the old one. Linux's parent-death signal is kept
-    across exec, so gunicorn's master gets it too (and stops its workers)."""
-    supervisor_pid = os.environ.get(SUPERVISOR_PID)
-    if not supervisor_pid or not sys.platform.startswith("linux"):
-        return
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != int(supervisor_pid):  # it died before the signal was asked for
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
-def exec_gunicorn(service: str) -> None:
-    """Replace this process with the service's gunicorn."""
-    module = __import__(service)
-    config = Path(module.__file__).resolve().parents[1] / "gunicorn.conf.py"
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    os.execv(gunicorn, [gunicorn, "-c", str(config)])
 
 
 def _persisted_secret(var_dir: Path, name: str) -> str:
@@ -129,10 +105,13 @@ def run() -> int:
     settings = Settings.from_env(env)
     configure("zirkel-run")
     from zirkel.cli import migrate
-    from zirkel.seed import seed
 
     migrate(settings, SERVICES)
-    seeded = seed(settings)
+    seeded = None
+    if catalog_is_empty(settings):  # catalog's app is imported only to seed it
+        from zirkel.seed import seed
+
+        seeded = seed(settings)
     shutil.rmtree(settings.var_dir / "metrics", ignore_errors=True)  # samples of earlier runs
     config = settings.var_dir / "supervisord.conf"
     config.write_text(supervisor_config(settings.var_dir, catching_mail(env)))
@@ -141,18 +120,28 @@ def run() -> int:
         main_log.replace(settings.var_dir / "supervisord.log.1")
     _print_welcome(settings, seeded is not None, catching_mail(env))
     env[SUPERVISOR_PID] = str(os.getpid())  # this process becomes supervisord
-    supervisord = str(Path(sys.executable).parent / "supervisord")
-    os.execve(supervisord, [supervisord, "-c", str(config)], env)
+    os.execve(sys.executable, [sys.executable, "-m", "zirkel.supervised", str(config)], env)
     return 1  # not reached: this process is supervisord now
 
 
+def catalog_is_empty(settings: Settings) -> bool:
+    """Whether catalog has no member yet (the demo is seeded then), asked without
+    importing catalog's app."""
+    from sqlalchemy import func, select, table
+
+    from shared import db
+
+    engine = db.make_engine(settings.database_url("catalog"), "catalog")
+    try:
+        with engine.connect() as connection:
+            return not connection.scalar(select(func.count()).select_from(table("members")))
+    finally:
+        engine.dispose()
+
+
 def _print_welcome(settings: Settings, seeded: bool, catching: bool) -> None:
-    from zirkel.demo_data import DEMO
-    from zirkel.seed import (
-        ADMIN_EMAIL,
-        DEMO_MEMBER_PASSWORD,
-        DEMO_SUPPLIER_EMAIL,
-    )
+    from shared.auth import TokenAuthority
+    from zirkel.demo_data import ADMIN_EMAIL, DEMO, DEMO_MEMBER_PASSWORD, DEMO_SUPPLIER_EMAIL
 
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     print("\nZirkel is starting under supervisord (Ctrl-C stops everything):")

@@ -16,15 +16,16 @@ from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.outbox import Outbox
 from shared.settings import Settings
-from zirkel.demo_data import DEMO, Cooperative
+from zirkel.demo_data import (
+    ADMIN_EMAIL,
+    DEMO,
+    DEMO_MEMBER_PASSWORD,
+    DEMO_SUPPLIER_EMAIL,
+    Cooperative,
+)
 from zirkel.demo_data import Member as DemoMember
 
 log = logging.getLogger(__name__)
-
-DEMO_MEMBER_PASSWORD = "zirkel-demo"
-ADMIN_EMAIL = "admin@zirkel.example"
-# The order desk of the demo's first supplier (Baustoffhandel Westfalen GmbH).
-DEMO_SUPPLIER_EMAIL = "lager@baustoffe-westfalen.example"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,17 @@ PROCESSES = {f"{service}-{kind}" for service in SERVICES for kind in ("web", "wo
 MAIL_CATCHER = "mail-catcher"  # started too when no SMTP host is set
 
 
+def environment(var_dir: Path, ports: dict[str, int]) -> dict[str, str]:
+    """This process's environment without its ZIRKEL_ settings, with a run's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZIRKEL_")}
+    env |= {
+        "ZIRKEL_SECRET_KEY": "run-secret-key-0123456789abcdef",
+        "ZIRKEL_ADMIN_TOKEN": ADMIN_TOKEN,
+        "ZIRKEL_VAR_DIR": str(var_dir),
+    }
+    return env | {f"ZIRKEL_{s.upper()}_PORT": str(port) for s, port in ports.items()}
+
+
 class Run:
     """``zirkel run`` in a directory of its own, on free ports."""
 
@@ -33,14 +44,7 @@ class Run:
     ) -> None:
         self.var_dir = var_dir
         self.ports = ports or {service: free_port() for service in SERVICES}
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ZIRKEL_")}
-        env |= {
-            "ZIRKEL_SECRET_KEY": "run-secret-key-0123456789abcdef",
-            "ZIRKEL_ADMIN_TOKEN": ADMIN_TOKEN,
-            "ZIRKEL_VAR_DIR": str(var_dir),
-        }
-        env |= {f"ZIRKEL_{s.upper()}_PORT": str(port) for s, port in self.ports.items()}
-        env |= extra_env or {}
+        env = environment(var_dir, self.ports) | (extra_env or {})
         self.processes = PROCESSES
         if not env.get("ZIRKEL_SMTP_HOST"):  # its own mail catcher, on a free port
             env.setdefault("ZIRKEL_SMTP_PORT", str(free_port()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.entrypoints.ops_watch import OpsWatch
 from catalog.service_layer.reactions import HANDLERS
 from shared.settings import Settings

@@ -26,8 +26,9 @@ from notify.adapters.deliveries import SEND_LEASE, due_ids, mark_sent, record, t
 from notify.adapters.invoice_documents import InvoicePdfs
 from notify.adapters.orm import Delivery
 from notify.adapters.webhook import DeliveryFailed
+from shared.changes import changes_behind
 from shared.settings import Settings
-from shared.worker import drain_until_stopped
+from shared.worker import SENDER_LONGEST_QUIET, drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -116,4 +117,11 @@ class MailSender:
 
     def run(self, stop: threading.Event) -> None:
         """Send until ``stop`` is set; a database failure waits and goes on."""
-        drain_until_stopped("mail sender", self.send_due, stop, self.batch_size, self.poll_interval)
+        drain_until_stopped(
+            "mail sender",
+            self.send_due,
+            stop,
+            self.batch_size,
+            self.poll_interval,
+            changes_behind(self.sessions, SENDER_LONGEST_QUIET),
+        )

@@ -30,9 +30,10 @@ from notify.adapters.supplier_queue import SupplierQueues
 from notify.adapters.webhook import DeliveryFailed, post_signed
 from notify.adapters.webhook_transport import WebhookRefused, webhook_session
 from notify.domain.supplier_delivery import RetryPolicy
+from shared.changes import changes_behind
 from shared.messaging import connect
 from shared.settings import Settings
-from shared.worker import drain_until_stopped
+from shared.worker import SENDER_LONGEST_QUIET, drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,11 @@ class SupplierSender:
     def run(self, stop: threading.Event) -> None:
         """Send until ``stop`` is set; a database failure waits and goes on."""
         drain_until_stopped(
-            "supplier sender", self.send_due, stop, self.batch_size, self.poll_interval
+            "supplier sender",
+            self.send_due,
+            stop,
+            self.batch_size,
+            self.poll_interval,
+            changes_behind(self.sessions, SENDER_LONGEST_QUIET),
         )
         self.queues.close()

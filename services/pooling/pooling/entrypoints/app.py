@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
-from pooling.adapters.orm import TABLES
+from pooling.bootstrap import build_runtime
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
@@ -21,10 +21,6 @@ from shared.openapi import openapi_blueprint
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("pooling", settings, TABLES)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -12,13 +12,16 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from pooling.service_layer.handlers import close_due_windows, report_progress
+from shared.changes import Changes
 from shared.db import transaction
 from shared.runtime import Runtime
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+PROGRESS_LONGEST_QUIET = 60.0  # seconds: the progress is read at least this often
 
 
 def close_due(runtime: Runtime, schedule: CutoffSchedule) -> None:
@@ -27,7 +30,11 @@ def close_due(runtime: Runtime, schedule: CutoffSchedule) -> None:
         log.info("closed pool window %s at its cutoff", window_id)
 
 
-def announce_progress(runtime: Runtime, schedule: CutoffSchedule) -> None:
+def announce_progress(runtime: Runtime, schedule: CutoffSchedule, changes: Changes) -> None:
+    """The open window's progress, read only when pooling's database has changed since the
+    last look (on SQLite; see ``shared.changes``): an idle scheduler reads nothing."""
+    if not changes.since_last_look():
+        return
     with transaction(runtime.sessions) as session:
         report_progress(session, runtime.outbox, schedule)
 
@@ -36,14 +43,15 @@ def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
     schedule = CutoffSchedule.from_settings(settings)
     scheduler = BlockingScheduler(timezone=settings.pool_timezone)
-    jobs = {"close-due-windows": (close_due, settings.close_check_interval)}
-    jobs["announce-progress"] = (announce_progress, settings.progress_interval)
-    for name, (job, seconds) in jobs.items():
+    changes = Changes(runtime.engine.url, PROGRESS_LONGEST_QUIET)
+    jobs = {"close-due-windows": (close_due, settings.close_check_interval, ())}
+    jobs["announce-progress"] = (announce_progress, settings.progress_interval, (changes,))
+    for name, (job, seconds, extra) in jobs.items():
         scheduler.add_job(
             job,
             "interval",
             seconds=seconds,
-            args=(runtime, schedule),
+            args=(runtime, schedule, *extra),
             id=name,
             max_instances=1,
             coalesce=True,

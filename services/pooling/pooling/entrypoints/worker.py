@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from pooling.service_layer.reactions import handlers
 from shared.settings import Settings
 from shared.worker import run_worker
