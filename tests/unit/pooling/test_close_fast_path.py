@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pooling.adapters.highs import HighsSolver
-from pooling.domain.baselines import independent_parts, member_baselines
+from pooling.domain.baselines import independent_parts, member_baselines, own_demand
 from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import (
     Allocation,
@@ -184,7 +184,23 @@ def test_a_member_buying_everything_alone_has_the_whole_milps_baseline(window: t
     parts split before the solver, against the member's whole problem as one MILP."""
     needs, offers, suppliers = window
     alone = [Need(n.need_id, 1, n.sku, n.quantity) for n in needs]
-    baselines, optimal = member_baselines({1: alone}, offers, suppliers, SOLVE)
+    baselines, optimal = member_baselines(own_demand(alone), offers, suppliers, SOLVE)
     whole = cheapest_assignment(pooled_demand(alone), offers, suppliers, SOLVE, tie_break=False)
     assert optimal
     assert baselines == {1: whole.total_cost}
+
+
+class _BesideAlways(HighsSolver):
+    BESIDE_FROM = 1  # every close has its baselines computed by the worker processes
+
+
+BESIDE = _BesideAlways(time_limit=10, workers=2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(window=windows())
+def test_baselines_computed_in_worker_processes_give_the_same_close(window: tuple) -> None:
+    needs, offers, suppliers = window
+    assert close_window(needs, offers, suppliers, BESIDE) == close_window(
+        needs, offers, suppliers, SOLVE
+    )

@@ -20,20 +20,21 @@ cut off decides.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-from functools import cache, partial
+from functools import partial
 
 import highspy
 import numpy as np
 
+from pooling.adapters import solver_pool
 from pooling.adapters.tie_break import OutOfTime, TieBreak
+from pooling.domain.baselines import Baselines, member_baselines
 from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
+from pooling.domain.model import Offer, SupplierTerms
 from pooling.domain.optimise import PoolingProblem, Solution
 
 CENTS = Decimal(100)
@@ -249,14 +250,6 @@ def _cheapest_lines(market: Market) -> dict[str, int]:
     }
 
 
-@cache
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for this process, started once from a clean fork server."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
 def _cents_at_least(amount: Decimal) -> int:
     """Whole cents of line values reach ``amount`` from this many cents on."""
     return int((amount * CENTS).to_integral_value(rounding=ROUND_CEILING))
@@ -287,13 +280,15 @@ def _new_highs(time_limit: float, *, small: bool = False) -> highspy.Highs:
 class HighsSolver:
     """The service's ``Solver``: exact, deterministic, bounded in time.
 
-    Many small problems (the members' baselines) take a few milliseconds each; from
-    ``PARALLEL_FROM`` on they are solved on every core, by worker processes started
-    once per process (starting them costs about a second: fewer problems are solved
-    here sooner).
+    Many small problems take a few milliseconds each; from ``PARALLEL_FROM`` on they
+    are solved on every core, by worker processes started once per process (starting
+    them costs about a second: fewer problems are solved here sooner). A close of
+    ``BESIDE_FROM`` needs or more has the members' baselines computed by those workers
+    while it optimises the pool (``solver_pool``).
     """
 
     PARALLEL_FROM = 1000
+    BESIDE_FROM = 5000  # needs: from here the baselines are worth the workers' round trip
 
     def __init__(
         self, time_limit: float = 30.0, workers: int | None = None, tie_break_limit: float = 5.0
@@ -310,7 +305,28 @@ class HighsSolver:
         if self.workers == 1 or len(markets) < self.PARALLEL_FROM:
             return [solve(market) for market in markets]
         chunk = max(1, len(markets) // (self.workers * 4))
-        return list(_pool(self.workers).map(solve, markets, chunksize=chunk))
+        return list(solver_pool.pool(self.workers).map(solve, markets, chunksize=chunk))
+
+    def start_baselines(
+        self,
+        demand: Mapping[int, Mapping[str, Decimal]],
+        offers: Mapping[str, Sequence[Offer]],
+        suppliers: Mapping[int, SupplierTerms],
+    ) -> Callable[[], Baselines]:
+        """Every member's baseline: from ``BESIDE_FROM`` needs on in the worker processes
+        while this one optimises the pool, else here and now."""
+        needs = sum(len(wanted) for wanted in demand.values())
+        if self.workers > 1 and needs >= self.BESIDE_FROM:
+            return solver_pool.baselines_beside(
+                demand, offers, suppliers, self.time_limit, self.workers
+            )
+        found = member_baselines(demand, offers, suppliers, self)
+        return lambda: found
+
+    def warm(self) -> None:
+        """Start the worker processes now, not at the first close that needs them."""
+        if self.workers > 1:
+            solver_pool.warm(self.workers)
 
     def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
         """The cheapest fair plan for the window's flexible needs (``flex_highs``)."""

@@ -14,7 +14,7 @@ The member's choice is then priced whole, with every fee (rule 5).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from pooling.domain.fee_settling import fee_free, settle_fees
@@ -22,24 +22,32 @@ from pooling.domain.model import Need, Offer, PricedLine, SupplierTerms
 from pooling.domain.optimise import PoolingProblem, Solution, Solver, assemble, build_problem
 from pooling.domain.pricing import money, price_line, shipping_fee_due
 
+Baselines = tuple[dict[int, Decimal], bool]  # each member's baseline; all proven minima
+
+
+def own_demand(needs: Iterable[Need]) -> dict[int, dict[str, Decimal]]:
+    """Rule 1 over each member's own needs: what it wants of each product."""
+    demand: dict[int, dict[str, Decimal]] = {}
+    for need in needs:
+        wanted = demand.setdefault(need.member_id, {})
+        wanted[need.sku] = wanted.get(need.sku, Decimal(0)) + need.quantity
+    return demand
+
 
 def member_baselines(
-    own_needs: Mapping[int, Sequence[Need]],
+    demand: Mapping[int, Mapping[str, Decimal]],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
-) -> tuple[dict[int, Decimal], bool]:
-    """Each member's baseline C (its own needs, all offered, priced alone); and whether
-    every one is a proven minimum."""
+) -> Baselines:
+    """Each member's baseline C (its own ``demand``, the offered part priced alone); and
+    whether every one is a proven minimum."""
     choices: dict[int, dict[str, int]] = {}
     problems: dict[int, PoolingProblem] = {}
     coupled: list[tuple[int, PoolingProblem]] = []
     pricing = _Pricing(offers, suppliers)
-    for member, needs in own_needs.items():
-        demand: dict[str, Decimal] = {}
-        for need in needs:
-            demand[need.sku] = demand.get(need.sku, Decimal(0)) + need.quantity
-        candidates, settled = settle_fees(pricing.lines(demand), suppliers)
+    for member, wanted in demand.items():
+        candidates, settled = settle_fees(pricing.lines(wanted), suppliers)
         problems[member] = PoolingProblem(candidates, suppliers, ())
         choices[member] = {}
         reduced = PoolingProblem(candidates, fee_free(candidates, suppliers, settled), ())
@@ -54,7 +62,7 @@ def member_baselines(
         choices[member] |= solution.choice
     baselines = {
         member: assemble(problems[member], Solution(choices[member])).total_cost
-        for member in own_needs
+        for member in demand
     }
     return baselines, all(solution.optimal for solution in solutions)
 

@@ -1,0 +1,88 @@
+"""Worker processes for the solver, and rule 7's baselines computed in them.
+
+The members' baselines do not depend on the pool's optimum: a close hands them to the
+workers before it optimises, and collects them once its orders are built, so the two
+cores work at once. The workers are started once per process from a clean fork server
+(starting them costs about a second, so a process that closes windows starts them when
+it starts: ``warm``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from decimal import Decimal
+from functools import cache
+
+from pooling.domain.baselines import Baselines, member_baselines
+from pooling.domain.model import Offer, SupplierTerms
+
+
+@cache
+def pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for this process, started once from a clean fork server."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pooling.adapters.highs"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def warm(workers: int) -> None:
+    """Start the workers now (each has answered once) rather than at the first close."""
+    executor = pool(workers)
+    for answered in [executor.submit(_ready) for _ in range(workers)]:
+        answered.result()
+
+
+def _ready() -> bool:
+    return True
+
+
+def baselines_beside(
+    demand: Mapping[int, Mapping[str, Decimal]],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    time_limit: float,
+    workers: int,
+) -> Callable[[], Baselines]:
+    """Start every member's baseline in the workers, the members dealt out in one share
+    per worker but one (the caller's process keeps a core for the pool's optimum); the
+    returned call waits for them all."""
+    skus = {sku for wanted in demand.values() for sku in wanted}
+    offered = {sku: offers[sku] for sku in skus if sku in offers}
+    count = max(1, workers - 1)
+    shares: list[dict[int, Mapping[str, Decimal]]] = [{} for _ in range(count)]
+    sizes = [0] * count
+    for member, wanted in sorted(demand.items(), key=lambda item: -len(item[1])):
+        least = sizes.index(min(sizes))
+        shares[least][member] = wanted
+        sizes[least] += len(wanted)
+    executor = pool(workers)
+    futures = [
+        executor.submit(_baselines, share, offered, suppliers, time_limit)
+        for share in shares
+        if share
+    ]
+    return lambda: _gathered(futures)
+
+
+def _baselines(
+    demand: Mapping[int, Mapping[str, Decimal]],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    time_limit: float,
+) -> Baselines:
+    """In a worker: the share's baselines, solved here one by one."""
+    from pooling.adapters.highs import HighsSolver  # the worker's own, in this process
+
+    return member_baselines(demand, offers, suppliers, HighsSolver(time_limit, workers=1))
+
+
+def _gathered(futures: list[Future[Baselines]]) -> Baselines:
+    baselines: dict[int, Decimal] = {}
+    optimal = True
+    for future in futures:
+        share, proven = future.result()
+        baselines |= share
+        optimal = optimal and proven
+    return baselines, optimal
