@@ -34,6 +34,11 @@ def warm(workers: int) -> None:
         answered.result()
 
 
+def worker_pids(workers: int) -> list[int]:
+    """The process ids of the workers started so far (for measuring them)."""
+    return sorted(pool(workers)._processes or ())
+
+
 def _ready() -> bool:
     return True
 
