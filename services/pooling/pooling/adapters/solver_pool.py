@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 
 from pooling.domain.baselines import Baselines, member_baselines
-from pooling.domain.model import Offer, SupplierTerms
+from pooling.domain.model import Offer, SupplierTerms, Tier
 
 
 @cache
@@ -54,7 +54,7 @@ def baselines_beside(
     per worker but one (the caller's process keeps a core for the pool's optimum); the
     returned call waits for them all."""
     skus = {sku for wanted in demand.values() for sku in wanted}
-    offered = {sku: offers[sku] for sku in skus if sku in offers}
+    offered = _packed({sku: offers[sku] for sku in skus if sku in offers})
     count = max(1, workers - 1)
     shares: list[dict[int, Mapping[str, Decimal]]] = [{} for _ in range(count)]
     sizes = [0] * count
@@ -71,16 +71,43 @@ def baselines_beside(
     return lambda: _gathered(futures)
 
 
+Packed = dict[str, tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...]]
+
+
+def _packed(offers: Mapping[str, Sequence[Offer]]) -> Packed:
+    """Offers as plain tuples of text: pickled in a fifth of the time of the objects."""
+    return {sku: tuple(_packed_offer(o) for o in per_sku) for sku, per_sku in offers.items()}
+
+
+def _packed_offer(o: Offer) -> tuple[int, str, tuple[tuple[str, str], ...]]:
+    return (
+        o.supplier_id,
+        str(o.pack_size),
+        tuple((str(t.min_quantity), str(t.unit_price)) for t in o.tiers),
+    )
+
+
+def _unpacked(offers: Packed) -> dict[str, list[Offer]]:
+    return {
+        sku: [
+            Offer(sid, sku, Decimal(pack), tuple(Tier(Decimal(q), Decimal(p)) for q, p in tiers))
+            for sid, pack, tiers in per_sku
+        ]
+        for sku, per_sku in offers.items()
+    }
+
+
 def _baselines(
     demand: Mapping[int, Mapping[str, Decimal]],
-    offers: Mapping[str, Sequence[Offer]],
+    offers: Packed,
     suppliers: Mapping[int, SupplierTerms],
     time_limit: float,
 ) -> Baselines:
     """In a worker: the share's baselines, solved here one by one."""
     from pooling.adapters.highs import HighsSolver  # the worker's own, in this process
 
-    return member_baselines(demand, offers, suppliers, HighsSolver(time_limit, workers=1))
+    solve = HighsSolver(time_limit, workers=1)
+    return member_baselines(demand, _unpacked(offers), suppliers, solve)
 
 
 def _gathered(futures: list[Future[Baselines]]) -> Baselines:

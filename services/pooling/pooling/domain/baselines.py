@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import product
+from math import prod
 
 from pooling.domain.fee_settling import fee_free, settle_fees
 from pooling.domain.model import Need, Offer, PricedLine, SupplierTerms
 from pooling.domain.optimise import PoolingProblem, Solution, Solver, assemble, build_problem
-from pooling.domain.pricing import money, price_line, shipping_fee_due
+from pooling.domain.pricing import ZERO, money, price_line, shipping_fee_due
 
 Baselines = tuple[dict[int, Decimal], bool]  # each member's baseline; all proven minima
+TRY_ALL_UP_TO = 32  # a part with this many choices or fewer is priced choice by choice
 
 
 def own_demand(needs: Iterable[Need]) -> dict[int, dict[str, Decimal]]:
@@ -130,13 +133,33 @@ def may_charge(terms: SupplierTerms) -> bool:
 
 
 def _decided(part: PoolingProblem) -> dict[str, int] | None:
-    """The cheapest choice of a part that needs no optimiser: one product, or products
-    each with one offer left; None for the others."""
+    """The cheapest choice of a part that needs no optimiser: one product, products each
+    with one offer left, or few enough choices to try them all; None for the others."""
     if len(part.candidates) == 1:
         return _alone(part)
-    if all(len(lines) == 1 for lines in part.candidates.values()):
+    choices = prod(len(lines) for lines in part.candidates.values())
+    if choices == 1:
         return {sku: lines[0].supplier_id for sku, lines in part.candidates.items()}
+    if choices <= TRY_ALL_UP_TO:
+        return _cheapest_of_all(part)
     return None
+
+
+def _cheapest_of_all(part: PoolingProblem) -> dict[str, int]:
+    """Every choice of the part priced with its fees (rule 5); the first cheapest."""
+    skus = list(part.candidates)
+    best: tuple[Decimal, tuple[PricedLine, ...]] | None = None
+    for lines in product(*part.candidates.values()):
+        loads: dict[int, Decimal] = {}
+        for line in lines:
+            loads[line.supplier_id] = loads.get(line.supplier_id, ZERO) + line.line_total
+        cost = sum(loads.values(), ZERO) + sum(
+            (shipping_fee_due(part.suppliers[sid], load) for sid, load in loads.items()), ZERO
+        )
+        if best is None or cost < best[0]:
+            best = (cost, lines)
+    assert best is not None, "a part has products, each with an offer"
+    return {sku: line.supplier_id for sku, line in zip(skus, best[1], strict=True)}
 
 
 def _alone(part: PoolingProblem) -> dict[str, int]:

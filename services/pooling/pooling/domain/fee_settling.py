@@ -77,17 +77,22 @@ class _Loads:
     for sure (the products it alone offers now), and its smallest line."""
 
     def __init__(self, candidates: Candidates) -> None:
-        self.most: dict[int, Decimal] = {}
-        self.surely: dict[int, Decimal] = {}
-        self.least: dict[int, Decimal] = {}
+        most: dict[int, Decimal] = {}
+        surely: dict[int, Decimal] = {}
+        least: dict[int, Decimal] = {}
         for lines in candidates.values():
             for line in lines:
                 sid, total = line.supplier_id, line.line_total
-                self.most[sid] = self.most.get(sid, ZERO) + total
-                self.least[sid] = min(self.least.get(sid, total), total)
+                if sid in most:
+                    most[sid] += total
+                    if total < least[sid]:
+                        least[sid] = total
+                else:
+                    most[sid] = least[sid] = total
             if len(lines) == 1:
                 sid = lines[0].supplier_id
-                self.surely[sid] = self.surely.get(sid, ZERO) + lines[0].line_total
+                surely[sid] = surely.get(sid, ZERO) + lines[0].line_total
+        self.most, self.surely, self.least = most, surely, least
 
     def settled(self, suppliers: Mapping[int, SupplierTerms], settled: set[int]) -> set[int]:
         """Suppliers whose fee the remaining choices decide alike: used for sure with lines
