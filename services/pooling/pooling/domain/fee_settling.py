@@ -39,15 +39,20 @@ def settle_fees(
     remaining = dict(candidates)
     fees = {sid: money(suppliers[sid].shipping_fee) for sid in _offering(remaining)}
     settled = {sid for sid, fee in fees.items() if fee == 0 or _never_due(suppliers[sid])}
+    cheapest = {  # never removed, so the same in every round
+        sku: min(lines, key=lambda line: (line.line_total, line.supplier_id))
+        for sku, lines in remaining.items()
+        if len(lines) > 1
+    }
     while len(settled) < len(fees):
         loads = _Loads(remaining)
         settled |= loads.settled(suppliers, settled)
         reachable = loads.may_reach_free_shipping(suppliers, settled)
         changed = False
-        for sku, lines in remaining.items():
+        for sku, best in cheapest.items():
+            lines = remaining[sku]
             if len(lines) == 1:
                 continue
-            best = min(lines, key=lambda line: (line.line_total, line.supplier_id))
             ceiling = best.line_total + _fee_caused(best, suppliers, settled, fees)
             kept = tuple(
                 line
