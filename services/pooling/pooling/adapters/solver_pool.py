@@ -51,13 +51,12 @@ def baselines_beside(
     workers: int,
 ) -> Callable[[], Baselines]:
     """Start every member's baseline in the workers, the members dealt out in one share
-    per worker but one (the caller's process keeps a core for the pool's optimum); the
-    returned call waits for them all."""
+    per worker (at the large size the baselines take more CPU than the rest of the
+    close); the returned call waits for them all."""
     skus = {sku for wanted in demand.values() for sku in wanted}
     offered = _packed({sku: offers[sku] for sku in skus if sku in offers})
-    count = max(1, workers - 1)
-    shares: list[dict[int, Mapping[str, Decimal]]] = [{} for _ in range(count)]
-    sizes = [0] * count
+    shares: list[dict[int, Mapping[str, Decimal]]] = [{} for _ in range(workers)]
+    sizes = [0] * workers
     for member, wanted in sorted(demand.items(), key=lambda item: -len(item[1])):
         least = sizes.index(min(sizes))
         shares[least][member] = wanted
