@@ -2,9 +2,8 @@
 
 The members' baselines do not depend on the pool's optimum: a close hands them to the
 workers before it optimises, and collects them once its orders are built, so the two
-cores work at once. The workers are started once per process from a clean fork server
-(starting them costs about a second, so a process that closes windows starts them when
-it starts: ``warm``).
+cores work at once. The workers are started once per process from a clean fork server,
+at its first large close (about a second on free cores) or before it (``warm``).
 """
 
 from __future__ import annotations

@@ -35,8 +35,6 @@ def announce_progress(runtime: Runtime, schedule: CutoffSchedule) -> None:
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
     schedule = CutoffSchedule.from_settings(settings)
-    # the solver's worker processes, started now rather than by the first large close
-    HighsSolver(settings.solver_time_limit).warm()
     scheduler = BlockingScheduler(timezone=settings.pool_timezone)
     jobs = {"close-due-windows": (close_due, settings.close_check_interval)}
     jobs["announce-progress"] = (announce_progress, settings.progress_interval)
