@@ -45,8 +45,8 @@ fonts:
 	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || deploy/system-packages.sh fonts-dejavu-core
 
 # Closing a pool window at cooperative scale (bench/README.md has the figures).
-# Each prints the close beside the optimisation alone (close_over_optimisation), on
-# PostgreSQL with RabbitMQ, then on SQLite.
+# Each prints the close beside the optimisation alone (close_over_optimisation, and in
+# CPU close_over_optimisation_cpu), on PostgreSQL with RabbitMQ, then on SQLite.
 bench-close: $(STAMP)
 	$(BIN)/python -m bench.close --size issue
 	$(BIN)/python -m bench.close --size issue --database sqlite --broker none

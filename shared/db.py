@@ -51,11 +51,16 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        value = Decimal(value)
-        return format(value, "f") if dialect.name == "sqlite" else value
+        return sqlite_text(value) if dialect.name == "sqlite" else Decimal(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else canonical(Decimal(value), self.min_places)
+
+
+def sqlite_text(value: Decimal | None) -> str | None:
+    """An exact decimal as SQLite stores it (``ExactDecimal``): text, never in exponent
+    form."""
+    return None if value is None else format(Decimal(value), "f")
 
 
 def canonical(value: Decimal, min_places: int = 0) -> Decimal:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pooling.adapters.highs import HighsSolver
-from pooling.domain.baselines import independent_parts
+from pooling.domain.baselines import independent_parts, member_baselines, own_demand
 from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import (
     Allocation,
@@ -175,3 +175,32 @@ def test_products_linked_only_through_fee_free_suppliers_are_priced_apart() -> N
     demand = dict.fromkeys(offers, Decimal(1))
     parts = independent_parts(build_problem(demand, offers, suppliers))
     assert [sorted(part.candidates) for part in parts] == [["A", "C"], ["B"], ["D"]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(window=windows())
+def test_a_member_buying_everything_alone_has_the_whole_milps_baseline(window: tuple) -> None:
+    """One member with every need: many products, fees settled, offers dominated and
+    parts split before the solver, against the member's whole problem as one MILP."""
+    needs, offers, suppliers = window
+    alone = [Need(n.need_id, 1, n.sku, n.quantity) for n in needs]
+    baselines, optimal = member_baselines(own_demand(alone), offers, suppliers, SOLVE)
+    whole = cheapest_assignment(pooled_demand(alone), offers, suppliers, SOLVE, tie_break=False)
+    assert optimal
+    assert baselines == {1: whole.total_cost}
+
+
+class _BesideAlways(HighsSolver):
+    BESIDE_FROM = 1  # every close has its baselines computed by the worker processes
+
+
+BESIDE = _BesideAlways(time_limit=10, workers=2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(window=windows())
+def test_baselines_computed_in_worker_processes_give_the_same_close(window: tuple) -> None:
+    needs, offers, suppliers = window
+    assert close_window(needs, offers, suppliers, BESIDE) == close_window(
+        needs, offers, suppliers, SOLVE
+    )

@@ -34,7 +34,7 @@ import time
 import highspy
 import numpy as np
 
-from pooling.adapters.highs import CENTS, _cents_at_least, _new_highs, _Rows, run_highs
+from pooling.adapters.highs_common import CENTS, Rows, cents_at_least, new_highs, run_highs
 from pooling.adapters.tie_break import OutOfTime
 from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution, Plan
 
@@ -55,11 +55,11 @@ class FlexModel:
         self.y: dict[int, int] = {}
         self.w: dict[int, int] = {}
         self.fee: dict[int, int] = {}
-        rows = _Rows()
+        rows = Rows()
         self._add_options()
         self._add_suppliers(rows)
         self._add_choices(rows)
-        self.highs = _new_highs(time_limit)
+        self.highs = new_highs(time_limit)
         count = len(self.cost)
         empty = np.zeros(count + 1, dtype=np.int32)
         costs = np.array(self.cost, dtype=np.float64)
@@ -79,7 +79,7 @@ class FlexModel:
             for index, option in enumerate(options):
                 self.z[sku, index] = self._column(_cents(option.net) * self.weight)
 
-    def _add_suppliers(self, rows: _Rows) -> None:
+    def _add_suppliers(self, rows: Rows) -> None:
         """y and w per supplier, and the rows that waive a fee only from its threshold."""
         loads: dict[int, list[tuple[int, int]]] = {sid: [] for sid in self.suppliers}
         for (sku, index), column in self.z.items():
@@ -91,11 +91,11 @@ class FlexModel:
             self.y[sid] = self._column(fee * self.weight + 1)
             if fee and terms.free_shipping_from is not None:
                 self.w[sid] = self._column(-fee * self.weight)
-                threshold = _cents_at_least(terms.free_shipping_from)
+                threshold = cents_at_least(terms.free_shipping_from)
                 rows.add(0, np.inf, [*loads[sid], (self.w[sid], -threshold)])
                 rows.add(-np.inf, 0, ((self.w[sid], 1), (self.y[sid], -1)))
 
-    def _add_choices(self, rows: _Rows) -> None:
+    def _add_choices(self, rows: Rows) -> None:
         """One option per product, at a used supplier; a supplier charging a fee keeps
         its strict lines (a line other than the strict one there, or the strict one
         not taken, only where the fee is waived)."""

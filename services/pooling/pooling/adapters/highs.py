@@ -20,24 +20,23 @@ cut off decides.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
-from functools import cache, partial
+from decimal import Decimal
+from functools import partial
 
 import highspy
 import numpy as np
 
+from pooling.adapters import solver_pool
+from pooling.adapters.highs_common import CENTS, Rows, cents_at_least, new_highs, run_highs
 from pooling.adapters.tie_break import OutOfTime, TieBreak
+from pooling.domain.baselines import Baselines, member_baselines
 from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
+from pooling.domain.model import Offer, SupplierTerms
 from pooling.domain.optimise import PoolingProblem, Solution
-
-CENTS = Decimal(100)
-PRESOLVE_ENUMERATION = 1 << 16  # the bit of HiGHS's presolve rule "enumerate solutions"
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class Market:
         for sid in sorted(offered):
             terms = problem.suppliers[sid]
             free_from = terms.free_shipping_from
-            threshold = None if free_from is None else _cents_at_least(free_from)
+            threshold = None if free_from is None else cents_at_least(free_from)
             fees[sid] = (int(terms.shipping_fee * CENTS), threshold)
         return cls(skus, options, fees)
 
@@ -99,7 +98,7 @@ class HighsModel:
             if fee and threshold is not None:
                 self.w[sid] = columns.add(-fee * self.weight)
         self.cost = np.array(columns.cost, dtype=np.float64)
-        self.highs = _new_highs(time_limit, small=small)
+        self.highs = new_highs(time_limit, small=small)
         self._add_columns(len(columns.cost))
         self._add_rows()
 
@@ -116,7 +115,7 @@ class HighsModel:
         h.changeColsIntegrality(count, np.arange(count, dtype=np.int32), integrality)
 
     def _add_rows(self) -> None:
-        rows = _Rows()
+        rows = Rows()
         for sku, per_sku in zip(self.skus, self.market.options, strict=True):
             rows.add(1, 1, ((self.x[sku, sid], 1) for sid, _cents in per_sku))
         for (_sku, sid), column in self.x.items():
@@ -201,47 +200,6 @@ class HighsModel:
         self.highs.changeColBounds(column, 0, 1)
 
 
-def run_highs(h: highspy.Highs) -> highspy.HighsModelStatus:
-    """Run HiGHS; a solve error (a presolve reduction HiGHS could not undo) is solved
-    again without presolve, so that it never passes for running out of time."""
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kSolveError:
-        h.setOptionValue("presolve", "off")
-        h.run()
-        h.setOptionValue("presolve", "choose")
-        status = h.getModelStatus()
-    return status
-
-
-class _Rows:
-    def __init__(self) -> None:
-        self.lower: list[float] = []
-        self.upper: list[float] = []
-        self.starts: list[int] = []
-        self.index: list[int] = []
-        self.value: list[float] = []
-
-    def add(self, lower: float, upper: float, entries: Iterable[tuple[int, float]]) -> None:
-        self.lower.append(lower)
-        self.upper.append(upper)
-        self.starts.append(len(self.index))
-        for column, coefficient in entries:
-            self.index.append(column)
-            self.value.append(coefficient)
-
-    def flush(self, h: highspy.Highs) -> None:
-        h.addRows(
-            len(self.lower),
-            np.array(self.lower),
-            np.array(self.upper),
-            len(self.index),
-            np.array(self.starts, dtype=np.int32),
-            np.array(self.index, dtype=np.int32),
-            np.array(self.value, dtype=np.float64),
-        )
-
-
 def _cheapest_lines(market: Market) -> dict[str, int]:
     return {
         sku: min(per_sku, key=lambda option: (option[1], option[0]))[0]
@@ -249,51 +207,18 @@ def _cheapest_lines(market: Market) -> dict[str, int]:
     }
 
 
-@cache
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for this process, started once from a clean fork server."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-def _cents_at_least(amount: Decimal) -> int:
-    """Whole cents of line values reach ``amount`` from this many cents on."""
-    return int((amount * CENTS).to_integral_value(rounding=ROUND_CEILING))
-
-
-def _new_highs(time_limit: float, *, small: bool = False) -> highspy.Highs:
-    """A HiGHS instance for one model. A small model (a member's baseline) is solved
-    without the feasibility-jump heuristic: on a hundred binaries HiGHS proves the
-    optimum at the root within milliseconds, and the heuristic alone took twice that."""
-    h = highspy.Highs()
-    for option, value in {
-        "output_flag": False,
-        "mip_rel_gap": 0.0,
-        "mip_abs_gap": 0.5,  # the objective is integral: a gap below 1 proves the optimum
-        "time_limit": float(time_limit),
-        "random_seed": 0,
-        "threads": 1,
-        "mip_heuristic_run_feasibility_jump": not small,
-        # HiGHS 1.16's presolve drops a product's "exactly one supplier" row once its
-        # enumeration fixes all but one of the row's variables: an infeasible tie-break
-        # solve then ended in a solve error instead of "infeasible" (ERGO-Code/HiGHS#3216)
-        "presolve_rule_off": PRESOLVE_ENUMERATION,
-    }.items():
-        h.setOptionValue(option, value)
-    return h
-
-
 class HighsSolver:
     """The service's ``Solver``: exact, deterministic, bounded in time.
 
-    Many small problems (the members' baselines) take a few milliseconds each; from
-    ``PARALLEL_FROM`` on they are solved on every core, by worker processes started
-    once per process (starting them costs about a second: fewer problems are solved
-    here sooner).
+    Many small problems take a few milliseconds each; from ``PARALLEL_FROM`` on they
+    are solved on every core, by worker processes started once per process (starting
+    them costs about a second: fewer problems are solved here sooner). A close of
+    ``BESIDE_FROM`` needs or more has the members' baselines computed by those workers
+    while it optimises the pool (``solver_pool``).
     """
 
     PARALLEL_FROM = 1000
+    BESIDE_FROM = 5000  # needs: from here the baselines are worth the workers' round trip
 
     def __init__(
         self, time_limit: float = 30.0, workers: int | None = None, tie_break_limit: float = 5.0
@@ -310,7 +235,28 @@ class HighsSolver:
         if self.workers == 1 or len(markets) < self.PARALLEL_FROM:
             return [solve(market) for market in markets]
         chunk = max(1, len(markets) // (self.workers * 4))
-        return list(_pool(self.workers).map(solve, markets, chunksize=chunk))
+        return list(solver_pool.pool(self.workers).map(solve, markets, chunksize=chunk))
+
+    def start_baselines(
+        self,
+        demand: Mapping[int, Mapping[str, Decimal]],
+        offers: Mapping[str, Sequence[Offer]],
+        suppliers: Mapping[int, SupplierTerms],
+    ) -> Callable[[], Baselines]:
+        """Every member's baseline: from ``BESIDE_FROM`` needs on in the worker processes
+        while this one optimises the pool, else here and now."""
+        needs = sum(len(wanted) for wanted in demand.values())
+        if self.workers > 1 and needs >= self.BESIDE_FROM:
+            return solver_pool.baselines_beside(
+                demand, offers, suppliers, self.time_limit, self.workers
+            )
+        found = member_baselines(demand, offers, suppliers, self)
+        return lambda: found
+
+    def warm(self) -> None:
+        """Start the worker processes now, not at the first close that needs them."""
+        if self.workers > 1:
+            solver_pool.warm(self.workers)
 
     def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
         """The cheapest fair plan for the window's flexible needs (``flex_highs``)."""

@@ -3,70 +3,106 @@
 A member's cheapest cost alone is a rule 5 problem of its own, but most of it does not
 need the optimiser: two products are linked only through a supplier that may charge a
 fee (the fee is paid once, or waived once the lines reach free shipping). A supplier
-with no fee to charge links nothing. So the member's products fall into independent
-parts whose cheapest costs add up to the member's; a part of one product is priced
-directly (each offer's line plus the fee due on it alone), so is a part whose products
-each have one offer, and only the parts left with a choice go to the solver, all
-members' parts in one batch.
+with no fee to charge links nothing, nor does one whose fee every choice pays alike
+(``fee_settling``, which also drops the offers no cheapest choice needs). So the
+member's products fall into independent parts whose cheapest choices together are the
+member's cheapest; a part of one product is decided directly (each offer's line plus
+the fee due on it alone), so is a part whose products each have one offer left, and
+only the parts left with a choice go to the solver, all members' parts in one batch.
+The member's choice is then priced whole, with every fee (rule 5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import product
+from math import prod
 
+from pooling.domain.fee_settling import fee_free, settle_fees
 from pooling.domain.model import Need, Offer, PricedLine, SupplierTerms
 from pooling.domain.optimise import PoolingProblem, Solution, Solver, assemble, build_problem
-from pooling.domain.pricing import ZERO, money, shipping_fee_due
+from pooling.domain.pricing import ZERO, money, price_line, shipping_fee_due
+
+Baselines = tuple[dict[int, Decimal], bool]  # each member's baseline; all proven minima
+TRY_ALL_UP_TO = 32  # a part with this many choices or fewer is priced choice by choice
+
+
+def own_demand(needs: Iterable[Need]) -> dict[int, dict[str, Decimal]]:
+    """Rule 1 over each member's own needs: what it wants of each product."""
+    demand: dict[int, dict[str, Decimal]] = {}
+    for need in needs:
+        wanted = demand.setdefault(need.member_id, {})
+        wanted[need.sku] = wanted.get(need.sku, Decimal(0)) + need.quantity
+    return demand
 
 
 def member_baselines(
-    own_needs: Mapping[int, Sequence[Need]],
+    demand: Mapping[int, Mapping[str, Decimal]],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
-) -> tuple[dict[int, Decimal], bool]:
-    """Each member's baseline C (its own needs, all offered, priced alone); and whether
-    every one is a proven minimum."""
-    baselines: dict[int, Decimal] = {}
+) -> Baselines:
+    """Each member's baseline C (its own ``demand``, the offered part priced alone); and
+    whether every one is a proven minimum."""
+    choices: dict[int, dict[str, int]] = {}
+    problems: dict[int, PoolingProblem] = {}
     coupled: list[tuple[int, PoolingProblem]] = []
-    priced: dict[tuple[str, Decimal], tuple[PricedLine, ...]] = {}
-    for member, needs in own_needs.items():
-        demand: dict[str, Decimal] = {}
-        for need in needs:
-            demand[need.sku] = demand.get(need.sku, Decimal(0)) + need.quantity
-        baselines[member] = ZERO
-        for part in independent_parts(_priced_once(demand, offers, suppliers, priced)):
-            if len(part.candidates) == 1:
-                baselines[member] += _alone(part)
-            elif all(len(lines) == 1 for lines in part.candidates.values()):
-                baselines[member] += _only_choice(part)
-            else:
+    pricing = _Pricing(offers, suppliers)
+    for member, wanted in demand.items():
+        candidates, settled = settle_fees(pricing.lines(wanted), suppliers)
+        problems[member] = PoolingProblem(candidates, suppliers, ())
+        choices[member] = {}
+        reduced = PoolingProblem(candidates, fee_free(candidates, suppliers, settled), ())
+        for part in independent_parts(reduced):
+            decided = _decided(part)
+            if decided is None:
                 coupled.append((member, part))
+            else:
+                choices[member] |= decided
     solutions = solve.solve_all([part for _member, part in coupled], tie_break=False)
-    for (member, part), solution in zip(coupled, solutions, strict=True):
-        baselines[member] += assemble(part, solution).total_cost
+    for (member, _part), solution in zip(coupled, solutions, strict=True):
+        choices[member] |= solution.choice
+    baselines = {
+        member: assemble(problems[member], Solution(choices[member])).total_cost
+        for member in demand
+    }
     return baselines, all(solution.optimal for solution in solutions)
 
 
-def _priced_once(
-    demand: Mapping[str, Decimal],
-    offers: Mapping[str, Sequence[Offer]],
-    suppliers: Mapping[int, SupplierTerms],
-    priced: dict[tuple[str, Decimal], tuple[PricedLine, ...]],
-) -> PoolingProblem:
-    """``build_problem`` for a member's demand, each product's lines priced once per
-    quantity for all members (``priced``): many members want the same amount. Products
-    no one offers are left out, as ``build_problem`` leaves them out of the cost."""
-    candidates = {}
-    for sku in sorted(demand):
-        key = (sku, demand[sku])
-        if key not in priced:
-            alone = build_problem({sku: demand[sku]}, offers, suppliers)
-            priced[key] = alone.candidates.get(sku, ())
-        if priced[key]:
-            candidates[sku] = priced[key]
-    return PoolingProblem(candidates, suppliers, ())
+class _Pricing:
+    """Each product's lines for a quantity, priced once for all members (many members
+    want the same amount). Products no one offers are left out, as ``build_problem``
+    leaves them out of the cost."""
+
+    def __init__(
+        self, offers: Mapping[str, Sequence[Offer]], suppliers: Mapping[int, SupplierTerms]
+    ) -> None:
+        self.offers, self.suppliers = offers, suppliers
+        self.priced: dict[tuple[str, Decimal], tuple[PricedLine, ...]] = {}
+        self.checked: dict[str, tuple[Offer, ...]] = {}  # a product's offers, by supplier id
+
+    def lines(self, demand: Mapping[str, Decimal]) -> dict[str, tuple[PricedLine, ...]]:
+        candidates = {}
+        for sku in sorted(demand):
+            key = (sku, demand[sku])
+            lines = self.priced.get(key)
+            if lines is None:
+                lines = self.priced[key] = self._price(sku, demand[sku])
+            if lines:
+                candidates[sku] = lines
+        return candidates
+
+    def _price(self, sku: str, quantity: Decimal) -> tuple[PricedLine, ...]:
+        if sku not in self.checked:  # the first time: checked as build_problem checks
+            lines = build_problem({sku: quantity}, self.offers, self.suppliers).candidates
+            self.checked[sku] = tuple(sorted(self.offers.get(sku, ()), key=_by_supplier))
+            return lines.get(sku, ())
+        return tuple(price_line(offer, quantity) for offer in self.checked[sku])
+
+
+def _by_supplier(offer: Offer) -> int:
+    return offer.supplier_id
 
 
 def independent_parts(problem: PoolingProblem) -> list[PoolingProblem]:
@@ -96,16 +132,43 @@ def may_charge(terms: SupplierTerms) -> bool:
     return money(terms.shipping_fee) > 0 and (free_from is None or free_from > 0)
 
 
-def _alone(part: PoolingProblem) -> Decimal:
-    """The cheapest cost of one product on its own: its line plus the fee due on it."""
-    (lines,) = part.candidates.values()
-    return min(
-        line.line_total + shipping_fee_due(part.suppliers[line.supplier_id], line.line_total)
-        for line in lines
+def _decided(part: PoolingProblem) -> dict[str, int] | None:
+    """The cheapest choice of a part that needs no optimiser: one product, products each
+    with one offer left, or few enough choices to try them all; None for the others."""
+    if len(part.candidates) == 1:
+        return _alone(part)
+    choices = prod(len(lines) for lines in part.candidates.values())
+    if choices == 1:
+        return {sku: lines[0].supplier_id for sku, lines in part.candidates.items()}
+    if choices <= TRY_ALL_UP_TO:
+        return _cheapest_of_all(part)
+    return None
+
+
+def _cheapest_of_all(part: PoolingProblem) -> dict[str, int]:
+    """Every choice of the part priced with its fees (rule 5); the first cheapest."""
+    skus = list(part.candidates)
+    best: tuple[Decimal, tuple[PricedLine, ...]] | None = None
+    for lines in product(*part.candidates.values()):
+        loads: dict[int, Decimal] = {}
+        for line in lines:
+            loads[line.supplier_id] = loads.get(line.supplier_id, ZERO) + line.line_total
+        cost = sum(loads.values(), ZERO) + sum(
+            (shipping_fee_due(part.suppliers[sid], load) for sid, load in loads.items()), ZERO
+        )
+        if best is None or cost < best[0]:
+            best = (cost, lines)
+    assert best is not None, "a part has products, each with an offer"
+    return {sku: line.supplier_id for sku, line in zip(skus, best[1], strict=True)}
+
+
+def _alone(part: PoolingProblem) -> dict[str, int]:
+    """The cheapest choice for one product on its own: its line plus the fee due on it."""
+    ((sku, lines),) = part.candidates.items()
+    best = min(
+        lines,
+        key=lambda line: (
+            line.line_total + shipping_fee_due(part.suppliers[line.supplier_id], line.line_total)
+        ),
     )
-
-
-def _only_choice(part: PoolingProblem) -> Decimal:
-    """The cost of products each offered by one supplier: there is nothing to choose."""
-    choice = {sku: lines[0].supplier_id for sku, lines in part.candidates.items()}
-    return assemble(part, Solution(choice)).total_cost
+    return {sku: best.supplier_id}

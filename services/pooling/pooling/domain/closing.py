@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from pooling.domain import flexible
-from pooling.domain.baselines import member_baselines
+from pooling.domain.baselines import Baselines, member_baselines, own_demand
 from pooling.domain.depot import DepotService, Lot, serve_from_depot
 from pooling.domain.model import (
     Allocation,
@@ -50,16 +50,17 @@ def close_window(
     _check_unique_ids(ordered)
     served = _served(ordered, depot, on, offers)
     to_pool = ordered if served is None else served.rest
-    assignment = cheapest_assignment(pooled_demand(to_pool), offers, suppliers, solve)
-    unoffered = set(assignment.unoffered)
+    unoffered = {need.sku for need in to_pool if not offers.get(need.sku)}  # as rule 5 finds
     placed = [need for need in to_pool if need.sku not in unoffered]
+    waiting = tuple(need for need in to_pool if need.sku in unoffered)
+    own = placed if served is None else _own_needs(ordered, waiting)
+    baselines = solve.start_baselines(own_demand(own), offers, suppliers)  # beside rule 5
+    assignment = cheapest_assignment(pooled_demand(to_pool), offers, suppliers, solve)
     by_sku: dict[str, list[Need]] = {}
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
     orders = tuple(_order(sid, assignment, by_sku) for sid in assignment.used_suppliers)
-    waiting = tuple(need for need in to_pool if need.sku in unoffered)
-    own = placed if served is None else _own_needs(ordered, waiting)
-    members, baselines_optimal = _member_savings(own, orders, offers, suppliers, solve, served)
+    members, baselines_optimal = _member_savings(orders, served, baselines())
     optimal = assignment.optimal and baselines_optimal
     strict = _result(orders, members, waiting, optimal, assignment.gap, served)
     if not assignment.optimal or not any(need.flexibility for need in placed):
@@ -116,14 +117,33 @@ def _with_flexibility(
     for sku, line in raised.lines.items():
         extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
     orders = tuple(_order(sid, raised, by_sku, extra) for sid in raised.used_suppliers)
-    taken = [
-        replace(n, quantity=n.quantity + extra[n.need_id]) if extra.get(n.need_id) else n
-        for n in own
-    ]
-    members, optimal = _member_savings(taken, orders, offers, suppliers, solve, strict.depot)
+    members, optimal = _member_savings(
+        orders, strict.depot, _raised_baselines(strict, own, extra, offers, suppliers, solve)
+    )
     members = _flexibility_saved(members, orders, before)
     optimal = strict.optimal and optimal and solution.optimal
     return _result(orders, members, strict.unoffered_needs, optimal, strict.gap, strict.depot)
+
+
+def _raised_baselines(
+    strict: WindowResult,
+    own: Sequence[Need],
+    extra: Mapping[int, Decimal],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
+) -> Baselines:
+    """Rule 7 with the raised quantities: a member's baseline depends on its own needs
+    alone, so only the members whose needs took more are priced again."""
+    raised = {n.member_id for n in own if extra.get(n.need_id)}
+    taken = [
+        replace(n, quantity=n.quantity + extra[n.need_id]) if extra.get(n.need_id) else n
+        for n in own
+        if n.member_id in raised
+    ]
+    again, optimal = member_baselines(own_demand(taken), offers, suppliers, solve)
+    kept = {m: s.baseline for m, s in strict.members.items() if m not in raised}
+    return kept | again, optimal and strict.optimal
 
 
 def _assignment_of(
@@ -229,20 +249,16 @@ def _order(
 
 
 def _member_savings(
-    needs: Sequence[Need],
-    orders: Sequence[SupplierOrder],
-    offers: Mapping[str, Sequence[Offer]],
-    suppliers: Mapping[int, SupplierTerms],
-    solve: Solver,
-    served: DepotService | None = None,
+    orders: Sequence[SupplierOrder], served: DepotService | None, baselines: Baselines
 ) -> tuple[dict[int, MemberSavings], bool]:
-    """Rule 7 for every member with an ordered need or one the depot served (see
-    ``window_savings``): the depot's part is paid at book value, without fee."""
+    """Rule 7 for every member with an ordered need or one the depot served, from its
+    ``baselines``: the depot's part is paid at book value, without fee."""
     allocations = (a for order in orders for line in order.lines for a in line.allocations)
     paid = paid_by_member(allocations)
     for member, amount in ({} if served is None else served.paid_by_member).items():
         paid[member] = paid.get(member, ZERO) + amount
-    return window_savings(needs, paid, offers, suppliers, solve)
+    priced, optimal = baselines
+    return savings_of(paid, priced), optimal
 
 
 def window_savings(
@@ -255,16 +271,19 @@ def window_savings(
     """Rule 7 for every member in ``paid``: the cost C of its own ``needs`` alone (its
     baseline; 0 without needs), what it paid, saved; and whether every baseline is a
     proven minimum. After a receipt the needs carry the received quantities (rule 10)."""
-    own: dict[int, list[Need]] = {}
-    for need in needs:
-        own.setdefault(need.member_id, []).append(need)
-    members = sorted(m for m in paid if m in own)
-    priced, optimal = member_baselines({m: own[m] for m in members}, offers, suppliers, solve)
-    baselines = dict.fromkeys(paid, ZERO) | priced
-    savings = {
-        m: MemberSavings(m, baselines[m], paid[m], baselines[m] - paid[m]) for m in sorted(paid)
+    demand = own_demand(need for need in needs if need.member_id in paid)
+    priced, optimal = member_baselines(demand, offers, suppliers, solve)
+    return savings_of(paid, priced), optimal
+
+
+def savings_of(
+    paid: Mapping[int, Decimal], baselines: Mapping[int, Decimal]
+) -> dict[int, MemberSavings]:
+    """Each paying member's savings against its baseline (0 for one not priced)."""
+    return {
+        m: MemberSavings(m, baselines.get(m, ZERO), paid[m], baselines.get(m, ZERO) - paid[m])
+        for m in sorted(paid)
     }
-    return savings, optimal
 
 
 def member_savings(
@@ -276,6 +295,7 @@ def member_savings(
     solve: Solver,
 ) -> MemberSavings:
     """Rule 7: the member's own needs priced alone (the baseline) against what it paid."""
-    baselines, _optimal = member_baselines({member_id: own_needs}, offers, suppliers, solve)
+    demand = {member_id: own_demand(own_needs).get(member_id, {})}
+    baselines, _optimal = member_baselines(demand, offers, suppliers, solve)
     baseline = baselines[member_id]
     return MemberSavings(member_id, baseline, paid, baseline - paid)

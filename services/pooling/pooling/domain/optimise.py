@@ -11,7 +11,7 @@ products go to, then, SKU by SKU in sorted order, the lower supplier id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -20,6 +20,7 @@ from pooling.domain.model import Assignment, Offer, PricedLine, SupplierTerms
 from pooling.domain.pricing import ZERO, price_line, shipping_fee_due
 
 if TYPE_CHECKING:
+    from pooling.domain.baselines import Baselines
     from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
 
 
@@ -56,6 +57,16 @@ class Solver(Protocol):
 
     def flexible(self, problem: FlexProblem, fair: Fairness) -> FlexSolution:
         """The cheapest plan of ``problem`` that ``fair`` accepts (see ``flexible``)."""
+        ...
+
+    def start_baselines(
+        self,
+        demand: Mapping[int, Mapping[str, Decimal]],
+        offers: Mapping[str, Sequence[Offer]],
+        suppliers: Mapping[int, SupplierTerms],
+    ) -> Callable[[], Baselines]:
+        """Begin every member's baseline (``baselines.member_baselines``), beside the
+        caller's own work where the solver can; the returned call waits for them."""
         ...
 
 

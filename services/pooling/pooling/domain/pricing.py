@@ -35,8 +35,8 @@ def cost_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
 
 def packs_needed(demand: Decimal, pack_size: Decimal) -> int:
     """Rule 2: n = ceil(demand / pack_size), exactly."""
-    whole = int(_EXACT.divide_int(demand, pack_size))
-    return whole + (1 if _EXACT.remainder(demand, pack_size) else 0)
+    whole, rest = _EXACT.divmod(demand, pack_size)
+    return int(whole) + (1 if rest else 0)
 
 
 def tier_price(tiers: Sequence[Tier], ordered_quantity: Decimal) -> Decimal:

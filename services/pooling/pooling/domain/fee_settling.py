@@ -1,0 +1,151 @@
+"""Shrinking a member's baseline problem before any optimiser sees it, exactly.
+
+Two facts about rule 5's cost keep the cheapest cost C while removing choices:
+
+- A supplier's fee is *settled* when every remaining choice pays the same fee at it:
+  it charges nothing, or it is used for sure (a product has no other offer left) and
+  its lines either cannot reach free shipping or reach it for sure, or every line it
+  could carry reaches free shipping alone. A settled fee is a constant: it links no
+  products, so the problem falls into smaller independent parts.
+- An offer is *dominated* when moving its product to the product's cheapest offer
+  never costs more in any remaining choice: the cheaper line, plus the fee that the
+  move may newly cause at the cheapest offer's supplier (if unsettled and not free
+  with that line alone), plus the fee it may cause at the supplier left (if unsettled
+  and able to reach free shipping), is still at most the offer's line. Moving every
+  product off its dominated offers, one by one, turns any cheapest choice into one
+  that uses none of them, so they can all go.
+
+Both are applied until nothing changes. The cheapest offer of a product (the lowest
+line, then the lower supplier id) is never removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from pooling.domain.model import PricedLine, SupplierTerms
+from pooling.domain.pricing import ZERO, money
+
+Candidates = dict[str, tuple[PricedLine, ...]]
+FEE_FREE = ZERO
+
+
+def settle_fees(
+    candidates: Mapping[str, tuple[PricedLine, ...]], suppliers: Mapping[int, SupplierTerms]
+) -> tuple[Candidates, set[int]]:
+    """The candidates without dominated offers, and the suppliers whose fee is settled
+    (among those offering them)."""
+    remaining = dict(candidates)
+    fees = {sid: money(suppliers[sid].shipping_fee) for sid in _offering(remaining)}
+    settled = {sid for sid, fee in fees.items() if fee == 0 or _never_due(suppliers[sid])}
+    cheapest = {  # never removed, so the same in every round
+        sku: min(lines, key=lambda line: (line.line_total, line.supplier_id))
+        for sku, lines in remaining.items()
+        if len(lines) > 1
+    }
+    while len(settled) < len(fees):
+        loads = _Loads(remaining)
+        settled |= loads.settled(suppliers, settled)
+        reachable = loads.may_reach_free_shipping(suppliers, settled)
+        changed = False
+        for sku, best in cheapest.items():
+            lines = remaining[sku]
+            if len(lines) == 1:
+                continue
+            ceiling = best.line_total + _fee_caused(best, suppliers, settled, fees)
+            kept = tuple(
+                line
+                for line in lines
+                if line is best
+                or ceiling + (fees[line.supplier_id] if line.supplier_id in reachable else ZERO)
+                > line.line_total
+            )
+            if len(kept) < len(lines):
+                remaining[sku], changed = kept, True
+        if not changed:
+            break
+    return remaining, settled
+
+
+def _offering(candidates: Mapping[str, tuple[PricedLine, ...]]) -> set[int]:
+    return {line.supplier_id for lines in candidates.values() for line in lines}
+
+
+def _never_due(terms: SupplierTerms) -> bool:
+    """Free shipping from nothing: the fee is never charged."""
+    return terms.free_shipping_from is not None and terms.free_shipping_from <= 0
+
+
+class _Loads:
+    """What each supplier's lines could add up to among the remaining choices: at most,
+    for sure (the products it alone offers now), and its smallest line."""
+
+    def __init__(self, candidates: Candidates) -> None:
+        most: dict[int, Decimal] = {}
+        surely: dict[int, Decimal] = {}
+        least: dict[int, Decimal] = {}
+        for lines in candidates.values():
+            for line in lines:
+                sid, total = line.supplier_id, line.line_total
+                if sid in most:
+                    most[sid] += total
+                    if total < least[sid]:
+                        least[sid] = total
+                else:
+                    most[sid] = least[sid] = total
+            if len(lines) == 1:
+                sid = lines[0].supplier_id
+                surely[sid] = surely.get(sid, ZERO) + lines[0].line_total
+        self.most, self.surely, self.least = most, surely, least
+
+    def settled(self, suppliers: Mapping[int, SupplierTerms], settled: set[int]) -> set[int]:
+        """Suppliers whose fee the remaining choices decide alike: used for sure with lines
+        that never or always reach free shipping, or lines each free alone."""
+        found = set()
+        for sid in self.most.keys() - settled:
+            threshold = suppliers[sid].free_shipping_from
+            if threshold is not None and self.least[sid] >= threshold:
+                found.add(sid)  # any line of it reaches free shipping alone
+            elif sid in self.surely and (threshold is None or self.most[sid] < threshold):
+                found.add(sid)  # used, and its fee always due
+            elif sid in self.surely and self.surely[sid] >= threshold:
+                found.add(sid)  # used, and free shipping reached for sure
+        return found
+
+    def may_reach_free_shipping(
+        self, suppliers: Mapping[int, SupplierTerms], settled: set[int]
+    ) -> set[int]:
+        """Unsettled suppliers whose lines could together reach free shipping: taking a
+        line away from one may make its fee due again."""
+        reach = set()
+        for sid, load in self.most.items():
+            threshold = suppliers[sid].free_shipping_from
+            if sid not in settled and threshold is not None and load >= threshold:
+                reach.add(sid)
+        return reach
+
+
+def _fee_caused(
+    line: PricedLine,
+    suppliers: Mapping[int, SupplierTerms],
+    settled: set[int],
+    fees: Mapping[int, Decimal],
+) -> Decimal:
+    """The most that putting ``line`` at its supplier adds in fees."""
+    sid = line.supplier_id
+    threshold = suppliers[sid].free_shipping_from
+    if sid in settled or (threshold is not None and line.line_total >= threshold):
+        return ZERO
+    return fees[sid]
+
+
+def fee_free(
+    candidates: Candidates, suppliers: Mapping[int, SupplierTerms], settled: set[int]
+) -> dict[int, SupplierTerms]:
+    """The terms of the suppliers offering ``candidates``, the settled ones charging
+    nothing (their fee is a constant of every choice)."""
+    return {
+        sid: SupplierTerms(sid, FEE_FREE, None) if sid in settled else suppliers[sid]
+        for sid in _offering(candidates)
+    }
