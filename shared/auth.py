@@ -1,7 +1,8 @@
 """Who is asking: bearer tokens for members, suppliers and admins.
 
-Catalog issues a member's or supplier's token when it creates them; every
-service verifies tokens with the shared secret, without a call to catalog.
+Catalog issues a member's or supplier's token when it creates them; the web pages issue
+short-lived ones, scoped to the signed-in user, for each call they make; every service
+verifies tokens with the shared secret, without a call to catalog.
 An admin token can also come from ``ZIRKEL_ADMIN_TOKEN``.
 
 A deactivated supplier's token stays valid for what the supplier still owes: reading,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -31,8 +33,12 @@ SUPPLIER_ACTIVE = "zirkel.supplier_active"  # app extension: supplier id -> stil
 
 @dataclass(frozen=True)
 class Principal:
+    """Who asks: a role, its member's or supplier's id, and for a token the web pages
+    issue for a signed-in user, that user's e-mail (``by``: for audit logs)."""
+
     role: Role
     subject_id: int | None = None
+    by: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -46,26 +52,57 @@ class Principal:
 
 
 class TokenAuthority:
-    def __init__(self, secret_key: str, admin_token: str | None = None) -> None:
+    """Signs and checks bearer tokens. A token issued with a ``lifetime`` (the web app's,
+    for the signed-in user, one per call) is refused once that many seconds have passed;
+    one without (a member's or supplier's API token) stays valid."""
+
+    def __init__(
+        self,
+        secret_key: str,
+        admin_token: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._signer = URLSafeSerializer(secret_key, salt="zirkel.api-token")
         self._admin_token = admin_token
-        # Every API request shows its token: a token, once checked, is not checked
-        # again (tokens carry no expiry, so the answer cannot change).
-        self.verify = functools.lru_cache(maxsize=4096)(self._verify)
+        self._clock = clock
+        # Every API request shows its token: a token, once read, is not read again; only
+        # its expiry is compared with the clock on each request.
+        self._read = functools.lru_cache(maxsize=4096)(self._read_token)
 
-    def issue(self, role: Role, subject_id: int | None = None) -> str:
-        return str(self._signer.dumps({"role": role, "id": subject_id}))
+    def issue(
+        self,
+        role: Role,
+        subject_id: int | None = None,
+        lifetime: float | None = None,
+        by: str | None = None,
+    ) -> str:
+        claims: dict[str, Any] = {"role": role, "id": subject_id}
+        if lifetime is not None:
+            claims["exp"] = self._clock() + lifetime
+        if by is not None:
+            claims["by"] = by
+        return str(self._signer.dumps(claims))
 
-    def _verify(self, token: str) -> Principal | None:
+    def verify(self, token: str) -> Principal | None:
+        principal, expires = self._read(token)
+        if expires is not None and self._clock() >= expires:
+            return None
+        return principal
+
+    def _read_token(self, token: str) -> tuple[Principal | None, float | None]:
         if self._admin_token and hmac.compare_digest(token.encode(), self._admin_token.encode()):
-            return Principal("admin")
+            return Principal("admin"), None
         try:
             data = self._signer.loads(token)
         except BadSignature:
-            return None
+            return None, None
         if not isinstance(data, dict) or data.get("role") not in ("admin", "member", "supplier"):
-            return None
-        return Principal(data["role"], data.get("id"))
+            return None, None
+        expires = data.get("exp")
+        if expires is not None and not isinstance(expires, int | float):
+            return None, None
+        by = data.get("by")
+        return Principal(data["role"], data.get("id"), by if isinstance(by, str) else None), expires
 
 
 def current_principal() -> Principal:

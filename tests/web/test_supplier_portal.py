@@ -23,6 +23,7 @@ from catalog.entrypoints.price_lists import MAX_ROWS
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user
+from catalog.web.clients.catalog_types import RowProblem as CatalogsProblem
 from catalog.web.supplier_portal import _translated
 from shared.db import transaction
 from shared.events import Event
@@ -344,8 +345,9 @@ def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
     too_large = RowProblem(
         None, None, "The price list is larger than %(kib)s KiB; split it into parts.", {"kib": 1024}
     )
+    answered = CatalogsProblem(None, None, too_large.text, too_large.message, too_large.values)
     with site.app.test_request_context(headers={"Accept-Language": "de"}):
-        [shown] = _translated([too_large])
+        [shown] = _translated([answered])
     assert shown["message"] == (
         "Die Preisliste ist größer als 1024 KiB; bitte teilen Sie sie in mehrere Teile."
     )

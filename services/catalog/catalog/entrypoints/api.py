@@ -18,6 +18,7 @@ from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, directory, handlers
+from catalog.service_layer.posting import KeyReused
 from shared.auth import Principal, TokenAuthority, current_principal, require
 from shared.errors import NotFound
 from shared.fields import ascii_int
@@ -221,15 +222,19 @@ def post_need() -> ResponseReturnValue:
     key = _idempotency_key()
     body = load_body(NEED_IN)
     member_id = _member_for_new_need(body.pop("member_id"))
-    with unit_of_work() as session:
-        need = handlers.post_need(
-            session,
-            current_runtime().outbox,
-            commands.PostNeed(member_id, **body, idempotency_key=key),
-        )
-        if need.replayed:
-            return jsonify(NEED_OUT.dump(need)), 201, {"Idempotent-Replayed": "true"}
-        return jsonify(NEED_OUT.dump(need)), 201
+    try:
+        with unit_of_work() as session:
+            need = handlers.post_need(
+                session,
+                current_runtime().outbox,
+                commands.PostNeed(member_id, **body, idempotency_key=key),
+            )
+    except KeyReused as exc:  # the need it made, by number, for a form to name
+        details = {IDEMPOTENCY_KEY: [str(exc)], "need_id": [exc.need_id]}
+        raise ApiError(422, str(exc), details) from exc
+    if need.replayed:
+        return jsonify(NEED_OUT.dump(need)), 201, {"Idempotent-Replayed": "true"}
+    return jsonify(NEED_OUT.dump(need)), 201
 
 
 def _idempotency_key() -> str | None:

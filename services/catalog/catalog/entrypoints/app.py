@@ -7,6 +7,7 @@ from flask import Flask
 from catalog.adapters.orm import Supplier
 from catalog.bootstrap import build_runtime
 from catalog.entrypoints.api import api
+from catalog.entrypoints.api_directory import directory_api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
@@ -20,9 +21,14 @@ from shared.web import create_base_app
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
     app = create_base_app(
-        runtime, openapi_blueprint("Zirkel catalog", OPERATIONS), api, ops, price_list_api
+        runtime,
+        openapi_blueprint("Zirkel catalog", OPERATIONS),
+        api,
+        directory_api,
+        ops,
+        price_list_api,
     )
-    init_web(app, api.name, ops.name, price_list_api.name)
+    init_web(app, api.name, directory_api.name, ops.name, price_list_api.name)
     # Catalog keeps the suppliers: one it does not know has no standing.
     app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
         runtime.engine, Supplier.active, Supplier.id, unknown=False

@@ -84,6 +84,33 @@ OPERATIONS = {
             " decides; GET the need for the outcome, cancelled or ordered."
         ),
     ),
+    "catalog_directory_api.product_index": Operation(
+        response=s.ProductOut,
+        many=True,
+        query={"sku": {"type": "array", "items": TEXT, "maxItems": 500}},
+        summary="Every product by SKU, or those asked with ?sku=.",
+    ),
+    "catalog_directory_api.member_names": Operation(
+        query={"id": {"type": "array", "items": {"type": "integer", "minimum": 1}}},
+        summary="The names of the members asked with ?id= (admin or supplier).",
+    ),
+    "catalog_directory_api.set_flexibility": Operation(
+        s.FlexibilityIn,
+        s.MemberOut,
+        summary="A member's default flexibility.",
+    ),
+    "catalog_directory_api.deactivate_member": Operation(
+        response=s.MemberOut, summary="Deactivate a member (admin); its history stays."
+    ),
+    "catalog_directory_api.reactivate_member": Operation(
+        response=s.MemberOut, summary="Reactivate a member (admin)."
+    ),
+    "catalog_directory_api.deactivate_supplier": Operation(
+        response=s.SupplierOut, summary="Deactivate a supplier (admin); its orders stay."
+    ),
+    "catalog_directory_api.reactivate_supplier": Operation(
+        response=s.SupplierOut, summary="Reactivate a supplier (admin)."
+    ),
     "catalog_price_lists.upload_price_list": Operation(
         body_media="text/csv", summary="Upload a supplier's price list as CSV."
     ),
@@ -101,5 +128,11 @@ OPERATIONS = {
     ),
     "catalog_ops.replay": Operation(summary="Replay a dead letter once (admin)."),
     "catalog_ops.discard": Operation(summary="Discard a dead letter (admin)."),
-    "catalog_ops.audit": Operation(query={"limit": LIMIT}, summary="The ops audit log (admin)."),
+    "catalog_ops.audit": Operation(
+        query={"limit": LIMIT, "queue": TEXT}, summary="The ops audit log (admin)."
+    ),
+    "catalog_ops.overview": Operation(
+        query={"minutes": {"type": "integer", "minimum": 1, "maximum": 1440}},
+        summary="The office's dashboard: queues, services, alerts, depths (admin).",
+    ),
 }

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError
 
 from catalog.adapters.orm import OpsAudit
 from catalog.service_layer.dead_letters import Action, act_on_dead_letter, audit_log
-from catalog.service_layer.ops_watch import alerts_now, depths
+from catalog.service_layer.ops_watch import alerts_now, depths, open_alerts
 from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
+from shared.db import transaction
 from shared.errors import NotFound
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
 from shared.web import ApiError, counted_arg, current_runtime, readiness, unit_of_work
@@ -80,9 +81,34 @@ def discard(queue: str, message_id: str) -> ResponseReturnValue:
 @ops.get("/audit")
 @require("admin")
 def audit() -> ResponseReturnValue:
+    """The latest replays and discards, newest first; ``?queue=`` of one queue alone."""
     limit = counted_arg("limit", default=100, most=1000)
+    queue = request.args.get("queue") or None
     with unit_of_work() as session:
-        return jsonify([_audit_entry(row) for row in audit_log(session, limit)])
+        return jsonify([_audit_entry(row) for row in audit_log(session, limit, queue)])
+
+
+@ops.get("/overview")
+@require("admin")
+def overview() -> ResponseReturnValue:
+    """The office's dashboard in one answer: the queues (null while the broker cannot be
+    reached), the services, the alerts with the time each was raised, and each working
+    queue's sampled depths over the last ``minutes`` (default 60), oldest first."""
+    runtime = current_runtime()
+    minutes = counted_arg("minutes", default=60, most=24 * 60)
+    try:
+        snapshot = QueueMonitor(runtime.settings).snapshot()
+    except (OperationalError, OSError):
+        snapshot = None
+    services = service_health(runtime.settings, "catalog", lambda: readiness(runtime))
+    ops_settings, now = OpsSettings.from_settings(runtime.settings), datetime.now(UTC)
+    with transaction(runtime.sessions) as session:  # raising an alert writes it
+        found = alerts_now(session, snapshot, services, ops_settings, now)
+        history = depths(session, now - timedelta(minutes=minutes), now)
+        since = {(a.kind, a.subject): a.raised_at.isoformat() for a in open_alerts(session)}
+    alerts = [a | {"since": since.get((a["kind"], a["subject"]))} for a in found]
+    levels = {queue: [s.messages for s in samples] for queue, samples in history.items()}
+    return jsonify(queues=snapshot, services=services, alerts=alerts, history=levels)
 
 
 def _audited(action: Action, letters: DeadLetters, message_id: str) -> ResponseReturnValue:
@@ -112,6 +138,8 @@ def _on_broker(act: Callable[[], Any]) -> Any:
 
 
 def _actor(principal: Principal) -> str:
+    if principal.by is not None:  # an admin signed in to the office's pages
+        return principal.by
     if principal.subject_id is None:
         return "admin (ZIRKEL_ADMIN_TOKEN)"
     return f"admin #{principal.subject_id}"

@@ -262,7 +262,10 @@ def _refuse(problems: list[RowProblem]) -> NoReturn:
 
 
 def _answer_refused(problems: list[RowProblem]) -> NoReturn:
-    shown = [problem.as_dict() for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    shown = problems[:MAX_PROBLEMS_SHOWN]
     count = len(problems)
     message = f"The price list was not stored: {count} problem{'s' if count != 1 else ''}."
-    raise ApiError(422, message, {"rows": shown, "problems": count})
+    # beside each row's English message, its template and values for a page to translate
+    templates = [{"template": p.message, "values": p.values} for p in shown]
+    details = {"rows": [p.as_dict() for p in shown], "problems": count, "templates": templates}
+    raise ApiError(422, message, details)

@@ -21,6 +21,7 @@ from catalog.domain.invoice_data import (
     payment_terms_problems,
 )
 from catalog.domain.model import (
+    FLEXIBLE_PERCENT_MAX,
     WEBHOOK_SECRET_MIN,
     DeliveryChannel,
     NeedStatus,
@@ -123,7 +124,19 @@ class MemberOut(Schema):
     iban = fields.String(allow_none=True)
     mandate_reference = fields.String(allow_none=True)
     mandate_signed_on = fields.Date(allow_none=True)
+    flexible_percent = fields.Integer(allow_none=True)
     api_token = fields.String()
+
+
+class FlexibilityIn(Schema):
+    """A member's default flexibility: percent more it takes; none, exactly as asked."""
+
+    flexible_percent = fields.Integer(
+        required=True,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=0, max=FLEXIBLE_PERCENT_MAX),
+    )
 
 
 class SupplierIn(Schema):
@@ -192,6 +205,7 @@ class SupplierOut(Schema):
     id = fields.Integer()
     name = fields.String()
     email = fields.String()
+    active = fields.Boolean()
     shipping_fee = fields.Decimal(as_string=True)
     free_shipping_from = fields.Decimal(as_string=True, allow_none=True)
     delivery_channel = fields.String()

@@ -28,6 +28,7 @@ from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
 from catalog.web.caught_mail import mail_admin
+from catalog.web.clients import install_clients
 from catalog.web.distribution import distribution_pages
 from catalog.web.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
 from catalog.web.forms import LANGUAGES, form_errors
@@ -89,6 +90,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
     for blueprint in WEB_BLUEPRINTS:
         app.register_blueprint(blueprint)
     show_http_errors_as_pages(app)
+    install_clients(app)
 
 
 def _locale() -> str:

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from catalog.adapters.orm import User
 from catalog.service_layer import sign_in
-from catalog.service_layer.users import authenticate, may_sign_in
+from catalog.service_layer.users import authenticate
+from catalog.web.callers import firm_is_active
 from catalog.web.forms import LanguageForm, LoginForm
 from catalog.web.redirects import on_to, page_on_this_site
 from shared.db import transaction
@@ -65,9 +66,10 @@ def load_user(user_id: str) -> WebUser | None:
         return None
     with transaction(current_runtime().reads) as db:  # every page asks: it waits for no writer
         user = sign_in.signed_in_user(db, session_id, int(user_id))
-        if user is None or not may_sign_in(db, user):
-            return None  # a deactivated member's or supplier's sessions end with it
-        return WebUser.of(user)
+        found = None if user is None else WebUser.of(user)
+    if found is None or not firm_is_active(found):
+        return None  # a deactivated member's or supplier's sessions end with it
+    return found
 
 
 def _check(form: LoginForm) -> tuple[WebUser | None, str, int]:
@@ -80,10 +82,12 @@ def _check(form: LoginForm) -> tuple[WebUser | None, str, int]:
         return None, "", wait
     with transaction(sessions) as db:
         user = authenticate(db, email, form.password.data or "")
-        if user is None:
-            return None, "", 0  # the try stays counted
+        found = None if user is None else WebUser.of(user)
+    if found is None or not firm_is_active(found):
+        return None, "", 0  # the try stays counted
+    with transaction(sessions) as db:
         sign_in.forget_tries(db, email, address)
-        return WebUser.of(user), sign_in.open_session(db, user.id), 0
+        return found, sign_in.open_session(db, found.id), 0
 
 
 @accounts.route("/login", methods=["GET", "POST"])

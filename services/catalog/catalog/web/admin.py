@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from catalog.adapters.orm import Member, Supplier, User
+from catalog.adapters.orm import User
 from catalog.service_layer.users import create_user
+from catalog.web.callers import catalog, members_by_name, suppliers_by_name
+from catalog.web.clients.service import OFFICE
 from catalog.web.forms import UserForm, options
 from catalog.web.remote import show_errors_as_pages
 from catalog.web.supplier_forms import SupplierUserForm
@@ -37,15 +39,12 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _users_page(form: UserForm, supplier_form: SupplierUserForm) -> ResponseReturnValue:
+    members = sorted(
+        (m for m in catalog().members(OFFICE) if m.active), key=lambda m: (m.name, m.id)
+    )
+    form.member_id.choices = options((m.id, f"{m.name} ({m.email})") for m in members)
+    supplier_form.supplier_id.choices = options(suppliers_by_name(active_only=True))
     with transaction(current_runtime().sessions) as db:
-        form.member_id.choices = options(
-            (m.id, f"{m.name} ({m.email})")
-            for m in db.scalars(select(Member).where(Member.active).order_by(Member.name))
-        )
-        supplier_form.supplier_id.choices = options(
-            (s.id, s.name)
-            for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
-        )
         listed = [
             (u.email, u.role, u.member_id or u.supplier_id)
             for u in db.scalars(select(User).order_by(User.email))
@@ -61,10 +60,7 @@ def _users_page(form: UserForm, supplier_form: SupplierUserForm) -> ResponseRetu
 def supplier_user() -> ResponseReturnValue:
     """A sign-in for a supplier's order desk: it sees that supplier's orders only."""
     form = SupplierUserForm(prefix="supplier")
-    with transaction(current_runtime().sessions) as db:
-        form.supplier_id.choices = options(
-            (s.id, s.name) for s in db.scalars(select(Supplier).where(Supplier.active))
-        )
+    form.supplier_id.choices = options(suppliers_by_name(active_only=True))
     if form.validate_on_submit():
         created = _create_user(form, role="supplier", supplier_id=form.supplier_id.data)
         if created is not None:
@@ -75,12 +71,8 @@ def supplier_user() -> ResponseReturnValue:
 @admin.route("/users", methods=["GET", "POST"])
 @admin_required
 def users() -> ResponseReturnValue:
-    runtime = current_runtime()
     form = UserForm()
-    with transaction(runtime.sessions) as db:
-        form.member_id.choices = options(
-            (m.id, m.name) for m in db.scalars(select(Member).where(Member.active))
-        )
+    form.member_id.choices = options(members_by_name(active_only=True))
     if form.validate_on_submit():
         created = _create_user(form, member_id=form.member_id.data)
         if created is not None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from catalog.adapters.orm import Member, Offer, Product, Supplier
-from catalog.service_layer import commands, handlers
-from catalog.service_layer.commands import MEMBER_FIELDS
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import (
     CHANNELS,
@@ -20,14 +17,15 @@ from catalog.web.admin_forms import (
     OfferForm,
     ProductChangeForm,
     ProductForm,
+    SchemaForm,
     SupplierForm,
 )
+from catalog.web.callers import catalog, supplier_names, suppliers_by_name
+from catalog.web.clients.catalog_types import Product
+from catalog.web.clients.service import OFFICE, Refused
 from catalog.web.forms import options
 from catalog.web.remote import show_errors_as_pages
-from shared.db import transaction
-from shared.errors import DomainError
 from shared.fields import ascii_int
-from shared.web import current_runtime
 
 catalog_admin = Blueprint("catalog_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(catalog_admin)
@@ -42,69 +40,44 @@ def _page(template: str, form: FlaskForm, **context: object) -> ResponseReturnVa
 @admin_required
 def members() -> ResponseReturnValue:
     form = MemberForm()
-    if form.is_submitted() and (body := form.load()) is not None:
-        with transaction(current_runtime().sessions) as db:
-            handlers.register_member(db, commands.RegisterMember(**body))
+    sent = form.is_submitted() and (body := form.load()) is not None
+    if sent and _saved(form, lambda: catalog().register_member(OFFICE, body)):
         flash(_("Member %(name)s registered.", name=body["name"]), "ok")
         return redirect(url_for("catalog_admin.members"))
-    shown = ("id", "name", "trade", "email", "active", *MEMBER_FIELDS)
-    with transaction(current_runtime().sessions) as db:
-        rows = [
-            {column: getattr(m, column) for column in shown}
-            for m in db.scalars(select(Member).order_by(Member.name))
-        ]
+    rows = sorted(catalog().members(OFFICE), key=lambda m: (m.name, m.id))
     return _page("admin_members.html", form, members=rows, trades=TRADES)
 
 
 @catalog_admin.route("/suppliers", methods=["GET", "POST"])
 @admin_required
 def suppliers() -> ResponseReturnValue:
-    runtime = current_runtime()
     form = SupplierForm()
-    if form.is_submitted() and (body := form.load()) is not None:
-        try:
-            with transaction(runtime.sessions) as db:
-                handlers.register_supplier(db, runtime.outbox, commands.RegisterSupplier(**body))
-        except DomainError as exc:
-            form.add_error(exc.field, [str(exc)])
-        else:
-            flash(_("Supplier %(name)s registered.", name=body["name"]), "ok")
-            return redirect(url_for("catalog_admin.suppliers"))
-    with transaction(runtime.sessions) as db:
-        rows = [
-            (
-                s.id,
-                s.name,
-                s.email,
-                s.shipping_fee,
-                s.free_shipping_from,
-                s.delivery_channel,
-                s.active,
-            )
-            for s in db.scalars(select(Supplier).order_by(Supplier.name))
-        ]
+    sent = form.is_submitted() and (body := form.load()) is not None
+    if sent and _saved(form, lambda: catalog().register_supplier(OFFICE, body)):
+        flash(_("Supplier %(name)s registered.", name=body["name"]), "ok")
+        return redirect(url_for("catalog_admin.suppliers"))
+    rows = [
+        (s.id, s.name, s.email, s.shipping_fee, s.free_shipping_from, s.delivery_channel, s.active)
+        for s in sorted(catalog().suppliers(OFFICE), key=lambda s: (s.name, s.id))
+    ]
     return _page("admin_suppliers.html", form, suppliers=rows, channels=CHANNELS)
 
 
 @catalog_admin.route("/products", methods=["GET", "POST"])
 @admin_required
 def products() -> ResponseReturnValue:
-    runtime = current_runtime()
     form = ProductForm()
     if form.is_submitted() and (body := form.load()) is not None:
         try:
-            with transaction(runtime.sessions) as db:
-                handlers.add_product(db, commands.AddProduct(**body), runtime.outbox)
-        except DomainError:
+            catalog().add_product(OFFICE, body)
+        except Refused as exc:
+            if exc.status != 409:
+                raise
             form.sku.errors.append(_("A product with SKU %(sku)s exists already.", sku=body["sku"]))
         else:
             flash(_("Product %(sku)s added.", sku=body["sku"]), "ok")
             return redirect(url_for("catalog_admin.products"))
-    with transaction(runtime.sessions) as db:
-        rows = [
-            (p.sku, p.name, p.unit, p.vat_rate)
-            for p in db.scalars(select(Product).order_by(Product.sku))
-        ]
+    rows = [(p.sku, p.name, p.unit, p.vat_rate) for p in catalog().products(OFFICE)]
     return _page("admin_products.html", form, products=rows)
 
 
@@ -112,19 +85,16 @@ def products() -> ResponseReturnValue:
 @admin_required
 def edit_product(sku: str) -> ResponseReturnValue:
     """Change a product's name, unit or VAT rate; its offers are announced again."""
-    runtime = current_runtime()
     form = ProductChangeForm()
-    with transaction(runtime.sessions) as db:
-        product = db.scalar(select(Product).where(Product.sku == sku))
-        if product is None:
-            abort(404)
-        if not form.is_submitted():
-            form.fill(product)
+    product = catalog().product(OFFICE, sku)  # none such: the 404 page
+    if not form.is_submitted():
+        form.fill(product)
     if form.is_submitted() and (body := form.load()) is not None:
         try:
-            with transaction(runtime.sessions) as db:
-                handlers.change_product(db, runtime.outbox, commands.ChangeProduct(sku, **body))
-        except DomainError:  # a unit change of a product with offers
+            catalog().change_product(OFFICE, sku, body)
+        except Refused as exc:  # a unit change of a product with offers
+            if exc.status not in (409, 422):
+                raise
             form.unit.errors.append(_("A product with offers keeps its unit."))
         else:
             flash(_("Product %(sku)s saved.", sku=sku), "ok")
@@ -135,51 +105,49 @@ def edit_product(sku: str) -> ResponseReturnValue:
 @catalog_admin.route("/offers", methods=["GET", "POST"])
 @admin_required
 def offers() -> ResponseReturnValue:
-    runtime = current_runtime()
     form = OfferForm()
-    with transaction(runtime.sessions) as db:
-        form.supplier_id.choices = options(
-            (s.id, s.name)
-            for s in db.scalars(select(Supplier).where(Supplier.active).order_by(Supplier.name))
-        )
-        products = db.scalars(select(Product).order_by(Product.sku))
-        form.sku.choices = options((p.sku, f"{p.name} ({p.sku})") for p in products)
-        listed = _listed_offers(db)
+    form.supplier_id.choices = options(suppliers_by_name(active_only=True))
+    products = catalog().products(OFFICE)
+    form.sku.choices = options((p.sku, f"{p.name} ({p.sku})") for p in products)
+    listed = _listed_offers(products)
     if not form.is_submitted():
         _fill_from_existing(form, listed)
     elif (body := form.load()) is not None:
-        tiers = tuple((t["min_quantity"], t["unit_price"]) for t in body["tiers"])
-        command = commands.SetOffer(form.supplier_id.data, form.sku.data, body["pack_size"], tiers)
-        try:
-            with transaction(runtime.sessions) as db:
-                handlers.set_offer(db, runtime.outbox, command)
-        except DomainError as exc:
-            form.add_error(exc.field, [str(exc)])
-        else:
-            flash(_("Offer of %(sku)s saved.", sku=command.sku), "ok")
+        supplier_id, sku = form.supplier_id.data, form.sku.data
+        offer = {"pack_size": body["pack_size"], "tiers": body["tiers"]}
+        if _saved(form, lambda: catalog().set_offer(OFFICE, supplier_id, sku, offer)):
+            flash(_("Offer of %(sku)s saved.", sku=sku), "ok")
             return redirect(url_for("catalog_admin.offers"))
     return _page("admin_offers.html", form, offers=listed)
 
 
-def _listed_offers(db) -> list[dict]:  # type: ignore[no-untyped-def]
-    query = (
-        select(Offer)
-        .options(selectinload(Offer.tiers), selectinload(Offer.product))
-        .order_by(Offer.supplier_id, Offer.id)
-    )
-    names = dict(db.execute(select(Supplier.id, Supplier.name)).all())
+def _listed_offers(products: list[Product]) -> list[dict]:
+    by_sku = {p.sku: p for p in products}
+    names = supplier_names()
     return [
         {
             "supplier_id": o.supplier_id,
             "supplier": names.get(o.supplier_id, o.supplier_id),
-            "sku": o.product.sku,
-            "product": o.product.name,
-            "unit": o.product.unit,
+            "sku": o.sku,
+            "product": by_sku[o.sku].name if o.sku in by_sku else o.sku,
+            "unit": by_sku[o.sku].unit if o.sku in by_sku else "",
             "pack_size": o.pack_size,
-            "tiers": [(t.min_quantity, t.unit_price) for t in o.tiers],
+            "tiers": list(o.tiers),
         }
-        for o in db.scalars(query)
+        for o in catalog().offers(OFFICE)
     ]
+
+
+def _saved(form: SchemaForm, save: Callable[[], object]) -> bool:
+    """Whether catalog took what the form sent; its refusal beside the fields if not."""
+    try:
+        save()
+    except Refused as exc:
+        if exc.status not in (409, 422):
+            raise
+        form.show(exc.details or {"name": [exc.message]})
+        return False
+    return True
 
 
 def _fill_from_existing(form: OfferForm, listed: list[dict]) -> None:

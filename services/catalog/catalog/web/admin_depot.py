@@ -13,11 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.web.admin import admin_required
+from catalog.web.callers import product_names
 from catalog.web.receipt_forms import WriteOffForm
 from catalog.web.remote import fetch, send, show_errors_as_pages
-from catalog.web.supplier_portal import product_names
-from shared.db import transaction
-from shared.web import current_runtime
 
 depot_admin = Blueprint("depot_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(depot_admin)
@@ -90,8 +88,7 @@ def _depot_page(
     shown = shown or _depot()
     form.lot.choices = _lots(shown)
     skus = {lot["sku"] for lot in shown["lots"]} | {m["sku"] for m in shown["movements"]}
-    with transaction(current_runtime().sessions) as db:
-        products = product_names(db, skus)
+    products = product_names(skus)
     return render_template(
         "admin_depot.html",
         depot=shown,

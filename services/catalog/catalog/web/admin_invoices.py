@@ -10,20 +10,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
-from catalog.adapters.orm import Member
 from catalog.web import billing_client as billing
 from catalog.web.admin import admin_required
+from catalog.web.callers import members_by_name
 from catalog.web.forms import ActionForm, options
 from catalog.web.invoices import id_arg, invoice_page, stream_document
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
-from shared.db import transaction
-from shared.web import MAX_ID, current_runtime
+from shared.web import MAX_ID
 
 invoice_admin = Blueprint("invoice_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(invoice_admin)
@@ -51,8 +49,7 @@ class InvoiceFilter(Form):
 
 
 def _members() -> dict[int, str]:
-    with transaction(current_runtime().sessions) as db:
-        return dict(db.execute(select(Member.id, Member.name).order_by(Member.name)).all())
+    return dict(members_by_name())
 
 
 @invoice_admin.get("/invoices")

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from catalog.web.admin import admin_required
+from catalog.web.callers import pool_units
 from catalog.web.remote import fetch, send, show_errors_as_pages
-from catalog.web.supplier_portal import pool_units
 from shared.fields import ascii_int
 
 pool_admin = Blueprint("pool_admin", __name__, url_prefix="/admin")

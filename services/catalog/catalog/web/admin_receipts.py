@@ -16,10 +16,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from catalog.web.admin import admin_required
-from catalog.web.orders import supplier_names
+from catalog.web.callers import order_names, supplier_names
 from catalog.web.receipt_forms import ReceiptForm
 from catalog.web.remote import answer, fetch, send, show_errors_as_pages
-from catalog.web.supplier_portal import order_names
 
 receipt_admin = Blueprint("receipt_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(receipt_admin)

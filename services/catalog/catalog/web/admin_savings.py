@@ -11,20 +11,17 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired
 
-from catalog.adapters.orm import Member, Supplier
 from catalog.web.admin import admin_required
 from catalog.web.admin_forms import TRADES
+from catalog.web.callers import members_by_name, supplier_names
 from catalog.web.charts import bars
 from catalog.web.forms import options
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
-from shared.db import transaction
 from shared.fields import ascii_int
-from shared.web import current_runtime
 
 savings_admin = Blueprint("savings_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(savings_admin)
@@ -40,10 +37,7 @@ class FeeForm(FlaskForm):
 
 def _fee_form() -> FeeForm:
     form = FeeForm()
-    with transaction(current_runtime().sessions) as db:
-        form.member_id.choices = options(
-            (m.id, m.name) for m in db.scalars(select(Member).order_by(Member.name))
-        )
+    form.member_id.choices = options(members_by_name())
     return form
 
 
@@ -74,8 +68,7 @@ def dashboard(form: FeeForm | None = None) -> ResponseReturnValue:
     body = fetch("notify", f"/savings/dashboard?year={year}", "admin", None)
     charts = {}
     if body:
-        with transaction(current_runtime().sessions) as db:
-            names = dict(db.execute(select(Supplier.id, Supplier.name)).all())
+        names = supplier_names()
         for s in body["suppliers"]:
             s["name"] = _supplier_name(names, s["supplier_id"])
         for t in body["trades"]:

@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from catalog.web.admin import admin_required
+from catalog.web.callers import order_names
 from catalog.web.needs import member_required
 from catalog.web.remote import answer, show_errors_as_pages
-from catalog.web.supplier_portal import order_names
 
 distribution_pages = Blueprint("distribution", __name__)
 show_errors_as_pages(distribution_pages)

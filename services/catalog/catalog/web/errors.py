@@ -6,6 +6,7 @@ from flask import Flask, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from catalog.web.clients.service import Refused, ServiceUnavailable
 from shared.errors import DomainError
 from shared.web import FORM_TYPES, domain_error_answer, status_of_request
 
@@ -26,6 +27,17 @@ def show_http_errors_as_pages(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, page_or_json)
     app.register_error_handler(DomainError, refusal_page_or_json)
+    app.register_error_handler(Refused, refused_by_a_service)
+    app.register_error_handler(ServiceUnavailable, service_unavailable)
+
+
+def refused_by_a_service(error: Refused) -> ResponseReturnValue:
+    """A refusal a page lets through: the error page with the service's status."""
+    return render_template("error.html", code=error.status, reason=None), error.status
+
+
+def service_unavailable(_error: ServiceUnavailable) -> ResponseReturnValue:
+    return render_template("error.html", code=503, reason=None), 503
 
 
 def refusal_page_or_json(error: DomainError) -> ResponseReturnValue:

@@ -26,7 +26,6 @@ from wtforms.validators import ValidationError as WTFormsValidationError
 
 from catalog.domain.search import fold
 from catalog.entrypoints.schemas import NeedIn
-from catalog.service_layer import commands
 
 NEED_FIELDS = ("sku", "quantity", "up_to", "needed_by", "delivery_site", "note")
 LANGUAGES = {"de": "Deutsch", "en": "English"}
@@ -101,9 +100,9 @@ class NeedForm(FlaskForm):
             return None
         return None if self.errors else need
 
-    def command(self, member_id: int, need: dict[str, Any]) -> commands.PostNeed:
-        fields = {k: need[k] for k in NEED_FIELDS}
-        return commands.PostNeed(member_id, **fields, idempotency_key=self.post_key.data)
+    def body(self, need: dict[str, Any]) -> dict[str, Any]:
+        """The need as catalog's API takes it (its key goes as a header)."""
+        return {k: need[k] for k in NEED_FIELDS}
 
     def sent_before(self, need_id: int) -> None:
         """This form's key made need ``need_id`` with other values (the member went back

@@ -16,17 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from catalog.adapters.orm import Member
 from catalog.web.admin import admin_required
+from catalog.web.callers import members_by_name
 from catalog.web.forms import ActionForm, options
 from catalog.web.needs import member_required
 from catalog.web.remote import TIMEOUT_SECONDS, _address, fetch, send, show_errors_as_pages
-from shared.db import transaction
-from shared.web import current_runtime
 
 log = logging.getLogger(__name__)
 account_pages = Blueprint("account_pages", __name__)
@@ -90,8 +87,7 @@ def my_account_csv() -> ResponseReturnValue:
 
 
 def _members() -> list[tuple[int, str]]:
-    with transaction(current_runtime().sessions) as db:
-        return [(m.id, m.name) for m in db.scalars(select(Member).order_by(Member.name))]
+    return members_by_name()
 
 
 @account_pages.get("/admin/accounts")

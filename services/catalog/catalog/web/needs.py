@@ -10,24 +10,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from catalog.adapters.orm import Need, Product
-from catalog.domain.model import NeedNotOpen, NeedStatus
 from catalog.domain.search import fold
-from catalog.entrypoints.schemas import NeedOut
-from catalog.service_layer import handlers
-from catalog.service_layer.posting import IDEMPOTENCY_KEY, KeyReused
 from catalog.web import charts
+from catalog.web.callers import catalog, pool_units, signed_in
+from catalog.web.clients.catalog import NeedSentBefore
+from catalog.web.clients.service import Forbidden, NotFound, Refused
 from catalog.web.forms import ActionForm, NeedForm
 from catalog.web.remote import fetch, show_errors_as_pages
 from catalog.web.savings_line import cumulative_savings
-from catalog.web.supplier_portal import pool_units
-from shared.db import transaction
-from shared.errors import DomainError
-from shared.web import current_runtime
 
 pages = Blueprint("pages", __name__)
+OPEN, CANCELLED = "open", "cancelled"
 show_errors_as_pages(pages)
 
 
@@ -56,11 +50,7 @@ def home() -> ResponseReturnValue:
 @member_required
 def post_need() -> ResponseReturnValue:
     form = NeedForm()
-    runtime = current_runtime()
-    with transaction(runtime.sessions) as db:
-        products = [
-            (p.sku, p.name, p.unit) for p in db.scalars(select(Product).order_by(Product.sku))
-        ]
+    products = [(p.sku, p.name, p.unit) for p in catalog().products(signed_in())]
     if form.is_submitted():
         need = form.validate_need({fold(name): sku for sku, name, _unit in products})
         if need is not None and (need_id := _post(form, need)) is not None:
@@ -75,32 +65,23 @@ def post_need() -> ResponseReturnValue:
 def _post(form: NeedForm, need: dict[str, Any]) -> int | None:
     """The id of the need the form posted (now or when it was sent before), or None with
     the reason beside the field."""
-    runtime = current_runtime()
     try:
-        with transaction(runtime.sessions) as db:
-            command = form.command(current_user.member_id, need)
-            return handlers.post_need(db, runtime.outbox, command).id
-    except KeyReused as exc:
+        return catalog().post_need(signed_in(), form.body(need), form.post_key.data).id
+    except NeedSentBefore as exc:
         form.sent_before(exc.need_id)
-    except DomainError as exc:
-        message = _("There is no product %(sku)s.", sku=need["sku"])
-        field = {"sku": form.sku, IDEMPOTENCY_KEY: form.post_key}.get(exc.field, form.sku)
-        field.errors.append(message if exc.field == "sku" else str(exc))
+    except Refused as exc:
+        if exc.field_messages("sku") or isinstance(exc, NotFound):
+            form.sku.errors.append(_("There is no product %(sku)s.", sku=need["sku"]))
+        else:
+            form.sku.errors.append(exc.message)
     return None
 
 
 @pages.get("/needs")
 @member_required
 def my_needs() -> ResponseReturnValue:
-    with transaction(current_runtime().sessions) as db:
-        rows = db.scalars(
-            select(Need)
-            .where(Need.member_id == current_user.member_id)
-            .order_by(Need.id.desc())
-            .limit(200)
-        ).all()
-        needs = NeedOut(many=True).dump(rows)
-    return render_template("my_needs.html", needs=needs, form=ActionForm(), open=NeedStatus.OPEN)
+    needs = catalog().needs(signed_in())[:200]
+    return render_template("my_needs.html", needs=needs, form=ActionForm(), open=OPEN)
 
 
 @pages.post("/needs/<id:need_id>/cancel")
@@ -108,17 +89,14 @@ def my_needs() -> ResponseReturnValue:
 def cancel_need(need_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
-    runtime = current_runtime()
     try:
-        with transaction(runtime.sessions) as db:
-            need = db.get(Need, need_id, with_for_update=True)
-            if need is None or need.member_id != current_user.member_id:
-                abort(404)  # another member's need is as good as absent
-            status = handlers.cancel_need(db, runtime.outbox, need).status
-    except NeedNotOpen:
+        status = catalog().cancel_need(signed_in(), need_id).status
+    except (NotFound, Forbidden):
+        abort(404)  # another member's need is as good as absent
+    except Refused:
         flash(_("Need %(id)s is no longer open.", id=need_id), "error")
     else:
-        if status == NeedStatus.CANCELLED:
+        if status == CANCELLED:
             flash(_("Need %(id)s cancelled.", id=need_id), "ok")
         else:  # pooling decides whether it came before the close
             flash(_("Cancellation of need %(id)s requested.", id=need_id), "ok")

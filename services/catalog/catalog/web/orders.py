@@ -14,14 +14,11 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
-from catalog.adapters.orm import Product, Supplier
+from catalog.web.callers import product_names, supplier_names
 from catalog.web.needs import member_required
 from catalog.web.remote import fetch, fetch_answer, show_errors_as_pages
 from catalog.web.site_receipts import site_shares
-from shared.db import transaction
-from shared.web import current_runtime
 
 order_pages = Blueprint("orders", __name__)
 show_errors_as_pages(order_pages)
@@ -54,7 +51,7 @@ def order_detail(order_id: int) -> ResponseReturnValue:
         abort(400)
     report = fetch("notify", f"/members/{member_id}/savings", "member", member_id)
     window = _savings_by_window(report).get(order["window_id"])
-    lines = member_lines(order, _products())
+    lines = member_lines(order, product_names(line["sku"] for line in order["lines"]))
     return render_template(
         "order_detail.html",
         order=order,
@@ -130,14 +127,3 @@ def _savings_by_window(report: dict[str, Any] | None) -> dict[int, dict[str, Dec
         w["window_id"]: {key: Decimal(w[key]) for key in ("baseline", "paid", "saved")}
         for w in report.get("windows", [])
     }
-
-
-def supplier_names() -> dict[int, str]:
-    with transaction(current_runtime().sessions) as db:
-        return {row.id: row.name for row in db.execute(select(Supplier.id, Supplier.name))}
-
-
-def _products() -> dict[str, tuple[str, str]]:
-    with transaction(current_runtime().sessions) as db:
-        rows = db.execute(select(Product.sku, Product.name, Product.unit)).all()
-        return {sku: (name, unit) for sku, name, unit in rows}

@@ -16,15 +16,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, TimeField
 from wtforms.validators import NumberRange, Optional
 
-from catalog.adapters.orm import Member
 from catalog.domain.model import FLEXIBLE_PERCENT_MAX
+from catalog.web.callers import catalog, signed_in
 from catalog.web.forms import LANGUAGES, ActionForm, options
 from catalog.web.needs import member_required
 from catalog.web.notify_client import change
 from catalog.web.remote import fetch, show_errors_as_pages
-from shared.db import transaction
 from shared.unsubscribe import UnsubscribeLinks
-from shared.web import current_runtime
 
 preference_pages = Blueprint("preferences", __name__)
 show_errors_as_pages(preference_pages)
@@ -113,17 +111,12 @@ def edit() -> ResponseReturnValue:
 
 
 def _flexibility(member_id: int) -> int | None:
-    with transaction(current_runtime().sessions) as db:
-        member = db.get(Member, member_id)
-        return None if member is None else member.flexible_percent
+    return catalog().member(signed_in(), member_id).flexible_percent
 
 
 def _keep_flexibility(member_id: int, percent: int | None) -> None:
     """The member's default flexibility for the needs it posts from now on."""
-    with transaction(current_runtime().sessions) as db:
-        member = db.get(Member, member_id)
-        if member is not None:
-            member.flexible_percent = percent or None
+    catalog().set_flexibility(signed_in(), member_id, percent or None)
 
 
 def _member_of(token: str) -> int:

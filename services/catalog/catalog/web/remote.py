@@ -1,4 +1,5 @@
-"""Reading pooling's and notify's APIs from the server, as the signed-in member."""
+"""Reading pooling's and notify's APIs from the server, as the signed-in member, with a
+token for that call alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
+from catalog.web.clients.service import TOKEN_LIFETIME
 from shared.auth import TokenAuthority
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,9 @@ def _address(
 ) -> tuple[str, dict[str, str]]:
     settings = current_app.extensions["zirkel.settings"]
     tokens: TokenAuthority = current_app.extensions["zirkel.tokens"]
+    token = tokens.issue(role, subject_id, lifetime=TOKEN_LIFETIME)  # type: ignore[arg-type]
     headers = {
-        "Authorization": f"Bearer {tokens.issue(role, subject_id)}",  # type: ignore[arg-type]
+        "Authorization": f"Bearer {token}",
         "X-Correlation-ID": g.get("correlation_id", ""),
         # a service that speaks the reader's language answers its refusals in it
         "Accept-Language": str(get_locale() or "de") if has_request_context() else "de",

@@ -15,10 +15,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from catalog.web.callers import order_names
 from catalog.web.needs import member_required
 from catalog.web.receipt_forms import ReceiptForm
 from catalog.web.remote import answer, fetch, send, show_errors_as_pages
-from catalog.web.supplier_portal import order_names
 
 HEAD_OFFICE = "Firmensitz"  # pooling's name of a member's own address (a need without site)
 site_pages = Blueprint("site_receipts", __name__)

@@ -27,27 +27,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import FileStorage
 
-from catalog.adapters.orm import Member, Offer, Product, Supplier
-from catalog.entrypoints.price_lists import (
-    COLUMNS,
-    MAX_PROBLEMS_SHOWN,
-    read_price_list,
-    uploaded_text,
-)
-from catalog.service_layer.price_list_export import price_list_csv
-from catalog.service_layer.price_lists import (
-    PriceListRefused,
-    RowProblem,
-    UploadPriceList,
-    upload_price_list,
-)
+from catalog.entrypoints.price_lists import COLUMNS, MAX_BYTES
+from catalog.web.callers import catalog, order_names, signed_in
+from catalog.web.clients.catalog_types import PriceListRefused, RowProblem
+from catalog.web.clients.service import Refused
 from catalog.web.remote import answer, fetch, send, show_errors_as_pages
 from catalog.web.supplier_forms import ConfirmForm, PriceListForm, RejectForm
-from shared.db import transaction
-from shared.web import ApiError, current_runtime
 
 portal = Blueprint("supplier_portal", __name__, url_prefix="/supplier")
 show_errors_as_pages(portal)
@@ -177,37 +164,11 @@ def _order_page(
     ), status
 
 
-def product_names(db: Session, skus: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Each SKU's product name and unit, as catalog knows them."""
-    found = db.scalars(select(Product).where(Product.sku.in_(skus)))
-    return {p.sku: (p.name, p.unit) for p in found}
-
-
-def pool_units(pool: dict[str, Any] | None, *more: str) -> dict[str, str]:
-    """Each pooled product's unit (and those of the ``more`` SKUs), as catalog knows it."""
-    skus = [product["sku"] for product in (pool or {}).get("products", ())] + list(more)
-    if not skus:
-        return {}
-    with transaction(current_runtime().sessions) as db:
-        return {sku: unit for sku, (_name, unit) in product_names(db, skus).items()}
-
-
-def order_names(order: dict[str, Any]) -> dict[str, dict]:
-    """Product names and units, and the members' names, as catalog knows them."""
-    skus = [line["sku"] for line in order["lines"]]
-    member_ids = {a["member_id"] for line in order["lines"] for a in line["allocations"]}
-    with transaction(current_runtime().sessions) as db:
-        products = product_names(db, skus)
-        members = {
-            m.id: m.name for m in db.scalars(select(Member).where(Member.id.in_(member_ids)))
-        }
-    return {"products": products, "members": members}
-
-
 def _supplier_name() -> str:
-    with transaction(current_runtime().sessions) as db:
-        supplier = db.get(Supplier, current_user.supplier_id)
-        return supplier.name if supplier else ""
+    try:
+        return catalog().supplier(signed_in(), current_user.supplier_id).name
+    except Refused:
+        return ""
 
 
 @portal.route("/price-list", methods=["GET", "POST"])
@@ -217,7 +178,7 @@ def price_list() -> ResponseReturnValue:
     form = PriceListForm()
     result: dict[str, Any] = {}
     if form.validate_on_submit():
-        result = _upload()
+        result = _upload(form.file.data)
     status = 422 if form.errors or result.get("problems") else 200
     return render_template(
         "supplier_price_list.html",
@@ -232,57 +193,52 @@ def price_list() -> ResponseReturnValue:
 @supplier_required
 def price_list_download() -> ResponseReturnValue:
     """The supplier's offers as the CSV the upload reads."""
-    with transaction(current_runtime().sessions) as db:
-        body = price_list_csv(db, current_user.supplier_id)
-    response = Response(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    body = catalog().price_list(signed_in(), current_user.supplier_id)
+    response = Response(body, content_type="text/csv; charset=utf-8")
     filename = f"preisliste-{current_user.supplier_id}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _upload() -> dict[str, Any]:
-    runtime = current_runtime()
+def _upload(upload: FileStorage) -> dict[str, Any]:
     try:
-        rows = read_price_list(uploaded_text())
-        command = UploadPriceList(current_user.supplier_id, tuple(rows))
-        with transaction(runtime.sessions) as db:
-            summary = upload_price_list(db, runtime.outbox, command)
-    except ApiError as exc:  # not a file at all
-        whole = [{"row": None, "column": None, "message": _(exc.description or "")}]
-        return {"problems": whole, "count": 1}
+        text = upload.read(MAX_BYTES + 1)
+        summary = catalog().upload_price_list(signed_in(), current_user.supplier_id, text)
     except PriceListRefused as exc:  # the file as a whole, or its rows and columns
-        shown = exc.problems[:MAX_PROBLEMS_SHOWN]
-        return {"problems": _translated(shown), "count": len(exc.problems)}
+        return {"problems": _translated(exc.problems), "count": exc.count}
+    except Refused as exc:  # not a price list at all
+        whole = [{"row": None, "column": None, "message": _(exc.message)}]
+        return {"problems": whole, "count": 1}
     current_app.logger.info(
         "supplier %s uploaded a price list: %s offers", summary.supplier_id, summary.offers_set
     )
     return {"summary": summary}
 
 
-def _translated(problems: list[RowProblem]) -> list[dict[str, Any]]:
+def _translated(problems: Iterable[RowProblem]) -> list[dict[str, Any]]:
     """The reader's language where a message is a known one (the API's are English)."""
-    return [p.as_dict() | {"message": _(p.message, **p.values)} for p in problems]
+    return [
+        {"row": p.row, "column": p.column, "message": _(p.template, **p.values)} for p in problems
+    ]
 
 
 def _offers() -> list[dict[str, Any]]:
-    with transaction(current_runtime().sessions) as db:
-        query = (
-            select(Offer)
-            .where(Offer.supplier_id == current_user.supplier_id)
-            .options(selectinload(Offer.product), selectinload(Offer.tiers))
-        )
-        return sorted(
-            (
-                {
-                    "sku": o.product.sku,
-                    "name": o.product.name,
-                    "unit": o.product.unit,
-                    "pack_size": o.pack_size,
-                    "tiers": [(t.min_quantity, t.unit_price) for t in o.tiers],
-                    "valid_from": o.valid_from,
-                    "vat_rate": o.product.vat_rate,
-                }
-                for o in db.scalars(query)
-            ),
-            key=lambda offer: offer["sku"],
-        )
+    caller = signed_in()
+    mine = [o for o in catalog().offers(caller) if o.supplier_id == current_user.supplier_id]
+    products = {p.sku: p for p in catalog().products(caller, (o.sku for o in mine))}
+    return sorted(
+        (
+            {
+                "sku": o.sku,
+                "name": products[o.sku].name,
+                "unit": products[o.sku].unit,
+                "pack_size": o.pack_size,
+                "tiers": list(o.tiers),
+                "valid_from": o.valid_from,
+                "vat_rate": products[o.sku].vat_rate,
+            }
+            for o in mine
+            if o.sku in products
+        ),
+        key=lambda offer: offer["sku"],
+    )
