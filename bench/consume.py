@@ -45,7 +45,7 @@ def bodies(first: int, count: int) -> list[bytes]:
     return [
         json.dumps(
             events.dump(
-                events.Event(
+                events.Event.of(
                     "catalog.need.posted",
                     {
                         "need_id": need_id,

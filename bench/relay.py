@@ -35,7 +35,7 @@ def messages(count: int) -> list[Outgoing]:
     """``count`` need-posted events as the outbox would carry them."""
     made = []
     for need_id in range(1, count + 1):
-        event = Event(
+        event = Event.of(
             "catalog.need.posted",
             {
                 "need_id": need_id,

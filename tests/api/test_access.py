@@ -98,7 +98,7 @@ def invoice_member_1(billing: Service, catalog: Service, placed: events.Event) -
         del line["packs"], line["line_total"], line["surplus_quantity"]
     received = {k: p[k] for k in ("order_id", "window_id", "supplier_id", "shipping_fee", "total")}
     received |= {"revision": 0, "short": False, "lines": lines, "member_savings": []}
-    billing.deliver(react, events.Event("pooling.order.received", received))
+    billing.deliver(react, events.Event.of("pooling.order.received", received))
     with billing.runtime.engine.connect() as db:
         assert db.scalar(text("SELECT member_id FROM invoices WHERE id = 1")) == 1
     supplier_invoice = cii_xml(Bill("W-1", "1", (Line(DISP, "6", "42.00"),)))

@@ -140,7 +140,7 @@ def register_members(notify: Service, react: Any) -> None:
     for n in (1, 2, 3, 4):
         member = {"member_id": n, "name": f"Firma {n}", "trade": "painter"}
         member |= {"email": f"m{n}@x.example", "postcode": "44135"}
-        notify.deliver(react, events.Event("catalog.member.registered", member))
+        notify.deliver(react, events.Event.of("catalog.member.registered", member))
 
 
 def need_shown(catalog: Service, admin: Headers, need_id: int) -> tuple[str, Any, Any]:

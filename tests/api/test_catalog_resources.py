@@ -367,7 +367,7 @@ def test_an_order_wins_over_a_cancellation_it_overtook(
     assert cancel.status_code == 202
     allocation = {"need_id": need["id"], "member_id": member.body["id"], "quantity": "6"}
     allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
-    placed = Event(
+    placed = Event.of(
         "pooling.order.placed",
         {
             "order_id": 7,

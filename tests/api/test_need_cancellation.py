@@ -118,7 +118,7 @@ def requested(catalog: Service, make_member: Any, make_product: Any) -> dict[str
 
 def withdrawn(need: dict[str, Any]) -> Event:
     payload = {"need_id": need["id"], "member_id": need["member_id"], "sku": need["sku"]}
-    return Event("pooling.need.withdrawn", payload)
+    return Event.of("pooling.need.withdrawn", payload)
 
 
 def order_placed(need: dict[str, Any], order_id: int) -> Event:
@@ -126,7 +126,7 @@ def order_placed(need: dict[str, Any], order_id: int) -> Event:
     allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
     line = {"sku": "DISP-10L", "packs": 6, "ordered_quantity": "6", "unit_price": "38.00"}
     line |= {"line_total": "228.00", "surplus_quantity": "0", "allocations": [allocation]}
-    return Event(
+    return Event.of(
         "pooling.order.placed",
         {
             "order_id": order_id,
@@ -142,7 +142,7 @@ def order_placed(need: dict[str, Any], order_id: int) -> Event:
 
 def order_rejected(need: dict[str, Any], order_id: int) -> Event:
     payload = {"order_id": order_id, "window_id": 1, "supplier_id": 1, "need_ids": [need["id"]]}
-    return Event("pooling.order.rejected", payload | {"reason": "x", "member_savings": []})
+    return Event.of("pooling.order.rejected", payload | {"reason": "x", "member_savings": []})
 
 
 def shown(catalog: Service, need: dict[str, Any]) -> tuple[str, int | None]:

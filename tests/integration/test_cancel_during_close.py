@@ -47,7 +47,7 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 def cancelled(need_id: int) -> Event:
     payload = {"need_id": need_id, "member_id": 1 + need_id % 7, "sku": "DISP-10L"}
-    return Event("catalog.need.cancelled", payload)
+    return Event.of("catalog.need.cancelled", payload)
 
 
 def in_background(work: Callable[[], object]) -> tuple[threading.Thread, threading.Event]:

@@ -61,7 +61,7 @@ def schedule(runtime: Runtime) -> CutoffSchedule:
 
 def supplier_updated() -> Event:
     payload = {"supplier_id": 1, "name": "A", "shipping_fee": Decimal("25.00")}
-    return Event("catalog.supplier.updated", payload | {"free_shipping_from": Decimal(500)})
+    return Event.of("catalog.supplier.updated", payload | {"free_shipping_from": Decimal(500)})
 
 
 def offer_updated() -> Event:
@@ -69,7 +69,7 @@ def offer_updated() -> Event:
         {"min_quantity": Decimal(0), "unit_price": Decimal("42.00")},
         {"min_quantity": Decimal(10), "unit_price": Decimal("38.00")},
     ]
-    return Event(
+    return Event.of(
         "catalog.offer.updated",
         {
             "supplier_id": 1,
@@ -83,7 +83,7 @@ def offer_updated() -> Event:
 
 
 def need_posted(need_id: int) -> Event:
-    return Event(
+    return Event.of(
         "catalog.need.posted",
         {
             "need_id": need_id,
@@ -229,7 +229,7 @@ def test_postgresql_sums_the_open_demand_as_exactly_as_python(
     quantities = ["0.001", "2.5", "999999.999", "12", "7.125", "0.333"]
     events = [need_posted(n) for n in range(1, 7)]
     events = [
-        Event(
+        Event.of(
             e.event_type,
             e.payload
             | {"quantity": Decimal(q), "sku": f"SKU-{n % 2}"}

@@ -70,7 +70,7 @@ def need_posted(need_id: int) -> Event:
         "quantity": Decimal(6),
         "posted_at": datetime.now(UTC),
     }
-    return Event("catalog.need.posted", payload)
+    return Event.of("catalog.need.posted", payload)
 
 
 def write_outbox(runtime: Runtime, count: int) -> set[str]:

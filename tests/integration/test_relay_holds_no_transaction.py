@@ -48,7 +48,7 @@ def offer_updated(number: int) -> Event:
         "pack_size": Decimal(1),
         "tiers": [{"min_quantity": Decimal(0), "unit_price": Decimal("4.20")}],
     }
-    return Event("catalog.offer.updated", payload)
+    return Event.of("catalog.offer.updated", payload)
 
 
 def write_outbox(runtime: Runtime, count: int) -> None:

@@ -251,11 +251,11 @@ def test_a_rejected_order_does_not_bring_back_a_deactivated_members_need(
     placed = {"order_id": 5, "lines": [{"allocations": [{"need_id": need_id}]}]}
     rejected = {"order_id": 5, "need_ids": [need_id]}
     with transaction(site.runtime.sessions) as db:
-        reactions.on_order_placed(db, events.Event("pooling.order.placed", placed))
+        reactions.on_order_placed(db, events.Event.of("pooling.order.placed", placed))
     assert submit(admin, f"/admin/members/{member_id}/remove").status_code == 302
     with transaction(site.runtime.sessions) as db:
         assert db.get(Need, need_id).status == "ordered"  # an order placed stays placed
-        reactions.on_order_rejected(db, events.Event("pooling.order.rejected", rejected))
+        reactions.on_order_rejected(db, events.Event.of("pooling.order.rejected", rejected))
     with transaction(site.runtime.sessions) as db:
         assert db.get(Need, need_id).status == "cancel_requested"  # pooling decides
     assert outbox(site, "catalog.need.cancelled")[-1]["need_id"] == need_id
