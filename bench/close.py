@@ -33,14 +33,14 @@ import psutil
 from sqlalchemy import insert
 
 from bench.generate import SIZES, Instance, cooperative
+from pooling import bootstrap
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
+from pooling.bootstrap import build_runtime
 from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import Need, WindowResult
 from pooling.domain.optimise import Solution, assemble, build_problem
 from pooling.domain.pricing import ZERO, cost_of
-from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.handlers import close_pool
 from shared.db import transaction
 from shared.messaging import connect, declare_topology
@@ -198,9 +198,7 @@ def run(size: str, database: str, broker: str, flexible: tuple[float, float] | N
         figures["rss_before_close_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
         started = time.perf_counter()
         with transaction(runtime.sessions) as session:
-            closed = close_pool(
-                session, runtime.outbox, CutoffSchedule.from_settings(settings), solve
-            )
+            closed = close_pool(session, runtime.outbox, bootstrap.schedule(settings), solve)
         figures["close_s"] = round(time.perf_counter() - started, 3)
         figures["close_over_optimisation"] = round(
             figures["close_s"] / figures["optimisation_s"], 2

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from kombu import Producer
 
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.events import Event, dump
 from shared.messaging import EXCHANGE, connect, declare_topology, subscriptions_of
 from shared.outbox import OutboxRelay

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pooling.adapters import highs
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.service_layer.reactions import handlers
+from pooling.bootstrap import handlers
 from shared.events import Event
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ WORKED_NEEDS = [
 
 def feed(pooling: Service, *evts: Event) -> None:
     for event in evts:
-        pooling.deliver(handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), event)
+        pooling.deliver(handlers(pooling.runtime.settings, pooling.runtime.outbox), event)
 
 
 @pytest.fixture

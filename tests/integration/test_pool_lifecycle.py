@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from pooling import bootstrap
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.repository import PoolRepository
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime, handlers
 from pooling.service_layer import handlers as pool
-from pooling.service_layer.reactions import handlers
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.errors import Conflict
@@ -56,7 +56,7 @@ def runtime(tmp_path: Path, rabbitmq_url: str) -> Iterator[Runtime]:
 
 @pytest.fixture
 def schedule(runtime: Runtime) -> CutoffSchedule:
-    return CutoffSchedule.from_settings(runtime.settings)
+    return bootstrap.schedule(runtime.settings)
 
 
 def supplier_updated() -> Event:
@@ -96,7 +96,7 @@ def need_posted(need_id: int) -> Event:
 
 
 def feed(runtime: Runtime, *events: Event) -> None:
-    react = handlers(CutoffSchedule.from_settings(runtime.settings))
+    react = handlers(runtime.settings, runtime.outbox)
     for event in events:
         with transaction(runtime.sessions) as session:
             react[event.event_type](session, events_roundtrip(event))
@@ -146,7 +146,7 @@ def test_competing_consumers_and_a_close_lose_and_double_count_nothing(
     consumers = [
         EventConsumer(
             QUEUE,
-            handlers(schedule),
+            handlers(settings, runtime.outbox),
             runtime.sessions,
             runtime.tables["inbox"],
             lambda: connect(settings),

@@ -17,7 +17,7 @@ import requests
 from kombu import Connection, Consumer, Exchange, Queue
 from sqlalchemy import func, select
 
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared import publishing
 from shared.db import transaction
 from shared.events import Event

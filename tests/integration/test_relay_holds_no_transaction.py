@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from shared.db import transaction
 from shared.events import Event
 from shared.messaging import connect

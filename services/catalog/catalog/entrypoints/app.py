@@ -1,10 +1,11 @@
-"""The catalog's Flask app factory."""
+"""The catalog's Flask app factory (``build_runtime`` is the bootstrap's)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from catalog.adapters.orm import TABLES, Supplier
+from catalog.adapters.orm import Supplier
+from catalog.bootstrap import build_runtime
 from catalog.entrypoints.api import api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
@@ -12,13 +13,8 @@ from catalog.entrypoints.price_lists import price_list_api
 from catalog.web import init_web
 from shared.auth import SUPPLIER_ACTIVE, supplier_standing
 from shared.openapi import openapi_blueprint
-from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.web import create_base_app
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    return Runtime.build("catalog", settings, TABLES)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

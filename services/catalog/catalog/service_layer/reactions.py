@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import TABLES, Member, Need
+from catalog.adapters.orm import Member, Need
 from catalog.domain.model import NeedStatus
 from catalog.service_layer.handlers import cancel_need
+from shared.consumer import Handler
 from shared.events import (
     DepotServed,
     NeedWithdrawn,
@@ -47,18 +49,18 @@ def on_need_withdrawn(session: Session, event: NeedWithdrawn) -> None:
         need.order_id = None
 
 
-def on_order_confirmed(session: Session, event: OrderConfirmed) -> None:
+def on_order_confirmed(session: Session, event: OrderConfirmed, outbox: Outbox) -> None:
     """The order's needs are confirmed; those of the lines the supplier declined (rule 8)
     go back into the pool, as a rejected order's do."""
     for need in _needs(session, event.need_ids):
         if need.order_id == event.order_id:
             need.status = NeedStatus.CONFIRMED
     returned = [need["need_id"] for need in event.returned_needs]
-    _back_to_open(session, returned, event.order_id)
+    _back_to_open(session, outbox, returned, event.order_id)
 
 
-def on_order_rejected(session: Session, event: OrderRejected) -> None:
-    _back_to_open(session, event.need_ids, event.order_id)
+def on_order_rejected(session: Session, event: OrderRejected, outbox: Outbox) -> None:
+    _back_to_open(session, outbox, event.need_ids, event.order_id)
 
 
 def on_order_received(session: Session, event: OrderReceived) -> None:
@@ -91,7 +93,7 @@ def on_depot_served(session: Session, event: DepotServed) -> None:
             need.status, need.order_id = NeedStatus.SERVED, None
 
 
-def _back_to_open(session: Session, need_ids: Iterable[int], order_id: int) -> None:
+def _back_to_open(session: Session, outbox: Outbox, need_ids: Iterable[int], order_id: int) -> None:
     """The needs go back into the pool, except those of a member deactivated meanwhile."""
     for need in _needs(session, need_ids):
         if need.order_id == order_id:
@@ -99,7 +101,7 @@ def _back_to_open(session: Session, need_ids: Iterable[int], order_id: int) -> N
             need.order_id = None
             member = session.get(Member, need.member_id)
             if member is not None and not member.active:
-                cancel_need(session, Outbox(TABLES["outbox"]), need)
+                cancel_need(session, outbox, need)
 
 
 def _needs(session: Session, need_ids: Iterable[int]) -> list[Need]:
@@ -109,11 +111,14 @@ def _needs(session: Session, need_ids: Iterable[int]) -> list[Need]:
     return list(session.scalars(query))
 
 
-HANDLERS = {
-    "pooling.order.placed": on_order_placed,
-    "pooling.order.confirmed": on_order_confirmed,
-    "pooling.order.rejected": on_order_rejected,
-    "pooling.order.received": on_order_received,
-    "pooling.need.withdrawn": on_need_withdrawn,
-    "pooling.depot.served": on_depot_served,
-}
+def handlers(outbox: Outbox) -> dict[str, Handler]:
+    """Each event catalog consumes and its handler; ``outbox`` takes the cancellations of
+    needs that go back to the pool for a member deactivated meanwhile."""
+    return {
+        "pooling.order.placed": on_order_placed,
+        "pooling.order.confirmed": partial(on_order_confirmed, outbox=outbox),
+        "pooling.order.rejected": partial(on_order_rejected, outbox=outbox),
+        "pooling.order.received": on_order_received,
+        "pooling.need.withdrawn": on_need_withdrawn,
+        "pooling.depot.served": on_depot_served,
+    }

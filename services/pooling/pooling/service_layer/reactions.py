@@ -146,8 +146,8 @@ def _text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def handlers(schedule: CutoffSchedule) -> dict[str, Handler]:
-    outbox = Outbox(orm.TABLES["outbox"])
+def handlers(schedule: CutoffSchedule, outbox: Outbox) -> dict[str, Handler]:
+    """Each event pooling consumes and its handler; ``outbox`` takes the withdrawals."""
     return {
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.offer.updated": on_offer_updated,
