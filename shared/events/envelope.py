@@ -19,9 +19,11 @@ import dataclasses
 import functools
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
@@ -59,7 +61,7 @@ class Event:
 
     def check(self) -> None:
         """Raise ``ValidationError`` when the schema would refuse this event's payload."""
-        _payload_schema(type(self)).load(_plain(self.payload))
+        _payload_schema(type(self)).load(_plain(self._fields()))
 
     @property
     def producer(self) -> str:
@@ -70,8 +72,12 @@ class Event:
         return f"{self.event_type}.v{self.version}"
 
     @property
-    def payload(self) -> dict[str, Any]:
-        """The payload's fields by name, as the wire carries them (not a copy of their values)."""
+    def payload(self) -> Mapping[str, Any]:
+        """The payload's fields by name, read-only (``dataclasses.replace`` makes a changed
+        event); their values are not copied."""
+        return MappingProxyType(self._fields())
+
+    def _fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in payload_names(type(self))}
 
     @staticmethod
@@ -121,13 +127,13 @@ _ENVELOPE = EnvelopeSchema()
 
 def dump(event: Event) -> dict[str, Any]:
     """The event as JSON-ready data: decimals as strings, dates in ISO 8601."""
-    return _envelope(event, _plain(event.payload))
+    return _envelope(event, _plain(event._fields()))
 
 
 def dumps(event: Event) -> str:
     """``json.dumps(dump(event))`` in one pass: the encoder turns decimals and dates
     into text where it meets them, without a copy of the payload first."""
-    return json.dumps(_envelope(event, event.payload), default=_text)
+    return json.dumps(_envelope(event, event._fields()), default=_text)
 
 
 def _envelope(event: Event, payload: Any) -> dict[str, Any]:

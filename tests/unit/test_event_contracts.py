@@ -70,3 +70,12 @@ def test_an_unknown_event_type_is_refused() -> None:
         events.Event.of("catalog.need.lost", {})
     with pytest.raises(ValidationError):
         events.load(events.dump(need_posted()) | {"event_type": "catalog.need.lost"})
+
+
+def test_an_event_is_changed_only_by_making_a_new_one() -> None:
+    sent = need_posted()
+    with pytest.raises(TypeError):
+        sent.payload["quantity"] = Decimal("7")  # type: ignore[index]
+    changed = dataclasses.replace(sent, quantity=Decimal("7"))
+    assert (sent.quantity, changed.quantity) == (Decimal("6"), Decimal("7"))
+    assert changed.payload == sent.payload | {"quantity": Decimal("7")}

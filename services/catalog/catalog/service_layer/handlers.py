@@ -17,7 +17,6 @@ from catalog.service_layer.posting import PostedNeed as PostedNeed
 from catalog.service_layer.posting import post_need as post_need
 from shared.errors import Conflict, NotFound
 from shared.events import (
-    Event,
     MemberRegistered,
     NeedCancelled,
     OfferUpdated,
@@ -204,7 +203,7 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
     return offer
 
 
-def offer_updated(offer: Offer, active: bool = True) -> Event:
+def offer_updated(offer: Offer, active: bool = True) -> OfferUpdated:
     """The offer as pooling keeps it; ``active=False`` withdraws it from the pool."""
     tiers = [(tier.min_quantity, tier.unit_price) for tier in offer.tiers]
     return offer_event(

@@ -14,9 +14,10 @@ from notify.service_layer import savings_reports
 from notify.service_layer.messages import tell_order_decided, tell_order_placed
 from notify.service_layer.outgoing import Outgoing, address_waiting_emails, preload
 from shared.events import (
-    Event,
+    DepotServed,
     MemberRegistered,
     OrderConfirmed,
+    OrderPlaced,
     OrderReceived,
     OrderRejected,
     SavingsReported,
@@ -28,7 +29,9 @@ log = logging.getLogger(__name__)
 WINDOW = ("baseline", "paid", "saved")
 
 
-def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+def on_order_placed(
+    session: Session, event: OrderPlaced, outbox: Outbox, outgoing: Outgoing
+) -> None:
     """Each member of the order: its window's savings, the order, the window's report."""
     data = event.payload
     preload(session, [s["member_id"] for s in event.member_savings])
@@ -39,7 +42,9 @@ def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Ou
     _trace_needs(data)
 
 
-def on_depot_served(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+def on_depot_served(
+    session: Session, event: DepotServed, outbox: Outbox, outgoing: Outgoing
+) -> None:
     """The depot served members at a close (rule 11): their window's savings (the same
     figures as in the window's orders) and the parts in the window's report."""
     preload(session, [s["member_id"] for s in event.member_savings])
@@ -92,13 +97,12 @@ def on_order_received(session: Session, event: OrderReceived, outgoing: Outgoing
 
 def on_member_registered(session: Session, event: MemberRegistered) -> None:
     """Keep the directory current: the newest registration of a member wins."""
-    data = event.payload
     member = session.get(MemberEntry, event.member_id)
     if member is None:
         member = MemberEntry(member_id=event.member_id)
         session.add(member)
     for key in ("name", "trade", "email", "postcode", "language"):
-        setattr(member, key, data[key])
+        setattr(member, key, getattr(event, key))
     if member.email:
         address_waiting_emails(session, member.member_id, member.email)
 
