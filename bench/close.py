@@ -33,14 +33,14 @@ import psutil
 from sqlalchemy import insert
 
 from bench.generate import SIZES, Instance, cooperative
+from pooling import bootstrap
 from pooling.adapters import orm, solver_pool
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
+from pooling.bootstrap import build_runtime
 from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import Need, WindowResult
 from pooling.domain.optimise import Solution, assemble, build_problem
 from pooling.domain.pricing import ZERO, cost_of
-from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.handlers import close_pool
 from shared.db import transaction
 from shared.messaging import connect, declare_topology
@@ -203,9 +203,7 @@ def run(size: str, database: str, broker: str, flexible: tuple[float, float] | N
         workers_cpu = sum(sum(w.cpu_times()[:2]) for w in workers)
         started, cpu = time.perf_counter(), time.process_time()
         with transaction(runtime.sessions) as session:
-            closed = close_pool(
-                session, runtime.outbox, CutoffSchedule.from_settings(settings), solve
-            )
+            closed = close_pool(session, runtime.outbox, bootstrap.schedule(settings), solve)
         figures["close_s"] = round(time.perf_counter() - started, 3)
         figures["close_cpu_s"] = round(time.process_time() - cpu, 3)
         figures["workers_cpu_s"] = round(

@@ -25,10 +25,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.loadgen import CpuMeter, load_average, postgres_backends
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.orm import PooledNeed
-from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import handlers
+from pooling.bootstrap import build_runtime, handlers
 from shared import events
 from shared.consumer import EventConsumer
 from shared.db import transaction
@@ -45,7 +43,7 @@ def bodies(first: int, count: int) -> list[bytes]:
     return [
         json.dumps(
             events.dump(
-                events.Event(
+                events.Event.of(
                     "catalog.need.posted",
                     {
                         "need_id": need_id,
@@ -95,7 +93,7 @@ def run(count: int, sizes: list[int]) -> dict[str, Any]:
         runtime.migrate()
         consumer = EventConsumer(
             subscriptions_of("pooling")[0],
-            handlers(CutoffSchedule.from_settings(settings)),
+            handlers(runtime.settings, runtime.outbox),
             runtime.sessions,
             runtime.tables["inbox"],
             lambda: None,  # never connects: the batches are handed over directly

@@ -49,7 +49,8 @@ def prepare(database: str, var: str) -> dict[str, str]:
         "BARE_DATABASE_URL": database,
     }
     os.environ.update(env)
-    from catalog.entrypoints.app import build_runtime, create_app
+    from catalog.bootstrap import build_runtime
+    from catalog.entrypoints.app import create_app
     from shared.settings import Settings
 
     build_runtime(Settings.from_env()).migrate()

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from kombu import Producer
 
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.events import Event, dump
 from shared.messaging import EXCHANGE, connect, declare_topology, subscriptions_of
 from shared.outbox import OutboxRelay
@@ -35,7 +35,7 @@ def messages(count: int) -> list[Outgoing]:
     """``count`` need-posted events as the outbox would carry them."""
     made = []
     for need_id in range(1, count + 1):
-        event = Event(
+        event = Event.of(
             "catalog.need.posted",
             {
                 "need_id": need_id,

@@ -129,7 +129,7 @@ class Settings:
         secret_key = env.get("ZIRKEL_SECRET_KEY", "")
         if len(secret_key) < 16:
             raise SettingsError("ZIRKEL_SECRET_KEY must be set to at least 16 characters")
-        var_dir = Path(env.get("ZIRKEL_VAR_DIR", "var")).resolve()
+        var_dir = var_dir_of(env)
         ports = {svc: _port(env, svc) for svc in SERVICES}
         urls = {
             svc: env.get(f"ZIRKEL_{svc.upper()}_URL", f"http://127.0.0.1:{ports[svc]}")
@@ -157,6 +157,12 @@ class Settings:
     @property
     def embedded_broker(self) -> bool:
         return not self.broker_url.startswith(("amqp://", "amqps://", "pyamqp://"))
+
+
+def var_dir_of(environ: Mapping[str, str]) -> Path:
+    """``ZIRKEL_VAR_DIR`` (else ``var``), absolute: where ``zirkel run`` keeps its files,
+    known before the secret key it may generate there."""
+    return Path(environ.get("ZIRKEL_VAR_DIR") or "var").resolve()
 
 
 def environment_fields() -> list[Field[Any]]:

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from shared import events
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
 from tests.support.stack import Stack
+
+# Every event a test builds, producers' included, is checked against its schema.
+events.check_on_build(True)
 
 
 @pytest.fixture(scope="session")

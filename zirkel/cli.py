@@ -21,7 +21,7 @@ log = logging.getLogger("zirkel")
 
 
 def service_runtime(service: str, settings: Settings) -> Runtime:
-    module = importlib.import_module(f"{service}.entrypoints.app")
+    module = importlib.import_module(f"{service}.bootstrap")
     return module.build_runtime(settings)
 
 

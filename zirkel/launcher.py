@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from shared.logging import configure
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, var_dir_of
 from shared.supervision import control_socket, supervised_processes
 from zirkel.supervised import SUPERVISOR_PID
 
@@ -41,7 +41,7 @@ def _persisted_secret(var_dir: Path, name: str) -> str:
 
 def prepare_environment() -> dict[str, str]:
     env = dict(os.environ)
-    var_dir = Path(env.get("ZIRKEL_VAR_DIR", "var")).resolve()
+    var_dir = var_dir_of(env)
     env["ZIRKEL_VAR_DIR"] = str(var_dir)
     env.setdefault("ZIRKEL_SECRET_KEY", _persisted_secret(var_dir, SECRET_KEY_FILE))
     env.setdefault("ZIRKEL_ADMIN_TOKEN", _persisted_secret(var_dir, ADMIN_TOKEN_FILE))
@@ -166,7 +166,7 @@ def _print_welcome(settings: Settings, seeded: bool, catching: bool) -> None:
 
 def status() -> int:
     """``zirkel status``: each process of a running ``zirkel run``, its state and restarts."""
-    var_dir = Path(os.environ.get("ZIRKEL_VAR_DIR", "var")).resolve()
+    var_dir = var_dir_of(os.environ)
     found = supervised_processes(var_dir)
     if found is None:
         print(f"zirkel status: no supervisor of 'zirkel run' answers at {control_socket(var_dir)}")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import Member, User
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.users import create_user
 from shared.auth import TokenAuthority

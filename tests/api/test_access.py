@@ -17,8 +17,7 @@ from sqlalchemy import text
 
 from billing.bootstrap import handlers as billing_handlers
 from notify.bootstrap import handlers as notify_handlers
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.service_layer.reactions import handlers as pooling_handlers
+from pooling.bootstrap import handlers as pooling_handlers
 from shared import events
 from shared.messaging import subscriptions_of
 from shared.openapi import SPEC_PATH
@@ -61,7 +60,7 @@ def world(
         catalog.client.post("/api/v1/needs", json=need, headers=tokens["member"]).status_code == 201
     )
 
-    react = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings))
+    react = pooling_handlers(pooling.runtime.settings, pooling.runtime.outbox)
     for event in (
         supplier_updated(1, "25.00", "500.00"),
         supplier_updated(2, "19.00", None),
@@ -98,7 +97,7 @@ def invoice_member_1(billing: Service, catalog: Service, placed: events.Event) -
         del line["packs"], line["line_total"], line["surplus_quantity"]
     received = {k: p[k] for k in ("order_id", "window_id", "supplier_id", "shipping_fee", "total")}
     received |= {"revision": 0, "short": False, "lines": lines, "member_savings": []}
-    billing.deliver(react, events.Event("pooling.order.received", received))
+    billing.deliver(react, events.Event.of("pooling.order.received", received))
     with billing.runtime.engine.connect() as db:
         assert db.scalar(text("SELECT member_id FROM invoices WHERE id = 1")) == 1
     supplier_invoice = cii_xml(Bill("W-1", "1", (Line(DISP, "6", "42.00"),)))

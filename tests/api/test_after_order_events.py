@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from catalog.service_layer.reactions import HANDLERS as CATALOG
+from catalog.bootstrap import handlers as catalog_handlers
 from notify.bootstrap import handlers as notify_handlers
 from shared import events
 from tests.api.test_after_order import RECEIVED, book, by_member, confirmed, receipt
@@ -140,7 +140,7 @@ def register_members(notify: Service, react: Any) -> None:
     for n in (1, 2, 3, 4):
         member = {"member_id": n, "name": f"Firma {n}", "trade": "painter"}
         member |= {"email": f"m{n}@x.example", "postcode": "44135"}
-        notify.deliver(react, events.Event("catalog.member.registered", member))
+        notify.deliver(react, events.Event.of("catalog.member.registered", member))
 
 
 def need_shown(catalog: Service, admin: Headers, need_id: int) -> tuple[str, Any, Any]:
@@ -157,7 +157,13 @@ def test_catalog_opens_the_declined_needs_again(
         pooling.outbox(f"pooling.order.{e}") for e in ("placed", "confirmed")
     )
 
-    tell(catalog, CATALOG, placed, confirmation, confirmation)
+    tell(
+        catalog,
+        catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox),
+        placed,
+        confirmation,
+        confirmation,
+    )
 
     shown = {n: need_shown(catalog, admin, n) for n in range(1, 6)}
     assert shown[1] == shown[3] == ("open", None, None)
@@ -171,8 +177,10 @@ def test_catalog_shows_what_each_need_received_once(
     assert book(pooling, admin, order_id, receipt(RECEIVED)).status_code == 201
     story = [pooling.outbox(f"pooling.order.{e}")[0] for e in ("placed", "confirmed", "received")]
 
-    tell(catalog, CATALOG, *story)
-    tell(catalog, CATALOG, story[-1])  # redelivered
+    tell(catalog, catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox), *story)
+    tell(
+        catalog, catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox), story[-1]
+    )  # redelivered
 
     received = {n: need_shown(catalog, admin, n) for n in range(1, 6)}
     assert {n: (s, q) for n, (s, _o, q) in received.items()} == {

@@ -34,12 +34,12 @@ def member_registered(member_id: int, **fields: Any) -> events.Event:
         "street": f"Hauptstraße {member_id}",
         "city": "Dortmund",
     } | fields
-    return events.Event("catalog.member.registered", payload)
+    return events.Event.of("catalog.member.registered", payload)
 
 
 def product_updated(sku: str, name: str, unit: str, rate: str = "19") -> events.Event:
     payload = {"sku": sku, "name": name, "unit": unit, "vat_rate": Decimal(rate)}
-    return events.Event("catalog.product.updated", payload)
+    return events.Event.of("catalog.product.updated", payload)
 
 
 def hand_over(billing: Service, pooling: Service, seen: int = 0) -> int:

@@ -355,7 +355,7 @@ def test_an_order_wins_over_a_cancellation_it_overtook(
 ) -> None:
     """Pooling had ordered the need before it learnt of the cancellation: the supplier has
     the order, so the member sees the need ordered, never cancelled and ordered at once."""
-    from catalog.service_layer.reactions import HANDLERS
+    from catalog.bootstrap import handlers
     from shared.events import Event
 
     member = make_member()
@@ -367,7 +367,7 @@ def test_an_order_wins_over_a_cancellation_it_overtook(
     assert cancel.status_code == 202
     allocation = {"need_id": need["id"], "member_id": member.body["id"], "quantity": "6"}
     allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
-    placed = Event(
+    placed = Event.of(
         "pooling.order.placed",
         {
             "order_id": 7,
@@ -389,7 +389,7 @@ def test_an_order_wins_over_a_cancellation_it_overtook(
             "member_savings": [],
         },
     )
-    catalog.deliver(HANDLERS, placed)
+    catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), placed)
 
     shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=member.headers).get_json()
     assert (shown["status"], shown["order_id"]) == ("ordered", 7)

@@ -38,7 +38,7 @@ def hostile_order(pooling: Service, admin: Headers) -> int:
     needs = []
     for need_id, site in enumerate(SITES, start=1):
         event = need_posted(need_id, 1, SIL, "12")
-        needs.append(Event(event.event_type, event.payload | {"delivery_site": site}))
+        needs.append(Event.of(event.event_type, event.payload | {"delivery_site": site}))
     feed(
         pooling, supplier_terms(A, "25.00", "500.00"), offer_updated(A, SIL, "12", [("0", "4.20")])
     )

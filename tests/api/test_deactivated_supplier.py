@@ -94,7 +94,7 @@ def test_a_reactivated_supplier_may_act_again(catalog: Service, deactivated: Cre
 def standing_of_a(pooling: Service, active: bool) -> None:
     """Catalog's event deactivating (or reactivating) supplier A reaches pooling."""
     event = supplier_updated(A, "25.00", "500.00")
-    feed(pooling, Event(event.event_type, event.payload | {"active": active}))
+    feed(pooling, Event.of(event.event_type, event.payload | {"active": active}))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from catalog.service_layer.reactions import HANDLERS as CATALOG
+from catalog.bootstrap import handlers as catalog_handlers
 from notify.bootstrap import handlers as notify_handlers
 from tests.api.test_after_order import book, confirmed, receipt
 from tests.api.test_after_order_events import cooperative, need_shown, register_members, tell
@@ -117,8 +117,14 @@ def test_catalog_shows_what_the_depot_served(
     story = worked_example.outbox()
     [served] = [e for e in story if e["event_type"] == "pooling.depot.served"]
 
-    tell(catalog, CATALOG, *[e for e in story if e["event_type"].startswith("pooling.order")])
-    tell(catalog, CATALOG, served, served)  # redelivered
+    tell(
+        catalog,
+        catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox),
+        *[e for e in story if e["event_type"].startswith("pooling.order")],
+    )
+    tell(
+        catalog, catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox), served, served
+    )  # redelivered
 
     assert need_shown(catalog, admin, 6)[:2] == ("ordered", 2)
     six = catalog.client.get("/api/v1/needs/6", headers=admin).get_json()
@@ -136,7 +142,7 @@ def test_a_need_served_whole_is_served_in_catalog(
     close(worked_example, admin)
     [served] = worked_example.outbox("pooling.depot.served")
 
-    tell(catalog, CATALOG, served)
+    tell(catalog, catalog_handlers(catalog.runtime.settings, catalog.runtime.outbox), served)
 
     need = catalog.client.get("/api/v1/needs/6", headers=admin).get_json()
     assert (need["status"], need["order_id"], need["depot_quantity"]) == ("served", None, "5")

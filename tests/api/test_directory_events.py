@@ -9,8 +9,7 @@ from sqlalchemy import select
 from catalog.service_layer import commands, directory, handlers
 from notify.adapters.orm import MemberEntry
 from notify.bootstrap import handlers as notify_handlers
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.service_layer.reactions import handlers as pooling_handlers
+from pooling.bootstrap import handlers as pooling_handlers
 from shared import events
 from shared.db import transaction
 from tests.api.conftest import Created, Headers, Service
@@ -34,7 +33,7 @@ def test_a_deactivated_supplier_leaves_the_pool_and_comes_back(
     make_product: Callable[..., dict],
     make_offer: Callable[..., dict],
 ) -> None:
-    react, seen = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), set()
+    react, seen = pooling_handlers(pooling.runtime.settings, pooling.runtime.outbox), set()
     member, supplier = make_member(), make_supplier()
     make_product()
     make_offer(supplier.id, "DISP-10L")
@@ -66,7 +65,7 @@ def test_a_changed_supplier_fee_reaches_pooling(
 ) -> None:
     from pooling.adapters.orm import SupplierTerms
 
-    react, seen = pooling_handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), set()
+    react, seen = pooling_handlers(pooling.runtime.settings, pooling.runtime.outbox), set()
     supplier = make_supplier()
     change = commands.UpdateSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
     with transaction(catalog.runtime.sessions) as db:

@@ -24,7 +24,7 @@ A, B = 1, 2
 
 
 def flexible(event: Any, up_to: str) -> Any:
-    return dataclasses.replace(event, payload=event.payload | {"up_to": Decimal(up_to)})
+    return dataclasses.replace(event, up_to=Decimal(up_to))
 
 
 def feed_flexible_example(pooling: Service) -> None:

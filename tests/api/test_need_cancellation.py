@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from catalog.service_layer.reactions import HANDLERS
+from catalog.bootstrap import handlers
 from shared.events import Event
 from tests.api.conftest import Headers, Service
 from tests.api.test_pooling_api import (
@@ -118,7 +118,7 @@ def requested(catalog: Service, make_member: Any, make_product: Any) -> dict[str
 
 def withdrawn(need: dict[str, Any]) -> Event:
     payload = {"need_id": need["id"], "member_id": need["member_id"], "sku": need["sku"]}
-    return Event("pooling.need.withdrawn", payload)
+    return Event.of("pooling.need.withdrawn", payload)
 
 
 def order_placed(need: dict[str, Any], order_id: int) -> Event:
@@ -126,7 +126,7 @@ def order_placed(need: dict[str, Any], order_id: int) -> Event:
     allocation |= {"goods": "228.00", "shipping_share": "0.00", "paid": "228.00"}
     line = {"sku": "DISP-10L", "packs": 6, "ordered_quantity": "6", "unit_price": "38.00"}
     line |= {"line_total": "228.00", "surplus_quantity": "0", "allocations": [allocation]}
-    return Event(
+    return Event.of(
         "pooling.order.placed",
         {
             "order_id": order_id,
@@ -142,7 +142,7 @@ def order_placed(need: dict[str, Any], order_id: int) -> Event:
 
 def order_rejected(need: dict[str, Any], order_id: int) -> Event:
     payload = {"order_id": order_id, "window_id": 1, "supplier_id": 1, "need_ids": [need["id"]]}
-    return Event("pooling.order.rejected", payload | {"reason": "x", "member_savings": []})
+    return Event.of("pooling.order.rejected", payload | {"reason": "x", "member_savings": []})
 
 
 def shown(catalog: Service, need: dict[str, Any]) -> tuple[str, int | None]:
@@ -154,9 +154,13 @@ def test_a_withdrawn_need_is_cancelled_once_and_a_cancel_then_answers_200(
     catalog: Service, requested: dict[str, Any]
 ) -> None:
     verdict = withdrawn(requested)
-    catalog.deliver(HANDLERS, verdict)
-    catalog.deliver(HANDLERS, verdict)  # redelivered
-    catalog.deliver(HANDLERS, withdrawn(requested))  # announced again
+    catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), verdict)
+    catalog.deliver(
+        handlers(catalog.runtime.settings, catalog.runtime.outbox), verdict
+    )  # redelivered
+    catalog.deliver(
+        handlers(catalog.runtime.settings, catalog.runtime.outbox), withdrawn(requested)
+    )  # announced again
 
     assert shown(catalog, requested) == ("cancelled", None)
     again = catalog.client.post(
@@ -170,8 +174,8 @@ def test_a_cancellation_too_late_ends_ordered_and_a_cancel_then_conflicts(
     catalog: Service, requested: dict[str, Any]
 ) -> None:
     placed = order_placed(requested, 7)
-    catalog.deliver(HANDLERS, placed)
-    catalog.deliver(HANDLERS, placed)
+    catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), placed)
+    catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), placed)
 
     assert shown(catalog, requested) == ("ordered", 7)
     again = catalog.client.post(
@@ -189,7 +193,7 @@ def test_an_old_order_handled_after_the_withdrawal_leaves_the_need_cancelled(
     """Order 7 was rejected and the need, back in the pool, withdrawn; with competing
     consumers catalog may learn of the withdrawal before the order and its rejection."""
     for event in (withdrawn(requested), order_placed(requested, 7), order_rejected(requested, 7)):
-        catalog.deliver(HANDLERS, event)
+        catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), event)
 
     assert shown(catalog, requested) == ("cancelled", None)
 
@@ -197,11 +201,17 @@ def test_an_old_order_handled_after_the_withdrawal_leaves_the_need_cancelled(
 def test_a_need_ordered_rejected_and_then_withdrawn_ends_cancelled(
     catalog: Service, requested: dict[str, Any]
 ) -> None:
-    catalog.deliver(HANDLERS, order_placed(requested, 7))
-    catalog.deliver(HANDLERS, order_rejected(requested, 7))
+    catalog.deliver(
+        handlers(catalog.runtime.settings, catalog.runtime.outbox), order_placed(requested, 7)
+    )
+    catalog.deliver(
+        handlers(catalog.runtime.settings, catalog.runtime.outbox), order_rejected(requested, 7)
+    )
     assert shown(catalog, requested) == ("open", None)
 
-    catalog.deliver(HANDLERS, withdrawn(requested))
+    catalog.deliver(
+        handlers(catalog.runtime.settings, catalog.runtime.outbox), withdrawn(requested)
+    )
 
     assert shown(catalog, requested) == ("cancelled", None)
 

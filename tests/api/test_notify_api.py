@@ -33,7 +33,7 @@ def savings(member_id: int, baseline: str, paid: str, saved: str) -> dict[str, A
 
 def order_placed(order_id: int = 1, window_id: int = 1) -> Event:
     """The worked example's order at supplier A, as pooling announces it."""
-    return Event(
+    return Event.of(
         "pooling.order.placed",
         {
             "order_id": order_id,
@@ -174,7 +174,7 @@ def test_an_impossibly_large_member_id_is_no_server_error(notify: Service, admin
 
 
 def test_a_rejected_order_no_longer_counts_as_savings(notify: Service, placed: Event) -> None:
-    rejected = Event(
+    rejected = Event.of(
         "pooling.order.rejected",
         {
             "order_id": 1,
@@ -204,7 +204,7 @@ def test_the_savings_report_shows_what_flexible_quantities_saved(notify: Service
     notify.deliver(react, member_registered(1))
     event = order_placed()
     first = event.payload["member_savings"][0] | {"flexibility_saved": D("21.00")}
-    event = Event(event.event_type, event.payload | {"member_savings": [first]})
+    event = Event.of(event.event_type, event.payload | {"member_savings": [first]})
     notify.deliver(react, event)
 
     body = get_savings(notify, 1, member(notify, 1)).get_json()

@@ -24,7 +24,7 @@ NIGHT = datetime(2036, 3, 19, 22, 0, tzinfo=UTC)  # 23:00 in Berlin, some years 
 
 def progressed(window_id: int = 2, missing: str = "3") -> Event:
     """DISP-10L in the open pool: 22 at 38.00, the tier of 25 at 34.50 is 3 away."""
-    return Event(
+    return Event.of(
         "pooling.pool.progressed",
         {
             "window_id": window_id,
@@ -112,7 +112,7 @@ def test_a_member_of_a_trade_that_buys_it(notify: Service, history: None) -> Non
     wish(notify, 2, nudges={"bought_before": False, "trade": True})  # a mason: no
     notify.deliver(
         reactions(notify),
-        Event(
+        Event.of(
             "catalog.member.registered",
             {
                 "member_id": 5,

@@ -161,7 +161,7 @@ def test_a_redelivered_close_reports_once(
 
 def decided(kind: str, **fields: object) -> Event:
     payload = {"order_id": 1, "window_id": 1, "supplier_id": 1, "need_ids": [1, 2, 3, 4, 5]}
-    return Event(f"pooling.order.{kind}", payload | fields)
+    return Event.of(f"pooling.order.{kind}", payload | fields)
 
 
 def test_a_confirmed_order_is_mailed_once_with_its_delivery_date(

@@ -5,6 +5,7 @@ The design's worked example is closed through pooling's API; its one order goes 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -178,8 +179,7 @@ def test_the_order_form_keeps_the_ordered_total_after_a_short_receipt(
 def silicone_at_7_percent(pooling: Service) -> None:
     """Catalog announces SIL-300's offer again, its product now at the reduced rate."""
     event = offer_updated(A, SIL, "12", [("0", "4.20"), ("120", "3.60")])
-    event.payload["vat_rate"] = Decimal("7")
-    feed(pooling, event)
+    feed(pooling, dataclasses.replace(event, vat_rate=Decimal("7")))
 
 
 @pytest.fixture

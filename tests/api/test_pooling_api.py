@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pooling.adapters import highs
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.service_layer.reactions import handlers
+from pooling.bootstrap import handlers
 from shared.events import Event
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ MEMBER_SAVED = {1: "31.00", 2: "50.20", 3: "57.80", 4: "67.00"}
 
 
 def supplier_updated(supplier_id: int, fee: str, free_from: str | None) -> Event:
-    return Event(
+    return Event.of(
         "catalog.supplier.updated",
         {
             "supplier_id": supplier_id,
@@ -39,7 +38,7 @@ def supplier_updated(supplier_id: int, fee: str, free_from: str | None) -> Event
 
 
 def offer_updated(supplier_id: int, sku: str, pack_size: str, tiers: list[tuple[str, str]]):
-    return Event(
+    return Event.of(
         "catalog.offer.updated",
         {
             "supplier_id": supplier_id,
@@ -53,7 +52,7 @@ def offer_updated(supplier_id: int, sku: str, pack_size: str, tiers: list[tuple[
 
 
 def need_posted(need_id: int, member_id: int, sku: str, quantity: str) -> Event:
-    return Event(
+    return Event.of(
         "catalog.need.posted",
         {
             "need_id": need_id,
@@ -68,7 +67,9 @@ def need_posted(need_id: int, member_id: int, sku: str, quantity: str) -> Event:
 
 
 def need_cancelled(need_id: int, member_id: int, sku: str) -> Event:
-    return Event("catalog.need.cancelled", {"need_id": need_id, "member_id": member_id, "sku": sku})
+    return Event.of(
+        "catalog.need.cancelled", {"need_id": need_id, "member_id": member_id, "sku": sku}
+    )
 
 
 # (need id, member id, sku, quantity): m1 DISP 6; m2 SIL 30; m3 DISP 8 and SIL 20; m4 SIL 14.
@@ -83,7 +84,7 @@ WORKED_NEEDS = [
 
 def feed(pooling: Service, *evts: Event) -> None:
     for event in evts:
-        pooling.deliver(handlers(CutoffSchedule.from_settings(pooling.runtime.settings)), event)
+        pooling.deliver(handlers(pooling.runtime.settings, pooling.runtime.outbox), event)
 
 
 @pytest.fixture

@@ -117,6 +117,6 @@ def test_when_the_sites_are_all_of_the_order_their_parts_are_its_receipt(
 
 
 def _at(event: Event, site: str) -> Event:
-    return Event(
+    return Event.of(
         event.event_type, event.payload | {"delivery_site": site}, occurred_at=datetime.now(UTC)
     )

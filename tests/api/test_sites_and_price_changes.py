@@ -32,12 +32,12 @@ if TYPE_CHECKING:
 
 def need_at(need_id: int, member_id: int, quantity: str, site: str | None) -> Event:
     event = need_posted(need_id, member_id, DISP, quantity)
-    return Event(event.event_type, event.payload | {"delivery_site": site})
+    return Event.of(event.event_type, event.payload | {"delivery_site": site})
 
 
 def priced(pooling: Service, price: str, valid_from: date | None = None) -> Event:
     event = offer_updated(A, DISP, "1", [("0", price)])
-    return Event(event.event_type, event.payload | {"valid_from": valid_from})
+    return Event.of(event.event_type, event.payload | {"valid_from": valid_from})
 
 
 def offer_prices(pooling: Service) -> list[str]:

@@ -129,7 +129,7 @@ def test_members_do_not_see_how_suppliers_receive_orders(
 
 
 def test_an_older_supplier_event_still_validates_as_email() -> None:
-    old = events.Event(
+    old = events.Event.of(
         "catalog.supplier.updated",
         {"supplier_id": 1, "name": "A", "shipping_fee": "25.00", "free_shipping_from": None},
     )

@@ -46,7 +46,7 @@ LOOPBACK = parse_networks("127.0.0.1/32")  # the test webhooks listen there
 
 
 def supplier_updated(channel: str = "email", url: str | None = None) -> Event:
-    return Event(
+    return Event.of(
         "catalog.supplier.updated",
         {
             "supplier_id": A,

@@ -6,6 +6,7 @@ or disputes; only matched or accepted invoices are payable."""
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -155,7 +156,7 @@ def test_a_dispute_is_announced_and_mailed_to_the_supplier(
 
     react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
     entry = supplier_updated(A, "25.00", "500.00")
-    notify.deliver(react, replace(entry, payload=entry.payload | {"email": "a@handel.example"}))
+    notify.deliver(react, replace(entry, email="a@handel.example"))
     for _twice in range(2):
         notify.deliver(react, events.load(event))
     with notify.runtime.engine.connect() as db:
@@ -272,8 +273,8 @@ def test_a_settlement_pays_the_matched_invoice_on_its_skonto_day_less_the_skonto
     """A's terms: 2 % within 10 days, net 30, its account known; its invoice of 17 March
     (902.50 gross) matched, so the March run pays 884.45 on 27 March, once."""
     plain = supplier_updated(A, "25.00", "500.00")
-    terms = replace(plain, payload=plain.payload | {"skonto_percent": "2", "skonto_days": 10})
-    terms.payload.update(net_days=30, iban="DE02120300000000202051", bic="BYLADEM1001")
+    terms = replace(plain, skonto_percent=Decimal("2"), skonto_days=10, net_days=30)
+    terms = replace(terms, iban="DE02120300000000202051", bic="BYLADEM1001")
     billing.deliver(billing_handlers(billing.runtime.settings, billing.runtime.outbox), terms)
     billing.app.extensions["zirkel.sepa_files"] = sepa_files(
         billing.runtime.settings, lambda: TODAY

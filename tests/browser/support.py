@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlalchemy.orm import Session
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from shared.db import transaction
 from shared.runtime import Runtime
 from shared.settings import SERVICES, Settings

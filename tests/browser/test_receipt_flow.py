@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings

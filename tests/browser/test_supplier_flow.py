@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from pooling.adapters import orm
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.db import transaction
 from shared.settings import Settings
 from tests.e2e.test_worked_example import set_up_cooperative

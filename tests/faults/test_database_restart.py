@@ -65,7 +65,7 @@ def need_posted(need_id: int) -> str:
         "quantity": Decimal(1),
         "posted_at": datetime.now(UTC),
     }
-    return json.dumps(dump(Event("catalog.need.posted", payload)))
+    return json.dumps(dump(Event.of("catalog.need.posted", payload)))
 
 
 def publish_needs(connection: Connection, count: int) -> None:

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from pooling import bootstrap
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime, handlers
 from pooling.service_layer import handlers as pool
-from pooling.service_layer.reactions import handlers
 from shared.db import transaction
 from shared.events import Event
 from shared.outbox import Outbox
@@ -47,7 +46,7 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 def cancelled(need_id: int) -> Event:
     payload = {"need_id": need_id, "member_id": 1 + need_id % 7, "sku": "DISP-10L"}
-    return Event("catalog.need.cancelled", payload)
+    return Event.of("catalog.need.cancelled", payload)
 
 
 def in_background(work: Callable[[], object]) -> tuple[threading.Thread, threading.Event]:
@@ -73,7 +72,7 @@ def state(runtime: Runtime, need_id: int) -> tuple[str, list[str]]:
 
 
 def test_a_cancellation_during_a_close_waits_and_finds_the_need_ordered(runtime: Runtime) -> None:
-    schedule = CutoffSchedule.from_settings(runtime.settings)
+    schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
         closed = pool.close_pool(session, Outbox(runtime.tables["outbox"]), schedule, SOLVE)
         thread, done = in_background(lambda: feed(runtime, cancelled(3)))
@@ -86,7 +85,7 @@ def test_a_cancellation_during_a_close_waits_and_finds_the_need_ordered(runtime:
 
 
 def test_a_close_during_a_cancellation_waits_and_leaves_the_need_out(runtime: Runtime) -> None:
-    schedule = CutoffSchedule.from_settings(runtime.settings)
+    schedule = bootstrap.schedule(runtime.settings)
     outbox = Outbox(runtime.tables["outbox"])
     orders: list[pool.ClosedPool] = []
 
@@ -95,7 +94,9 @@ def test_a_close_during_a_cancellation_waits_and_leaves_the_need_out(runtime: Ru
             orders.append(pool.close_pool(session, outbox, schedule, SOLVE))
 
     with transaction(runtime.sessions) as session:
-        handlers(schedule)["catalog.need.cancelled"](session, events_roundtrip(cancelled(3)))
+        handlers(runtime.settings, runtime.outbox)["catalog.need.cancelled"](
+            session, events_roundtrip(cancelled(3))
+        )
         thread, done = in_background(close)
         assert not done.wait(HELD), "the close did not wait for the cancellation"
     thread.join(timeout=30)

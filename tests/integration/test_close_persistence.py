@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from bench.close import load, with_flexible_needs
 from bench.generate import cooperative
+from pooling import bootstrap
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
+from pooling.bootstrap import build_runtime
 from pooling.domain.model import Allocation
-from pooling.entrypoints.app import build_runtime
 from pooling.service_layer.handlers import ClosedPool, close_pool
 from shared.db import transaction
 from shared.runtime import Runtime
@@ -72,7 +72,7 @@ def stored(runtime: Runtime) -> tuple[dict[int, tuple], dict[int, int | None]]:
 def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: Runtime) -> None:
     instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
     load(runtime, instance)
-    schedule = CutoffSchedule.from_settings(runtime.settings)
+    schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
         closed = close_pool(session, runtime.outbox, schedule, SOLVE)
     expected = decided(closed)
@@ -97,7 +97,7 @@ def after_order_columns(runtime: Runtime) -> tuple[set, set]:
 
 def test_a_fresh_order_is_neither_declined_nor_received(runtime: Runtime) -> None:
     load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
-    schedule = CutoffSchedule.from_settings(runtime.settings)
+    schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
         close_pool(session, runtime.outbox, schedule, SOLVE)
     with transaction(runtime.sessions) as session:
@@ -112,7 +112,7 @@ def test_a_close_with_flexible_needs_stores_their_extra_and_what_it_saved(
 ) -> None:
     instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
     load(runtime, with_flexible_needs(instance, 0.3, 0.2))
-    schedule = CutoffSchedule.from_settings(runtime.settings)
+    schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
         closed = close_pool(session, runtime.outbox, schedule, SOLVE)
     extra = {

@@ -55,7 +55,7 @@ def consumer(runtime: Runtime) -> Iterator[EventConsumer]:
 
 
 def need_posted(need_id: int, quantity: str = "6") -> Event:
-    return Event(
+    return Event.of(
         "catalog.need.posted",
         {
             "need_id": need_id,
@@ -234,7 +234,9 @@ def settled(acks: list[tuple[int, bool]], tags: range) -> bool:
 def test_a_batch_handles_each_new_event_once_and_in_order(runtime: Runtime) -> None:
     """One batch: an event seen before, a new one twice, then its cancellation."""
     seen, posted = need_posted(7, "2"), need_posted(8, "3")
-    cancelled = Event("catalog.need.cancelled", {"need_id": 8, "member_id": 1, "sku": "DISP-10L"})
+    cancelled = Event.of(
+        "catalog.need.cancelled", {"need_id": 8, "member_id": 1, "sku": "DISP-10L"}
+    )
     acks: list[tuple[int, bool]] = []
     with pooling_consumer(runtime, max_retries=2) as consumer:
         consumer.process_batch([ArrivedMessage(seen, 1, acks)])

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from catalog.entrypoints.app import create_app
 from pooling.adapters import orm
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.consumer import EventConsumer
 from shared.events import Event, dump
 from shared.messaging import connect, declare_topology, subscriptions_of

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from pooling import bootstrap
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.repository import PoolRepository
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime, handlers
 from pooling.service_layer import handlers as pool
-from pooling.service_layer.reactions import handlers
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.errors import Conflict
@@ -56,12 +56,12 @@ def runtime(tmp_path: Path, rabbitmq_url: str) -> Iterator[Runtime]:
 
 @pytest.fixture
 def schedule(runtime: Runtime) -> CutoffSchedule:
-    return CutoffSchedule.from_settings(runtime.settings)
+    return bootstrap.schedule(runtime.settings)
 
 
 def supplier_updated() -> Event:
     payload = {"supplier_id": 1, "name": "A", "shipping_fee": Decimal("25.00")}
-    return Event("catalog.supplier.updated", payload | {"free_shipping_from": Decimal(500)})
+    return Event.of("catalog.supplier.updated", payload | {"free_shipping_from": Decimal(500)})
 
 
 def offer_updated() -> Event:
@@ -69,7 +69,7 @@ def offer_updated() -> Event:
         {"min_quantity": Decimal(0), "unit_price": Decimal("42.00")},
         {"min_quantity": Decimal(10), "unit_price": Decimal("38.00")},
     ]
-    return Event(
+    return Event.of(
         "catalog.offer.updated",
         {
             "supplier_id": 1,
@@ -83,7 +83,7 @@ def offer_updated() -> Event:
 
 
 def need_posted(need_id: int) -> Event:
-    return Event(
+    return Event.of(
         "catalog.need.posted",
         {
             "need_id": need_id,
@@ -96,7 +96,7 @@ def need_posted(need_id: int) -> Event:
 
 
 def feed(runtime: Runtime, *events: Event) -> None:
-    react = handlers(CutoffSchedule.from_settings(runtime.settings))
+    react = handlers(runtime.settings, runtime.outbox)
     for event in events:
         with transaction(runtime.sessions) as session:
             react[event.event_type](session, events_roundtrip(event))
@@ -146,7 +146,7 @@ def test_competing_consumers_and_a_close_lose_and_double_count_nothing(
     consumers = [
         EventConsumer(
             QUEUE,
-            handlers(schedule),
+            handlers(settings, runtime.outbox),
             runtime.sessions,
             runtime.tables["inbox"],
             lambda: connect(settings),
@@ -229,7 +229,7 @@ def test_postgresql_sums_the_open_demand_as_exactly_as_python(
     quantities = ["0.001", "2.5", "999999.999", "12", "7.125", "0.333"]
     events = [need_posted(n) for n in range(1, 7)]
     events = [
-        Event(
+        Event.of(
             e.event_type,
             e.payload
             | {"quantity": Decimal(q), "sku": f"SKU-{n % 2}"}

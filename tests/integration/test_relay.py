@@ -17,7 +17,7 @@ import requests
 from kombu import Connection, Consumer, Exchange, Queue
 from sqlalchemy import func, select
 
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared import publishing
 from shared.db import transaction
 from shared.events import Event
@@ -70,7 +70,7 @@ def need_posted(need_id: int) -> Event:
         "quantity": Decimal(6),
         "posted_at": datetime.now(UTC),
     }
-    return Event("catalog.need.posted", payload)
+    return Event.of("catalog.need.posted", payload)
 
 
 def write_outbox(runtime: Runtime, count: int) -> set[str]:

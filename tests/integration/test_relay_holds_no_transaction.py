@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from shared.db import transaction
 from shared.events import Event
 from shared.messaging import connect
@@ -48,7 +48,7 @@ def offer_updated(number: int) -> Event:
         "pack_size": Decimal(1),
         "tiers": [{"min_quantity": Decimal(0), "unit_price": Decimal("4.20")}],
     }
-    return Event("catalog.offer.updated", payload)
+    return Event.of("catalog.offer.updated", payload)
 
 
 def write_outbox(runtime: Runtime, count: int) -> None:

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from catalog.adapters.orm import SignInTries
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.service_layer import sign_in as limits
 from catalog.service_layer.users import create_user
 from shared.db import transaction

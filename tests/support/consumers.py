@@ -6,9 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.entrypoints.app import build_runtime
-from pooling.service_layer.reactions import handlers
+from pooling.bootstrap import build_runtime, handlers
 from shared.consumer import EventConsumer
 from shared.messaging import connect, declare_topology, subscriptions_of
 from shared.runtime import Runtime
@@ -34,7 +32,7 @@ def pooling_consumer(runtime: Runtime, *, max_retries: int) -> Iterator[EventCon
     settings = runtime.settings
     consumer = EventConsumer(
         POOLING_QUEUE,
-        handlers(CutoffSchedule.from_settings(settings)),
+        handlers(runtime.settings, runtime.outbox),
         runtime.sessions,
         runtime.tables["inbox"],
         lambda: connect(settings),

@@ -19,7 +19,7 @@ TRADES = {1: "painter", 2: "mason", 3: "painter", 4: "tiler"}
 
 
 def member_registered(member_id: int, language: str = "de", trade: str | None = None) -> Event:
-    return Event(
+    return Event.of(
         "catalog.member.registered",
         {
             "member_id": member_id,
@@ -39,7 +39,7 @@ def placed_at(moment: datetime, order_id: int = 1, window_id: int = 1) -> Event:
 
 def second_order(moment: datetime, window_id: int = 1, order_id: int = 2) -> Event:
     """Member 1 also bought at supplier 2 in the window: 5 x 10.00 = 50.00, saved 10.00."""
-    return Event(
+    return Event.of(
         "pooling.order.placed",
         {
             "order_id": order_id,
@@ -72,7 +72,7 @@ def two_orders(moment: datetime) -> tuple[Event, Event]:
         savings(1, "319.00", "278.00", "41.00") if s["member_id"] == 1 else s
         for s in first.payload["member_savings"]
     ]
-    first = dataclasses.replace(first, payload=first.payload | {"member_savings": member_savings})
+    first = dataclasses.replace(first, member_savings=member_savings)
     return first, second_order(moment + timedelta(seconds=2))
 
 
@@ -108,7 +108,7 @@ def invoice_issued(
     language: str = "de",
 ) -> Event:
     """Billing's announcement of a member's invoice (or credit note) of a window."""
-    return Event(
+    return Event.of(
         "billing.invoice.issued",
         {
             "invoice_id": invoice_id,

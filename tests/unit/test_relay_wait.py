@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
 from shared.worker import Worker

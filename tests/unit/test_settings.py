@@ -145,3 +145,17 @@ def test_nothing_else_reads_the_environment() -> None:
             if name not in allowed and re.search(r"os\.environ|getenv", path.read_text()):
                 readers.append(name)
     assert readers == []
+
+
+def test_zirkel_run_keeps_its_files_where_the_settings_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty ``ZIRKEL_VAR_DIR`` counts as unset for ``zirkel run`` too: ``var``."""
+    from zirkel.launcher import prepare_environment
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZIRKEL_VAR_DIR", "")
+    monkeypatch.delenv("ZIRKEL_SECRET_KEY", raising=False)
+    env = prepare_environment()
+    assert Settings.from_env(env).var_dir == tmp_path / "var"
+    assert (tmp_path / "var" / "secret_key").exists()

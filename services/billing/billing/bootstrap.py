@@ -13,7 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from billing.adapters import sepa
+from billing.adapters import (
+    sepa,
+    supplier_invoice_orm,  # noqa: F401  (its tables)
+)
 from billing.adapters.document_pool import DocumentPool
 from billing.adapters.documents import documents
 from billing.adapters.orm import TABLES

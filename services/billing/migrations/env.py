@@ -1,5 +1,6 @@
-"""Alembic environment of the billing schema: the tables of billing's ORM."""
+"""Alembic environment of the billing schema: the tables of every billing ORM module."""
 
+from billing.adapters import supplier_invoice_orm  # noqa: F401  (its tables)
 from billing.adapters.orm import Base
 from shared.migrations import run
 

@@ -31,10 +31,15 @@ def build_runtime(settings: Settings) -> Runtime:
     return runtime
 
 
+def outgoing_of(settings: Settings, **options: Any) -> Outgoing:
+    """How notify writes to members; ``options`` replace parts of it (the clock, the
+    report's delay)."""
+    return dataclasses.replace(Outgoing.from_settings(settings), **options)
+
+
 def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Handler]:
-    """Each event notify consumes, handled once; ``options`` replace parts of how notify
-    writes (see ``Outgoing``: the clock, the report's delay)."""
-    outgoing = dataclasses.replace(Outgoing.from_settings(settings), **options)
+    """Each event notify consumes, handled once; ``options`` as for ``outgoing_of``."""
+    outgoing = outgoing_of(settings, **options)
     dashboard = f"{settings.public_url}/admin/ops"
 
     def order_placed(session: Session, event: Event) -> None:

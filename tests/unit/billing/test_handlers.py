@@ -242,7 +242,8 @@ def test_a_members_mandate_is_kept_and_forgotten_with_its_registration(
 
     mandate = {"iban": "DE02120300000000202051", "mandate_reference": "ZK-M-1"}
     registered = {"member_id": 1, "name": "Malerbetrieb 1", "legal_name": "Maler Eins GmbH"}
-    with_mandate = events.Event(
+    registered |= {"trade": "painter", "email": "m1@betrieb.example", "postcode": "44135"}
+    with_mandate = events.Event.of(
         "catalog.member.registered",
         registered | mandate | {"mandate_signed_on": date(2026, 1, 5)},
     )
@@ -254,6 +255,6 @@ def test_a_members_mandate_is_kept_and_forgotten_with_its_registration(
         "ZK-M-1",
         date(2026, 1, 5),
     )
-    without = events.Event("catalog.member.registered", registered | mandate)
+    without = events.Event.of("catalog.member.registered", registered | mandate)
     handlers.record_member(record_member(without), uow, BILLING)
     assert uow.mandates.all() == []

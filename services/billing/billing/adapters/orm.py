@@ -248,6 +248,4 @@ class TransferRow(Base):
     skonto: Mapped[Decimal] = mapped_column(Money())
 
 
-from billing.adapters import supplier_invoice_orm  # noqa: E402, F401  (its tables on Base)
-
 TABLES = messaging_tables(Base.metadata)

@@ -11,22 +11,31 @@ from zoneinfo import ZoneInfo
 from billing.domain.model import STANDARD_RATE, Buyer, Product, ReceivedNeed
 from billing.domain.settlement import Mandate
 from billing.service_layer import commands
-from shared.events import Event
+from shared.events import (
+    DepotServed,
+    Event,
+    MemberRegistered,
+    OrderConfirmed,
+    OrderPlaced,
+    OrderReceived,
+    OrderRejected,
+    ProductUpdated,
+)
 
 
-def record_member(event: Event) -> commands.RecordMember:
+def record_member(event: MemberRegistered) -> commands.RecordMember:
     p = event.payload
     buyer = Buyer(
-        member_id=p["member_id"],
-        name=p["name"],
-        legal_name=p.get("legal_name"),
-        street=p.get("street"),
-        postcode=p.get("postcode"),
-        city=p.get("city"),
-        country=p.get("country") or "DE",
-        vat_id=p.get("vat_id"),
-        email=p.get("email"),
-        language=p.get("language") or "de",
+        member_id=event.member_id,
+        name=event.name,
+        legal_name=event.legal_name,
+        street=event.street,
+        postcode=event.postcode,
+        city=event.city,
+        country=event.country or "DE",
+        vat_id=event.vat_id,
+        email=event.email,
+        language=event.language or "de",
     )
     return commands.RecordMember(buyer, _mandate(buyer, p))
 
@@ -45,53 +54,50 @@ def _mandate(buyer: Buyer, p: dict[str, Any]) -> Mandate | None:
     return Mandate(buyer.member_id, buyer.invoice_name, iban, reference, signed_on)
 
 
-def record_product(event: Event) -> commands.RecordProduct:
-    p = event.payload
-    rate = p.get("vat_rate")
+def record_product(event: ProductUpdated) -> commands.RecordProduct:
+    rate = event.vat_rate
     return commands.RecordProduct(
-        Product(p["sku"], p["name"], p["unit"], STANDARD_RATE if rate is None else Decimal(rate))
+        Product(event.sku, event.name, event.unit, STANDARD_RATE if rate is None else Decimal(rate))
     )
 
 
-def record_order(event: Event) -> commands.RecordOrder:
-    p = event.payload
+def record_order(event: OrderPlaced) -> commands.RecordOrder:
     needs = tuple(
         commands.PlacedNeed(
             a["need_id"], a["member_id"], line["sku"], a["quantity"], line["unit_price"]
         )
-        for line in p["lines"]
+        for line in event.lines
         for a in line["allocations"]
     )
-    return commands.RecordOrder(p["order_id"], p["window_id"], p["supplier_id"], needs)
+    return commands.RecordOrder(event.order_id, event.window_id, event.supplier_id, needs)
 
 
-def confirm_order(event: Event) -> commands.ConfirmOrder:
-    p = event.payload
-    return commands.ConfirmOrder(p["order_id"], p["window_id"], frozenset(p["need_ids"]))
+def confirm_order(event: OrderConfirmed) -> commands.ConfirmOrder:
+    return commands.ConfirmOrder(event.order_id, event.window_id, frozenset(event.need_ids))
 
 
-def reject_order(event: Event) -> commands.RejectOrder:
-    return commands.RejectOrder(event.payload["order_id"], event.payload["window_id"])
+def reject_order(event: OrderRejected) -> commands.RejectOrder:
+    return commands.RejectOrder(event.order_id, event.window_id)
 
 
-def record_receipt(event: Event, timezone: ZoneInfo) -> commands.RecordReceipt:
+def record_receipt(event: OrderReceived, timezone: ZoneInfo) -> commands.RecordReceipt:
     p = event.payload
     needs = tuple(
-        (a["member_id"], _received(p["order_id"], line, a))
-        for line in p["lines"]
+        (a["member_id"], _received(event.order_id, line, a))
+        for line in event.lines
         for a in line["allocations"]
     )
     return commands.RecordReceipt(
-        order_id=p["order_id"],
-        window_id=p["window_id"],
-        revision=p["revision"],
+        order_id=event.order_id,
+        window_id=event.window_id,
+        revision=event.revision,
         received_on=_day(event, timezone),
         needs=needs,
         results=_results(p),
     )
 
 
-def serve_from_depot(event: Event) -> commands.ServeFromDepot:
+def serve_from_depot(event: DepotServed) -> commands.ServeFromDepot:
     p = event.payload
     parts = tuple(
         commands.DepotPart(
@@ -107,9 +113,9 @@ def serve_from_depot(event: Event) -> commands.ServeFromDepot:
             ),
             rest=a["rest_quantity"],
         )
-        for a in p["allocations"]
+        for a in event.allocations
     )
-    return commands.ServeFromDepot(p["window_id"], parts, _results(p))
+    return commands.ServeFromDepot(event.window_id, parts, _results(p))
 
 
 def _results(payload: dict[str, Any]) -> tuple[commands.MemberResult, ...]:

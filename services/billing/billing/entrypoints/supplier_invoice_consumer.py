@@ -14,7 +14,14 @@ from billing.domain.model import ZERO
 from billing.domain.supplier_invoices import SupplierTerms
 from billing.service_layer import supplier_invoices as si
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
-from shared.events import Event
+from shared.events import (
+    Event,
+    OrderConfirmed,
+    OrderPlaced,
+    OrderReceived,
+    OrderRejected,
+    SupplierUpdated,
+)
 from shared.outbox import Outbox
 
 Handler = Callable[[Session, Event], None]
@@ -34,48 +41,48 @@ def _order(
     return ExpectedOrder(p["order_id"], p["supplier_id"], status, lines, Decimal(fee or ZERO))
 
 
-def order_placed(event: Event) -> si.RecordBillableOrder:
+def order_placed(event: OrderPlaced) -> si.RecordBillableOrder:
     p = event.payload
-    lines = _lines(p["lines"], "ordered_quantity")
-    return si.RecordBillableOrder(_order(p, "placed", lines, p["shipping_fee"]), PLACED)
+    lines = _lines(event.lines, "ordered_quantity")
+    return si.RecordBillableOrder(_order(p, "placed", lines, event.shipping_fee), PLACED)
 
 
-def order_confirmed(event: Event) -> si.RecordBillableOrder | None:
+def order_confirmed(event: OrderConfirmed) -> si.RecordBillableOrder | None:
     """The order as confirmed; an event of before the per-line confirmation (no lines)
     changes only the status."""
     p = event.payload
-    if p.get("lines") is None:
+    if event.lines is None:
         return None
-    lines = _lines(p["lines"], "ordered_quantity")
-    return si.RecordBillableOrder(_order(p, "confirmed", lines, p.get("shipping_fee")), CONFIRMED)
+    lines = _lines(event.lines, "ordered_quantity")
+    return si.RecordBillableOrder(_order(p, "confirmed", lines, event.shipping_fee), CONFIRMED)
 
 
-def order_received(event: Event) -> si.RecordBillableOrder:
+def order_received(event: OrderReceived) -> si.RecordBillableOrder:
     p = event.payload
-    lines = _lines(p["lines"], "received_quantity")
-    return si.RecordBillableOrder(_order(p, "received", lines, p["shipping_fee"]), p["revision"])
+    lines = _lines(event.lines, "received_quantity")
+    return si.RecordBillableOrder(_order(p, "received", lines, event.shipping_fee), event.revision)
 
 
-def order_rejected(event: Event) -> si.RecordBillableOrder:
+def order_rejected(event: OrderRejected) -> si.RecordBillableOrder:
     p = event.payload
     return si.RecordBillableOrder(_order(p, "rejected", (), ZERO), CONFIRMED)
 
 
-def supplier_updated(event: Event) -> SupplierTerms:
+def supplier_updated(event: SupplierUpdated) -> SupplierTerms:
     p = event.payload
 
     def dec(name: str) -> Decimal | None:
         return None if p.get(name) is None else Decimal(p[name])
 
     return SupplierTerms(
-        supplier_id=p["supplier_id"],
-        name=p["name"],
-        email=p.get("email"),
+        supplier_id=event.supplier_id,
+        name=event.name,
+        email=event.email,
         skonto_percent=dec("skonto_percent"),
-        skonto_days=p.get("skonto_days"),
-        net_days=p.get("net_days"),
-        iban=p.get("iban"),
-        bic=p.get("bic"),
+        skonto_days=event.skonto_days,
+        net_days=event.net_days,
+        iban=event.iban,
+        bic=event.bic,
     )
 
 

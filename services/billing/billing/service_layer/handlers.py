@@ -21,7 +21,7 @@ from billing.domain.model import Buyer, Invoice, Kind, Seller
 from billing.domain.windows import OrderStatus, members_due
 from billing.service_layer import commands
 from billing.service_layer.unit_of_work import Documents, UnitOfWork
-from shared.events import Event
+from shared.events import InvoiceIssued
 
 log = logging.getLogger(__name__)
 
@@ -189,18 +189,17 @@ def _drafts_for_member(
     return drafts
 
 
-def invoice_issued(invoice: Invoice, invoice_id: int) -> Event:
+def invoice_issued(invoice: Invoice, invoice_id: int) -> InvoiceIssued:
     charges = invoice.charges
-    payload = {
-        "invoice_id": invoice_id,
-        "number": invoice.number,
-        "type": invoice.kind.value,
-        "member_id": invoice.member_id,
-        "window_id": invoice.window_id,
-        "issued_on": invoice.issued_on,
-        "net_total": charges.net_total,
-        "vat_total": charges.vat_total,
-        "gross_total": charges.gross_total,
-        "language": invoice.language,
-    }
-    return Event("billing.invoice.issued", payload)
+    return InvoiceIssued(
+        invoice_id=invoice_id,
+        number=invoice.number,
+        type=invoice.kind.value,
+        member_id=invoice.member_id,
+        window_id=invoice.window_id,
+        issued_on=invoice.issued_on,
+        net_total=charges.net_total,
+        vat_total=charges.vat_total,
+        gross_total=charges.gross_total,
+        language=invoice.language,
+    )

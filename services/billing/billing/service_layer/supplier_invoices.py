@@ -21,7 +21,7 @@ from billing.domain.supplier_invoices import (
     order_number,
 )
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, Words
-from shared.events import Event
+from shared.events import Event, SupplierInvoiceDisputed
 
 log = logging.getLogger(__name__)
 CURRENCY = "EUR"
@@ -226,19 +226,20 @@ def decide_supplier_invoice(
     return _get(uow, cmd.invoice_id)
 
 
-def supplier_invoice_disputed(stored: StoredSupplierInvoice, reason: str) -> Event:
+def supplier_invoice_disputed(
+    stored: StoredSupplierInvoice, reason: str
+) -> SupplierInvoiceDisputed:
     invoice = stored.invoice
-    payload = {
-        "supplier_invoice_id": stored.id,
-        "supplier_id": stored.supplier_id,
-        "number": invoice.number,
-        "issued_on": invoice.issued_on,
-        "gross_total": invoice.gross_total,
-        "order_ids": list(stored.order_ids),
-        "reason": reason,
-        "differences": [asdict(d) for d in stored.match.differences],
-    }
-    return Event("billing.supplier_invoice.disputed", payload)
+    return SupplierInvoiceDisputed(
+        supplier_invoice_id=stored.id,
+        supplier_id=stored.supplier_id,
+        number=invoice.number,
+        issued_on=invoice.issued_on,
+        gross_total=invoice.gross_total,
+        order_ids=list(stored.order_ids),
+        reason=reason,
+        differences=[asdict(d) for d in stored.match.differences],
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The catalog's Flask app factory."""
+"""The catalog's Flask app factory (``build_runtime`` is the bootstrap's)."""
 
 from __future__ import annotations
 

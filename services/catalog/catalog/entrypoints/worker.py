@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from catalog.bootstrap import build_runtime
-from catalog.entrypoints.ops_watch import OpsWatch
-from catalog.service_layer.reactions import HANDLERS
+from catalog.bootstrap import build_runtime, handlers, worker_loops
 from shared.settings import Settings
 from shared.worker import run_worker
 
 
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
-    return run_worker(runtime, HANDLERS, [("ops-watch", OpsWatch(runtime).run)])
+    return run_worker(runtime, handlers(settings, runtime.outbox), worker_loops(runtime))

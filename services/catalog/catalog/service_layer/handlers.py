@@ -16,7 +16,13 @@ from catalog.service_layer import commands
 from catalog.service_layer.posting import PostedNeed as PostedNeed
 from catalog.service_layer.posting import post_need as post_need
 from shared.errors import Conflict, NotFound
-from shared.events import Event
+from shared.events import (
+    MemberRegistered,
+    NeedCancelled,
+    OfferUpdated,
+    ProductUpdated,
+    SupplierUpdated,
+)
 from shared.outbox import Outbox
 
 
@@ -55,14 +61,11 @@ def set_member_facts(member: Member, cmd: commands.RegisterMember | commands.Cha
         setattr(member, name, getattr(cmd, name))
 
 
-def member_registered(member: Member) -> Event:
+def member_registered(member: Member) -> MemberRegistered:
     """The member as notify and billing keep it (address, language, invoice data, mandate);
     sent again whenever the office changes the member."""
     facts = {name: getattr(member, name) for name in commands.MEMBER_FIELDS}
-    return Event(
-        "catalog.member.registered",
-        {"member_id": member.id, **facts, "active": member.active},
-    )
+    return MemberRegistered(member_id=member.id, **facts, active=member.active)
 
 
 def register_supplier(session: Session, outbox: Outbox, cmd: commands.RegisterSupplier) -> Supplier:
@@ -101,27 +104,24 @@ def _set_terms(
     supplier.net_days, supplier.iban, supplier.bic = cmd.net_days, cmd.iban, cmd.bic
 
 
-def supplier_updated(supplier: Supplier) -> Event:
+def supplier_updated(supplier: Supplier) -> SupplierUpdated:
     """The supplier's terms and channel; the webhook's URL and secret only while it is on."""
     webhook = supplier.delivery_channel == DeliveryChannel.WEBHOOK
-    return Event(
-        "catalog.supplier.updated",
-        {
-            "supplier_id": supplier.id,
-            "name": supplier.name,
-            "email": supplier.email,
-            "shipping_fee": supplier.shipping_fee,
-            "free_shipping_from": supplier.free_shipping_from,
-            "delivery_channel": supplier.delivery_channel,
-            "webhook_url": supplier.webhook_url if webhook else None,
-            "webhook_secret": supplier.webhook_secret if webhook else None,
-            "active": supplier.active,
-            "skonto_percent": supplier.skonto_percent,
-            "skonto_days": supplier.skonto_days,
-            "net_days": supplier.net_days,
-            "iban": supplier.iban,
-            "bic": supplier.bic,
-        },
+    return SupplierUpdated(
+        supplier_id=supplier.id,
+        name=supplier.name,
+        email=supplier.email,
+        shipping_fee=supplier.shipping_fee,
+        free_shipping_from=supplier.free_shipping_from,
+        delivery_channel=supplier.delivery_channel,
+        webhook_url=supplier.webhook_url if webhook else None,
+        webhook_secret=supplier.webhook_secret if webhook else None,
+        active=supplier.active,
+        skonto_percent=supplier.skonto_percent,
+        skonto_days=supplier.skonto_days,
+        net_days=supplier.net_days,
+        iban=supplier.iban,
+        bic=supplier.bic,
     )
 
 
@@ -170,16 +170,13 @@ def _supplier_active(session: Session, supplier_ids: list[int]) -> dict[int, boo
     return {supplier_id: bool(active) for supplier_id, active in session.execute(query)}
 
 
-def product_updated(product: ProductFacts) -> Event:
+def product_updated(product: ProductFacts) -> ProductUpdated:
     """``catalog.product.updated``: the product with its VAT rate, for billing."""
-    return Event(
-        "catalog.product.updated",
-        {
-            "sku": product.sku,
-            "name": product.name,
-            "unit": product.unit,
-            "vat_rate": product.vat_rate,
-        },
+    return ProductUpdated(
+        sku=product.sku,
+        name=product.name,
+        unit=product.unit,
+        vat_rate=product.vat_rate,
     )
 
 
@@ -206,7 +203,7 @@ def set_offer(session: Session, outbox: Outbox, cmd: commands.SetOffer) -> Offer
     return offer
 
 
-def offer_updated(offer: Offer, active: bool = True) -> Event:
+def offer_updated(offer: Offer, active: bool = True) -> OfferUpdated:
     """The offer as pooling keeps it; ``active=False`` withdraws it from the pool."""
     tiers = [(tier.min_quantity, tier.unit_price) for tier in offer.tiers]
     return offer_event(
@@ -221,21 +218,18 @@ def offer_event(
     tiers: Sequence[tuple[Decimal, Decimal]],
     valid_from: date | None,
     active: bool = True,
-) -> Event:
+) -> OfferUpdated:
     """``catalog.offer.updated`` of a supplier's offer of ``product``, from plain values."""
-    return Event(
-        "catalog.offer.updated",
-        {
-            "supplier_id": supplier_id,
-            "sku": product.sku,
-            "product_name": product.name,
-            "unit": product.unit,
-            "vat_rate": product.vat_rate,
-            "pack_size": pack_size,
-            "tiers": [{"min_quantity": q, "unit_price": p} for q, p in tiers],
-            "active": active,
-            "valid_from": valid_from,
-        },
+    return OfferUpdated(
+        supplier_id=supplier_id,
+        sku=product.sku,
+        product_name=product.name,
+        unit=product.unit,
+        vat_rate=product.vat_rate,
+        pack_size=pack_size,
+        tiers=[{"min_quantity": q, "unit_price": p} for q, p in tiers],
+        active=active,
+        valid_from=valid_from,
     )
 
 
@@ -252,10 +246,7 @@ def cancel_need(session: Session, outbox: Outbox, need: Need) -> Need:
     need.status = NeedStatus.CANCEL_REQUESTED
     outbox.add(
         session,
-        Event(
-            "catalog.need.cancelled",
-            {"need_id": need.id, "member_id": need.member_id, "sku": need.product.sku},
-        ),
+        NeedCancelled(need_id=need.id, member_id=need.member_id, sku=need.product.sku),
     )
     return need
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import QueueSample, RaisedAlert
 from shared.alerting import AlertKey, OpsSettings, Sample, changes, growth_alerts
-from shared.events import Event
+from shared.events import OpsAlertRaised, OpsAlertResolved
 from shared.ops import alerts, dead_letter_queues
 from shared.outbox import Outbox
 
@@ -139,11 +139,11 @@ def _raise_and_resolve(
         )
         session.add(row)
         session.flush()
-        outbox.add(session, Event("catalog.ops.alert.raised", _payload(row)))
+        outbox.add(session, OpsAlertRaised(**_payload(row)))
     for key in resolved:
         row = still_open[key]
         row.resolved_at = now
-        outbox.add(session, Event("catalog.ops.alert.resolved", _payload(row)))
+        outbox.add(session, OpsAlertResolved(**_payload(row)))
 
 
 def _payload(row: RaisedAlert) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from catalog.domain.model import NeedStatus, default_up_to
 from catalog.service_layer import commands
 from shared.db import insert_new_only, utcnow
 from shared.errors import Conflict, Invalid, NotFound
-from shared.events import Event
+from shared.events import NeedPosted
 from shared.outbox import Outbox
 
 
@@ -280,19 +280,16 @@ def _posted(
     return need
 
 
-def need_posted(need: PostedNeed, product: Row[Any]) -> Event:
-    return Event(
-        "catalog.need.posted",
-        {
-            "need_id": need.id,
-            "member_id": need.member_id,
-            "sku": product.sku,
-            "quantity": need.quantity,
-            "needed_by": need.needed_by,
-            "delivery_site": need.delivery_site or head_office(product),
-            "posted_at": need.created_at,
-            "up_to": need.up_to,
-        },
+def need_posted(need: PostedNeed, product: Row[Any]) -> NeedPosted:
+    return NeedPosted(
+        need_id=need.id,
+        member_id=need.member_id,
+        sku=product.sku,
+        quantity=need.quantity,
+        needed_by=need.needed_by,
+        delivery_site=need.delivery_site or head_office(product),
+        posted_at=need.created_at,
+        up_to=need.up_to,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from notify.bootstrap import build_runtime
+from notify.bootstrap import build_runtime, outgoing_of
 from notify.entrypoints.api import api
 from notify.entrypoints.invoices_api import invoices_api
 from notify.entrypoints.openapi import OPERATIONS
@@ -18,7 +18,7 @@ from shared.web import create_base_app
 
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = build_runtime(settings or Settings.from_env())
-    return create_base_app(
+    app = create_base_app(
         runtime,
         openapi_blueprint("Zirkel notify", OPERATIONS),
         api,
@@ -27,3 +27,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         supplier_api,
         invoices_api,
     )
+    app.extensions["zirkel.outgoing"] = outgoing_of(runtime.settings)
+    return app

@@ -10,7 +10,6 @@ from marshmallow import fields
 from notify.adapters.orm_invoices import InvoiceEntry
 from notify.entrypoints.api import DeliveryOut
 from notify.service_layer.invoices import invoice_deliveries, resend_invoice
-from notify.service_layer.outgoing import Outgoing
 from shared.auth import require
 from shared.errors import NotFound
 from shared.web import unit_of_work
@@ -27,7 +26,7 @@ class InvoiceDeliveryOut(DeliveryOut):
 def resend(invoice_id: int) -> ResponseReturnValue:
     """Queue the invoice's e-mail (with its PDF) to the member once more; 404 while notify
     has not heard of the invoice."""
-    outgoing = Outgoing.from_settings(current_app.extensions["zirkel.settings"])
+    outgoing = current_app.extensions["zirkel.outgoing"]
     with unit_of_work() as session:
         delivery = resend_invoice(session, outgoing, invoice_id)
         return jsonify(InvoiceDeliveryOut().dump(delivery)), 201

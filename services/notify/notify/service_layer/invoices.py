@@ -15,28 +15,27 @@ from notify.adapters.orm_invoices import InvoiceEntry
 from notify.adapters.rendering import language_of
 from notify.service_layer.outgoing import Outgoing, queue_email, recipient
 from shared.errors import NotFound
-from shared.events import Event
+from shared.events import InvoiceIssued
 
 FIRST, AGAIN = "invoice", "invoice_resent"  # the deliveries' kinds
 
 
-def on_invoice_issued(session: Session, event: Event, outgoing: Outgoing) -> None:
+def on_invoice_issued(session: Session, event: InvoiceIssued, outgoing: Outgoing) -> None:
     """Record the invoice and queue its e-mail, unless it was recorded before: a repeated
     announcement of the same invoice (a new event id, or the same one) sends nothing."""
-    data = event.payload
-    if session.get(InvoiceEntry, data["invoice_id"]) is not None:
+    if session.get(InvoiceEntry, event.invoice_id) is not None:
         return
     invoice = InvoiceEntry(
-        invoice_id=data["invoice_id"],
-        number=data["number"],
-        kind=data["type"],
-        member_id=data["member_id"],
-        window_id=data["window_id"],
-        issued_on=data["issued_on"],
-        net_total=data["net_total"],
-        vat_total=data["vat_total"],
-        gross_total=data["gross_total"],
-        language=data["language"],
+        invoice_id=event.invoice_id,
+        number=event.number,
+        kind=event.type,
+        member_id=event.member_id,
+        window_id=event.window_id,
+        issued_on=event.issued_on,
+        net_total=event.net_total,
+        vat_total=event.vat_total,
+        gross_total=event.gross_total,
+        language=event.language,
     )
     session.add(invoice)
     session.flush()

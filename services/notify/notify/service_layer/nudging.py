@@ -11,12 +11,11 @@ from notify.adapters.orm_savings import Nudge, Preferences, SavingsLine
 from notify.domain.nudges import TierInReach, Wishes, due_at, should_nudge, tiers_in_reach
 from notify.service_layer.messages import tell_nudge
 from notify.service_layer.outgoing import Outgoing
-from shared.events import Event
+from shared.events import PoolProgressed
 
 
-def on_pool_progressed(session: Session, event: Event, outgoing: Outgoing) -> None:
-    data = event.payload
-    tiers = tiers_in_reach(data["window_id"], data["products"])
+def on_pool_progressed(session: Session, event: PoolProgressed, outgoing: Outgoing) -> None:
+    tiers = tiers_in_reach(event.window_id, event.products)
     if not tiers:
         return
     wishing = session.scalars(

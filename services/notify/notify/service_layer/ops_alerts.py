@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.orm import Delivery
 from notify.domain.ops_mail import ops_alert_mail
-from shared.events import Event
+from shared.events import OpsAlert
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +31,17 @@ KINDS = {
 
 
 def on_ops_alert(
-    session: Session, event: Event, admin_emails: Sequence[str], dashboard_url: str
+    session: Session, event: OpsAlert, admin_emails: Sequence[str], dashboard_url: str
 ) -> None:
     alert = event.payload
     kind = KINDS[event.event_type]
     if not admin_emails:
-        log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", alert["message"])
+        log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", event.message)
         return
     exists = session.scalar(
         select(Delivery.id).where(
             Delivery.member_id == OFFICE,
-            Delivery.order_id == alert["alert_id"],
+            Delivery.order_id == event.alert_id,
             Delivery.kind == kind,
             Delivery.channel == "email",
         )
@@ -54,7 +54,7 @@ def on_ops_alert(
     )
     delivery = Delivery(
         member_id=OFFICE,
-        order_id=alert["alert_id"],
+        order_id=event.alert_id,
         kind=kind,
         channel="email",
         to=", ".join(admin_emails)[:254],

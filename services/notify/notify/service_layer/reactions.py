@@ -13,7 +13,15 @@ from notify.domain.savings import Totals
 from notify.service_layer import savings_reports
 from notify.service_layer.messages import tell_order_decided, tell_order_placed
 from notify.service_layer.outgoing import Outgoing, address_waiting_emails, preload
-from shared.events import Event
+from shared.events import (
+    DepotServed,
+    MemberRegistered,
+    OrderConfirmed,
+    OrderPlaced,
+    OrderReceived,
+    OrderRejected,
+    SavingsReported,
+)
 from shared.logging import correlated
 from shared.outbox import Outbox
 
@@ -21,59 +29,64 @@ log = logging.getLogger(__name__)
 WINDOW = ("baseline", "paid", "saved")
 
 
-def on_order_placed(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+def on_order_placed(
+    session: Session, event: OrderPlaced, outbox: Outbox, outgoing: Outgoing
+) -> None:
     """Each member of the order: its window's savings, the order, the window's report."""
     data = event.payload
-    preload(session, [s["member_id"] for s in data["member_savings"]])
-    for savings in data["member_savings"]:
-        _record_savings(session, outbox, data["window_id"], savings)
+    preload(session, [s["member_id"] for s in event.member_savings])
+    for savings in event.member_savings:
+        _record_savings(session, outbox, event.window_id, savings)
         tell_order_placed(session, outgoing, savings["member_id"], data, savings)
     savings_reports.report_order(session, event, outgoing)
     _trace_needs(data)
 
 
-def on_depot_served(session: Session, event: Event, outbox: Outbox, outgoing: Outgoing) -> None:
+def on_depot_served(
+    session: Session, event: DepotServed, outbox: Outbox, outgoing: Outgoing
+) -> None:
     """The depot served members at a close (rule 11): their window's savings (the same
     figures as in the window's orders) and the parts in the window's report."""
-    data = event.payload
-    preload(session, [s["member_id"] for s in data["member_savings"]])
-    for savings in data["member_savings"]:
-        _record_savings(session, outbox, data["window_id"], savings)
+    preload(session, [s["member_id"] for s in event.member_savings])
+    for savings in event.member_savings:
+        _record_savings(session, outbox, event.window_id, savings)
     savings_reports.report_depot(session, event, outgoing)
 
 
-def on_order_decided(session: Session, event: Event, outgoing: Outgoing) -> None:
+def on_order_decided(
+    session: Session, event: OrderConfirmed | OrderRejected, outgoing: Outgoing
+) -> None:
     """A confirmed or rejected order is told to each member with a need in it, once; a
     rejection takes the order out of the window's savings and reports, declined lines
     (rule 8) take their needs out and the order's new fee shares in; a member whose
     window result changed gets its report e-mail rewritten, or one correction."""
     data = event.payload
     confirmed = event.event_type == "pooling.order.confirmed"
-    members = savings_reports.members_of(session, data["order_id"])
+    members = savings_reports.members_of(session, event.order_id)
     changed = {}
-    for savings in data["member_savings"]:  # after a rejection, or lines declined
-        was = _correct_savings(session, data["window_id"], savings)
+    for savings in event.member_savings:  # after a rejection, or lines declined
+        was = _correct_savings(session, event.window_id, savings)
         if was is not None:
             changed[savings["member_id"]] = was
-    members |= {s["member_id"] for s in data["member_savings"]}
+    members |= {s["member_id"] for s in event.member_savings}
     if not confirmed:
-        savings_reports.forget_order(session, data["order_id"], data["window_id"], members)
-    elif data["returned_needs"]:
+        savings_reports.forget_order(session, event.order_id, event.window_id, members)
+    elif event.returned_needs:
         savings_reports.revise_order(session, data, members)
     for member_id in sorted(members):
         tell_order_decided(session, outgoing, member_id, data, confirmed=confirmed)
     for member_id, was in sorted(changed.items()):  # one corrected report, never two
-        savings_reports.tell_corrected(session, outgoing, member_id, data["window_id"], was)
+        savings_reports.tell_corrected(session, outgoing, member_id, event.window_id, was)
 
 
-def on_order_received(session: Session, event: Event, outgoing: Outgoing) -> None:
+def on_order_received(session: Session, event: OrderReceived, outgoing: Outgoing) -> None:
     """The office booked what arrived (rule 10, or a correction of it): the members'
     savings and reports follow the received quantities; a member whose window result
     changed gets its waiting report e-mail rewritten, or one correction e-mail."""
     data = event.payload
-    window_id = data["window_id"]
+    window_id = event.window_id
     changed = {}
-    for savings in data["member_savings"]:
+    for savings in event.member_savings:
         was = _correct_savings(session, window_id, savings)
         if was is not None:
             changed[savings["member_id"]] = was
@@ -82,15 +95,14 @@ def on_order_received(session: Session, event: Event, outgoing: Outgoing) -> Non
         savings_reports.tell_corrected(session, outgoing, member_id, window_id, was)
 
 
-def on_member_registered(session: Session, event: Event) -> None:
+def on_member_registered(session: Session, event: MemberRegistered) -> None:
     """Keep the directory current: the newest registration of a member wins."""
-    data = event.payload
-    member = session.get(MemberEntry, data["member_id"])
+    member = session.get(MemberEntry, event.member_id)
     if member is None:
-        member = MemberEntry(member_id=data["member_id"])
+        member = MemberEntry(member_id=event.member_id)
         session.add(member)
     for key in ("name", "trade", "email", "postcode", "language"):
-        setattr(member, key, data[key])
+        setattr(member, key, getattr(event, key))
     if member.email:
         address_waiting_emails(session, member.member_id, member.email)
 
@@ -130,7 +142,7 @@ def _record_savings(session: Session, outbox: Outbox, window_id: int, savings: d
     payload = {"member_id": key[0], "window_id": window_id} | {
         k: savings[k] for k in ("baseline", "paid", "saved")
     }
-    outbox.add(session, Event("notify.savings.reported", payload))
+    outbox.add(session, SavingsReported(**payload))
 
 
 def _correct_savings(session: Session, window_id: int, savings: dict) -> Totals | None:

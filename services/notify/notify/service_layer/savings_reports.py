@@ -24,14 +24,14 @@ from notify.domain.savings import Line, Totals, report_lines
 from notify.service_layer.messages import tell_savings_corrected, tell_savings_report
 from notify.service_layer.outgoing import Outgoing, shown_in_app
 from notify.service_layer.periods import berlin_year, year_to_date
-from shared.events import Event
+from shared.events import DepotServed, Event, OrderPlaced
 
 
-def report_order(session: Session, event: Event, outgoing: Outgoing) -> None:
+def report_order(session: Session, event: OrderPlaced, outgoing: Outgoing) -> None:
     """Keep each member's lines of a placed order and tell the window's report again."""
     data = event.payload
     shares: dict[int, list[dict]] = defaultdict(list)
-    for line in data["lines"]:
+    for line in event.lines:
         for allocation in line["allocations"]:
             shares[allocation["member_id"]].append(
                 allocation
@@ -41,11 +41,11 @@ def report_order(session: Session, event: Event, outgoing: Outgoing) -> None:
     _report(session, event, outgoing, shares)
 
 
-def report_depot(session: Session, event: Event, outgoing: Outgoing) -> None:
+def report_depot(session: Session, event: DepotServed, outgoing: Outgoing) -> None:
     """Keep each member's parts the depot served at the close (rule 11: at book value,
     no fee share; a part names the lot's order and supplier) and tell the report again."""
     shares: dict[int, list[dict]] = defaultdict(list)
-    for part in event.payload["allocations"]:
+    for part in event.allocations:
         shares[part["member_id"]].append(part | {"shipping_share": Decimal("0.00")})
     _report(session, event, outgoing, shares)
 
@@ -53,10 +53,9 @@ def report_depot(session: Session, event: Event, outgoing: Outgoing) -> None:
 def _report(
     session: Session, event: Event, outgoing: Outgoing, shares: dict[int, list[dict]]
 ) -> None:
-    data = event.payload
-    for savings in data["member_savings"]:
+    for savings in event.member_savings:
         member_id = savings["member_id"]
-        window_id = data["window_id"]
+        window_id = event.window_id
         if not _keep_lines(session, window_id, member_id, shares[member_id], event.occurred_at):
             continue  # seen before
         report = window_report(session, member_id, window_id)

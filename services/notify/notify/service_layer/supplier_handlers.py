@@ -9,34 +9,33 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from notify.domain.supplier_delivery import order_message, queue_name, supplier_order_mail
-from shared.events import Event
+from shared.events import OrderPlaced, SupplierUpdated
 
 
-def on_supplier_updated(session: Session, event: Event) -> None:
+def on_supplier_updated(session: Session, event: SupplierUpdated) -> None:
     """The newest terms of a supplier win; a webhook's secret is kept only while it is on."""
-    data = event.payload
-    supplier = session.get(SupplierEntry, data["supplier_id"])
+    supplier = session.get(SupplierEntry, event.supplier_id)
     if supplier is None:
-        supplier = SupplierEntry(supplier_id=data["supplier_id"])
+        supplier = SupplierEntry(supplier_id=event.supplier_id)
         session.add(supplier)
-    supplier.name = data["name"]
-    supplier.email = data["email"] or supplier.email
-    supplier.delivery_channel = data["delivery_channel"]
-    supplier.webhook_url = data["webhook_url"]
-    supplier.webhook_secret = data["webhook_secret"]
+    supplier.name = event.name
+    supplier.email = event.email or supplier.email
+    supplier.delivery_channel = event.delivery_channel
+    supplier.webhook_url = event.webhook_url
+    supplier.webhook_secret = event.webhook_secret
 
 
-def queue_supplier_order(session: Session, event: Event, pooling_url: str) -> None:
+def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str) -> None:
     """One delivery per order and channel: a redelivered or repeated announcement of the
     order finds it and queues nothing. A supplier notify does not know, or one without
     an address on its channel, gets a failed delivery the admins see."""
     order = event.payload
-    supplier = session.get(SupplierEntry, order["supplier_id"])
+    supplier = session.get(SupplierEntry, event.supplier_id)
     channel = supplier.delivery_channel if supplier else "email"
     exists = session.scalar(
         select(SupplierDelivery.id).where(
-            SupplierDelivery.supplier_id == order["supplier_id"],
-            SupplierDelivery.order_id == order["order_id"],
+            SupplierDelivery.supplier_id == event.supplier_id,
+            SupplierDelivery.order_id == event.order_id,
             SupplierDelivery.channel == channel,
         )
     )
@@ -44,8 +43,8 @@ def queue_supplier_order(session: Session, event: Event, pooling_url: str) -> No
         return
     mail = supplier_order_mail(supplier.name if supplier else None, order)
     delivery = SupplierDelivery(
-        supplier_id=order["supplier_id"],
-        order_id=order["order_id"],
+        supplier_id=event.supplier_id,
+        order_id=event.order_id,
         channel=channel,
         to=_address(supplier, channel) or "",
         subject=mail.subject[:200],

@@ -13,30 +13,30 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import Delivery
 from notify.adapters.supplier_orm import SupplierEntry
 from notify.domain.supplier_invoice_mail import dispute_mail
-from shared.events import Event
+from shared.events import SupplierInvoiceDisputed
 
 log = logging.getLogger(__name__)
 NOT_A_MEMBER = 0
 KIND = "invoice_disputed"  # deliveries.kind holds 20 characters
 
 
-def on_supplier_invoice_disputed(session: Session, event: Event) -> None:
+def on_supplier_invoice_disputed(session: Session, event: SupplierInvoiceDisputed) -> None:
     dispute = event.payload
     exists = session.scalar(
         select(Delivery.id).where(
             Delivery.member_id == NOT_A_MEMBER,
-            Delivery.order_id == dispute["supplier_invoice_id"],
+            Delivery.order_id == event.supplier_invoice_id,
             Delivery.kind == KIND,
             Delivery.channel == "email",
         )
     )
     if exists is not None:
         return
-    supplier = session.get(SupplierEntry, dispute["supplier_id"])
+    supplier = session.get(SupplierEntry, event.supplier_id)
     mail = dispute_mail(supplier.name if supplier else None, dispute)
     delivery = Delivery(
         member_id=NOT_A_MEMBER,
-        order_id=dispute["supplier_invoice_id"],
+        order_id=event.supplier_invoice_id,
         kind=KIND,
         channel="email",
         to=(supplier.email if supplier and supplier.email else "")[:254],

@@ -1,4 +1,4 @@
-"""The pooling service's Flask app factory."""
+"""The pooling service's Flask app factory; its dependencies come from the bootstrap."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import func, select
 
+from pooling import bootstrap
 from pooling.adapters import orm
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.highs import HighsSolver
-from pooling.bootstrap import build_runtime
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
@@ -24,12 +22,12 @@ from shared.web import create_base_app
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    runtime = build_runtime(settings or Settings.from_env())
+    runtime = bootstrap.build_runtime(settings or Settings.from_env())
     app = create_base_app(
         runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api, receipts_api
     )
-    app.extensions["zirkel.schedule"] = CutoffSchedule.from_settings(runtime.settings)
-    app.extensions["zirkel.solver"] = HighsSolver(runtime.settings.solver_time_limit)
+    app.extensions["zirkel.schedule"] = bootstrap.schedule(runtime.settings)
+    app.extensions["zirkel.solver"] = bootstrap.solver(runtime.settings)
     # Pooling knows suppliers from catalog.supplier.updated; one not heard of yet has no
     # orders, and stays in like an active one until catalog says otherwise.
     terms = orm.SupplierTerms

@@ -7,12 +7,13 @@ takes the window's lock, and a window is closed once), only wasteful.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from pooling import bootstrap
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.highs import HighsSolver
-from pooling.bootstrap import build_runtime
+from pooling.domain.optimise import Solver
 from pooling.service_layer.handlers import close_due_windows, report_progress
 from shared.changes import Changes
 from shared.db import transaction
@@ -24,8 +25,7 @@ log = logging.getLogger(__name__)
 PROGRESS_LONGEST_QUIET = 60.0  # seconds: the progress is read at least this often
 
 
-def close_due(runtime: Runtime, schedule: CutoffSchedule) -> None:
-    solve = HighsSolver(runtime.settings.solver_time_limit)
+def close_due(runtime: Runtime, schedule: CutoffSchedule, solve: Solver) -> None:
     for window_id in close_due_windows(runtime.sessions, runtime.outbox, schedule, solve):
         log.info("closed pool window %s at its cutoff", window_id)
 
@@ -40,18 +40,25 @@ def announce_progress(runtime: Runtime, schedule: CutoffSchedule, changes: Chang
 
 
 def main(settings: Settings) -> int:
-    runtime = build_runtime(settings)
-    schedule = CutoffSchedule.from_settings(settings)
+    runtime = bootstrap.build_runtime(settings)
+    schedule, solve = bootstrap.schedule(settings), bootstrap.solver(settings)
     scheduler = BlockingScheduler(timezone=settings.pool_timezone)
     changes = Changes(runtime.engine.url, PROGRESS_LONGEST_QUIET)
-    jobs = {"close-due-windows": (close_due, settings.close_check_interval, ())}
-    jobs["announce-progress"] = (announce_progress, settings.progress_interval, (changes,))
-    for name, (job, seconds, extra) in jobs.items():
+    jobs = {
+        "close-due-windows": (
+            partial(close_due, runtime, schedule, solve),
+            settings.close_check_interval,
+        ),
+        "announce-progress": (
+            partial(announce_progress, runtime, schedule, changes),
+            settings.progress_interval,
+        ),
+    }
+    for name, (job, seconds) in jobs.items():
         scheduler.add_job(
             job,
             "interval",
             seconds=seconds,
-            args=(runtime, schedule, *extra),
             id=name,
             max_instances=1,
             coalesce=True,

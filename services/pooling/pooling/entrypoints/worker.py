@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.bootstrap import build_runtime
-from pooling.service_layer.reactions import handlers
+from pooling.bootstrap import build_runtime, handlers
 from shared.settings import Settings
 from shared.worker import run_worker
 
 
 def main(settings: Settings) -> int:
     runtime = build_runtime(settings)
-    return run_worker(runtime, handlers(CutoffSchedule.from_settings(settings)))
+    return run_worker(runtime, handlers(settings, runtime.outbox))

@@ -19,7 +19,7 @@ from pooling.domain.confirmation import Confirmation
 from pooling.domain.confirmation import confirm_order as confirm_lines
 from pooling.domain.optimise import Solver
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
-from shared.events import Event
+from shared.events import OrderConfirmed, OrderRejected
 from shared.outbox import Outbox
 
 
@@ -58,13 +58,13 @@ def reject_order(
     resettled = resettle_members(session, schedule, solve, order.window_id, _members(order))
     payload = _decided(order, need_ids) | {"reason": cmd.reason}
     payload["member_savings"] = [savings_fields(s) for s in resettled]
-    outbox.add(session, Event("pooling.order.rejected", payload))
+    outbox.add(session, OrderRejected(**payload))
     return order
 
 
 def order_confirmed(
     order: orm.Order, confirmed: Confirmation, savings: list[orm.MemberSavings]
-) -> Event:
+) -> OrderConfirmed:
     """The order as confirmed, what went back to the pool, and the members' new results."""
     lines = confirmed.order.lines
     payload = _decided(order, _need_ids(lines)) | {
@@ -82,7 +82,7 @@ def order_confirmed(
         "total": confirmed.order.total,
         "member_savings": [savings_fields(s) for s in savings],
     }
-    return Event("pooling.order.confirmed", payload)
+    return OrderConfirmed(**payload)
 
 
 def _decided(order: orm.Order, need_ids: list[int]) -> dict[str, object]:

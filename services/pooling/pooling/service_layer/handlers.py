@@ -27,7 +27,7 @@ from pooling.service_layer import serving
 from pooling.service_layer.decisions import savings_fields
 from shared.db import transaction
 from shared.errors import Conflict
-from shared.events import Event
+from shared.events import OrderPlaced, PoolProgressed
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -119,31 +119,28 @@ def _settle(
 
 def order_placed(
     order: PlacedOrder, result: WindowResult, posted_under: Mapping[int, str] | None = None
-) -> Event:
+) -> OrderPlaced:
     """The order as announced; each allocation names the correlation id its need was
     posted under (``posted_under``), so the need's story can be followed to its report."""
     members = sorted({a.member_id for line in order.lines for a in line.allocations})
     posted_under = posted_under or {}
-    return Event(
-        "pooling.order.placed",
-        {
-            "order_id": order.id,
-            "window_id": order.window_id,
-            "supplier_id": order.supplier_id,
-            "lines": [
-                line_fields(line)
-                | {
-                    "allocations": [
-                        allocation_fields(a) | {"correlation_id": posted_under.get(a.need_id)}
-                        for a in line.allocations
-                    ]
-                }
-                for line in order.lines
-            ],
-            "shipping_fee": order.shipping_fee,
-            "total": order.total,
-            "member_savings": [savings_fields(result.members[member_id]) for member_id in members],
-        },
+    return OrderPlaced(
+        order_id=order.id,
+        window_id=order.window_id,
+        supplier_id=order.supplier_id,
+        lines=[
+            line_fields(line)
+            | {
+                "allocations": [
+                    allocation_fields(a) | {"correlation_id": posted_under.get(a.need_id)}
+                    for a in line.allocations
+                ]
+            }
+            for line in order.lines
+        ],
+        shipping_fee=order.shipping_fee,
+        total=order.total,
+        member_savings=[savings_fields(result.members[member_id]) for member_id in members],
     )
 
 
@@ -168,7 +165,7 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     )
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
-    outbox.add(session, Event("pooling.pool.progressed", progress_payload(window.id, progress)))
+    outbox.add(session, PoolProgressed(**progress_payload(window.id, progress)))
     return True
 
 

@@ -16,7 +16,7 @@ from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from shared.consumer import Handler, Together
 from shared.db import insert_new_only
-from shared.events import Event
+from shared.events import Event, NeedPosted, NeedWithdrawn, OfferUpdated, SupplierUpdated
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -24,29 +24,27 @@ WINDOW_KEY = "pooling.open_window"
 _POOLED_NEEDS = orm.PooledNeed.__table__
 
 
-def on_supplier_updated(session: Session, event: Event) -> None:
-    data = event.payload
-    terms = session.get(orm.SupplierTerms, data["supplier_id"]) or orm.SupplierTerms(
-        supplier_id=data["supplier_id"]
+def on_supplier_updated(session: Session, event: SupplierUpdated) -> None:
+    terms = session.get(orm.SupplierTerms, event.supplier_id) or orm.SupplierTerms(
+        supplier_id=event.supplier_id
     )
-    terms.name = data["name"]
-    terms.shipping_fee = data["shipping_fee"]
-    terms.free_shipping_from = data["free_shipping_from"]
-    terms.active = data["active"]
+    terms.name = event.name
+    terms.shipping_fee = event.shipping_fee
+    terms.free_shipping_from = event.free_shipping_from
+    terms.active = event.active
     session.add(terms)
 
 
-def on_offer_updated(session: Session, event: Event) -> None:
-    data = event.payload
-    offer = session.get(orm.Offer, (data["supplier_id"], data["sku"])) or orm.Offer(
-        supplier_id=data["supplier_id"], sku=data["sku"]
+def on_offer_updated(session: Session, event: OfferUpdated) -> None:
+    offer = session.get(orm.Offer, (event.supplier_id, event.sku)) or orm.Offer(
+        supplier_id=event.supplier_id, sku=event.sku
     )
-    offer.product_name = data["product_name"]
-    offer.unit = data["unit"]
-    offer.vat_rate = data["vat_rate"]
-    offer.pack_size = data["pack_size"]
-    offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in data["tiers"]]
-    offer.active = data["active"]
+    offer.product_name = event.product_name
+    offer.unit = event.unit
+    offer.vat_rate = event.vat_rate
+    offer.pack_size = event.pack_size
+    offer.tiers = [[_text(t["min_quantity"]), _text(t["unit_price"])] for t in event.tiers]
+    offer.active = event.active
     session.add(offer)
     session.add(
         orm.OfferVersion(
@@ -56,29 +54,31 @@ def on_offer_updated(session: Session, event: Event) -> None:
             tiers=offer.tiers,
             active=offer.active,
             announced_at=event.occurred_at,
-            valid_from=data.get("valid_from"),
+            valid_from=event.valid_from,
         )
     )
 
 
-def on_needs_posted(session: Session, posted: Sequence[Event], schedule: CutoffSchedule) -> None:
+def on_needs_posted(
+    session: Session, posted: Sequence[NeedPosted], schedule: CutoffSchedule
+) -> None:
     """Put the needs into the current window, each once, in one statement; a cancelled
     need stays out (its tombstone holds the key)."""
     window_id = _current_window_id(session, schedule)
     joined_at = datetime.now(UTC)
     rows = [
         {
-            "need_id": event.payload["need_id"],
-            "member_id": event.payload["member_id"],
-            "sku": event.payload["sku"],
-            "quantity": event.payload["quantity"],
+            "need_id": event.need_id,
+            "member_id": event.member_id,
+            "sku": event.sku,
+            "quantity": event.quantity,
             "status": "open",
             "window_id": window_id,
-            "posted_at": event.payload["posted_at"],
-            "delivery_site": event.payload["delivery_site"],
+            "posted_at": event.posted_at,
+            "delivery_site": event.delivery_site,
             "joined_at": joined_at,
             "correlation_id": event.correlation_id,
-            "up_to": event.payload.get("up_to"),
+            "up_to": event.up_to,
         }
         for event in posted
     ]
@@ -120,7 +120,7 @@ def on_need_cancelled(
         return
     need.status = "cancelled"
     withdrawn = {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
-    outbox.add(session, Event("pooling.need.withdrawn", withdrawn))
+    outbox.add(session, NeedWithdrawn(**withdrawn))
 
 
 def _pooled_need_locked(session: Session, cancelled: dict[str, Any]) -> orm.PooledNeed:
@@ -146,8 +146,8 @@ def _text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def handlers(schedule: CutoffSchedule) -> dict[str, Handler]:
-    outbox = Outbox(orm.TABLES["outbox"])
+def handlers(schedule: CutoffSchedule, outbox: Outbox) -> dict[str, Handler]:
+    """Each event pooling consumes and its handler; ``outbox`` takes the withdrawals."""
     return {
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.offer.updated": on_offer_updated,

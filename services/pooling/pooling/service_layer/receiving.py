@@ -19,7 +19,7 @@ from pooling.domain.receipt import ReceivedOrder, receive_order
 from pooling.service_layer.commands import BookReceipt, WriteOffStock
 from pooling.service_layer.decisions import resettle_members, savings_fields
 from shared.errors import NotFound
-from shared.events import Event
+from shared.events import OrderReceived
 from shared.outbox import Outbox
 
 
@@ -92,7 +92,7 @@ def _book(
 
 def order_received(
     order: orm.Order, revision: int, received: ReceivedOrder, savings: list[orm.MemberSavings]
-) -> Event:
+) -> OrderReceived:
     lines = [
         {
             "sku": line.sku,
@@ -107,18 +107,17 @@ def order_received(
         }
         for line in received.lines
     ]
-    payload = {
-        "order_id": order.id,
-        "window_id": order.window_id,
-        "supplier_id": order.supplier_id,
-        "revision": revision,
-        "short": received.short,
-        "lines": lines,
-        "shipping_fee": received.shipping_fee,
-        "total": received.total,
-        "member_savings": [savings_fields(s) for s in savings],
-    }
-    return Event("pooling.order.received", payload)
+    return OrderReceived(
+        order_id=order.id,
+        window_id=order.window_id,
+        supplier_id=order.supplier_id,
+        revision=revision,
+        short=received.short,
+        lines=lines,
+        shipping_fee=received.shipping_fee,
+        total=received.total,
+        member_savings=[savings_fields(s) for s in savings],
+    )
 
 
 def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffStock) -> Movement:

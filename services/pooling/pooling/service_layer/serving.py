@@ -20,7 +20,7 @@ from pooling.adapters import order_book, orm
 from pooling.domain.depot import DepotService
 from pooling.domain.model import WindowResult
 from pooling.service_layer.decisions import savings_fields
-from shared.events import Event
+from shared.events import DepotServed
 
 
 def store_served(session: Session, window_id: int, service: DepotService) -> None:
@@ -50,7 +50,7 @@ def depot_served(
     window_id: int,
     result: WindowResult,
     posted_under: Mapping[int, str],
-) -> Event:
+) -> DepotServed:
     """What the depot served at the window's close, part by part (a need may be served
     from two lots), per product, and each served member's window result."""
     service = result.depot
@@ -80,12 +80,9 @@ def depot_served(
         {"sku": sku, "quantity": quantity, "value": value}
         for sku, (quantity, value) in service.by_product.items()
     ]
-    return Event(
-        "pooling.depot.served",
-        {
-            "window_id": window_id,
-            "allocations": allocations,
-            "products": products,
-            "member_savings": [savings_fields(result.members[m]) for m in members],
-        },
+    return DepotServed(
+        window_id=window_id,
+        allocations=allocations,
+        products=products,
+        member_savings=[savings_fields(result.members[m]) for m in members],
     )

@@ -1,0 +1,125 @@
+"""The shape every service keeps: a pure domain (no web, database or broker library is
+imported there) and no import cycles between first-party modules."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAMEWORKS = {"flask", "werkzeug", "sqlalchemy", "alembic", "kombu", "amqp", "marshmallow"}
+SERVICES = ("catalog", "pooling", "notify", "billing")
+FIRST_PARTY = (*SERVICES, "shared", "zirkel")
+# the inside of a service (house-style): its own pages are not part of it
+LAYERS = ("__init__.py", "domain", "service_layer", "adapters", "entrypoints", "bootstrap.py")
+
+
+def imported_roots(source: str) -> set[str]:
+    """The top-level packages a module's source imports."""
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_the_check_sees_a_framework_import() -> None:
+    assert imported_roots("from sqlalchemy.orm import Session\nimport kombu") == {
+        "sqlalchemy",
+        "kombu",
+    }
+
+
+def test_no_domain_module_imports_a_framework() -> None:
+    modules = sorted((ROOT / "services").glob("*/*/domain/*.py"))
+    assert {path.parts[-3] for path in modules} == set(SERVICES)
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path.read_text()) & FRAMEWORKS)
+        for path in modules
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the services' layers, of ``shared`` and of ``zirkel``, by name."""
+    found = {}
+    for base in [ROOT / "services" / s for s in SERVICES] + [ROOT]:
+        for package in FIRST_PARTY:
+            for path in (base / package).rglob("*.py") if (base / package).is_dir() else ():
+                parts = path.relative_to(base).with_suffix("").parts
+                if package in SERVICES and path.relative_to(base).parts[1] not in LAYERS:
+                    continue
+                found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def top_level_imports(path: Path, known: set[str]) -> set[str]:
+    """The first-party modules a module imports when it is loaded (not inside functions,
+    not only for type checkers): what an import cycle is made of."""
+    wanted: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            wanted |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            wanted.add(node.module)
+            wanted |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in wanted if name in known}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for after in sorted(graph[node]):
+            if after not in index:
+                visit(after)
+                low[node] = min(low[node], low[after])
+            elif after in stack:
+                low[node] = min(low[node], index[after])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                group.append(member)
+            if group:
+                found.append(sorted([node, *group]))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_first_party_import_cycles() -> None:
+    files = module_files()
+    known = set(files)
+    graph = {name: top_level_imports(path, known) - {name} for name, path in files.items()}
+    assert len(graph) > 200
+    assert cycles(graph) == []
+
+
+def test_dependencies_are_built_in_the_bootstraps_only() -> None:
+    """Engines, the schedule, the solver and notify's writer come from a service's
+    ``bootstrap.py``; workers, apps and the command line ask it for them."""
+    built_there = re.compile(
+        r"Runtime\.build\(|HighsSolver\(|CutoffSchedule\.from_settings\(|Outgoing\.from_settings\("
+    )
+    builders = {
+        str(path.relative_to(ROOT))
+        for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "zirkel").rglob("*.py")]
+        if built_there.search(path.read_text())
+    }
+    assert {name for name in builders if not name.endswith("/bootstrap.py")} == set()
+    assert len(builders) == len(SERVICES)

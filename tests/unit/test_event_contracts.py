@@ -1,0 +1,81 @@
+"""Each event is one typed class paired with its schema: the class's fields are the
+schema's, with the same defaults, and a producer cannot build what the schema refuses."""
+
+import dataclasses
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from marshmallow import ValidationError, missing
+
+from shared import events
+from shared.events.envelope import payload_names
+
+
+@pytest.mark.parametrize("cls", sorted(set(events.TYPES.values()), key=lambda c: c.event_type))
+def test_an_event_class_has_its_schemas_fields_and_defaults(cls: type[events.Event]) -> None:
+    schema = cls.schema()
+    assert set(payload_names(cls)) == set(schema.fields)
+    for item in dataclasses.fields(cls):
+        if item.name not in schema.fields:
+            continue
+        wire = schema.fields[item.name]
+        if wire.required:
+            assert item.default is dataclasses.MISSING, item.name
+            assert item.default_factory is dataclasses.MISSING, item.name
+        elif item.default_factory is not dataclasses.MISSING:
+            assert item.default_factory() == wire.load_default(), item.name
+        else:
+            assert wire.load_default is not missing, item.name
+            assert item.default == wire.load_default, item.name
+
+
+def need_posted(**changes: object) -> events.NeedPosted:
+    fields = {"need_id": 1, "member_id": 2, "sku": "DISP-10L", "quantity": Decimal("6")}
+    fields |= {"posted_at": datetime(2026, 3, 9, 8, tzinfo=UTC)}
+    return events.NeedPosted(**(fields | changes))
+
+
+def test_a_producer_cannot_build_an_event_its_schema_refuses() -> None:
+    with pytest.raises(ValidationError) as refused:
+        need_posted(quantity=Decimal("-1"))
+    assert "quantity" in refused.value.messages
+    with pytest.raises(ValidationError):
+        events.OfferUpdated(
+            supplier_id=1, sku="DISP-10L", product_name="Dispersion", unit="l",
+            pack_size=Decimal(1), tiers=[],
+        )  # fmt: skip
+    with pytest.raises(ValidationError):
+        events.NeedPosted.of("catalog.need.posted", need_posted().payload | {"need_id": "one"})
+
+
+def test_the_check_is_off_the_hot_path_unless_asked_for() -> None:
+    events.check_on_build(False)
+    try:
+        assert need_posted(quantity=Decimal("-1")).quantity == Decimal("-1")
+    finally:
+        events.check_on_build(True)
+
+
+def test_a_consumer_is_handed_the_producers_type() -> None:
+    sent = need_posted(delivery_site="Baustelle Hörde", correlation_id="c-7")
+    received = events.load(events.dump(sent))
+    assert type(received) is events.NeedPosted
+    assert received == sent
+    assert received.quantity == Decimal("6") and received.routing_key == "catalog.need.posted.v1"
+
+
+def test_an_unknown_event_type_is_refused() -> None:
+    with pytest.raises(ValueError):
+        events.Event.of("catalog.need.lost", {})
+    with pytest.raises(ValidationError):
+        events.load(events.dump(need_posted()) | {"event_type": "catalog.need.lost"})
+
+
+def test_an_event_is_changed_only_by_making_a_new_one() -> None:
+    sent = need_posted()
+    with pytest.raises(TypeError):
+        sent.payload["quantity"] = Decimal("7")  # type: ignore[index]
+    changed = dataclasses.replace(sent, quantity=Decimal("7"))
+    assert (sent.quantity, changed.quantity) == (Decimal("6"), Decimal("7"))
+    assert changed.payload == sent.payload | {"quantity": Decimal("7")}
