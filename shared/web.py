@@ -251,10 +251,15 @@ def _refuse_unstorable_text() -> None:
         raise ApiError(400, message, {where.split(".")[0]: [message]})
 
 
+CORRELATION_TOKEN = "zirkel.correlation_token"
+
+
 def _take_correlation_id() -> None:
     incoming = request.headers.get("X-Correlation-ID", "")
     g.correlation_id = incoming if 0 < len(incoming) <= 64 else new_correlation_id()
-    g.correlation_token = correlation.set(g.correlation_id)
+    # the token belongs to this request: a request served inside another one (a page
+    # calling its own service's API in-process) shares ``g`` but not ``environ``
+    request.environ[CORRELATION_TOKEN] = correlation.set(g.correlation_id)
 
 
 SECURITY_HEADERS = {
@@ -289,7 +294,7 @@ def _give_correlation_id(response: Response) -> Response:
 
 def _forget_correlation_id(_exc: BaseException | None) -> None:
     """A worker thread's next request, or its lines between requests, start without it."""
-    token = g.pop("correlation_token", None)
+    token = request.environ.pop(CORRELATION_TOKEN, None)
     if token is not None:
         correlation.reset(token)
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from catalog.web.clients import EXTENSION, build_clients
 from shared.auth import Principal
+from shared.logging import correlation
 from tests.web.conftest import Site, csrf_token, sign_in
 
 
@@ -48,3 +49,14 @@ def test_each_call_carries_a_short_lived_token_of_the_signed_in_user(
         expires for who, expires in shown if who == Principal("member", 1, "eins@maler.example")
     ]
     assert mine and all(expires is not None for expires in mine)
+
+
+def test_a_page_that_asks_catalog_in_process_leaves_no_correlation_id_behind(
+    member: FlaskClient,
+) -> None:
+    """The page's request and the API request served inside it share ``g``; each resets
+    the correlation id it set, so the thread's next lines carry none."""
+    response = member.get("/needs/new", headers={"X-Correlation-ID": "page-1"})
+    assert response.status_code == 200
+    assert response.headers["X-Correlation-ID"] == "page-1"
+    assert correlation.get() == ""
