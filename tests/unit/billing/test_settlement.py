@@ -317,3 +317,16 @@ def test_a_run_after_a_submitted_one_collects_only_what_is_new(uow: FakeUnitOfWo
     assert [(x.mandate.member_id, x.amount, x.first) for x in second.collections] == [
         (4, GROSS[4], True)
     ]
+
+
+def test_a_run_whose_collection_day_has_come_cannot_be_submitted(uow: FakeUnitOfWork) -> None:
+    run = run_settlement(RunSettlement(MARCH), uow, FILES)  # collects on 18 March
+
+    with pytest.raises(Conflict) as refused:
+        submit_settlement(SubmitSettlement(run.id, date(2026, 3, 18)), uow)
+
+    assert "too late" in str(refused.value)
+    assert uow.accounts.payments == []
+    assert uow.settlements.states.get(run.id, (RunState.PENDING,))[0] is RunState.PENDING
+    discarded = cancel_settlement(CancelSettlement(run.id, date(2026, 3, 18)), uow)
+    assert discarded.state is RunState.CANCELLED

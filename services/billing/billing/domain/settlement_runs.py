@@ -6,6 +6,7 @@ frees what the run held for a later one. Pure."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -43,3 +44,10 @@ def next_state(state: RunState, step: RunStep) -> RunState | None:
     if state is not RunState.PENDING:
         raise StepRefused(state, step)
     return target
+
+
+def too_late_to_submit(on: date, collect_on: date) -> bool:
+    """Whether a run handed to the bank ``on`` that day comes too late for its collection
+    day: the bank takes a direct debit only before the day it is collected (SEPA's D-1),
+    so a run whose day has come is discarded and made again with a new day."""
+    return on >= collect_on

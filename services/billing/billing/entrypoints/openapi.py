@@ -63,7 +63,8 @@ OPERATIONS = {
     "billing_settlements.submit": Operation(
         response=st.SettlementOut,
         summary="Mark a run submitted to the bank: its collections are booked on the "
-        "members' accounts, its transfers paid (again: the run as it is; 409 if discarded).",
+        "members' accounts, its transfers paid (again: the run as it is; 409 if discarded "
+        "or if its collection day has come).",
     ),
     "billing_settlements.cancel": Operation(
         response=st.SettlementOut,

@@ -14,7 +14,13 @@ from decimal import Decimal
 
 from billing.domain import settlement as s
 from billing.domain.model import ZERO
-from billing.domain.settlement_runs import RunState, RunStep, StepRefused, next_state
+from billing.domain.settlement_runs import (
+    RunState,
+    RunStep,
+    StepRefused,
+    next_state,
+    too_late_to_submit,
+)
 from billing.service_layer.unit_of_work import (
     Collected,
     Payment,
@@ -146,6 +152,12 @@ def _step(uow: UnitOfWork, settlement_id: int, step: RunStep, on: date) -> tuple
         raise Conflict("settlement_id", said, id=settlement_id) from refused
     if state is None:
         return run, False
+    if state is RunState.SUBMITTED and too_late_to_submit(on, run.collect_on):
+        said = Words(
+            "Run %(id)s collects on %(day)s, too late for the bank now; "
+            "discard it and make a new run."
+        )
+        raise Conflict("settlement_id", said, id=settlement_id, day=run.collect_on.isoformat())
     uow.settlements.set_state(settlement_id, state, on)
     return StoredRun(run.id, state, run.collect_on, run.collections), True
 
