@@ -17,7 +17,7 @@ from sqlalchemy import Engine, event, select
 
 from notify.adapters.mail import MailSender
 from notify.bootstrap import build_runtime as notify_runtime
-from pooling.entrypoints.app import build_runtime
+from pooling.bootstrap import build_runtime
 from shared.db import transaction
 from shared.events import dump
 from shared.messaging import connect, declare_topology

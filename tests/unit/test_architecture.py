@@ -121,5 +121,7 @@ def test_dependencies_are_built_in_the_bootstraps_only() -> None:
         for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "zirkel").rglob("*.py")]
         if built_there.search(path.read_text())
     }
-    assert {name for name in builders if not name.endswith("/bootstrap.py")} == set()
-    assert len(builders) == len(SERVICES)
+    # the solver's worker processes each build their own one-thread solver, inside it
+    inside_the_solver = {"services/pooling/pooling/adapters/solver_pool.py"}
+    assert {n for n in builders if not n.endswith("/bootstrap.py")} == inside_the_solver
+    assert len(builders - inside_the_solver) == len(SERVICES)
