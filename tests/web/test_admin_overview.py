@@ -3,17 +3,22 @@ linking to its list, a service that does not answer shown as such on its own til
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from catalog.adapters.orm import Need
+from catalog.adapters.orm import Need, RaisedAlert
 from catalog.service_layer import commands, handlers
 from catalog.web.admin_overview import pool_value
+from catalog.web.clients.catalog_ops import OpsClient
+from catalog.web.clients.service import ServiceUnavailable
 from shared.db import transaction
 from tests.web.conftest import Site, sign_in
+from tests.web.test_admin_ops import DEAD, dead_letter
 
 POOL = {
     "window_id": 7,
@@ -166,6 +171,32 @@ def test_pooling_and_billing_down_in_english(admin: FlaskClient) -> None:
     for title in ("round-title", "orders-title", "close-title", "skonto-title"):
         assert "Not available just now." in tile(page, title)
     assert "Not available just now." not in tile(page, "ops-title")
+
+
+def test_dead_letters_and_alerts_are_counted(site: Site, admin: FlaskClient, monkeypatch) -> None:
+    answering(monkeypatch)
+    dead_letter(site, 1, "boom")
+    dead_letter(site, 2, "boom")
+    raised = datetime(2026, 3, 5, 8, 30, tzinfo=UTC)
+    with transaction(site.runtime.sessions) as db:
+        db.add(RaisedAlert(kind="dead-letters", subject=DEAD, message="x", raised_at=raised))
+    ops = tile(admin.get("/admin").get_data(as_text=True), "ops-title")
+    assert '<a href="/admin/ops#dead-title">2</a>' in ops
+    alerts = re.search(r"Warnungen \((\d+)\)", admin.get("/admin/ops").get_data(as_text=True))
+    assert alerts and int(alerts[1]) >= 1  # the one raised, and what the watch finds now
+    assert f'<a href="/admin/ops#alerts-title">{alerts[1]}</a>' in ops
+
+
+def test_the_operations_tile_unavailable_alone(admin: FlaskClient, monkeypatch) -> None:
+    answering(monkeypatch)
+
+    def down(*args: Any) -> None:
+        raise ServiceUnavailable("catalog: down")
+
+    monkeypatch.setattr(OpsClient, "overview", down)
+    page = admin.get("/admin").get_data(as_text=True)
+    assert "nicht verfügbar" in tile(page, "ops-title")
+    assert '<a href="/admin/settlements">18,05\xa0€</a>' in tile(page, "skonto-title")
 
 
 def test_a_member_is_refused(member: FlaskClient) -> None:
