@@ -48,7 +48,7 @@ def _open_round() -> dict[str, Any] | None:
     if pool is None:
         return None
     try:
-        needs = [n for n in catalog().needs(signed_in()) if n.status == OPEN]
+        needs = catalog().needs(signed_in(), status=OPEN)
     except ServiceUnavailable:
         return None
     return {
