@@ -16,7 +16,6 @@ from catalog.web.admin import admin_required
 from catalog.web.callers import catalog, signed_in
 from catalog.web.clients.service import ServiceUnavailable
 from catalog.web.member_accounts import skonto_gained
-from catalog.web.needs import OPEN
 from catalog.web.ops_view import moment
 from catalog.web.remote import fetch, show_errors_as_pages
 from shared.ops import dead_letter_queues
@@ -43,19 +42,16 @@ def overview() -> ResponseReturnValue:
 
 def _open_round() -> dict[str, Any] | None:
     """The round now open: its open needs, the members behind them, the value at the
-    pooled prices so far and its cutoff; None when pooling or catalog does not answer."""
+    pooled prices so far and its cutoff (pooling counts them); None when pooling does not
+    answer."""
     pool = fetch("pooling", "/pools/current", "admin", None)
     if pool is None:
-        return None
-    try:
-        needs = catalog().needs(signed_in(), status=OPEN)
-    except ServiceUnavailable:
         return None
     return {
         "window_id": pool.get("window_id"),
         "closes_at": moment(pool.get("closes_at")),
-        "needs": len(needs),
-        "members": len({n.member_id for n in needs}),
+        "needs": pool.get("needs", 0),
+        "members": pool.get("members", 0),
         "value": pool_value(pool.get("products") or []),
     }
 
