@@ -153,6 +153,7 @@ def test_pool_progress_shows_each_offer_and_its_next_tier(worked_example: Servic
 
     assert isinstance(pool["window_id"], int)
     assert pool["closes_at"]
+    assert (pool["needs"], pool["members"]) == (len(WORKED_NEEDS), 4)
     assert quantities(pool) == {DISP: 14, SIL: 64}
     disp, sil = pool["products"]
     at_a = disp["offers"][0]
@@ -333,7 +334,9 @@ def test_a_rejected_order_puts_its_needs_back_into_the_pool(
 def test_a_cancelled_need_leaves_the_pool(worked_example: Service, admin: Headers) -> None:
     feed(worked_example, need_cancelled(1, 1, DISP))
 
-    assert quantities(current_pool(worked_example)) == {DISP: 8, SIL: 64}
+    pool = current_pool(worked_example)
+    assert quantities(pool) == {DISP: 8, SIL: 64}
+    assert (pool["needs"], pool["members"]) == (4, 3)  # member 1 posted only that need
     closed = close(worked_example, admin)
     needs = {
         a["need_id"] for o in closed["orders"] for line in o["lines"] for a in line["allocations"]

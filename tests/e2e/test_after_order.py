@@ -190,7 +190,8 @@ def check_invoice_mails(smtp: SmtpServer, invoices: list[dict]) -> None:
 
 
 def check_office_page(stack: Stack, invoices: list[dict]) -> None:
-    """The office signs in and finds the four invoices on its invoices page."""
+    """The office signs in, lands on its overview, and finds the four invoices on its
+    invoices page."""
     email, password = "buero@zirkel.example", "e2e-office-password"
     subprocess.run(
         stack.zirkel("create-user", email, "--admin", "--password-stdin"),
@@ -204,7 +205,9 @@ def check_office_page(stack: Stack, invoices: list[dict]) -> None:
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', browser.get(f"{web}/login").text)
     assert token is not None
     form = {"email": email, "password": password, "csrf_token": token.group(1)}
-    assert browser.post(f"{web}/login", data=form, timeout=30).ok
+    landing = browser.post(f"{web}/login", data=form, timeout=30)
+    assert landing.ok and landing.url == f"{web}/admin"  # the overview, every service answering
+    assert "<h1>Übersicht</h1>" in landing.text and "nicht verfügbar" not in landing.text
     page = browser.get(f"{web}/admin/invoices", timeout=30)
     assert page.status_code == 200
     assert page.text.count('id="invoice-') == len(invoices) == 4

@@ -74,6 +74,7 @@ class Page(HTMLParser):
 
 MEMBER_PAGES = ["/login", "/needs/new", "/needs", "/orders", "/pool", "/savings"]
 ADMIN_PAGES = [
+    "/admin",
     "/admin/members",
     "/admin/suppliers",
     "/admin/products",

@@ -217,7 +217,7 @@ def test_the_pages_markup_is_accessible(
 
 
 def test_the_skonto_gained_is_that_of_the_submitted_runs() -> None:
-    from catalog.web.member_accounts import _skonto
+    from catalog.web.member_accounts import skonto_gained
 
     runs = [
         {"state": "submitted", "skonto": "18.05"},
@@ -225,5 +225,5 @@ def test_the_skonto_gained_is_that_of_the_submitted_runs() -> None:
         {"state": "cancelled", "skonto": "3.00"},
     ]
 
-    assert _skonto(runs) == Decimal("18.05")
-    assert _skonto(None) is None
+    assert skonto_gained(runs) == Decimal("18.05")
+    assert skonto_gained(None) is None

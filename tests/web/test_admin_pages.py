@@ -14,6 +14,7 @@ from shared.db import transaction
 from tests.web.conftest import Site, csrf_token, sign_in
 
 ADMIN_PAGES = [
+    "/admin",
     "/admin/members",
     "/admin/suppliers",
     "/admin/products",

@@ -23,6 +23,7 @@ from catalog.web.admin_depot import depot_admin
 from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_invoices import invoice_admin
 from catalog.web.admin_ops import ops_admin
+from catalog.web.admin_overview import overview_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
@@ -50,7 +51,7 @@ WEB_BLUEPRINTS += (receipt_admin, depot_admin, settings_admin, site_pages, distr
 WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
-WEB_BLUEPRINTS += (mail_admin, help_pages)
+WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
@@ -83,6 +84,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
         day=formatting.day,
         short_day=formatting.short_day,
         in_units=units.in_units,
+        weekday_and_time=formatting.weekday_and_time,
     )
     app.jinja_env.globals.update(
         languages=LANGUAGES, get_locale=get_locale, form_errors=form_errors

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.dates import format_skeleton
-from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    gettext,
+    to_user_timezone,
+)
 
 NOTHING = "\u2013"  # an en dash where there is no value
 
@@ -54,3 +63,13 @@ def short_day(value: Any) -> str:
         except ValueError:
             return value
     return NOTHING if value is None else format_skeleton("MMMd", value, locale=get_locale())
+
+
+def weekday_and_time(value: datetime | None) -> str:
+    """A moment with its weekday, in Berlin time: ``Freitag, 11. Dezember 2026 um 18:00 Uhr``
+    in German, ``Friday, December 11, 2026 at 6:00 PM`` in English."""
+    if value is None:
+        return NOTHING
+    local = to_user_timezone(value)
+    on = f"{format_date(local, format='EEEE')}, {format_date(local, format='long')}"
+    return gettext("%(day)s at %(time)s", day=on, time=format_time(value, format="short"))

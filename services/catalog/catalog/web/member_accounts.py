@@ -182,11 +182,13 @@ def settlements() -> ResponseReturnValue:
     found = fetch("billing", "/settlements", "admin", None)
     status = 422 if form.errors or request.method == "POST" else 200
     runs = None if found is None else found["settlements"]
-    page = render_template("admin_settlements.html", form=form, runs=runs, skonto=_skonto(runs))
+    page = render_template(
+        "admin_settlements.html", form=form, runs=runs, skonto=skonto_gained(runs)
+    )
     return page, status
 
 
-def _skonto(runs: list[dict[str, Any]] | None) -> Decimal | None:
+def skonto_gained(runs: list[dict[str, Any]] | None) -> Decimal | None:
     """The Skonto the cooperative gained: that of the runs submitted to the bank."""
     if runs is None:
         return None

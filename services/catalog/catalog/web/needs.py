@@ -32,7 +32,7 @@ def member_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_user.member_id is None:
-            return redirect(url_for("admin.users"))
+            return redirect(url_for("overview_admin.overview"))
         return view(*args, **kwargs)
 
     return wrapped
@@ -42,7 +42,7 @@ def member_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @login_required
 def home() -> ResponseReturnValue:
     if current_user.is_admin:
-        return redirect(url_for("admin.users"))
+        return redirect(url_for("overview_admin.overview"))
     return redirect(url_for("pages.my_needs"))
 
 

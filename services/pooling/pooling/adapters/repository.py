@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Row, Select, delete, func, insert, select, update
+from sqlalchemy import Row, Select, delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
@@ -152,6 +152,15 @@ class PoolRepository:
             .execution_options(synchronize_session=False)
         )
         return claimed.rowcount == 1
+
+    def open_count(self, window_id: int) -> tuple[int, int]:
+        """How many needs are open in the window, and how many members posted them."""
+        need = orm.PooledNeed
+        counted = select(func.count(), func.count(distinct(need.member_id))).where(
+            need.window_id == window_id, need.status == "open"
+        )
+        needs, members = self.session.execute(counted).one()
+        return needs, members
 
     def open_demand(self, window_id: int) -> OpenDemand:
         """Rule 1 over the window's open needs: summed by PostgreSQL itself (exact NUMERIC

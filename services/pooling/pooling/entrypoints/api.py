@@ -42,13 +42,17 @@ def current_pool() -> ResponseReturnValue:
         window = pool.current_window()
         if window is None:  # nothing posted since the last close
             body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
-            return jsonify(schemas.PoolOut().dump(body | {"products": []}))
+            return jsonify(
+                schemas.PoolOut().dump(body | {"products": [], "needs": 0, "members": 0})
+            )
         open_demand = pool.open_demand(window.id)
         holdings = order_book.depot_holdings(session)
         products = pool_progress(
             open_demand.demand, pool.offers(window), holdings, open_demand.flexible
         )
+        needs, members = pool.open_count(window.id)
         body = {"window_id": window.id, "closes_at": window.closes_at, "products": products}
+        body |= {"needs": needs, "members": members}
         return jsonify(schemas.PoolOut().dump(body))
 
 

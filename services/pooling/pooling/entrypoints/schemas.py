@@ -42,6 +42,8 @@ class PoolOut(Schema):
     window_id = fields.Integer(allow_none=True)
     closes_at = fields.AwareDateTime()
     products = fields.List(fields.Nested(ProductProgressOut))
+    needs = fields.Integer()  # open needs in the window
+    members = fields.Integer()  # members who posted them
 
 
 class AllocationOut(Schema):
