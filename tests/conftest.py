@@ -7,13 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from shared import events
+from shared import events, metrics
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
 from tests.support.stack import Stack
 
 # Every event a test builds, producers' included, is checked against its schema.
 events.check_on_build(True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def metrics_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one directory this test process keeps its metrics samples in, chosen before any
+    test runs: the first app a process builds would otherwise choose it, and a test that
+    restores the environment around its own work (``mock.patch.dict(os.environ)``) would
+    take prometheus_client's directory away from every later test in the process."""
+    return metrics.share_across_processes(tmp_path_factory.mktemp("metrics"))
 
 
 @pytest.fixture(scope="session")
