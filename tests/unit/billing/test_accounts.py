@@ -50,7 +50,9 @@ def test_the_statement_runs_the_balance_documents_before_payments_on_a_day() -> 
 
 def test_a_run_collects_what_is_open_of_everything_issued_by_the_periods_end() -> None:
     assert due_by(ACCOUNT, date(2026, 3, 31)) == Decimal("276.04")
-    assert due_by(ACCOUNT, date(2026, 3, 16)) == Decimal("126.10")
+    # by the 16th: the first invoice less the payment and the credit note of the 20th,
+    # which the member is owed already when the run is made
+    assert due_by(ACCOUNT, date(2026, 3, 16)) == Decimal("88.02")
     paid = [*ACCOUNT, entry(28, PAYMENT, "276.04")]
     assert due_by(paid, date(2026, 3, 31)) == Decimal("0.00")
 
@@ -104,3 +106,14 @@ def test_what_is_collected_never_exceeds_the_balance_and_no_later_run_collects_i
     collected = [*account, Entry(1, end + timedelta(days=2), PAYMENT, "SEPA", due)]
     overlapping_end = min(end, date(2026, 12, 31) - timedelta(days=later))
     assert due_by(collected, overlapping_end) == Decimal(0)
+
+
+def test_a_credit_note_issued_after_a_period_is_not_collected_again_by_an_earlier_period() -> None:
+    account = [
+        Entry(1, date(2026, 11, 2), INVOICE, "R-1", Decimal("100.00")),
+        Entry(1, date(2026, 11, 30), CREDIT, "G-1", Decimal("30.00")),
+    ]
+    assert due_by(account, date(2026, 12, 1)) == Decimal("70.00")
+    collected = [*account, Entry(1, date(2026, 12, 3), PAYMENT, "SEPA", Decimal("70.00"))]
+
+    assert due_by(collected, date(2026, 11, 29)) == Decimal(0)  # not the 30.00 credited

@@ -75,12 +75,13 @@ def statement(entries: Iterable[Entry], on: date | None = None) -> list[Line]:
 
 
 def due_by(entries: Iterable[Entry], end: date) -> Decimal:
-    """What a settlement run for a period ending on ``end`` collects: the invoices and
-    credit notes issued up to ``end`` less every payment booked (whenever: a collection is
-    booked on its collection day, after the period), never below zero. What was left open
-    before the period is due as well; what a run collected is a payment, so no later run
-    collects it again, whatever its period."""
+    """What a settlement run for a period ending on ``end`` collects: the invoices issued
+    up to ``end`` less every credit note and payment booked (whenever: a collection is
+    booked on its collection day, after the period, and a credit note issued since is owed
+    to the member already), never below zero. What was left open before the period is due
+    as well; what a run collected is a payment, so no later run collects it again,
+    whatever its period."""
     entries = list(entries)
-    documents = [e for e in entries if e.kind is not EntryKind.PAYMENT and e.booked_on <= end]
-    payments = [e for e in entries if e.kind is EntryKind.PAYMENT]
-    return max(ZERO, balance(documents) + balance(payments))
+    invoices = [e for e in entries if e.kind is EntryKind.INVOICE and e.booked_on <= end]
+    owed_back = [e for e in entries if e.kind is not EntryKind.INVOICE]
+    return max(ZERO, balance(invoices) + balance(owed_back))
