@@ -156,10 +156,10 @@ class CatalogClient:
         return read("catalog", lambda: Offer.read(answer))
 
     # needs
-    def needs(self, caller: Caller, status: str | None = None) -> list[Need]:
-        """The caller's needs (the office: every member's), newest first; only those in
-        ``status`` when it is given. The API answers at most 500."""
-        body = self._get(caller, "/needs", {"status": status} if status else None)
+    def needs(self, caller: Caller) -> list[Need]:
+        """The caller's needs (the office: every member's), newest first; the API answers
+        at most 500."""
+        body = self._get(caller, "/needs")
         return read("catalog", lambda: [Need.read(item) for item in body])
 
     def post_need(self, caller: Caller, body: dict[str, Any], key: str | None) -> Need:
