@@ -270,6 +270,34 @@ def test_a_supplier_notify_does_not_know_gets_a_failed_delivery(
     assert sender(notify).send_due() == 0
 
 
+def test_an_order_that_came_before_its_supplier_goes_out_when_the_supplier_does(
+    notify: Service,
+) -> None:
+    """The directory and the orders come on different queues: the order may come first."""
+    deliver(notify, order_placed())
+    deliver(notify, supplier_updated("email"))
+
+    [delivery] = supplier_deliveries(notify)
+    assert (delivery.channel, delivery.to) == ("email", "orders@ruhr.example")
+    assert (delivery.status, delivery.last_error) == ("pending", None)
+
+
+def test_a_waiting_order_takes_the_channel_the_supplier_has_when_it_comes(
+    notify: Service,
+) -> None:
+    deliver(notify, order_placed())
+    deliver(notify, supplier_updated("amqp"))
+    deliver(notify, supplier_updated("amqp"))  # a repeat changes nothing
+
+    [delivery] = supplier_deliveries(notify)
+    assert (delivery.channel, delivery.status) == ("amqp", "pending")
+    out = sender(notify)
+    assert out.send_due() == 1
+    out.queues.close()
+    [delivery] = supplier_deliveries(notify)
+    assert delivery.status == "sent"
+
+
 def test_only_an_admin_reads_a_supplier_delivery(notify: Service, admin: Headers) -> None:
     deliver(notify, order_placed())
     for role in ("supplier", "member"):

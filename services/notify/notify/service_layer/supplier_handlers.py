@@ -23,6 +23,30 @@ def on_supplier_updated(session: Session, event: SupplierUpdated) -> None:
     supplier.delivery_channel = event.delivery_channel
     supplier.webhook_url = event.webhook_url
     supplier.webhook_secret = event.webhook_secret
+    _address_waiting_orders(session, supplier)
+
+
+def _address_waiting_orders(session: Session, supplier: SupplierEntry) -> None:
+    """Orders that failed because no address was known on the supplier's channel (its
+    directory entry reached notify after the order: another queue) go out now, on the
+    channel the supplier has now. An order already on that channel is left as it is."""
+    to = _address(supplier, supplier.delivery_channel)
+    if not to:
+        return
+    waiting = session.scalars(
+        select(SupplierDelivery).where(
+            SupplierDelivery.supplier_id == supplier.supplier_id,
+            SupplierDelivery.status == "failed",
+            SupplierDelivery.to == "",
+        )
+    ).all()
+    for delivery in waiting:
+        if delivery.channel != supplier.delivery_channel and _queued(
+            session, supplier.supplier_id, delivery.order_id, supplier.delivery_channel
+        ):
+            continue
+        delivery.channel, delivery.to = supplier.delivery_channel, to
+        delivery.status, delivery.next_attempt_at, delivery.last_error = "pending", None, None
 
 
 def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str) -> None:
@@ -32,14 +56,7 @@ def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str)
     order = event.payload
     supplier = session.get(SupplierEntry, event.supplier_id)
     channel = supplier.delivery_channel if supplier else "email"
-    exists = session.scalar(
-        select(SupplierDelivery.id).where(
-            SupplierDelivery.supplier_id == event.supplier_id,
-            SupplierDelivery.order_id == event.order_id,
-            SupplierDelivery.channel == channel,
-        )
-    )
-    if exists is not None:
+    if _queued(session, event.supplier_id, event.order_id, channel):
         return
     mail = supplier_order_mail(supplier.name if supplier else None, order)
     delivery = SupplierDelivery(
@@ -57,6 +74,17 @@ def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str)
         delivery.status = "failed"
         delivery.last_error = f"no {channel} address known for supplier {order['supplier_id']}"
     session.add(delivery)
+
+
+def _queued(session: Session, supplier_id: int, order_id: int, channel: str) -> bool:
+    found = session.scalar(
+        select(SupplierDelivery.id).where(
+            SupplierDelivery.supplier_id == supplier_id,
+            SupplierDelivery.order_id == order_id,
+            SupplierDelivery.channel == channel,
+        )
+    )
+    return found is not None
 
 
 def _address(supplier: SupplierEntry | None, channel: str) -> str | None:
