@@ -152,9 +152,10 @@ def init_app(app: Flask, runtime: object, directory: Path) -> None:
     """Time every request and serve ``/metrics`` (no token: keep it off the public network)."""
     service: str = app.name
     multiproc_dir = share_across_processes(directory)
-    scraped: list[Collector] = [
-        OutboxBacklog(service, runtime.engine, runtime.tables["outbox"])  # type: ignore[attr-defined]
-    ]
+    outbox = getattr(runtime, "tables", {}).get("outbox")  # the web service keeps none
+    scraped: list[Collector] = []
+    if outbox is not None:
+        scraped.append(OutboxBacklog(service, runtime.engine, outbox))  # type: ignore[attr-defined]
     app.extensions["zirkel.metrics"] = scraped
 
     @app.before_request

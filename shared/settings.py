@@ -20,7 +20,8 @@ from typing import Any
 from shared import setting_values as read
 from shared.webhook_addresses import Network
 
-SERVICES = ("catalog", "pooling", "notify", "billing")
+SERVICES = ("catalog", "pooling", "notify", "billing")  # each with its database and worker
+WEB = "web"  # the pages' service: no database, no worker; it asks the others
 DEFAULT_PORTS = {"catalog": 8001, "pooling": 8002, "notify": 8003, "billing": 8004}
 DEFAULT_COOPERATIVE = "Handwerkszirkel Dortmund eG \u2013 Gemeinsamer Einkauf"
 
@@ -41,13 +42,15 @@ class Settings:
     var_dir: Path  # ZIRKEL_VAR_DIR: embedded databases, generated secrets, metrics
     broker_url: str  # ZIRKEL_BROKER_URL, else the embedded transport under var_dir
     database_urls: Mapping[str, str]  # ZIRKEL_<SVC>_DATABASE_URL, ZIRKEL_DATABASE_URL, SQLite
-    ports: Mapping[str, int]  # ZIRKEL_<SVC>_PORT: each service's web port
+    ports: Mapping[str, int]  # ZIRKEL_<SVC>_PORT: each service's port, web's too
     service_urls: Mapping[str, str]  # ZIRKEL_<SVC>_URL: where the services reach each other
-    public_url: str  # ZIRKEL_PUBLIC_URL: the web app as members reach it (catalog's URL)
+    public_url: str  # ZIRKEL_PUBLIC_URL: the web service as members reach it (its URL)
     public_pooling_url: str  # ZIRKEL_PUBLIC_POOLING_URL: pooling as suppliers reach it
     # The admin's bearer token, for automation and first setup; its first password.
     admin_token: str | None = setting("ZIRKEL_ADMIN_TOKEN", None)
     admin_password: str = setting("ZIRKEL_ADMIN_PASSWORD", "zirkel-admin")
+    # The web service (every page, the supplier portal, the office's pages).
+    web_port: int = setting("ZIRKEL_WEB_PORT", 8000, read.whole(1, 65535))
     # Gunicorn: the address it binds, processes and threads per service; log lines.
     bind_host: str = setting("ZIRKEL_BIND_HOST", "127.0.0.1")
     web_workers: int = setting("ZIRKEL_WEB_WORKERS", 2, read.whole(1))
@@ -130,10 +133,11 @@ class Settings:
         if len(secret_key) < 16:
             raise SettingsError("ZIRKEL_SECRET_KEY must be set to at least 16 characters")
         var_dir = var_dir_of(env)
-        ports = {svc: _port(env, svc) for svc in SERVICES}
+        read_fields = {f.name: _read_field(env, f) for f in environment_fields()}
+        ports = {svc: _port(env, svc) for svc in SERVICES} | {WEB: read_fields["web_port"]}
         urls = {
-            svc: env.get(f"ZIRKEL_{svc.upper()}_URL", f"http://127.0.0.1:{ports[svc]}")
-            for svc in SERVICES
+            svc: env.get(f"ZIRKEL_{svc.upper()}_URL", f"http://127.0.0.1:{port}")
+            for svc, port in ports.items()
         }
         return cls(
             secret_key=secret_key,
@@ -142,9 +146,9 @@ class Settings:
             database_urls={svc: _database_url(env, svc, var_dir) for svc in SERVICES},
             ports=ports,
             service_urls=urls,
-            public_url=env.get("ZIRKEL_PUBLIC_URL", urls["catalog"]),
+            public_url=env.get("ZIRKEL_PUBLIC_URL", urls[WEB]),
             public_pooling_url=env.get("ZIRKEL_PUBLIC_POOLING_URL", urls["pooling"]),
-            **{f.name: _read_field(env, f) for f in environment_fields()},
+            **read_fields,
         )
 
     def database_url(self, service: str) -> str:

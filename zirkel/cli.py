@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shared.logging import configure
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, WEB, Settings
 
 if TYPE_CHECKING:  # the web command execs gunicorn: it imports no more than it needs
     from shared.runtime import Runtime
@@ -150,8 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker_cmd.add_argument("service", choices=SERVICES)
     commands.add_parser("scheduler", help="run pooling's scheduler (window cutoffs, progress)")
     commands.add_parser("mail-catcher", help="keep every e-mail sent to the SMTP port as a file")
-    web_cmd = commands.add_parser("web", help="run a service's web app on gunicorn")
-    web_cmd.add_argument("service", choices=SERVICES)
+    web_cmd = commands.add_parser(
+        "web", help="run a service's web app on gunicorn ('web': the pages' service)"
+    )
+    web_cmd.add_argument("service", choices=(*SERVICES, WEB))
     commands.add_parser("run", help="migrate, seed and start everything (embedded default)")
     commands.add_parser("status", help="the processes of a running 'zirkel run' and restarts")
     add_create_user_arguments(commands)

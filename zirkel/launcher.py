@@ -3,8 +3,9 @@
 Migrates every service's schema, seeds the demo cooperative into an empty catalog,
 then becomes supervisord, configured in ``var/supervisord.conf`` from the list of
 processes below: each service's web process (gunicorn) and worker (outbox relay
-and consumer), pooling's scheduler and, unless an SMTP server is set, the mail catcher
-that keeps every e-mail under ``var/mail/``. supervisord restarts a process that
+and consumer), the web service that serves every page, pooling's scheduler and,
+unless an SMTP server is set, the mail catcher that keeps every e-mail under
+``var/mail/``. supervisord restarts a process that
 dies, again after a growing pause while it keeps dying within ``START_SECONDS``,
 keeps the others running, and stops them all (process groups included) on
 Ctrl-C or SIGTERM.
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 from shared.logging import configure
-from shared.settings import SERVICES, Settings, var_dir_of
+from shared.settings import SERVICES, WEB, Settings, var_dir_of
 from shared.supervision import control_socket, supervised_processes
 from zirkel.supervised import SUPERVISOR_PID
 
@@ -63,6 +64,7 @@ def processes(with_mail_catcher: bool = False) -> dict[str, str]:
     for service in SERVICES:
         commands[f"{service}-web"] = f"{zirkel} web {service}"
         commands[f"{service}-worker"] = f"{zirkel} worker {service}"
+    commands[WEB] = f"{zirkel} web {WEB}"  # every page, on its own port
     commands["pooling-scheduler"] = f"{zirkel} scheduler"
     if with_mail_catcher:
         commands["mail-catcher"] = f"{zirkel} mail-catcher"
@@ -145,13 +147,13 @@ def _print_welcome(settings: Settings, seeded: bool, catching: bool) -> None:
 
     tokens = TokenAuthority(settings.secret_key, settings.admin_token)
     print("\nZirkel is starting under supervisord (Ctrl-C stops everything):")
-    for service in SERVICES:
+    for service in (WEB, *SERVICES):
         print(f"  {service:8} {settings.service_urls[service]}/health/ready")
     print(f"\n  admin token:     {settings.admin_token}")
     print(f"  member 1 token:  {tokens.issue('member', 1)}")
     print(f"  supplier 1 token: {tokens.issue('supplier', 1)}")
     first_member = DEMO.members[0].email
-    print(f"\n  web sign-in:     {settings.service_urls['catalog']}/login")
+    print(f"\n  web sign-in:     {settings.public_url}/login")
     print(f"    admin:         {ADMIN_EMAIL} / {settings.admin_password}")
     print(f"    members:       their e-mail (e.g. {first_member}) / {DEMO_MEMBER_PASSWORD}")
     print(f"    supplier:      {DEMO_SUPPLIER_EMAIL} / {DEMO_MEMBER_PASSWORD}")
@@ -161,7 +163,7 @@ def _print_welcome(settings: Settings, seeded: bool, catching: bool) -> None:
     _print_mail(settings, catching)
     print("  a process that dies is restarted; see each one's state and restarts with")
     print(f"    {Path(sys.executable).parent / 'zirkel'} status")
-    print(f"  or on the office's page {settings.service_urls['catalog']}/admin/ops\n", flush=True)
+    print(f"  or on the office's page {settings.public_url}/admin/ops\n", flush=True)
 
 
 def status() -> int:
@@ -185,4 +187,4 @@ def _print_mail(settings: Settings, catching: bool) -> None:
         return
     print(f"  e-mails: caught on {where}, nothing is sent on; each one is a file in")
     print(f"    {settings.mail_catcher_dir}")
-    print(f"    and on the office's page {settings.service_urls['catalog']}/admin/mail")
+    print(f"    and on the office's page {settings.public_url}/admin/mail")

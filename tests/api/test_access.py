@@ -127,6 +127,9 @@ def endpoint(service: str, method: str, path: str, *allowed: str, body: Any = No
 DEAD = subscriptions_of("pooling")[0].dead_letter_queue_name
 ANYONE = ("member", "other_member", "supplier", "other_supplier", "admin")
 NEED = {"sku": DISP, "quantity": "2"}
+SIGN_IN = {"email": "m1@x.example", "password": "falsch-falsch", "address": "192.0.2.1"}
+SESSION = {"session_id": "no-such-session", "user_id": 1}
+NEW_USER = {"email": "buero@x.example", "password": "geheim-123", "role": "admin"}
 ENDPOINTS = [
     endpoint("catalog", "POST", "/api/v1/members", "admin", body={"name": "X"}),
     endpoint("catalog", "GET", "/api/v1/members", "admin"),
@@ -190,6 +193,12 @@ ENDPOINTS = [
     endpoint("notify", "GET", "/api/v1/deliveries", "admin"),
     endpoint("notify", "POST", "/api/v1/invoices/1/resend", "admin"),
     endpoint("notify", "GET", "/api/v1/invoices/1/deliveries", "admin"),
+    endpoint("catalog", "POST", "/api/v1/sign-ins", "admin", body=SIGN_IN),
+    endpoint("catalog", "POST", "/api/v1/web-sessions/user", "admin", body=SESSION),
+    endpoint("catalog", "POST", "/api/v1/web-sessions/close", "admin", body=SESSION),
+    endpoint("catalog", "GET", "/api/v1/users", "admin"),
+    endpoint("catalog", "POST", "/api/v1/users", "admin", body=NEW_USER),
+    endpoint("catalog", "PUT", "/api/v1/users/1/language", "admin", body={"language": "en"}),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),

@@ -34,18 +34,6 @@ def test_a_lost_database_connection_is_a_503_to_retry(
     assert catalog.outbox("catalog.need.posted") == []
 
 
-def test_pages_show_the_503_as_a_page(catalog: Service, monkeypatch) -> None:
-    monkeypatch.setattr("catalog.service_layer.sign_in.count_try", lost_connection)
-    page = catalog.client.get("/login")
-    token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
-    response = catalog.client.post(
-        "/login",
-        data={"email": "a@b.example", "password": "x" * 10, "csrf_token": token.split('"')[0]},
-    )
-    assert response.status_code == 503 and response.mimetype == "text/html"
-    assert "Bitte versuchen Sie es gleich noch einmal" in response.get_data(as_text=True)
-
-
 def test_pooling_too(pooling: Service, admin: Headers, monkeypatch) -> None:
     monkeypatch.setattr("shared.web.transaction", lost_connection)
     assert pooling.client.get("/api/v1/pools/current", headers=admin).status_code == 503

@@ -1,5 +1,5 @@
-"""What the browser tests share: Debian's Chromium, screenshots, and catalog's web process
-started alone on data a test seeds first."""
+"""What the browser tests share: Debian's Chromium, screenshots, and the web service with
+catalog's web process started alone on data a test seeds first."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from catalog.bootstrap import build_runtime
 from shared.db import transaction
 from shared.runtime import Runtime
-from shared.settings import SERVICES, Settings
-from tests.support.stack import Stack, free_port, wait_until
+from shared.settings import Settings
+from tests.support.stack import SERVED, Stack, free_port, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,20 +50,23 @@ def require_browser() -> None:
 
 @contextmanager
 def catalog_web_alone(tmp_path: Path, seed: Callable[[Session, Runtime], None]) -> Iterator[str]:
-    """Catalog's gunicorn on a free port (pooling and notify not started), its database
-    migrated and seeded by ``seed`` first; yields its address."""
+    """The web service and catalog's gunicorn on free ports (pooling and notify not
+    started), catalog's database migrated and seeded by ``seed`` first; yields the web
+    service's address."""
     require_browser()
     stack = Stack(tmp_path)
-    stack.ports = {service: free_port() for service in SERVICES}
+    stack.ports = {service: free_port() for service in SERVED}
     runtime = build_runtime(Settings.from_env(stack.env))
     runtime.migrate()
     with transaction(runtime.sessions) as db:
         seed(db, runtime)
     runtime.engine.dispose()
     stack.start_process("catalog-web", "web", "catalog")
-    url = stack.url("catalog")
+    stack.start_process("web", "web", "web")
+    url = stack.url("web")
     try:
-        wait_until(lambda: answers(f"{url}/login"), 60, "catalog's web process")
+        wait_until(lambda: answers(f"{stack.url('catalog')}/health/live"), 60, "catalog")
+        wait_until(lambda: answers(f"{url}/login"), 60, "the web service")
         yield url
     except BaseException:
         print(stack.logs())

@@ -63,7 +63,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
     from playwright.sync_api import expect, sync_playwright
 
     _set_up(stack)
-    url = stack.url("catalog")
+    url = stack.url("web")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -48,7 +48,7 @@ def test_the_office_books_a_short_receipt_on_a_phone(stack: Stack) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     order_id, member_id, member = _confirmed_order(stack)
-    url = stack.url("catalog")
+    url = stack.url("web")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

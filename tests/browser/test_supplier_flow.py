@@ -47,7 +47,7 @@ def test_the_supplier_confirms_its_order_in_the_browser(stack: Stack) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     order_id = _closed_order(stack)
-    url = stack.url("catalog")
+    url = stack.url("web")
     when = date.today() + timedelta(days=4)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -33,8 +33,9 @@ ADMIN_TOKEN = "compose-test-admin-token"
 SERVICES = {"catalog": 8001, "pooling": 8002, "notify": 8003, "billing": 8004}
 ZIRKEL_COMMANDS = {
     f"{svc}-{kind}": ["zirkel", kind, svc] for svc in SERVICES for kind in ("web", "worker")
-} | {"pooling-scheduler": ["zirkel", "scheduler"]}
+} | {"pooling-scheduler": ["zirkel", "scheduler"], "web": ["zirkel", "web", "web"]}
 ZIRKEL_PROCESSES = set(ZIRKEL_COMMANDS)
+WEB_PORT = 8000  # the web service: every page
 INFRASTRUCTURE = {"rabbitmq", "postgres", "mailpit"}
 ONE_SHOT = {"migrate"}
 
@@ -195,6 +196,9 @@ def test_health_checks(services: dict[str, dict[str, Any]]) -> None:
         assert "urllib" in check, svc
         assert f"http://127.0.0.1:{port}/health/ready" in check, svc
         assert port in _published_ports(web), svc
+    pages = services["web"]
+    assert f"http://127.0.0.1:{WEB_PORT}/health/ready" in _health_test(pages)
+    assert WEB_PORT in _published_ports(pages)
 
 
 def test_long_running_services_restart_and_are_healthy_or_wait_for_health(
@@ -214,12 +218,16 @@ def test_long_running_services_restart_and_are_healthy_or_wait_for_health(
 def test_zirkel_processes_wait_for_broker_database_and_migrations(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    for name in ZIRKEL_PROCESSES:
+    for name in ZIRKEL_PROCESSES - {"web"}:
         assert _depends_on(services[name]) == {
             "rabbitmq": "service_healthy",
             "postgres": "service_healthy",
             "migrate": "service_completed_successfully",
         }, name
+    assert _depends_on(services["web"]) == {  # it asks catalog, it keeps no database
+        "migrate": "service_completed_successfully",
+        "catalog-web": "service_healthy",
+    }
     migrate = services["migrate"]
     assert _depends_on(migrate) == {"postgres": "service_healthy"}
     assert migrate.get("restart", "no") == "no"
@@ -251,7 +259,7 @@ def test_dockerfile_installs_zirkel_and_runs_it_unprivileged() -> None:
     users = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert users, "the image must switch to a non-root user"
     assert users[-1].split(":")[0] not in {"root", "0"}
-    assert instructions[-1] == 'CMD ["zirkel", "web", "catalog"]'
+    assert instructions[-1] == 'CMD ["zirkel", "web", "web"]'
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image() -> None:

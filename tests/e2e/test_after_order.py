@@ -201,7 +201,7 @@ def check_office_page(stack: Stack, invoices: list[dict]) -> None:
         capture_output=True,
     )
     browser = requests.Session()
-    web = stack.url("catalog")
+    web = stack.url("web")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', browser.get(f"{web}/login").text)
     assert token is not None
     form = {"email": email, "password": password, "csrf_token": token.group(1)}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import SERVICES
+from shared.settings import SERVICES, WEB
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.smtp import SmtpServer
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
@@ -63,7 +63,7 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         assert order["Date"] and order["Message-ID"]
         [report] = [mail for mail in mails if mail["Subject"].startswith("Ihre Ersparnis")]
         assert report["Subject"].endswith(f": {saved.replace('.', ',')} €")
-        assert report["List-Unsubscribe"].startswith(f"<{stack.url('catalog')}/unsubscribe/")
+        assert report["List-Unsubscribe"].startswith(f"<{stack.url('web')}/unsubscribe/")
     [order_mail] = smtp.mailbox.to(WORKED_EXAMPLE.suppliers[0].email)
     attachments = sorted(part.get_filename() for part in order_mail.iter_attachments())
     order_id = closed["orders"][0]["id"]
@@ -72,7 +72,7 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
     assert {s["service"]: s["status"] for s in dashboard["services"]} == dict.fromkeys(
-        SERVICES, "ready"
+        (*SERVICES, WEB), "ready"
     )
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
     order_id = closed["orders"][0]["id"]

@@ -213,15 +213,16 @@ def test_the_operations_page_shows_the_management_apis_figures(
 ) -> None:
     from catalog.service_layer.users import create_user
     from shared.db import transaction
-    from tests.web.conftest import PASSWORD, sign_in
+    from tests.web.conftest import PASSWORD, sign_in, web_app
 
     runtime = catalog.application.extensions["zirkel.runtime"]
     with transaction(runtime.sessions) as db:
         create_user(db, "buero@zirkel.example", PASSWORD, role="admin", language="en")
-    sign_in(catalog, "buero@zirkel.example")
+    office = web_app(settings, catalog.application).test_client()
+    sign_in(office, "buero@zirkel.example")
     publish(settings, dump(need_posted(3)), "catalog.need.posted.v1")
 
-    page = catalog.get("/admin/ops").get_data(as_text=True)
+    page = office.get("/admin/ops").get_data(as_text=True)
     assert "Figures from RabbitMQ's management API (rates per second)." in page
     assert f'<th scope="row">{POOLING.queue_name}</th>' in page
     assert "Acked/s" in page and "Nobody consumes pooling.catalog-changes." in page

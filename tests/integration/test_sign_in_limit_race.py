@@ -1,6 +1,7 @@
-"""Wrong passwords for one e-mail sent all at once to catalog's gunicorn with three workers
-on PostgreSQL, as in production: the password is checked no more often than the limit
-allows; every other try is refused (429) unchecked (issue 15)."""
+"""Wrong passwords for one e-mail sent all at once to the web service's gunicorn with three
+workers, each asking catalog's (three workers too) on PostgreSQL, as in production: the
+password is checked no more often than the limit allows; every other try is refused (429)
+unchecked (issue 15)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ TRIES = 24
 
 @pytest.fixture
 def catalog_web(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
-    """Catalog's web process alone: three gunicorn workers of four threads each."""
+    """Catalog's and the web service's web processes alone: three gunicorn workers of four
+    threads each."""
     workers = {"ZIRKEL_WEB_WORKERS": "3", "ZIRKEL_WEB_THREADS": "4"}
-    yield from Stack(tmp_path, database_url=postgres_url, extra_env=workers).running("catalog")
+    stack = Stack(tmp_path, database_url=postgres_url, extra_env=workers)
+    yield from stack.running("catalog", "web")
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def sign_in_page(url: str) -> tuple[requests.Session, str]:
 def test_parallel_wrong_passwords_are_checked_no_more_often_than_the_limit(
     catalog_web: Stack, email: str
 ) -> None:
-    url = catalog_web.url("catalog")
+    url = catalog_web.url("web")
     browsers = [sign_in_page(url) for _ in range(TRIES)]
     all_ready = threading.Barrier(TRIES, timeout=30)
     statuses: list[int] = [0] * TRIES

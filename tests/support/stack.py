@@ -14,9 +14,16 @@ from typing import Any
 
 import requests
 
-from shared.settings import SERVICES
+from shared.settings import SERVICES, WEB
+
+SERVED = (*SERVICES, WEB)  # each with a web process; the web service has no worker
 
 ADMIN_TOKEN = "e2e-admin-token-0123456789"
+
+
+def web_process(service: str) -> str:
+    """The name of a service's web process: ``catalog-web``; the web service's is ``web``."""
+    return WEB if service == WEB else f"{service}-web"
 
 
 def free_port() -> int:
@@ -66,16 +73,17 @@ class Stack:
         return [str(Path(sys.executable).parent / "zirkel"), *args]
 
     def start(self, *web_only: str) -> Stack:
-        """Every process; with ``web_only``, those services' web processes alone."""
-        self.ports = {service: free_port() for service in SERVICES}
+        """Every process; with ``web_only``, those services' web processes alone (``web``:
+        the pages' service)."""
+        self.ports = {service: free_port() for service in SERVED}
         subprocess.run(self.zirkel("migrate"), env=self.env, check=True, capture_output=True)
-        for service in web_only or SERVICES:
-            self.start_process(f"{service}-web", "web", service)
-            if not web_only:
+        for service in web_only or SERVED:
+            self.start_process(web_process(service), "web", service)
+            if not web_only and service != WEB:
                 self.start_process(f"{service}-worker", "worker", service)
         if not web_only:
             self.start_process("pooling-scheduler", "scheduler")
-        for service in web_only or SERVICES:
+        for service in web_only or SERVED:
             wait_until(lambda s=service: self.ready(s), 60, f"{service} ready")
         return self
 

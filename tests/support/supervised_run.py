@@ -12,12 +12,13 @@ from pathlib import Path
 import psutil
 import requests
 
-from shared.settings import SERVICES
+from shared.settings import SERVICES, WEB
 from shared.supervision import SupervisedProcess, supervised_processes
 from tests.support.stack import ADMIN_TOKEN, free_port, wait_until
 
 PROCESSES = {f"{service}-{kind}" for service in SERVICES for kind in ("web", "worker")} | {
-    "pooling-scheduler"
+    "pooling-scheduler",
+    WEB,
 }
 MAIL_CATCHER = "mail-catcher"  # started too when no SMTP host is set
 
@@ -43,7 +44,7 @@ class Run:
         ports: dict[str, int] | None = None,
     ) -> None:
         self.var_dir = var_dir
-        self.ports = ports or {service: free_port() for service in SERVICES}
+        self.ports = ports or {service: free_port() for service in (*SERVICES, WEB)}
         env = environment(var_dir, self.ports) | (extra_env or {})
         self.processes = PROCESSES
         if not env.get("ZIRKEL_SMTP_HOST"):  # its own mail catcher, on a free port

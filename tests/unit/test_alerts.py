@@ -50,11 +50,12 @@ def test_the_asking_service_answers_for_itself_without_calling_its_own_port() ->
             "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",
             "ZIRKEL_NOTIFY_URL": "http://127.0.0.1:9",
             "ZIRKEL_BILLING_URL": "http://127.0.0.1:9",
+            "ZIRKEL_WEB_URL": "http://127.0.0.1:9",
         }
     )
 
     found = {s["service"]: s["status"] for s in service_health(settings, "catalog", lambda: READY)}
 
     assert found == {"catalog": "ready"} | dict.fromkeys(
-        ("pooling", "notify", "billing"), "unreachable"
+        ("pooling", "notify", "billing", "web"), "unreachable"
     )

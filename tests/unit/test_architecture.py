@@ -1,5 +1,6 @@
 """The shape every service keeps: a pure domain (no web, database or broker library is
-imported there) and no import cycles between first-party modules."""
+imported there), no import cycles between first-party modules, pages in the web service
+alone, which reaches the others through its clients."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = {"flask", "werkzeug", "sqlalchemy", "alembic", "kombu", "amqp", "marshmallow"}
 SERVICES = ("catalog", "pooling", "notify", "billing")
-FIRST_PARTY = (*SERVICES, "shared", "zirkel")
-# the inside of a service (house-style): its own pages are not part of it
+WEB = "web"  # the pages' service: no domain, no database; it asks the others
+FIRST_PARTY = (*SERVICES, WEB, "shared", "zirkel")
 LAYERS = ("__init__.py", "domain", "service_layer", "adapters", "entrypoints", "bootstrap.py")
+PAGE_LIBRARIES = {"flask_login", "flask_wtf", "flask_babel", "wtforms", "jinja2"}
+# what the web service may import of catalog: its domain's words and its API's contract
+CATALOG_CONTRACT = ("catalog.domain", "catalog.entrypoints.schemas", "catalog.entrypoints.price_")
 
 
 def imported_roots(source: str) -> set[str]:
@@ -46,7 +50,7 @@ def test_no_domain_module_imports_a_framework() -> None:
 def module_files() -> dict[str, Path]:
     """Every module of the services' layers, of ``shared`` and of ``zirkel``, by name."""
     found = {}
-    for base in [ROOT / "services" / s for s in SERVICES] + [ROOT]:
+    for base in [ROOT / "services" / s for s in (*SERVICES, WEB)] + [ROOT]:
         for package in FIRST_PARTY:
             for path in (base / package).rglob("*.py") if (base / package).is_dir() else ():
                 parts = path.relative_to(base).with_suffix("").parts
@@ -125,3 +129,50 @@ def test_dependencies_are_built_in_the_bootstraps_only() -> None:
     inside_the_solver = {"services/pooling/pooling/adapters/solver_pool.py"}
     assert {n for n in builders if not n.endswith("/bootstrap.py")} == inside_the_solver
     assert len(builders - inside_the_solver) == len(SERVICES)
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a module's source imports, by its full name."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def test_catalog_serves_no_html() -> None:
+    """The pages, their templates, static files and sessions are the web service's."""
+    package = ROOT / "services" / "catalog" / "catalog"
+    assert not [d for d in ("templates", "static", "web") if (package / d).exists()]
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path.read_text()) & PAGE_LIBRARIES)
+        for path in package.rglob("*.py")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+    assert not [p for p in package.rglob("*.py") if "render_template" in p.read_text()]
+
+
+def test_the_check_sees_a_page_library() -> None:
+    assert imported_roots("from flask_login import current_user") & PAGE_LIBRARIES
+
+
+def test_the_web_service_reaches_the_others_through_its_clients() -> None:
+    """No database, no broker, nothing of another service but catalog's contract: the web
+    service asks catalog, pooling, notify and billing over HTTP."""
+    modules = sorted((ROOT / "services" / WEB / WEB).rglob("*.py"))
+    assert len(modules) > 40
+    refused = {"sqlalchemy", "alembic", "kombu", "pooling", "notify", "billing"}
+    offenders = {}
+    for path in modules:
+        imported = imported_modules(path.read_text())
+        found = {name.split(".")[0] for name in imported} & refused
+        found |= {
+            name
+            for name in imported
+            if name.split(".")[0] == "catalog" and not name.startswith(CATALOG_CONTRACT)
+        }
+        if found:
+            offenders[str(path.relative_to(ROOT))] = sorted(found)
+    assert offenders == {}

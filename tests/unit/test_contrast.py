@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CSS = Path(__file__).resolve().parents[2] / "services/catalog/catalog/static/zirkel.css"
+CSS = Path(__file__).resolve().parents[2] / "services/web/web/static/zirkel.css"
 
 # (text, background) as the style sheet pairs them; a colour name is a --variable.
 TEXT_ON_BACKGROUND = [

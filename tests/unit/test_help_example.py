@@ -10,7 +10,7 @@ from pooling.adapters.highs import HighsSolver
 from pooling.domain.closing import close_window
 from pooling.domain.model import Need, Offer, SupplierTerms, Tier
 
-HELP = Path(__file__).resolve().parents[2] / "services/catalog/catalog/templates/help"
+HELP = Path(__file__).resolve().parents[2] / "services/web/web/templates/help"
 SIL = "SIL-300"
 
 

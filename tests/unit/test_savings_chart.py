@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalog.web.savings_line import BOTTOM, HEIGHT, cumulative_savings
+from web.pages.savings_line import BOTTOM, HEIGHT, cumulative_savings
 
 
 def windows(*saved: str) -> list[dict]:

@@ -9,8 +9,9 @@ import pytest
 import requests
 from flask import Flask, jsonify, request
 
-from catalog.web.clients.in_process import in_process_session
-from catalog.web.clients.service import (
+from shared.auth import Principal, TokenAuthority
+from web.clients.in_process import in_process_session
+from web.clients.service import (
     Caller,
     Forbidden,
     NotFound,
@@ -18,7 +19,6 @@ from catalog.web.clients.service import (
     ServiceClient,
     ServiceUnavailable,
 )
-from shared.auth import Principal, TokenAuthority
 
 BASE = "http://peer.test"
 

@@ -76,13 +76,23 @@ def test_each_setting_is_typed_and_read_once() -> None:
     assert settings.admin_emails == ("buero@zirkel.example", "technik@zirkel.example")
     assert settings.secure_cookies is True and settings.log_json is True
     assert settings.public_pooling_url == "https://einkauf.example/pooling"
-    assert settings.public_url == settings.service_urls["catalog"] == "http://127.0.0.1:8001"
+    assert settings.public_url == settings.service_urls["web"] == "http://127.0.0.1:8000"
+    assert settings.ports["web"] == settings.web_port == 8000
 
 
 def test_an_empty_variable_counts_as_unset() -> None:
     settings = Settings.from_env(BASE | {"ZIRKEL_TRUSTED_PROXIES": "", "ZIRKEL_PUBLIC_URL": ""})
     assert settings.trusted_proxies == 0
-    assert settings.public_url == "http://127.0.0.1:8001"
+    assert settings.public_url == "http://127.0.0.1:8000"
+
+
+def test_the_web_service_has_its_own_port() -> None:
+    settings = Settings.from_env(BASE | {"ZIRKEL_WEB_PORT": "9000"})
+    assert settings.web_port == settings.ports["web"] == 9000
+    assert settings.public_url == settings.service_urls["web"] == "http://127.0.0.1:9000"
+    assert service_config("web", settings)["bind"] == "127.0.0.1:9000"
+    with pytest.raises(SettingsError, match="ZIRKEL_WEB_PORT"):
+        Settings.from_env(BASE | {"ZIRKEL_WEB_PORT": "70000"})
 
 
 def test_the_cooperative_has_one_name_by_default() -> None:

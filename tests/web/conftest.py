@@ -1,4 +1,5 @@
-"""Fixtures for the member web pages: catalog's app with two members, their users and an admin."""
+"""Fixtures for the web service's pages: its app, with catalog's app (two members, their
+users and an admin) behind its catalog client, in this process."""
 
 from __future__ import annotations
 
@@ -25,12 +26,26 @@ CSRF = re.compile(
 
 @dataclass
 class Site:
-    app: Flask
-    runtime: Runtime
+    app: Flask  # the web service's
+    catalog: Flask  # catalog's, behind the pages' catalog client
+    runtime: Runtime  # catalog's
     member_ids: list[int]
 
     def client(self) -> FlaskClient:
+        """A browser on the pages."""
         return self.app.test_client()
+
+    def api(self) -> FlaskClient:
+        """A caller of catalog's API."""
+        return self.catalog.test_client()
+
+
+def web_app(settings: Settings, catalog: Flask) -> Flask:
+    """The web service's app, reaching ``catalog``'s app in this process."""
+    from web.clients.in_process import in_process_session
+    from web.entrypoints.app import create_app
+
+    return create_app(settings, in_process_session({settings.service_urls["catalog"]: catalog}))
 
 
 def csrf_token(html: str) -> str:
@@ -68,8 +83,8 @@ def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
         }
         | service_urls
     )
-    app = create_app(settings)
-    runtime: Runtime = app.extensions["zirkel.runtime"]
+    catalog = create_app(settings)
+    runtime: Runtime = catalog.extensions["zirkel.runtime"]
     runtime.migrate()
     with transaction(runtime.sessions) as db:
         handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "bucket"))
@@ -85,7 +100,7 @@ def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
         create_user(db, "eins@maler.example", PASSWORD, member_id=members[0])
         create_user(db, "zwei@maler.example", PASSWORD, member_id=members[1])
         create_user(db, "admin@zirkel.example", PASSWORD, role="admin")
-    yield Site(app, runtime, members)
+    yield Site(web_app(settings, catalog), catalog, runtime, members)
     runtime.engine.dispose()
 
 

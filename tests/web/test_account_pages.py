@@ -20,12 +20,12 @@ from billing.domain.settlement import Mandate
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
-from catalog.web.remote import _address
 from shared.runtime import Runtime
 from tests.unit.billing.factories import DISP, SIL, buyer
 from tests.unit.billing.test_handlers import WORKED, received
 from tests.unit.billing.test_settlement import assert_valid
 from tests.web.conftest import Site, csrf_token, sign_in
+from web.pages.remote import _address
 
 TODAY = date(2026, 3, 16)
 
@@ -77,7 +77,7 @@ class Billing:
 def billing(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[Billing]:
     billing = Billing(site)
     for name in ("fetch", "download", "send"):
-        monkeypatch.setattr(f"catalog.web.member_accounts.{name}", getattr(billing, name))
+        monkeypatch.setattr(f"web.pages.member_accounts.{name}", getattr(billing, name))
     yield billing
     billing.runtime.engine.dispose()
 
@@ -217,7 +217,7 @@ def test_the_pages_markup_is_accessible(
 
 
 def test_the_skonto_gained_is_that_of_the_submitted_runs() -> None:
-    from catalog.web.member_accounts import skonto_gained
+    from web.pages.member_accounts import skonto_gained
 
     runs = [
         {"state": "submitted", "skonto": "18.05"},

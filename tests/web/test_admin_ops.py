@@ -17,7 +17,6 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from catalog.adapters.orm import QueueSample, RaisedAlert, Supplier, User
-from catalog.web.ops_view import sparkline
 from shared.db import transaction
 from shared.events import dump
 from shared.messaging import DEAD_LETTERS, connect, declare_topology, subscriptions_of
@@ -26,6 +25,7 @@ from shared.supervision import control_socket, supervised_processes
 from tests.integration.test_messaging import need_posted
 from tests.support.stack import wait_until
 from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
+from web.pages.ops_view import sparkline
 
 WORK = subscriptions_of("pooling")[0].queue_name
 DEAD = subscriptions_of("pooling")[0].dead_letter_queue_name

@@ -12,12 +12,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from catalog.adapters.orm import RaisedAlert
-from catalog.web.admin_overview import pool_value
-from catalog.web.clients.catalog_ops import OpsClient
-from catalog.web.clients.service import ServiceUnavailable
 from shared.db import transaction
 from tests.web.conftest import Site, sign_in
 from tests.web.test_admin_ops import DEAD, dead_letter
+from web.clients.catalog_ops import OpsClient
+from web.clients.service import ServiceUnavailable
+from web.pages.admin_overview import pool_value
 
 POOL = {
     "window_id": 7,
@@ -82,7 +82,7 @@ def answering(monkeypatch, *down: str) -> None:
         assert role == "admin"
         return None if service in down else ANSWERS[(service, path)]
 
-    monkeypatch.setattr("catalog.web.admin_overview.fetch", fetch)
+    monkeypatch.setattr("web.pages.admin_overview.fetch", fetch)
 
 
 def in_english(client: FlaskClient) -> None:

@@ -67,7 +67,7 @@ def test_admin_pages_send_a_stranger_to_the_sign_in(site: Site, path: str) -> No
 
 def test_a_member_cannot_close_the_pool(member: FlaskClient, monkeypatch) -> None:
     sent = []
-    monkeypatch.setattr("catalog.web.admin_pool.send", lambda *args: sent.append(args))
+    monkeypatch.setattr("web.pages.admin_pool.send", lambda *args: sent.append(args))
     token = csrf_token(member.get("/needs").get_data(as_text=True))
     response = member.post("/admin/pool/close", data={"window_id": "1", "csrf_token": token})
     assert response.status_code == 403 and sent == []
@@ -233,10 +233,10 @@ POOL = {"window_id": 7, "closes_at": "2026-12-03T11:00:00+00:00", "products": [P
 
 def close(admin: FlaskClient, monkeypatch, answer) -> tuple[int, str, list]:
     sent: list = []
-    monkeypatch.setattr("catalog.web.admin_pool.fetch", lambda *args: POOL)
+    monkeypatch.setattr("web.pages.admin_pool.fetch", lambda *args: POOL)
     page = admin.get("/admin/pool").get_data(as_text=True)
     assert 'name="window_id" type="hidden" value="7"' in page
-    monkeypatch.setattr("catalog.web.admin_pool.send", lambda *args: sent.append(args) or answer)
+    monkeypatch.setattr("web.pages.admin_pool.send", lambda *args: sent.append(args) or answer)
     response = admin.post(
         "/admin/pool/close", data={"window_id": "7", "csrf_token": csrf_token(page)}
     )
@@ -272,13 +272,13 @@ def test_the_pool_page_says_so_when_pooling_is_down(admin: FlaskClient) -> None:
 
 def test_an_empty_pool_has_no_close_button(admin: FlaskClient, monkeypatch) -> None:
     empty = POOL | {"products": []}
-    monkeypatch.setattr("catalog.web.admin_pool.fetch", lambda *args: empty)
+    monkeypatch.setattr("web.pages.admin_pool.fetch", lambda *args: empty)
     page = admin.get("/admin/pool").get_data(as_text=True)
     assert "Der Pool ist bisher leer." in page and "/admin/pool/close" not in page
 
 
 def test_closing_needs_the_csrf_token(admin: FlaskClient, monkeypatch) -> None:
     sent: list = []
-    monkeypatch.setattr("catalog.web.admin_pool.send", lambda *args: sent.append(args))
+    monkeypatch.setattr("web.pages.admin_pool.send", lambda *args: sent.append(args))
     assert admin.post("/admin/pool/close", data={"window_id": "7"}).status_code == 400
     assert sent == []

@@ -8,10 +8,10 @@ import dataclasses
 import requests
 from flask.testing import FlaskClient
 
-from catalog.web.clients import EXTENSION, build_clients
 from shared.auth import Principal
 from shared.logging import correlation
 from tests.web.conftest import Site, csrf_token, sign_in
+from web.clients import EXTENSION, build_clients
 
 
 def test_a_page_says_so_while_catalog_does_not_answer(site: Site) -> None:
@@ -35,7 +35,7 @@ def test_a_need_catalog_does_not_know_is_a_404_page(member: FlaskClient) -> None
 def test_each_call_carries_a_short_lived_token_of_the_signed_in_user(
     site: Site, member: FlaskClient
 ) -> None:
-    tokens = site.app.extensions["zirkel.tokens"]
+    tokens = site.catalog.extensions["zirkel.tokens"]  # catalog reads what the pages send
     shown: list[tuple[Principal | None, float | None]] = []
     read = tokens._read
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from catalog.entrypoints.app import create_app
 from shared.settings import Settings
-from tests.web.conftest import sign_in
+from tests.web.conftest import sign_in, web_app
 from zirkel.seed import DEMO_MEMBER_PASSWORD, DEMO_SUPPLIER_EMAIL, seed
 
 
@@ -18,15 +18,15 @@ def test_the_demo_suppliers_desk_signs_in_to_its_portal(tmp_path: Path) -> None:
             "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",
         }
     )
-    app = create_app(settings)
-    app.extensions["zirkel.runtime"].migrate()
+    catalog = create_app(settings)
+    catalog.extensions["zirkel.runtime"].migrate()
     seeded = seed(settings)
     assert seeded is not None
 
-    client = app.test_client()
+    client = web_app(settings, catalog).test_client()
     sign_in(client, DEMO_SUPPLIER_EMAIL, DEMO_MEMBER_PASSWORD)
     page = client.get("/supplier/price-list").get_data(as_text=True)
 
     assert "DISP-10L" in page  # Baustoffhandel Westfalen's offers
     assert client.get("/needs").status_code == 403
-    app.extensions["zirkel.runtime"].engine.dispose()
+    catalog.extensions["zirkel.runtime"].engine.dispose()

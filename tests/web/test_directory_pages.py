@@ -169,7 +169,7 @@ def test_a_member_with_history_is_deactivated(site: Site, admin: FlaskClient) ->
     data = {"email": "eins@maler.example", "password": "geheim-123", "csrf_token": token}
     assert client.post("/login", data=data).status_code == 422
     api = site.app.extensions["zirkel.tokens"].issue("member", member_id)
-    response = site.client().post(
+    response = site.api().post(
         "/api/v1/needs",
         json={"sku": "DISP-10L", "quantity": "2"},
         headers={"Authorization": f"Bearer {api}"},
@@ -200,9 +200,7 @@ def test_a_supplier_with_offers_is_deactivated_and_its_offers_withdrawn(
         assert db.get(Supplier, supplier_id).active is False
     headers = {"Authorization": f"Bearer {site.app.extensions['zirkel.tokens'].issue('admin')}"}
     offer = {"pack_size": "1", "tiers": [{"min_quantity": "0", "unit_price": "40.00"}]}
-    response = site.client().put(
-        f"/api/v1/offers/{supplier_id}/DISP-10L", json=offer, headers=headers
-    )
+    response = site.api().put(f"/api/v1/offers/{supplier_id}/DISP-10L", json=offer, headers=headers)
     assert response.status_code == 409
     page = admin.get("/admin/suppliers").get_data(as_text=True)
     assert "deaktiviert" in page and "Reaktivieren" in page

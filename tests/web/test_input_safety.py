@@ -25,7 +25,7 @@ def test_an_oversized_form_is_a_clear_page_and_stores_nothing(
 
 def test_an_oversized_api_body_is_json_naming_the_body(site: Site) -> None:
     token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
-    response = site.client().post(
+    response = site.api().post(
         "/api/v1/needs",
         data=b'{"note": "' + b"x" * MAX_BODY_BYTES + b'"}',
         content_type="application/json",
@@ -56,7 +56,7 @@ def test_a_page_refuses_a_body_that_is_not_a_form(site: Site, member: FlaskClien
 
 def test_the_api_refuses_a_form_body_as_json(site: Site) -> None:
     token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
-    response = site.client().post(
+    response = site.api().post(
         "/api/v1/needs",
         data={"sku": "DISP-10L", "quantity": "3"},
         headers={"Authorization": f"Bearer {token}"},
@@ -92,7 +92,7 @@ def test_html_in_member_and_supplier_names_is_shown_as_text(site: Site) -> None:
         page = admin.get(path).get_data(as_text=True)
         assert "<script>alert" not in page and ESCAPED in page, path
     token = site.app.extensions["zirkel.tokens"].issue("admin")
-    members = site.client().get("/api/v1/members", headers={"Authorization": f"Bearer {token}"})
+    members = site.api().get("/api/v1/members", headers={"Authorization": f"Bearer {token}"})
     assert SCRIPT in [m["name"] for m in members.get_json()]  # kept as typed, escaped on output
 
 

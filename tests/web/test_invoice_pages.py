@@ -133,7 +133,7 @@ def test_the_pages_in_english(member: FlaskClient, service_urls: dict[str, str])
 def test_billing_away_is_said_on_the_page(member: FlaskClient, monkeypatch: Any) -> None:
     away = "http://127.0.0.1:9/api/v1"  # nothing listens there
     monkeypatch.setattr(
-        "catalog.web.billing_client._address", lambda service, path, *_: (away + path, {})
+        "web.pages.billing_client._address", lambda service, path, *_: (away + path, {})
     )
     listed = member.get("/invoices")
     assert listed.status_code == 503
@@ -156,7 +156,7 @@ def test_the_office_lists_filters_and_pages_through_every_invoice(
     bad = office.get("/admin/invoices?window_id=zwei")
     assert bad.status_code == 422 and "Die Nummer der Runde" in bad.get_data(as_text=True)
 
-    monkeypatch.setattr("catalog.web.admin_invoices.PER_PAGE", 4)
+    monkeypatch.setattr("web.pages.admin_invoices.PER_PAGE", 4)
     first = office.get("/admin/invoices").get_data(as_text=True)
     assert "ZK-2026-000006" in first and "ZK-2026-000002" not in first
     assert 'href="/admin/invoices?before=3"' in first
@@ -196,7 +196,7 @@ def test_an_answer_off_billings_contract_is_billing_failing(
     odd.add_url_rule("/api/v1/invoices/1", "one", lambda: {"id": 1, "gross_total": "viel"})
     with serving(odd) as url:
         monkeypatch.setattr(
-            "catalog.web.billing_client._address",
+            "web.pages.billing_client._address",
             lambda service, path, *_: (f"{url}/api/v1{path}", {}),
         )
         listed, one = member.get("/invoices"), member.get("/invoices/1")

@@ -111,8 +111,8 @@ def services(site: Site, monkeypatch: pytest.MonkeyPatch) -> FakeServices:
             "windows": [{"window_id": 3, "baseline": "259.00", "paid": "228.00", "saved": "31.00"}],
         },
     )
-    monkeypatch.setattr("catalog.web.orders.fetch", fake.fetch)
-    monkeypatch.setattr("catalog.web.orders.fetch_answer", fake.answer)
+    monkeypatch.setattr("web.pages.orders.fetch", fake.fetch)
+    monkeypatch.setattr("web.pages.orders.fetch_answer", fake.answer)
     return fake
 
 

@@ -161,7 +161,7 @@ def test_the_json_api_stays_exempt_from_csrf_and_opens_no_session(
 ) -> None:
     """A bearer token's call neither sets a cookie nor varies on one; a page does both."""
     token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
-    response = site.client().post(
+    response = site.api().post(
         "/api/v1/needs",
         json={"sku": "DISP-10L", "quantity": "2"},
         headers={"Authorization": f"Bearer {token}"},
@@ -183,7 +183,7 @@ def test_every_route_that_changes_something_is_a_checked_page_or_the_exempt_api(
 ) -> None:
     """A POST, PUT, PATCH or DELETE goes to a page, whose CSRF token is checked, or to an
     API blueprint exempt from CSRF (bearer tokens); never to both or neither."""
-    from catalog.web.errors import is_page_request
+    from web.pages.errors import is_page_request
 
     app = site.app
     exempt = app.extensions["csrf"]._exempt_blueprints
@@ -201,7 +201,7 @@ def test_euros_in_german_and_in_english(site: Site, member: FlaskClient) -> None
     with site.app.test_request_context():
         from flask import session
 
-        from catalog.web.formatting import euro
+        from web.pages.formatting import euro
 
         assert euro("1234.56") == "1.234,56\xa0€"
         session["lang"] = "en"
@@ -258,7 +258,7 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
         "saved": "1234.56",
         "windows": [{"window_id": 1, "baseline": "1434.56", "paid": "200.00", "saved": "1234.56"}],
     }
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: report)
+    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: report)
     page = member.get("/savings").get_data(as_text=True)
     assert "1.234,56\xa0€" in page and "<svg" in page and "<rect" in page
     assert re.search(r"class=\"bar-value\">1.234,56\xa0€</text>", page), page[page.find("<svg") :][
@@ -268,14 +268,13 @@ def test_savings_show_euros_and_a_chart(member: FlaskClient, monkeypatch) -> Non
 
 
 def test_secure_cookies_are_a_setting(tmp_path) -> None:
-    from catalog.entrypoints.app import create_app
     from shared.settings import Settings
+    from web.entrypoints.app import create_app
 
     env = {"ZIRKEL_SECRET_KEY": "x" * 32, "ZIRKEL_VAR_DIR": str(tmp_path)}
     app = create_app(Settings.from_env(env | {"ZIRKEL_SECURE_COOKIES": "true"}))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 30 * 60
-    app.extensions["zirkel.runtime"].engine.dispose()
 
 
 def test_the_pool_shows_tiers_in_euros(member: FlaskClient, monkeypatch) -> None:
@@ -290,7 +289,7 @@ def test_the_pool_shows_tiers_in_euros(member: FlaskClient, monkeypatch) -> None
         "closes_at": "2026-12-03T11:00:00+00:00",
         "products": [{"sku": "DISP-10L", "quantity": "14", "offers": [offer]}],
     }
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
+    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
     page = member.get("/pool").get_data(as_text=True)
     assert "Runde 7 schließt am 03.12.2026." in page
     assert "14 \u00d7 38,00\xa0€" in page and "noch 11 bis 34,50\xa0€" in page
@@ -314,7 +313,7 @@ def test_the_pool_shows_how_much_more_flexibility_reaches_a_tier(
         "closes_at": "2026-12-03T11:00:00+00:00",
         "products": [product | {"offers": [offer(1, "11", "5"), offer(2, "4", "0")]}],
     }
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
+    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
     page = member.get("/pool").get_data(as_text=True)
     assert "Flexible Bedarfe würden bis zu 6 mehr nehmen." in page
     assert "5 mehr flexible Menge („bis zu“) würde sie erreichen" in page
@@ -329,7 +328,7 @@ def test_savings_say_what_flexible_quantities_saved(member: FlaskClient, monkeyp
     report = {"baseline": "259.00", "paid": "207.00", "saved": "52.00"}
     report |= {"flexibility_saved": "21.00", "windows": windows}
     answers = {"notify": report, "pooling": []}
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
+    monkeypatch.setattr("web.pages.needs.fetch", lambda service, *args: answers[service])
     page = member.get("/savings").get_data(as_text=True)
     assert "Davon durch flexible Mengen („bis zu“) bei Ihren eigenen Mengen gespart" in page
     assert "Durch flexible Mengen" in page and "21,00\xa0€" in page
@@ -343,7 +342,7 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
     report = {"baseline": "435.20", "paid": "354.00", "saved": "81.20", "windows": windows}
     orders = [{"window_id": 3, "placed_at": "2026-11-06T10:00:00+00:00"}]
     answers = {"notify": report, "pooling": orders}
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda service, *args: answers[service])
+    monkeypatch.setattr("web.pages.needs.fetch", lambda service, *args: answers[service])
     page = member.get("/savings").get_data(as_text=True)
     assert 'aria-describedby="cumulative-summary"' in page and "<polyline" in page
     assert ">81,20\xa0€</text>" in page and ">#4</text>" in page and ">6. Nov.</text>" in page
@@ -362,8 +361,8 @@ def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeyp
             {"sku": "SIL-300", "quantity": "10", "depot_quantity": "8", "offers": [offer]}
         ],
     }
-    monkeypatch.setattr("catalog.web.needs.fetch", lambda *args: pool)
-    monkeypatch.setattr("catalog.web.needs.pool_units", lambda _pool: {"SIL-300": "Kartusche"})
+    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
+    monkeypatch.setattr("web.pages.needs.pool_units", lambda _pool: {"SIL-300": "Kartusche"})
     page = member.get("/pool").get_data(as_text=True)
     assert "8\xa0Kartuschen aus dem Lager" in page
     pool["products"][0]["depot_quantity"] = "0"

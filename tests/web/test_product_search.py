@@ -39,7 +39,7 @@ def test_a_signed_in_member_searches_while_a_long_write_holds_the_lock(
     renamed = update(Product).where(Product.sku == "GIPS-25").values(name="Gips 30 kg")
     with writing_slowly(site.runtime.sessions, renamed, seconds=3.0):
         started = time.monotonic()
-        assert skus(member.get("/api/v1/products?q=gips")) == ["GIPS-25"]
+        assert skus(member.get("/products/search?q=gips")) == ["GIPS-25"]
         took = time.monotonic() - started
     assert took < 1.0
 
@@ -48,10 +48,10 @@ def test_a_signed_in_member_searches_by_name_or_sku_in_any_case(
     site: Site, member: FlaskClient
 ) -> None:
     add_products(site)
-    assert skus(member.get("/api/v1/products?q=silikon")) == ["SIL-300", "SIL_X"]
-    assert skus(member.get("/api/v1/products?q=disp")) == ["DISP-10L"]
-    assert skus(member.get("/api/v1/products?q=GRAU")) == ["SIL_X"]
-    assert skus(member.get("/api/v1/products?q=sil&limit=1")) == ["SIL-300"]
+    assert skus(member.get("/products/search?q=silikon")) == ["SIL-300", "SIL_X"]
+    assert skus(member.get("/products/search?q=disp")) == ["DISP-10L"]
+    assert skus(member.get("/products/search?q=GRAU")) == ["SIL_X"]
+    assert skus(member.get("/products/search?q=sil&limit=1")) == ["SIL-300"]
 
 
 def add_german_products(site: Site) -> None:
@@ -71,25 +71,25 @@ def test_umlauts_and_sharp_s_are_found_either_way(site: Site, member: FlaskClien
     add_products(site)
     add_german_products(site)
     for term in ("weiss", "weiß", "WEISS", "Weiß"):
-        assert skus(member.get(f"/api/v1/products?q={term}")) == ["SIL-300", "SPA-W"], term
-    assert skus(member.get("/api/v1/products?q=duebel")) == ["DUE-8"]
-    assert skus(member.get("/api/v1/products?q=Dübel")) == ["DUE-8"]
-    assert skus(member.get("/api/v1/products?q=dämm")) == ["DAEMM-100"]
-    assert skus(member.get("/api/v1/products?q=DÄMMPLATTE")) == ["DAEMM-100"]
-    assert skus(member.get("/api/v1/products?q=oel")) == ["OEL-1L"]
-    assert skus(member.get("/api/v1/products?q=Öl")) == ["OEL-1L"]
-    assert skus(member.get("/api/v1/products?q=fuer aussen")) == ["GRUND-AUSSEN"]
-    assert skus(member.get("/api/v1/products?q=AUßEN")) == ["GRUND-AUSSEN"]
+        assert skus(member.get(f"/products/search?q={term}")) == ["SIL-300", "SPA-W"], term
+    assert skus(member.get("/products/search?q=duebel")) == ["DUE-8"]
+    assert skus(member.get("/products/search?q=Dübel")) == ["DUE-8"]
+    assert skus(member.get("/products/search?q=dämm")) == ["DAEMM-100"]
+    assert skus(member.get("/products/search?q=DÄMMPLATTE")) == ["DAEMM-100"]
+    assert skus(member.get("/products/search?q=oel")) == ["OEL-1L"]
+    assert skus(member.get("/products/search?q=Öl")) == ["OEL-1L"]
+    assert skus(member.get("/products/search?q=fuer aussen")) == ["GRUND-AUSSEN"]
+    assert skus(member.get("/products/search?q=AUßEN")) == ["GRUND-AUSSEN"]
 
 
 def test_part_of_the_name_and_words_in_any_order(site: Site, member: FlaskClient) -> None:
     add_products(site)
     add_german_products(site)
-    assert skus(member.get("/api/v1/products?q=gipskarton")) == ["GKB-125"]
-    assert skus(member.get("/api/v1/products?q=karton")) == ["GKB-125"]
-    assert skus(member.get("/api/v1/products?q=platte gips")) == ["GKB-125"]
-    assert skus(member.get("/api/v1/products?q=platte")) == ["DAEMM-100", "GKB-125"]
-    assert skus(member.get("/api/v1/products?q=platte holz")) == []
+    assert skus(member.get("/products/search?q=gipskarton")) == ["GKB-125"]
+    assert skus(member.get("/products/search?q=karton")) == ["GKB-125"]
+    assert skus(member.get("/products/search?q=platte gips")) == ["GKB-125"]
+    assert skus(member.get("/products/search?q=platte")) == ["DAEMM-100", "GKB-125"]
+    assert skus(member.get("/products/search?q=platte holz")) == []
 
 
 def test_a_trade_finds_what_its_members_asked_for(site: Site, member: FlaskClient) -> None:
@@ -102,15 +102,15 @@ def test_a_trade_finds_what_its_members_asked_for(site: Site, member: FlaskClien
         ).id
     for member_id, sku in ((site.member_ids[0], "SIL-300"), (tiler, "GKB-125")):
         need = {"member_id": member_id, "sku": sku, "quantity": "2"}
-        posted = site.client().post("/api/v1/needs", json=need, headers=admin_headers(site))
+        posted = site.api().post("/api/v1/needs", json=need, headers=admin_headers(site))
         assert posted.status_code == 201, posted.get_json()
-    assert skus(member.get("/api/v1/products?q=maler")) == ["SIL-300"]
-    assert skus(member.get("/api/v1/products?q=Painter")) == ["SIL-300"]
-    assert skus(member.get("/api/v1/products?q=fliesenleger")) == ["GKB-125"]
-    assert skus(member.get("/api/v1/products?q=tiler")) == ["GKB-125"]
-    assert skus(member.get("/api/v1/products?q=maler silikon")) == ["SIL-300"]
-    assert skus(member.get("/api/v1/products?q=maler gips")) == []
-    assert skus(member.get("/api/v1/products?q=dachdecker")) == []
+    assert skus(member.get("/products/search?q=maler")) == ["SIL-300"]
+    assert skus(member.get("/products/search?q=Painter")) == ["SIL-300"]
+    assert skus(member.get("/products/search?q=fliesenleger")) == ["GKB-125"]
+    assert skus(member.get("/products/search?q=tiler")) == ["GKB-125"]
+    assert skus(member.get("/products/search?q=maler silikon")) == ["SIL-300"]
+    assert skus(member.get("/products/search?q=maler gips")) == []
+    assert skus(member.get("/products/search?q=dachdecker")) == []
 
 
 def admin_headers(site: Site) -> dict[str, str]:
@@ -130,14 +130,24 @@ def test_the_need_form_takes_a_name_typed_with_ss_or_ae(site: Site, member: Flas
 
 def test_a_typed_wildcard_is_a_plain_character(site: Site, member: FlaskClient) -> None:
     add_products(site)
-    assert skus(member.get("/api/v1/products?q=SIL_")) == ["SIL_X"]
-    assert skus(member.get("/api/v1/products?q=%25")) == []
+    assert skus(member.get("/products/search?q=SIL_")) == ["SIL_X"]
+    assert skus(member.get("/products/search?q=%25")) == []
 
 
-def test_the_limit_is_bounded(member: FlaskClient) -> None:
-    response = member.get("/api/v1/products?limit=500")
+def test_the_limit_is_bounded(site: Site, member: FlaskClient) -> None:
+    assert member.get("/products/search?q=disp&limit=51").status_code == 400
+    assert member.get("/products/search?q=disp&limit=0").status_code == 400
+    token = site.app.extensions["zirkel.tokens"].issue("admin")
+    response = site.api().get(
+        "/api/v1/products?limit=500", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 400
     assert response.get_json()["details"] == {"limit": ["From 1 to 50."]}
+
+
+def test_a_stranger_searches_nothing(site: Site) -> None:
+    response = site.client().get("/products/search?q=disp")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_a_token_searches_too_and_a_stranger_not(site: Site) -> None:
@@ -146,21 +156,21 @@ def test_a_token_searches_too_and_a_stranger_not(site: Site) -> None:
         supplier = handlers.register_supplier(db, site.runtime.outbox, terms)
     token = site.app.extensions["zirkel.tokens"].issue("supplier", supplier.id)
     headers = {"Authorization": f"Bearer {token}"}
-    assert skus(site.client().get("/api/v1/products?q=disp", headers=headers)) == ["DISP-10L"]
-    assert site.client().get("/api/v1/products?q=disp").status_code == 401
+    assert skus(site.api().get("/api/v1/products?q=disp", headers=headers)) == ["DISP-10L"]
+    assert site.api().get("/api/v1/products?q=disp").status_code == 401
 
 
-def test_a_session_changes_nothing_over_the_api(member: FlaskClient) -> None:
-    """The API is exempt from CSRF, so a signed-in browser is no principal for a change."""
+def test_the_web_service_serves_no_api(member: FlaskClient) -> None:
+    """A signed-in browser reaches catalog's API only through the pages."""
     response = member.post("/api/v1/needs", json={"sku": "DISP-10L", "quantity": "2"})
-    assert response.status_code == 401
-    assert member.get("/api/v1/needs").status_code == 401
+    assert response.status_code == 404
+    assert member.get("/api/v1/needs").status_code == 404
 
 
 def test_the_need_form_offers_the_combobox_and_keeps_the_plain_field(member: FlaskClient) -> None:
     page = member.get("/needs/new").get_data(as_text=True)
     assert '<script src="/static/combobox.js" defer></script>' in page
-    assert 'data-combobox="products"' in page and 'data-search-url="/api/v1/products"' in page
+    assert 'data-combobox="products"' in page and 'data-search-url="/products/search"' in page
     assert 'list="products"' in page and '<datalist id="products">' in page  # without JS
     assert "Produkte gefunden" in page
     script = member.get("/static/combobox.js")

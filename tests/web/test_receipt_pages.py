@@ -45,7 +45,7 @@ def confirmed(pooling: Service, monkeypatch: pytest.MonkeyPatch) -> int:
     """The worked example's order, confirmed by supplier A."""
     http = PoolingWithQueries(pooling.client)
     for method in ("get", "post", "put"):
-        monkeypatch.setattr(f"catalog.web.remote.requests.{method}", getattr(http, method))
+        monkeypatch.setattr(f"web.pages.remote.requests.{method}", getattr(http, method))
     oid = order_id(pooling)
     answer = pooling.client.post(
         f"/api/v1/orders/{oid}/confirm",

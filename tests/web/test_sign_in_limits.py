@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from catalog.service_layer import sign_in as limits
 from shared.db import utcnow
-from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
+from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in, web_app
 
 EMAIL = "eins@maler.example"
 
@@ -79,10 +79,8 @@ def test_a_success_forgets_the_failures_of_that_pair(site: Site) -> None:
 
 
 def test_limits_are_shared_through_the_database(site: Site) -> None:
-    """Two web processes (here: two apps on one database) count the same failures."""
-    from catalog.entrypoints.app import create_app
-
-    other = create_app(site.runtime.settings).test_client()
+    """Two web processes (here: two web apps asking one catalog) count the same failures."""
+    other = web_app(site.runtime.settings, site.catalog).test_client()
     other.environ_base["REMOTE_ADDR"] = "203.0.113.7"
     attacker = from_address(site, "203.0.113.7")
     for n in range(limits.PAIR_LIMIT):
@@ -131,9 +129,7 @@ def _cookie_session(site: Site, client: FlaskClient) -> dict:
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(site: Site) -> None:
-    from catalog.entrypoints.app import create_app
-
-    proxied = create_app(dataclasses.replace(site.runtime.settings, trusted_proxies=1))
+    proxied = web_app(dataclasses.replace(site.runtime.settings, trusted_proxies=1), site.catalog)
 
     def via_proxy(client_address: str) -> FlaskClient:
         client = proxied.test_client()

@@ -63,10 +63,10 @@ def notify(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[Notify]:
     register_members(notify, react)  # type: ignore[arg-type]
     notify.deliver(react, placed_at(CLOSED))
     for module in ("statements", "preferences", "admin_savings"):
-        monkeypatch.setattr(f"catalog.web.{module}.fetch", notify.fetch)
-    monkeypatch.setattr("catalog.web.statements.download", notify.download)
-    monkeypatch.setattr("catalog.web.preferences.change", notify.change)
-    monkeypatch.setattr("catalog.web.admin_savings.change", notify.change)
+        monkeypatch.setattr(f"web.pages.{module}.fetch", notify.fetch)
+    monkeypatch.setattr("web.pages.statements.download", notify.download)
+    monkeypatch.setattr("web.pages.preferences.change", notify.change)
+    monkeypatch.setattr("web.pages.admin_savings.change", notify.change)
     yield notify
     notify.runtime.engine.dispose()
 
@@ -252,7 +252,7 @@ def test_the_office_sees_the_depots_value_beside_the_members_savings(
             return {"lots": [], "movements": [], "value": "33.60"}
         return notify.fetch(service, path, role, subject_id)
 
-    monkeypatch.setattr("catalog.web.admin_savings.fetch", fetch)
+    monkeypatch.setattr("web.pages.admin_savings.fetch", fetch)
     page = admin.get("/admin/savings").get_data(as_text=True)
 
     assert "Lager der Genossenschaft zum Buchwert" in page and "33,60\xa0€" in page

@@ -65,7 +65,7 @@ def received(
     """The worked example confirmed by A and received (12 DISP-10L, 72 SIL-300)."""
     http = Services(billing, pooling)
     for method in ("get", "post", "put"):
-        monkeypatch.setattr(f"catalog.web.remote.requests.{method}", getattr(http, method))
+        monkeypatch.setattr(f"web.pages.remote.requests.{method}", getattr(http, method))
     oid = order_id(pooling)
     supplier_a = pooling.token("supplier", 1)
     confirm = {"expected_delivery": "2030-03-14"}

@@ -23,8 +23,6 @@ from catalog.entrypoints.price_lists import MAX_ROWS
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user
-from catalog.web.clients.catalog_types import RowProblem as CatalogsProblem
-from catalog.web.supplier_portal import _translated
 from shared.db import transaction
 from shared.events import Event
 from shared.runtime import Runtime
@@ -39,6 +37,8 @@ from tests.api.test_pooling_api import (
     supplier_updated,
 )
 from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
+from web.clients.catalog_types import RowProblem as CatalogsProblem
+from web.pages.supplier_portal import _translated
 
 A_DESK, B_DESK = "lager@supplier-a.example", "lager@supplier-b.example"
 
@@ -101,8 +101,8 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     )
     closed = service.client.post("/api/v1/pools/close", headers=service.token("admin"))
     assert closed.status_code == 200, closed.get_json()
-    monkeypatch.setattr("catalog.web.remote.requests.get", PoolingOverHttp(service.client).get)
-    monkeypatch.setattr("catalog.web.remote.requests.post", PoolingOverHttp(service.client).post)
+    monkeypatch.setattr("web.pages.remote.requests.get", PoolingOverHttp(service.client).get)
+    monkeypatch.setattr("web.pages.remote.requests.post", PoolingOverHttp(service.client).post)
     yield service
     runtime.engine.dispose()
 

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from flask_babel import refresh
 
 from catalog.service_layer import commands, handlers
-from catalog.web.units import in_units
 from shared.db import transaction
 from tests.web.conftest import Site
 from tests.web.test_need_form_once import filled_form
+from web.pages.units import in_units
 
 NB = "\u00a0"
 

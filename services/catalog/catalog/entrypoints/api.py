@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +16,7 @@ from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
 from catalog.service_layer import commands, directory, handlers
 from catalog.service_layer.posting import KeyReused
-from shared.auth import Principal, TokenAuthority, current_principal, require
+from shared.auth import TokenAuthority, current_principal, require
 from shared.errors import NotFound
 from shared.fields import ascii_int
 from shared.web import ApiError, current_runtime, load_body, unit_of_work
@@ -28,25 +25,6 @@ api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
 IDEMPOTENCY_KEY = "Idempotency-Key"
 IDEMPOTENCY_KEY_SHAPE = re.compile(r"[!-~]([ -~]{0,62}[!-~])?")  # printable, no edge space
-
-
-def signed_in_or_token(view: Callable[..., Any]) -> Callable[..., Any]:
-    """For a read-only view: a user signed in to the web app counts like a token of its role.
-
-    Only for GET views: the API is exempt from CSRF, so a session must never change anything.
-    """
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if "Authorization" not in request.headers and current_user.is_authenticated:
-            g.principal = (
-                Principal("admin")
-                if current_user.is_admin
-                else Principal("member", current_user.member_id)
-            )
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 # Built once: a marshmallow schema copies its fields on every instantiation, and
@@ -177,7 +155,6 @@ def change_product(sku: str) -> ResponseReturnValue:
 
 
 @api.get("/products")
-@signed_in_or_token
 @require("admin", "member", "supplier")
 def list_products() -> ResponseReturnValue:
     """The products by SKU; ``?q=`` finds them by every word of it, each part of the SKU,

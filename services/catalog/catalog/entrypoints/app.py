@@ -1,4 +1,5 @@
-"""The catalog's Flask app factory (``build_runtime`` is the bootstrap's)."""
+"""The catalog's Flask app factory (``build_runtime`` is the bootstrap's): its JSON API
+alone; the pages are the web service's."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from catalog.adapters.orm import Supplier
 from catalog.bootstrap import build_runtime
 from catalog.entrypoints.api import api
 from catalog.entrypoints.api_directory import directory_api
+from catalog.entrypoints.api_users import users_api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
-from catalog.web import init_web
 from shared.auth import SUPPLIER_ACTIVE, supplier_standing
 from shared.openapi import openapi_blueprint
 from shared.settings import Settings
@@ -25,10 +26,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         openapi_blueprint("Zirkel catalog", OPERATIONS),
         api,
         directory_api,
+        users_api,
         ops,
         price_list_api,
     )
-    init_web(app, api.name, directory_api.name, ops.name, price_list_api.name)
     # Catalog keeps the suppliers: one it does not know has no standing.
     app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
         runtime.engine, Supplier.active, Supplier.id, unknown=False

@@ -5,6 +5,7 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from catalog.entrypoints import api_users as u
 from catalog.entrypoints import schemas as s
 from catalog.entrypoints.api import IDEMPOTENCY_KEY_SHAPE
 from shared.openapi import Operation
@@ -134,5 +135,25 @@ OPERATIONS = {
     "catalog_ops.overview": Operation(
         query={"minutes": {"type": "integer", "minimum": 1, "maximum": 1440}},
         summary="The office's dashboard: queues, services, alerts, depths (admin).",
+    ),
+    "catalog_users_api.sign_in_user": Operation(
+        u.SignInIn,
+        u.SignInOut,
+        status=201,
+        also={200: "no user: a wrong e-mail or password, or a deactivated firm (counted)"},
+        summary="Check a sign-in (the web service, as admin): the user and a new session.",
+    ),
+    "catalog_users_api.session_user": Operation(
+        u.SessionIn, u.UserOut, summary="The user of an open web session (admin)."
+    ),
+    "catalog_users_api.close_session": Operation(u.CloseIn, summary="Close a web session."),
+    "catalog_users_api.list_users": Operation(
+        response=u.UserOut, many=True, summary="Every web sign-in (admin)."
+    ),
+    "catalog_users_api.add_user": Operation(
+        u.UserIn, u.UserOut, status=201, summary="Create a web sign-in (admin)."
+    ),
+    "catalog_users_api.set_language": Operation(
+        u.LanguageIn, u.UserOut, summary="A user's language (admin)."
     ),
 }

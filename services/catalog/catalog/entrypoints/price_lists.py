@@ -26,6 +26,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from catalog.domain.model import tier_problems
 from catalog.entrypoints import schemas
+from catalog.entrypoints.price_list_format import COLUMNS, MAX_BYTES, REQUIRED
 from catalog.service_layer import price_lists
 from catalog.service_layer.directory import get_supplier
 from catalog.service_layer.price_list_export import price_list_csv
@@ -36,9 +37,6 @@ from shared.web import ApiError, current_runtime, unit_of_work
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 
-COLUMNS = ("sku", "name", "unit", "pack_size", "tiers", "valid_from", "vat_rate")
-REQUIRED = COLUMNS[:5]
-MAX_BYTES = 1024 * 1024  # 10,000 rows of about 100 characters; the app takes no larger body
 MAX_ROWS = 10_000
 MAX_TIERS = 20
 MAX_PROBLEMS_SHOWN = 100

@@ -56,8 +56,7 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The user with this e-mail and password, or None (same cost either way).
 
-    Whether its firm may sign in (an active member or supplier) is catalog's to say: the
-    pages ask it with a token scoped to this user (``web/callers.firm_is_active``)."""
+    Whether its firm may sign in is ``may_sign_in``'s to say."""
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -65,3 +64,15 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+def may_sign_in(session: Session, user: User) -> bool:
+    """Whether the user's firm lets it sign in: an admin always; a member's or a
+    supplier's user while its firm is active (a deactivated firm's sessions end with it)."""
+    if user.member_id is not None:
+        member = session.get(Member, user.member_id)
+        return member is not None and member.active
+    if user.supplier_id is not None:
+        supplier = session.get(Supplier, user.supplier_id)
+        return supplier is not None and supplier.active
+    return user.role == "admin"

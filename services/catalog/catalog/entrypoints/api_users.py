@@ -1,0 +1,146 @@
+"""Who may sign in to the web service, asked by the web service as the office: catalog
+keeps the users (e-mail, password hash, role, firm, language), counts the sign-in tries
+and keeps the open web sessions; the web service keeps only the signed cookie.
+
+- ``POST /sign-ins``: an e-mail, a password and the address it came from; the try is
+  counted before the password is checked (``service_layer/sign_in.py``), a 429 with the
+  seconds to wait once over the limit (nothing counted); 200 with no user for a wrong
+  e-mail or password or a firm that may not sign in (the try stays counted), else 201
+  with the user and a new session id.
+- ``POST /web-sessions/user``: the user of an open session (404 once it is closed, has
+  expired, or its firm was deactivated); ``POST /web-sessions/close`` closes one. The
+  session id goes in the body, never in a URL a log line would keep.
+- ``GET``/``POST /users``: the sign-ins there are, a new one; ``PUT /users/<id>/language``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from catalog.adapters.orm import User
+from catalog.service_layer import sign_in
+from catalog.service_layer.users import ROLES, authenticate, create_user, may_sign_in
+from shared.auth import require
+from shared.db import transaction
+from shared.fields import VisibleText
+from shared.web import MAX_ID, ApiError, current_runtime, load_body, unit_of_work
+
+users_api = Blueprint("catalog_users_api", __name__, url_prefix="/api/v1")
+LANGUAGES = ("de", "en")
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    role = fields.String()
+    member_id = fields.Integer(allow_none=True)
+    supplier_id = fields.Integer(allow_none=True)
+    language = fields.String()
+
+
+class SignInIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+    address = fields.String(load_default="", validate=validate.Length(max=64))
+
+
+class SignInOut(Schema):
+    user = fields.Nested(UserOut, allow_none=True)
+    session_id = fields.String(allow_none=True)
+
+
+class SessionIn(Schema):
+    session_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    user_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_ID))
+
+
+class CloseIn(Schema):
+    session_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class UserIn(Schema):
+    email = VisibleText(254, required=True, also=validate.Email())
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+    role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+    member_id = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, MAX_ID))
+    supplier_id = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, MAX_ID))
+    language = fields.String(load_default="de", validate=validate.OneOf(LANGUAGES))
+
+
+class LanguageIn(Schema):
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+
+
+@users_api.post("/sign-ins")
+@require("admin")
+def sign_in_user() -> ResponseReturnValue:
+    body = load_body(SignInIn())
+    email, address, sessions = body["email"], body["address"], current_runtime().sessions
+    with transaction(sessions) as db:  # committed before the check: every worker sees it
+        wait = sign_in.count_try(db, email, address)
+    if wait:
+        error = ApiError(429, "Too many failed sign-ins.", {"retry_after": [str(wait)]})
+        return (
+            jsonify(error=error.description, details=error.details),
+            429,
+            {"Retry-After": str(wait)},
+        )
+    with transaction(sessions) as db:
+        user = authenticate(db, email, body["password"])
+        found = UserOut().dump(user) if user is not None and may_sign_in(db, user) else None
+    if found is None:  # the try stays counted: an answer, not a refusal
+        return jsonify(user=None, session_id=None), 200
+    with transaction(sessions) as db:
+        sign_in.forget_tries(db, email, address)
+        session_id = sign_in.open_session(db, found["id"])
+    return jsonify(user=found, session_id=session_id), 201
+
+
+@users_api.post("/web-sessions/user")
+@require("admin")
+def session_user() -> ResponseReturnValue:
+    body = load_body(SessionIn())
+    with transaction(current_runtime().reads) as db:  # every page asks: it waits for no writer
+        user = sign_in.signed_in_user(db, body["session_id"], body["user_id"])
+        if user is None or not may_sign_in(db, user):
+            raise ApiError(404, "No such open session.")
+        return jsonify(UserOut().dump(user))
+
+
+@users_api.post("/web-sessions/close")
+@require("admin")
+def close_session() -> ResponseReturnValue:
+    body = load_body(CloseIn())
+    with unit_of_work() as db:
+        sign_in.close_session(db, body["session_id"])
+    return jsonify({})
+
+
+@users_api.get("/users")
+@require("admin")
+def list_users() -> ResponseReturnValue:
+    with unit_of_work() as db:
+        return jsonify(UserOut(many=True).dump(db.scalars(select(User).order_by(User.email))))
+
+
+@users_api.post("/users")
+@require("admin")
+def add_user() -> ResponseReturnValue:
+    body = load_body(UserIn())
+    with unit_of_work() as db:
+        return jsonify(UserOut().dump(create_user(db, **body))), 201
+
+
+@users_api.put("/users/<id:user_id>/language")
+@require("admin")
+def set_language(user_id: int) -> ResponseReturnValue:
+    language = load_body(LanguageIn())["language"]
+    with unit_of_work() as db:
+        user = db.get(User, user_id)
+        if user is None:
+            raise ApiError(404, f"There is no user {user_id}.")
+        user.language = language
+        return jsonify(UserOut().dump(user))
