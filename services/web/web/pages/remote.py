@@ -13,10 +13,9 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from shared.auth import TokenAuthority
-from web.clients.service import TOKEN_LIFETIME
+from web.clients.service import TIMEOUT_SECONDS, TOKEN_LIFETIME
 
 log = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 3.0
 
 
 def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | None:
