@@ -27,6 +27,7 @@ import psycopg
 from bench.loadgen import NEED, load_average
 from bench.pipeline import BenchStack, pooled_count
 from bench.post_needs import member_token
+from shared.settings import WEB
 from tests.support.servers import throwaway_database, throwaway_vhost
 from tests.support.stack import ADMIN_TOKEN, Stack, wait_until
 
@@ -38,7 +39,7 @@ def resident_mb(stack: Stack) -> dict[str, float]:
     sizes: dict[str, float] = {}
     for name, process in stack.processes.items():
         root = psutil.Process(process.pid)
-        if name.endswith("-web"):
+        if name.endswith("-web") or name == WEB:  # gunicorn: its workers
             for number, child in enumerate(root.children(), start=1):
                 sizes[f"{name}-{number}"] = _mb(child)
         else:
