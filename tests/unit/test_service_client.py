@@ -78,7 +78,7 @@ def test_a_call_goes_as_the_caller(client: ServiceClient) -> None:
 def test_the_calls_token_lives_a_minute(client: ServiceClient) -> None:
     clock = Clock()
     client.tokens = TokenAuthority("s" * 32, clock=clock)
-    token = client._headers(Caller("supplier", 2))["Authorization"].removeprefix("Bearer ")
+    token = client.headers(Caller("supplier", 2))["Authorization"].removeprefix("Bearer ")
     clock.now += client.token_lifetime
     assert client.tokens.verify(token) is None
 
@@ -113,3 +113,12 @@ def test_a_call_names_the_signed_in_user_for_the_services_audit() -> None:
     tokens = TokenAuthority("s" * 32)
     token = tokens.issue("admin", lifetime=60, by="buero@zirkel.example")
     assert tokens.verify(token) == Principal("admin", None, "buero@zirkel.example")
+
+
+def test_an_answer_is_any_status_below_500_and_an_outage_is_raised(client: ServiceClient) -> None:
+    """What the pages asking pooling, notify and billing read: a 403 or 404 as an answer
+    (to tell "not yours" from "down"), a 5xx or no answer as the service unavailable."""
+    assert client.answer(Caller("admin"), "GET", "/missing").status_code == 404
+    assert client.answer(Caller("member", 1), "GET", "/theirs").status_code == 403
+    with pytest.raises(ServiceUnavailable):
+        client.answer(Caller("admin"), "GET", "/broken")

@@ -40,6 +40,15 @@ class Site:
         return self.catalog.test_client()
 
 
+def serve(site: Site, service: str, app: Flask) -> None:
+    """Put ``app`` (pooling's, notify's or billing's) behind the pages' client of
+    ``service``, in this process."""
+    from web.clients.in_process import WsgiTransport
+
+    runtime = site.app.extensions["zirkel.runtime"]
+    runtime.http.mount(runtime.settings.service_urls[service], WsgiTransport(app))
+
+
 def web_app(settings: Settings, catalog: Flask) -> Flask:
     """The web service's app, reaching ``catalog``'s app in this process."""
     from web.clients.in_process import in_process_session
@@ -77,9 +86,10 @@ def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
         {
             "ZIRKEL_SECRET_KEY": "x" * 32,
             "ZIRKEL_VAR_DIR": str(tmp_path),
-            "ZIRKEL_POOLING_URL": "http://127.0.0.1:9",  # nothing listens: "unavailable"
-            "ZIRKEL_NOTIFY_URL": "http://127.0.0.1:9",
-            "ZIRKEL_BILLING_URL": "http://127.0.0.1:9",
+            # nothing listens: "unavailable" (one address each, for ``serve``)
+            "ZIRKEL_POOLING_URL": "http://127.0.0.2:9",
+            "ZIRKEL_NOTIFY_URL": "http://127.0.0.3:9",
+            "ZIRKEL_BILLING_URL": "http://127.0.0.4:9",
         }
         | service_urls
     )

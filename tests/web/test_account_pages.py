@@ -25,7 +25,7 @@ from tests.unit.billing.factories import DISP, SIL, buyer
 from tests.unit.billing.test_handlers import WORKED, received
 from tests.unit.billing.test_settlement import assert_valid
 from tests.web.conftest import Site, csrf_token, sign_in
-from web.pages.remote import _address
+from web.pages.remote import call_headers
 
 TODAY = date(2026, 3, 16)
 
@@ -58,7 +58,7 @@ class Billing:
 
     def _headers(self, role: str, subject_id: int | None) -> dict[str, str]:
         """The pages' own headers (the token, the reader's language)."""
-        return _address("billing", "", role, subject_id)[1]
+        return call_headers("billing", role, subject_id)
 
     def fetch(self, service: str, path: str, role: str, subject_id: int | None) -> Any:
         response = self.client.get("/api/v1" + path, headers=self._headers(role, subject_id))

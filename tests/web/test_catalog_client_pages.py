@@ -18,7 +18,8 @@ def test_a_page_says_so_while_catalog_does_not_answer(site: Site) -> None:
     office = site.client()
     sign_in(office, "admin@zirkel.example")
     settings = site.app.extensions["zirkel.settings"]
-    away = dataclasses.replace(settings, service_urls={"catalog": "http://127.0.0.1:9"})
+    urls = settings.service_urls | {"catalog": "http://127.0.0.1:9"}
+    away = dataclasses.replace(settings, service_urls=urls)
     tokens = site.app.extensions["zirkel.tokens"]
     site.app.extensions[EXTENSION] = build_clients(away, tokens, requests.Session())
     response = office.get("/admin/members")

@@ -19,6 +19,7 @@ from tests.support.billing_world import billing_app, issue_worked_example
 from tests.support.http import serving
 from tests.support.notify_events import member_registered
 from tests.web.conftest import Site, csrf_token, sign_in
+from web.clients import EXTENSION
 
 
 def service(app: Any) -> Service:
@@ -131,10 +132,8 @@ def test_the_pages_in_english(member: FlaskClient, service_urls: dict[str, str])
 
 
 def test_billing_away_is_said_on_the_page(member: FlaskClient, monkeypatch: Any) -> None:
-    away = "http://127.0.0.1:9/api/v1"  # nothing listens there
-    monkeypatch.setattr(
-        "web.pages.billing_client._address", lambda service, path, *_: (away + path, {})
-    )
+    away = "http://127.0.0.1:9"  # nothing listens there
+    monkeypatch.setattr(member.application.extensions[EXTENSION].billing, "base_url", away)
     listed = member.get("/invoices")
     assert listed.status_code == 503
     assert "Abrechnung antwortet gerade nicht" in listed.get_data(as_text=True)
@@ -195,10 +194,7 @@ def test_an_answer_off_billings_contract_is_billing_failing(
     odd.add_url_rule("/api/v1/invoices", "list", lambda: {"invoices": [{"id": 1}]})
     odd.add_url_rule("/api/v1/invoices/1", "one", lambda: {"id": 1, "gross_total": "viel"})
     with serving(odd) as url:
-        monkeypatch.setattr(
-            "web.pages.billing_client._address",
-            lambda service, path, *_: (f"{url}/api/v1{path}", {}),
-        )
+        monkeypatch.setattr(member.application.extensions[EXTENSION].billing, "base_url", url)
         listed, one = member.get("/invoices"), member.get("/invoices/1")
 
     assert listed.status_code == one.status_code == 503

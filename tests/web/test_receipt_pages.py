@@ -1,5 +1,5 @@
 """The office's receipt and depot pages through Flask's test client, with pooling's real
-API app behind them (its test client, as in test_supplier_portal): the worked example
+API app behind them (in this process, as in test_supplier_portal): the worked example
 confirmed, then received short on the page (12 DISP-10L, 72 SIL-300)."""
 
 from __future__ import annotations
@@ -12,40 +12,16 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Service
 from tests.web.conftest import Site, csrf_token, sign_in
-from tests.web.test_supplier_portal import A_DESK, Answer, order_id, order_status, pooling
+from tests.web.test_supplier_portal import A_DESK, order_id, order_status, pooling
 
 __all__ = ["pooling"]  # the fixture, used by name
 
 SIL_STOCK = "#lot-SIL-300-"
 
 
-class PoolingWithQueries:
-    """Pooling's test client for ``requests``, keeping the query (``?dry_run=true``)."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def get(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
-        return Answer(self.client.get(_path(url), headers=headers))
-
-    def post(self, url: str, json: Any, headers: dict[str, str], timeout: float) -> Answer:
-        return Answer(self.client.post(_path(url), json=json, headers=headers))
-
-    def put(self, url: str, json: Any, headers: dict[str, str], timeout: float) -> Answer:
-        return Answer(self.client.put(_path(url), json=json, headers=headers))
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
 @pytest.fixture
-def confirmed(pooling: Service, monkeypatch: pytest.MonkeyPatch) -> int:
-    """The worked example's order, confirmed by supplier A."""
-    http = PoolingWithQueries(pooling.client)
-    for method in ("get", "post", "put"):
-        monkeypatch.setattr(f"web.pages.remote.requests.{method}", getattr(http, method))
+def confirmed(pooling: Service) -> int:
+    """The worked example's order, confirmed by supplier A (pooling is behind the pages)."""
     oid = order_id(pooling)
     answer = pooling.client.post(
         f"/api/v1/orders/{oid}/confirm",

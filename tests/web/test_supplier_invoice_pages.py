@@ -18,33 +18,11 @@ from tests.api.conftest import Service
 from tests.api.test_after_order import RECEIVED, book, receipt
 from tests.api.test_billing_api import hand_over
 from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
-from tests.web.conftest import Site, csrf_token, sign_in
+from tests.web.conftest import Site, csrf_token, serve, sign_in
 from tests.web.test_accessibility import Page
-from tests.web.test_supplier_portal import A_DESK, Answer, order_id, pooling
+from tests.web.test_supplier_portal import A_DESK, order_id, pooling
 
 __all__ = ["pooling"]  # the fixture, used by name
-
-
-class Services:
-    """Billing's and pooling's test clients for ``requests``: billing's for its
-    supplier-invoice paths, pooling's for the rest (the site's URLs all point nowhere)."""
-
-    def __init__(self, billing: Service, pooling: Service) -> None:
-        self.billing, self.pooling = billing.client, pooling.client
-
-    def _call(self, method: str, url: str, headers: dict[str, str], **body: Any) -> Answer:
-        path = urlsplit(url).path
-        client = self.billing if path.startswith("/api/v1/supplier-invoices") else self.pooling
-        return Answer(client.open(path, method=method, headers=headers, **body))
-
-    def get(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
-        return self._call("GET", url, headers)
-
-    def post(self, url: str, headers: dict[str, str], timeout: float, **body: Any) -> Answer:
-        return self._call("POST", url, headers, **body)
-
-    def put(self, url: str, headers: dict[str, str], timeout: float, **body: Any) -> Answer:
-        return self._call("PUT", url, headers, **body)
 
 
 @pytest.fixture
@@ -63,9 +41,7 @@ def received(
     site: Site, billing: Service, pooling: Service, monkeypatch: pytest.MonkeyPatch
 ) -> int:
     """The worked example confirmed by A and received (12 DISP-10L, 72 SIL-300)."""
-    http = Services(billing, pooling)
-    for method in ("get", "post", "put"):
-        monkeypatch.setattr(f"web.pages.remote.requests.{method}", getattr(http, method))
+    serve(site, "billing", billing.app)
     oid = order_id(pooling)
     supplier_a = pooling.token("supplier", 1)
     confirm = {"expected_delivery": "2030-03-14"}

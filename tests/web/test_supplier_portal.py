@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -36,42 +35,11 @@ from tests.api.test_pooling_api import (
     offer_updated,
     supplier_updated,
 )
-from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
+from tests.web.conftest import PASSWORD, Site, csrf_token, serve, sign_in
 from web.clients.catalog_types import RowProblem as CatalogsProblem
 from web.pages.supplier_portal import _translated
 
 A_DESK, B_DESK = "lager@supplier-a.example", "lager@supplier-b.example"
-
-
-class Answer:
-    """What ``requests`` would return, from pooling's test client."""
-
-    def __init__(self, response: Any) -> None:
-        self.status_code = response.status_code
-        self.content = response.get_data()
-        self.headers = response.headers
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.content)
-
-    def raise_for_status(self) -> None:
-        if self.status_code >= 400:
-            import requests
-
-            raise requests.HTTPError(str(self.status_code))
-
-
-class PoolingOverHttp:
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def get(self, url: str, headers: dict[str, str], timeout: float) -> Answer:
-        return Answer(self.client.get(urlsplit(url).path, headers=headers))
-
-    def post(self, url: str, json: Any, headers: dict[str, str], timeout: float) -> Answer:
-        return Answer(self.client.post(urlsplit(url).path, json=json, headers=headers))
 
 
 @pytest.fixture
@@ -101,8 +69,7 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     )
     closed = service.client.post("/api/v1/pools/close", headers=service.token("admin"))
     assert closed.status_code == 200, closed.get_json()
-    monkeypatch.setattr("web.pages.remote.requests.get", PoolingOverHttp(service.client).get)
-    monkeypatch.setattr("web.pages.remote.requests.post", PoolingOverHttp(service.client).post)
+    serve(site, "pooling", app)
     yield service
     runtime.engine.dispose()
 

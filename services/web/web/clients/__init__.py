@@ -21,6 +21,14 @@ EXTENSION = "zirkel.clients"
 @dataclass(frozen=True)
 class Clients:
     catalog: CatalogClient
+    pooling: ServiceClient
+    notify: ServiceClient
+    billing: ServiceClient
+
+    def of(self, service: str) -> ServiceClient:
+        """The service's client by its name (catalog's typed client's own, for catalog)."""
+        found = self.catalog.service if service == "catalog" else getattr(self, service)
+        return found  # type: ignore[no-any-return]
 
 
 def build_clients(settings: Settings, tokens: TokenAuthority, http: requests.Session) -> Clients:
@@ -29,7 +37,12 @@ def build_clients(settings: Settings, tokens: TokenAuthority, http: requests.Ses
     def service(name: str) -> ServiceClient:
         return ServiceClient(name, settings.service_urls[name], tokens, http, _correlation_id)
 
-    return Clients(catalog=CatalogClient(service("catalog")))
+    return Clients(
+        catalog=CatalogClient(service("catalog")),
+        pooling=service("pooling"),
+        notify=service("notify"),
+        billing=service("billing"),
+    )
 
 
 def install_clients(app: Flask, built: Clients) -> None:

@@ -96,12 +96,30 @@ class ServiceClient:
         **extra: Any,
     ) -> requests.Response:
         """The answer of a 2xx; a refusal or an outage raised as above."""
+        response = self.answer(caller, method, path, headers, **extra)
+        if response.status_code >= 400:
+            raise self._refusal(response)
+        return response
+
+    def answer(
+        self,
+        caller: Caller,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+        **extra: Any,
+    ) -> requests.Response:
+        """The answer whatever its status below 500 (a 403 or 404 is an answer too, for a
+        page that tells "not yours" from "down"); an outage or a 5xx raised as
+        ``ServiceUnavailable``. ``timeout``: longer than the policy's for a call that
+        works for long (closing a pool)."""
         try:
             response = self.http.request(
                 method,
                 f"{self.base_url}/api/v1{path}",
-                headers=self._headers(caller) | (headers or {}),
-                timeout=self.timeout,
+                headers=self.headers(caller) | (headers or {}),
+                timeout=timeout or self.timeout,
                 **extra,
             )
         except requests.RequestException as exc:
@@ -113,11 +131,10 @@ class ServiceClient:
                 "%s answered %s for %s %s", self.service, response.status_code, method, path
             )
             raise ServiceUnavailable(f"{response.status_code} from {self.service} for {path}")
-        if response.status_code >= 400:
-            raise self._refusal(response)
         return response
 
-    def _headers(self, caller: Caller) -> dict[str, str]:
+    def headers(self, caller: Caller) -> dict[str, str]:
+        """A token for this call alone, as ``caller``, and the request's correlation id."""
         token = self.tokens.issue(
             caller.role, caller.subject_id, lifetime=self.token_lifetime, by=caller.by
         )

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from web.pages.remote import TIMEOUT_SECONDS, _address
+from web.pages.remote import request
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -167,12 +167,9 @@ def _json(caller: Caller, path: str) -> Any:
 
 
 def _get(caller: Caller, path: str, stream: bool = False) -> requests.Response:
-    url, headers = _address("billing", path, caller.role, caller.member_id)
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS, stream=stream)
-    except requests.RequestException as exc:
-        log.warning("billing is unavailable for %s: %s", path, exc)
-        raise BillingUnavailable(str(exc)) from exc
+    response = request("billing", "GET", path, caller.role, caller.member_id, stream=stream)
+    if response is None:
+        raise BillingUnavailable(f"billing is unavailable for {path}")
     if response.status_code in (403, 404):
         response.close()
         raise InvoiceNotFound(path)

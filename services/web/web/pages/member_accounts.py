@@ -9,7 +9,6 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-import requests
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,11 +18,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+import web.pages.remote as remote
 from web.pages.admin import admin_required
 from web.pages.callers import members_by_name
 from web.pages.forms import ActionForm, options
 from web.pages.needs import member_required
-from web.pages.remote import TIMEOUT_SECONDS, _address, fetch, send, show_errors_as_pages
+from web.pages.remote import fetch, send, show_errors_as_pages
 
 log = logging.getLogger(__name__)
 account_pages = Blueprint("account_pages", __name__)
@@ -51,14 +51,7 @@ class MemberChoice(FlaskForm):
 
 def download(path: str, role: str, subject_id: int | None) -> tuple[bytes, str] | None:
     """The body and content type of ``GET billing/api/v1<path>``, or None when it fails."""
-    url, headers = _address("billing", path, role, subject_id)
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
-        response.raise_for_status()
-    except requests.RequestException as exc:
-        log.warning("billing is unavailable for %s: %s", path, exc)
-        return None
-    return response.content, response.headers.get("Content-Type", "application/octet-stream")
+    return remote.download("billing", path, role, subject_id)
 
 
 def _attachment(got: tuple[bytes, str] | None, name: str) -> ResponseReturnValue:

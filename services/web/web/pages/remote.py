@@ -1,5 +1,6 @@
-"""Reading pooling's and notify's APIs from the server, as the signed-in member, with a
-token for that call alone."""
+"""Asking pooling, notify and billing from the server, as the signed-in user, through the
+service clients the bootstrap built (``web.clients``): a token for that call alone, the
+one timeout, and an outage or a 5xx as "cannot answer" (None) for the page to say so."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import logging
 from typing import Any
 
 import requests
-from flask import Blueprint, current_app, g, has_request_context, render_template
+from flask import Blueprint, has_request_context, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from shared.auth import TokenAuthority
-from web.clients.service import TIMEOUT_SECONDS, TOKEN_LIFETIME
+from web.clients import clients
+from web.clients.service import Caller, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+LONG_CALL_SECONDS = 30.0  # a change that works for long: closing a pool, a settlement run
 
 
 def fetch(service: str, path: str, role: str, subject_id: int | None) -> Any | None:
@@ -33,17 +35,10 @@ def fetch_answer(
 
     A refusal (403, 404) comes back as it is, so a page can tell "not yours" from "down".
     """
-    url, headers = _address(service, path, role, subject_id)
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
-        if response.status_code >= 500:
-            raise requests.HTTPError(f"{response.status_code} from {service}")
-        if response.status_code != 200:
-            log.info("%s answered %s for %s", service, response.status_code, path)
-        return response.status_code, response.json()
-    except (requests.RequestException, ValueError) as exc:
-        log.warning("%s is unavailable for %s: %s", service, path, exc)
-        return None
+    response = request(service, "GET", path, role, subject_id)
+    if response is not None and response.status_code != 200:
+        log.info("%s answered %s for %s", service, response.status_code, path)
+    return status_and_json(service, path, response)
 
 
 def send(
@@ -51,51 +46,72 @@ def send(
     path: str,
     role: str,
     body: dict[str, Any],
-    timeout: float = 30.0,
+    timeout: float = LONG_CALL_SECONDS,
     subject_id: int | None = None,
     method: str = "post",
 ) -> tuple[int, Any] | None:
     """``POST`` (or ``method``) ``<service>/api/v1<path>``: its status and JSON, or None
     when it cannot answer."""
-    url, headers = _address(service, path, role, subject_id)
-    try:
-        response = getattr(requests, method)(url, json=body, headers=headers, timeout=timeout)
-        if response.status_code >= 500:
-            raise requests.HTTPError(f"{response.status_code} from {service}")
-        return response.status_code, response.json()
-    except (requests.RequestException, ValueError) as exc:
-        log.warning("%s is unavailable for %s %s: %s", service, method.upper(), path, exc)
-        return None
+    response = request(service, method.upper(), path, role, subject_id, json=body, timeout=timeout)
+    return status_and_json(service, path, response)
 
 
 def answer(service: str, path: str, role: str, subject_id: int | None) -> requests.Response | None:
     """``GET <service>/api/v1<path>`` whatever its status (a 403 or 404 is an answer too),
     or None when the service cannot answer."""
-    url, headers = _address(service, path, role, subject_id)
-    try:
-        response = requests.get(url, headers=headers, timeout=TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        log.warning("%s is unavailable for %s: %s", service, path, exc)
-        return None
-    if response.status_code >= 500:
-        log.warning("%s answered %s for %s", service, response.status_code, path)
-        return None
-    return response
+    return request(service, "GET", path, role, subject_id)
 
 
-def _address(
+def download(
     service: str, path: str, role: str, subject_id: int | None
-) -> tuple[str, dict[str, str]]:
-    settings = current_app.extensions["zirkel.settings"]
-    tokens: TokenAuthority = current_app.extensions["zirkel.tokens"]
-    token = tokens.issue(role, subject_id, lifetime=TOKEN_LIFETIME)  # type: ignore[arg-type]
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "X-Correlation-ID": g.get("correlation_id", ""),
-        # a service that speaks the reader's language answers its refusals in it
-        "Accept-Language": str(get_locale() or "de") if has_request_context() else "de",
-    }
-    return f"{settings.service_urls[service]}/api/v1{path}", headers
+) -> tuple[bytes, str] | None:
+    """The body and content type of ``GET <service>/api/v1<path>``, or None unless a 2xx."""
+    response = request(service, "GET", path, role, subject_id)
+    if response is None or not response.ok:
+        return None
+    return response.content, response.headers.get("Content-Type", "application/octet-stream")
+
+
+def request(
+    service: str,
+    method: str,
+    path: str,
+    role: str,
+    subject_id: int | None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> requests.Response | None:
+    """``method <service>/api/v1<path>`` as ``role`` (and its firm), whatever its status
+    below 500; None when the service cannot answer."""
+    caller = Caller(role, subject_id)  # type: ignore[arg-type]
+    sent = _language() | (headers or {})
+    try:
+        return clients().of(service).answer(caller, method, path, sent, **extra)
+    except ServiceUnavailable:
+        return None
+
+
+def call_headers(service: str, role: str, subject_id: int | None) -> dict[str, str]:
+    """What a call to ``service`` carries: the token, the correlation id, the language."""
+    caller = Caller(role, subject_id)  # type: ignore[arg-type]
+    return clients().of(service).headers(caller) | _language()
+
+
+def _language() -> dict[str, str]:
+    """A service that speaks the reader's language answers its refusals in it."""
+    return {"Accept-Language": str(get_locale() or "de") if has_request_context() else "de"}
+
+
+def status_and_json(
+    service: str, path: str, response: requests.Response | None
+) -> tuple[int, Any] | None:
+    if response is None:
+        return None
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        log.warning("%s answered no JSON for %s", service, path)
+        return None
 
 
 def show_errors_as_pages(blueprint: Blueprint) -> None:

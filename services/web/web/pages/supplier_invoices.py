@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import requests
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from web.pages.admin import admin_required
-from web.pages.remote import _address, fetch, send, show_errors_as_pages
+from web.pages.remote import fetch, request, send, show_errors_as_pages, status_and_json
 from web.pages.supplier_portal import portal, supplier_required
 
 log = logging.getLogger(__name__)
@@ -103,20 +102,18 @@ def _upload(file: Any, role: str, subject_id: int | None) -> tuple[int, Any] | N
     """The file to billing's ``POST /supplier-invoices`` as the signed-in user."""
     data = file.read(MAX_FILE_BYTES + 1)
     media = "application/pdf" if data.lstrip()[:5] == b"%PDF-" else "application/xml"
-    url, headers = _address("billing", "/supplier-invoices", role, subject_id)
-    try:
-        response = requests.post(
-            url,
-            data=data,
-            headers=headers | {"Content-Type": media},
-            timeout=UPLOAD_TIMEOUT_SECONDS,
-        )
-        if response.status_code >= 500:
-            raise requests.HTTPError(f"{response.status_code} from billing")
-        return response.status_code, response.json()
-    except (requests.RequestException, ValueError) as exc:
-        log.warning("billing is unavailable for an invoice upload: %s", exc)
-        return None
+    path = "/supplier-invoices"
+    response = request(
+        "billing",
+        "POST",
+        path,
+        role,
+        subject_id,
+        headers={"Content-Type": media},
+        data=data,
+        timeout=UPLOAD_TIMEOUT_SECONDS,
+    )
+    return status_and_json("billing", path, response)
 
 
 def _take(form: InvoiceUploadForm, role: str, subject_id: int | None) -> dict[str, Any] | None:
