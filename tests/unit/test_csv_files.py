@@ -58,7 +58,6 @@ def test_the_file_is_semicolon_separated_with_crlf_and_quotes_what_needs_them() 
 
 
 def test_german_excel_writes_a_bom_decimal_commas_and_german_dates_and_stays_safe() -> None:
-
     text = csv_text(
         ["Datum", "Beleg", "Soll"],
         [[date(2026, 3, 16), "=HYPERLINK(1)", Decimal("-1234.50")]],
