@@ -200,6 +200,7 @@ ENDPOINTS = [
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/replay", "admin"),
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/discard", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.csv", "supplier", "admin"),
+    endpoint("pooling", "GET", "/api/v1/orders/1/allocations.csv", "supplier", "admin"),
     endpoint("pooling", "GET", "/api/v1/orders/1/document.pdf", "supplier", "admin"),
     endpoint("pooling", "POST", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),
     endpoint("pooling", "PUT", "/api/v1/orders/1/receipt", "admin", body={"lines": []}),

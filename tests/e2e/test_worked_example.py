@@ -67,7 +67,9 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     [order_mail] = smtp.mailbox.to(WORKED_EXAMPLE.suppliers[0].email)
     attachments = sorted(part.get_filename() for part in order_mail.iter_attachments())
     order_id = closed["orders"][0]["id"]
-    assert attachments == [f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
+    assert attachments == sorted(
+        [f"bestellung-{order_id}.csv", f"aufteilung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
+    )
     assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
     assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")

@@ -23,7 +23,12 @@ OPERATIONS = {
     "pooling_api.list_orders": Operation(response=s.OrderOut, many=True, summary="Orders."),
     "pooling_api.show_order": Operation(response=s.OrderOut, summary="One order."),
     "pooling_api.order_document_csv": Operation(
-        response_media="text/csv", summary="An order form as CSV."
+        response_media="text/csv",
+        summary="An order's lines, their addresses and totals as CSV for German Excel.",
+    ),
+    "pooling_api.order_allocations_csv": Operation(
+        response_media="text/csv",
+        summary="One row per need an order serves, as CSV for German Excel.",
     ),
     "pooling_api.order_document_pdf": Operation(
         response_media="application/pdf", summary="An order form as PDF."
