@@ -148,15 +148,21 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
 
 
 def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:
-    """The line's whole packs per delivery address, indented under it."""
+    """The line's whole packs per delivery address, indented under it; a long address
+    wraps onto as many lines as it needs, never cut."""
     pdf.set_font("Helvetica", "", 8)
+    width = sum(WIDTHS[1:5])
     for drop in distribution.drops_of(sku):
         label = latin(f"Lieferort: {drop.address}")
+        lines = len(pdf.multi_cell(width, 5, label, dry_run=True, output="LINES"))
+        if pdf.will_page_break(lines * 5):
+            pdf.add_page()
+        top = pdf.get_y()
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(sum(WIDTHS[1:5]), 5, label if len(label) <= 96 else label[:95] + "…")
+        pdf.multi_cell(width, 5, label, new_x="RIGHT", new_y="TOP")
         pdf.cell(WIDTHS[5], 5, f"{drop.packs} Geb.", align="R")
         pdf.cell(WIDTHS[6], 5, f"{german(plain(drop.quantity))} {latin(unit)}".strip(), align="R")
-        pdf.ln()
+        pdf.set_xy(pdf.l_margin, top + lines * 5)
     pdf.set_font("Helvetica", "", 9)
 
 
