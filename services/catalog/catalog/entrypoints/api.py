@@ -209,9 +209,14 @@ def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
 @api.get("/offers")
 @require("admin", "member", "supplier")
 def list_offers() -> ResponseReturnValue:
+    """Every offer for members and the office; a supplier sees its own alone (its
+    competitors' prices are not its business)."""
+    principal = current_principal()
+    query = select(Offer).order_by(Offer.supplier_id, Offer.id)
+    if principal.role == "supplier":
+        query = query.where(Offer.supplier_id == principal.subject_id)
     with unit_of_work() as session:
-        offers = session.scalars(select(Offer).order_by(Offer.supplier_id, Offer.id)).all()
-        return jsonify(schemas.OfferOut(many=True).dump(offers))
+        return jsonify(schemas.OfferOut(many=True).dump(session.scalars(query).all()))
 
 
 @api.post("/needs")
