@@ -28,6 +28,7 @@ from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
+from catalog.web.admin_users import user_admin
 from catalog.web.caught_mail import mail_admin
 from catalog.web.clients import install_clients
 from catalog.web.distribution import distribution_pages
@@ -52,6 +53,7 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
+WEB_BLUEPRINTS += (user_admin,)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
