@@ -39,6 +39,7 @@ from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
+from catalog.web.password_reset import password_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
@@ -53,7 +54,7 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
-WEB_BLUEPRINTS += (user_admin,)
+WEB_BLUEPRINTS += (user_admin, password_pages)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

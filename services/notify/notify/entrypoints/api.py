@@ -69,6 +69,7 @@ DELIVERY_KINDS = (
     "nudge",
     "invoice",
     "invoice_resent",
+    "account",
 )
 
 
