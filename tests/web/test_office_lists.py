@@ -139,3 +139,61 @@ def test_orders_from_pooling_are_filtered_sorted_and_exported(
     _data, rows = rows_of(office, "/admin/orders?format=csv")
     assert [row[0] for row in rows[1:]] == ["3", "2", "1"]  # newest first
     assert rows[1][2:] == ["Baustoffe West", "bestellt", "1200,00"]
+
+
+def post_need(site: Site, member_id: int, quantity: str, site_name: str) -> None:
+    token = site.app.extensions["zirkel.tokens"].issue("member", member_id)
+    body = {"sku": "DISP-10L", "quantity": quantity, "delivery_site": site_name}
+    headers = {"Authorization": f"Bearer {token}"}
+    assert site.client().post("/api/v1/needs", json=body, headers=headers).status_code == 201
+
+
+def test_the_needs_list_asks_catalog_to_search_sort_and_page(
+    site: Site, office: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eins, zwei = site.member_ids
+    post_need(site, eins, "6", "Baustelle Hörde")
+    post_need(site, zwei, "12.5", "Lager Ost")
+    post_need(site, eins, "3", "Lager West")
+    page = page_of(office, "/admin/needs?q=lager&sort=quantity&dir=desc")
+    assert "2 gefunden." in page and 'id="need-1"' not in page
+    assert page.index('id="need-2"') < page.index('id="need-3"')
+    assert "Maler Zwei" in page  # by name, not by id
+    only_eins = page_of(office, f"/admin/needs?member_id={eins}")
+    assert 'id="need-2"' not in only_eins and 'id="need-1"' in only_eins
+    monkeypatch.setattr("catalog.web.listing.EXPORT_PAGE", 2)  # the file takes every page
+    _data, rows = rows_of(office, "/admin/needs?format=csv&sort=quantity")
+    assert [row[0] for row in rows[1:]] == ["3", "1", "2"]
+    assert [row[5] for row in rows[1:]] == ["3", "6", "12,5"]
+    assert rows[1][1].count(".") == 2 and rows[3][2] == "Maler Zwei"
+
+
+def test_the_email_log_asks_notify_to_search_and_names_the_recipients(
+    site: Site, office: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eins, zwei = site.member_ids
+    log = [
+        {"id": 7, "audience": "member", "member_id": eins, "kind": "invoice", "to": "eins@x",
+         "subject": "Rechnung", "status": "failed", "attempts": 3, "last_error": "refused",
+         "created_at": "2026-12-01T08:00:00+00:00"},
+        {"id": 8, "audience": "member", "member_id": zwei, "kind": "nudge", "to": "zwei@x",
+         "subject": "Stufe in Reichweite", "status": "sent", "attempts": 1, "last_error": None,
+         "created_at": "2026-12-02T08:00:00+00:00"},
+    ]  # fmt: skip
+    asked: list[str] = []
+
+    def fetch(service: str, path: str, role: str, subject_id: object) -> list[dict]:
+        asked.append(path)
+        return log
+
+    monkeypatch.setattr("catalog.web.admin_savings.fetch", fetch)
+    page = page_of(office, "/admin/deliveries?q=rechnung&status=failed")
+    assert asked[-1] == "/deliveries?q=rechnung&status=failed"  # notify searches its whole log
+    assert "Maler Eins" in page and "Stufe in Reichweite" not in page  # and here too
+    page = page_of(office, "/admin/deliveries?sort=recipient&dir=desc")
+    assert page.index("Maler Zwei") < page.index("Maler Eins")
+    page_of(office, "/admin/deliveries?kind=supplier_order")
+    assert asked[-1] == "/deliveries?"  # a kind notify does not filter by: filtered here
+    _data, rows = rows_of(office, "/admin/deliveries?format=csv")
+    assert rows[0][:4] == ["#", "Datum", "Empfänger", "An"]
+    assert rows[1][:3] == ["8", "02.12.26, 09:00", "Maler Zwei"]

@@ -22,6 +22,7 @@ from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_depot import depot_admin
 from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_invoices import invoice_admin
+from catalog.web.admin_needs import needs_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_overview import overview_admin
 from catalog.web.admin_pool import pool_admin
@@ -54,7 +55,7 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
-WEB_BLUEPRINTS += (user_admin, password_pages)
+WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -33,6 +33,8 @@ from shared.csv_files import GERMAN_EXCEL, Cell, csv_text
 from shared.fields import ascii_int
 
 PER_PAGE = 50
+EXPORT_PAGE = 500  # rows asked for at once when a service pages the list itself
+MAX_EXPORT = 20_000
 Label = str | LazyString
 
 
@@ -121,7 +123,23 @@ class Listing:
 
     def csv(self, rows: Iterable[Any]) -> Response:
         """Every row this request's query finds, sorted, as a CSV file for German Excel."""
-        found = self.matching(rows, self.ask())
+        return self._csv(self.matching(rows, self.ask()))
+
+    def fetched(self, fetch: Fetch) -> Response | ListPage:
+        """A list the service behind it searches, sorts and pages (``fetch(query, page,
+        per_page)``: that page's rows and how many are found in all): the page, or for
+        ``?format=csv`` every row found (up to ``MAX_EXPORT``), page by page."""
+        query = self.ask()
+        if wants_csv():
+            return self._csv(_every_page(fetch, query))
+        rows, total = fetch(query, query.page, self.per_page)
+        pages = max(1, math.ceil(total / self.per_page))
+        number = min(query.page, pages)
+        if number != query.page:  # past the end: the last page
+            rows, total = fetch(query, number, self.per_page)
+        return ListPage(self, query, rows, total, number, pages)
+
+    def _csv(self, found: list[Any]) -> Response:
         header = [str(c.label) for c in self.columns]
         body = csv_text(
             header, ([c.cell(row) for c in self.columns] for row in found), GERMAN_EXCEL
@@ -213,6 +231,19 @@ class ListPage:
     @property
     def searching(self) -> bool:
         return bool(self.query.text or self.query.filters)
+
+
+Fetch = Callable[["Query", int, int], tuple[list[Any], int]]
+
+
+def _every_page(fetch: Fetch, query: Query) -> list[Any]:
+    found: list[Any] = []
+    for number in range(1, MAX_EXPORT // EXPORT_PAGE + 1):
+        rows, total = fetch(query, number, EXPORT_PAGE)
+        found += rows
+        if not rows or len(found) >= total:
+            break
+    return found
 
 
 def _page(args: Mapping[str, str]) -> int:

@@ -4,6 +4,7 @@ sorted and exported by. Each view hands its rows to one of these."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from catalog.web.admin_forms import CHANNELS, TRADES
+from catalog.web.callers import members_by_name
 from catalog.web.listing import Column, Filter, Label, Listing
 
 STANDING = {"active": _l("active"), "inactive": _l("deactivated")}
@@ -19,6 +21,28 @@ ORDER_STATUSES = {
     "confirmed": _l("confirmed"),
     "rejected": _l("rejected"),
     "received": _l("received"),
+}
+NEED_STATUSES = {
+    "open": _l("open"),
+    "cancel_requested": _l("cancellation requested"),
+    "ordered": _l("ordered"),
+    "confirmed": _l("confirmed"),
+    "received": _l("received"),
+    "served": _l("from the depot"),
+    "cancelled": _l("cancelled"),
+}
+DELIVERY_STATUSES = {"pending": _l("Pending"), "sent": _l("Sent"), "failed": _l("Failed")}
+DELIVERY_KINDS = {
+    "order_placed": _l("Order placed"),
+    "savings_report": _l("Savings report"),
+    "savings_corrected": _l("Savings corrected"),
+    "order_confirmed": _l("Order confirmed"),
+    "order_rejected": _l("Order rejected"),
+    "nudge": _l("Tier in reach"),
+    "invoice": _l("Invoice"),
+    "invoice_resent": _l("Invoice sent again"),
+    "account": _l("Sign-in (password link)"),
+    "supplier_order": _l("Order to a supplier"),
 }
 ROLES = {"member": _l("Member"), "supplier": _l("Supplier"), "admin": _l("Office")}
 
@@ -95,6 +119,14 @@ def _moment(mail: Any) -> str:
     return format_datetime(mail.sent_at, "short")
 
 
+def _created(delivery: dict[str, Any]) -> str:
+    return format_datetime(datetime.fromisoformat(delivery["created_at"]), "short")
+
+
+def _posted(need: dict[str, Any]) -> str:
+    return format_datetime(need["created_at"], "short")
+
+
 def _rate(product: Any) -> str:
     return format(Decimal(product.vat_rate).normalize(), "f")
 
@@ -150,5 +182,57 @@ MAILS = Listing(
         Column("subject", _l("Subject"), lambda m: m.subject, searched=True),
     ),
     sort="sent_at",
+    descending=True,
+)
+
+# Searched, sorted and paged by catalog's needs API: the keys are its ``sort`` values, the
+# filters its ``status`` and ``member_id``.
+NEEDS = Listing(
+    "needs",
+    (
+        Column("id", "#", lambda n: n["id"]),
+        Column("created_at", _l("Posted on"), lambda n: n["created_at"], exported=_posted),
+        Column("member", _l("Member"), lambda n: n["member"]),
+        Column("sku", _l("SKU"), lambda n: n["sku"]),
+        Column("product", _l("Product"), lambda n: n["product_name"]),
+        Column("quantity", _l("Quantity"), lambda n: n["quantity"]),
+        Column("unit", _l("Unit"), lambda n: n["unit"]),
+        Column("needed_by", _l("Needed by"), lambda n: n["needed_by"]),
+        Column("delivery_site", _l("Delivery site"), lambda n: n["delivery_site"]),
+        Column("status", _l("Status"), _named(NEED_STATUSES, lambda n: n["status"])),
+    ),
+    (
+        Filter("status", _l("Status"), _choices(NEED_STATUSES), lambda n: n["status"]),
+        Filter(
+            "member_id",
+            _l("Member"),
+            lambda: [(str(i), name) for i, name in members_by_name()],
+            lambda n: str(n["member_id"]),
+        ),
+    ),
+    sort="id",
+    descending=True,
+)
+
+# notify's delivery log: its API searches (``q``) and filters (``status``, ``kind``) and
+# answers the newest 200 found; they are sorted and paged here.
+DELIVERIES = Listing(
+    "e-mails",
+    (
+        Column("id", "#", lambda d: d["id"]),
+        Column("created_at", _l("Date"), lambda d: d["created_at"], exported=_created),
+        Column("recipient", _l("Recipient"), lambda d: d["recipient"]),
+        Column("to", _l("To"), lambda d: d["to"], searched=True),
+        Column("kind", _l("About"), _named(DELIVERY_KINDS, lambda d: d["kind"])),
+        Column("subject", _l("Subject"), lambda d: d["subject"], searched=True),
+        Column("status", _l("Status"), _named(DELIVERY_STATUSES, lambda d: d["status"])),
+        Column("attempts", _l("Attempts"), lambda d: d["attempts"]),
+        Column("last_error", _l("Last error"), lambda d: d.get("last_error")),
+    ),
+    (
+        Filter("status", _l("Status"), _choices(DELIVERY_STATUSES), lambda d: d["status"]),
+        Filter("kind", _l("About"), _choices(DELIVERY_KINDS), lambda d: d["kind"]),
+    ),
+    sort="id",
     descending=True,
 )

@@ -30,6 +30,7 @@ OPERATIONS = {
             "member_id": MEMBER,
             "supplier_id": MEMBER,
             "kind": {"type": "string", "enum": list(a.DELIVERY_KINDS)},
+            "q": {"type": "string", "maxLength": 200},
         },
         summary="The e-mail and supplier delivery log (admin).",
     ),
