@@ -110,3 +110,10 @@ def test_passwords_must_match_and_be_long_enough(site: Site, mails: list[dict[st
     assert different.status_code == 422
     assert "Die Passwörter stimmen nicht überein." in different.get_data(as_text=True)
     assert tried(site.client(), EINS) == 302  # the old password still holds
+
+
+def test_links_asked_for_too_often_are_not_sent(site: Site, mails: list[dict[str, Any]]) -> None:
+    answers = [ask_for_link(site.client(), EINS) for _ in range(6)]
+    assert {a.status_code for a in answers} == {200}  # the same answer, also past the limit
+    assert len(mails) == 5
+    assert tried(site.client(), EINS) == 302  # signing in is not held up by it

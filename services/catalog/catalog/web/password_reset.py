@@ -1,13 +1,15 @@
 """A forgotten password: anyone asks for a link by e-mail address, and sets a new
 password with it (service_layer/password_reset.py). The answer to the request is the
 same whether the address belongs to a user or not; the e-mail goes out through notify's
-mail sender, in the user's language."""
+mail sender, in the user's language. Links asked for are counted like sign-in tries
+(``service_layer/sign_in.py``: 5 per address and e-mail, 20 per address in 15 minutes);
+past the limit the answer stays the same and no e-mail goes out."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from catalog.service_layer import password_reset
+from catalog.service_layer import password_reset, sign_in
 from catalog.service_layer.users import MIN_PASSWORD_LENGTH
 from catalog.web.notify_client import change
 from shared.db import transaction
@@ -25,6 +27,7 @@ from shared.web import current_runtime
 
 log = logging.getLogger(__name__)
 password_pages = Blueprint("password_pages", __name__, url_prefix="/password")
+RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries
 
 
 class ForgotForm(FlaskForm):
@@ -50,9 +53,12 @@ def forgot() -> ResponseReturnValue:
     form = ForgotForm()
     if not form.validate_on_submit():
         return render_template("password_forgot.html", form=form), 422 if form.errors else 200
-    found = None
-    with transaction(current_runtime().sessions) as db:
-        user = password_reset.user_to_reset(db, form.email.data or "")
+    email, found = form.email.data or "", None
+    sessions = current_runtime().sessions
+    with transaction(sessions) as db:  # counted like sign-in tries: no flood of e-mails
+        wait = sign_in.count_try(db, RESET_TRIES + email, request.remote_addr or "")
+    with transaction(sessions) as db:
+        user = None if wait else password_reset.user_to_reset(db, email)
         if user is not None:
             found = (user.email, user.language, password_reset.reset_token(user, _secret()))
     if found is not None:
