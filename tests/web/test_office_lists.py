@@ -136,6 +136,8 @@ def test_orders_from_pooling_are_filtered_sorted_and_exported(
     assert 'id="order-3"' in page and 'id="order-2"' in page and 'id="order-1"' not in page
     assert page.index('id="order-3"') < page.index('id="order-2"')
     assert "2 gefunden." in page_of(office, "/admin/orders?q=West")  # orders 1 and 3
+    by_supplier = page_of(office, "/admin/orders?supplier_id=2")
+    assert 'id="order-2"' in by_supplier and 'id="order-3"' not in by_supplier
     _data, rows = rows_of(office, "/admin/orders?format=csv")
     assert [row[0] for row in rows[1:]] == ["3", "2", "1"]  # newest first
     assert rows[1][2:] == ["Baustoffe West", "bestellt", "1200,00"]

@@ -12,7 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from catalog.web.admin_forms import CHANNELS, TRADES
-from catalog.web.callers import members_by_name
+from catalog.web.callers import members_by_name, suppliers_by_name
 from catalog.web.listing import Column, Filter, Label, Listing
 
 STANDING = {"active": _l("active"), "inactive": _l("deactivated")}
@@ -62,6 +62,12 @@ def _choices(names: dict[Any, Label]) -> Callable[[], list[tuple[str, Label]]]:
     return lambda: [(str(key), label) for key, label in names.items()]
 
 
+SUPPLIER_FILTER = Filter(
+    "supplier_id",
+    _l("Supplier"),
+    lambda: [(str(i), name) for i, name in suppliers_by_name()],
+    lambda row: str(row["supplier_id"]),
+)
 STATUS_FILTER = Filter("status", _l("Status"), _choices(STANDING), standing)
 STATUS_COLUMN = Column("status", _l("Status"), _named(STANDING, standing))
 
@@ -144,6 +150,7 @@ OFFERS = Listing(
         ),
         Column("tiers", _l("Price tiers"), lambda o: len(o["tiers"])),
     ),
+    (SUPPLIER_FILTER,),
     sort="supplier",
 )
 
@@ -156,7 +163,10 @@ ORDERS = Listing(
         Column("status", _l("Status"), _named(ORDER_STATUSES, lambda o: o["status"])),
         Column("total", _l("Total"), lambda o: Decimal(str(o["total"]))),
     ),
-    (Filter("status", _l("Status"), _choices(ORDER_STATUSES), lambda o: o["status"]),),
+    (
+        Filter("status", _l("Status"), _choices(ORDER_STATUSES), lambda o: o["status"]),
+        SUPPLIER_FILTER,
+    ),
     sort="id",
     descending=True,
 )
