@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, g, request, url_for
 from flask_babel import LazyString
 
 from shared.csv_files import GERMAN_EXCEL, Cell, csv_text
@@ -63,6 +63,13 @@ class Filter:
     choices: Callable[[], Sequence[tuple[str, Label]]]
     value: Callable[[Any], str]
 
+    def options(self) -> Sequence[tuple[str, Label]]:
+        """The choices, asked once a request (some come from another service)."""
+        asked: dict[int, Sequence[tuple[str, Label]]] = g.setdefault("list_choices", {})
+        if id(self) not in asked:
+            asked[id(self)] = self.choices()
+        return asked[id(self)]
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -92,7 +99,7 @@ class Listing:
 
     def _values(self, name: str) -> set[str]:
         found = next(f for f in self.filters if f.name == name)
-        return {value for value, _label in found.choices()}
+        return {value for value, _label in found.options()}
 
     def matching(self, rows: Iterable[Any], query: Query) -> list[Any]:
         """The rows the query finds, in its order."""
