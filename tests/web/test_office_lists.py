@@ -100,6 +100,15 @@ def test_the_csv_file_is_for_german_excel_with_every_row_found(
     assert body[1][1] == "Baustoffe West" and body[1][-1] == "aktiv"
 
 
+def test_the_csv_file_is_named_in_german(office: FlaskClient) -> None:
+    response = office.get("/admin/members?format=csv")
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"Mitglieder.csv\"; filename*=UTF-8''Mitglieder.csv"
+    )
+    caught = office.get("/admin/users?format=csv").headers["Content-Disposition"]
+    assert 'filename="Benutzer.csv"' in caught
+
+
 def test_the_csv_file_has_the_search_not_the_page(site: Site, office: FlaskClient) -> None:
     add_suppliers(site)
     _data, rows = rows_of(office, "/admin/suppliers?q=west&format=csv&page=2")

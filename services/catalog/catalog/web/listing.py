@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, g, request, url_for
 from flask_babel import LazyString
@@ -75,7 +76,7 @@ class Filter:
 class Listing:
     """A list's columns, its filters, the sort it starts with and its CSV file's name."""
 
-    name: str
+    name: Label
     columns: tuple[Column, ...]
     filters: tuple[Filter, ...] = ()
     sort: str = ""
@@ -154,7 +155,7 @@ class Listing:
         return Response(
             body.encode("utf-8"),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{self.name}.csv"'},
+            headers={"Content-Disposition": _attachment(f"{self.name}.csv")},
         )
 
     def answer(self, rows: Iterable[Any]) -> Response | ListPage:
@@ -251,6 +252,12 @@ def _every_page(fetch: Fetch, query: Query) -> list[Any]:
         if not rows or len(found) >= total:
             break
     return found
+
+
+def _attachment(filename: str) -> str:
+    """A download's header, its name readable in every browser (RFC 6266)."""
+    plain = filename.encode("ascii", "replace").decode().replace('"', "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _page(args: Mapping[str, str]) -> int:

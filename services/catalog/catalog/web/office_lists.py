@@ -72,7 +72,7 @@ STATUS_FILTER = Filter("status", _l("Status"), _choices(STANDING), standing)
 STATUS_COLUMN = Column("status", _l("Status"), _named(STANDING, standing))
 
 MEMBERS = Listing(
-    "members",
+    _l("Members"),
     (
         Column("id", "#", lambda m: m.id),
         Column("name", _l("Name"), lambda m: m.name, searched=True),
@@ -89,7 +89,7 @@ MEMBERS = Listing(
 )
 
 SUPPLIERS = Listing(
-    "suppliers",
+    _l("Suppliers"),
     (
         Column("id", "#", lambda s: s.id),
         Column("name", _l("Name"), lambda s: s.name, searched=True),
@@ -109,7 +109,7 @@ SUPPLIERS = Listing(
 VAT_RATES = {"19": "19 %", "7": "7 %", "0": "0 %"}
 
 PRODUCTS = Listing(
-    "products",
+    _l("Products"),
     (
         Column("sku", _l("SKU"), lambda p: p.sku, searched=True),
         Column("name", _l("Name"), lambda p: p.name, searched=True),
@@ -138,7 +138,7 @@ def _rate(product: Any) -> str:
 
 
 OFFERS = Listing(
-    "offers",
+    _l("Offers"),
     (
         Column("supplier", _l("Supplier"), lambda o: o["supplier"], searched=True),
         Column("sku", _l("SKU"), lambda o: o["sku"], searched=True),
@@ -155,7 +155,7 @@ OFFERS = Listing(
 )
 
 ORDERS = Listing(
-    "orders",
+    _l("Orders"),
     (
         Column("id", _l("Order"), lambda o: o["id"], searched=True),
         Column("window_id", _l("Round"), lambda o: o.get("window_id")),
@@ -172,7 +172,7 @@ ORDERS = Listing(
 )
 
 USERS = Listing(
-    "users",
+    _l("Users"),
     (
         Column("email", _l("E-mail"), lambda u: u["email"], searched=True),
         Column("role", _l("Role"), _named(ROLES, lambda u: u["role"])),
@@ -185,7 +185,7 @@ USERS = Listing(
 )
 
 MAILS = Listing(
-    "e-mails",
+    _l("Caught e-mails"),
     (
         Column("sent_at", _l("Date"), lambda m: m.sent_at, exported=_moment),
         Column("to", _l("To"), lambda m: m.to, searched=True),
@@ -198,7 +198,7 @@ MAILS = Listing(
 # Searched, sorted and paged by catalog's needs API: the keys are its ``sort`` values, the
 # filters its ``status`` and ``member_id``.
 NEEDS = Listing(
-    "needs",
+    _l("Needs"),
     (
         Column("id", "#", lambda n: n["id"]),
         Column("created_at", _l("Posted on"), lambda n: n["created_at"], exported=_posted),
@@ -227,7 +227,7 @@ NEEDS = Listing(
 # notify's delivery log: its API searches (``q``) and filters (``status``, ``kind``) and
 # answers the newest 200 found; they are sorted and paged here.
 DELIVERIES = Listing(
-    "e-mails",
+    _l("E-mails"),
     (
         Column("id", "#", lambda d: d["id"]),
         Column("created_at", _l("Date"), lambda d: d["created_at"], exported=_created),
