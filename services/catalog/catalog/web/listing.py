@@ -107,7 +107,10 @@ class Listing:
         found = [row for row in rows if self._finds(row, query)]
         column = self.column(query.sort)
         assert column is not None
-        return sorted(found, key=lambda row: _order(column.value(row)), reverse=query.descending)
+        keyed = [(_order(column.value(row)), row) for row in found]
+        filled = [k for k in keyed if k[0] is not None]
+        filled.sort(key=lambda k: k[0], reverse=query.descending)
+        return [row for _key, row in filled] + [row for key, row in keyed if key is None]
 
     def _finds(self, row: Any, query: Query) -> bool:
         for chosen in self.filters:
@@ -267,10 +270,11 @@ def _page(args: Mapping[str, str]) -> int:
         return 1
 
 
-def _order(value: Cell) -> tuple[int, Any]:
-    """A sort key that puts empty cells last and compares text without regard to case."""
+def _order(value: Cell) -> tuple[int, Any] | None:
+    """A row's sort key in a column: None for an empty cell (those come last either way);
+    text compared without regard to case."""
     if value is None or value == "":
-        return (2, 0)
+        return None
     if isinstance(value, str):
         return (1, value.casefold())
     if isinstance(value, datetime):
