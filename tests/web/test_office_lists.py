@@ -190,6 +190,9 @@ def test_the_email_log_asks_notify_to_search_and_names_the_recipients(
         {"id": 8, "audience": "member", "member_id": zwei, "kind": "nudge", "to": "zwei@x",
          "subject": "Stufe in Reichweite", "status": "sent", "attempts": 1, "last_error": None,
          "created_at": "2026-12-02T08:00:00+00:00"},
+        {"id": 9, "audience": "member", "member_id": 0, "kind": "account", "to": "neu@x",
+         "subject": "Passwort", "status": "sent", "attempts": 1, "last_error": None,
+         "created_at": "2026-12-03T08:00:00+00:00"},
     ]  # fmt: skip
     asked: list[str] = []
 
@@ -207,4 +210,5 @@ def test_the_email_log_asks_notify_to_search_and_names_the_recipients(
     assert asked[-1] == "/deliveries?"  # a kind notify does not filter by: filtered here
     _data, rows = rows_of(office, "/admin/deliveries?format=csv")
     assert rows[0][:4] == ["#", "Datum", "Empfänger", "An"]
-    assert rows[1][:3] == ["8", "02.12.26, 09:00", "Maler Zwei"]
+    assert rows[1][:3] == ["9", "03.12.26, 09:00", "neu@x"]  # a password link: to the user
+    assert rows[2][:3] == ["8", "02.12.26, 09:00", "Maler Zwei"]

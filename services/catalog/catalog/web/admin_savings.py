@@ -121,7 +121,8 @@ def deliveries() -> ResponseReturnValue:
 
 
 def _with_recipients(log: list[dict]) -> list[dict]:
-    """Each delivery with the name of its member or supplier (the office's: "Office")."""
+    """Each delivery with the name of its member or supplier, the office ("Office") or,
+    for a password link, the user's address."""
     members = dict(members_by_name())
     suppliers = supplier_names()
     office = str(ROLES["admin"])
@@ -129,6 +130,8 @@ def _with_recipients(log: list[dict]) -> list[dict]:
     def recipient(d: dict) -> str:
         if d.get("audience") == "supplier":
             return suppliers.get(d["supplier_id"], str(d["supplier_id"]))
+        if d.get("kind") == "account":  # a password link: to the user's own address
+            return str(d["to"])
         return (
             members.get(d.get("member_id"), str(d.get("member_id")))
             if d.get("member_id")
