@@ -190,6 +190,7 @@ ENDPOINTS = [
     endpoint("notify", "GET", "/api/v1/deliveries", "admin"),
     endpoint("notify", "POST", "/api/v1/invoices/1/resend", "admin"),
     endpoint("notify", "GET", "/api/v1/invoices/1/deliveries", "admin"),
+    endpoint("notify", "POST", "/api/v1/account-mail", "admin", body={"to": "x"}),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint(

@@ -17,6 +17,7 @@ from catalog.adapters.orm import Member, Need, Offer, Supplier
 from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
+from catalog.entrypoints.need_search import need_search
 from catalog.service_layer import commands, directory, handlers
 from catalog.service_layer.posting import KeyReused
 from shared.auth import Principal, TokenAuthority, current_principal, require
@@ -255,14 +256,11 @@ def _idempotency_key() -> str | None:
 @api.get("/needs")
 @require("admin", "member")
 def list_needs() -> ResponseReturnValue:
-    principal = current_principal()
-    query = select(Need).order_by(Need.id.desc())
-    if not principal.is_admin:
-        query = query.where(Need.member_id == principal.subject_id)
-    if status := request.args.get("status"):
-        query = query.where(Need.status == status)
+    """Searched, sorted and paged as ``entrypoints/need_search.py`` says."""
+    query, total = need_search(current_principal())
     with unit_of_work() as session:
-        return jsonify(schemas.NeedOut(many=True).dump(session.scalars(query.limit(500)).all()))
+        found = schemas.NeedOut(many=True).dump(session.scalars(query).all())
+        return jsonify(found), 200, {"X-Total-Count": str(session.scalar(total))}
 
 
 @api.get("/needs/<id:need_id>")

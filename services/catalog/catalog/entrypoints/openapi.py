@@ -5,6 +5,7 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from catalog.entrypoints import need_search
 from catalog.entrypoints import schemas as s
 from catalog.entrypoints.api import IDEMPOTENCY_KEY_SHAPE
 from shared.openapi import Operation
@@ -72,7 +73,20 @@ OPERATIONS = {
         summary="Post a member's need; with an Idempotency-Key, at most once.",
     ),
     "catalog_api.list_needs": Operation(
-        response=s.NeedOut, many=True, query={"status": TEXT}, summary="Needs, newest first."
+        response=s.NeedOut,
+        many=True,
+        query={
+            "q": TEXT,
+            "status": TEXT,
+            "member_id": {"type": "integer", "minimum": 1},
+            "sku": TEXT,
+            "sort": {"type": "string", "enum": list(need_search.SORTS)},
+            "dir": {"type": "string", "enum": ["asc", "desc"]},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": need_search.MAX_PER_PAGE},
+        },
+        summary="Needs, newest first unless sorted: searched by q (SKU, product, member, "
+        "site, note), filtered, paged; X-Total-Count says how many were found.",
     ),
     "catalog_api.show_need": Operation(response=s.NeedOut, summary="One need."),
     "catalog_api.cancel_need": Operation(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalog.adapters.orm import Member, Supplier, User
+from catalog.adapters.orm import Member, Supplier, User, WebSession
 from shared.errors import Conflict, Invalid, NotFound
 
 ROLES = ("member", "supplier", "admin")
@@ -62,6 +62,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    return user
+
+
+def set_active(session: Session, user_id: int, active: bool) -> User:
+    """Deactivate a user (its sessions end at once) or make it active again."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user_id", f"There is no user {user_id}.")
+    user.active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     return user

@@ -22,12 +22,14 @@ from catalog.web.admin_catalog import catalog_admin
 from catalog.web.admin_depot import depot_admin
 from catalog.web.admin_directory import directory_admin
 from catalog.web.admin_invoices import invoice_admin
+from catalog.web.admin_needs import needs_admin
 from catalog.web.admin_ops import ops_admin
 from catalog.web.admin_overview import overview_admin
 from catalog.web.admin_pool import pool_admin
 from catalog.web.admin_receipts import receipt_admin
 from catalog.web.admin_savings import savings_admin
 from catalog.web.admin_settings import settings_admin
+from catalog.web.admin_users import user_admin
 from catalog.web.caught_mail import mail_admin
 from catalog.web.clients import install_clients
 from catalog.web.distribution import distribution_pages
@@ -38,6 +40,7 @@ from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
+from catalog.web.password_reset import password_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
@@ -52,6 +55,7 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
+WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -26,6 +26,7 @@ from catalog.web.clients.catalog_types import (
     Supplier,
 )
 from catalog.web.clients.service import Caller, Refused, ServiceClient, read
+from shared.fields import ascii_int
 
 KINDS = {"member": "members", "supplier": "suppliers"}
 IDEMPOTENCY_KEY = "Idempotency-Key"
@@ -161,6 +162,15 @@ class CatalogClient:
         at most 500."""
         body = self._get(caller, "/needs")
         return read("catalog", lambda: [Need.read(item) for item in body])
+
+    def need_page(self, caller: Caller, params: dict[str, Any]) -> tuple[list[Need], int]:
+        """One page of the needs the query ``params`` of ``GET /needs`` find, and how many
+        it finds in all (its ``X-Total-Count``)."""
+        answer = self.service.call(caller, "GET", "/needs", params=params)
+        total = answer.headers.get("X-Total-Count", "")
+        return read(
+            "catalog", lambda: ([Need.read(item) for item in answer.json()], ascii_int(total))
+        )
 
     def post_need(self, caller: Caller, body: dict[str, Any], key: str | None) -> Need:
         """The need posted, or the one this key posted before (``NeedSentBefore`` when that
