@@ -69,6 +69,25 @@ def test_a_payment_by_hand_credits_the_account(
     assert unknown.status_code == 404
 
 
+def test_the_fields_problems_are_told_in_the_callers_language(
+    billing: Service, admin: Headers
+) -> None:
+    german = admin | {"Accept-Language": "de"}
+    body = {"amount": "1.234", "booked_on": "gestern", "extra": 1}
+
+    refused = billing.client.post("/api/v1/members/3/payments", json=body, headers=german)
+
+    assert refused.status_code == 422
+    assert refused.get_json()["details"] == {
+        "amount": ["Höchstens 2 Nachkommastellen."],
+        "booked_on": ["Kein gültiges Datum."],
+        "reference": ["Pflichtangabe fehlt."],
+        "extra": ["Unbekanntes Feld."],
+    }
+    english = billing.client.post("/api/v1/members/3/payments", json=body, headers=admin)
+    assert english.get_json()["details"]["reference"] == ["Missing data for required field."]
+
+
 def test_the_account_export_is_for_german_excel(
     received: int, billing: Service, admin: Headers
 ) -> None:

@@ -77,6 +77,7 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         SERVICES, "ready"
     )
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
+    assert "Control socket" not in stack.logs()  # no web process takes another's socket
     order_id = closed["orders"][0]["id"]
     first_need = Client(stack, members[0][1]).ok("GET", "catalog", "/needs")[0]["id"]
     wait_until(
