@@ -1,0 +1,80 @@
+"""Weigh the open window as a close now would: its outlook (``domain.outlook``), computed
+once for the same needs, offers, terms and depot, however often the pool page asks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from pooling.adapters import order_book
+from pooling.adapters.calendar import CutoffSchedule
+from pooling.adapters.repository import PoolRepository
+from pooling.domain.closing import close_window, pooled_demand
+from pooling.domain.optimise import Solver
+from pooling.domain.outlook import PoolOutlook, pool_outlook
+from pooling.domain.progress import pool_progress
+
+
+@dataclass(frozen=True)
+class WindowOutlook:
+    window_id: int | None
+    outlook: PoolOutlook | None  # None: no open needs
+
+
+class LastOutlook:
+    """The last outlook computed and what it was computed from: a page polling an
+    unchanged pool costs pooling a read, not a close."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: Hashable = None
+        self._outlook: PoolOutlook | None = None
+
+    def get(self, key: Hashable) -> PoolOutlook | None:
+        with self._lock:
+            return self._outlook if key == self._key else None
+
+    def keep(self, key: Hashable, outlook: PoolOutlook) -> None:
+        with self._lock:
+            self._key, self._outlook = key, outlook
+
+
+def current_outlook(
+    session: Session, schedule: CutoffSchedule, solve: Solver, last: LastOutlook
+) -> WindowOutlook:
+    """The open window's outlook, as a close now would price it (nothing is stored)."""
+    pool = PoolRepository(session, schedule)
+    window = pool.current_window()
+    if window is None:
+        return WindowOutlook(None, None)
+    needs = pool.open_needs(window.id)
+    if not needs:
+        return WindowOutlook(window.id, None)
+    offers, terms = pool.offers(window), pool.supplier_terms()
+    lots = [lot for lot in order_book.depot_lots(session) if lot.quantity > 0]
+    key = (
+        window.id,
+        tuple(needs),
+        tuple((sku, tuple(found)) for sku, found in sorted(offers.items())),
+        tuple(sorted(terms.items())),
+        tuple(lots),
+    )
+    found = last.get(key)
+    if found is not None:
+        return WindowOutlook(window.id, found)
+    result = close_window(needs, offers, terms, solve, lots, schedule.today())
+    holdings: dict[str, Decimal] = {}
+    for lot in lots:
+        holdings[lot.sku] = holdings.get(lot.sku, Decimal(0)) + lot.quantity
+    flexible: dict[str, Decimal] = {}
+    for need in needs:
+        if need.flexibility:
+            flexible[need.sku] = flexible.get(need.sku, Decimal(0)) + need.flexibility
+    progress = pool_progress(pooled_demand(needs), offers, holdings, flexible)
+    outlook = pool_outlook(progress, offers, terms, result)
+    last.keep(key, outlook)
+    return WindowOutlook(window.id, outlook)
