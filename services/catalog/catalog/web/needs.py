@@ -1,4 +1,4 @@
-"""A member's pages: post a need, my needs (cancel while open), the pool now, my savings."""
+"""A member's pages: post a need, my needs (cancel while open), my savings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from catalog.domain.search import fold
 from catalog.web import charts
-from catalog.web.callers import catalog, pool_units, signed_in
+from catalog.web.callers import catalog, signed_in
 from catalog.web.clients.catalog import NeedSentBefore
 from catalog.web.clients.service import Forbidden, NotFound, Refused
 from catalog.web.forms import ActionForm, NeedForm
@@ -101,14 +101,6 @@ def cancel_need(need_id: int) -> ResponseReturnValue:
         else:  # pooling decides whether it came before the close
             flash(_("Cancellation of need %(id)s requested.", id=need_id), "ok")
     return redirect(url_for("pages.my_needs"))
-
-
-@pages.get("/pool")
-@login_required
-def pool() -> ResponseReturnValue:
-    role = "admin" if current_user.is_admin else "member"
-    current = fetch("pooling", "/pools/current", role, current_user.member_id)
-    return render_template("pool.html", pool=current, units=pool_units(current))
 
 
 @pages.get("/savings")
