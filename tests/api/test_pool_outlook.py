@@ -113,3 +113,50 @@ def test_who_may_see_the_outlook(worked_example: Service, admin: Headers) -> Non
 def test_an_empty_pool_has_no_outlook(pooling: Service) -> None:
     body = outlook(pooling, member(pooling, 1))
     assert body["products"] == [] and body["pool"] is None and body["own"] is None
+
+
+def quote(pooling: Service, query: str, headers: Headers | None = None) -> Any:
+    return pooling.client.get(
+        f"/api/v1/pools/current/quote?{query}", headers=headers or member(pooling, 1)
+    )
+
+
+def test_the_quote_says_what_one_more_need_would_change(worked_example: Service) -> None:
+    """SIL: 64 pooled in 6 packs at 4.20; 50 more make 114, 10 packs, 120 at 3.60."""
+    body = quote(worked_example, f"sku={SIL}&quantity=50").get_json()
+    assert (body["pooled"], body["quantity"]) == ("64", "50")
+    (at_a,) = body["offers"]
+    assert (at_a["supplier_id"], Decimal(at_a["pack_size"])) == (A, 12)
+    assert [Decimal(t["min_quantity"]) for t in at_a["tiers"]] == [0, 120]
+    assert Decimal(at_a["now"]["unit_price"]) == Decimal("4.20")
+    assert Decimal(at_a["now"]["ordered_quantity"]) == 72
+    after = at_a["with_need"]
+    assert (Decimal(after["ordered_quantity"]), Decimal(after["unit_price"])) == (
+        120,
+        Decimal("3.6"),
+    )
+    assert after["next_tier"] is None and Decimal(at_a["goods"]) == Decimal("180.00")
+    disp = {
+        o["supplier_id"]: o
+        for o in quote(worked_example, f"sku={DISP}&quantity=6").get_json()["offers"]
+    }
+    assert Decimal(disp[B]["with_need"]["unit_price"]) == 37 and Decimal(disp[B]["goods"]) == 222
+    assert Decimal(disp[A]["with_need"]["unit_price"]) == 38 and Decimal(disp[A]["goods"]) == 228
+
+
+def test_the_quote_without_a_quantity_shows_the_pool_now(worked_example: Service) -> None:
+    body = quote(worked_example, f"sku={DISP}").get_json()
+    assert body["quantity"] is None and body["pooled"] == "14"
+    assert all(o["with_need"] is None and o["goods"] is None for o in body["offers"])
+
+
+def test_the_quote_refuses_what_a_need_would_refuse(
+    worked_example: Service, admin: Headers
+) -> None:
+    for query in (f"sku={SIL}&quantity=0", f"sku={SIL}&quantity=abc", "quantity=3"):
+        answer = quote(worked_example, query)
+        assert answer.status_code == 422, query
+    assert quote(worked_example, f"sku={SIL}&quantity=1.0001").get_json()["details"]["quantity"]
+    assert quote(worked_example, "sku=NOPE&quantity=1").status_code == 404
+    assert quote(worked_example, f"sku={SIL}", supplier(worked_example, A)).status_code == 403
+    assert quote(worked_example, f"sku={SIL}", admin).status_code == 200

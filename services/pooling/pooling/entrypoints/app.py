@@ -13,6 +13,7 @@ from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
 from pooling.entrypoints.outlook import outlook_api
+from pooling.entrypoints.quote import quote_api
 from pooling.entrypoints.receipts import receipts_api
 from shared import metrics
 from shared.auth import SUPPLIER_ACTIVE, supplier_standing
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         closes_api,
         receipts_api,
         outlook_api,
+        quote_api,
     )
     app.extensions["zirkel.schedule"] = bootstrap.schedule(runtime.settings)
     app.extensions["zirkel.solver"] = bootstrap.solver(runtime.settings)

@@ -14,9 +14,10 @@ from pooling.adapters import order_book
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from pooling.domain.closing import close_window, pooled_demand
+from pooling.domain.model import Offer
 from pooling.domain.optimise import Solver
 from pooling.domain.outlook import PoolOutlook, pool_outlook
-from pooling.domain.progress import pool_progress
+from pooling.domain.progress import ProductProgress, pool_progress
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,39 @@ def current_outlook(
     outlook = pool_outlook(progress, offers, terms, result)
     last.keep(key, outlook)
     return WindowOutlook(window.id, outlook)
+
+
+@dataclass(frozen=True)
+class NeedQuote:
+    """One product in the open window: its offers, and its progress now and with one more
+    need of ``quantity`` (None: without one)."""
+
+    sku: str
+    quantity: Decimal | None
+    offers: tuple[Offer, ...]
+    now: ProductProgress
+    with_need: ProductProgress | None
+
+
+def quote_need(
+    session: Session, schedule: CutoffSchedule, sku: str, quantity: Decimal | None
+) -> NeedQuote | None:
+    """What the pool pays for ``sku`` now and what a need of ``quantity`` would change;
+    None when no one offers it."""
+    pool = PoolRepository(session, schedule)
+    window = pool.current_window()
+    offers = pool.offers(window)
+    if not offers.get(sku):
+        return None
+    pooled, flexible = Decimal(0), Decimal(0)
+    if window is not None:
+        open_demand = pool.open_demand(window.id)
+        pooled = open_demand.demand.get(sku, Decimal(0))
+        flexible = open_demand.flexible.get(sku, Decimal(0))
+    holdings = order_book.depot_holdings(session)
+    now = pool_progress({sku: pooled}, offers, holdings, {sku: flexible})[0]
+    after = None
+    if quantity is not None:
+        after = pool_progress({sku: pooled + quantity}, offers, holdings, {sku: flexible})[0]
+    by_supplier = tuple(sorted(offers[sku], key=lambda offer: offer.supplier_id))
+    return NeedQuote(sku, quantity, by_supplier, now, after)
