@@ -36,6 +36,7 @@ from catalog.web.forms import LANGUAGES, form_errors
 from catalog.web.help import help_pages
 from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
+from catalog.web.need_changes import need_changes
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.pool_window import pool_pages
@@ -53,7 +54,7 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
-WEB_BLUEPRINTS += (pool_pages,)
+WEB_BLUEPRINTS += (pool_pages, need_changes)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:

@@ -162,6 +162,10 @@ class CatalogClient:
         body = self._get(caller, "/needs")
         return read("catalog", lambda: [Need.read(item) for item in body])
 
+    def need(self, caller: Caller, need_id: int) -> Need:
+        body = self._get(caller, f"/needs/{need_id}")
+        return read("catalog", lambda: Need.read(body))
+
     def post_need(self, caller: Caller, body: dict[str, Any], key: str | None) -> Need:
         """The need posted, or the one this key posted before (``NeedSentBefore`` when that
         one had other values)."""
