@@ -62,6 +62,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         (
             "catalog.need.posted.v1",
             "catalog.need.cancelled.v1",
+            "catalog.need.changed.v1",
             "catalog.offer.updated.v1",
             "catalog.supplier.updated.v1",
         ),

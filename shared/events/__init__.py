@@ -9,6 +9,7 @@ from shared.events.billing import InvoiceIssued, SupplierInvoiceDisputed
 from shared.events.catalog import (
     MemberRegistered,
     NeedCancelled,
+    NeedChanged,
     NeedPosted,
     OfferUpdated,
     OpsAlert,
@@ -36,6 +37,7 @@ __all__ = [
     "InvoiceIssued",
     "MemberRegistered",
     "NeedCancelled",
+    "NeedChanged",
     "NeedPosted",
     "NeedWithdrawn",
     "OfferUpdated",
