@@ -1,5 +1,6 @@
 """The pool page in a real headless Chromium on a phone (360 px): the shop window without
-sideways scrolling, and its figures refreshed while it is open. Catalog's web process is
+sideways scrolling, and its figures refreshed while it is open; the need form's quote
+following what the member types. Catalog's web process is
 real; pooling is a small HTTP server answering with the worked example's figures."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from catalog.service_layer.users import create_user
 from shared.runtime import Runtime
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, catalog_web_alone, screenshots
 from tests.support.stack import Stack
+from tests.web.test_need_quote import FakeQuote
 from tests.web.test_pool_window import outlook_now, pool_now
 
 pytestmark = pytest.mark.e2e
@@ -50,6 +52,9 @@ class FakePooling(ThreadingHTTPServer):
         self.answers: dict[str, Any] = {
             "/api/v1/pools/current": pool_now(),
             "/api/v1/pools/current/outlook": outlook_now(),
+            "/api/v1/pools/current/quote": FakeQuote()(
+                "pooling", "/pools/current/quote?sku=DISP-10L&quantity=6", "member", 1
+            )[1],
         }
         super().__init__(("127.0.0.1", port), _Answer)
 
@@ -115,5 +120,37 @@ def test_the_pool_page_on_a_phone_refreshes_itself(site: tuple[str, FakePooling]
             page.clock.run_for(31_000)  # the page asks again every 30 seconds
             expect(page.locator("#pool-window")).to_contain_text("20\xa0Eimer im Pool")
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        finally:
+            browser.close()
+
+
+def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/login")
+    page.get_by_label("E-Mail").fill(EMAIL)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda address: "/login" not in address)
+
+
+def test_the_need_forms_quote_follows_the_typing(site: tuple[str, FakePooling]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _pooling = site
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
+            sign_in(page, url)
+            page.goto(f"{url}/needs/new")
+            page.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
+            quote = page.locator("#need-quote")
+            expect(quote).to_contain_text("Farben Nord")
+            page.get_by_label("Menge").fill("6")
+            expect(quote).to_contain_text("Mit Ihrem Bedarf (6\xa0Eimer): 37,00\xa0€ je Eimer")
+            expect(quote).to_contain_text(
+                "Ihr Bedarf senkt den Preis für alle (bisher 40,00\xa0€)."
+            )
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            screenshots(page, "need-form-quote")
         finally:
             browser.close()

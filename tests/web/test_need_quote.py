@@ -111,3 +111,15 @@ def test_posting_still_posts(site: Site, member: FlaskClient, pooling: FakeQuote
         "/needs/new", data={"csrf_token": token, "sku": "DISP-10L", "quantity": "6"}
     )
     assert answer.status_code == 302 and len(needs_of(site)) == 1
+
+
+def test_the_quote_follows_the_typing(site: Site, member: FlaskClient, pooling: FakeQuote) -> None:
+    form = member.get("/needs/new").get_data(as_text=True)
+    assert 'data-quote-url="/needs/quote"' in form and "need_quote.js" in form
+    answer = member.get("/needs/quote?sku=Dispersionsfarbe+10+l&quantity=6")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    html = answer.get_json()["html"]
+    assert "Mit Ihrem Bedarf (6\xa0Eimer): 37,00\xa0€ je Eimer, Ihre Ware 222,00\xa0€." in html
+    assert "<html" not in html and needs_of(site) == []
+    assert member.get("/needs/quote?sku=disp&quantity=6").get_json()["html"].strip() == ""
+    assert site.client().get("/needs/quote?sku=DISP-10L").status_code == 302  # sign in first

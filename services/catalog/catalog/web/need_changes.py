@@ -4,7 +4,7 @@ itself is ``needs.cancel_need``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -13,6 +13,7 @@ from catalog.web.clients.catalog_types import Need
 from catalog.web.clients.service import Forbidden, NotFound, Refused
 from catalog.web.forms import ActionForm
 from catalog.web.need_change_form import FIELDS, NeedChangeForm
+from catalog.web.need_quote import quote_for
 from catalog.web.needs import OPEN, member_required
 from catalog.web.remote import show_errors_as_pages
 
@@ -71,3 +72,15 @@ def _show_refusal(form: NeedChangeForm, exc: Refused) -> None:
         form.quantity.errors = [_("The need is no longer open: the pool has closed.")]
     else:
         form.quantity.errors = [exc.message]
+
+
+@need_changes.get("/needs/quote")
+@member_required
+def quote_part() -> ResponseReturnValue:
+    """The need form's quote for ``?sku=&quantity=``, rendered as on the form, for the
+    form's script to swap in as the member types."""
+    products = [(p.sku, p.name, p.unit) for p in catalog().products(signed_in())]
+    quote = quote_for(request.args.get("sku", ""), request.args.get("quantity", ""), products)
+    answer = jsonify({"html": render_template("_need_quote.html", quote=quote)})
+    answer.headers["Cache-Control"] = "no-store"
+    return answer

@@ -48,12 +48,17 @@ class NeedQuote:
 
 def quote_for_form(form: NeedForm, products: list[tuple[str, str, str]]) -> NeedQuote | None:
     """The quote of the product the form names (or ``?sku=``), for its quantity if valid."""
-    typed = (form.sku.data or request.args.get("sku") or "").strip()
+    typed = form.sku.data or request.args.get("sku") or ""
+    return quote_for(typed, form.quantity.data or "", products)
+
+
+def quote_for(typed: str, quantity: str, products: list[tuple[str, str, str]]) -> NeedQuote | None:
+    """The quote of the product ``typed`` names (its SKU or name), None for no product."""
     by_name = {fold(name): sku for sku, name, _unit in products}
-    sku = by_name.get(fold(typed), typed)
+    sku = by_name.get(fold(typed.strip()), typed.strip())
     if not sku or sku not in {known for known, _name, _unit in products}:
         return None
-    return need_quote(sku, _quantity(form.quantity.data or ""))
+    return need_quote(sku, _quantity(quantity))
 
 
 def need_quote(sku: str, quantity: Decimal | None) -> NeedQuote:
