@@ -4,7 +4,8 @@ once for the same needs, offers, terms and depot, however often the pool page as
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,20 +29,30 @@ class WindowOutlook:
 
 class LastOutlook:
     """The last outlook computed and what it was computed from: a page polling an
-    unchanged pool costs pooling a read, not a close."""
+    unchanged pool costs pooling a read, not a close; nor does one polling a busy pool
+    more than once per ``fresh_for`` seconds (it sees the round as it stood then)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, fresh_for: float = 15.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.fresh_for = fresh_for
+        self._clock = clock
         self._lock = threading.Lock()
-        self._key: Hashable = None
+        self._key: tuple[Hashable, ...] = ()
         self._outlook: PoolOutlook | None = None
+        self._at = 0.0
 
-    def get(self, key: Hashable) -> PoolOutlook | None:
+    def get(self, key: tuple[Hashable, ...]) -> PoolOutlook | None:
+        """The outlook of ``key`` (its window first), or of its window a moment ago."""
         with self._lock:
-            return self._outlook if key == self._key else None
+            if key == self._key:
+                return self._outlook
+            recent = self._clock() - self._at < self.fresh_for
+            return self._outlook if self._key[:1] == key[:1] and recent else None
 
-    def keep(self, key: Hashable, outlook: PoolOutlook) -> None:
+    def keep(self, key: tuple[Hashable, ...], outlook: PoolOutlook) -> None:
         with self._lock:
-            self._key, self._outlook = key, outlook
+            self._key, self._outlook, self._at = key, outlook, self._clock()
 
 
 def current_outlook(
