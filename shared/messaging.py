@@ -76,6 +76,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
+            "pooling.need.change_refused.v1",
             "pooling.depot.served.v1",
         ),
     ),

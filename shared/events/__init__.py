@@ -22,6 +22,7 @@ from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, lo
 from shared.events.notify import SavingsReported
 from shared.events.pooling import (
     DepotServed,
+    NeedChangeRefused,
     NeedWithdrawn,
     OrderConfirmed,
     OrderPlaced,
@@ -37,6 +38,7 @@ __all__ = [
     "InvoiceIssued",
     "MemberRegistered",
     "NeedCancelled",
+    "NeedChangeRefused",
     "NeedChanged",
     "NeedPosted",
     "NeedWithdrawn",

@@ -140,6 +140,25 @@ def test_a_change_after_the_close_leaves_the_order(worked_example: Service, admi
                 if allocation["need_id"] == 1:
                     assert Decimal(allocation["quantity"]) == 6
     assert current_pool(worked_example)["products"] == []
+    (refused,) = worked_example.outbox("pooling.need.change_refused")
+    assert refused["payload"]["need_id"] == 1 and Decimal(refused["payload"]["quantity"]) == 6
+
+
+def test_a_refused_change_shows_the_need_as_ordered_again(
+    catalog: Service, painter: Created
+) -> None:
+    from catalog.bootstrap import handlers
+
+    need = post(catalog, painter, delivery_site="Hof")
+    patch(catalog, need["id"], painter.headers, quantity="20", delivery_site="Nord")
+    refused = Event.of(
+        "pooling.need.change_refused",
+        {"need_id": need["id"], "member_id": need["member_id"], "sku": "DISP-10L"}
+        | {"quantity": Decimal(12), "up_to": None, "delivery_site": "Hof"},
+    )
+    catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), refused)
+    shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=painter.headers).get_json()
+    assert (Decimal(shown["quantity"]), shown["delivery_site"]) == (12, "Hof")
 
 
 def test_a_change_ahead_of_its_post_waits_for_it(pooling: Service) -> None:

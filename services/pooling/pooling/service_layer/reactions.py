@@ -19,6 +19,7 @@ from shared.db import insert_new_only
 from shared.events import (
     Event,
     NeedChanged,
+    NeedChangeRefused,
     NeedPosted,
     NeedWithdrawn,
     OfferUpdated,
@@ -130,16 +131,23 @@ def on_need_cancelled(
     outbox.add(session, NeedWithdrawn(**withdrawn))
 
 
-def on_need_changed(session: Session, event: NeedChanged, schedule: CutoffSchedule) -> None:
+def on_need_changed(
+    session: Session, event: NeedChanged, schedule: CutoffSchedule, outbox: Outbox
+) -> None:
     """A member changed an open need: the pool takes its quantity, flexibility and site,
     decided under the open window's lock as a cancellation is; a close that took the
-    need first keeps what it ordered. A change ahead of its post waits for it (retried)."""
+    need first keeps what it ordered, and says so (``pooling.need.change_refused``). A
+    change ahead of its post waits for it (retried)."""
     _current_window_id(session, schedule)
     need = session.get(orm.PooledNeed, event.need_id, with_for_update=True, populate_existing=True)
     if need is None:
         raise LookupError(f"need {event.need_id} is changed before it is posted")
     if need.status != "open":
         log.info("need %s is %s; its change comes too late", need.need_id, need.status)
+        if need.status in ("ordered", "served"):  # catalog shows it as it was ordered
+            kept = {"quantity": need.quantity, "up_to": need.up_to}
+            kept |= {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
+            outbox.add(session, NeedChangeRefused(**kept, delivery_site=need.delivery_site))
         return
     need.quantity, need.up_to, need.delivery_site = event.quantity, event.up_to, event.delivery_site
 
@@ -174,5 +182,5 @@ def handlers(schedule: CutoffSchedule, outbox: Outbox) -> dict[str, Handler]:
         "catalog.offer.updated": on_offer_updated,
         "catalog.need.posted": Together(partial(on_needs_posted, schedule=schedule)),
         "catalog.need.cancelled": partial(on_need_cancelled, schedule=schedule, outbox=outbox),
-        "catalog.need.changed": partial(on_need_changed, schedule=schedule),
+        "catalog.need.changed": partial(on_need_changed, schedule=schedule, outbox=outbox),
     }
