@@ -195,6 +195,9 @@ ENDPOINTS = [
     endpoint("notify", "GET", "/api/v1/invoices/1/deliveries", "admin"),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
+    endpoint(
+        "catalog", "GET", "/api/v1/price-lists/template", "admin", "supplier", "other_supplier"
+    ),
     endpoint("catalog", "GET", "/api/v1/ops/dashboard", "admin"),
     endpoint("catalog", "GET", f"/api/v1/ops/dead-letters/{DEAD}", "admin"),
     endpoint("catalog", "POST", f"/api/v1/ops/dead-letters/{DEAD}/nothing/replay", "admin"),

@@ -328,6 +328,17 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
         assert db.scalars(select(Offer)).all() == []
 
 
+def test_a_tier_written_wrong_is_told_in_the_readers_language(desk: FlaskClient) -> None:
+    bad = PRICE_LIST + "KREPP;Krepp;roll;1;0-3.00;\n"
+
+    page = upload(desk, bad).get_data(as_text=True)
+
+    assert (
+        "<td>4</td><td>tiers</td><td>Staffel 1 (0-3.00) ist nicht Mindestmenge:Stückpreis,"
+        " z. B. 10:38,00.</td>"
+    ) in page
+
+
 def test_a_price_list_over_the_row_limit_is_refused_in_the_readers_language(
     desk: FlaskClient,
 ) -> None:

@@ -121,7 +121,12 @@ OPERATIONS = {
         body_media="text/csv", summary="Upload a supplier's price list as CSV."
     ),
     "catalog_price_lists.download_price_list": Operation(
-        response_media="text/csv", summary="A supplier's offers as a price-list CSV."
+        response_media="text/csv",
+        summary="A supplier's offers as a price-list CSV for German Excel.",
+    ),
+    "catalog_price_lists.price_list_template_file": Operation(
+        response_media="text/csv",
+        summary="An example price list to fill in (admin, supplier).",
     ),
     "catalog_ops.queues": Operation(summary="The queues and their depths (admin)."),
     "catalog_ops.queue_history": Operation(
