@@ -143,6 +143,7 @@ def test_what_free_shipping_would_take(member: FlaskClient, pooling: FakePooling
     page = member.get("/pool").get_data(as_text=True)
     assert "Farben Nord: 834,40\xa0€ im Pool, liefert versandkostenfrei" in page
     assert "noch 3\xa0Eimer, dann liefert Baustoff Süd versandkostenfrei" in page
+    assert 'class="shipping-bar" max="100" value="0"' in page  # B: nothing ordered there yet
     assert (
         "Baustoff Süd: hier würde jetzt nichts bestellt; versandkostenfrei ab 300,00\xa0€,"
         " sonst 19,00\xa0€" in page

@@ -87,6 +87,10 @@ class ShopWindow:
     proven: bool = True  # the savings come from a proven optimum
     names: Mapping[int, str] = field(default_factory=dict)
 
+    def shipping(self, supplier_id: int) -> SupplierCard | None:
+        """The supplier's way to free shipping, if pooling's outlook said."""
+        return next((s for s in self.suppliers if s.supplier_id == supplier_id), None)
+
 
 def shop_window(
     pool: Mapping[str, Any],
