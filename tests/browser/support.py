@@ -49,12 +49,19 @@ def require_browser() -> None:
 
 
 @contextmanager
-def catalog_web_alone(tmp_path: Path, seed: Callable[[Session, Runtime], None]) -> Iterator[str]:
+def catalog_web_alone(
+    tmp_path: Path,
+    seed: Callable[[Session, Runtime], None],
+    beside: Callable[[Stack], None] | None = None,
+) -> Iterator[str]:
     """Catalog's gunicorn on a free port (pooling and notify not started), its database
-    migrated and seeded by ``seed`` first; yields its address."""
+    migrated and seeded by ``seed`` first; yields its address. ``beside`` is shown the
+    stack's ports first (to answer in another service's place)."""
     require_browser()
     stack = Stack(tmp_path)
     stack.ports = {service: free_port() for service in SERVICES}
+    if beside is not None:
+        beside(stack)
     runtime = build_runtime(Settings.from_env(stack.env))
     runtime.migrate()
     with transaction(runtime.sessions) as db:

@@ -8,6 +8,7 @@ from catalog.adapters.orm import Supplier, User
 from catalog.bootstrap import build_runtime
 from catalog.entrypoints.api import api
 from catalog.entrypoints.api_directory import directory_api
+from catalog.entrypoints.api_need_changes import need_changes_api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
 from catalog.entrypoints.price_lists import price_list_api
@@ -27,8 +28,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         directory_api,
         ops,
         price_list_api,
+        need_changes_api,
     )
-    init_web(app, api.name, directory_api.name, ops.name, price_list_api.name)
+    api_names = (api.name, directory_api.name, ops.name, price_list_api.name)
+    init_web(app, *api_names, need_changes_api.name)
     # Catalog keeps the suppliers: one it does not know has no standing.
     app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
         runtime.engine, Supplier.active, Supplier.id, unknown=False

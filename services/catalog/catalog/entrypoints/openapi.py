@@ -8,6 +8,7 @@ from __future__ import annotations
 from catalog.entrypoints import need_search
 from catalog.entrypoints import schemas as s
 from catalog.entrypoints.api import IDEMPOTENCY_KEY_SHAPE
+from catalog.entrypoints.api_need_changes import NeedChangeIn
 from shared.openapi import Operation
 
 TEXT = {"type": "string", "maxLength": 100}
@@ -97,6 +98,11 @@ OPERATIONS = {
             "Cancel an open need: accepted as a request (cancel_requested) that pooling"
             " decides; GET the need for the outcome, cancelled or ordered."
         ),
+    ),
+    "catalog_need_changes_api.change": Operation(
+        NeedChangeIn,
+        s.NeedOut,
+        summary="Change an open need (quantity, up_to, needed_by, site, note) before the cutoff.",
     ),
     "catalog_directory_api.product_index": Operation(
         response=s.ProductOut,

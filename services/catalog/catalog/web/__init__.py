@@ -38,9 +38,11 @@ from catalog.web.forms import LANGUAGES, form_errors
 from catalog.web.help import help_pages
 from catalog.web.invoices import invoice_pages
 from catalog.web.member_accounts import account_pages
+from catalog.web.need_changes import need_changes
 from catalog.web.needs import pages
 from catalog.web.orders import order_pages
 from catalog.web.password_reset import password_pages
+from catalog.web.pool_window import pool_pages
 from catalog.web.preferences import preference_pages
 from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
@@ -56,6 +58,7 @@ WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
 WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
+WEB_BLUEPRINTS += (pool_pages, need_changes)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
@@ -88,6 +91,7 @@ def init_web(app: Flask, *api_blueprint_names: str) -> None:
         day=formatting.day,
         short_day=formatting.short_day,
         in_units=units.in_units,
+        unit_name=units.unit_name,
         weekday_and_time=formatting.weekday_and_time,
     )
     app.jinja_env.globals.update(

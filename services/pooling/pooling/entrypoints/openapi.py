@@ -8,6 +8,8 @@ from __future__ import annotations
 from pooling.entrypoints import delivery_schemas as d
 from pooling.entrypoints import schemas as s
 from pooling.entrypoints.closes import ClosedWindowOut
+from pooling.entrypoints.outlook import OutlookOut
+from pooling.entrypoints.quote import QuoteOut
 from shared.openapi import Operation
 
 # the receipt's split shown, with booking's checks, and nothing stored
@@ -16,6 +18,14 @@ DRY_RUN = {"dry_run": {"type": "string", "enum": ["true"]}}
 OPERATIONS = {
     "pooling_api.current_pool": Operation(
         response=s.PoolOut, summary="The open window's pooled demand and tiers."
+    ),
+    "pooling_outlook.current_pool_outlook": Operation(
+        response=OutlookOut,
+        summary="What the next tiers and free shipping would take, and the savings so far.",
+    ),
+    "pooling_quote.quote": Operation(
+        response=QuoteOut,
+        summary="One product's offers, where the pool stands and what one more need changes.",
     ),
     "pooling_api.close_pool": Operation(
         s.CloseIn, s.ClosedPoolOut, body_required=False, summary="Close the pool window (admin)."

@@ -172,6 +172,14 @@ class CatalogClient:
             "catalog", lambda: ([Need.read(item) for item in answer.json()], ascii_int(total))
         )
 
+    def need(self, caller: Caller, need_id: int) -> Need:
+        body = self._get(caller, f"/needs/{need_id}")
+        return read("catalog", lambda: Need.read(body))
+
+    def change_need(self, caller: Caller, need_id: int, body: dict[str, Any]) -> Need:
+        answer = self._send(caller, "PATCH", f"/needs/{need_id}", body)
+        return read("catalog", lambda: Need.read(answer))
+
     def post_need(self, caller: Caller, body: dict[str, Any], key: str | None) -> Need:
         """The need posted, or the one this key posted before (``NeedSentBefore`` when that
         one had other values)."""
