@@ -4,6 +4,7 @@ nothing of after the order (declined, received, depot) is set on a fresh order."
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -138,3 +139,27 @@ def test_a_close_with_flexible_needs_stores_their_extra_and_what_it_saved(
 def allocations_match(runtime: Runtime, closed: ClosedPool) -> bool:
     allocations, _needs = stored(runtime)
     return allocations == decided(closed)
+
+
+class CollectorWatchingSolver:
+    """The solver, noting whether Python's cyclic collector ran automatically meanwhile."""
+
+    def __init__(self) -> None:
+        self.collecting: list[bool] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(SOLVE, name)
+
+    def __call__(self, problem: object, **options: object) -> object:
+        self.collecting.append(gc.isenabled())
+        return SOLVE(problem, **options)
+
+
+def test_a_close_pauses_the_cyclic_collector_and_restores_it(runtime: Runtime) -> None:
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
+    solve = CollectorWatchingSolver()
+    assert gc.isenabled()
+    with transaction(runtime.sessions) as session:
+        close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
+    assert solve.collecting == [False]
+    assert gc.isenabled()

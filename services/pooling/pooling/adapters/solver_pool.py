@@ -16,6 +16,7 @@ from functools import cache
 
 from pooling.domain.baselines import Baselines, member_baselines
 from pooling.domain.model import Offer, SupplierTerms, Tier
+from shared.heap import collection_paused
 
 
 @cache
@@ -95,6 +96,7 @@ def _unpacked(offers: Packed) -> dict[str, list[Offer]]:
     }
 
 
+@collection_paused()
 def _baselines(
     demand: Mapping[int, Mapping[str, Decimal]],
     offers: Packed,

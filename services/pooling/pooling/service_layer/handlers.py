@@ -28,6 +28,7 @@ from pooling.service_layer.decisions import savings_fields
 from shared.db import transaction
 from shared.errors import Conflict
 from shared.events import OrderPlaced, PoolProgressed
+from shared.heap import collection_paused
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class ClosedPool:
     result: WindowResult
 
 
+@collection_paused()  # a close builds many short-lived objects: see shared.heap
 def close_pool(
     session: Session,
     outbox: Outbox,
