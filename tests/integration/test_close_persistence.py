@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bench.close import load, with_flexible_needs
 from bench.generate import cooperative
@@ -163,3 +163,20 @@ def test_a_close_pauses_the_cyclic_collector_and_restores_it(runtime: Runtime) -
         close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
     assert solve.collecting == [False]
     assert gc.isenabled()
+
+
+def test_a_close_reads_the_offer_versions_once_to_price_and_to_prune(runtime: Runtime) -> None:
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
+    reads: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "offer_versions" in statement:
+            reads.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", note)
+    try:
+        with transaction(runtime.sessions) as session:
+            close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), SOLVE)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", note)
+    assert len(reads) == 1

@@ -19,6 +19,7 @@ from pooling.domain.offers_in_force import OfferChange, offers_in_force, superse
 from pooling.domain.receipt import ReceivedAllocation
 
 Lock = Literal["share", "update"] | None
+OfferVersion = tuple[int, OfferChange]  # a stored offer version: its id and the change
 
 
 def _open_window(query: Select[Any], lock: Lock) -> Select[Any]:
@@ -201,19 +202,23 @@ class PoolRepository:
             open_demand.add(need_id, sku, quantity, None if up_to is None else up_to - quantity)
         return open_demand
 
-    def offers(self, window: orm.Window | None = None) -> dict[str, list[model.Offer]]:
+    def offers(
+        self, window: orm.Window | None = None, versions: Sequence[OfferVersion] | None = None
+    ) -> dict[str, list[model.Offer]]:
         """The offers in force for ``window`` (its prices are fixed at its first need); for
-        a window without needs yet, or none, the offers in force now."""
+        a window without needs yet, or none, the offers in force now. From ``versions``
+        if given (``offer_versions``), else from every version announced by now."""
         now = datetime.now(UTC)
         fixed = None if window is None else self.prices_fixed_at(window)
-        changes = [change for _id, change in self._offer_changes(now)]
+        versions = self.offer_versions(now) if versions is None else versions
+        changes = [change for _id, change in versions]
         return offers_in_force(changes, fixed or now, self.schedule.timezone, now)
 
-    def prune_offer_versions(self, since: datetime) -> int:
+    def prune_offer_versions(self, since: datetime, versions: Sequence[OfferVersion]) -> int:
         """Delete the offer versions no window starting at or after ``since`` can price
         with (superseded before it); how many went. Closed windows keep their prices in
-        their orders."""
-        versions = self._offer_changes(since, terms=False)
+        their orders. Of ``versions``, those the close read (``offer_versions``): one
+        announced since then only leaves an older one for the next close to prune."""
         positions = superseded([c for _id, c in versions], since, self.schedule.timezone)
         ids = [versions[position][0] for position in positions]
         for chunk in range(0, len(ids), 1000):
@@ -222,14 +227,14 @@ class PoolRepository:
             )
         return len(ids)
 
-    def _offer_changes(self, now: datetime, *, terms: bool = True) -> list[tuple[int, OfferChange]]:
-        """Every offer version announced by ``now``, oldest first, with its id; read as
-        plain rows, and without the offers' terms if not ``terms`` (pruning needs only
-        when each version started)."""
+    def offer_versions(self, by: datetime | None = None) -> list[OfferVersion]:
+        """Every offer version announced by ``by`` (now), oldest first, with its id, read
+        as plain rows: a close prices with them (``offers``), then prunes them
+        (``prune_offer_versions``), read once."""
+        now = datetime.now(UTC) if by is None else by
         v = orm.OfferVersion
         columns = [v.id, v.supplier_id, v.sku, v.active, v.announced_at, v.valid_from]
-        if terms:
-            columns += [v.pack_size, v.tiers]
+        columns += [v.pack_size, v.tiers]
         query = select(*columns).where(v.announced_at <= now).order_by(v.announced_at, v.id)
         return [
             (
@@ -237,7 +242,7 @@ class PoolRepository:
                 OfferChange(
                     row.supplier_id,
                     row.sku,
-                    _offer(row) if terms and row.active else None,
+                    _offer(row) if row.active else None,
                     row.announced_at,
                     row.valid_from,
                 ),

@@ -60,7 +60,8 @@ def close_pool(
     needs = pool.open_needs(window.id)
     window.prices_fixed_at = pool.prices_fixed_at(window) or datetime.now(UTC)
     lots = order_book.locked_stock(session, {need.sku for need in needs})  # rule 11 first
-    offers, terms = pool.offers(window), pool.supplier_terms()
+    versions = pool.offer_versions()  # read once: to price with, then to prune
+    offers, terms = pool.offers(window, versions), pool.supplier_terms()
     result = close_window(needs, offers, terms, solve, lots, schedule.today())
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
@@ -69,7 +70,7 @@ def close_pool(
         serving.store_served(session, window.id, result.depot)
     orders = save_orders(session, window.id, result.orders)
     _settle(session, schedule, window, result)
-    pool.prune_offer_versions(since=window.closed_at)  # the next window starts after this
+    pool.prune_offer_versions(window.closed_at, versions)  # the next window starts after this
     # The orders first: a consumer of both on one queue (billing) knows every order of the
     # window when it hears what the depot served.
     outbox.add_all(session, [order_placed(order, result, posted_under) for order in orders])
