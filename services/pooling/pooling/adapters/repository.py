@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Literal
 
 from sqlalchemy import Row, Select, delete, distinct, func, insert, select, update
@@ -302,11 +303,11 @@ def save_orders(
         session, orm.OrderLine, [_line_row(oid, line) for oid, line in lines]
     )
     allocations = [
-        {"line_id": line_id} | allocation_fields(a)
+        (line_id, *_allocation_values(a))
         for line_id, (_oid, line) in zip(line_ids, lines, strict=True)
         for a in line.allocations
     ]
-    insert_rows(session, orm.Allocation.__table__, allocations)
+    insert_rows(session, orm.Allocation.__table__, ("line_id", *ALLOCATION_FIELDS), allocations)
     _mark_ordered(session, order_ids)
     return [
         PlacedOrder(oid, window_id, o.supplier_id, o.lines, o.shipping_fee, o.total, now)
@@ -354,16 +355,21 @@ def line_fields(line: model.OrderLine) -> dict[str, object]:
     }
 
 
+ALLOCATION_FIELDS = (
+    "need_id",
+    "member_id",
+    "quantity",
+    "goods",
+    "shipping_share",
+    "paid",
+    "delivery_site",
+    "extra_quantity",
+)
+_allocation_values = attrgetter(*ALLOCATION_FIELDS)  # the values, as a tuple in that order
+
+
 def allocation_fields(
     a: model.Allocation | orm.Allocation | ReceivedAllocation,
 ) -> dict[str, object]:
-    return {
-        "need_id": a.need_id,
-        "member_id": a.member_id,
-        "quantity": a.quantity,
-        "goods": a.goods,
-        "shipping_share": a.shipping_share,
-        "paid": a.paid,
-        "delivery_site": a.delivery_site,
-        "extra_quantity": a.extra_quantity,
-    }
+    """An allocation's own figures, as stored and as announced."""
+    return dict(zip(ALLOCATION_FIELDS, _allocation_values(a), strict=True))
