@@ -5,6 +5,11 @@ short-lived ones, scoped to the signed-in user, for each call they make; every s
 verifies tokens with the shared secret, without a call to catalog.
 An admin token can also come from ``ZIRKEL_ADMIN_TOKEN``.
 
+A token the pages issue for a signed-in user names that user (``by``); where the app
+knows its users (``USER_ACTIVE``: catalog), a call for a deactivated user is a 401. The
+other services take such a token until it expires (a minute at most): the pages issue
+no new one for a deactivated user, whose sessions end with the deactivation.
+
 A deactivated supplier's token stays valid for what the supplier still owes: reading,
 confirming and rejecting the orders it has (``require(..., owed=True)``). Everything else
 is a 403; each service says how it knows a supplier's standing (``SUPPLIER_ACTIVE``).
@@ -29,6 +34,7 @@ from shared.db import reading
 Role = Literal["admin", "member", "supplier"]
 F = TypeVar("F", bound=Callable[..., Any])
 SUPPLIER_ACTIVE = "zirkel.supplier_active"  # app extension: supplier id -> still active?
+USER_ACTIVE = "zirkel.user_active"  # app extension: a user's e-mail (``by``) -> still active?
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,9 @@ def current_principal() -> Principal:
         principal = authority.verify(token.strip())
         if principal is None:
             raise Unauthorized("The token is not valid.")
+        user_active: Callable[[str], bool] | None = current_app.extensions.get(USER_ACTIVE)
+        if principal.by is not None and user_active is not None and not user_active(principal.by):
+            raise Unauthorized("The user of this token is deactivated.")
         g.principal = principal
     return g.principal
 
@@ -152,13 +161,14 @@ def _refuse_a_deactivated_supplier(supplier_id: int | None) -> None:
 
 def supplier_standing(
     engine: Engine, active: Any, supplier_id: Any, *, unknown: bool
-) -> Callable[[int | None], bool]:
+) -> Callable[[Any], bool]:
     """For ``SUPPLIER_ACTIVE``: reads the ``active`` column of the row whose ``supplier_id``
-    column is the caller's id; a supplier without a row counts as ``unknown``."""
+    column is the caller's id; a supplier without a row counts as ``unknown``. For
+    ``USER_ACTIVE`` likewise, with a user's e-mail as the caller's id."""
     query = select(active).where(supplier_id == bindparam("supplier_id"))
     reader = reading(engine)
 
-    def is_active(caller: int | None) -> bool:
+    def is_active(caller: Any) -> bool:
         with reader.connect() as db:
             found = db.scalar(query, {"supplier_id": caller})
         return unknown if found is None else bool(found)

@@ -29,6 +29,10 @@ def service_config(service: str, settings: Settings) -> dict[str, Any]:
         "worker_abort": stop_the_request,  # a request past the timeout: a JSON 503
         "graceful_timeout": 10,
         "proc_name": f"zirkel-{service}-web",
+        # gunicorn's runtime control socket is one path per user by default, which the
+        # services' web processes on one machine would take from each other; their
+        # supervisor (or the container) is what starts and stops them
+        "control_socket_disable": True,
     }
     if settings.log_json:
         config["logconfig_dict"] = json_logging_config(f"{service}-web")

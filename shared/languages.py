@@ -6,9 +6,10 @@ catalog, so the pages (which ask in the reader's language) show them as they are
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, format_date, gettext
 
 from shared.errors import Words, worded
 
@@ -26,8 +27,15 @@ def speak_callers_language(app: Flask, languages: Sequence[str]) -> None:
 def in_callers_language(template: str, params: Mapping[str, object]) -> str:
     """A message in the caller's language where the app speaks it
     (``speak_callers_language``), else in English; values marked ``Words`` translated
-    too."""
+    too, and days written as the language writes them (``18.03.2027``)."""
     if not has_request_context() or not current_app.extensions.get(SPEAKS_CALLERS_LANGUAGE):
         return worded(template, params)
-    values = {k: gettext(v) if isinstance(v, Words) else v for k, v in params.items()}
-    return gettext(template, **values)
+    return gettext(template, **{k: _in_language(v) for k, v in params.items()})
+
+
+def _in_language(value: object) -> object:
+    if isinstance(value, Words):
+        return gettext(value)
+    if isinstance(value, date):
+        return format_date(value, "medium")
+    return value

@@ -62,6 +62,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         (
             "catalog.need.posted.v1",
             "catalog.need.cancelled.v1",
+            "catalog.need.changed.v1",
             "catalog.offer.updated.v1",
             "catalog.supplier.updated.v1",
         ),
@@ -75,6 +76,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
             "pooling.order.rejected.v1",
             "pooling.order.received.v1",
             "pooling.need.withdrawn.v1",
+            "pooling.need.change_refused.v1",
             "pooling.depot.served.v1",
         ),
     ),

@@ -95,7 +95,18 @@ def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
+        raise ApiError(
+            422, "Some fields are not valid.", _in_callers_language(exc.messages)
+        ) from exc
+
+
+def _in_callers_language(messages: Any) -> Any:
+    """The fields' messages, each in the caller's language where the app speaks it."""
+    if isinstance(messages, dict):
+        return {key: _in_callers_language(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_in_callers_language(message) for message in messages]
+    return in_callers_language(messages, {}) if isinstance(messages, str) else messages
 
 
 def counted_arg(name: str, *, default: int, most: int) -> int:

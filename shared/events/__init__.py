@@ -9,6 +9,7 @@ from shared.events.billing import InvoiceIssued, SupplierInvoiceDisputed
 from shared.events.catalog import (
     MemberRegistered,
     NeedCancelled,
+    NeedChanged,
     NeedPosted,
     OfferUpdated,
     OpsAlert,
@@ -21,6 +22,7 @@ from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, lo
 from shared.events.notify import SavingsReported
 from shared.events.pooling import (
     DepotServed,
+    NeedChangeRefused,
     NeedWithdrawn,
     OrderConfirmed,
     OrderPlaced,
@@ -36,6 +38,8 @@ __all__ = [
     "InvoiceIssued",
     "MemberRegistered",
     "NeedCancelled",
+    "NeedChangeRefused",
+    "NeedChanged",
     "NeedPosted",
     "NeedWithdrawn",
     "OfferUpdated",

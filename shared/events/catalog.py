@@ -136,6 +136,35 @@ class NeedCancelled(Event):
     sku: str
 
 
+class NeedChangedSchema(Schema):
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    quantity = Quantity(required=True)
+    up_to = Quantity(allow_none=True, load_default=None)
+    needed_by = fields.Date(allow_none=True, load_default=None)
+    delivery_site = fields.String(allow_none=True, load_default=None)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedChanged(Event):
+    """A member changed an open need before the cutoff: its quantity, flexibility
+    (``up_to``), day or site as they are now. Pooling takes them while the need is open
+    in the pool; a close that took the need first keeps what it ordered."""
+
+    event_type: ClassVar[str] = "catalog.need.changed"
+    schema: ClassVar[type[Schema]] = NeedChangedSchema
+    need_id: int
+    member_id: int
+    sku: str
+    quantity: Decimal
+    changed_at: datetime
+    up_to: Decimal | None = None
+    needed_by: date | None = None
+    delivery_site: str | None = None
+
+
 class OfferUpdatedSchema(Schema):
     supplier_id = fields.Integer(required=True)
     sku = fields.String(required=True)

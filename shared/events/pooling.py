@@ -1,4 +1,4 @@
-"""The events pooling produces: a cancellation's verdict, the pool's progress, orders
+"""The events pooling produces: a cancellation's and a change's verdict, the pool's progress, orders
 placed, confirmed, rejected and received, and the depot's part of a close."""
 
 from __future__ import annotations
@@ -36,6 +36,31 @@ class NeedWithdrawn(Event):
     need_id: int
     member_id: int
     sku: str
+
+
+class NeedChangeRefusedSchema(Schema):
+    need_id = fields.Integer(required=True)
+    member_id = fields.Integer(required=True)
+    sku = fields.String(required=True)
+    quantity = fields.Decimal(required=True, as_string=True)
+    up_to = fields.Decimal(allow_none=True, load_default=None, as_string=True)
+    delivery_site = fields.String(allow_none=True, load_default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedChangeRefused(Event):
+    """Pooling's verdict on a change (``catalog.need.changed``) that came after a close
+    had taken the need: it stays as the pool ordered it, with this quantity, ``up_to``
+    and site."""
+
+    event_type: ClassVar[str] = "pooling.need.change_refused"
+    schema: ClassVar[type[Schema]] = NeedChangeRefusedSchema
+    need_id: int
+    member_id: int
+    sku: str
+    quantity: Decimal
+    up_to: Decimal | None = None
+    delivery_site: str | None = None
 
 
 class PoolProgressedSchema(Schema):

@@ -176,6 +176,25 @@ def test_a_supplier_cannot_set_another_suppliers_offer(
     assert catalog.client.get("/api/v1/offers", headers=admin).get_json() == []
 
 
+def test_a_supplier_reads_its_own_offers_alone(
+    catalog: Service, admin: Headers, supplier: Created, make_supplier: Any, make_member: Any
+) -> None:
+    other = make_supplier()
+    for who in (supplier, other):
+        assert put_offer(catalog, admin, who.id, "DISP-10L", offer_body()).status_code == 200
+
+    def suppliers_seen(headers: Headers) -> list[int]:
+        return [
+            o["supplier_id"]
+            for o in catalog.client.get("/api/v1/offers", headers=headers).get_json()
+        ]
+
+    assert suppliers_seen(supplier.headers) == [supplier.id]
+    assert suppliers_seen(other.headers) == [other.id]
+    assert suppliers_seen(make_member().headers) == [supplier.id, other.id]
+    assert suppliers_seen(admin) == [supplier.id, other.id]
+
+
 def test_a_member_cannot_set_offers(catalog: Service, supplier: Created, make_member: Any) -> None:
     member = make_member()
     response = put_offer(catalog, member.headers, supplier.id, "DISP-10L", offer_body())

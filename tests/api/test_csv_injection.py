@@ -48,33 +48,34 @@ def hostile_order(pooling: Service, admin: Headers) -> int:
 
 
 def rows(document: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(document.decode("utf-8"), newline=""), delimiter=";"))
+    return list(csv.reader(io.StringIO(document.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
-def assert_sites_are_text(document: bytes) -> None:
-    header, *lines = rows(document)[:-6]
-    allocations = [row for row in lines if row[6]]  # the others: packs per address
-    for address in (row[-1] for row in lines if not row[6]):  # written as safely
-        assert address in SITES.values() or address.startswith("Lager "), address
+def assert_sites_are_text(document: bytes, allocations: bytes) -> None:
+    header, line, *drops = rows(document)[:-6]
+    assert header[-1] == "delivery_address" and line[-1] == ""
+    assert [drop[-1] for drop in drops] == list(SITES.values())  # a pack for each site
+    header, *needs = rows(allocations)
     assert header[-1] == "delivery_site"
-    assert [row[-1] for row in allocations] == list(SITES.values())
-    assert {tuple(row[1:5]) for row in allocations} == {("8", "96", "4.20", "403.20")}
+    assert [need[-1] for need in needs] == list(SITES.values())
+    assert [tuple(need[2:5]) for need in needs] == [(str(n), "1", "12") for n in range(1, 9)]
 
 
 def test_the_order_csv_writes_formula_text_as_text(pooling: Service, admin: Headers) -> None:
     order_id = hostile_order(pooling, admin)
 
     document = pooling.client.get(f"/api/v1/orders/{order_id}/document.csv", headers=admin)
+    allocations = pooling.client.get(f"/api/v1/orders/{order_id}/allocations.csv", headers=admin)
 
-    assert_sites_are_text(document.get_data())
-    empty = ["", "", "", ""]
+    assert_sites_are_text(document.get_data(), allocations.get_data())
+    empty = ["", "", "", "", ""]
     assert rows(document.get_data())[-6:] == [
-        ["goods", "", "", "", "403.20", "", *empty],
-        ["shipping_fee", "", "", "", "25.00", "19", *empty],
-        ["total", "", "", "", "428.20", "", *empty],
-        ["taxable", "", "", "", "428.20", "19", *empty],
-        ["vat", "", "", "", "81.36", "19", *empty],
-        ["gross_total", "", "", "", "509.56", "", *empty],
+        ["goods", *empty, "403,20", "", ""],
+        ["shipping_fee", *empty, "25,00", "19", ""],
+        ["total", *empty, "428,20", "", ""],
+        ["taxable", *empty, "428,20", "19", ""],
+        ["vat", *empty, "81,36", "19", ""],
+        ["gross_total", *empty, "509,56", "", ""],
     ]
 
 
@@ -91,4 +92,7 @@ def test_the_suppliers_e_mail_attaches_the_same_safe_csv(
 
     [mail] = smtp.mailbox.to("orders@ruhr.example")
     attachment = {part.get_filename(): part for part in mail.iter_attachments()}
-    assert_sites_are_text(attachment[f"bestellung-{order_id}.csv"].get_payload(decode=True))
+    assert_sites_are_text(
+        attachment[f"bestellung-{order_id}.csv"].get_payload(decode=True),
+        attachment[f"aufteilung-{order_id}.csv"].get_payload(decode=True),
+    )

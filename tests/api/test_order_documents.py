@@ -32,24 +32,29 @@ if TYPE_CHECKING:
 # rule 11: a site's whole packs go there, the rest to the depot's address
 DEPOT = "Lager Handwerkszirkel Dortmund eG, Rheinische Straße 1, 44137 Dortmund"
 HEADER = (
-    "sku;packs;ordered_quantity;unit_price;line_total;vat_rate;need_id;member_id;quantity;"
-    "delivery_site\r\n"
+    "\ufeffsku;product;unit;packs;ordered_quantity;unit_price;line_total;vat_rate;"
+    "delivery_address\r\n"
 )
 WORKED_EXAMPLE_CSV = (
-    HEADER + "DISP-10L;14;14;38.00;532.00;19;1;1;6;Firmensitz\r\n"
-    "DISP-10L;14;14;38.00;532.00;19;3;3;8;Firmensitz\r\n"
-    "DISP-10L;6;6" + ";" * 7 + "Firmensitz (Mitglied 1)\r\n"
-    "DISP-10L;8;8" + ";" * 7 + "Firmensitz (Mitglied 3)\r\n"
-    "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
-    "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
-    "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
-    "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
-    "goods;;;;834.40;;;;;\r\n"
-    "shipping_fee;;;;0.00;19;;;;\r\n"
-    "total;;;;834.40;;;;;\r\n"
-    "taxable;;;;834.40;19;;;;\r\n"
-    "vat;;;;158.54;19;;;;\r\n"
-    "gross_total;;;;992.94;;;;;\r\n"
+    HEADER + "DISP-10L;DISP-10L;piece;14;14;38,00;532,00;19;\r\n"
+    "DISP-10L;;;6;6;;;;Firmensitz (Mitglied 1)\r\n"
+    "DISP-10L;;;8;8;;;;Firmensitz (Mitglied 3)\r\n"
+    "SIL-300;SIL-300;piece;6;72;4,20;302,40;19;\r\n"
+    f"SIL-300;;;6;72;;;;{DEPOT}\r\n"
+    "goods;;;;;;834,40;;\r\n"
+    "shipping_fee;;;;;;0,00;19;\r\n"
+    "total;;;;;;834,40;;\r\n"
+    "taxable;;;;;;834,40;19;\r\n"
+    "vat;;;;;;158,54;19;\r\n"
+    "gross_total;;;;;;992,94;;\r\n"
+)
+WORKED_EXAMPLE_ALLOCATIONS = (
+    "\ufeffsku;product;need_id;member_id;quantity;unit;delivery_site\r\n"
+    "DISP-10L;DISP-10L;1;1;6;piece;Firmensitz\r\n"
+    "DISP-10L;DISP-10L;3;3;8;piece;Firmensitz\r\n"
+    "SIL-300;SIL-300;2;2;30;piece;Firmensitz\r\n"
+    "SIL-300;SIL-300;4;3;20;piece;Firmensitz\r\n"
+    "SIL-300;SIL-300;5;4;14;piece;Firmensitz\r\n"
 )
 
 
@@ -60,7 +65,7 @@ def order_id(worked_example: Service, admin: Headers) -> int:
     return int(order["id"])
 
 
-def test_the_csv_lists_every_allocation_and_the_totals(
+def test_the_csv_lists_each_line_once_with_its_addresses_and_the_totals(
     worked_example: Service, order_id: int
 ) -> None:
     response = worked_example.client.get(
@@ -72,6 +77,22 @@ def test_the_csv_lists_every_allocation_and_the_totals(
     assert response.mimetype_params == {"charset": "utf-8"}
     assert f'filename="bestellung-{order_id}.csv"' in response.headers["Content-Disposition"]
     assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_CSV
+
+
+def test_the_allocations_are_a_second_file_one_row_per_need(
+    worked_example: Service, admin: Headers, order_id: int
+) -> None:
+    url = f"/api/v1/orders/{order_id}/allocations.csv"
+
+    response = worked_example.client.get(url, headers=supplier(worked_example, A))
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert f'filename="aufteilung-{order_id}.csv"' in response.headers["Content-Disposition"]
+    assert response.get_data().decode("utf-8") == WORKED_EXAMPLE_ALLOCATIONS
+    assert worked_example.client.get(url, headers=supplier(worked_example, B)).status_code in (
+        403,
+        404,
+    )
 
 
 def test_the_pdf_is_a_german_order_form_with_number_and_total(
@@ -148,16 +169,14 @@ def test_a_declined_line_leaves_the_order_form(
     )
 
     assert response.get_data().decode("utf-8") == (
-        HEADER + "SIL-300;6;72;4.20;302.40;19;2;2;30;Firmensitz\r\n"
-        "SIL-300;6;72;4.20;302.40;19;4;3;20;Firmensitz\r\n"
-        "SIL-300;6;72;4.20;302.40;19;5;4;14;Firmensitz\r\n"
-        "SIL-300;6;72" + ";" * 7 + f"{DEPOT}\r\n"
-        "goods;;;;302.40;;;;;\r\n"
-        "shipping_fee;;;;25.00;19;;;;\r\n"
-        "total;;;;327.40;;;;;\r\n"
-        "taxable;;;;327.40;19;;;;\r\n"
-        "vat;;;;62.21;19;;;;\r\n"
-        "gross_total;;;;389.61;;;;;\r\n"
+        HEADER + "SIL-300;SIL-300;piece;6;72;4,20;302,40;19;\r\n"
+        f"SIL-300;;;6;72;;;;{DEPOT}\r\n"
+        "goods;;;;;;302,40;;\r\n"
+        "shipping_fee;;;;;;25,00;19;\r\n"
+        "total;;;;;;327,40;;\r\n"
+        "taxable;;;;;;327,40;19;\r\n"
+        "vat;;;;;;62,21;19;\r\n"
+        "gross_total;;;;;;389,61;;\r\n"
     )
 
 
@@ -197,17 +216,17 @@ def test_the_csv_shows_each_lines_rate_and_the_vat_per_rate(
     )
 
     rows = response.get_data().decode("utf-8").split("\r\n")
-    assert rows[1].startswith("DISP-10L;14;14;38.00;532.00;19;")
-    assert rows[5].startswith("SIL-300;6;72;4.20;302.40;7;")  # after DISP's two addresses
-    assert rows[9:] == [
-        "goods;;;;834.40;;;;;",
-        "shipping_fee;;;;0.00;19;;;;",
-        "total;;;;834.40;;;;;",
-        "taxable;;;;532.00;19;;;;",
-        "vat;;;;101.08;19;;;;",
-        "taxable;;;;302.40;7;;;;",
-        "vat;;;;21.17;7;;;;",  # 21.168, rounded half up on the rate's sum
-        "gross_total;;;;956.65;;;;;",
+    assert rows[1] == "DISP-10L;DISP-10L;piece;14;14;38,00;532,00;19;"
+    assert rows[4] == "SIL-300;SIL-300;piece;6;72;4,20;302,40;7;"  # after DISP's addresses
+    assert rows[6:] == [
+        "goods;;;;;;834,40;;",
+        "shipping_fee;;;;;;0,00;19;",
+        "total;;;;;;834,40;;",
+        "taxable;;;;;;532,00;19;",
+        "vat;;;;;;101,08;19;",
+        "taxable;;;;;;302,40;7;",
+        "vat;;;;;;21,17;7;",  # 21.168, rounded half up on the rate's sum
+        "gross_total;;;;;;956,65;;",
         "",
     ]
 

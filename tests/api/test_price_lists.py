@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +174,10 @@ BAD = [
         id="pack size zero",
     ),
     pytest.param(
-        f"{HEADER}\nA-1;A;bucket;1;0:42,00\n", [(2, "tiers")], id="price with decimal comma"
+        f"{HEADER}\nA-1;A;bucket;1;0:1,234.00\n", [(2, "tiers")], id="price with a comma per mille"
+    ),
+    pytest.param(
+        f"{HEADER}\nA-1;A;bucket;1,5,0;0:4.20\n", [(2, "pack_size")], id="two commas in a figure"
     ),
     pytest.param(f"{HEADER}\nA-1;A;bucket;1;0:0.001\n", [(2, "tiers")], id="price below a cent"),
     pytest.param(f"{HEADER}\nA-1;A;bucket;1;5:4.20|10:4.00\n", [(2, "tiers")], id="tiers from 5"),
@@ -211,7 +215,7 @@ BAD = [
         [(None, None)],
         id="oversized file",
     ),
-    pytest.param(b"sku;name\n\xff\xfe", [(None, None)], id="not utf-8"),
+    pytest.param(b"sku;name\n\x81\x8d", [(None, None)], id="neither utf-8 nor windows-1252"),
 ]
 
 
@@ -357,7 +361,7 @@ def test_a_downloaded_price_list_is_the_uploaded_one_and_uploads_again_unchanged
     assert response.mimetype == "text/csv"
     assert f'filename="preisliste-{supplier.id}.csv"' in response.headers["Content-Disposition"]
     text = response.get_data().decode("utf-8")
-    assert text == WITH_VAT
+    assert text == "\ufeff" + german_excel(WITH_VAT)
     again = upload(catalog, supplier.id, text, supplier.headers)
     assert again.status_code == 200, again.get_json()
     assert again.get_json()["products_created"] == 0
@@ -382,7 +386,7 @@ def test_a_price_list_shows_a_changed_rate(
     text = download(catalog, supplier.id, admin).get_data().decode("utf-8")
 
     assert (
-        "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42.00|10:38.00|25:34.50;2030-03-01;0\r\n" in text
+        "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42,00|10:38,00|25:34,50;01.03.2030;0\r\n" in text
     )
 
 
@@ -390,9 +394,108 @@ def test_only_the_supplier_and_admins_download_its_price_list(
     catalog: Service, admin: Headers, supplier: Created, make_supplier: Any, make_member: Any
 ) -> None:
     assert download(catalog, supplier.id, admin).get_data().decode() == (
-        "sku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
+        "\ufeffsku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
     )
     assert download(catalog, supplier.id, make_supplier().headers).status_code == 403
     assert download(catalog, supplier.id, make_member().headers).status_code == 403
     assert download(catalog, supplier.id, {}).status_code == 401
     assert download(catalog, 999, admin).status_code == 404
+
+
+def german_excel(text: str) -> str:
+    """``text`` as German Excel writes it: decimal commas, dates DD.MM.YYYY."""
+    return re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", re.sub(r"(\d)\.(\d)", r"\1,\2", text))
+
+
+def test_a_list_saved_by_german_excel_is_read_as_it_is(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    """Windows-1252, decimal commas (also with dots between thousands), German dates."""
+    text = (
+        "sku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
+        "WEISS-10;Wandfarbe weiß 10 l;Eimer;1;0:1.042,50|10:38,5;01.03.2030;19\r\n"
+        "FUG-5;Fugenmörtel 5 kg;Sack;2,5;0:4,20;;7,0\r\n"
+    )
+
+    response = upload(catalog, supplier.id, text.encode("cp1252"), supplier.headers)
+
+    assert response.status_code == 200, response.get_json()
+    assert offers(catalog, admin) == {
+        (supplier.id, "WEISS-10"): (
+            Decimal(1),
+            [(Decimal(0), Decimal("1042.50")), (Decimal(10), Decimal("38.5"))],
+        ),
+        (supplier.id, "FUG-5"): (Decimal("2.5"), [(Decimal(0), Decimal("4.20"))]),
+    }
+    products = catalog.client.get("/api/v1/products", headers=admin).get_json()
+    assert {p["sku"]: (p["name"], p["vat_rate"]) for p in products} == {
+        "WEISS-10": ("Wandfarbe weiß 10 l", "19"),
+        "FUG-5": ("Fugenmörtel 5 kg", "7"),
+    }
+    [day] = upload(catalog, supplier.id, text.encode("utf-8-sig"), supplier.headers).get_json()[
+        "valid_from"
+    ]
+    assert day == "2030-03-01"
+
+
+def test_a_point_is_a_decimal_point_not_a_thousands_separator(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    text = f"{HEADER}\nA-1;A;bucket;1.500;0:1.500\n"
+
+    assert upload(catalog, supplier.id, text, supplier.headers).status_code == 200
+
+    assert offers(catalog, admin) == {
+        (supplier.id, "A-1"): (Decimal("1.5"), [(Decimal(0), Decimal("1.5"))])
+    }
+
+
+def test_the_template_is_an_example_that_uploads_as_it_is(
+    catalog: Service, admin: Headers, supplier: Created
+) -> None:
+    response = catalog.client.get("/api/v1/price-lists/template", headers=supplier.headers)
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert 'filename="preisliste-vorlage.csv"' in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith("\ufeffsku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n".encode())
+    uploaded = upload(catalog, supplier.id, body, supplier.headers)
+    assert uploaded.status_code == 200, uploaded.get_json()
+    assert uploaded.get_json()["offers_set"] == 2
+    assert catalog.client.get("/api/v1/price-lists/template", headers={}).status_code == 401
+
+
+def test_each_problem_comes_with_its_template_to_translate(
+    catalog: Service, supplier: Created
+) -> None:
+    text = "sku;name;unit;pack_size;tiers;ean\nA-1;A;bucket;1;0:4.20;4006\n"
+    unknown = upload(catalog, supplier.id, text, supplier.headers).get_json()["details"]
+    tiers = f"{HEADER}\nA-1;A;bucket;1;0-4.20\nB-1;B;bucket;1;0:4.20;x;y\n"
+    rows = upload(catalog, supplier.id, tiers, supplier.headers).get_json()["details"]
+
+    assert unknown["templates"] == [
+        {
+            "template": (
+                "Unknown column '%(column)s' (field %(field)s); the columns are %(columns)s."
+            ),
+            "values": {
+                "column": "ean",
+                "field": 6,
+                "columns": "sku, name, unit, pack_size, tiers, valid_from, vat_rate",
+            },
+        }
+    ]
+    assert rows["templates"] == [
+        {
+            "template": "Tier %(number)s (%(tier)s) is not min_quantity:unit_price, e.g. 10:38.00.",
+            "values": {"number": 1, "tier": "0-4.20"},
+        },
+        {
+            "template": "Expected %(expected)s fields, found %(found)s.",
+            "values": {"expected": 6, "found": 7},
+        },
+    ]
+    assert rows["rows"][0]["message"] == (
+        "Tier 1 (0-4.20) is not min_quantity:unit_price, e.g. 10:38.00."
+    )

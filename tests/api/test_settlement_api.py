@@ -69,6 +69,25 @@ def test_a_payment_by_hand_credits_the_account(
     assert unknown.status_code == 404
 
 
+def test_the_fields_problems_are_told_in_the_callers_language(
+    billing: Service, admin: Headers
+) -> None:
+    german = admin | {"Accept-Language": "de"}
+    body = {"amount": "1.234", "booked_on": "gestern", "extra": 1}
+
+    refused = billing.client.post("/api/v1/members/3/payments", json=body, headers=german)
+
+    assert refused.status_code == 422
+    assert refused.get_json()["details"] == {
+        "amount": ["Höchstens 2 Nachkommastellen."],
+        "booked_on": ["Kein gültiges Datum."],
+        "reference": ["Pflichtangabe fehlt."],
+        "extra": ["Unbekanntes Feld."],
+    }
+    english = billing.client.post("/api/v1/members/3/payments", json=body, headers=admin)
+    assert english.get_json()["details"]["reference"] == ["Missing data for required field."]
+
+
 def test_the_account_export_is_for_german_excel(
     received: int, billing: Service, admin: Headers
 ) -> None:
@@ -176,6 +195,30 @@ def test_a_discarded_run_frees_its_collections_for_the_next(
     ]
     assert submit(billing, admin, first["id"], "cancel").status_code == 200
     assert account(billing, 1, admin).get_json()["balance"] == GROSS[1]
+
+
+def test_a_run_too_late_for_the_bank_is_refused_with_its_day_as_the_reader_writes_it(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    give_mandates(billing, 1)
+    on_today(billing)
+    run = billing.client.post("/api/v1/settlements", json=MARCH, headers=admin).get_json()
+    collect_on = date.fromisoformat(run["collect_on"])
+    billing.app.extensions["zirkel.sepa_files"] = sepa_files(
+        billing.runtime.settings, lambda: collect_on
+    )
+
+    english = submit(billing, admin, run["id"])
+    german = submit(billing, admin | {"Accept-Language": "de"}, run["id"])
+
+    assert english.status_code == german.status_code == 409
+    assert english.get_json()["error"] == (
+        f"Run {run['id']} collects on {collect_on:%b} {collect_on.day}, {collect_on.year}, "
+        "too late for the bank now; "
+        "discard it and make a new run."
+    )
+    [said] = german.get_json()["details"]["settlement_id"]
+    assert collect_on.strftime("%d.%m.%Y") in said and collect_on.isoformat() not in said
 
 
 def test_a_settlement_needs_a_period_in_order(billing: Service, admin: Headers) -> None:

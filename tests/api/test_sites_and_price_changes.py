@@ -74,13 +74,35 @@ def test_the_order_splits_each_line_by_delivery_site(pooling: Service, admin: He
         {"delivery_site": "Firmensitz", "quantity": "4"}
     ]
     csv = pooling.client.get(f"/api/v1/orders/{order['id']}/document.csv", headers=admin)
-    assert ";1;1;6;Baustelle Hansastraße 12\r\n" in csv.get_data(as_text=True)
-    assert ";2;2;4;Firmensitz\r\n" in csv.get_data(as_text=True)
+    assert "DISP-10L;;;11;11;;;;Baustelle Hansastraße 12\r\n" in csv.get_data(as_text=True)
+    assert "DISP-10L;;;4;4;;;;Firmensitz (Mitglied 2)\r\n" in csv.get_data(as_text=True)
+    url = f"/api/v1/orders/{order['id']}/allocations.csv"
+    allocations = pooling.client.get(url, headers=admin).get_data(as_text=True)
+    assert ";1;1;6;piece;Baustelle Hansastraße 12\r\n" in allocations
+    assert ";2;2;4;piece;Firmensitz\r\n" in allocations
     pdf = pooling.client.get(f"/api/v1/orders/{order['id']}/document.pdf", headers=admin)
     text = shown_text(pdf.get_data())
     # rule 11: each site's share is whole packs (of 1), so each goes there directly
     assert re.search(r"Lieferort: Baustelle Hansastraße 12\n11 Geb.\n11 piece", text)
     assert re.search(r"Lieferort: Firmensitz \(Mitglied 2\)\n4 Geb.\n4 piece", text)
+
+
+def test_a_long_delivery_address_is_never_cut_on_the_order_form(
+    pooling: Service, admin: Headers
+) -> None:
+    site = (
+        "Baustelle Wohnanlage Am Phoenixsee, Haus C, Hermannstraße 112-118, Zufahrt über die "
+        "Hörder Burgstraße, Tor 3, beim Polier Herrn Müller-Lüdenscheidt melden"
+    )
+    feed(pooling, supplier_updated(A, "0.00", None), priced(pooling, "40.00"))
+    feed(pooling, need_at(1, 1, "6", site))
+    [order] = close(pooling, admin)["orders"]
+
+    pdf = pooling.client.get(f"/api/v1/orders/{order['id']}/document.pdf", headers=admin)
+
+    words = " ".join(shown_text(pdf.get_data()).split())
+    assert f"Lieferort: {site}" in words
+    assert "…" not in words
 
 
 def test_a_price_changed_while_a_window_is_open_applies_from_the_next_window(

@@ -31,7 +31,7 @@ from shared.ops import alerts
 from shared.settings import Settings
 from shared.webhook_addresses import parse_networks
 from tests.api.test_notify_api import order_placed
-from tests.api.test_order_documents import WORKED_EXAMPLE_CSV
+from tests.api.test_order_documents import WORKED_EXAMPLE_ALLOCATIONS, WORKED_EXAMPLE_CSV
 from tests.api.test_pooling_api import A, close
 from tests.api.test_pooling_api import worked_example as worked_example  # the fixture
 from tests.support.http import serving
@@ -126,10 +126,16 @@ def test_an_email_supplier_gets_the_order_with_its_csv_and_pdf(
     assert "- DISP-10L: 14 Gebinde, 14 Einheiten zu 38,00\xa0€ = 532,00\xa0€" in text
     assert "Gesamt: 834,40\xa0€" in text
     attachments = {part.get_filename(): part for part in mail.iter_attachments()}
-    assert set(attachments) == {f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"}
+    assert list(attachments) == [
+        f"bestellung-{order_id}.csv",
+        f"aufteilung-{order_id}.csv",
+        f"bestellung-{order_id}.pdf",
+    ]
     csv = attachments[f"bestellung-{order_id}.csv"]
     assert csv.get_content_type() == "text/csv"
     assert csv.get_payload(decode=True).decode("utf-8") == WORKED_EXAMPLE_CSV
+    allocations = attachments[f"aufteilung-{order_id}.csv"].get_payload(decode=True)
+    assert allocations.decode("utf-8") == WORKED_EXAMPLE_ALLOCATIONS
     pdf = attachments[f"bestellung-{order_id}.pdf"].get_payload(decode=True)
     assert pdf.startswith(b"%PDF")
     [delivery] = supplier_deliveries(notify)

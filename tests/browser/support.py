@@ -49,13 +49,20 @@ def require_browser() -> None:
 
 
 @contextmanager
-def catalog_web_alone(tmp_path: Path, seed: Callable[[Session, Runtime], None]) -> Iterator[str]:
+def catalog_web_alone(
+    tmp_path: Path,
+    seed: Callable[[Session, Runtime], None],
+    beside: Callable[[Stack], None] | None = None,
+) -> Iterator[str]:
     """The web service and catalog's gunicorn on free ports (pooling and notify not
     started), catalog's database migrated and seeded by ``seed`` first; yields the web
-    service's address."""
+    service's address. ``beside`` is shown the stack's ports first (to answer in another
+    service's place)."""
     require_browser()
     stack = Stack(tmp_path)
     stack.ports = {service: free_port() for service in SERVED}
+    if beside is not None:
+        beside(stack)
     runtime = build_runtime(Settings.from_env(stack.env))
     runtime.migrate()
     with transaction(runtime.sessions) as db:

@@ -37,6 +37,8 @@ ADMIN_PAGES = [
     "/admin/products",
     "/admin/offers",
     "/admin/users",
+    "/admin/needs",
+    "/admin/deliveries",
     "/admin/pool",
 ]
 # Roles of form controls in Chromium's ARIA snapshot; each must be followed by its name.

@@ -7,6 +7,7 @@ Screenshots at 360 px and 1280 px go to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,10 +81,15 @@ def test_a_member_posts_fixes_and_cancels_a_need(catalog_web: str) -> None:
             expect(row).to_contain_text("offen")
             screenshots(page, "my-needs")
 
-            row.get_by_role("button", name="Stornieren").click()  # pooling is not running:
+            row.get_by_role("link", name="Stornieren").click()  # asks first
+            expect(page.get_by_role("heading", name=re.compile("stornieren\\?$"))).to_be_visible()
+            page.get_by_role("link", name="Nein, behalten").click()
+            expect(page.locator("tbody tr").first).to_contain_text("offen")
+            page.locator("tbody tr").first.get_by_role("link", name="Stornieren").click()
+            page.get_by_role("button", name="Ja, stornieren").click()  # pooling is not running:
             expect(page.get_by_role("status")).to_contain_text("Stornierung")  # no verdict
             expect(page.locator("tbody tr").first).to_contain_text("Stornierung angefragt")
-            expect(page.locator("tbody tr").first.get_by_role("button")).to_have_count(0)
+            expect(page.locator("tbody tr").first.get_by_role("link")).to_have_count(0)
 
             page.get_by_role("link", name="Der Pool jetzt").click()
             expect(page.get_by_role("status")).to_contain_text("kann gerade nicht angezeigt")

@@ -19,7 +19,7 @@ from catalog.entrypoints.price_lists import MAX_ROWS
 from tests.support.stack import ADMIN_TOKEN, Client, Stack
 
 PROMPT = 2.0  # seconds within which catalog answers while the relay publishes
-PUBLISHED_WITHIN = 90.0  # seconds for the relay to publish the 10,000 events
+PUBLISHED_WITHIN = 150.0  # seconds for the relay to publish the 10,000 events (busy machine)
 
 
 @pytest.fixture

@@ -67,7 +67,9 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
     [order_mail] = smtp.mailbox.to(WORKED_EXAMPLE.suppliers[0].email)
     attachments = sorted(part.get_filename() for part in order_mail.iter_attachments())
     order_id = closed["orders"][0]["id"]
-    assert attachments == [f"bestellung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
+    assert attachments == sorted(
+        [f"bestellung-{order_id}.csv", f"aufteilung-{order_id}.csv", f"bestellung-{order_id}.pdf"]
+    )
     assert {d["status"] for d in admin.ok("GET", "notify", "/deliveries")} == {"sent"}
     assert admin.ok("GET", "notify", "/savings/dashboard")["saved"] == "206.00"
     dashboard = admin.ok("GET", "catalog", "/ops/dashboard")
@@ -75,6 +77,7 @@ def test_worked_example_end_to_end(stack: Stack, smtp: SmtpServer) -> None:
         (*SERVICES, WEB), "ready"
     )
     assert not [a for a in dashboard["alerts"] if a["kind"] == "dead-letters"]
+    assert "Control socket" not in stack.logs()  # no web process takes another's socket
     order_id = closed["orders"][0]["id"]
     first_need = Client(stack, members[0][1]).ok("GET", "catalog", "/needs")[0]["id"]
     wait_until(

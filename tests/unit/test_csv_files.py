@@ -9,8 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from shared.csv_files import cell, csv_text
+from shared.csv_files import GERMAN_EXCEL, cell, csv_text, decoded, iso_date, plain_figure
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -56,8 +58,6 @@ def test_the_file_is_semicolon_separated_with_crlf_and_quotes_what_needs_them() 
 
 
 def test_german_excel_writes_a_bom_decimal_commas_and_german_dates_and_stays_safe() -> None:
-    from shared.csv_files import GERMAN_EXCEL
-
     text = csv_text(
         ["Datum", "Beleg", "Soll"],
         [[date(2026, 3, 16), "=HYPERLINK(1)", Decimal("-1234.50")]],
@@ -69,3 +69,41 @@ def test_german_excel_writes_a_bom_decimal_commas_and_german_dates_and_stays_saf
     assert "\ufeff" not in csv_text(["a"], [[Decimal("1.5")]]) and "1.5" in csv_text(
         ["a"], [[Decimal("1.5")]]
     )
+
+
+@given(st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False))
+def test_a_figure_german_excel_wrote_is_read_back_as_the_same_number(number: Decimal) -> None:
+    assert Decimal(plain_figure(cell(number, GERMAN_EXCEL))) == number
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("42,00", "42.00"),
+        ("1.234,50", "1234.50"),
+        ("-3,5", "-3.5"),
+        ("42.50", "42.50"),  # a decimal point stays
+        ("1.500", "1.500"),  # without a comma, one and a half, never fifteen hundred
+        ("1,234.50", "1,234.50"),  # English thousands: left for the reader to refuse
+        ("1.2345,0", "1.2345,0"),  # no thousands grouping: left as well
+        ("abc", "abc"),
+    ],
+)
+def test_a_decimal_comma_is_read_and_nothing_else_is_guessed(written: str, read: str) -> None:
+    assert plain_figure(written) == read
+
+
+def test_a_german_date_is_read_as_iso_and_other_text_is_left() -> None:
+    assert iso_date("1.3.2027") == "2027-03-01"
+    assert iso_date(date(2027, 3, 1).strftime("%d.%m.%Y")) == "2027-03-01"
+    assert iso_date("2027-03-01") == "2027-03-01"
+    assert iso_date("März 2027") == "März 2027"
+
+
+def test_a_file_is_read_as_utf_8_with_or_without_bom_or_else_as_windows_1252() -> None:
+    text = "sku;name\r\nWEISS;Wandfarbe weiß 10 l „matt“ €\r\n"
+    assert decoded(text.encode("utf-8")) == text
+    assert decoded(text.encode("utf-8-sig")) == text
+    assert decoded(text.encode("cp1252")) == text
+    with pytest.raises(UnicodeDecodeError):
+        decoded(b"\x81\x8d")

@@ -61,7 +61,7 @@ def test_the_office_sees_the_caught_emails_newest_first(
     catch(mail_dir, "info@kowalski-maler.example", "Ihre Bestellung über Silikon", 2)
     catch(mail_dir, "lager@baustoffe-westfalen.example", "Bestellung 7 für Sie", 5)
     page = office.get("/admin/mail").get_data(as_text=True)
-    assert "Abgefangene E-Mails" in page and "2 E-Mails, neueste zuerst." in page
+    assert "Abgefangene E-Mails" in page and "2 gefunden." in page
     newer = page.index("Bestellung 7 für Sie")
     assert newer < page.index("Ihre Bestellung über Silikon")
     assert "lager@baustoffe-westfalen.example" in page
@@ -97,7 +97,7 @@ def test_the_page_reads_english_too(office: FlaskClient, mail_dir: Path) -> None
     with office.session_transaction() as session:
         session["lang"] = "en"
     page = office.get("/admin/mail").get_data(as_text=True)
-    assert "Caught e-mails" in page and "1 e-mail, newest first." in page
+    assert "Caught e-mails" in page and "1 found." in page
 
 
 def test_unknown_and_crafted_names_are_not_found(office: FlaskClient, mail_dir: Path) -> None:
@@ -117,3 +117,21 @@ def test_members_are_refused_and_strangers_sent_to_sign_in(
         stranger = site.client().get(path)
         assert stranger.status_code == 302 and "/login" in stranger.headers["Location"], path
     assert 'href="/admin/mail"' not in member.get("/needs/new").get_data(as_text=True)
+
+
+def test_the_office_searches_the_caught_emails_and_downloads_them(
+    office: FlaskClient, mail_dir: Path
+) -> None:
+    catch(mail_dir, "info@kowalski-maler.example", "Ihre Bestellung über Silikon", 2)
+    catch(mail_dir, "lager@baustoffe-westfalen.example", "Bestellung 7 für Sie", 5)
+    page = office.get("/admin/mail?q=kowalski").get_data(as_text=True)
+    assert "Ihre Bestellung über Silikon" in page and "Bestellung 7 für Sie" not in page
+    oldest_first = office.get("/admin/mail?sort=sent_at&dir=asc").get_data(as_text=True)
+    assert oldest_first.index("Silikon") < oldest_first.index("Bestellung 7 für Sie")
+    data = office.get("/admin/mail?q=westfalen&format=csv").get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "Datum;An;Betreff",
+        "05.03.26, 10:30;lager@baustoffe-westfalen.example;Bestellung 7 für Sie",
+    ]

@@ -236,6 +236,6 @@ def test_a_supplier_downloads_its_offers_as_a_price_list(site: Site) -> None:
 
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data(as_text=True) == (
-        "sku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
-        "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42.00|10:38.00;;19\r\n"
+        "\ufeffsku;name;unit;pack_size;tiers;valid_from;vat_rate\r\n"
+        "DISP-10L;Dispersionsfarbe 10 l;bucket;1;0:42,00|10:38,00;;19\r\n"
     )

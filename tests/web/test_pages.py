@@ -277,49 +277,6 @@ def test_secure_cookies_are_a_setting(tmp_path) -> None:
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 30 * 60
 
 
-def test_the_pool_shows_tiers_in_euros(member: FlaskClient, monkeypatch) -> None:
-    offer = {
-        "supplier_id": 2,
-        "ordered_quantity": "14",
-        "unit_price": "38.0000",
-        "next_tier": {"min_quantity": "25", "unit_price": "34.5000", "missing": "11"},
-    }
-    pool = {
-        "window_id": 7,
-        "closes_at": "2026-12-03T11:00:00+00:00",
-        "products": [{"sku": "DISP-10L", "quantity": "14", "offers": [offer]}],
-    }
-    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
-    page = member.get("/pool").get_data(as_text=True)
-    assert "Runde 7 schließt am 03.12.2026." in page
-    assert "14 \u00d7 38,00\xa0€" in page and "noch 11 bis 34,50\xa0€" in page
-
-
-def test_the_pool_shows_how_much_more_flexibility_reaches_a_tier(
-    member: FlaskClient, monkeypatch
-) -> None:
-    def offer(supplier_id: int, missing: str, missing_flexible: str) -> dict:
-        tier = {"min_quantity": "25", "unit_price": "34.5000", "missing": missing}
-        return {
-            "supplier_id": supplier_id,
-            "ordered_quantity": "14",
-            "unit_price": "38.0000",
-            "next_tier": tier | {"missing_flexible": missing_flexible},
-        }
-
-    product = {"sku": "DISP-10L", "quantity": "14", "flexible": "6"}
-    pool = {
-        "window_id": 7,
-        "closes_at": "2026-12-03T11:00:00+00:00",
-        "products": [product | {"offers": [offer(1, "11", "5"), offer(2, "4", "0")]}],
-    }
-    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
-    page = member.get("/pool").get_data(as_text=True)
-    assert "Flexible Bedarfe würden bis zu 6 mehr nehmen." in page
-    assert "5 mehr flexible Menge („bis zu“) würde sie erreichen" in page
-    assert "mit den flexiblen Bedarfen erreichbar" in page
-
-
 def test_savings_say_what_flexible_quantities_saved(member: FlaskClient, monkeypatch) -> None:
     windows = [
         {"window_id": 3, "baseline": "259.00", "paid": "207.00", "saved": "52.00"}
@@ -350,20 +307,3 @@ def test_savings_so_far_as_a_labelled_line(member: FlaskClient, monkeypatch) -> 
         "In 2 Runden hat Ihnen der Pool bisher 81,20\xa0€ gespart; am meisten in Runde 4"
         " (50,20\xa0€)." in page
     )
-
-
-def test_the_pool_shows_what_the_depot_serves_first(member: FlaskClient, monkeypatch) -> None:
-    offer = {"supplier_id": 1, "ordered_quantity": "12", "unit_price": "4.2", "next_tier": None}
-    pool = {
-        "window_id": 8,
-        "closes_at": "2026-12-10T11:00:00+00:00",
-        "products": [
-            {"sku": "SIL-300", "quantity": "10", "depot_quantity": "8", "offers": [offer]}
-        ],
-    }
-    monkeypatch.setattr("web.pages.needs.fetch", lambda *args: pool)
-    monkeypatch.setattr("web.pages.needs.pool_units", lambda _pool: {"SIL-300": "Kartusche"})
-    page = member.get("/pool").get_data(as_text=True)
-    assert "8\xa0Kartuschen aus dem Lager" in page
-    pool["products"][0]["depot_quantity"] = "0"
-    assert "aus dem Lager" not in member.get("/pool").get_data(as_text=True)

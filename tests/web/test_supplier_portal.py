@@ -241,17 +241,31 @@ def test_the_forms_need_their_csrf_token(pooling: Service, desk: FlaskClient) ->
     assert order_status(pooling)["status"] == "placed"
 
 
-@pytest.mark.parametrize(("suffix", "mimetype"), [("csv", "text/csv"), ("pdf", "application/pdf")])
-def test_the_order_downloads_as_csv_and_pdf(
-    pooling: Service, desk: FlaskClient, suffix: str, mimetype: str
+@pytest.mark.parametrize(
+    ("file", "mimetype", "filename", "row"),
+    [
+        ("document.pdf", "application/pdf", "bestellung-{}.pdf", None),
+        ("document.csv", "text/csv", "bestellung-{}.csv", ";;;;Baustelle Hansastraße 12\r\n"),
+        (
+            "allocations.csv",
+            "text/csv",
+            "aufteilung-{}.csv",
+            ";3;3;8;piece;Baustelle Hansastraße 12",
+        ),
+    ],
+)
+def test_the_order_downloads_as_pdf_and_csv_files(
+    pooling: Service, desk: FlaskClient, file: str, mimetype: str, filename: str, row: str | None
 ) -> None:
     oid = order_id(pooling)
-    response = desk.get(f"/supplier/orders/{oid}/document.{suffix}")
+    page = desk.get(f"/supplier/orders/{oid}").get_data(as_text=True)
+    assert f'href="/supplier/orders/{oid}/{file}"' in page
+
+    response = desk.get(f"/supplier/orders/{oid}/{file}")
 
     assert response.status_code == 200 and response.mimetype == mimetype
-    assert f'filename="bestellung-{oid}.{suffix}"' in response.headers["Content-Disposition"]
-    if suffix == "csv":
-        assert ";3;3;8;Baustelle Hansastraße 12\r\n" in response.get_data(as_text=True)
+    assert f'filename="{filename.format(oid)}"' in response.headers["Content-Disposition"]
+    assert row is None or row in response.get_data(as_text=True)
 
 
 PRICE_LIST = (
@@ -293,6 +307,17 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
     assert "<td>5</td><td>tiers</td>" in page
     with transaction(site.runtime.sessions) as db:
         assert db.scalars(select(Offer)).all() == []
+
+
+def test_a_tier_written_wrong_is_told_in_the_readers_language(desk: FlaskClient) -> None:
+    bad = PRICE_LIST + "KREPP;Krepp;roll;1;0-3.00;\n"
+
+    page = upload(desk, bad).get_data(as_text=True)
+
+    assert (
+        "<td>4</td><td>tiers</td><td>Staffel 1 (0-3.00) ist nicht Mindestmenge:Stückpreis,"
+        " z. B. 10:38,00.</td>"
+    ) in page
 
 
 def test_a_price_list_over_the_row_limit_is_refused_in_the_readers_language(

@@ -157,7 +157,7 @@ def _step(uow: UnitOfWork, settlement_id: int, step: RunStep, on: date) -> tuple
             "Run %(id)s collects on %(day)s, too late for the bank now; "
             "discard it and make a new run."
         )
-        raise Conflict("settlement_id", said, id=settlement_id, day=run.collect_on.isoformat())
+        raise Conflict("settlement_id", said, id=settlement_id, day=run.collect_on)
     uow.settlements.set_state(settlement_id, state, on)
     return StoredRun(run.id, state, run.collect_on, run.collections), True
 

@@ -174,6 +174,8 @@ class User(Base):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # a deactivated user cannot sign in, its sessions are over and its calls refused
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class SignInTries(Base):

@@ -14,6 +14,7 @@ from catalog.adapters.orm import Member, Need, Offer, Supplier
 from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
 from catalog.entrypoints import schemas
+from catalog.entrypoints.need_search import need_search
 from catalog.service_layer import commands, directory, handlers
 from catalog.service_layer.posting import KeyReused
 from shared.auth import TokenAuthority, current_principal, require
@@ -186,9 +187,14 @@ def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
 @api.get("/offers")
 @require("admin", "member", "supplier")
 def list_offers() -> ResponseReturnValue:
+    """Every offer for members and the office; a supplier sees its own alone (its
+    competitors' prices are not its business)."""
+    principal = current_principal()
+    query = select(Offer).order_by(Offer.supplier_id, Offer.id)
+    if principal.role == "supplier":
+        query = query.where(Offer.supplier_id == principal.subject_id)
     with unit_of_work() as session:
-        offers = session.scalars(select(Offer).order_by(Offer.supplier_id, Offer.id)).all()
-        return jsonify(schemas.OfferOut(many=True).dump(offers))
+        return jsonify(schemas.OfferOut(many=True).dump(session.scalars(query).all()))
 
 
 @api.post("/needs")
@@ -227,14 +233,11 @@ def _idempotency_key() -> str | None:
 @api.get("/needs")
 @require("admin", "member")
 def list_needs() -> ResponseReturnValue:
-    principal = current_principal()
-    query = select(Need).order_by(Need.id.desc())
-    if not principal.is_admin:
-        query = query.where(Need.member_id == principal.subject_id)
-    if status := request.args.get("status"):
-        query = query.where(Need.status == status)
+    """Searched, sorted and paged as ``entrypoints/need_search.py`` says."""
+    query, total = need_search(current_principal())
     with unit_of_work() as session:
-        return jsonify(schemas.NeedOut(many=True).dump(session.scalars(query.limit(500)).all()))
+        found = schemas.NeedOut(many=True).dump(session.scalars(query).all())
+        return jsonify(found), 200, {"X-Total-Count": str(session.scalar(total))}
 
 
 @api.get("/needs/<id:need_id>")

@@ -6,8 +6,10 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 from __future__ import annotations
 
 from catalog.entrypoints import api_users as u
+from catalog.entrypoints import need_search
 from catalog.entrypoints import schemas as s
 from catalog.entrypoints.api import IDEMPOTENCY_KEY_SHAPE
+from catalog.entrypoints.api_need_changes import NeedChangeIn
 from shared.openapi import Operation
 
 TEXT = {"type": "string", "maxLength": 100}
@@ -73,7 +75,20 @@ OPERATIONS = {
         summary="Post a member's need; with an Idempotency-Key, at most once.",
     ),
     "catalog_api.list_needs": Operation(
-        response=s.NeedOut, many=True, query={"status": TEXT}, summary="Needs, newest first."
+        response=s.NeedOut,
+        many=True,
+        query={
+            "q": TEXT,
+            "status": TEXT,
+            "member_id": {"type": "integer", "minimum": 1},
+            "sku": TEXT,
+            "sort": {"type": "string", "enum": list(need_search.SORTS)},
+            "dir": {"type": "string", "enum": ["asc", "desc"]},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": need_search.MAX_PER_PAGE},
+        },
+        summary="Needs, newest first unless sorted: searched by q (SKU, product, member, "
+        "site, note), filtered, paged; X-Total-Count says how many were found.",
     ),
     "catalog_api.show_need": Operation(response=s.NeedOut, summary="One need."),
     "catalog_api.cancel_need": Operation(
@@ -84,6 +99,11 @@ OPERATIONS = {
             "Cancel an open need: accepted as a request (cancel_requested) that pooling"
             " decides; GET the need for the outcome, cancelled or ordered."
         ),
+    ),
+    "catalog_need_changes_api.change": Operation(
+        NeedChangeIn,
+        s.NeedOut,
+        summary="Change an open need (quantity, up_to, needed_by, site, note) before the cutoff.",
     ),
     "catalog_directory_api.product_index": Operation(
         response=s.ProductOut,
@@ -116,7 +136,12 @@ OPERATIONS = {
         body_media="text/csv", summary="Upload a supplier's price list as CSV."
     ),
     "catalog_price_lists.download_price_list": Operation(
-        response_media="text/csv", summary="A supplier's offers as a price-list CSV."
+        response_media="text/csv",
+        summary="A supplier's offers as a price-list CSV for German Excel.",
+    ),
+    "catalog_price_lists.price_list_template_file": Operation(
+        response_media="text/csv",
+        summary="An example price list to fill in (admin, supplier).",
     ),
     "catalog_ops.queues": Operation(summary="The queues and their depths (admin)."),
     "catalog_ops.queue_history": Operation(

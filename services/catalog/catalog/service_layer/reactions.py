@@ -16,6 +16,7 @@ from catalog.service_layer.handlers import cancel_need
 from shared.consumer import Handler
 from shared.events import (
     DepotServed,
+    NeedChangeRefused,
     NeedWithdrawn,
     OrderConfirmed,
     OrderPlaced,
@@ -47,6 +48,14 @@ def on_need_withdrawn(session: Session, event: NeedWithdrawn) -> None:
     for need in _needs(session, [event.need_id]):
         need.status = NeedStatus.CANCELLED
         need.order_id = None
+
+
+def on_need_change_refused(session: Session, event: NeedChangeRefused) -> None:
+    """A change came after the close took the need: it shows again what the pool ordered."""
+    for need in _needs(session, [event.need_id]):
+        log.info("need %s was ordered before its change; it stays as ordered", need.id)
+        need.quantity, need.up_to = event.quantity, event.up_to
+        need.delivery_site = event.delivery_site
 
 
 def on_order_confirmed(session: Session, event: OrderConfirmed, outbox: Outbox) -> None:
@@ -120,5 +129,6 @@ def handlers(outbox: Outbox) -> dict[str, Handler]:
         "pooling.order.rejected": partial(on_order_rejected, outbox=outbox),
         "pooling.order.received": on_order_received,
         "pooling.need.withdrawn": on_need_withdrawn,
+        "pooling.need.change_refused": on_need_change_refused,
         "pooling.depot.served": on_depot_served,
     }

@@ -121,6 +121,7 @@ def signed_in_user(session: Session, session_id: str, user_id: int) -> User | No
         .where(
             WebSession.id == session_id,
             User.id == user_id,
+            User.active.is_(True),
             WebSession.created_at > utcnow() - SESSION_LIFETIME,
         )
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalog.adapters.orm import Member, Supplier, User
+from catalog.adapters.orm import Member, Supplier, User, WebSession
 from shared.errors import Conflict, Invalid, NotFound
 
 ROLES = ("member", "supplier", "admin")
@@ -61,14 +61,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
 
 
 def may_sign_in(session: Session, user: User) -> bool:
-    """Whether the user's firm lets it sign in: an admin always; a member's or a
-    supplier's user while its firm is active (a deactivated firm's sessions end with it)."""
+    """Whether the user may sign in: an active user, and its firm lets it: an admin
+    always; a member's or a supplier's user while its firm is active (a deactivated
+    user's or firm's sessions end with it)."""
+    if not user.active:
+        return False
     if user.member_id is not None:
         member = session.get(Member, user.member_id)
         return member is not None and member.active
@@ -76,3 +79,14 @@ def may_sign_in(session: Session, user: User) -> bool:
         supplier = session.get(Supplier, user.supplier_id)
         return supplier is not None and supplier.active
     return user.role == "admin"
+
+
+def set_active(session: Session, user_id: int, active: bool) -> User:
+    """Deactivate a user (its sessions end at once) or make it active again."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user_id", f"There is no user {user_id}.")
+    user.active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return user

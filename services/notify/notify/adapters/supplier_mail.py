@@ -1,7 +1,8 @@
 """An order e-mail to a supplier with the order documents attached.
 
-The documents come from pooling's document API (``/api/v1/orders/{id}/document.csv``
-and ``.pdf``), fetched with a token of that supplier, signed with the shared secret:
+The documents come from pooling's document API (the order form
+``/api/v1/orders/{id}/document.pdf``, its lines ``document.csv`` and the needs it serves
+``allocations.csv``), fetched with a token of that supplier, signed with the shared secret:
 pooling owns orders, product names and the order form, so the e-mail carries exactly
 what the supplier's portal shows, and notify may read that supplier's documents only.
 """
@@ -16,7 +17,12 @@ from notify.adapters.mail import headed
 from notify.adapters.service_documents import ServiceDocuments
 from shared.settings import Settings
 
-DOCUMENTS = (("csv", "text", "csv"), ("pdf", "application", "pdf"))
+# (the API's file name, the attachment's, its MIME type)
+DOCUMENTS = (
+    ("document.csv", "bestellung-{order_id}.csv", "text/csv"),
+    ("allocations.csv", "aufteilung-{order_id}.csv", "text/csv"),
+    ("document.pdf", "bestellung-{order_id}.pdf", "application/pdf"),
+)
 
 
 class SupplierMailer:
@@ -31,21 +37,22 @@ class SupplierMailer:
         self.timeout = timeout
 
     def send(self, to: str, subject: str, text: str, supplier_id: int, order_id: int) -> None:
-        """Fetch both documents, then send; a failure of either raises ``DeliveryFailed``
+        """Fetch the documents, then send; a failure of any raises ``DeliveryFailed``
         (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
         message = headed(self.sender, to, subject, f"order-{order_id}")
         message.set_content(text)
-        for suffix, maintype, subtype in DOCUMENTS:
-            content = self.document(supplier_id, order_id, suffix)
+        for document, filename, mimetype in DOCUMENTS:
+            content = self.document(supplier_id, order_id, document)
+            maintype, subtype = mimetype.split("/")
             message.add_attachment(
                 content,
                 maintype=maintype,
                 subtype=subtype,
-                filename=f"bestellung-{order_id}.{suffix}",
+                filename=filename.format(order_id=order_id),
             )
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)
 
-    def document(self, supplier_id: int, order_id: int, suffix: str) -> bytes:
-        url = f"{self.pooling_url}/api/v1/orders/{order_id}/document.{suffix}"
+    def document(self, supplier_id: int, order_id: int, document: str) -> bytes:
+        url = f"{self.pooling_url}/api/v1/orders/{order_id}/{document}"
         return self.documents.fetch(url, "supplier", supplier_id, "order document").content

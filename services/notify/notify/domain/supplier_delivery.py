@@ -53,6 +53,7 @@ def order_message(order: Mapping[str, Any], pooling_url: str) -> str:
             "confirm": f"{base}/confirm",
             "reject": f"{base}/reject",
             "document_csv": f"{base}/document.csv",
+            "allocations_csv": f"{base}/allocations.csv",
             "document_pdf": f"{base}/document.pdf",
         },
     }

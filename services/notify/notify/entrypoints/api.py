@@ -12,7 +12,7 @@ from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
 from notify.entrypoints.member_paths import member_path
-from notify.entrypoints.supplier_api import DeliveryState, supplier_deliveries
+from notify.entrypoints.supplier_api import DeliveryState, mentioning, supplier_deliveries
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.web import MAX_ID, ApiError, unit_of_work
@@ -69,6 +69,7 @@ DELIVERY_KINDS = (
     "nudge",
     "invoice",
     "invoice_resent",
+    "account",
 )
 
 
@@ -113,8 +114,9 @@ def notifications() -> ResponseReturnValue:
 @api.get("/deliveries")
 @require("admin")
 def deliveries() -> ResponseReturnValue:
-    """The delivery log to members and suppliers, newest first; ``?status=``,
-    ``?kind=``, ``?member_id=`` and ``?supplier_id=`` narrow it."""
+    """The delivery log to members and suppliers, newest 200 first; ``?status=``,
+    ``?kind=``, ``?member_id=``, ``?supplier_id=`` and ``?q=`` (text in the recipient or
+    the subject) narrow it."""
     query = select(Delivery).order_by(Delivery.id.desc())
     status = request.args.get("status")
     if status is not None:
@@ -132,10 +134,11 @@ def deliveries() -> ResponseReturnValue:
     supplier = request.args.get("supplier_id", type=ascii_int)
     if supplier is not None:
         query = query.where(false())
+    if text := request.args.get("q", "").strip():
+        query = query.where(mentioning(Delivery, text))
+    narrowed = {"status": status, "member_id": member, "supplier_id": supplier, "q": text}
     with unit_of_work() as session:
         found = DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
-        found += supplier_deliveries(
-            session, {"status": status, "member_id": member, "supplier_id": supplier}
-        )
+        found += supplier_deliveries(session, narrowed)
     found.sort(key=lambda d: d["created_at"], reverse=True)
     return jsonify(found[:200])

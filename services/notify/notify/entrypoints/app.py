@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from notify.bootstrap import build_runtime, outgoing_of
+from notify.entrypoints.account_mail_api import account_mail_api
 from notify.entrypoints.api import api
 from notify.entrypoints.invoices_api import invoices_api
 from notify.entrypoints.openapi import OPERATIONS
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         statements_api,
         supplier_api,
         invoices_api,
+        account_mail_api,
     )
     app.extensions["zirkel.outgoing"] = outgoing_of(runtime.settings)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
@@ -54,6 +54,14 @@ class SupplierDeliveryDetailOut(SupplierDeliveryOut):
     attempt_log = fields.List(fields.Nested(AttemptOut), data_key="attempt_log")
 
 
+def mentioning(model: Any, text: str) -> ColumnElement[bool]:
+    """Deliveries whose recipient or subject holds ``text`` (any case; ``%`` is a
+    character, no wildcard)."""
+    needle = text.strip()[:200].lower()
+    columns = (model.to, model.subject)
+    return or_(*(func.lower(c).contains(needle, autoescape=True) for c in columns))
+
+
 def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The newest supplier deliveries for the delivery log; ``status`` and ``supplier_id``
     narrow them, a ``member_id`` filter leaves none."""
@@ -64,6 +72,8 @@ def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[
         query = query.where(SupplierDelivery.status == args["status"])
     if (supplier := args.get("supplier_id")) is not None and 0 < supplier <= MAX_ID:
         query = query.where(SupplierDelivery.supplier_id == supplier)
+    if args.get("q"):
+        query = query.where(mentioning(SupplierDelivery, args["q"]))
     return SupplierDeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
 
 

@@ -1,16 +1,10 @@
-"""A supplier order as documents the supplier works with: a CSV for its system, a PDF form.
-
-The CSV is for machines: semicolon-separated, UTF-8, plain decimals, one row per
-allocation, then the totals. The PDF is the German order form a wholesaler's
-office expects ("Bestellung Nr. …"). Both say where the goods go (rule 11): every
-line's whole packs per delivery address, the depot's address for all that is not a
-site's whole packs. The CSV follows a line's allocation rows (each naming its need's
-delivery site) with one row per address: no need id, the packs and quantity for that
-address in ``packs`` and ``ordered_quantity``, the address in ``delivery_site``.
-
-Both show the order net, the VAT per rate and gross (rule 12): each line at its
-product's rate, the shipping fee at the standard rate, each rate's VAT rounded
-once on the sum of its net amounts.
+"""A supplier order as documents the supplier works with: the German order form as a
+PDF ("Bestellung Nr. …"), and what both it and the CSV files (``order_csv``) are made
+of. Each says where the goods go (rule 11): every line's whole packs per delivery
+address, the depot's address for all that is not a site's whole packs; and each shows
+the order net, the VAT per rate and gross (rule 12): each line at its product's rate,
+the shipping fee at the standard rate, each rate's VAT rounded once on the sum of its
+net amounts.
 """
 
 from __future__ import annotations
@@ -27,24 +21,10 @@ from sqlalchemy.orm import Session
 from pooling.adapters import orm
 from pooling.adapters.order_book import standing_lines, supplier_order
 from pooling.domain.distribution import Distribution, distribute
-from pooling.domain.model import HEAD_OFFICE
 from pooling.domain.vat import STANDARD_RATE, VatAtRate, vat_breakdown
-from shared.csv_files import Cell, csv_text
 from shared.pdf import latin, letterhead
 from shared.settings import Settings
 
-CSV_COLUMNS = (
-    "sku",
-    "packs",
-    "ordered_quantity",
-    "unit_price",
-    "line_total",
-    "vat_rate",
-    "need_id",
-    "member_id",
-    "quantity",
-    "delivery_site",
-)
 CENT = Decimal("0.01")
 
 
@@ -112,41 +92,6 @@ def order_document(session: Session, order: orm.Order, depot: str = "") -> Order
     return OrderDocument(order, terms.name if terms else None, products, rates, depot)
 
 
-def order_csv(document: OrderDocument) -> str:
-    """One row per allocation under the header, then the totals, each with its amount in
-    the ``line_total`` column: ``goods``, ``shipping_fee`` (at 19 %), ``total`` (net),
-    per rate ``taxable`` and ``vat`` (the rate in ``vat_rate``), and ``gross_total``."""
-    rows: list[list[Cell]] = []
-    distribution = document.distribution
-    for line in document.lines:
-        figures: list[Cell] = [
-            line.sku,
-            line.packs,
-            plain(line.ordered_quantity),
-            price(line.unit_price),
-            money(line.line_total),
-            plain(document.vat_rate(line.sku)),
-        ]
-        for a in line.allocations:
-            site = a.delivery_site or HEAD_OFFICE
-            rows.append([*figures, a.need_id, a.member_id, plain(a.quantity), site])
-        for drop in distribution.drops_of(line.sku):
-            rows.append([line.sku, drop.packs, plain(drop.quantity), *[None] * 6, drop.address])
-    totals: list[tuple[str, Decimal, Decimal | None]] = [
-        ("goods", document.goods_total, None),
-        ("shipping_fee", document.order.shipping_fee, STANDARD_RATE),
-        ("total", document.total, None),
-    ]
-    for entry in document.vat:
-        totals += [("taxable", entry.taxable, entry.rate), ("vat", entry.vat, entry.rate)]
-    totals.append(("gross_total", document.gross_total, None))
-    empty = [None] * 4
-    for label, amount, rate in totals:
-        shown_rate = None if rate is None else plain(rate)
-        rows.append([label, None, None, None, money(amount), shown_rate, *empty])
-    return csv_text(CSV_COLUMNS, rows)
-
-
 def order_pdf(document: OrderDocument, cooperative: str, timezone: str) -> bytes:
     """The German order form, A4 portrait, with the built-in Helvetica (Windows-1252).
 
@@ -203,15 +148,21 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
 
 
 def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:
-    """The line's whole packs per delivery address, indented under it."""
+    """The line's whole packs per delivery address, indented under it; a long address
+    wraps onto as many lines as it needs, never cut."""
     pdf.set_font("Helvetica", "", 8)
+    width = sum(WIDTHS[1:5])
     for drop in distribution.drops_of(sku):
         label = latin(f"Lieferort: {drop.address}")
+        lines = len(pdf.multi_cell(width, 5, label, dry_run=True, output="LINES"))
+        if pdf.will_page_break(lines * 5):
+            pdf.add_page()
+        top = pdf.get_y()
         pdf.cell(WIDTHS[0], 5, "")
-        pdf.cell(sum(WIDTHS[1:5]), 5, label if len(label) <= 96 else label[:95] + "…")
+        pdf.multi_cell(width, 5, label, new_x="RIGHT", new_y="TOP")
         pdf.cell(WIDTHS[5], 5, f"{drop.packs} Geb.", align="R")
         pdf.cell(WIDTHS[6], 5, f"{german(plain(drop.quantity))} {latin(unit)}".strip(), align="R")
-        pdf.ln()
+        pdf.set_xy(pdf.l_margin, top + lines * 5)
     pdf.set_font("Helvetica", "", 9)
 
 

@@ -204,6 +204,11 @@ def locked_stock(session: Session, skus: Collection[str]) -> list[Lot]:
     return [lot for lot in stock(_ledger(session, holding)) if lot.sku in wanted]
 
 
+def depot_lots(session: Session) -> list[Lot]:
+    """The depot's lots now (not locked: for weighing the pool before its close)."""
+    return stock(_ledger(session, None))
+
+
 def depot_holdings(session: Session) -> dict[str, Decimal]:
     """What the depot holds of each product now (not locked: for showing the pool)."""
     held: dict[str, Decimal] = {}

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pooling.adapters import documents, order_book, orm
+from pooling.adapters import documents, order_book, order_csv, orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from pooling.domain.distribution import distribute
@@ -124,11 +124,28 @@ def show_order(order_id: int) -> ResponseReturnValue:
 @api.get("/orders/<id:order_id>/document.csv")
 @require("admin", "supplier", owed=True)
 def order_document_csv(order_id: int) -> ResponseReturnValue:
+    """The order's lines with their addresses and totals, for German Excel."""
+    body = _order_file(order_id, order_csv.order_csv)
+    return _attachment(
+        body.encode("utf-8"), "text/csv; charset=utf-8", f"bestellung-{order_id}.csv"
+    )
+
+
+@api.get("/orders/<id:order_id>/allocations.csv")
+@require("admin", "supplier", owed=True)
+def order_allocations_csv(order_id: int) -> ResponseReturnValue:
+    """One row per need the order serves, for German Excel."""
+    body = _order_file(order_id, order_csv.allocations_csv)
+    return _attachment(
+        body.encode("utf-8"), "text/csv; charset=utf-8", f"aufteilung-{order_id}.csv"
+    )
+
+
+def _order_file(order_id: int, write: Callable[[documents.OrderDocument], str]) -> str:
     depot = documents.depot_address(current_app.extensions["zirkel.settings"])
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id), depot)
-        body = documents.order_csv(document)
-    return _attachment(body.encode("utf-8"), "text/csv; charset=utf-8", order_id, "csv")
+        return write(document)
 
 
 @api.get("/orders/<id:order_id>/document.pdf")
@@ -139,7 +156,7 @@ def order_document_pdf(order_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
         document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
-    return _attachment(body, "application/pdf", order_id, "pdf")
+    return _attachment(body, "application/pdf", f"bestellung-{order_id}.pdf")
 
 
 @api.get("/orders/<id:order_id>/distribution")
@@ -175,11 +192,9 @@ def _supplier_order(session: Session, order_id: int) -> orm.Order:
     return order
 
 
-def _attachment(body: bytes, content_type: str, order_id: int, suffix: str) -> Response:
+def _attachment(body: bytes, content_type: str, filename: str) -> Response:
     response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="bestellung-{order_id}.{suffix}"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -12,6 +12,8 @@ from pooling.adapters import orm
 from pooling.entrypoints.api import api
 from pooling.entrypoints.closes import closes_api
 from pooling.entrypoints.openapi import OPERATIONS
+from pooling.entrypoints.outlook import outlook_api
+from pooling.entrypoints.quote import quote_api
 from pooling.entrypoints.receipts import receipts_api
 from shared import metrics
 from shared.auth import SUPPLIER_ACTIVE, supplier_standing
@@ -24,7 +26,13 @@ from shared.web import create_base_app
 def create_app(settings: Settings | None = None) -> Flask:
     runtime = bootstrap.build_runtime(settings or Settings.from_env())
     app = create_base_app(
-        runtime, openapi_blueprint("Zirkel pooling", OPERATIONS), api, closes_api, receipts_api
+        runtime,
+        openapi_blueprint("Zirkel pooling", OPERATIONS),
+        api,
+        closes_api,
+        receipts_api,
+        outlook_api,
+        quote_api,
     )
     app.extensions["zirkel.schedule"] = bootstrap.schedule(runtime.settings)
     app.extensions["zirkel.solver"] = bootstrap.solver(runtime.settings)

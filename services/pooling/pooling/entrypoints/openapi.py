@@ -8,6 +8,8 @@ from __future__ import annotations
 from pooling.entrypoints import delivery_schemas as d
 from pooling.entrypoints import schemas as s
 from pooling.entrypoints.closes import ClosedWindowOut
+from pooling.entrypoints.outlook import OutlookOut
+from pooling.entrypoints.quote import QuoteOut
 from shared.openapi import Operation
 
 # the receipt's split shown, with booking's checks, and nothing stored
@@ -17,13 +19,26 @@ OPERATIONS = {
     "pooling_api.current_pool": Operation(
         response=s.PoolOut, summary="The open window's pooled demand and tiers."
     ),
+    "pooling_outlook.current_pool_outlook": Operation(
+        response=OutlookOut,
+        summary="What the next tiers and free shipping would take, and the savings so far.",
+    ),
+    "pooling_quote.quote": Operation(
+        response=QuoteOut,
+        summary="One product's offers, where the pool stands and what one more need changes.",
+    ),
     "pooling_api.close_pool": Operation(
         s.CloseIn, s.ClosedPoolOut, body_required=False, summary="Close the pool window (admin)."
     ),
     "pooling_api.list_orders": Operation(response=s.OrderOut, many=True, summary="Orders."),
     "pooling_api.show_order": Operation(response=s.OrderOut, summary="One order."),
     "pooling_api.order_document_csv": Operation(
-        response_media="text/csv", summary="An order form as CSV."
+        response_media="text/csv",
+        summary="An order's lines, their addresses and totals as CSV for German Excel.",
+    ),
+    "pooling_api.order_allocations_csv": Operation(
+        response_media="text/csv",
+        summary="One row per need an order serves, as CSV for German Excel.",
     ),
     "pooling_api.order_document_pdf": Operation(
         response_media="application/pdf", summary="An order form as PDF."

@@ -16,7 +16,15 @@ from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from shared.consumer import Handler, Together
 from shared.db import insert_new_only
-from shared.events import Event, NeedPosted, NeedWithdrawn, OfferUpdated, SupplierUpdated
+from shared.events import (
+    Event,
+    NeedChanged,
+    NeedChangeRefused,
+    NeedPosted,
+    NeedWithdrawn,
+    OfferUpdated,
+    SupplierUpdated,
+)
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -123,6 +131,27 @@ def on_need_cancelled(
     outbox.add(session, NeedWithdrawn(**withdrawn))
 
 
+def on_need_changed(
+    session: Session, event: NeedChanged, schedule: CutoffSchedule, outbox: Outbox
+) -> None:
+    """A member changed an open need: the pool takes its quantity, flexibility and site,
+    decided under the open window's lock as a cancellation is; a close that took the
+    need first keeps what it ordered, and says so (``pooling.need.change_refused``). A
+    change ahead of its post waits for it (retried)."""
+    _current_window_id(session, schedule)
+    need = session.get(orm.PooledNeed, event.need_id, with_for_update=True, populate_existing=True)
+    if need is None:
+        raise LookupError(f"need {event.need_id} is changed before it is posted")
+    if need.status != "open":
+        log.info("need %s is %s; its change comes too late", need.need_id, need.status)
+        if need.status in ("ordered", "served"):  # catalog shows it as it was ordered
+            kept = {"quantity": need.quantity, "up_to": need.up_to}
+            kept |= {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
+            outbox.add(session, NeedChangeRefused(**kept, delivery_site=need.delivery_site))
+        return
+    need.quantity, need.up_to, need.delivery_site = event.quantity, event.up_to, event.delivery_site
+
+
 def _pooled_need_locked(session: Session, cancelled: dict[str, Any]) -> orm.PooledNeed:
     """The cancelled need's row, locked until the transaction ends; a tombstone (no
     quantity, in no window) when its post has not arrived."""
@@ -153,4 +182,5 @@ def handlers(schedule: CutoffSchedule, outbox: Outbox) -> dict[str, Handler]:
         "catalog.offer.updated": on_offer_updated,
         "catalog.need.posted": Together(partial(on_needs_posted, schedule=schedule)),
         "catalog.need.cancelled": partial(on_need_cancelled, schedule=schedule, outbox=outbox),
+        "catalog.need.changed": partial(on_need_changed, schedule=schedule, outbox=outbox),
     }

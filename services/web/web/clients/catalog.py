@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from shared.fields import ascii_int
 from web.clients.catalog_ops import OpsClient
 from web.clients.catalog_types import (
     Member,
@@ -172,6 +173,23 @@ class CatalogClient:
         at most 500."""
         body = self._get(caller, "/needs")
         return read("catalog", lambda: [Need.read(item) for item in body])
+
+    def need_page(self, caller: Caller, params: dict[str, Any]) -> tuple[list[Need], int]:
+        """One page of the needs the query ``params`` of ``GET /needs`` find, and how many
+        it finds in all (its ``X-Total-Count``)."""
+        answer = self.service.call(caller, "GET", "/needs", params=params)
+        total = answer.headers.get("X-Total-Count", "")
+        return read(
+            "catalog", lambda: ([Need.read(item) for item in answer.json()], ascii_int(total))
+        )
+
+    def need(self, caller: Caller, need_id: int) -> Need:
+        body = self._get(caller, f"/needs/{need_id}")
+        return read("catalog", lambda: Need.read(body))
+
+    def change_need(self, caller: Caller, need_id: int, body: dict[str, Any]) -> Need:
+        answer = self._send(caller, "PATCH", f"/needs/{need_id}", body)
+        return read("catalog", lambda: Need.read(answer))
 
     def post_need(self, caller: Caller, body: dict[str, Any], key: str | None) -> Need:
         """The need posted, or the one this key posted before (``NeedSentBefore`` when that

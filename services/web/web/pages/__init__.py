@@ -25,12 +25,14 @@ from web.pages.admin_catalog import catalog_admin
 from web.pages.admin_depot import depot_admin
 from web.pages.admin_directory import directory_admin
 from web.pages.admin_invoices import invoice_admin
+from web.pages.admin_needs import needs_admin
 from web.pages.admin_ops import ops_admin
 from web.pages.admin_overview import overview_admin
 from web.pages.admin_pool import pool_admin
 from web.pages.admin_receipts import receipt_admin
 from web.pages.admin_savings import savings_admin
 from web.pages.admin_settings import settings_admin
+from web.pages.admin_users import user_admin
 from web.pages.caught_mail import mail_admin
 from web.pages.distribution import distribution_pages
 from web.pages.errors import is_page_request, refuse_all_but_forms, show_http_errors_as_pages
@@ -38,8 +40,11 @@ from web.pages.forms import LANGUAGES, form_errors
 from web.pages.help import help_pages
 from web.pages.invoices import invoice_pages
 from web.pages.member_accounts import account_pages
+from web.pages.need_changes import need_changes
 from web.pages.needs import pages
 from web.pages.orders import order_pages
+from web.pages.password_reset import password_pages
+from web.pages.pool_window import pool_pages
 from web.pages.preferences import preference_pages
 from web.pages.product_search import product_search
 from web.pages.site_receipts import site_pages
@@ -55,6 +60,8 @@ WEB_BLUEPRINTS += (invoice_pages, invoice_admin)
 WEB_BLUEPRINTS += (account_pages,)
 WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin, product_search)
+WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
+WEB_BLUEPRINTS += (pool_pages, need_changes)
 
 
 def init_web(app: Flask, clients: Clients) -> None:
@@ -85,6 +92,7 @@ def init_web(app: Flask, clients: Clients) -> None:
         day=formatting.day,
         short_day=formatting.short_day,
         in_units=units.in_units,
+        unit_name=units.unit_name,
         weekday_and_time=formatting.weekday_and_time,
     )
     app.jinja_env.globals.update(

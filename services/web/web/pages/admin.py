@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from web.clients.service import OFFICE, Refused
 from web.pages.callers import catalog, members_by_name, suppliers_by_name
 from web.pages.forms import UserForm, options
+from web.pages.office_lists import ROLES, USERS
 from web.pages.remote import show_errors_as_pages
 from web.pages.supplier_forms import SupplierUserForm
 
@@ -33,16 +34,37 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _users_page(form: UserForm, supplier_form: SupplierUserForm) -> ResponseReturnValue:
-    members = sorted(
-        (m for m in catalog().members(OFFICE) if m.active), key=lambda m: (m.name, m.id)
-    )
+    everyone = catalog().members(OFFICE)
+    members = sorted((m for m in everyone if m.active), key=lambda m: (m.name, m.id))
     form.member_id.choices = options((m.id, f"{m.name} ({m.email})") for m in members)
     supplier_form.supplier_id.choices = options(suppliers_by_name(active_only=True))
-    listed = [(u.email, u.role, u.member_id or u.supplier_id) for u in catalog().users.users()]
+    listed = USERS.answer(_user_rows({m.id: m.name for m in everyone}))
+    if isinstance(listed, Response):
+        return listed
     status = 422 if form.errors or supplier_form.errors else 200
     return render_template(
-        "admin_users.html", form=form, supplier_form=supplier_form, users=listed
+        "admin_users.html", form=form, supplier_form=supplier_form, users=listed, roles=ROLES
     ), status
+
+
+def _user_rows(member_names: dict[int, str]) -> list[dict[str, Any]]:
+    """Each user with the name of its member or supplier (its id when catalog has none)."""
+    supplier_names = dict(suppliers_by_name())
+    return [
+        {
+            "id": u.id,
+            "email": u.email,
+            "role": u.role,
+            "firm": member_names.get(u.member_id, str(u.member_id))
+            if u.member_id is not None
+            else supplier_names.get(u.supplier_id, str(u.supplier_id))
+            if u.supplier_id is not None
+            else "",
+            "created": u.created,
+            "active": u.active,
+        }
+        for u in catalog().users.users()
+    ]
 
 
 @admin.post("/users/supplier")

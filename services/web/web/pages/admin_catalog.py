@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -25,6 +25,7 @@ from web.pages.admin_forms import (
 )
 from web.pages.callers import catalog, supplier_names, suppliers_by_name
 from web.pages.forms import options
+from web.pages.office_lists import MEMBERS, OFFERS, PRODUCTS, SUPPLIERS
 from web.pages.remote import show_errors_as_pages
 
 catalog_admin = Blueprint("catalog_admin", __name__, url_prefix="/admin")
@@ -44,8 +45,10 @@ def members() -> ResponseReturnValue:
     if sent and _saved(form, lambda: catalog().register_member(OFFICE, body)):
         flash(_("Member %(name)s registered.", name=body["name"]), "ok")
         return redirect(url_for("catalog_admin.members"))
-    rows = sorted(catalog().members(OFFICE), key=lambda m: (m.name, m.id))
-    return _page("admin_members.html", form, members=rows, trades=TRADES)
+    listed = MEMBERS.answer(catalog().members(OFFICE))
+    if isinstance(listed, Response):
+        return listed
+    return _page("admin_members.html", form, members=listed, trades=TRADES)
 
 
 @catalog_admin.route("/suppliers", methods=["GET", "POST"])
@@ -56,11 +59,10 @@ def suppliers() -> ResponseReturnValue:
     if sent and _saved(form, lambda: catalog().register_supplier(OFFICE, body)):
         flash(_("Supplier %(name)s registered.", name=body["name"]), "ok")
         return redirect(url_for("catalog_admin.suppliers"))
-    rows = [
-        (s.id, s.name, s.email, s.shipping_fee, s.free_shipping_from, s.delivery_channel, s.active)
-        for s in sorted(catalog().suppliers(OFFICE), key=lambda s: (s.name, s.id))
-    ]
-    return _page("admin_suppliers.html", form, suppliers=rows, channels=CHANNELS)
+    listed = SUPPLIERS.answer(catalog().suppliers(OFFICE))
+    if isinstance(listed, Response):
+        return listed
+    return _page("admin_suppliers.html", form, suppliers=listed, channels=CHANNELS)
 
 
 @catalog_admin.route("/products", methods=["GET", "POST"])
@@ -77,8 +79,10 @@ def products() -> ResponseReturnValue:
         else:
             flash(_("Product %(sku)s added.", sku=body["sku"]), "ok")
             return redirect(url_for("catalog_admin.products"))
-    rows = [(p.sku, p.name, p.unit, p.vat_rate) for p in catalog().products(OFFICE)]
-    return _page("admin_products.html", form, products=rows)
+    listed = PRODUCTS.answer(catalog().products(OFFICE))
+    if isinstance(listed, Response):
+        return listed
+    return _page("admin_products.html", form, products=listed)
 
 
 @catalog_admin.route("/products/<sku>/edit", methods=["GET", "POST"])
@@ -109,9 +113,12 @@ def offers() -> ResponseReturnValue:
     form.supplier_id.choices = options(suppliers_by_name(active_only=True))
     products = catalog().products(OFFICE)
     form.sku.choices = options((p.sku, f"{p.name} ({p.sku})") for p in products)
-    listed = _listed_offers(products)
+    offered = _listed_offers(products)
+    listed = OFFERS.answer(offered)
+    if isinstance(listed, Response):
+        return listed
     if not form.is_submitted():
-        _fill_from_existing(form, listed)
+        _fill_from_existing(form, offered)
     elif (body := form.load()) is not None:
         supplier_id, sku = form.supplier_id.data, form.sku.data
         offer = {"pack_size": body["pack_size"], "tiers": body["tiers"]}

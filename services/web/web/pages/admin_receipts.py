@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from web.pages.admin import admin_required
 from web.pages.callers import order_names, supplier_names
+from web.pages.office_lists import ORDERS
 from web.pages.receipt_forms import ReceiptForm
 from web.pages.remote import answer, fetch, send, show_errors_as_pages
 
@@ -29,8 +30,15 @@ RECEIVABLE = ("confirmed", "received")
 @receipt_admin.get("/orders")
 @admin_required
 def orders() -> ResponseReturnValue:
-    listed = fetch("pooling", "/orders", "admin", None)
-    return render_template("admin_orders.html", orders=listed, suppliers=supplier_names())
+    """Every order pooling has (a few a week), searched, sorted and paged here."""
+    fetched, names = fetch("pooling", "/orders", "admin", None), supplier_names()
+    if fetched is None:
+        return render_template("admin_orders.html", orders=None, suppliers=names)
+    rows = [o | {"supplier": names.get(o["supplier_id"], str(o["supplier_id"]))} for o in fetched]
+    listed = ORDERS.answer(rows)
+    if isinstance(listed, Response):
+        return listed
+    return render_template("admin_orders.html", orders=listed, suppliers=names)
 
 
 @receipt_admin.get("/orders/<id:order_id>/receipt")

@@ -4,8 +4,9 @@ charts) and the log of e-mails sent to members."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -21,11 +22,11 @@ from web.pages.callers import members_by_name, supplier_names
 from web.pages.charts import bars
 from web.pages.forms import options
 from web.pages.notify_client import change
+from web.pages.office_lists import DELIVERIES, DELIVERY_KINDS, ROLES
 from web.pages.remote import fetch, show_errors_as_pages
 
 savings_admin = Blueprint("savings_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(savings_admin)
-STATUSES = ("pending", "sent", "failed")
 
 
 class FeeForm(FlaskForm):
@@ -103,9 +104,38 @@ def _supplier_name(names: dict[int, str], supplier_id: int | None) -> str:
 @savings_admin.get("/deliveries")
 @admin_required
 def deliveries() -> ResponseReturnValue:
-    status = request.args.get("status")
-    query = f"?status={status}" if status in STATUSES else ""
-    log = fetch("notify", f"/deliveries{query}", "admin", None)
-    return render_template(
-        "admin_deliveries.html", log=log, status=status if query else None, statuses=STATUSES
-    )
+    """notify's log of e-mails (and orders to suppliers): notify searches and filters it
+    and answers the newest 200 found; they are sorted and paged here."""
+    asked = DELIVERIES.ask()
+    params = {"q": asked.text} | asked.filters
+    if params.get("kind") == "supplier_order":  # notify's kinds are the members' e-mails'
+        params["kind"] = ""
+    path = "/deliveries?" + urlencode({k: v for k, v in params.items() if v})
+    log = fetch("notify", path, "admin", None)
+    if log is None:
+        return render_template("admin_deliveries.html", log=None)
+    listed = DELIVERIES.answer(_with_recipients(log))
+    if isinstance(listed, Response):
+        return listed
+    return render_template("admin_deliveries.html", log=listed, kinds=DELIVERY_KINDS)
+
+
+def _with_recipients(log: list[dict]) -> list[dict]:
+    """Each delivery with the name of its member or supplier, the office ("Office") or,
+    for a password link, the user's address."""
+    members = dict(members_by_name())
+    suppliers = supplier_names()
+    office = str(ROLES["admin"])
+
+    def recipient(d: dict) -> str:
+        if d.get("audience") == "supplier":
+            return suppliers.get(d["supplier_id"], str(d["supplier_id"]))
+        if d.get("kind") == "account":  # a password link: to the user's own address
+            return str(d["to"])
+        return (
+            members.get(d.get("member_id"), str(d.get("member_id")))
+            if d.get("member_id")
+            else office
+        )
+
+    return [d | {"recipient": recipient(d)} for d in log]

@@ -7,15 +7,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 
 from shared import caught_mail
 from web.pages.admin import admin_required
+from web.pages.office_lists import MAILS
 from web.pages.remote import show_errors_as_pages
-
-PER_PAGE = 50
 
 mail_admin = Blueprint("mail_admin", __name__, url_prefix="/admin/mail")
 show_errors_as_pages(mail_admin)
@@ -42,21 +41,14 @@ def _catching_mail() -> dict[str, bool]:
 @mail_admin.get("")
 @admin_required
 def caught() -> ResponseReturnValue:
-    """Every caught e-mail, newest first, a page of 50 at a time."""
+    """Every caught e-mail, newest first, searched by recipient and subject, a page of 50
+    at a time (the catcher of a trial installation keeps hundreds, not millions)."""
     directory = _directory()
-    names = caught_mail.names(directory)
-    pages = max(1, -(-len(names) // PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    shown = caught_mail.summaries(directory, names[(page - 1) * PER_PAGE : page * PER_PAGE])
-    rows = [(mail, format_datetime(mail.sent_at, "short")) for mail in shown]
-    return render_template(
-        "admin_mail.html",
-        rows=rows,
-        total=len(names),
-        page=page,
-        pages=pages,
-        directory=directory,
-    )
+    listed = MAILS.answer(caught_mail.summaries(directory, caught_mail.names(directory)))
+    if isinstance(listed, Response):
+        return listed
+    rows = [(mail, format_datetime(mail.sent_at, "short")) for mail in listed]
+    return render_template("admin_mail.html", rows=rows, mails=listed, directory=directory)
 
 
 @mail_admin.get("/<name>")

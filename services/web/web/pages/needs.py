@@ -1,4 +1,4 @@
-"""A member's pages: post a need, my needs (cancel while open), the pool now, my savings."""
+"""A member's pages: post a need, my needs (cancel while open), my savings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,13 +15,15 @@ import web.pages.charts as charts
 from catalog.domain.search import fold
 from web.clients.catalog import NeedSentBefore
 from web.clients.service import Forbidden, NotFound, Refused
-from web.pages.callers import catalog, pool_units, signed_in
+from web.pages.callers import catalog, signed_in
 from web.pages.forms import ActionForm, NeedForm
+from web.pages.need_quote import quote_for_form
 from web.pages.remote import fetch, show_errors_as_pages
 from web.pages.savings_line import cumulative_savings
 
 pages = Blueprint("pages", __name__)
 OPEN, CANCELLED = "open", "cancelled"
+PREVIEW = "preview"  # the need form's button that shows prices without posting
 show_errors_as_pages(pages)
 
 
@@ -51,7 +53,9 @@ def home() -> ResponseReturnValue:
 def post_need() -> ResponseReturnValue:
     form = NeedForm()
     products = [(p.sku, p.name, p.unit) for p in catalog().products(signed_in())]
-    if form.is_submitted():
+    if not form.is_submitted() and request.args.get("sku"):
+        form.sku.data = request.args["sku"]
+    if form.is_submitted() and PREVIEW not in request.form:
         need = form.validate_need({fold(name): sku for sku, name, _unit in products})
         if need is not None and (need_id := _post(form, need)) is not None:
             # the same words whether this post made the need or found it made by the
@@ -59,7 +63,8 @@ def post_need() -> ResponseReturnValue:
             flash(_("Need %(id)s posted.", id=need_id), "ok")
             return redirect(url_for("pages.my_needs"))
     status = 422 if form.errors else 200
-    return render_template("need_form.html", form=form, products=products), status
+    quote = quote_for_form(form, products)
+    return render_template("need_form.html", form=form, products=products, quote=quote), status
 
 
 def _post(form: NeedForm, need: dict[str, Any]) -> int | None:
@@ -101,14 +106,6 @@ def cancel_need(need_id: int) -> ResponseReturnValue:
         else:  # pooling decides whether it came before the close
             flash(_("Cancellation of need %(id)s requested.", id=need_id), "ok")
     return redirect(url_for("pages.my_needs"))
-
-
-@pages.get("/pool")
-@login_required
-def pool() -> ResponseReturnValue:
-    role = "admin" if current_user.is_admin else "member"
-    current = fetch("pooling", "/pools/current", role, current_user.member_id)
-    return render_template("pool.html", pool=current, units=pool_units(current))
 
 
 @pages.get("/savings")

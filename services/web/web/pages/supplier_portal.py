@@ -103,10 +103,11 @@ def reject(order_id: int) -> ResponseReturnValue:
     return _decide(order_id, "reject", body, _("Order %(id)s rejected.", id=order_id))
 
 
-@portal.get("/orders/<id:order_id>/document.<any(csv, pdf):suffix>")
+@portal.get('/orders/<id:order_id>/<any("document.pdf", "document.csv", "allocations.csv"):file>')
 @supplier_required
-def document(order_id: int, suffix: str) -> ResponseReturnValue:
-    path = f"/orders/{order_id}/document.{suffix}"
+def document(order_id: int, file: str) -> ResponseReturnValue:
+    """The order form, its lines or the needs it serves, as pooling writes them."""
+    path = f"/orders/{order_id}/{file}"
     found = answer("pooling", path, "supplier", current_user.supplier_id)
     if found is None:
         return render_template("supplier_unavailable.html"), 503

@@ -56,6 +56,11 @@ def in_units(quantity: Any, unit: str | None) -> str:
     return ngettext(one, many, _plural_count(quantity), amount=written).replace(" ", "\u00a0", 1)
 
 
+def unit_name(unit: str | None) -> str:
+    """The unit alone, singular, as "je Rolle" writes it: ``in_units`` of one, less the one."""
+    return in_units(1, unit).removeprefix(number(1)).lstrip("\u00a0 ") if unit else ""
+
+
 def _plural_count(quantity: Any) -> int:
     """1 for exactly one (singular), else 2: "1 Rolle", "0,5 Rollen", "2 Rollen"."""
     try:

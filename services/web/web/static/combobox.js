@@ -57,6 +57,7 @@
 
     function pick(index) {
       input.value = options[index].dataset.sku;
+      input.dispatchEvent(new Event("change", { bubbles: true })); // the form's quote follows
       status.textContent = (input.dataset.msgPicked || "").replace("{name}", options[index].textContent);
       close();
     }
