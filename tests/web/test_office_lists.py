@@ -156,7 +156,7 @@ def post_need(site: Site, member_id: int, quantity: str, site_name: str) -> None
     token = site.app.extensions["zirkel.tokens"].issue("member", member_id)
     body = {"sku": "DISP-10L", "quantity": quantity, "delivery_site": site_name}
     headers = {"Authorization": f"Bearer {token}"}
-    assert site.client().post("/api/v1/needs", json=body, headers=headers).status_code == 201
+    assert site.api().post("/api/v1/needs", json=body, headers=headers).status_code == 201
 
 
 def test_the_needs_list_asks_catalog_to_search_sort_and_page(

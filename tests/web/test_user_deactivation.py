@@ -60,10 +60,10 @@ def test_a_deactivated_user_cannot_sign_in_and_its_sessions_end(
 
 def test_a_deactivated_users_api_calls_are_refused(site: Site, office: FlaskClient) -> None:
     member_id = site.member_ids[0]
-    tokens = site.app.extensions["zirkel.tokens"]
+    tokens = site.catalog.extensions["zirkel.tokens"]
     token = tokens.issue("member", member_id, lifetime=60, by=EINS)
     headers = {"Authorization": f"Bearer {token}"}
-    client = site.client()
+    client = site.api()
     assert client.get(f"/api/v1/members/{member_id}", headers=headers).status_code == 200
     deactivate(site, office, EINS)
     refused = client.get(f"/api/v1/members/{member_id}", headers=headers)

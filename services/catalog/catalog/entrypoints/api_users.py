@@ -10,7 +10,10 @@ and keeps the open web sessions; the web service keeps only the signed cookie.
 - ``POST /web-sessions/user``: the user of an open session (404 once it is closed, has
   expired, or its firm was deactivated); ``POST /web-sessions/close`` closes one. The
   session id goes in the body, never in a URL a log line would keep.
-- ``GET``/``POST /users``: the sign-ins there are, a new one; ``PUT /users/<id>/language``.
+- ``GET``/``POST /users``: the sign-ins there are (with whether each is active and the
+  day it was made), a new one; ``PUT /users/<id>/language``; ``PUT /users/<id>/active``
+  deactivates a user (it cannot sign in, its sessions end, calls made for it are
+  refused) or makes it active again.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import User
 from catalog.service_layer import sign_in
-from catalog.service_layer.users import ROLES, authenticate, create_user, may_sign_in
+from catalog.service_layer.users import ROLES, authenticate, create_user, may_sign_in, set_active
 from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
@@ -39,6 +42,8 @@ class UserOut(Schema):
     member_id = fields.Integer(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)
     language = fields.String()
+    active = fields.Boolean()
+    created = fields.Function(lambda user: user.created_at.date().isoformat())
 
 
 class SignInIn(Schema):
@@ -72,6 +77,10 @@ class UserIn(Schema):
 
 class LanguageIn(Schema):
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+
+
+class ActiveIn(Schema):
+    active = fields.Boolean(required=True, truthy={True}, falsy={False})  # JSON true, false
 
 
 @users_api.post("/sign-ins")
@@ -144,3 +153,11 @@ def set_language(user_id: int) -> ResponseReturnValue:
             raise ApiError(404, f"There is no user {user_id}.")
         user.language = language
         return jsonify(UserOut().dump(user))
+
+
+@users_api.put("/users/<id:user_id>/active")
+@require("admin")
+def set_standing(user_id: int) -> ResponseReturnValue:
+    active = load_body(ActiveIn())["active"]
+    with unit_of_work() as db:  # an unknown user is a 404 (the path names it)
+        return jsonify(UserOut().dump(set_active(db, user_id, active)))

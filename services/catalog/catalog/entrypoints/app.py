@@ -10,6 +10,7 @@ from catalog.bootstrap import build_runtime
 from catalog.entrypoints.api import api
 from catalog.entrypoints.api_directory import directory_api
 from catalog.entrypoints.api_need_changes import need_changes_api
+from catalog.entrypoints.api_password_resets import password_reset_api
 from catalog.entrypoints.api_users import users_api
 from catalog.entrypoints.openapi import OPERATIONS
 from catalog.entrypoints.ops import ops
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         api,
         directory_api,
         users_api,
+        password_reset_api,
         ops,
         price_list_api,
         need_changes_api,

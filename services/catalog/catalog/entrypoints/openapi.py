@@ -5,6 +5,7 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from catalog.entrypoints import api_password_resets as pr
 from catalog.entrypoints import api_users as u
 from catalog.entrypoints import need_search
 from catalog.entrypoints import schemas as s
@@ -180,5 +181,21 @@ OPERATIONS = {
     ),
     "catalog_users_api.set_language": Operation(
         u.LanguageIn, u.UserOut, summary="A user's language (admin)."
+    ),
+    "catalog_users_api.set_standing": Operation(
+        u.ActiveIn,
+        u.UserOut,
+        summary="Deactivate a user (no sign-in, its sessions end) or make it active (admin).",
+    ),
+    "catalog_password_reset_api.ask_for_reset": Operation(
+        pr.ResetIn,
+        pr.ResetOut,
+        summary="A password link's token for an active user's address, else nothing (admin).",
+    ),
+    "catalog_password_reset_api.check_token": Operation(
+        pr.TokenIn, summary="Whether a password link is still good (admin)."
+    ),
+    "catalog_password_reset_api.confirm_reset": Operation(
+        pr.ConfirmIn, summary="Set a new password with a link, once (admin)."
     ),
 }

@@ -1,5 +1,6 @@
 """Catalog's users API as the web service uses it: checking a sign-in, the user of an open
-session, closing it, the office's list of sign-ins and a new one, a user's language.
+session, closing it, the office's list of sign-ins and a new one, a user's language, its
+deactivation, and a forgotten password's link.
 
 Every call goes as the office (``OFFICE``): before a sign-in there is no user to scope a
 token to, and the web service is the one that decides who is signed in.
@@ -8,6 +9,7 @@ token to, and the web service is the one that decides who is signed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from web.clients.service import OFFICE, NotFound, Refused, ServiceClient, read
@@ -23,6 +25,8 @@ class UserRecord:
     member_id: int | None
     supplier_id: int | None
     language: str
+    active: bool = True
+    created: date | None = None
 
     @classmethod
     def read(cls, body: dict[str, Any]) -> UserRecord:
@@ -33,7 +37,19 @@ class UserRecord:
             None if body.get("member_id") is None else int(body["member_id"]),
             None if body.get("supplier_id") is None else int(body["supplier_id"]),
             str(body["language"]),
+            bool(body.get("active", True)),
+            None if body.get("created") is None else date.fromisoformat(body["created"]),
         )
+
+
+@dataclass(frozen=True)
+class ResetLink:
+    """What a password link is made of: its token, for whom, and how long it lasts."""
+
+    email: str
+    language: str
+    token: str
+    minutes: int
 
 
 class TooManyTries(Exception):
@@ -87,3 +103,52 @@ class UsersClient:
 
     def set_language(self, user_id: int, language: str) -> None:
         self.service.send(OFFICE, "PUT", f"/users/{user_id}/language", {"language": language})
+
+    def set_active(self, user_id: int, active: bool) -> UserRecord | None:
+        """The user deactivated (its sessions end) or active again; None when unknown."""
+        try:
+            answer = self.service.send(
+                OFFICE, "PUT", f"/users/{user_id}/active", {"active": active}
+            )
+        except NotFound:
+            return None
+        return read("catalog", lambda: UserRecord.read(answer))
+
+    def reset_link(self, email: str, address: str) -> ResetLink | None:
+        """A password link for an active user's address; None for any other address and
+        past the limit of links asked for (counted like sign-in tries)."""
+        body = {"email": email[:254], "address": address[:64]}
+        answer = self.service.send(OFFICE, "POST", "/password-resets", body)
+        if read("catalog", lambda: answer["token"]) is None:
+            return None
+        return read(
+            "catalog",
+            lambda: ResetLink(
+                str(answer["email"]),
+                str(answer["language"]),
+                str(answer["token"]),
+                int(answer["minutes"]),
+            ),
+        )
+
+    def reset_link_is_good(self, token: str) -> bool:
+        """Whether the link is still good (not used, not expired, ours)."""
+        try:
+            self.service.send(OFFICE, "POST", "/password-resets/check", {"token": token[:500]})
+        except Refused as refused:
+            if refused.status != 422:
+                raise
+            return False
+        return True
+
+    def reset_password(self, token: str, password: str) -> bool:
+        """Set the new password with the link; False when the link is no longer good;
+        ``Refused`` naming ``password`` when catalog finds it too short."""
+        body = {"token": token[:500], "password": password}
+        try:
+            self.service.send(OFFICE, "POST", "/password-resets/confirm", body)
+        except Refused as refused:
+            if refused.status != 422 or not refused.field_messages("token"):
+                raise
+            return False
+        return True

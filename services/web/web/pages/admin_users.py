@@ -8,11 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.service_layer.users import set_active
-from shared.db import transaction
-from shared.errors import NotFound
-from shared.web import current_runtime
 from web.pages.admin import admin_required
+from web.pages.callers import catalog
 from web.pages.forms import ActionForm
 from web.pages.remote import show_errors_as_pages
 
@@ -28,11 +25,10 @@ def standing(user_id: int, action: str) -> ResponseReturnValue:
     if user_id == current_user.id:
         flash(_("You cannot deactivate your own sign-in."), "error")
         return redirect(url_for("admin.users"))
-    try:
-        with transaction(current_runtime().sessions) as db:
-            email = set_active(db, user_id, active=action == "reactivate").email
-    except NotFound:
+    changed = catalog().users.set_active(user_id, active=action == "reactivate")
+    if changed is None:
         abort(404)
+    email = changed.email
     if action == "deactivate":
         flash(_("%(email)s deactivated: it can no longer sign in.", email=email), "ok")
     else:

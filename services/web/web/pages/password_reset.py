@@ -1,9 +1,10 @@
 """A forgotten password: anyone asks for a link by e-mail address, and sets a new
-password with it (service_layer/password_reset.py). The answer to the request is the
-same whether the address belongs to a user or not; the e-mail goes out through notify's
-mail sender, in the user's language. Links asked for are counted like sign-in tries
-(``service_layer/sign_in.py``: 5 per address and e-mail, 20 per address in 15 minutes);
-past the limit the answer stays the same and no e-mail goes out."""
+password with it. Catalog makes the link's token and sets the password
+(``POST /password-resets``, ``/password-resets/confirm``). The answer to the request is
+the same whether the address belongs to a user or not; the e-mail goes out through
+notify's mail sender, in the user's language. Links asked for are counted by catalog
+like sign-in tries (5 per address and e-mail, 20 per address in 15 minutes); past the
+limit the answer stays the same and no e-mail goes out."""
 
 from __future__ import annotations
 
@@ -18,16 +19,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from catalog.service_layer import password_reset, sign_in
-from catalog.service_layer.users import MIN_PASSWORD_LENGTH
-from shared.db import transaction
-from shared.errors import Invalid
-from shared.web import current_runtime
+from web.clients.catalog_users import ResetLink
+from web.clients.service import Refused
+from web.pages.callers import catalog
 from web.pages.notify_client import change
 
 log = logging.getLogger(__name__)
 password_pages = Blueprint("password_pages", __name__, url_prefix="/password")
-RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries
+MIN_PASSWORD_LENGTH = 8  # catalog's rule (it checks it too); the form tells it first
 
 
 class ForgotForm(FlaskForm):
@@ -44,39 +43,28 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-def _secret() -> str:
-    return str(current_app.extensions["zirkel.settings"].secret_key)
-
-
 @password_pages.route("/forgot", methods=["GET", "POST"])
 def forgot() -> ResponseReturnValue:
     form = ForgotForm()
     if not form.validate_on_submit():
         return render_template("password_forgot.html", form=form), 422 if form.errors else 200
-    email, found = form.email.data or "", None
-    sessions = current_runtime().sessions
-    with transaction(sessions) as db:  # counted like sign-in tries: no flood of e-mails
-        wait = sign_in.count_try(db, RESET_TRIES + email, request.remote_addr or "")
-    with transaction(sessions) as db:
-        user = None if wait else password_reset.user_to_reset(db, email)
-        if user is not None:
-            found = (user.email, user.language, password_reset.reset_token(user, _secret()))
+    found = catalog().users.reset_link(form.email.data or "", request.remote_addr or "")
     if found is not None:
-        _send_link(*found)
+        _send_link(found)
     return render_template("password_forgot.html", form=None, sent_to=form.email.data)
 
 
-def _send_link(email: str, language: str, token: str) -> None:
+def _send_link(found: ResetLink) -> None:
     """The e-mail with the link, queued at notify; a failure is logged, never shown (the
     page must answer as it does for an unknown address)."""
     settings = current_app.extensions["zirkel.settings"]
-    link = settings.public_url.rstrip("/") + url_for("password_pages.reset", token=token)
-    minutes = int(password_reset.LIFETIME.total_seconds() // 60)
-    with force_locale(language):
+    path = url_for("password_pages.reset", token=found.token)
+    link = settings.public_url.rstrip("/") + path
+    with force_locale(found.language):
         mail = {
-            "to": email,
+            "to": found.email,
             "subject": _("Your new Zirkel password"),
-            "body": render_template("password_mail.txt", link=link, minutes=minutes),
+            "body": render_template("password_mail.txt", link=link, minutes=found.minutes),
         }
     answer = change("POST", "/account-mail", "admin", None, mail)
     if answer is None or answer[0] != 202:
@@ -86,19 +74,17 @@ def _send_link(email: str, language: str, token: str) -> None:
 @password_pages.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str) -> ResponseReturnValue:
     form = NewPasswordForm()
-    with transaction(current_runtime().sessions) as db:
-        valid = password_reset.user_of_token(db, token, _secret()) is not None
-    if not valid:
+    if not catalog().users.reset_link_is_good(token):
         return render_template("password_reset.html", form=None), 410
     if not form.validate_on_submit():
         return render_template("password_reset.html", form=form), 422 if form.errors else 200
     try:
-        with transaction(current_runtime().sessions) as db:
-            changed = password_reset.reset_password(db, token, form.password.data or "", _secret())
-    except Invalid as exc:
-        form.password.errors = [*form.password.errors, _(str(exc))]
+        changed = catalog().users.reset_password(token, form.password.data or "")
+    except Refused as refused:
+        told = refused.field_messages("password") or [refused.message]
+        form.password.errors = [*form.password.errors, *(_(message) for message in told)]
         return render_template("password_reset.html", form=form), 422
-    if changed is None:  # used meanwhile, in another tab
+    if not changed:  # used meanwhile, in another tab
         return render_template("password_reset.html", form=None), 410
     flash(_("Your password is changed. Please sign in with it."), "ok")
     return redirect(url_for("accounts.login"))
