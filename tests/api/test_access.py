@@ -129,6 +129,7 @@ ANYONE = ("member", "other_member", "supplier", "other_supplier", "admin")
 NEED = {"sku": DISP, "quantity": "2"}
 SIGN_IN = {"email": "m1@x.example", "password": "falsch-falsch", "address": "192.0.2.1"}
 SESSION = {"session_id": "no-such-session", "user_id": 1}
+CONFIRM = {"token": "x", "password": "geheim-123"}
 NEW_USER = {"email": "buero@x.example", "password": "geheim-123", "role": "admin"}
 ENDPOINTS = [
     endpoint("catalog", "POST", "/api/v1/members", "admin", body={"name": "X"}),
@@ -202,6 +203,10 @@ ENDPOINTS = [
     endpoint("catalog", "GET", "/api/v1/users", "admin"),
     endpoint("catalog", "POST", "/api/v1/users", "admin", body=NEW_USER),
     endpoint("catalog", "PUT", "/api/v1/users/1/language", "admin", body={"language": "en"}),
+    endpoint("catalog", "PUT", "/api/v1/users/1/active", "admin", body={"active": True}),
+    endpoint("catalog", "POST", "/api/v1/password-resets", "admin", body={"email": "x"}),
+    endpoint("catalog", "POST", "/api/v1/password-resets/check", "admin", body={"token": "x"}),
+    endpoint("catalog", "POST", "/api/v1/password-resets/confirm", "admin", body=CONFIRM),
     endpoint("notify", "POST", "/api/v1/account-mail", "admin", body={"to": "x"}),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),

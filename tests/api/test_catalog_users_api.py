@@ -111,3 +111,39 @@ def test_the_office_lists_sign_ins_and_sets_a_language(
     assert changed.status_code == 200 and changed.get_json()["language"] == "en"
     listed = catalog.client.get("/api/v1/users", headers=admin).get_json()
     assert [(u["email"], u["language"]) for u in listed] == [("buero@maler.example", "en")]
+
+
+def test_a_deactivated_user_neither_signs_in_nor_keeps_its_session(
+    catalog: Service, admin: Headers, make_member: Callable[..., Created]
+) -> None:
+    member = make_member()
+    user = add_user(catalog, admin, member_id=member.id)
+    session = {
+        "session_id": sign_in(catalog, admin).get_json()["session_id"],
+        "user_id": user["id"],
+    }
+    path = f"/api/v1/users/{user['id']}/active"
+    off = catalog.client.put(path, json={"active": False}, headers=admin)
+    assert off.status_code == 200 and off.get_json()["active"] is False
+    found = catalog.client.post("/api/v1/web-sessions/user", json=session, headers=admin)
+    assert found.status_code == 404
+    assert sign_in(catalog, admin).get_json() == {"user": None, "session_id": None}
+    listed = catalog.client.get("/api/v1/users", headers=admin).get_json()
+    assert [(u["email"], u["active"]) for u in listed] == [("buero@maler.example", False)]
+    assert listed[0]["created"] == user["created"] and len(user["created"]) == 10
+    assert catalog.client.put(path, json={"active": True}, headers=admin).status_code == 200
+    assert sign_in(catalog, admin).status_code == 201
+
+
+def test_standing_is_the_offices_to_set_of_a_user_there_is(
+    catalog: Service, admin: Headers, make_member: Callable[..., Created]
+) -> None:
+    member = make_member()
+    user = add_user(catalog, admin, member_id=member.id)
+    path = f"/api/v1/users/{user['id']}/active"
+    assert catalog.client.put(path, json={"active": "nein"}, headers=admin).status_code == 422
+    assert (
+        catalog.client.put(path, json={"active": False}, headers=member.headers).status_code == 403
+    )
+    unknown = catalog.client.put("/api/v1/users/999/active", json={"active": False}, headers=admin)
+    assert unknown.status_code == 404
