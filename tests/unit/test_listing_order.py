@@ -1,4 +1,4 @@
-"""The office lists' order (catalog/web/listing.py): text without regard to case, figures
+"""The office lists' order (web/pages/listing.py): text without regard to case, figures
 by value, empty cells last whichever way a column is sorted."""
 
 from __future__ import annotations
