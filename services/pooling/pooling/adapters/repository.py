@@ -133,6 +133,7 @@ class PoolRepository:
                 need.quantity,
                 need.delivery_site,
                 need.up_to,
+                need.needed_by,
             )
             .where(need.window_id == window_id, need.status == "open")
             .order_by(need.need_id)
@@ -364,6 +365,7 @@ ALLOCATION_FIELDS = (
     "paid",
     "delivery_site",
     "extra_quantity",
+    "needed_by",
 )
 _allocation_values = attrgetter(*ALLOCATION_FIELDS)  # the values, as a tuple in that order
 

@@ -234,6 +234,7 @@ def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:
                 a for a in line["allocations"] if a["member_id"] == principal.subject_id
             ]
             line["sites"] = schemas.delivery_split(line["allocations"])
+            line["needed_by"] = schemas.earliest_shown(line["allocations"])
     return body
 
 

@@ -155,6 +155,7 @@ def announced(a: Allocation, correlation_id: str | None) -> dict[str, object]:
         "paid": format(a.paid, "f"),
         "delivery_site": a.delivery_site,
         "extra_quantity": format(a.extra_quantity, "f"),
+        "needed_by": None if a.needed_by is None else a.needed_by.isoformat(),
         "correlation_id": correlation_id,
     }
 
