@@ -108,9 +108,16 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 
 def sited(need: tuple[int, int, str, str]) -> Event:
+    """Member 3's needs go to its site and are needed by 19 March, member 4's by 12 March."""
     event = need_posted(*need)
     site = "Baustelle Hansastraße 12" if need[1] == 3 else None
-    return Event.of(event.event_type, event.payload | {"delivery_site": site})
+    needed_by = NEEDED_BY.get(need[1])
+    return Event.of(
+        event.event_type, event.payload | {"delivery_site": site, "needed_by": needed_by}
+    )
+
+
+NEEDED_BY = {3: date(2027, 3, 19), 4: date(2027, 3, 12)}
 
 
 @pytest.fixture
