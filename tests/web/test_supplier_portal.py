@@ -24,7 +24,7 @@ from catalog.service_layer import commands, handlers
 from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user
 from catalog.web.clients.catalog_types import RowProblem as CatalogsProblem
-from catalog.web.supplier_portal import _translated
+from catalog.web.price_list_pages import translated
 from shared.db import transaction
 from shared.events import Event
 from shared.runtime import Runtime
@@ -379,7 +379,7 @@ def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
     )
     answered = CatalogsProblem(None, None, too_large.text, too_large.message, too_large.values)
     with site.app.test_request_context(headers={"Accept-Language": "de"}):
-        [shown] = _translated([answered])
+        [shown] = translated([answered])
     assert shown["message"] == (
         "Die Preisliste ist größer als 1024 KiB; bitte teilen Sie sie in mehrere Teile."
     )

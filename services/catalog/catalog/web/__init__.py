@@ -44,6 +44,7 @@ from catalog.web.orders import order_pages
 from catalog.web.password_reset import password_pages
 from catalog.web.pool_window import pool_pages
 from catalog.web.preferences import preference_pages
+from catalog.web.price_list_pages import price_list_admin
 from catalog.web.site_receipts import site_pages
 from catalog.web.statements import statement_pages
 from catalog.web.supplier_invoices import supplier_invoice_admin
@@ -59,6 +60,7 @@ WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin)
 WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
 WEB_BLUEPRINTS += (pool_pages, need_changes)
+WEB_BLUEPRINTS += (price_list_admin,)
 
 
 def init_web(app: Flask, *api_blueprint_names: str) -> None:
