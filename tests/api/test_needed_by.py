@@ -14,7 +14,7 @@ from shared.db import transaction
 from shared.events import Event
 from tests.api.test_need_changes import need_changed
 from tests.api.test_order_documents import shown_text
-from tests.api.test_pooling_api import A, close, feed, supplier, supplier_updated
+from tests.api.test_pooling_api import DISP, A, close, feed, supplier, supplier_updated
 from tests.api.test_sites_and_price_changes import need_at, priced
 
 if TYPE_CHECKING:
@@ -97,3 +97,23 @@ def test_a_line_without_dates_has_none(pooling: Service, admin: Headers) -> None
 
     assert line["needed_by"] is None and line["allocations"][0]["needed_by"] is None
     assert "Benötigt" not in shown_text(pdf.get_data())
+
+
+def test_the_dates_stay_through_confirmation_and_receipt(pooling: Service, admin: Headers) -> None:
+    order_id = placed_order(pooling, admin)
+    url = f"/api/v1/orders/{order_id}"
+    body = {"expected_delivery": "2027-03-10"}
+    confirmed = pooling.client.post(f"{url}/confirm", json=body, headers=supplier(pooling, A))
+    assert confirmed.status_code == 200, confirmed.get_json()
+    lines = [{"sku": DISP, "received_quantity": "10"}]  # one short: member 3 gets less
+
+    booked = pooling.client.post(f"{url}/receipt", json={"lines": lines}, headers=admin)
+
+    assert booked.status_code == 201, booked.get_json()
+    [line] = booked.get_json()["lines"]
+    assert [a["needed_by"] for a in line["allocations"]] == ["2027-03-19", None, "2027-03-12"]
+    assert line["needed_by"] == "2027-03-12"
+    for event in ("placed", "confirmed", "received"):  # each keeps its contract
+        [told] = pooling.outbox(f"pooling.order.{event}")
+        dates = [a.get("needed_by") for x in told["payload"]["lines"] for a in x["allocations"]]
+        assert dates == ["2027-03-19", None, "2027-03-12"], event
