@@ -117,3 +117,16 @@ def test_the_dates_stay_through_confirmation_and_receipt(pooling: Service, admin
         [told] = pooling.outbox(f"pooling.order.{event}")
         dates = [a.get("needed_by") for x in told["payload"]["lines"] for a in x["allocations"]]
         assert dates == ["2027-03-19", None, "2027-03-12"], event
+
+
+def test_a_date_changed_after_the_close_is_refused_as_ordered(
+    pooling: Service, admin: Headers
+) -> None:
+    order_id = placed_order(pooling, admin)
+
+    feed(pooling, dated(need_changed(1, 1, "6"), date(2027, 4, 30)))  # too late: ordered
+
+    shown = pooling.client.get(f"/api/v1/orders/{order_id}", headers=admin).get_json()
+    assert shown["lines"][0]["allocations"][0]["needed_by"] == "2027-03-19"
+    (refused,) = pooling.outbox("pooling.need.change_refused")
+    assert refused["payload"]["needed_by"] == "2027-03-19"

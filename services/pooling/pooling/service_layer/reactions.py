@@ -146,7 +146,7 @@ def on_need_changed(
     if need.status != "open":
         log.info("need %s is %s; its change comes too late", need.need_id, need.status)
         if need.status in ("ordered", "served"):  # catalog shows it as it was ordered
-            kept = {"quantity": need.quantity, "up_to": need.up_to}
+            kept = {"quantity": need.quantity, "up_to": need.up_to, "needed_by": need.needed_by}
             kept |= {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
             outbox.add(session, NeedChangeRefused(**kept, delivery_site=need.delivery_site))
         return
