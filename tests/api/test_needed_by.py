@@ -130,3 +130,14 @@ def test_a_date_changed_after_the_close_is_refused_as_ordered(
     assert shown["lines"][0]["allocations"][0]["needed_by"] == "2027-03-19"
     (refused,) = pooling.outbox("pooling.need.change_refused")
     assert refused["payload"]["needed_by"] == "2027-03-19"
+
+
+def test_the_api_description_tells_the_dates(pooling: Service) -> None:
+    schemas = pooling.client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for schema in ("AllocationOut", "OrderLineOut"):
+        described = schemas[schema]["properties"]["needed_by"]
+        assert (described["type"], described["format"], described["nullable"]) == (
+            "string",
+            "date",
+            True,
+        ), schema
