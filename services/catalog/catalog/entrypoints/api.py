@@ -24,7 +24,8 @@ from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import Principal, TokenAuthority, current_principal, require
 from shared.errors import NotFound
 from shared.fields import ascii_int
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
