@@ -12,8 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.placed_orders import PlacedOrder, allocation_fields, line_fields, save_orders
-from pooling.adapters.repository import PoolRepository
+from pooling.adapters.repository import (
+    PlacedOrder,
+    PoolRepository,
+    allocation_fields,
+    line_fields,
+    save_orders,
+)
 from pooling.domain.closing import close_window
 from pooling.domain.model import WindowResult
 from pooling.domain.optimise import Solver
