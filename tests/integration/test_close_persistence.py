@@ -4,21 +4,25 @@ nothing of after the order (declined, received, depot) is set on a fresh order."
 
 from __future__ import annotations
 
+import gc
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bench.close import load, with_flexible_needs
 from bench.generate import cooperative
 from pooling import bootstrap
 from pooling.adapters import orm
 from pooling.adapters.highs import HighsSolver
+from pooling.adapters.repository import allocation_fields
 from pooling.bootstrap import build_runtime
 from pooling.domain.model import Allocation
 from pooling.service_layer.handlers import ClosedPool, close_pool
+from shared import events
 from shared.db import transaction
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -138,3 +142,68 @@ def test_a_close_with_flexible_needs_stores_their_extra_and_what_it_saved(
 def allocations_match(runtime: Runtime, closed: ClosedPool) -> bool:
     allocations, _needs = stored(runtime)
     return allocations == decided(closed)
+
+
+class CollectorWatchingSolver:
+    """The solver, noting whether Python's cyclic collector ran automatically meanwhile."""
+
+    def __init__(self) -> None:
+        self.collecting: list[bool] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(SOLVE, name)
+
+    def __call__(self, problem: object, **options: object) -> object:
+        self.collecting.append(gc.isenabled())
+        return SOLVE(problem, **options)
+
+
+def test_a_close_pauses_the_cyclic_collector_and_restores_it(runtime: Runtime) -> None:
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
+    solve = CollectorWatchingSolver()
+    assert gc.isenabled()
+    with transaction(runtime.sessions) as session:
+        close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
+    assert solve.collecting == [False]
+    assert gc.isenabled()
+
+
+def test_a_close_reads_the_offer_versions_once_to_price_and_to_prune(runtime: Runtime) -> None:
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
+    reads: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "offer_versions" in statement:
+            reads.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", note)
+    try:
+        with transaction(runtime.sessions) as session:
+            close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), SOLVE)
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", note)
+    assert len(reads) == 1
+
+
+def test_the_orders_announced_carry_every_allocation_as_the_close_decided(
+    runtime: Runtime,
+) -> None:
+    instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
+    load(runtime, with_flexible_needs(instance, 0.3, 0.2))  # extra quantities too
+    with transaction(runtime.sessions) as session:
+        closed = close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), SOLVE)
+    outbox = runtime.tables["outbox"]
+    with transaction(runtime.sessions) as session:
+        bodies = session.execute(select(outbox.c.body).order_by(outbox.c.id)).scalars().all()
+    placed = [events.load(json.loads(body)) for body in bodies]
+    announced = {
+        a["need_id"]: a for event in placed for line in event.lines for a in line["allocations"]
+    }
+    decided = {
+        a.need_id: allocation_fields(a) | {"correlation_id": None}
+        for order in closed.orders
+        for line in order.lines
+        for a in line.allocations
+    }
+    assert announced == decided
+    assert any(a["extra_quantity"] for a in announced.values())

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Literal
 
 from sqlalchemy import Row, Select, delete, distinct, func, insert, select, update
@@ -19,6 +20,7 @@ from pooling.domain.offers_in_force import OfferChange, offers_in_force, superse
 from pooling.domain.receipt import ReceivedAllocation
 
 Lock = Literal["share", "update"] | None
+OfferVersion = tuple[int, OfferChange]  # a stored offer version: its id and the change
 
 
 def _open_window(query: Select[Any], lock: Lock) -> Select[Any]:
@@ -201,19 +203,23 @@ class PoolRepository:
             open_demand.add(need_id, sku, quantity, None if up_to is None else up_to - quantity)
         return open_demand
 
-    def offers(self, window: orm.Window | None = None) -> dict[str, list[model.Offer]]:
+    def offers(
+        self, window: orm.Window | None = None, versions: Sequence[OfferVersion] | None = None
+    ) -> dict[str, list[model.Offer]]:
         """The offers in force for ``window`` (its prices are fixed at its first need); for
-        a window without needs yet, or none, the offers in force now."""
+        a window without needs yet, or none, the offers in force now. From ``versions``
+        if given (``offer_versions``), else from every version announced by now."""
         now = datetime.now(UTC)
         fixed = None if window is None else self.prices_fixed_at(window)
-        changes = [change for _id, change in self._offer_changes(now)]
+        versions = self.offer_versions(now) if versions is None else versions
+        changes = [change for _id, change in versions]
         return offers_in_force(changes, fixed or now, self.schedule.timezone, now)
 
-    def prune_offer_versions(self, since: datetime) -> int:
+    def prune_offer_versions(self, since: datetime, versions: Sequence[OfferVersion]) -> int:
         """Delete the offer versions no window starting at or after ``since`` can price
         with (superseded before it); how many went. Closed windows keep their prices in
-        their orders."""
-        versions = self._offer_changes(since, terms=False)
+        their orders. Of ``versions``, those the close read (``offer_versions``): one
+        announced since then only leaves an older one for the next close to prune."""
         positions = superseded([c for _id, c in versions], since, self.schedule.timezone)
         ids = [versions[position][0] for position in positions]
         for chunk in range(0, len(ids), 1000):
@@ -222,14 +228,14 @@ class PoolRepository:
             )
         return len(ids)
 
-    def _offer_changes(self, now: datetime, *, terms: bool = True) -> list[tuple[int, OfferChange]]:
-        """Every offer version announced by ``now``, oldest first, with its id; read as
-        plain rows, and without the offers' terms if not ``terms`` (pruning needs only
-        when each version started)."""
+    def offer_versions(self, by: datetime | None = None) -> list[OfferVersion]:
+        """Every offer version announced by ``by`` (now), oldest first, with its id, read
+        as plain rows: a close prices with them (``offers``), then prunes them
+        (``prune_offer_versions``), read once."""
+        now = datetime.now(UTC) if by is None else by
         v = orm.OfferVersion
         columns = [v.id, v.supplier_id, v.sku, v.active, v.announced_at, v.valid_from]
-        if terms:
-            columns += [v.pack_size, v.tiers]
+        columns += [v.pack_size, v.tiers]
         query = select(*columns).where(v.announced_at <= now).order_by(v.announced_at, v.id)
         return [
             (
@@ -237,7 +243,7 @@ class PoolRepository:
                 OfferChange(
                     row.supplier_id,
                     row.sku,
-                    _offer(row) if terms and row.active else None,
+                    _offer(row) if row.active else None,
                     row.announced_at,
                     row.valid_from,
                 ),
@@ -297,11 +303,11 @@ def save_orders(
         session, orm.OrderLine, [_line_row(oid, line) for oid, line in lines]
     )
     allocations = [
-        {"line_id": line_id} | allocation_fields(a)
+        (line_id, *_allocation_values(a))
         for line_id, (_oid, line) in zip(line_ids, lines, strict=True)
         for a in line.allocations
     ]
-    insert_rows(session, orm.Allocation.__table__, allocations)
+    insert_rows(session, orm.Allocation.__table__, ("line_id", *ALLOCATION_FIELDS), allocations)
     _mark_ordered(session, order_ids)
     return [
         PlacedOrder(oid, window_id, o.supplier_id, o.lines, o.shipping_fee, o.total, now)
@@ -349,16 +355,21 @@ def line_fields(line: model.OrderLine) -> dict[str, object]:
     }
 
 
+ALLOCATION_FIELDS = (
+    "need_id",
+    "member_id",
+    "quantity",
+    "goods",
+    "shipping_share",
+    "paid",
+    "delivery_site",
+    "extra_quantity",
+)
+_allocation_values = attrgetter(*ALLOCATION_FIELDS)  # the values, as a tuple in that order
+
+
 def allocation_fields(
     a: model.Allocation | orm.Allocation | ReceivedAllocation,
 ) -> dict[str, object]:
-    return {
-        "need_id": a.need_id,
-        "member_id": a.member_id,
-        "quantity": a.quantity,
-        "goods": a.goods,
-        "shipping_share": a.shipping_share,
-        "paid": a.paid,
-        "delivery_site": a.delivery_site,
-        "extra_quantity": a.extra_quantity,
-    }
+    """An allocation's own figures, as stored and as announced."""
+    return dict(zip(ALLOCATION_FIELDS, _allocation_values(a), strict=True))

@@ -9,6 +9,7 @@ at its first large close (about a second on free cores) or before it (``warm``).
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from decimal import Decimal
@@ -16,6 +17,7 @@ from functools import cache
 
 from pooling.domain.baselines import Baselines, member_baselines
 from pooling.domain.model import Offer, SupplierTerms, Tier
+from shared.heap import collection_paused
 
 
 @cache
@@ -51,9 +53,10 @@ def baselines_beside(
 ) -> Callable[[], Baselines]:
     """Start every member's baseline in the workers, the members dealt out in one share
     per worker (at the large size the baselines take more CPU than the rest of the
-    close); the returned call waits for them all."""
+    close), the offers pickled once for all of them; the returned call waits for them
+    all."""
     skus = {sku for wanted in demand.values() for sku in wanted}
-    offered = _packed({sku: offers[sku] for sku in skus if sku in offers})
+    offered = pickle.dumps(_packed({sku: offers[sku] for sku in skus if sku in offers}))
     shares: list[dict[int, Mapping[str, Decimal]]] = [{} for _ in range(workers)]
     sizes = [0] * workers
     for member, wanted in sorted(demand.items(), key=lambda item: -len(item[1])):
@@ -95,17 +98,19 @@ def _unpacked(offers: Packed) -> dict[str, list[Offer]]:
     }
 
 
+@collection_paused()
 def _baselines(
     demand: Mapping[int, Mapping[str, Decimal]],
-    offers: Packed,
+    offers: bytes,
     suppliers: Mapping[int, SupplierTerms],
     time_limit: float,
 ) -> Baselines:
-    """In a worker: the share's baselines, solved here one by one."""
+    """In a worker: the share's baselines (``offers``: pickled ``Packed``), solved here
+    one by one."""
     from pooling.adapters.highs import HighsSolver  # the worker's own, in this process
 
     solve = HighsSolver(time_limit, workers=1)
-    return member_baselines(demand, _unpacked(offers), suppliers, solve)
+    return member_baselines(demand, _unpacked(pickle.loads(offers)), suppliers, solve)
 
 
 def _gathered(futures: list[Future[Baselines]]) -> Baselines:

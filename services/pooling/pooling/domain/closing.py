@@ -19,6 +19,7 @@ from pooling.domain.model import (
     Need,
     Offer,
     OrderLine,
+    PricedLine,
     SupplierOrder,
     SupplierTerms,
     WindowResult,
@@ -59,7 +60,7 @@ def close_window(
     by_sku: dict[str, list[Need]] = {}
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
-    orders = tuple(_order(sid, assignment, by_sku) for sid in assignment.used_suppliers)
+    orders = _orders(assignment, by_sku)
     members, baselines_optimal = _member_savings(orders, served, baselines())
     optimal = assignment.optimal and baselines_optimal
     strict = _result(orders, members, waiting, optimal, assignment.gap, served)
@@ -116,7 +117,7 @@ def _with_flexibility(
     extra: dict[int, Decimal] = {}
     for sku, line in raised.lines.items():
         extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
-    orders = tuple(_order(sid, raised, by_sku, extra) for sid in raised.used_suppliers)
+    orders = _orders(raised, by_sku, extra)
     members, optimal = _member_savings(
         orders, strict.depot, _raised_baselines(strict, own, extra, offers, suppliers, solve)
     )
@@ -206,26 +207,43 @@ def _check_unique_ids(needs: Sequence[Need]) -> None:
             raise ValueError(f"need {later.need_id} given twice")
 
 
-def _order(
-    supplier_id: int,
+def _orders(
     assignment: Assignment,
     by_sku: Mapping[str, Sequence[Need]],
     extra: Mapping[int, Decimal] | None = None,
+) -> tuple[SupplierOrder, ...]:
+    """Rule 6 for every supplier the assignment uses, in supplier order (``_order``)."""
+    lines: dict[int, list[PricedLine]] = {sid: [] for sid in assignment.used_suppliers}
+    for line in assignment.lines.values():
+        if line.supplier_id in lines:
+            lines[line.supplier_id].append(line)
+    return tuple(
+        _order(sid, lines[sid], assignment.fees[sid], by_sku, extra or {})
+        for sid in assignment.used_suppliers
+    )
+
+
+_NO_EXTRA = Decimal(0)
+
+
+def _order(
+    supplier_id: int,
+    lines: Sequence[PricedLine],
+    fee: Decimal,
+    by_sku: Mapping[str, Sequence[Need]],
+    extra: Mapping[int, Decimal],
 ) -> SupplierOrder:
-    """Rule 6 for one supplier: goods per need, fee split over all the order's needs
-    (in need order; ``by_sku``: the placed needs per sku, each list in need order).
-    A need raised by ``extra`` pays the extra's goods too, its fee share stays on its
-    own quantity's goods."""
-    lines = [line for line in assignment.lines.values() if line.supplier_id == supplier_id]
+    """Rule 6 for one supplier's ``lines``: goods per need, ``fee`` split over all the
+    order's needs (in need order; ``by_sku``: the placed needs per sku, each list in need
+    order). A need raised by ``extra`` pays the extra's goods too, its fee share stays on
+    its own quantity's goods."""
     prices = {line.sku: line.unit_price for line in lines}
     served = [need for sku in prices for need in by_sku[sku]]
     goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
-    fee = assignment.fees[supplier_id]
     shares = fee_shares(fee, goods)
-    extra = extra or {}
     by_sku: dict[str, list[Allocation]] = {}
     for n in served:
-        more = extra.get(n.need_id) or Decimal(0)
+        more = extra.get(n.need_id) or _NO_EXTRA
         g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
         quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
         allocation = Allocation(
