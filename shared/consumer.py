@@ -29,7 +29,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -39,16 +38,16 @@ from marshmallow import ValidationError
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared import events, metrics
-from shared.db import insert_new_only, transaction
+from shared import events, failed_messages, metrics
+from shared.db import transaction
+from shared.inbox import DuplicateEvent, record_new, remember
 from shared.logging import correlated
-from shared.messaging import DEAD_LETTERS, Subscription, declare_topology
+from shared.messaging import Subscription, declare_topology
 from shared.publishing import Publisher
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, events.Event], None]
-RETRIES_HEADER = "x-zirkel-retries"
 ARRIVED_TIMEOUT = 0.001  # seconds to wait for more of a batch that is arriving
 DATABASE_LOOK_INTERVAL = (0.1, 5.0)  # seconds between looks at a database that is down
 
@@ -62,10 +61,6 @@ class Together:
 
     def __call__(self, session: Session, event: events.Event) -> None:
         self.handle_many(session, [event])
-
-
-class DuplicateEvent(Exception):
-    """This consumer has already processed the event."""
 
 
 class EventConsumer(ConsumerMixin):
@@ -154,7 +149,7 @@ class EventConsumer(ConsumerMixin):
             try:
                 loaded.append((message, events.load(json.loads(message.body))))
             except (ValueError, UnicodeDecodeError, ValidationError) as exc:
-                self.dead_letter(message, f"invalid event: {_describe(exc)}")
+                self.dead_letter(message, f"invalid event: {failed_messages.describe(exc)}")
         if len(loaded) <= 1:
             for message, event in loaded:
                 self.process_with_correlation(message, event)
@@ -195,7 +190,7 @@ class EventConsumer(ConsumerMixin):
     def _handle_batch(self, session: Session, batch: list[events.Event]) -> list[str]:
         """Record the batch's events, then hand the new ones to their handlers in order:
         ``processed`` or ``duplicate`` for each event of the batch."""
-        new = self._record_new(session, batch)
+        new = record_new(session, self.inbox, self.subscription.queue_name, batch)
         outcomes = []
         for event in batch:
             if event.event_id in new:
@@ -226,7 +221,7 @@ class EventConsumer(ConsumerMixin):
         while True:
             try:
                 with transaction(self.sessions) as session:
-                    self._remember(session, event)
+                    remember(session, self.inbox, self.subscription.queue_name, event)
                     if handler is not None:
                         handler(session, event)
             except DuplicateEvent:
@@ -272,81 +267,15 @@ class EventConsumer(ConsumerMixin):
                 pause = min(pause * 2, longest)
         return waited
 
-    def _remember(self, session: Session, event: events.Event) -> None:
-        if not self._record(session, event):
-            raise DuplicateEvent
-
-    def _record(self, session: Session, event: events.Event) -> bool:
-        """Note ``(consumer, event_id)``; False if it was noted before (a duplicate)."""
-        return bool(self._record_new(session, [event]))
-
-    def _record_new(self, session: Session, batch: Sequence[events.Event]) -> set[Any]:
-        """Note ``(consumer, event_id)`` for every event of ``batch`` in one statement;
-        the ids that were not noted before."""
-        db = session.connection()
-        now = datetime.now(UTC)
-        rows = [
-            {
-                "consumer": self.subscription.queue_name,
-                "event_id": str(e.event_id),
-                "processed_at": now,
-            }
-            for e in {e.event_id: e for e in batch}.values()
-        ]
-        statement = insert_new_only(self.inbox, db.dialect.name, returning="event_id")
-        recorded = db.execute(statement, rows)
-        new = {str(event_id) for event_id in recorded.scalars()}
-        return {e.event_id for e in batch if str(e.event_id) in new}
-
     def retry_or_dead_letter(self, message: Message, exc: Exception) -> None:
-        retries = int((message.headers or {}).get(RETRIES_HEADER, 0))
-        if retries >= self.max_retries:
-            self.dead_letter(message, f"failed {retries + 1} times: {_describe(exc)}")
-            return
         assert self.publisher is not None
-        self.publisher.publish(
-            body_text(message.body),
-            exchange="",
-            routing_key=self.subscription.queue_name,
-            headers={**(message.headers or {}), RETRIES_HEADER: retries + 1},
-            message_id=message.properties.get("message_id"),
-            correlation_id=message.properties.get("correlation_id"),
-        )
-        message.ack()
-        metrics.consumed(self.subscription.queue_name, "retried")
+        queue = self.subscription.queue_name
+        failed_messages.retry_or_dead_letter(self.publisher, queue, message, exc, self.max_retries)
 
     def dead_letter(self, message: Message, reason: str) -> None:
-        """Move the message to this queue's dead-letter queue, saying why."""
-        log.error("dead-lettering a message from %s: %s", self.subscription.queue_name, reason)
         assert self.publisher is not None
-        headers = {
-            **(message.headers or {}),
-            "x-zirkel-death-reason": reason[:1000],
-            "x-zirkel-death-queue": self.subscription.queue_name,
-            "x-zirkel-original-routing-key": message.delivery_info.get("routing_key", ""),
-            "x-zirkel-died-at": datetime.now(UTC).isoformat(),
-        }
-        self.publisher.publish(
-            body_text(message.body),
-            exchange=DEAD_LETTERS,
-            routing_key=self.subscription.queue_name,
-            headers=headers,
-            message_id=message.properties.get("message_id"),
-        )
-        message.ack()
-        metrics.consumed(self.subscription.queue_name, "dead_lettered")
+        failed_messages.dead_letter(self.publisher, self.subscription.queue_name, message, reason)
 
 
 def _on_amqp(connection: Connection) -> bool:
     return getattr(connection.transport, "driver_type", "") == "amqp"
-
-
-def body_text(body: bytes | str) -> str:
-    """A message body as text (invalid UTF-8 replaced, so a poison message can be kept)."""
-    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return json.dumps(exc.messages, sort_keys=True, default=str)
-    return f"{type(exc).__name__}: {exc}"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context
+
 from shared.logging import ACCESS_CORRELATION_ID, json_logging_config
+from shared.request_input import ApiError
 from shared.settings import Settings
-from shared.web import stop_the_request
 
 # Gunicorn's access line is the request's one log line: who asked, the request, the
 # status, the size, the milliseconds taken, the client and the answer's correlation id.
@@ -37,3 +39,24 @@ def service_config(service: str, settings: Settings) -> dict[str, Any]:
     if settings.log_json:
         config["logconfig_dict"] = json_logging_config(f"{service}-web")
     return config
+
+
+class RequestTooLong(ApiError):
+    """A request that ran past gunicorn's timeout, stopped where it was."""
+
+    def __init__(self, seconds: int) -> None:
+        message = "The request took too long and was stopped; try again later."
+        super().__init__(503, message, {"request": [f"stopped after {seconds} s"]})
+
+
+def stop_the_request(worker: Any) -> None:
+    """Gunicorn's ``worker_abort`` hook: the master aborts a worker whose request runs past
+    ``timeout``, and gunicorn would answer it with its own HTML 500 page. Raised in the
+    request instead (the hook runs in the interrupted thread), the error rolls the request's
+    transaction back and is answered as JSON, ``{"error", "details"}`` with 503; the worker
+    exits after that answer, as it would have. Outside a request the worker just exits.
+    (A request blocked inside C, SQLite waiting for its lock say, sees the signal only when
+    that call returns; gunicorn kills it a second after the abort, and the client sees the
+    connection closed.)"""
+    if has_request_context():
+        raise RequestTooLong(worker.cfg.timeout)

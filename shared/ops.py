@@ -25,7 +25,7 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Message
 
-from shared.consumer import body_text
+from shared.failed_messages import body_text
 from shared.messaging import SUBSCRIPTIONS, connect, declare_topology, on_rabbitmq, queue_named
 from shared.publishing import Publisher
 from shared.settings import Settings

@@ -1,18 +1,16 @@
-"""What every service's Flask app has: JSON in and out, errors, health, correlation ids."""
+"""What every service's Flask app has: exact JSON, refusals as JSON errors with their
+status, correlation ids, security headers, and one transaction per request. A request's
+body and arguments are read by ``shared.request_input``, health by ``shared.health``."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
-from flask.json.provider import DefaultJSONProvider
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
@@ -23,9 +21,10 @@ from shared import metrics
 from shared.auth import TokenAuthority
 from shared.db import transaction
 from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from shared.fields import ascii_int
+from shared.health import health_blueprint
 from shared.languages import in_callers_language
 from shared.logging import correlation, new_correlation_id
+from shared.request_input import ApiError, ExactJSONProvider, unstorable, unstorable_text
 
 log = logging.getLogger(__name__)
 
@@ -44,111 +43,6 @@ class IdConverter(AsciiIntConverter):
 
     def __init__(self, url_map: Any) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
-
-
-class ApiError(HTTPException):
-    """An HTTP error with a machine-readable ``details`` (field -> messages)."""
-
-    def __init__(self, code: int, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.details = details
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
-class ExactJSONProvider(DefaultJSONProvider):
-    """Reads JSON numbers as Decimal (never float) and refuses NaN and Infinity."""
-
-    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        kwargs.setdefault("parse_float", Decimal)
-        kwargs.setdefault("parse_constant", _reject_constant)
-        return json.loads(s, **kwargs)
-
-
-def load_body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON body validated by ``schema``: 400 if malformed, 422 if invalid.
-
-    With ``optional``, no body at all reads as ``{}``.
-    """
-    if optional and not request.get_data(cache=True):
-        return schema.load({})
-    if not request.is_json:
-        raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
-    try:
-        data = json.loads(
-            request.get_data(cache=True) or b"null",
-            parse_float=Decimal,
-            parse_constant=_reject_constant,
-        )
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "The body is not valid JSON.", {"body": [str(exc)]}) from exc
-    except RecursionError as exc:
-        raise ApiError(400, "The body is nested too deeply.", {"body": ["Too deep."]}) from exc
-    if not isinstance(data, dict):
-        raise ApiError(400, "The body must be a JSON object.", {"body": ["Expected an object."]})
-    if (where := unstorable_text(data)) is not None:
-        message = "Contains a character that cannot be stored (NUL or a lone surrogate)."
-        raise ApiError(422, "Some fields are not valid.", {where: [message]})
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ApiError(
-            422, "Some fields are not valid.", _in_callers_language(exc.messages)
-        ) from exc
-
-
-def _in_callers_language(messages: Any) -> Any:
-    """The fields' messages, each in the caller's language where the app speaks it."""
-    if isinstance(messages, dict):
-        return {key: _in_callers_language(value) for key, value in messages.items()}
-    if isinstance(messages, list):
-        return [_in_callers_language(message) for message in messages]
-    return in_callers_language(messages, {}) if isinstance(messages, str) else messages
-
-
-def counted_arg(name: str, *, default: int, most: int) -> int:
-    """The query argument ``name`` (``?limit=``): ASCII digits from 1 to ``most``, else a
-    422 naming it; ``default`` when it is not sent."""
-    raw = request.args.get(name)
-    try:
-        number = default if raw is None else ascii_int(raw)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= most:
-        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {most}."]})
-    return number
-
-
-def unstorable_text(value: Any, where: str = "") -> str | None:
-    """The field (a dotted path) holding text no database keeps: NUL, a lone surrogate."""
-    if isinstance(value, str):
-        return (where or "body") if _unstorable(value) else None
-    if isinstance(value, dict):
-        children: Any = value.items()
-    elif isinstance(value, list):
-        children = enumerate(value)
-    else:
-        return None
-    for key, item in children:
-        path = f"{where}.{key}" if where else str(key)
-        if isinstance(key, str) and _unstorable(key):
-            return path
-        if (found := unstorable_text(item, path)) is not None:
-            return found
-    return None
-
-
-def _unstorable(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def current_runtime() -> Any:
@@ -241,7 +135,7 @@ def create_base_app(runtime: Any, *blueprints: Blueprint) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, domain_error_answer)
     app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_blueprint(_health_blueprint(runtime))
+    app.register_blueprint(health_blueprint(runtime))
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
@@ -253,7 +147,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def _refuse_unstorable_text() -> None:
     """NUL or a lone surrogate in the path, the query or a form is refused (400) before
     it reaches a database that cannot keep it."""
-    where = "path" if _unstorable(request.path) else None
+    where = "path" if unstorable(request.path) else None
     where = where or unstorable_text(request.args.to_dict(flat=False))
     if where is None and request.mimetype in FORM_TYPES:
         where = unstorable_text(request.form.to_dict(flat=False))
@@ -331,59 +225,3 @@ def _database_unavailable(exc: OperationalError) -> Response:
     response = current_app.make_response(current_app.handle_http_exception(error))
     response.headers["Retry-After"] = "1"
     return response
-
-
-class RequestTooLong(ApiError):
-    """A request that ran past gunicorn's timeout, stopped where it was."""
-
-    def __init__(self, seconds: int) -> None:
-        message = "The request took too long and was stopped; try again later."
-        super().__init__(503, message, {"request": [f"stopped after {seconds} s"]})
-
-
-def stop_the_request(worker: Any) -> None:
-    """Gunicorn's ``worker_abort`` hook: the master aborts a worker whose request runs past
-    ``timeout``, and gunicorn would answer it with its own HTML 500 page. Raised in the
-    request instead (the hook runs in the interrupted thread), the error rolls the request's
-    transaction back and is answered as JSON, ``{"error", "details"}`` with 503; the worker
-    exits after that answer, as it would have. Outside a request the worker just exits.
-    (A request blocked inside C, SQLite waiting for its lock say, sees the signal only when
-    that call returns; gunicorn kills it a second after the abort, and the client sees the
-    connection closed.)"""
-    if has_request_context():
-        raise RequestTooLong(worker.cfg.timeout)
-
-
-def readiness(runtime: Any) -> dict[str, Any]:
-    """Whether this service can work now (database, broker), and its outbox backlog."""
-    checks: dict[str, str] = {}
-    for name, check in runtime.ready_checks().items():
-        try:
-            check()
-            checks[name] = "ok"
-        except Exception as exc:
-            log.warning("readiness check %s failed: %s", name, exc)
-            checks[name] = f"failing: {type(exc).__name__}"
-    ok = all(v == "ok" for v in checks.values())
-    body: dict[str, Any] = {"status": "ready" if ok else "not ready", "checks": checks}
-    if checks.get("database") == "ok":
-        unsent, age = metrics.outbox_backlog(runtime.engine, runtime.tables["outbox"])
-        body["outbox"] = {"unsent": unsent, "oldest_unsent_age_seconds": round(age, 1)}
-        for name, report in getattr(runtime, "reports", {}).items():
-            body[name] = report()
-    return body
-
-
-def _health_blueprint(runtime: Any) -> Blueprint:
-    health = Blueprint("health", __name__, url_prefix="/health")
-
-    @health.get("/live")
-    def live() -> Response:
-        return jsonify(status="live", service=current_app.name)
-
-    @health.get("/ready")
-    def ready() -> tuple[Response, int]:
-        body = readiness(runtime)
-        return jsonify(body), 200 if body["status"] == "ready" else 503
-
-    return health

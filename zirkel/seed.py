@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from catalog.adapters.orm import Member, User
 from catalog.bootstrap import build_runtime
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.auth import TokenAuthority
 from shared.db import transaction
@@ -85,6 +86,7 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
     members = [
         handlers.register_member(session, registration(m), outbox).id for m in cooperative.members
     ]
+    uow = SqlAlchemyUnitOfWork(session, outbox)
     for need in cooperative.needs:
         cmd = commands.PostNeed(
             members[need.member_index],
@@ -93,7 +95,7 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
             delivery_site=need.delivery_site,
             note=need.note,
         )
-        handlers.post_need(session, outbox, cmd)
+        handlers.post_need(uow, cmd)
     return Seeded(members, suppliers)
 
 

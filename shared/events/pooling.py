@@ -45,13 +45,14 @@ class NeedChangeRefusedSchema(Schema):
     quantity = fields.Decimal(required=True, as_string=True)
     up_to = fields.Decimal(allow_none=True, load_default=None, as_string=True)
     delivery_site = fields.String(allow_none=True, load_default=None)
+    needed_by = fields.Date(allow_none=True, load_default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
 class NeedChangeRefused(Event):
     """Pooling's verdict on a change (``catalog.need.changed``) that came after a close
-    had taken the need: it stays as the pool ordered it, with this quantity, ``up_to``
-    and site."""
+    had taken the need: it stays as the pool ordered it, with this quantity, ``up_to``,
+    site and "benötigt bis" (``needed_by``)."""
 
     event_type: ClassVar[str] = "pooling.need.change_refused"
     schema: ClassVar[type[Schema]] = NeedChangeRefusedSchema
@@ -61,6 +62,7 @@ class NeedChangeRefused(Event):
     quantity: Decimal
     up_to: Decimal | None = None
     delivery_site: str | None = None
+    needed_by: date | None = None
 
 
 class PoolProgressedSchema(Schema):

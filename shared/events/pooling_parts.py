@@ -45,6 +45,8 @@ class AllocationSchema(Schema):
     correlation_id = fields.String(allow_none=True, load_default=None)
     # of ``quantity``, what the close added on the need's flexibility (``up_to``)
     extra_quantity = optional_decimal(Decimal(0))
+    # the need's "benötigt bis" (events sent before it was kept carry none)
+    needed_by = fields.Date(allow_none=True, load_default=None)
 
 
 class OrderLineSchema(Schema):

@@ -56,8 +56,8 @@ def assert_sites_are_text(document: bytes, allocations: bytes) -> None:
     assert header[-1] == "delivery_address" and line[-1] == ""
     assert [drop[-1] for drop in drops] == list(SITES.values())  # a pack for each site
     header, *needs = rows(allocations)
-    assert header[-1] == "delivery_site"
-    assert [need[-1] for need in needs] == list(SITES.values())
+    assert header[-2:] == ["delivery_site", "needed_by"]
+    assert [need[-2] for need in needs] == list(SITES.values())
     assert [tuple(need[2:5]) for need in needs] == [(str(n), "1", "12") for n in range(1, 9)]
 
 

@@ -5,7 +5,7 @@ while the need is open in the pool."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -149,16 +149,19 @@ def test_a_refused_change_shows_the_need_as_ordered_again(
 ) -> None:
     from catalog.bootstrap import handlers
 
-    need = post(catalog, painter, delivery_site="Hof")
-    patch(catalog, need["id"], painter.headers, quantity="20", delivery_site="Nord")
+    need = post(catalog, painter, delivery_site="Hof", needed_by="2030-03-19")
+    changed = {"quantity": "20", "delivery_site": "Nord", "needed_by": "2030-03-12"}
+    patch(catalog, need["id"], painter.headers, **changed)
     refused = Event.of(
         "pooling.need.change_refused",
         {"need_id": need["id"], "member_id": need["member_id"], "sku": "DISP-10L"}
-        | {"quantity": Decimal(12), "up_to": None, "delivery_site": "Hof"},
+        | {"quantity": Decimal(12), "up_to": None, "delivery_site": "Hof"}
+        | {"needed_by": date(2030, 3, 19)},
     )
     catalog.deliver(handlers(catalog.runtime.settings, catalog.runtime.outbox), refused)
     shown = catalog.client.get(f"/api/v1/needs/{need['id']}", headers=painter.headers).get_json()
     assert (Decimal(shown["quantity"]), shown["delivery_site"]) == (12, "Hof")
+    assert shown["needed_by"] == "2030-03-19"
 
 
 def test_a_change_ahead_of_its_post_waits_for_it(pooling: Service) -> None:

@@ -49,12 +49,12 @@ WORKED_EXAMPLE_CSV = (
     "gross_total;;;;;;992,94;;\r\n"
 )
 WORKED_EXAMPLE_ALLOCATIONS = (
-    "\ufeffsku;product;need_id;member_id;quantity;unit;delivery_site\r\n"
-    "DISP-10L;DISP-10L;1;1;6;piece;Firmensitz\r\n"
-    "DISP-10L;DISP-10L;3;3;8;piece;Firmensitz\r\n"
-    "SIL-300;SIL-300;2;2;30;piece;Firmensitz\r\n"
-    "SIL-300;SIL-300;4;3;20;piece;Firmensitz\r\n"
-    "SIL-300;SIL-300;5;4;14;piece;Firmensitz\r\n"
+    "\ufeffsku;product;need_id;member_id;quantity;unit;delivery_site;needed_by\r\n"
+    "DISP-10L;DISP-10L;1;1;6;piece;Firmensitz;\r\n"
+    "DISP-10L;DISP-10L;3;3;8;piece;Firmensitz;\r\n"
+    "SIL-300;SIL-300;2;2;30;piece;Firmensitz;\r\n"
+    "SIL-300;SIL-300;4;3;20;piece;Firmensitz;\r\n"
+    "SIL-300;SIL-300;5;4;14;piece;Firmensitz;\r\n"
 )
 
 

@@ -78,8 +78,8 @@ def test_the_order_splits_each_line_by_delivery_site(pooling: Service, admin: He
     assert "DISP-10L;;;4;4;;;;Firmensitz (Mitglied 2)\r\n" in csv.get_data(as_text=True)
     url = f"/api/v1/orders/{order['id']}/allocations.csv"
     allocations = pooling.client.get(url, headers=admin).get_data(as_text=True)
-    assert ";1;1;6;piece;Baustelle Hansastraße 12\r\n" in allocations
-    assert ";2;2;4;piece;Firmensitz\r\n" in allocations
+    assert ";1;1;6;piece;Baustelle Hansastraße 12;\r\n" in allocations
+    assert ";2;2;4;piece;Firmensitz;\r\n" in allocations
     pdf = pooling.client.get(f"/api/v1/orders/{order['id']}/document.pdf", headers=admin)
     text = shown_text(pdf.get_data())
     # rule 11: each site's share is whole packs (of 1), so each goes there directly

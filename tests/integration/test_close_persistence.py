@@ -18,7 +18,7 @@ from bench.generate import cooperative
 from pooling import bootstrap
 from pooling.adapters import orm
 from pooling.adapters.highs import HighsSolver
-from pooling.adapters.repository import allocation_fields
+from pooling.adapters.placed_orders import allocation_fields
 from pooling.bootstrap import build_runtime
 from pooling.domain.model import Allocation
 from pooling.service_layer.handlers import ClosedPool, close_pool

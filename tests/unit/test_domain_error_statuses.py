@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.domain.model import NeedNotOpen, WebhookIncomplete
-from catalog.service_layer.posting import KeyReused
+from catalog.domain.posting import KeyReused
 from pooling.domain.confirmation import LineError
 from pooling.domain.lifecycle import OrderStateError, OrderStatus, OrderStep
 from shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound

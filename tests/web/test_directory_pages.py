@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Member, Need, Supplier
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared import events
 from shared.db import transaction
@@ -56,7 +57,7 @@ def add_supplier(site: Site, with_offer: bool) -> int:
 def post_need(site: Site, member_id: int) -> int:
     with transaction(site.runtime.sessions) as db:
         need = commands.PostNeed(member_id, "DISP-10L", Decimal(3))
-        return handlers.post_need(db, site.runtime.outbox, need).id
+        return handlers.post_need(SqlAlchemyUnitOfWork(db, site.runtime.outbox), need).id
 
 
 def test_changing_a_member_tells_notify(site: Site, admin: FlaskClient) -> None:

@@ -147,6 +147,7 @@ def test_preferences_keep_the_default_flexibility_and_needs_take_it(
 
     from catalog.adapters.orm import Need
     from catalog.service_layer import commands, handlers
+    from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
     from shared.db import transaction
 
     form = {"csrf_token": csrf_token(member.get("/preferences").get_data(as_text=True))}
@@ -159,20 +160,17 @@ def test_preferences_keep_the_default_flexibility_and_needs_take_it(
     member_id = site.member_ids[0]
     runtime = site.runtime
     with transaction(runtime.sessions) as db:
-        default = handlers.post_need(
-            db, runtime.outbox, commands.PostNeed(member_id, "DISP-10L", D(30))
-        )
-        own = handlers.post_need(
-            db, runtime.outbox, commands.PostNeed(member_id, "DISP-10L", D(30), up_to=D(31))
-        )
+        uow = SqlAlchemyUnitOfWork(db, runtime.outbox)
+        default = handlers.post_need(uow, commands.PostNeed(member_id, "DISP-10L", D(30)))
+        own = handlers.post_need(uow, commands.PostNeed(member_id, "DISP-10L", D(30), up_to=D(31)))
         keyed = commands.PostNeed(member_id, "DISP-10L", D(10), idempotency_key="k-1")
-        once = handlers.post_need(db, runtime.outbox, keyed)
+        once = handlers.post_need(uow, keyed)
     with transaction(runtime.sessions) as db:
         assert db.get(Need, default.id).up_to == 36  # 30 and 20 % more
         assert db.get(Need, own.id).up_to == 31  # a need's own up_to wins
         assert db.get(Need, once.id).up_to == 12
-    with transaction(runtime.sessions) as db:
-        again = handlers.post_need(db, runtime.outbox, keyed)  # the same post, replayed
+    with transaction(runtime.sessions) as db:  # the same post, replayed
+        again = handlers.post_need(SqlAlchemyUnitOfWork(db, runtime.outbox), keyed)
     assert again.id == once.id and again.replayed
 
 

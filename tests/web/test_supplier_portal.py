@@ -37,7 +37,7 @@ from tests.api.test_pooling_api import (
 )
 from tests.web.conftest import PASSWORD, Site, csrf_token, serve, sign_in
 from web.clients.catalog_types import RowProblem as CatalogsProblem
-from web.pages.supplier_portal import _translated
+from web.pages.price_list_pages import translated
 
 A_DESK, B_DESK = "lager@supplier-a.example", "lager@supplier-b.example"
 
@@ -75,9 +75,16 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 
 def sited(need: tuple[int, int, str, str]) -> Event:
+    """Member 3's needs go to its site and are needed by 19 March, member 4's by 12 March."""
     event = need_posted(*need)
     site = "Baustelle Hansastraße 12" if need[1] == 3 else None
-    return Event.of(event.event_type, event.payload | {"delivery_site": site})
+    needed_by = NEEDED_BY.get(need[1])
+    return Event.of(
+        event.event_type, event.payload | {"delivery_site": site, "needed_by": needed_by}
+    )
+
+
+NEEDED_BY = {3: date(2027, 3, 19), 4: date(2027, 3, 12)}
 
 
 @pytest.fixture
@@ -339,7 +346,7 @@ def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
     )
     answered = CatalogsProblem(None, None, too_large.text, too_large.message, too_large.values)
     with site.app.test_request_context(headers={"Accept-Language": "de"}):
-        [shown] = _translated([answered])
+        [shown] = translated([answered])
     assert shown["message"] == (
         "Die Preisliste ist größer als 1024 KiB; bitte teilen Sie sie in mehrere Teile."
     )

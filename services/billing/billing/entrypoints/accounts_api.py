@@ -20,7 +20,8 @@ from shared.auth import current_principal, require
 from shared.csv_files import GERMAN_EXCEL, Cell, csv_text
 from shared.errors import NotFound
 from shared.fields import Money, VisibleText
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 accounts_api = Blueprint("billing_accounts", __name__, url_prefix="/api/v1")
 

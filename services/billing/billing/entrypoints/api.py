@@ -16,7 +16,8 @@ from billing.domain.model import Invoice
 from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate, ascii_int
-from shared.web import MAX_ID, ApiError, counted_arg, unit_of_work
+from shared.request_input import ApiError, counted_arg
+from shared.web import MAX_ID, unit_of_work
 
 api = Blueprint("billing_api", __name__, url_prefix="/api/v1")
 

@@ -27,7 +27,8 @@ from billing.service_layer.settling import (
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
 from shared.errors import NotFound, Words
-from shared.web import counted_arg, current_runtime, load_body, unit_of_work
+from shared.request_input import counted_arg, load_body
+from shared.web import current_runtime, unit_of_work
 
 settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
 

@@ -20,14 +20,8 @@ from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate
 from shared.languages import in_callers_language
-from shared.web import (
-    MAX_ID,
-    ApiError,
-    counted_arg,
-    current_runtime,
-    load_body,
-    unit_of_work,
-)
+from shared.request_input import ApiError, counted_arg, load_body
+from shared.web import MAX_ID, current_runtime, unit_of_work
 
 supplier_invoice_api = Blueprint("supplier_invoice_api", __name__, url_prefix="/api/v1")
 MEDIA = {"application/xml": "xml", "text/xml": "xml", "application/pdf": "pdf"}

@@ -13,14 +13,16 @@ from sqlalchemy.orm import Session
 from catalog.adapters.orm import Member, Need, Offer, Supplier
 from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
+from catalog.domain.posting import KeyReused
 from catalog.entrypoints import schemas
 from catalog.entrypoints.need_search import need_search
 from catalog.service_layer import commands, directory, handlers
-from catalog.service_layer.posting import KeyReused
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import TokenAuthority, current_principal, require
 from shared.errors import NotFound
 from shared.fields import ascii_int
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
@@ -208,8 +210,7 @@ def post_need() -> ResponseReturnValue:
     try:
         with unit_of_work() as session:
             need = handlers.post_need(
-                session,
-                current_runtime().outbox,
+                SqlAlchemyUnitOfWork(session, current_runtime().outbox),
                 commands.PostNeed(member_id, **body, idempotency_key=key),
             )
     except KeyReused as exc:  # the need it made, by number, for a form to name

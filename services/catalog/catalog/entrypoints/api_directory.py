@@ -16,7 +16,8 @@ from catalog.service_layer import directory
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.outbox import Outbox
-from shared.web import MAX_ID, ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import MAX_ID, current_runtime, unit_of_work
 
 directory_api = Blueprint("catalog_directory_api", __name__, url_prefix="/api/v1")
 MAX_ASKED = 500

@@ -14,7 +14,8 @@ from catalog.entrypoints.api import NEED_OUT, _own_need
 from catalog.entrypoints.schemas import NeedIn
 from catalog.service_layer.need_changes import ChangeNeed, change_need
 from shared.auth import require
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 need_changes_api = Blueprint("catalog_need_changes_api", __name__, url_prefix="/api/v1")
 CHANGEABLE = ("quantity", "up_to", "needed_by", "delivery_site", "note")

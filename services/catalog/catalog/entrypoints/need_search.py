@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, Numeric, Select, cast, func, or_, select
 from catalog.adapters.orm import Member, Need, Product
 from shared.auth import Principal
 from shared.fields import ascii_int
-from shared.web import MAX_ID, ApiError, counted_arg
+from shared.request_input import ApiError, counted_arg
+from shared.web import MAX_ID
 
 MAX_PER_PAGE = 500
 SORTS: dict[str, ColumnElement] = {

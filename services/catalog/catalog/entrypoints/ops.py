@@ -17,8 +17,10 @@ from shared.alerting import OpsSettings
 from shared.auth import Principal, current_principal, require
 from shared.db import transaction
 from shared.errors import NotFound
+from shared.health import readiness
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
-from shared.web import ApiError, counted_arg, current_runtime, readiness, unit_of_work
+from shared.request_input import ApiError, counted_arg
+from shared.web import current_runtime, unit_of_work
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 

@@ -14,9 +14,9 @@ from kombu.exceptions import OperationalError
 from catalog.service_layer.ops_watch import watch
 from shared.alerting import OpsSettings
 from shared.db import transaction
+from shared.health import readiness
 from shared.ops import QueueMonitor, service_health
 from shared.runtime import Runtime
-from shared.web import readiness
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,8 @@ from catalog.service_layer.price_list_export import price_list_csv, price_list_t
 from catalog.service_layer.price_lists import PriceListRefused, RowProblem
 from shared.auth import current_principal, require
 from shared.csv_files import decoded
-from shared.web import ApiError, current_runtime, unit_of_work
+from shared.request_input import ApiError
+from shared.web import current_runtime, unit_of_work
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from catalog.adapters.orm import TABLES, Member, Need, Offer, OfferTier, Product, Supplier
 from catalog.domain.model import DeliveryChannel, NeedNotOpen, NeedStatus, webhook_problem
 from catalog.service_layer import commands
-from catalog.service_layer.posting import PostedNeed as PostedNeed
 from catalog.service_layer.posting import post_need as post_need
 from shared.errors import Conflict, NotFound
 from shared.events import (

@@ -55,7 +55,7 @@ def on_need_change_refused(session: Session, event: NeedChangeRefused) -> None:
     for need in _needs(session, [event.need_id]):
         log.info("need %s was ordered before its change; it stays as ordered", need.id)
         need.quantity, need.up_to = event.quantity, event.up_to
-        need.delivery_site = event.delivery_site
+        need.delivery_site, need.needed_by = event.delivery_site, event.needed_by
 
 
 def on_order_confirmed(session: Session, event: OrderConfirmed, outbox: Outbox) -> None:

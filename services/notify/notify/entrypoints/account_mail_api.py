@@ -14,7 +14,8 @@ from notify.adapters.orm import Delivery
 from notify.entrypoints.api import DeliveryOut
 from notify.service_layer.ops_alerts import OFFICE
 from shared.auth import require
-from shared.web import load_body, unit_of_work
+from shared.request_input import load_body
+from shared.web import unit_of_work
 
 account_mail_api = Blueprint("notify_account_mail", __name__, url_prefix="/api/v1")
 KIND = "account"

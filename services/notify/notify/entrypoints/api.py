@@ -15,7 +15,8 @@ from notify.entrypoints.member_paths import member_path
 from notify.entrypoints.supplier_api import DeliveryState, mentioning, supplier_deliveries
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
-from shared.web import MAX_ID, ApiError, unit_of_work
+from shared.request_input import ApiError
+from shared.web import MAX_ID, unit_of_work
 
 api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 

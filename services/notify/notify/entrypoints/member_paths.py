@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from notify.adapters.orm import MemberEntry
 from shared.auth import current_principal
 from shared.errors import NotFound
-from shared.web import ApiError
+from shared.request_input import ApiError
 
 
 def member_path(session: Session, member_id: int, refusal: str) -> bool:

@@ -14,8 +14,9 @@ from notify.entrypoints.member_paths import member_path
 from notify.service_layer.outgoing import preferences_of
 from shared.auth import require
 from shared.fields import Money
+from shared.request_input import ApiError, load_body
 from shared.unsubscribe import UnsubscribeLinks
-from shared.web import ApiError, load_body, unit_of_work
+from shared.web import unit_of_work
 
 preferences_api = Blueprint("notify_preferences", __name__, url_prefix="/api/v1")
 

@@ -10,7 +10,7 @@ net amounts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from pooling.adapters import orm
 from pooling.adapters.order_book import standing_lines, supplier_order
 from pooling.domain.distribution import Distribution, distribute
+from pooling.domain.model import earliest_needed_by
 from pooling.domain.vat import STANDARD_RATE, VatAtRate, vat_breakdown
 from shared.pdf import latin, letterhead
 from shared.settings import Settings
@@ -144,7 +145,19 @@ def _lines_table(pdf: FPDF, document: OrderDocument) -> None:
         for width, text in zip(WIDTHS, cells, strict=True):
             pdf.cell(width, 6, text, align="L" if width == WIDTHS[1] else "R")
         pdf.ln()
+        _needed_by(pdf, earliest_needed_by(line.allocations))
         _addresses(pdf, distribution, line.sku, unit)
+
+
+def _needed_by(pdf: FPDF, day: date | None) -> None:
+    """The line's earliest "benötigt bis", indented under it, when a need gave one."""
+    if day is None:
+        return
+    pdf.set_font("Helvetica", "B", 8)
+    pdf.cell(WIDTHS[0], 5, "")
+    pdf.cell(sum(WIDTHS[1:]), 5, latin(f"Benötigt bis: {day:%d.%m.%Y}"))
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
 
 
 def _addresses(pdf: FPDF, distribution: Distribution, sku: str, unit: str) -> None:

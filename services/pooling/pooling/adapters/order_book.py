@@ -72,6 +72,7 @@ def supplier_order(order: orm.Order) -> model.SupplierOrder:
                     a.paid,
                     a.delivery_site,
                     a.extra_quantity,
+                    a.needed_by,
                 )
                 for a in line.allocations
             ),

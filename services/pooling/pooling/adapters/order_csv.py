@@ -7,7 +7,8 @@ them (UTF-8 with a BOM, semicolons, decimal commas; ``shared.csv_files``):
   totals: ``goods``, ``shipping_fee`` (at 19 %), ``total`` (net), per rate ``taxable``
   and ``vat`` (the rate in ``vat_rate``), and ``gross_total`` (rule 12);
 - the allocations (``aufteilung-<id>.csv``): one row per need the order serves, with
-  its member, quantity and delivery site, for a supplier that packs per member.
+  its member, quantity, delivery site and the day it is needed by ("benötigt bis",
+  ``DD.MM.YYYY``; empty when the member gave none), for a supplier that packs per member.
 """
 
 from __future__ import annotations
@@ -30,7 +31,16 @@ ORDER_COLUMNS = (
     "vat_rate",
     "delivery_address",
 )
-ALLOCATION_COLUMNS = ("sku", "product", "need_id", "member_id", "quantity", "unit", "delivery_site")
+ALLOCATION_COLUMNS = (
+    "sku",
+    "product",
+    "need_id",
+    "member_id",
+    "quantity",
+    "unit",
+    "delivery_site",
+    "needed_by",
+)
 
 
 def order_csv(document: OrderDocument) -> str:
@@ -69,7 +79,8 @@ def allocations_csv(document: OrderDocument) -> str:
         name, unit = document.products.get(line.sku, ("", ""))
         for a in line.allocations:
             site = a.delivery_site or HEAD_OFFICE
-            rows.append([line.sku, name, a.need_id, a.member_id, plain(a.quantity), unit, site])
+            quantity = plain(a.quantity)
+            rows.append([line.sku, name, a.need_id, a.member_id, quantity, unit, site, a.needed_by])
     return csv_text(ALLOCATION_COLUMNS, rows, GERMAN_EXCEL)
 
 

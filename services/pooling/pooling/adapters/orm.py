@@ -127,6 +127,8 @@ class PooledNeed(Base):
     correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # flexible: the member would also take up to this much (None: strict)
     up_to: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    # when the member needs it ("benötigt bis"; None: it did not say)
+    needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Order(Base):
@@ -183,6 +185,8 @@ class Allocation(Base):
     received: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     # of ``quantity``, what the close added on the need's flexibility (its ``up_to``)
     extra_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # the need's "benötigt bis" when the order was placed: what the supplier plans by
+    needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Receipt(Base):

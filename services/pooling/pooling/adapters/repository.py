@@ -6,18 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any, Literal
 
-from sqlalchemy import Row, Select, delete, distinct, func, insert, select, update
+from sqlalchemy import Row, Select, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
-from pooling.adapters.bulk import insert_rows
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain import model
 from pooling.domain.offers_in_force import OfferChange, offers_in_force, superseded
-from pooling.domain.receipt import ReceivedAllocation
 
 Lock = Literal["share", "update"] | None
 OfferVersion = tuple[int, OfferChange]  # a stored offer version: its id and the change
@@ -133,6 +130,7 @@ class PoolRepository:
                 need.quantity,
                 need.delivery_site,
                 need.up_to,
+                need.needed_by,
             )
             .where(need.window_id == window_id, need.status == "open")
             .order_by(need.need_id)
@@ -266,110 +264,3 @@ class PoolRepository:
 def _offer(version: Row[Any]) -> model.Offer:
     prices = tuple(model.Tier(Decimal(q), Decimal(p)) for q, p in version.tiers)
     return model.Offer(version.supplier_id, version.sku, version.pack_size, prices)
-
-
-@dataclass(frozen=True)
-class PlacedOrder:
-    """A supplier order as the close stored it (the shape of the order API and event)."""
-
-    id: int
-    window_id: int
-    supplier_id: int
-    lines: tuple[model.OrderLine, ...]
-    shipping_fee: Decimal
-    total: Decimal
-    placed_at: datetime
-    status: str = "placed"
-    expected_delivery: None = None
-    reject_reason: None = None
-
-
-def save_orders(
-    session: Session, window_id: int, orders: Sequence[model.SupplierOrder]
-) -> list[PlacedOrder]:
-    """Store a close's orders, lines and allocations in a few bulk statements, and mark
-    their needs ordered."""
-    now = datetime.now(UTC)
-    rows = [
-        {"window_id": window_id, "supplier_id": o.supplier_id, "status": "placed"}
-        | {"shipping_fee": o.shipping_fee, "total": o.total, "placed_at": now}
-        for o in orders
-    ]
-    order_ids = _insert_returning_ids(session, orm.Order, rows)
-    lines = [
-        (order_id, line) for order_id, o in zip(order_ids, orders, strict=True) for line in o.lines
-    ]
-    line_ids = _insert_returning_ids(
-        session, orm.OrderLine, [_line_row(oid, line) for oid, line in lines]
-    )
-    allocations = [
-        (line_id, *_allocation_values(a))
-        for line_id, (_oid, line) in zip(line_ids, lines, strict=True)
-        for a in line.allocations
-    ]
-    insert_rows(session, orm.Allocation.__table__, ("line_id", *ALLOCATION_FIELDS), allocations)
-    _mark_ordered(session, order_ids)
-    return [
-        PlacedOrder(oid, window_id, o.supplier_id, o.lines, o.shipping_fee, o.total, now)
-        for oid, o in zip(order_ids, orders, strict=True)
-    ]
-
-
-def _mark_ordered(session: Session, order_ids: list[int]) -> None:
-    """Mark each need allocated in these orders ordered, with its order: one statement."""
-    allocation, line, need = orm.Allocation, orm.OrderLine, orm.PooledNeed
-    placed = (
-        select(allocation.need_id, line.order_id)
-        .join(line, allocation.line_id == line.id)
-        .where(line.order_id.in_(order_ids))
-        .subquery()
-    )
-    session.execute(
-        update(need)
-        .where(need.need_id == placed.c.need_id)
-        .values(status="ordered", order_id=placed.c.order_id)
-        .execution_options(synchronize_session=False)  # the close reads them no more
-    )
-
-
-def _insert_returning_ids(session: Session, table: type, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
-
-
-def _line_row(order_id: int, line: model.OrderLine) -> dict[str, object]:
-    return {"order_id": order_id} | line_fields(line)
-
-
-def line_fields(line: model.OrderLine) -> dict[str, object]:
-    """An order line's own figures, as stored and as announced."""
-    return {
-        "sku": line.sku,
-        "packs": line.packs,
-        "ordered_quantity": line.ordered_quantity,
-        "unit_price": line.unit_price,
-        "line_total": line.line_total,
-        "surplus_quantity": line.surplus_quantity,
-    }
-
-
-ALLOCATION_FIELDS = (
-    "need_id",
-    "member_id",
-    "quantity",
-    "goods",
-    "shipping_share",
-    "paid",
-    "delivery_site",
-    "extra_quantity",
-)
-_allocation_values = attrgetter(*ALLOCATION_FIELDS)  # the values, as a tuple in that order
-
-
-def allocation_fields(
-    a: model.Allocation | orm.Allocation | ReceivedAllocation,
-) -> dict[str, object]:
-    """An allocation's own figures, as stored and as announced."""
-    return dict(zip(ALLOCATION_FIELDS, _allocation_values(a), strict=True))

@@ -247,7 +247,15 @@ def _order(
         g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
         quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
         allocation = Allocation(
-            n.need_id, n.member_id, quantity, g, share, g + share, n.delivery_site, more
+            n.need_id,
+            n.member_id,
+            quantity,
+            g,
+            share,
+            g + share,
+            n.delivery_site,
+            more,
+            n.needed_by,
         )
         by_sku.setdefault(n.sku, []).append(allocation)
     order_lines = tuple(

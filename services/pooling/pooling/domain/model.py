@@ -5,11 +5,12 @@ Money and quantities are ``Decimal`` throughout; floats are refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pooling.domain.depot import DepotService
@@ -91,6 +92,7 @@ class Need:
     quantity: Decimal
     delivery_site: str | None = None  # None: the member's own address (its "Firmensitz")
     up_to: Decimal | None = None  # flexible: the member would also take up to this much
+    needed_by: date | None = None  # when the member needs it ("benötigt bis"), if it said
 
     def __post_init__(self) -> None:
         _check_decimal("quantity", self.quantity, positive=True)
@@ -153,6 +155,13 @@ class Allocation:
     paid: Decimal
     delivery_site: str | None = None
     extra_quantity: Decimal = Decimal(0)  # of ``quantity``, taken on the need's flexibility
+    needed_by: date | None = None  # the need's "benötigt bis", if the member gave one
+
+
+def earliest_needed_by(allocations: Iterable[Any]) -> date | None:
+    """The earliest "benötigt bis" of a line's allocations (anything with ``needed_by``):
+    what its supplier plans by; None when no need gave one."""
+    return min((a.needed_by for a in allocations if a.needed_by is not None), default=None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from pooling.domain.confirmation import LineError, reshare_fee
@@ -40,6 +41,7 @@ class ReceivedAllocation:
     paid: Decimal
     delivery_site: str | None = None
     extra_quantity: Decimal = Decimal(0)  # of ``quantity``, taken on its flexibility
+    needed_by: date | None = None  # the need's "benötigt bis", if the member gave one
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,16 @@ def receive_line(line: OrderLine, received: Decimal, *, take_extra: bool = False
     got = cut_shortfall([a.quantity for a in allocations], received)
     shares = tuple(
         ReceivedAllocation(
-            a.need_id, a.member_id, a.quantity, r, g, ZERO, g, a.delivery_site, a.extra_quantity
+            a.need_id,
+            a.member_id,
+            a.quantity,
+            r,
+            g,
+            ZERO,
+            g,
+            a.delivery_site,
+            a.extra_quantity,
+            needed_by=a.needed_by,
         )
         for a, r in zip(allocations, got, strict=True)
         for g in [cost_of(r, line.unit_price)]

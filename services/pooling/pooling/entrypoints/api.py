@@ -21,7 +21,8 @@ from pooling.entrypoints import delivery_schemas, schemas
 from pooling.service_layer import decisions, handlers
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 
@@ -234,6 +235,7 @@ def _visible_order(order: orm.Order, principal: Principal) -> dict[str, Any]:
                 a for a in line["allocations"] if a["member_id"] == principal.subject_id
             ]
             line["sites"] = schemas.delivery_split(line["allocations"])
+            line["needed_by"] = schemas.earliest_shown(line["allocations"])
     return body
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from pooling.adapters import orm
 from shared.auth import require
-from shared.web import counted_arg, unit_of_work
+from shared.request_input import counted_arg
+from shared.web import unit_of_work
 
 closes_api = Blueprint("pooling_closes", __name__, url_prefix="/api/v1")
 

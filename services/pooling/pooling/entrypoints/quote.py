@@ -15,7 +15,8 @@ from pooling.entrypoints.schemas import OfferProgressOut
 from pooling.service_layer.outlook import quote_need
 from shared.auth import require
 from shared.fields import Quantity
-from shared.web import ApiError, unit_of_work
+from shared.request_input import ApiError
+from shared.web import unit_of_work
 
 quote_api = Blueprint("pooling_quote", __name__, url_prefix="/api/v1")
 

@@ -15,7 +15,8 @@ from pooling.entrypoints.api import schedule, solver
 from pooling.service_layer import receiving, site_receipts
 from pooling.service_layer.commands import BookReceipt, BookSiteReceipt, WriteOffStock
 from shared.auth import current_principal, require
-from shared.web import current_runtime, load_body, unit_of_work
+from shared.request_input import load_body
+from shared.web import current_runtime, unit_of_work
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validates_schema
 from marshmallow.validate import Length, Range
 
-from pooling.domain.model import HEAD_OFFICE
+from pooling.domain.model import HEAD_OFFICE, earliest_needed_by
 from shared.fields import BoundedDecimal, Quantity, VisibleText
 
 
@@ -56,6 +56,7 @@ class AllocationOut(Schema):
     delivery_site = fields.Function(lambda a: a.delivery_site or HEAD_OFFICE)
     received = fields.Decimal(as_string=True, dump_default=None)  # null until booked
     extra_quantity = _amount()  # of ``quantity``, taken on the need's flexibility (up_to)
+    needed_by = fields.Date(allow_none=True)  # the need's "benötigt bis" (null: none given)
 
 
 def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -65,6 +66,11 @@ def delivery_split(allocations: list[dict[str, Any]]) -> list[dict[str, str]]:
         site = a["delivery_site"]
         sites[site] = sites.get(site, Decimal(0)) + Decimal(a["quantity"])
     return [{"delivery_site": site, "quantity": format(q, "f")} for site, q in sites.items()]
+
+
+def earliest_shown(allocations: list[dict[str, Any]]) -> str | None:
+    """``earliest_needed_by`` of allocations as shown (ISO dates sort as days)."""
+    return min((a["needed_by"] for a in allocations if a["needed_by"]), default=None)
 
 
 class OrderLineOut(Schema):
@@ -78,6 +84,14 @@ class OrderLineOut(Schema):
     received_quantity = fields.Decimal(as_string=True, dump_default=None)  # null until booked
     depot_quantity = fields.Decimal(as_string=True, dump_default=None)
     allocations = fields.List(fields.Nested(AllocationOut))
+    # the earliest "benötigt bis" of its needs: what the supplier plans the line by
+    needed_by = fields.Method(
+        "_needed_by", metadata={"type": "string", "format": "date", "nullable": True}
+    )
+
+    def _needed_by(self, line: Any) -> str | None:
+        earliest = earliest_needed_by(line.allocations)
+        return None if earliest is None else earliest.isoformat()
 
     @post_dump
     def _sites(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

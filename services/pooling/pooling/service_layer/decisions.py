@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import PoolRepository, allocation_fields, line_fields
+from pooling.adapters.placed_orders import allocation_fields, line_fields
+from pooling.adapters.repository import PoolRepository
 from pooling.domain import model
 from pooling.domain.closing import member_savings
 from pooling.domain.confirmation import Confirmation

@@ -12,12 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import (
-    PlacedOrder,
-    PoolRepository,
-    line_fields,
-    save_orders,
-)
+from pooling.adapters.placed_orders import PlacedOrder, line_fields, save_orders
+from pooling.adapters.repository import PoolRepository
 from pooling.domain.closing import close_window
 from pooling.domain.model import Allocation, WindowResult
 from pooling.domain.optimise import Solver
@@ -155,6 +151,7 @@ def announced(a: Allocation, correlation_id: str | None) -> dict[str, object]:
         "paid": format(a.paid, "f"),
         "delivery_site": a.delivery_site,
         "extra_quantity": format(a.extra_quantity, "f"),
+        "needed_by": None if a.needed_by is None else a.needed_by.isoformat(),
         "correlation_id": correlation_id,
     }
 

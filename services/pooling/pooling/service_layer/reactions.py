@@ -87,6 +87,7 @@ def on_needs_posted(
             "joined_at": joined_at,
             "correlation_id": event.correlation_id,
             "up_to": event.up_to,
+            "needed_by": event.needed_by,
         }
         for event in posted
     ]
@@ -134,7 +135,7 @@ def on_need_cancelled(
 def on_need_changed(
     session: Session, event: NeedChanged, schedule: CutoffSchedule, outbox: Outbox
 ) -> None:
-    """A member changed an open need: the pool takes its quantity, flexibility and site,
+    """A member changed an open need: the pool takes its quantity, flexibility, site and date,
     decided under the open window's lock as a cancellation is; a close that took the
     need first keeps what it ordered, and says so (``pooling.need.change_refused``). A
     change ahead of its post waits for it (retried)."""
@@ -145,11 +146,12 @@ def on_need_changed(
     if need.status != "open":
         log.info("need %s is %s; its change comes too late", need.need_id, need.status)
         if need.status in ("ordered", "served"):  # catalog shows it as it was ordered
-            kept = {"quantity": need.quantity, "up_to": need.up_to}
+            kept = {"quantity": need.quantity, "up_to": need.up_to, "needed_by": need.needed_by}
             kept |= {"need_id": need.need_id, "member_id": need.member_id, "sku": need.sku}
             outbox.add(session, NeedChangeRefused(**kept, delivery_site=need.delivery_site))
         return
     need.quantity, need.up_to, need.delivery_site = event.quantity, event.up_to, event.delivery_site
+    need.needed_by = event.needed_by
 
 
 def _pooled_need_locked(session: Session, cancelled: dict[str, Any]) -> orm.PooledNeed:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import order_book, orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import allocation_fields
+from pooling.adapters.placed_orders import allocation_fields
 from pooling.domain import depot
 from pooling.domain.confirmation import LineError
 from pooling.domain.depot import Movement

@@ -231,3 +231,7 @@ class CatalogClient:
     def price_list(self, caller: Caller, supplier_id: int) -> bytes:
         """The supplier's offers as the CSV the upload reads."""
         return self.service.call(caller, "GET", f"/price-lists/{supplier_id}").content
+
+    def price_list_template(self, caller: Caller) -> bytes:
+        """An example price list to fill in, as the upload reads it."""
+        return self.service.call(caller, "GET", "/price-lists/template").content

@@ -46,6 +46,7 @@ from web.pages.orders import order_pages
 from web.pages.password_reset import password_pages
 from web.pages.pool_window import pool_pages
 from web.pages.preferences import preference_pages
+from web.pages.price_list_pages import price_list_admin
 from web.pages.product_search import product_search
 from web.pages.site_receipts import site_pages
 from web.pages.statements import statement_pages
@@ -62,6 +63,7 @@ WEB_BLUEPRINTS += (supplier_invoice_admin,)
 WEB_BLUEPRINTS += (mail_admin, help_pages, overview_admin, product_search)
 WEB_BLUEPRINTS += (user_admin, password_pages, needs_admin)
 WEB_BLUEPRINTS += (pool_pages, need_changes)
+WEB_BLUEPRINTS += (price_list_admin,)
 
 
 def init_web(app: Flask, clients: Clients) -> None:

@@ -69,7 +69,8 @@ def edit(kinds: str, record_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         form.fill(spec["get"](record_id))
     title = spec["title"] % {"name": name}
-    page = render_template("admin_edit.html", form=form, kind=kind, title=title, back=spec["list"])
+    context = {"kind": kind, "title": title, "back": spec["list"], "record_id": record_id}
+    page = render_template("admin_edit.html", form=form, **context)
     return page, 422 if form.is_submitted() else 200
 
 

@@ -9,7 +9,7 @@ catalog's own and go through the same reading and handler as the API's upload.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -27,14 +26,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import FileStorage
 
-from catalog.entrypoints.price_list_format import COLUMNS, MAX_BYTES
-from web.clients.catalog_types import PriceListRefused, RowProblem
 from web.clients.service import Refused
 from web.pages.callers import catalog, order_names, signed_in
+from web.pages.price_list_pages import csv_download, price_list_page, template_download
 from web.pages.remote import answer, fetch, send, show_errors_as_pages
-from web.pages.supplier_forms import ConfirmForm, PriceListForm, RejectForm
+from web.pages.supplier_forms import ConfirmForm, RejectForm
 
 portal = Blueprint("supplier_portal", __name__, url_prefix="/supplier")
 show_errors_as_pages(portal)
@@ -176,18 +173,13 @@ def _supplier_name() -> str:
 @supplier_required
 def price_list() -> ResponseReturnValue:
     """Upload a price list; all rows are set or, on any problem, none (shown row by row)."""
-    form = PriceListForm()
-    result: dict[str, Any] = {}
-    if form.validate_on_submit():
-        result = _upload(form.file.data)
-    status = 422 if form.errors or result.get("problems") else 200
-    return render_template(
-        "supplier_price_list.html",
-        form=form,
-        columns=COLUMNS,
-        offers=_offers(),
-        **result,
-    ), status
+    return price_list_page(
+        current_user.supplier_id,
+        title=_("Price list"),
+        offers_title=_("Your offers"),
+        download_url=url_for("supplier_portal.price_list_download"),
+        template_url=url_for("supplier_portal.price_list_template"),
+    )
 
 
 @portal.get("/price-list.csv")
@@ -195,51 +187,11 @@ def price_list() -> ResponseReturnValue:
 def price_list_download() -> ResponseReturnValue:
     """The supplier's offers as the CSV the upload reads."""
     body = catalog().price_list(signed_in(), current_user.supplier_id)
-    response = Response(body, content_type="text/csv; charset=utf-8")
-    filename = f"preisliste-{current_user.supplier_id}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(body, f"preisliste-{current_user.supplier_id}.csv")
 
 
-def _upload(upload: FileStorage) -> dict[str, Any]:
-    try:
-        text = upload.read(MAX_BYTES + 1)
-        summary = catalog().upload_price_list(signed_in(), current_user.supplier_id, text)
-    except PriceListRefused as exc:  # the file as a whole, or its rows and columns
-        return {"problems": _translated(exc.problems), "count": exc.count}
-    except Refused as exc:  # not a price list at all
-        whole = [{"row": None, "column": None, "message": _(exc.message)}]
-        return {"problems": whole, "count": 1}
-    current_app.logger.info(
-        "supplier %s uploaded a price list: %s offers", summary.supplier_id, summary.offers_set
-    )
-    return {"summary": summary}
-
-
-def _translated(problems: Iterable[RowProblem]) -> list[dict[str, Any]]:
-    """The reader's language where a message is a known one (the API's are English)."""
-    return [
-        {"row": p.row, "column": p.column, "message": _(p.template, **p.values)} for p in problems
-    ]
-
-
-def _offers() -> list[dict[str, Any]]:
-    caller = signed_in()
-    mine = [o for o in catalog().offers(caller) if o.supplier_id == current_user.supplier_id]
-    products = {p.sku: p for p in catalog().products(caller, (o.sku for o in mine))}
-    return sorted(
-        (
-            {
-                "sku": o.sku,
-                "name": products[o.sku].name,
-                "unit": products[o.sku].unit,
-                "pack_size": o.pack_size,
-                "tiers": list(o.tiers),
-                "valid_from": o.valid_from,
-                "vat_rate": products[o.sku].vat_rate,
-            }
-            for o in mine
-            if o.sku in products
-        ),
-        key=lambda offer: offer["sku"],
-    )
+@portal.get("/price-list-template.csv")
+@supplier_required
+def price_list_template() -> ResponseReturnValue:
+    """An empty price list with an example of each column, to fill in."""
+    return template_download()
