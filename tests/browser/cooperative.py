@@ -51,7 +51,7 @@ def closed_cooperative(stack: Stack) -> Cooperative:
         create_user(db, MEMBER, PASSWORD, member_id=1)
         create_user(db, OFFICE, PASSWORD, role="admin")
     runtime.engine.dispose()
-    return Cooperative(stack.url("catalog"), order_id)
+    return Cooperative(stack.url("web"), order_id)
 
 
 def sign_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
