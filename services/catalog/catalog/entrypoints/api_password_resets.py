@@ -25,7 +25,8 @@ from marshmallow import Schema, fields, validate
 from catalog.service_layer import password_reset, sign_in
 from shared.auth import require
 from shared.db import transaction
-from shared.web import ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import current_runtime, unit_of_work
 
 password_reset_api = Blueprint("catalog_password_reset_api", __name__, url_prefix="/api/v1")
 RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries

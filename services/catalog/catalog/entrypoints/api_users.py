@@ -29,7 +29,8 @@ from catalog.service_layer.users import ROLES, authenticate, create_user, may_si
 from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
-from shared.web import MAX_ID, ApiError, current_runtime, load_body, unit_of_work
+from shared.request_input import ApiError, load_body
+from shared.web import MAX_ID, current_runtime, unit_of_work
 
 users_api = Blueprint("catalog_users_api", __name__, url_prefix="/api/v1")
 LANGUAGES = ("de", "en")
