@@ -115,7 +115,7 @@ def test_every_mail_has_a_one_click_unsubscribe_link(
     assert len(smtp.mailbox.messages) == 8
     for message in smtp.mailbox.messages:
         link = message["List-Unsubscribe"].strip("<>")
-        assert link.startswith("http://127.0.0.1:8001/unsubscribe/")
+        assert link.startswith("http://127.0.0.1:8000/unsubscribe/")  # the web service
         assert link in text_of(message)
 
 

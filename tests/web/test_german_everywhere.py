@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,8 +21,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from catalog.service_layer import commands, handlers
-from shared.db import transaction
 from tests.api.conftest import Service
 from tests.web.conftest import Site, csrf_token, sign_in
 from tests.web.test_supplier_portal import (  # noqa: F401
@@ -51,6 +48,8 @@ TELLTALE = (
     "admin", "member", "supplier", "Filter", "Show", "Download", "Product", "Products",
 )  # fmt: skip
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß_]+")
+# a name for machines, shown as it is: a queue (notify.member-directory.dead), a setting
+IDENTIFIER = re.compile(r"[a-z0-9_]+([.-][a-z0-9_]+)+")
 
 
 class VisibleText(HTMLParser):
@@ -116,7 +115,7 @@ def english_msgids() -> list[re.Pattern[str]]:
 def english_in(pieces: list[str], msgids: list[re.Pattern[str]], data: list[str]) -> list[str]:
     found = []
     for piece in pieces:
-        if piece in data:
+        if piece in data or IDENTIFIER.fullmatch(piece.strip()):
             continue
         text = piece
         for value in data:
@@ -189,9 +188,14 @@ def walkers(site: Site, only_pooling: None) -> dict[str, FlaskClient]:
 def values(site: Site, pooling: Service) -> dict[str, object]:  # noqa: F811
     """What the routes' ids are filled with: the member's need, the closed pool's order,
     this year and month, the product; a token no one was sent."""
-    with transaction(site.runtime.sessions) as db:
-        need = commands.PostNeed(site.member_ids[0], "DISP-10L", Decimal(7))
-        need_id = handlers.post_need(db, site.runtime.outbox, need).id
+    token = site.app.extensions["zirkel.tokens"].issue("member", site.member_ids[0])
+    posted = site.api().post(
+        "/api/v1/needs",
+        json={"sku": "DISP-10L", "quantity": "7"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert posted.status_code == 201, posted.get_json()
+    need_id = posted.get_json()["id"]
     today = date.today()
     return {
         "need_id": need_id,

@@ -21,6 +21,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from shared.alerting import OpsSettings
@@ -35,9 +36,19 @@ from web.pages.remote import fetch, show_errors_as_pages
 ops_admin = Blueprint("ops_admin", __name__, url_prefix="/admin/ops")
 show_errors_as_pages(ops_admin)
 
+# Why the queue figures are passive, as catalog says it, in the reader's language
+PASSIVE_BECAUSE = {
+    "the embedded broker has no management API": _l("the embedded broker has no management API"),
+    "ZIRKEL_RABBITMQ_MANAGEMENT_URL is not set": _l("ZIRKEL_RABBITMQ_MANAGEMENT_URL is not set"),
+}
 REFRESH_SECONDS = 30
 HISTORY = timedelta(hours=1)
 LISTED = 200
+
+
+def _passive_because(snapshot: dict[str, Any] | None) -> str:
+    reason = (snapshot or {}).get("reason") or ""
+    return str(PASSIVE_BECAUSE.get(reason, reason))
 
 
 class LetterForm(FlaskForm):
@@ -58,6 +69,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "admin_ops.html",
         snapshot=seen.snapshot,
+        passive_because=_passive_because(seen.snapshot),
         working=[_with_history(q, seen.history) for q in queues if q["name"] not in dead],
         dead_queues=[q for q in queues if q["name"] in dead],
         services=seen.services,
