@@ -96,3 +96,12 @@ def screenshots(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.set_viewport_size({"width": width, "height": 800})
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
+
+
+def follow_menu(page, name: str, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Follow a link of the main menu as a reader does: on a phone the menu is folded away
+    behind its button, which is opened first."""
+    menu = page.get_by_role("navigation", name="Hauptmenü")
+    if menu.is_hidden():
+        page.get_by_text("Menü", exact=True).click()
+    menu.get_by_role("link", name=name, exact=exact).click()

@@ -14,7 +14,7 @@ from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, screenshots
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots
 from tests.e2e.test_worked_example import pooled, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -81,7 +81,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
 
             admin = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
             _sign_in(admin, url, ADMIN_EMAIL)
-            admin.get_by_role("link", name="Pool", exact=True).click()
+            follow_menu(admin, "Pool", exact=True)
             close = admin.get_by_role("button", name="jetzt abschließen")
             expect(close).to_be_visible()
             screenshots(admin, "admin-pool")
@@ -112,7 +112,7 @@ def _my_orders(browser, member, url: str, admin_client: Client) -> None:  # type
     body = {"expected_delivery": "2026-12-02"}
     admin_client.ok("POST", "pooling", f"/orders/{order['id']}/confirm", json=body)
 
-    member.get_by_role("link", name="Meine Bestellungen").click()
+    follow_menu(member, "Meine Bestellungen")
     window = member.locator("section.window")
     expect(window).to_contain_text("259,00\xa0€")  # alone
     expect(window).to_contain_text("228,00\xa0€")  # pooled

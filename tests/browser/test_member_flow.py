@@ -21,6 +21,7 @@ from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     catalog_web_alone,
+    follow_menu,
     require_browser,
     screenshots,
 )
@@ -91,7 +92,7 @@ def test_a_member_posts_fixes_and_cancels_a_need(catalog_web: str) -> None:
             expect(page.locator("tbody tr").first).to_contain_text("Stornierung angefragt")
             expect(page.locator("tbody tr").first.get_by_role("link")).to_have_count(0)
 
-            page.get_by_role("link", name="Der Pool jetzt").click()
+            follow_menu(page, "Der Pool jetzt")
             expect(page.get_by_role("status")).to_contain_text("kann gerade nicht angezeigt")
             screenshots(page, "pool-unavailable")
 

@@ -15,7 +15,7 @@ from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, screenshots
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots
 from tests.browser.test_admin_flow import ADMIN_EMAIL as OFFICE
 from tests.browser.test_admin_flow import PASSWORD, _sign_in
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative
@@ -54,7 +54,7 @@ def test_the_office_books_a_short_receipt_on_a_phone(stack: Stack) -> None:
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
             _sign_in(page, url, OFFICE)
-            page.get_by_role("link", name="Bestellungen", exact=True).click()
+            follow_menu(page, "Bestellungen", exact=True)
             page.locator(f"#order-{order_id}").get_by_role("link").click()
             arrived = page.get_by_role("textbox", name=re.compile("Angekommen"))
             expect(arrived.first).to_have_value("14")
