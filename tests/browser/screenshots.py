@@ -55,8 +55,13 @@ def fill_the_pool(browser, url: str) -> None:  # type: ignore[no-untyped-def]
         page.get_by_label("Menge").fill(quantity)
         page.get_by_role("button", name="Bedarf melden").click()
         page.wait_for_url(f"{url}/needs")
-    page.goto(f"{url}/pool")
-    page.get_by_role("heading", level=2).first.wait_for(timeout=30_000)
+    for _ in range(30):  # until pooling has the needs from catalog's events
+        page.goto(f"{url}/pool")
+        if page.get_by_role("heading", level=2).count():
+            break
+        page.wait_for_timeout(1000)
+    else:
+        raise AssertionError(f"the pool shows no product: {page.content()[-3000:]}")
     page.close()
 
 
