@@ -9,6 +9,7 @@ from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
+from tests.browser.support import sign_in as signed_in
 from tests.browser.test_supplier_flow import DESK, PASSWORD, _closed_order
 from tests.support.stack import Stack
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -55,8 +56,4 @@ def closed_cooperative(stack: Stack) -> Cooperative:
 
 
 def sign_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/login")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(lambda address: "/login" not in address)
+    signed_in(page, url, email, PASSWORD)

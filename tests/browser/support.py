@@ -98,6 +98,15 @@ def screenshots(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 360, "height": 740})
 
 
+def sign_in(page, url: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in on the web service's form as a reader does, and wait to be let in."""
+    page.goto(f"{url}/login")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda address: "/login" not in address)
+
+
 def follow_menu(page, name: str, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Follow a link of the main menu as a reader does: on a phone the menu is folded away
     behind its button, which is opened first."""

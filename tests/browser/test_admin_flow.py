@@ -14,7 +14,7 @@ from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots, sign_in
 from tests.e2e.test_worked_example import pooled, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -51,14 +51,6 @@ def _set_up(stack: Stack) -> None:
     runtime.engine.dispose()
 
 
-def _sign_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/login")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(lambda address: "/login" not in address)
-
-
 def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -68,7 +60,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             member = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-            _sign_in(member, url, MEMBER_EMAIL)
+            sign_in(member, url, MEMBER_EMAIL, PASSWORD)
             member.get_by_role("link", name="Bedarf melden").first.click()
             member.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
             member.get_by_label("Menge").fill("6")
@@ -80,7 +72,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
             wait_until(lambda: pooled(admin_client) == expected, 30, "needs pooled")
 
             admin = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-            _sign_in(admin, url, ADMIN_EMAIL)
+            sign_in(admin, url, ADMIN_EMAIL, PASSWORD)
             follow_menu(admin, "Pool", exact=True)
             close = admin.get_by_role("button", name="jetzt abschließen")
             expect(close).to_be_visible()
@@ -129,14 +121,14 @@ def _my_orders(browser, member, url: str, admin_client: Client) -> None:  # type
     screenshots(member, "order-detail")
 
     other = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-    _sign_in(other, url, M2_EMAIL)
+    sign_in(other, url, M2_EMAIL, PASSWORD)
     other.goto(f"{url}/orders/{order['id']}")
     expect(other.locator("table.lines tbody tr")).to_have_count(1)
     expect(other.locator("table.lines tbody")).to_contain_text("SIL-300")
     expect(other.locator("table.lines tbody")).not_to_contain_text("DISP-10L")
 
     stranger = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-    _sign_in(stranger, url, OUTSIDER_EMAIL)
+    sign_in(stranger, url, OUTSIDER_EMAIL, PASSWORD)
     response = stranger.goto(f"{url}/orders/{order['id']}")
     assert response is not None and response.status == 404
     expect(stranger.get_by_role("heading", name="Nicht gefunden")).to_be_visible()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.users import create_user
 from shared.runtime import Runtime
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, catalog_web_alone, screenshots
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, catalog_web_alone, screenshots, sign_in
 from tests.support.stack import Stack
 from tests.web.test_need_quote import FakeQuote
 from tests.web.test_pool_window import outlook_now, pool_now
@@ -124,14 +124,6 @@ def test_the_pool_page_on_a_phone_refreshes_itself(site: tuple[str, FakePooling]
             browser.close()
 
 
-def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/login")
-    page.get_by_label("E-Mail").fill(EMAIL)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(lambda address: "/login" not in address)
-
-
 def test_the_need_forms_quote_follows_the_typing(site: tuple[str, FakePooling]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -140,7 +132,7 @@ def test_the_need_forms_quote_follows_the_typing(site: tuple[str, FakePooling]) 
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-            sign_in(page, url)
+            sign_in(page, url, EMAIL, PASSWORD)
             page.goto(f"{url}/needs/new")
             page.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
             quote = page.locator("#need-quote")

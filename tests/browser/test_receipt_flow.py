@@ -15,9 +15,9 @@ from catalog.bootstrap import build_runtime
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, follow_menu, screenshots, sign_in
 from tests.browser.test_admin_flow import ADMIN_EMAIL as OFFICE
-from tests.browser.test_admin_flow import PASSWORD, _sign_in
+from tests.browser.test_admin_flow import PASSWORD
 from tests.e2e.test_worked_example import pooled, savings, set_up_cooperative
 from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 from zirkel.demo_data import WORKED_EXAMPLE
@@ -53,7 +53,7 @@ def test_the_office_books_a_short_receipt_on_a_phone(stack: Stack) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
-            _sign_in(page, url, OFFICE)
+            sign_in(page, url, OFFICE, PASSWORD)
             follow_menu(page, "Bestellungen", exact=True)
             page.locator(f"#order-{order_id}").get_by_role("link").click()
             arrived = page.get_by_role("textbox", name=re.compile("Angekommen"))

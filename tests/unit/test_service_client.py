@@ -10,6 +10,7 @@ import requests
 from flask import Flask, jsonify, request
 
 from shared.auth import Principal, TokenAuthority
+from web.clients.catalog_users import SIGN_IN_TIMEOUT, UsersClient
 from web.clients.in_process import in_process_session
 from web.clients.service import (
     Caller,
@@ -122,3 +123,28 @@ def test_an_answer_is_any_status_below_500_and_an_outage_is_raised(client: Servi
     assert client.answer(Caller("member", 1), "GET", "/theirs").status_code == 403
     with pytest.raises(ServiceUnavailable):
         client.answer(Caller("admin"), "GET", "/broken")
+
+
+class Recording(requests.Session):
+    """Answers every call with a sign-in that failed, and keeps each call's timeout."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeouts: list[float] = []
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.timeouts.append(kwargs["timeout"])
+        answer = requests.Response()
+        answer.status_code, answer._content = 200, b'{"user": null, "session_id": null}'
+        return answer
+
+
+def test_a_sign_in_may_take_longer_than_other_calls_before_catalog_counts_as_down() -> None:
+    """Checking a password is slow by design, and a burst of sign-ins waits in line."""
+    http = Recording()
+    users = UsersClient(ServiceClient("catalog", BASE, TokenAuthority("s" * 32), http))
+
+    assert users.sign_in("buero@zirkel.example", "falsch-falsch", "127.0.0.1") is None
+
+    assert http.timeouts == [SIGN_IN_TIMEOUT]
+    assert ServiceClient.timeout < SIGN_IN_TIMEOUT
