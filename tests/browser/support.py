@@ -110,6 +110,7 @@ def sign_in(page, url: str, email: str, password: str) -> None:  # type: ignore[
 def follow_menu(page, name: str, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Follow a link of the main menu as a reader does: on a phone the menu is folded away
     behind its button, which is opened first."""
+    page.wait_for_load_state("load")  # the style sheet folds the menu on a phone
     menu = page.get_by_role("navigation", name="Hauptmenü")
     if menu.is_hidden():
         page.get_by_text("Menü", exact=True).click()

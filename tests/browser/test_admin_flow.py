@@ -61,7 +61,7 @@ def test_the_office_closes_the_pool_and_the_member_sees_savings(stack: Stack) ->
         try:
             member = browser.new_page(viewport={"width": 360, "height": 740}, locale="de-DE")
             sign_in(member, url, MEMBER_EMAIL, PASSWORD)
-            member.get_by_role("link", name="Bedarf melden").first.click()
+            follow_menu(member, "Bedarf melden")
             member.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
             member.get_by_label("Menge").fill("6")
             member.get_by_role("button", name="Bedarf melden").click()

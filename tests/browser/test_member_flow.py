@@ -61,7 +61,7 @@ def test_a_member_posts_fixes_and_cancels_a_need(catalog_web: str) -> None:
             page.get_by_role("button", name="Anmelden").click()
             expect(page.get_by_role("heading", name="Meine Bedarfe")).to_be_visible()
 
-            page.get_by_role("link", name="Bedarf melden").first.click()
+            follow_menu(page, "Bedarf melden")
             page.get_by_label("Produkt (Artikelnummer oder Name)").fill("DISP-10L")
             page.get_by_label("Menge").fill("0")
             page.get_by_label("Lieferadresse / Baustelle").fill("Baustelle Hohe Straße 5")
