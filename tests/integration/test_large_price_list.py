@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from bench.price_list import price_list
 from catalog.adapters.orm import Offer, OfferTier, Product
 from catalog.entrypoints.app import create_app
-from catalog.entrypoints.price_lists import MAX_ROWS
+from catalog.entrypoints.price_list_rows import MAX_ROWS
 from shared.runtime import Runtime
 from shared.settings import Settings
 

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalog.adapters.orm import Offer, User
-from catalog.entrypoints.price_lists import MAX_ROWS
+from catalog.entrypoints.price_list_rows import MAX_ROWS
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.price_lists import RowProblem
 from catalog.service_layer.users import create_user

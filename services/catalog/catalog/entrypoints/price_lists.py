@@ -24,7 +24,6 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from catalog.entrypoints.price_list_format import MAX_BYTES
-from catalog.entrypoints.price_list_rows import MAX_ROWS as MAX_ROWS  # the tests' limit
 from catalog.entrypoints.price_list_rows import read_price_list, refuse
 from catalog.service_layer import price_lists
 from catalog.service_layer.directory import get_supplier
