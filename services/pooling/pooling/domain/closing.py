@@ -10,22 +10,20 @@ from decimal import Decimal
 from itertools import pairwise
 
 from pooling.domain import flexible
+from pooling.domain.allocating import supplier_orders
 from pooling.domain.baselines import Baselines, member_baselines, own_demand
 from pooling.domain.depot import DepotService, Lot, serve_from_depot
 from pooling.domain.model import (
-    Allocation,
     Assignment,
     MemberSavings,
     Need,
     Offer,
-    OrderLine,
-    PricedLine,
     SupplierOrder,
     SupplierTerms,
     WindowResult,
 )
 from pooling.domain.optimise import Solver, cheapest_assignment
-from pooling.domain.pricing import ZERO, cost_of, fee_shares, paid_by_member
+from pooling.domain.pricing import ZERO, cost_of, paid_by_member
 
 
 def pooled_demand(needs: Sequence[Need]) -> dict[str, Decimal]:
@@ -60,7 +58,7 @@ def close_window(
     by_sku: dict[str, list[Need]] = {}
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
-    orders = _orders(assignment, by_sku)
+    orders = supplier_orders(assignment, by_sku)
     members, baselines_optimal = _member_savings(orders, served, baselines())
     optimal = assignment.optimal and baselines_optimal
     strict = _result(orders, members, waiting, optimal, assignment.gap, served)
@@ -117,7 +115,7 @@ def _with_flexibility(
     extra: dict[int, Decimal] = {}
     for sku, line in raised.lines.items():
         extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
-    orders = _orders(raised, by_sku, extra)
+    orders = supplier_orders(raised, by_sku, extra)
     members, optimal = _member_savings(
         orders, strict.depot, _raised_baselines(strict, own, extra, offers, suppliers, solve)
     )
@@ -205,73 +203,6 @@ def _check_unique_ids(needs: Sequence[Need]) -> None:
     for earlier, later in pairwise(needs):
         if earlier.need_id == later.need_id:
             raise ValueError(f"need {later.need_id} given twice")
-
-
-def _orders(
-    assignment: Assignment,
-    by_sku: Mapping[str, Sequence[Need]],
-    extra: Mapping[int, Decimal] | None = None,
-) -> tuple[SupplierOrder, ...]:
-    """Rule 6 for every supplier the assignment uses, in supplier order (``_order``)."""
-    lines: dict[int, list[PricedLine]] = {sid: [] for sid in assignment.used_suppliers}
-    for line in assignment.lines.values():
-        if line.supplier_id in lines:
-            lines[line.supplier_id].append(line)
-    return tuple(
-        _order(sid, lines[sid], assignment.fees[sid], by_sku, extra or {})
-        for sid in assignment.used_suppliers
-    )
-
-
-_NO_EXTRA = Decimal(0)
-
-
-def _order(
-    supplier_id: int,
-    lines: Sequence[PricedLine],
-    fee: Decimal,
-    by_sku: Mapping[str, Sequence[Need]],
-    extra: Mapping[int, Decimal],
-) -> SupplierOrder:
-    """Rule 6 for one supplier's ``lines``: goods per need, ``fee`` split over all the
-    order's needs (in need order; ``by_sku``: the placed needs per sku, each list in need
-    order). A need raised by ``extra`` pays the extra's goods too, its fee share stays on
-    its own quantity's goods."""
-    prices = {line.sku: line.unit_price for line in lines}
-    served = [need for sku in prices for need in by_sku[sku]]
-    goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
-    shares = fee_shares(fee, goods)
-    by_sku: dict[str, list[Allocation]] = {}
-    for n in served:
-        more = extra.get(n.need_id) or _NO_EXTRA
-        g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
-        quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
-        allocation = Allocation(
-            n.need_id,
-            n.member_id,
-            quantity,
-            g,
-            share,
-            g + share,
-            n.delivery_site,
-            more,
-            n.needed_by,
-        )
-        by_sku.setdefault(n.sku, []).append(allocation)
-    order_lines = tuple(
-        OrderLine(
-            sku=line.sku,
-            packs=line.packs,
-            ordered_quantity=line.ordered_quantity,
-            unit_price=line.unit_price,
-            line_total=line.line_total,
-            surplus_quantity=line.surplus_quantity,
-            allocations=tuple(by_sku[line.sku]),
-        )
-        for line in sorted(lines, key=lambda line: line.sku)
-    )
-    total = sum((line.line_total for line in lines), ZERO) + fee
-    return SupplierOrder(supplier_id, order_lines, fee, total)
 
 
 def _member_savings(
