@@ -96,6 +96,7 @@ def load(runtime: Runtime, instance: Instance) -> None:
                     "window_id": window.id,
                     "posted_at": now,
                     "up_to": n.up_to,
+                    "needed_by": n.needed_by,
                 }
                 for n in instance.needs
             ],

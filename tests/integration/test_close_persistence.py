@@ -4,10 +4,12 @@ nothing of after the order (declined, received, depot) is set on a fresh order."
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from pooling.adapters import orm
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.placed_orders import allocation_fields
 from pooling.bootstrap import build_runtime
-from pooling.domain.model import Allocation
+from pooling.domain.model import Allocation, Need
 from pooling.service_layer.handlers import ClosedPool, close_pool
 from shared import events
 from shared.db import transaction
@@ -54,7 +56,7 @@ def decided(closed: ClosedPool) -> dict[int, tuple]:
 
 
 def shares(a: Allocation) -> tuple:
-    return (a.shipping_share, a.paid, a.delivery_site)
+    return (a.shipping_share, a.paid, a.delivery_site, a.needed_by)
 
 
 def stored(runtime: Runtime) -> tuple[dict[int, tuple], dict[int, int | None]]:
@@ -63,7 +65,7 @@ def stored(runtime: Runtime) -> tuple[dict[int, tuple], dict[int, int | None]]:
     a, line = orm.Allocation, orm.OrderLine
     query = select(
         a.need_id, line.order_id, line.sku, a.member_id, a.quantity, a.goods
-    ).add_columns(a.shipping_share, a.paid, a.delivery_site)
+    ).add_columns(a.shipping_share, a.paid, a.delivery_site, a.needed_by)
     ordered = select(orm.PooledNeed.need_id, orm.PooledNeed.order_id).where(
         orm.PooledNeed.status == "ordered"
     )
@@ -75,6 +77,7 @@ def stored(runtime: Runtime) -> tuple[dict[int, tuple], dict[int, int | None]]:
 
 def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: Runtime) -> None:
     instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
+    instance = dataclasses.replace(instance, needs=with_dates(instance.needs))
     load(runtime, instance)
     schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
@@ -84,6 +87,15 @@ def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: R
     allocations, needs = stored(runtime)
     assert allocations == expected
     assert needs == {need_id: figures[0] for need_id, figures in expected.items()}
+
+
+def with_dates(needs: list[Need]) -> list[Need]:
+    """Every third need wanted by a day of its own (the others by no day)."""
+    first = date(2026, 12, 14)
+    return [
+        dataclasses.replace(n, needed_by=first + timedelta(days=i % 5)) if i % 3 == 0 else n
+        for i, n in enumerate(needs)
+    ]
 
 
 def after_order_columns(runtime: Runtime) -> tuple[set, set]:
