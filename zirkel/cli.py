@@ -139,7 +139,8 @@ def backup_or_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The ``zirkel`` command and its subcommands."""
     parser = argparse.ArgumentParser(prog="zirkel", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the schemas up to date").add_argument(
@@ -158,8 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("status", help="the processes of a running 'zirkel run' and restarts")
     add_create_user_arguments(commands)
     add_backup_arguments(commands)
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    command = parser()
+    args = command.parse_args(argv)
     if args.command == "run":
         from zirkel.launcher import run
 
@@ -180,7 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         unknown = set(args.services) - set(SERVICES)
         if unknown:
-            parser.error(f"unknown service: {', '.join(sorted(unknown))}")
+            command.error(f"unknown service: {', '.join(sorted(unknown))}")
+    return run_command(settings, args)
+
+
+def run_command(settings: Settings, args: argparse.Namespace) -> int:
+    """A command that runs in this process with the settings and its logging set up."""
+    if args.command == "migrate":
         migrate(settings, args.services or SERVICES)
     elif args.command == "seed":
         from zirkel.seed import seed

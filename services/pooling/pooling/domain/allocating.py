@@ -49,25 +49,7 @@ def _order(
     its own quantity's goods."""
     prices = {line.sku: line.unit_price for line in lines}
     served = [need for sku in prices for need in by_sku[sku]]
-    goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
-    shares = fee_shares(fee, goods)
-    by_sku: dict[str, list[Allocation]] = {}
-    for n in served:
-        more = extra.get(n.need_id) or _NO_EXTRA
-        g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
-        quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
-        allocation = Allocation(
-            n.need_id,
-            n.member_id,
-            quantity,
-            g,
-            share,
-            g + share,
-            n.delivery_site,
-            more,
-            n.needed_by,
-        )
-        by_sku.setdefault(n.sku, []).append(allocation)
+    allocated = _allocations(served, prices, fee, extra)
     order_lines = tuple(
         OrderLine(
             sku=line.sku,
@@ -76,9 +58,32 @@ def _order(
             unit_price=line.unit_price,
             line_total=line.line_total,
             surplus_quantity=line.surplus_quantity,
-            allocations=tuple(by_sku[line.sku]),
+            allocations=tuple(allocated[line.sku]),
         )
         for line in sorted(lines, key=lambda line: line.sku)
     )
     total = sum((line.line_total for line in lines), ZERO) + fee
     return SupplierOrder(supplier_id, order_lines, fee, total)
+
+
+def _allocations(
+    served: Sequence[Need],
+    prices: Mapping[str, Decimal],
+    fee: Decimal,
+    extra: Mapping[int, Decimal],
+) -> dict[str, list[Allocation]]:
+    """Each ``served`` need's allocation, by sku: its goods at its line's price, its share
+    of ``fee`` (by its own quantity's goods), the ``extra`` it takes paid at that price."""
+    goods = {need.need_id: cost_of(need.quantity, prices[need.sku]) for need in served}
+    shares = fee_shares(fee, goods)
+    allocated: dict[str, list[Allocation]] = {}
+    for n in served:
+        more = extra.get(n.need_id) or _NO_EXTRA
+        g = goods[n.need_id] + cost_of(more, prices[n.sku]) if more else goods[n.need_id]
+        quantity, share = n.quantity + more if more else n.quantity, shares[n.need_id]
+        paid = g + share
+        allocation = Allocation(
+            n.need_id, n.member_id, quantity, g, share, paid, n.delivery_site, more, n.needed_by
+        )
+        allocated.setdefault(n.sku, []).append(allocation)
+    return allocated
