@@ -1,4 +1,6 @@
-"""Supplier deliveries in notify's API: each one with its attempts, for the admins."""
+"""Supplier deliveries in notify's API: each one with its attempts, for the admins; the
+office has a given-up one sent again (a command, handled in the unit of work). The lists
+and the single delivery are read-side views, straight from the request's session."""
 
 from __future__ import annotations
 

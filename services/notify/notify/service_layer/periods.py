@@ -29,9 +29,11 @@ def period_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
     return start, end
 
 
-def windows_in(  # a read-side view (the statements'): it queries the session directly
+def windows_in(
     session: Session, year: int, month: int | None = None, member_id: int | None = None
 ) -> list[SavingsEntry]:
+    """The windows recorded in the period (of one member, if given): read side, for the
+    statements and the cooperative's savings, straight from the session."""
     start, end = period_bounds(year, month)
     query = select(SavingsEntry).where(
         SavingsEntry.recorded_at >= start, SavingsEntry.recorded_at < end
