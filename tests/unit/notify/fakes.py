@@ -54,7 +54,9 @@ class FakePreferences(Rows):
         return [p for p in self.rows if p.nudge_bought or p.nudge_trade]
 
 
-def _first(rows: Rows, member_id: int, kind: str, order_id: int | None, window_id: int | None):  # type: ignore[no-untyped-def]
+def _first(
+    rows: Rows, member_id: int, kind: str, order_id: int | None, window_id: int | None
+) -> Any:
     about = {"order_id": order_id, "window_id": window_id}
     wanted = {k: v for k, v in about.items() if v is not None}
     return next(iter(rows.where(member_id=member_id, kind=kind, **wanted)), None)
