@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 from notify.service_layer import nudging, reactions
+from shared.events import Event
 from tests.support.notify_events import CLOSED, after
 from tests.unit.notify.fakes import FakeUnitOfWork
 from tests.unit.notify.scenes import (
     NIGHT_HOURS,
     REPORT_DELAY,
+    arrived,
     member_registered,
     outgoing,
     placed_at,
@@ -110,6 +112,40 @@ def test_a_sent_report_gets_one_correction_which_a_later_change_rewrites() -> No
     assert [m.subject for m in mails(uow, 1, "savings_corrected")] == [
         "Berichtigt: Ihre Ersparnis in Runde 1: 19,00 €"
     ]
+
+
+def rejected(order_id: int = 1) -> Event:
+    """Supplier 1 rejects the worked example's order: member 1's window saved nothing."""
+    nothing = {"member_id": 1, "baseline": "0.00", "paid": "0.00", "saved": "0.00"}
+    return arrived(
+        Event.of(
+            "pooling.order.rejected",
+            {
+                "order_id": order_id,
+                "window_id": 1,
+                "supplier_id": 1,
+                "need_ids": [1],
+                "reason": "Lager leer",
+                "member_savings": [nothing],
+            },
+        )
+    )
+
+
+def test_a_rejected_order_is_told_and_leaves_the_report() -> None:
+    uow = with_members((1, "de"))
+    reactions.on_order_placed(placed_at(CLOSED), uow, outgoing())
+
+    reactions.on_order_decided(rejected(), uow, outgoing(after(CLOSED, hours=1)))
+    reactions.on_order_decided(rejected(), uow, outgoing(after(CLOSED, hours=1)))
+
+    [told] = mails(uow, 1, "order_rejected")
+    assert "Lager leer" in told.body
+    assert uow.lines.of_order(1) == []
+    [report] = mails(uow, 1, "savings_report")  # still waiting: rewritten, not corrected
+    assert report.subject == "Ihre Ersparnis in Runde 1: 0,00 €"
+    [note] = uow.notifications.where(member_id=1, kind="savings_report")
+    assert note.details["lines"] == []
 
 
 def test_a_nudge_is_told_once_to_a_member_who_asked() -> None:

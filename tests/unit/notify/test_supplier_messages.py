@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from notify.service_layer.commands import RetrySupplierDelivery
+from notify.service_layer.ops_alerts import on_ops_alert
 from notify.service_layer.supplier_handlers import (
     on_supplier_updated,
     queue_supplier_order,
@@ -119,3 +120,26 @@ def test_a_dispute_to_a_supplier_without_an_address_is_failed_for_the_office() -
     [mail] = uow.deliveries.rows
     assert mail.status == "failed"
     assert mail.last_error == "no e-mail address known for supplier 1"
+
+
+def alert(state: str = "raised") -> Any:
+    moment = {"raised_at": CLOSED, "resolved_at": CLOSED if state == "resolved" else None}
+    body = {"alert_id": 3, "kind": "queue", "subject": "Warteschlange wächst", "message": "m"}
+    return arrived(Event.of(f"catalog.ops.alert.{state}", body | moment))
+
+
+def test_an_ops_alert_reaches_the_admins_once_per_state() -> None:
+    uow = FakeUnitOfWork()
+    admins = ("ops@zirkel.example", "chef@zirkel.example")
+    dashboard = "https://zirkel.example/admin/ops"
+
+    for event in (alert(), alert(), alert("resolved")):
+        on_ops_alert(event, uow, admins, dashboard)
+    unaddressed = FakeUnitOfWork()
+    on_ops_alert(alert(), unaddressed, (), dashboard)  # no addresses: only logged
+
+    assert [(d.kind, d.to) for d in uow.deliveries.rows] == [
+        ("ops_alert_raised", "ops@zirkel.example, chef@zirkel.example"),
+        ("ops_alert_resolved", "ops@zirkel.example, chef@zirkel.example"),
+    ]
+    assert unaddressed.deliveries.rows == []
