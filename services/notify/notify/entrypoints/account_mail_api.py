@@ -10,15 +10,14 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from notify.adapters.orm import Delivery
 from notify.entrypoints.api import DeliveryOut
-from notify.service_layer.ops_alerts import OFFICE
+from notify.entrypoints.handling import handle
+from notify.service_layer.commands import QueueAccountMail
 from shared.auth import require
 from shared.request_input import load_body
 from shared.web import unit_of_work
 
 account_mail_api = Blueprint("notify_account_mail", __name__, url_prefix="/api/v1")
-KIND = "account"
 
 
 class AccountMailIn(Schema):
@@ -31,18 +30,8 @@ class AccountMailIn(Schema):
 @require("admin")
 def account_mail() -> ResponseReturnValue:
     """Queue an e-mail to one user's address (admin: the pages that keep the sign-ins)."""
-    mail = load_body(AccountMailIn())
+    cmd = QueueAccountMail(**load_body(AccountMailIn()))
     with unit_of_work() as session:
-        delivery = Delivery(
-            member_id=OFFICE,
-            kind=KIND,
-            channel="email",
-            to=mail["to"],
-            subject=mail["subject"],
-            body=mail["body"],
-            status="pending",
-            attempts=0,
-        )
-        session.add(delivery)
-        session.flush()
+        delivery = handle(session, cmd)
+        session.flush()  # the delivery's id for the answer
         return jsonify(DeliveryOut().dump(delivery)), 202

@@ -1,4 +1,8 @@
-"""Notify's JSON API under /api/v1: savings, notifications and the delivery log."""
+"""Notify's JSON API under /api/v1: savings, notifications and the delivery log.
+
+These are read-side views (cosmicpython's views): they only read, straight from the
+request's session, and change nothing; what writes goes through a handler and the unit
+of work (``handling``)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from notify.bootstrap import build_runtime, outgoing_of
+from notify.bootstrap import build_runtime, command_handlers
 from notify.entrypoints.account_mail_api import account_mail_api
 from notify.entrypoints.api import api
 from notify.entrypoints.invoices_api import invoices_api
@@ -29,5 +29,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         invoices_api,
         account_mail_api,
     )
-    app.extensions["zirkel.outgoing"] = outgoing_of(runtime.settings)
+    app.extensions["zirkel.commands"] = command_handlers(runtime.settings)
     return app

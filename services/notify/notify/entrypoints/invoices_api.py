@@ -3,15 +3,15 @@ every e-mail of an invoice (the first and each resend)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import fields
 
-from notify.adapters.orm_invoices import InvoiceEntry
 from notify.entrypoints.api import DeliveryOut
-from notify.service_layer.invoices import invoice_deliveries, resend_invoice
+from notify.entrypoints.handling import handle, unit_of_work_on
+from notify.service_layer.commands import ResendInvoice
+from notify.service_layer.invoices import invoice_deliveries
 from shared.auth import require
-from shared.errors import NotFound
 from shared.web import unit_of_work
 
 invoices_api = Blueprint("notify_invoices", __name__, url_prefix="/api/v1")
@@ -26,9 +26,9 @@ class InvoiceDeliveryOut(DeliveryOut):
 def resend(invoice_id: int) -> ResponseReturnValue:
     """Queue the invoice's e-mail (with its PDF) to the member once more; 404 while notify
     has not heard of the invoice."""
-    outgoing = current_app.extensions["zirkel.outgoing"]
     with unit_of_work() as session:
-        delivery = resend_invoice(session, outgoing, invoice_id)
+        delivery = handle(session, ResendInvoice(invoice_id))
+        session.flush()  # the delivery's id for the answer
         return jsonify(InvoiceDeliveryOut().dump(delivery)), 201
 
 
@@ -37,7 +37,5 @@ def resend(invoice_id: int) -> ResponseReturnValue:
 def deliveries(invoice_id: int) -> ResponseReturnValue:
     """Every e-mail of the invoice, oldest first."""
     with unit_of_work() as session:
-        if session.get(InvoiceEntry, invoice_id) is None:
-            raise NotFound("invoice_id", f"Notify has not heard of invoice {invoice_id} yet.")
-        found = invoice_deliveries(session, invoice_id)
+        found = invoice_deliveries(unit_of_work_on(session), invoice_id)
         return jsonify(InvoiceDeliveryOut(many=True).dump(found))

@@ -10,7 +10,9 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
 from notify.adapters.orm_savings import Preferences
+from notify.entrypoints.handling import handle, unit_of_work_on
 from notify.entrypoints.member_paths import member_path
+from notify.service_layer.commands import ChangePreferences, Unsubscribe
 from notify.service_layer.outgoing import preferences_of
 from shared.auth import require
 from shared.fields import Money
@@ -94,7 +96,8 @@ def get_preferences(member_id: int) -> ResponseReturnValue:
     """A member's preferences (that member or an admin); defaults until they are changed."""
     with unit_of_work() as session:
         member_path(session, member_id, NOT_YOURS)
-        return jsonify(preferences_out(preferences_of(session, member_id), _default_fee()))
+        prefs = preferences_of(unit_of_work_on(session), member_id)
+        return jsonify(preferences_out(prefs, _default_fee()))
 
 
 @preferences_api.put("/members/<id:member_id>/preferences")
@@ -103,41 +106,24 @@ def put_preferences(member_id: int) -> ResponseReturnValue:
     """Change a member's preferences; only an admin sets the membership fee."""
     with unit_of_work() as session:
         is_admin = member_path(session, member_id, NOT_YOURS)
-        data = load_body(PreferencesSchema())
-        if "membership_fee" in data and not is_admin:
-            message = "Only the cooperative's office sets the membership fee."
-            raise ApiError(403, message, {"membership_fee": [message]})
-        prefs = session.get(Preferences, member_id)
-        if prefs is None:
-            prefs = preferences_of(session, member_id)
-            session.add(prefs)
-        _apply(prefs, data)
-        session.flush()
+        cmd = ChangePreferences(member_id, changes(load_body(PreferencesSchema())), is_admin)
+        prefs = handle(session, cmd)
         return jsonify(preferences_out(prefs, _default_fee()))
 
 
-def _apply(prefs: Preferences, data: dict[str, Any]) -> None:
-    """Merge the sent parts into ``prefs``; ``quiet_hours: null`` turns them off."""
+def changes(data: dict[str, Any]) -> dict[str, Any]:
+    """The sent parts by the preference each changes; ``quiet_hours: null`` turns them off."""
+    found = {}
     if "quiet_hours" in data and data["quiet_hours"] is None:
-        prefs.quiet_from = prefs.quiet_until = None
+        found = {"quiet_from": None, "quiet_until": None}
         del data["quiet_hours"]
     for (part, key), column in COLUMNS.items():
         if key in data.get(part, {}):
-            setattr(prefs, column, data[part][key])
+            found[column] = data[part][key]
     for key in ("language", "membership_fee"):
         if key in data:
-            setattr(prefs, key, data[key])
-    _check_quiet_hours(prefs)
-
-
-def _check_quiet_hours(prefs: Preferences) -> None:
-    """Quiet hours, once merged, have both ends, and end at another time than they start."""
-    if (prefs.quiet_from is None) != (prefs.quiet_until is None):
-        message = "Quiet hours need from and until (none are set yet)."
-        raise ApiError(422, "Some fields are not valid.", {"quiet_hours": [message]})
-    if prefs.quiet_from is not None and prefs.quiet_from == prefs.quiet_until:
-        message = "Quiet hours end when they start."
-        raise ApiError(422, "Some fields are not valid.", {"quiet_hours": {"until": [message]}})
+            found[key] = data[key]
+    return found
 
 
 @preferences_api.post("/unsubscribe")
@@ -150,9 +136,5 @@ def unsubscribe() -> ResponseReturnValue:
         message = "This unsubscribe link is not valid."
         raise ApiError(404, message, {"token": [message]})
     with unit_of_work() as session:
-        prefs = session.get(Preferences, member_id)
-        if prefs is None:
-            prefs = preferences_of(session, member_id)
-            session.add(prefs)
-        prefs.email = False
+        handle(session, Unsubscribe(member_id))
     return jsonify(member_id=member_id, email=False)

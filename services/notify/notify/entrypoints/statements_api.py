@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from notify.adapters.statement_documents import statement_csv, statement_pdf
 from notify.domain.reports import report_details
+from notify.entrypoints.handling import unit_of_work_on
 from notify.entrypoints.member_paths import member_path
 from notify.service_layer.outgoing import recipient
 from notify.service_layer.savings_reports import window_report
@@ -102,7 +103,9 @@ def _statement(member_id: int, year: int, month: int | None) -> tuple[dict[str, 
     with unit_of_work() as session:
         member_path(session, member_id, NOT_YOURS)
         statement = member_statement(session, member_id, year, month, fee)
-        language = request.args.get("lang") or recipient(session, member_id).language
+        language = (
+            request.args.get("lang") or recipient(unit_of_work_on(session), member_id).language
+        )
     return statement, language
 
 
@@ -143,7 +146,7 @@ def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
     """A member's savings report of one pool window: lines, window and year to date."""
     with unit_of_work() as session:
         member_path(session, member_id, NOT_YOURS)
-        report = window_report(session, member_id, window_id)
+        report = window_report(unit_of_work_on(session), member_id, window_id)
         if report is None:
             message = f"No savings of member {member_id} in window {window_id}."
             raise NotFound("window_id", message)

@@ -1,4 +1,6 @@
-"""Supplier deliveries in notify's API: each one with its attempts, for the admins."""
+"""Supplier deliveries in notify's API: each one with its attempts, for the admins; the
+office has a given-up one sent again (a command, handled in the unit of work). The lists
+and the single delivery are read-side views, straight from the request's session."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
+from notify.adapters.supplier_orm import SupplierDelivery
+from notify.entrypoints.handling import handle
+from notify.service_layer.commands import RetrySupplierDelivery
 from shared.auth import require
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.web import MAX_ID, unit_of_work
 
 supplier_api = Blueprint("notify_supplier_api", __name__, url_prefix="/api/v1")
@@ -94,15 +98,6 @@ def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     """Send a given-up delivery again, with a fresh round of attempts (its log is kept);
     the supplier's current address on that channel is used."""
     with unit_of_work() as session:
-        delivery = session.get(SupplierDelivery, delivery_id)
-        if delivery is None:
-            raise NotFound("delivery_id", f"There is no supplier delivery {delivery_id}.")
-        if delivery.status != "failed":
-            message = f"The delivery is {delivery.status}; only a failed one goes out again."
-            raise Conflict("status", message)
-        supplier = session.get(SupplierEntry, delivery.supplier_id)
-        if delivery.channel == "email" and supplier is not None and supplier.email:
-            delivery.to = supplier.email
-        delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, None
+        delivery = handle(session, RetrySupplierDelivery(delivery_id))
         session.flush()
         return jsonify(SupplierDeliveryDetailOut().dump(delivery))

@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from notify.adapters.orm import Delivery
 from notify.adapters.orm_invoices import InvoiceEntry
 from notify.adapters.rendering import language_of
+from notify.service_layer.commands import ResendInvoice
 from notify.service_layer.outgoing import Outgoing, queue_email, recipient
+from notify.service_layer.unit_of_work import UnitOfWork
 from shared.errors import NotFound
 from shared.events import InvoiceIssued
 
 FIRST, AGAIN = "invoice", "invoice_resent"  # the deliveries' kinds
 
 
-def on_invoice_issued(session: Session, event: InvoiceIssued, outgoing: Outgoing) -> None:
+def on_invoice_issued(event: InvoiceIssued, uow: UnitOfWork, outgoing: Outgoing) -> None:
     """Record the invoice and queue its e-mail, unless it was recorded before: a repeated
     announcement of the same invoice (a new event id, or the same one) sends nothing."""
-    if session.get(InvoiceEntry, event.invoice_id) is not None:
+    if uow.invoices.get(event.invoice_id) is not None:
         return
     invoice = InvoiceEntry(
         invoice_id=event.invoice_id,
@@ -37,37 +36,41 @@ def on_invoice_issued(session: Session, event: InvoiceIssued, outgoing: Outgoing
         gross_total=event.gross_total,
         language=event.language,
     )
-    session.add(invoice)
-    session.flush()
-    _queue(session, outgoing, invoice, FIRST)
+    uow.invoices.add(invoice)
+    _queue(uow, outgoing, invoice, FIRST)
 
 
-def resend_invoice(session: Session, outgoing: Outgoing, invoice_id: int) -> Delivery:
+def resend_invoice(cmd: ResendInvoice, uow: UnitOfWork, outgoing: Outgoing) -> Delivery:
     """The invoice's e-mail once more, at the office's request: a new delivery beside the
     first, sent to the member's address as notify knows it now."""
-    invoice = session.get(InvoiceEntry, invoice_id)
-    if invoice is None:
-        raise NotFound("invoice_id", f"Notify has not heard of invoice {invoice_id} yet.")
-    delivery = _queue(session, outgoing, invoice, AGAIN, asked_by_office=True)
+    invoice = _known(uow, cmd.invoice_id)
+    delivery = _queue(uow, outgoing, invoice, AGAIN, asked_by_office=True)
     assert delivery is not None  # queued even for a member who turned e-mails off
-    session.flush()
     return delivery
 
 
-def invoice_deliveries(session: Session, invoice_id: int) -> list[Delivery]:
-    query = select(Delivery).where(Delivery.invoice_id == invoice_id).order_by(Delivery.id)
-    return list(session.scalars(query))
+def invoice_deliveries(uow: UnitOfWork, invoice_id: int) -> list[Delivery]:
+    """Every e-mail of the invoice, oldest first."""
+    _known(uow, invoice_id)
+    return uow.deliveries.of_invoice(invoice_id)
+
+
+def _known(uow: UnitOfWork, invoice_id: int) -> InvoiceEntry:
+    invoice = uow.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound("invoice_id", f"Notify has not heard of invoice {invoice_id} yet.")
+    return invoice
 
 
 def _queue(
-    session: Session,
+    uow: UnitOfWork,
     outgoing: Outgoing,
     invoice: InvoiceEntry,
     kind: str,
     asked_by_office: bool = False,
 ) -> Delivery | None:
     """The invoice's e-mail in the invoice's language (that of its PDF)."""
-    to = recipient(session, invoice.member_id)
+    to = recipient(uow, invoice.member_id)
     to = dataclasses.replace(to, language=language_of(invoice.language, to.language))
     mail = outgoing.render(
         "invoice",
@@ -81,7 +84,7 @@ def _queue(
         gross_total=invoice.gross_total,
     )
     delivery = queue_email(
-        session,
+        uow,
         outgoing,
         to,
         kind,

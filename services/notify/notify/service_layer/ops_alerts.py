@@ -14,11 +14,9 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from notify.adapters.orm import Delivery
 from notify.domain.ops_mail import ops_alert_mail
+from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import OpsAlert
 
 log = logging.getLogger(__name__)
@@ -31,22 +29,14 @@ KINDS = {
 
 
 def on_ops_alert(
-    session: Session, event: OpsAlert, admin_emails: Sequence[str], dashboard_url: str
+    event: OpsAlert, uow: UnitOfWork, admin_emails: Sequence[str], dashboard_url: str
 ) -> None:
     alert = event.payload
     kind = KINDS[event.event_type]
     if not admin_emails:
         log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", event.message)
         return
-    exists = session.scalar(
-        select(Delivery.id).where(
-            Delivery.member_id == OFFICE,
-            Delivery.order_id == event.alert_id,
-            Delivery.kind == kind,
-            Delivery.channel == "email",
-        )
-    )
-    if exists is not None:
+    if uow.deliveries.exists(OFFICE, event.alert_id, kind):
         return
     times = {k: alert[k] and alert[k].astimezone(UTC) for k in ("raised_at", "resolved_at")}
     mail = ops_alert_mail(
@@ -63,4 +53,4 @@ def on_ops_alert(
         status="pending",
         attempts=0,
     )
-    session.add(delivery)
+    uow.deliveries.add(delivery)

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from notify.adapters.orm import Delivery, MemberEntry, Notification
+from notify.adapters.orm import Delivery, Notification
 from notify.adapters.orm_savings import Preferences
 from notify.adapters.rendering import MailTemplates, RenderedMail, language_of
+from notify.service_layer.unit_of_work import UnitOfWork
 from shared.settings import Settings
 from shared.unsubscribe import UnsubscribeLinks
 
@@ -60,9 +58,9 @@ class Recipient:
     preferences: Preferences
 
 
-def preferences_of(session: Session, member_id: int) -> Preferences:
+def preferences_of(uow: UnitOfWork, member_id: int) -> Preferences:
     """The member's preferences, or the defaults (app and e-mail on, no nudges)."""
-    found = session.get(Preferences, member_id)
+    found = uow.preferences.get(member_id)
     if found is not None:
         return found
     return Preferences(
@@ -70,18 +68,9 @@ def preferences_of(session: Session, member_id: int) -> Preferences:
     )
 
 
-def preload(session: Session, member_ids: list[int]) -> None:
-    """Load the members' directory entries and preferences in two queries, so that the
-    ``recipient`` of each finds them in the session."""
-    for start in range(0, len(member_ids), 500):
-        chunk = member_ids[start : start + 500]
-        session.scalars(select(MemberEntry).where(MemberEntry.member_id.in_(chunk))).all()
-        session.scalars(select(Preferences).where(Preferences.member_id.in_(chunk))).all()
-
-
-def recipient(session: Session, member_id: int) -> Recipient:
-    member = session.get(MemberEntry, member_id)
-    preferences = preferences_of(session, member_id)
+def recipient(uow: UnitOfWork, member_id: int) -> Recipient:
+    member = uow.members.get(member_id)
+    preferences = preferences_of(uow, member_id)
     return Recipient(
         member_id=member_id,
         name=member.name if member else None,
@@ -92,7 +81,7 @@ def recipient(session: Session, member_id: int) -> Recipient:
 
 
 def queue_email(
-    session: Session,
+    uow: UnitOfWork,
     outgoing: Outgoing,
     to: Recipient,
     kind: str,
@@ -125,56 +114,20 @@ def queue_email(
     if not to.email:
         delivery.status = "failed"
         delivery.last_error = f"no e-mail address known for member {to.member_id}"
-    session.add(delivery)
+    uow.deliveries.add(delivery)
     return delivery
 
 
-def address_waiting_emails(session: Session, member_id: int, email: str) -> None:
+def address_waiting_emails(uow: UnitOfWork, member_id: int, email: str) -> None:
     """E-mails that failed because the member's address was not known yet (its
     registration reached notify after one of its orders) are sent now that it is."""
-    waiting = select(Delivery).where(
-        Delivery.member_id == member_id,
-        Delivery.channel == "email",
-        Delivery.status == "failed",
-        Delivery.to == "",
-    )
-    for delivery in session.scalars(waiting):
+    for delivery in uow.deliveries.without_address(member_id):
         delivery.to, delivery.status, delivery.next_attempt_at = email, "pending", None
         delivery.last_error = None
 
 
-def email_queued(
-    session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
-) -> Delivery | None:
-    """The member's e-mail of this kind about the order or window, if one was queued."""
-    return _first(session, Delivery, member_id, kind, order_id, window_id)
-
-
-def shown_in_app(
-    session: Session, member_id: int, kind: str, *, order_id: int | None, window_id: int | None
-) -> Notification | None:
-    """The member's notification of this kind about the order or window, if there is one."""
-    return _first(session, Notification, member_id, kind, order_id, window_id)
-
-
-def _first(
-    session: Session,
-    message: type[Delivery] | type[Notification],
-    member_id: int,
-    kind: str,
-    order_id: int | None,
-    window_id: int | None,
-) -> Any:
-    query = select(message).where(message.member_id == member_id, message.kind == kind)
-    if order_id is not None:
-        query = query.where(message.order_id == order_id)
-    if window_id is not None:
-        query = query.where(message.window_id == window_id)
-    return session.scalars(query.order_by(message.id)).first()
-
-
 def in_app(
-    session: Session,
+    uow: UnitOfWork,
     to: Recipient,
     kind: str,
     subject: str,
@@ -198,5 +151,5 @@ def in_app(
     )
     if shown_from is not None:
         note.created_at = shown_from
-    session.add(note)
+    uow.notifications.add(note)
     return note

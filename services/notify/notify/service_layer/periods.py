@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.orm import SavingsEntry
 from notify.domain.savings import Totals
+from notify.service_layer.unit_of_work import SavingsLedger
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -31,6 +32,8 @@ def period_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
 def windows_in(
     session: Session, year: int, month: int | None = None, member_id: int | None = None
 ) -> list[SavingsEntry]:
+    """The windows recorded in the period (of one member, if given): read side, for the
+    statements and the cooperative's savings, straight from the session."""
     start, end = period_bounds(year, month)
     query = select(SavingsEntry).where(
         SavingsEntry.recorded_at >= start, SavingsEntry.recorded_at < end
@@ -40,15 +43,9 @@ def windows_in(
     return list(session.scalars(query.order_by(SavingsEntry.recorded_at, SavingsEntry.window_id)))
 
 
-def year_to_date(session: Session, member_id: int, until: datetime) -> tuple[Totals, int]:
+def year_to_date(ledger: SavingsLedger, member_id: int, until: datetime) -> tuple[Totals, int]:
     """The member's savings from 1 January (Berlin) up to and including ``until``."""
     start, _ = period_bounds(berlin_year(until), None)
-    entries = session.scalars(
-        select(SavingsEntry).where(
-            SavingsEntry.member_id == member_id,
-            SavingsEntry.recorded_at >= start,
-            SavingsEntry.recorded_at <= until,
-        )
-    ).all()
+    entries = ledger.between(member_id, start, until)
     totals = sum((Totals(e.baseline, e.paid, e.saved) for e in entries), Totals())
     return totals, len(entries)

@@ -14,20 +14,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
-from notify.adapters.orm import Notification, SavingsEntry
 from notify.adapters.orm_savings import SavingsLine
 from notify.domain.reports import report_details
 from notify.domain.savings import Line, Totals, report_lines
 from notify.service_layer.messages import tell_savings_corrected, tell_savings_report
-from notify.service_layer.outgoing import Outgoing, shown_in_app
+from notify.service_layer.outgoing import Outgoing
 from notify.service_layer.periods import berlin_year, year_to_date
+from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import DepotServed, Event, OrderPlaced
 
 
-def report_order(session: Session, event: OrderPlaced, outgoing: Outgoing) -> None:
+def report_order(uow: UnitOfWork, event: OrderPlaced, outgoing: Outgoing) -> None:
     """Keep each member's lines of a placed order and tell the window's report again."""
     data = event.payload
     shares: dict[int, list[dict]] = defaultdict(list)
@@ -38,33 +35,33 @@ def report_order(session: Session, event: OrderPlaced, outgoing: Outgoing) -> No
                 | {k: data[k] for k in ("order_id", "supplier_id")}
                 | {k: line[k] for k in ("sku", "unit_price")}
             )
-    _report(session, event, outgoing, shares)
+    _report(uow, event, outgoing, shares)
 
 
-def report_depot(session: Session, event: DepotServed, outgoing: Outgoing) -> None:
+def report_depot(uow: UnitOfWork, event: DepotServed, outgoing: Outgoing) -> None:
     """Keep each member's parts the depot served at the close (rule 11: at book value,
     no fee share; a part names the lot's order and supplier) and tell the report again."""
     shares: dict[int, list[dict]] = defaultdict(list)
     for part in event.allocations:
         shares[part["member_id"]].append(part | {"shipping_share": Decimal("0.00")})
-    _report(session, event, outgoing, shares)
+    _report(uow, event, outgoing, shares)
 
 
 def _report(
-    session: Session, event: Event, outgoing: Outgoing, shares: dict[int, list[dict]]
+    uow: UnitOfWork, event: Event, outgoing: Outgoing, shares: dict[int, list[dict]]
 ) -> None:
     for savings in event.member_savings:
         member_id = savings["member_id"]
         window_id = event.window_id
-        if not _keep_lines(session, window_id, member_id, shares[member_id], event.occurred_at):
+        if not _keep_lines(uow, window_id, member_id, shares[member_id], event.occurred_at):
             continue  # seen before
-        report = window_report(session, member_id, window_id)
+        report = window_report(uow, member_id, window_id)
         if report is not None:
-            tell_savings_report(session, outgoing, member_id, report, event.occurred_at)
+            tell_savings_report(uow, outgoing, member_id, report, event.occurred_at)
 
 
 def _keep_lines(
-    session: Session,
+    uow: UnitOfWork,
     window_id: int,
     member_id: int,
     shares: list[dict],
@@ -72,14 +69,11 @@ def _keep_lines(
 ) -> bool:
     """The member's new lines of the window (each share names its order, supplier, sku
     and unit price); False when they were kept before."""
-    kept = select(SavingsLine.order_id, SavingsLine.need_id).where(
-        SavingsLine.member_id == member_id, SavingsLine.window_id == window_id
-    )
-    known = set(session.execute(kept).all())
+    known = {(r.order_id, r.need_id) for r in uow.lines.of_window(member_id, window_id)}
     new = [a for a in shares if (a["order_id"], a["need_id"]) not in known]
     fields = ("order_id", "need_id", "supplier_id", "sku", "unit_price", "quantity", "goods")
     for a in new:
-        session.add(
+        uow.lines.add(
             SavingsLine(
                 member_id=member_id,
                 window_id=window_id,
@@ -87,29 +81,24 @@ def _keep_lines(
                 **{k: a[k] for k in (*fields, "shipping_share", "paid")},
             )
         )
-    entry = session.get(SavingsEntry, (member_id, window_id))
+    entry = uow.ledger.get(member_id, window_id)
     if new and not known and entry is not None:
         entry.recorded_at = closed_at  # the window counts in the month and year it closed
-    session.flush()
     return bool(new)
 
 
-def window_report(session: Session, member_id: int, window_id: int) -> dict[str, Any] | None:
+def window_report(uow: UnitOfWork, member_id: int, window_id: int) -> dict[str, Any] | None:
     """The member's report of one window: lines with their share of the price alone, the
     window's figures and the year to date."""
-    entry = session.get(SavingsEntry, (member_id, window_id))
+    entry = uow.ledger.get(member_id, window_id)
     if entry is None:
         return None
-    rows = session.scalars(
-        select(SavingsLine)
-        .where(SavingsLine.member_id == member_id, SavingsLine.window_id == window_id)
-        .order_by(SavingsLine.order_id, SavingsLine.need_id)
-    ).all()
+    rows = uow.lines.of_window(member_id, window_id)
     lines = report_lines(
         [Line(r.sku, r.quantity, r.unit_price, r.paid, r.supplier_id, r.order_id) for r in rows],
         entry.baseline,
     )
-    ytd, windows = year_to_date(session, member_id, entry.recorded_at)
+    ytd, windows = year_to_date(uow.ledger, member_id, entry.recorded_at)
     return {
         "window_id": window_id,
         "lines": lines,
@@ -120,60 +109,56 @@ def window_report(session: Session, member_id: int, window_id: int) -> dict[str,
     }
 
 
-def _correct_report(session: Session, member_id: int, window_id: int) -> None:
+def _correct_report(uow: UnitOfWork, member_id: int, window_id: int) -> None:
     """After a rejection or a decline the report in the app shows the window as it stands."""
-    note = shown_in_app(session, member_id, "savings_report", order_id=None, window_id=window_id)
-    report = window_report(session, member_id, window_id)
+    note = uow.notifications.first(member_id, "savings_report", order_id=None, window_id=window_id)
+    report = window_report(uow, member_id, window_id)
     if note is not None and report is not None:
         note.details = report_details(report)
 
 
 def tell_corrected(
-    session: Session, outgoing: Outgoing, member_id: int, window_id: int, was: Totals
+    uow: UnitOfWork, outgoing: Outgoing, member_id: int, window_id: int, was: Totals
 ) -> None:
     """The member's report of the window, told again by e-mail after its result changed."""
-    report = window_report(session, member_id, window_id)
+    report = window_report(uow, member_id, window_id)
     if report is not None:
-        tell_savings_corrected(session, outgoing, member_id, report, was)
+        tell_savings_corrected(uow, outgoing, member_id, report, was)
 
 
-def forget_order(session: Session, order_id: int, window_id: int, members: set[int]) -> None:
+def forget_order(uow: UnitOfWork, order_id: int, window_id: int, members: set[int]) -> None:
     """A rejected order's lines leave the members' reports."""
-    session.execute(delete(SavingsLine).where(SavingsLine.order_id == order_id))
+    uow.lines.remove(order_id)
     for member_id in sorted(members):
-        _correct_report(session, member_id, window_id)
+        _correct_report(uow, member_id, window_id)
 
 
-def revise_order(session: Session, confirmed: dict, members: set[int]) -> None:
+def revise_order(uow: UnitOfWork, confirmed: dict, members: set[int]) -> None:
     """Lines declined at confirmation (rule 8) leave the reports; the order's other lines
     take the fee shares split again."""
     order_id, window_id = confirmed["order_id"], confirmed["window_id"]
     returned = [need["need_id"] for need in confirmed["returned_needs"]]
-    session.execute(
-        delete(SavingsLine).where(
-            SavingsLine.order_id == order_id, SavingsLine.need_id.in_(returned)
-        )
-    )
+    uow.lines.remove(order_id, returned)
     shares = {a["need_id"]: a for line in confirmed["lines"] or () for a in line["allocations"]}
-    _revise_lines(session, order_id, shares)
+    _revise_lines(uow, order_id, shares)
     for member_id in sorted(members):
-        _correct_report(session, member_id, window_id)
+        _correct_report(uow, member_id, window_id)
 
 
-def revise_received(session: Session, received: dict) -> None:
+def revise_received(uow: UnitOfWork, received: dict) -> None:
     """The order's lines in the reports take the received quantities and what is paid
     for them; the reports in the app show the window as it stands."""
     shares = {a["need_id"]: a for line in received["lines"] for a in line["allocations"]}
-    _revise_lines(session, received["order_id"], shares, quantity="received")
+    _revise_lines(uow, received["order_id"], shares, quantity="received")
     members = {a["member_id"] for a in shares.values()}
     for member_id in sorted(members):
-        _correct_report(session, member_id, received["window_id"])
+        _correct_report(uow, member_id, received["window_id"])
 
 
-def _revise_lines(session: Session, order_id: int, shares: dict, quantity: str = "") -> None:
+def _revise_lines(uow: UnitOfWork, order_id: int, shares: dict, quantity: str = "") -> None:
     """The order's report lines take each need's new figures (and its ``quantity`` field
     as the quantity, if given)."""
-    for row in session.scalars(select(SavingsLine).where(SavingsLine.order_id == order_id)):
+    for row in uow.lines.of_order(order_id):
         share = shares.get(row.need_id)
         if share is None:
             continue
@@ -184,10 +169,7 @@ def _revise_lines(session: Session, order_id: int, shares: dict, quantity: str =
             row.quantity = share[quantity]
 
 
-def members_of(session: Session, order_id: int) -> set[int]:
+def members_of(uow: UnitOfWork, order_id: int) -> set[int]:
     """The members with a need in the order: from its lines, or its notifications."""
-    lines = select(SavingsLine.member_id).where(SavingsLine.order_id == order_id)
-    notes = select(Notification.member_id).where(
-        Notification.order_id == order_id, Notification.kind == "order_placed"
-    )
-    return set(session.scalars(lines)) | set(session.scalars(notes))
+    told = uow.notifications.members_told(order_id, "order_placed")
+    return uow.lines.members_of(order_id) | told

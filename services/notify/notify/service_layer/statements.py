@@ -1,6 +1,9 @@
 """Savings statements of a member (a month or a year, set against the membership fee, with
 what its windows were invoiced beside) and the cooperative's savings by month, supplier and
-trade; every sum exact to the cent."""
+trade; every sum exact to the cent.
+
+A read side (cosmicpython's views): these only read, straight from the session, and
+change nothing; the handlers that write go through the unit of work."""
 
 from __future__ import annotations
 
@@ -13,10 +16,9 @@ from sqlalchemy.orm import Session
 
 from notify.adapters.orm import MemberEntry, SavingsEntry
 from notify.adapters.orm_invoices import InvoiceEntry
-from notify.adapters.orm_savings import SavingsLine
+from notify.adapters.orm_savings import Preferences, SavingsLine
 from notify.domain.invoiced import Invoiced, by_window
 from notify.domain.savings import Line, Statement, Totals, fee_for, report_lines
-from notify.service_layer.outgoing import preferences_of
 from notify.service_layer.periods import BERLIN, windows_in
 
 
@@ -53,7 +55,8 @@ def member_statement(
     """A member's statement: its windows in the period, their sum, the fee for the period
     (the yearly fee, or a twelfth of it) and what remains after it; a year per month too."""
     entries = windows_in(session, year, month, member_id)
-    yearly_fee = preferences_of(session, member_id).membership_fee
+    preferences = session.get(Preferences, member_id)
+    yearly_fee = preferences.membership_fee if preferences is not None else None
     yearly_fee = default_fee if yearly_fee is None else yearly_fee
     statement = Statement(year, month, _totals(entries), len(entries), fee_for(yearly_fee, month))
     member = session.get(MemberEntry, member_id)

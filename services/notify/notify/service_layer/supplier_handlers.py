@@ -4,59 +4,52 @@ pooling places the order and sent by the supplier sender."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from notify.domain.supplier_delivery import order_message, queue_name, supplier_order_mail
+from notify.service_layer.commands import RetrySupplierDelivery
+from notify.service_layer.unit_of_work import UnitOfWork
+from shared.errors import Conflict, NotFound
 from shared.events import OrderPlaced, SupplierUpdated
 
 
-def on_supplier_updated(session: Session, event: SupplierUpdated) -> None:
+def on_supplier_updated(event: SupplierUpdated, uow: UnitOfWork) -> None:
     """The newest terms of a supplier win; a webhook's secret is kept only while it is on."""
-    supplier = session.get(SupplierEntry, event.supplier_id)
+    supplier = uow.suppliers.get(event.supplier_id)
     if supplier is None:
         supplier = SupplierEntry(supplier_id=event.supplier_id)
-        session.add(supplier)
+        uow.suppliers.add(supplier)
     supplier.name = event.name
     supplier.email = event.email or supplier.email
     supplier.delivery_channel = event.delivery_channel
     supplier.webhook_url = event.webhook_url
     supplier.webhook_secret = event.webhook_secret
-    _address_waiting_orders(session, supplier)
+    _address_waiting_orders(uow, supplier)
 
 
-def _address_waiting_orders(session: Session, supplier: SupplierEntry) -> None:
+def _address_waiting_orders(uow: UnitOfWork, supplier: SupplierEntry) -> None:
     """Orders that failed because no address was known on the supplier's channel (its
     directory entry reached notify after the order: another queue) go out now, on the
     channel the supplier has now. An order already on that channel is left as it is."""
     to = _address(supplier, supplier.delivery_channel)
     if not to:
         return
-    waiting = session.scalars(
-        select(SupplierDelivery).where(
-            SupplierDelivery.supplier_id == supplier.supplier_id,
-            SupplierDelivery.status == "failed",
-            SupplierDelivery.to == "",
-        )
-    ).all()
-    for delivery in waiting:
-        if delivery.channel != supplier.delivery_channel and _queued(
-            session, supplier.supplier_id, delivery.order_id, supplier.delivery_channel
+    for delivery in uow.supplier_deliveries.without_address(supplier.supplier_id):
+        if delivery.channel != supplier.delivery_channel and uow.supplier_deliveries.queued(
+            supplier.supplier_id, delivery.order_id, supplier.delivery_channel
         ):
             continue
         delivery.channel, delivery.to = supplier.delivery_channel, to
         delivery.status, delivery.next_attempt_at, delivery.last_error = "pending", None, None
 
 
-def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str) -> None:
+def queue_supplier_order(event: OrderPlaced, uow: UnitOfWork, pooling_url: str) -> None:
     """One delivery per order and channel: a redelivered or repeated announcement of the
     order finds it and queues nothing. A supplier notify does not know, or one without
     an address on its channel, gets a failed delivery the admins see."""
     order = event.payload
-    supplier = session.get(SupplierEntry, event.supplier_id)
+    supplier = uow.suppliers.get(event.supplier_id)
     channel = supplier.delivery_channel if supplier else "email"
-    if _queued(session, event.supplier_id, event.order_id, channel):
+    if uow.supplier_deliveries.queued(event.supplier_id, event.order_id, channel):
         return
     mail = supplier_order_mail(supplier.name if supplier else None, order)
     delivery = SupplierDelivery(
@@ -73,18 +66,23 @@ def queue_supplier_order(session: Session, event: OrderPlaced, pooling_url: str)
     if not delivery.to:
         delivery.status = "failed"
         delivery.last_error = f"no {channel} address known for supplier {order['supplier_id']}"
-    session.add(delivery)
+    uow.supplier_deliveries.add(delivery)
 
 
-def _queued(session: Session, supplier_id: int, order_id: int, channel: str) -> bool:
-    found = session.scalar(
-        select(SupplierDelivery.id).where(
-            SupplierDelivery.supplier_id == supplier_id,
-            SupplierDelivery.order_id == order_id,
-            SupplierDelivery.channel == channel,
-        )
-    )
-    return found is not None
+def retry_supplier_delivery(cmd: RetrySupplierDelivery, uow: UnitOfWork) -> SupplierDelivery:
+    """A given-up delivery goes out again with a fresh round of attempts (its log is kept),
+    by e-mail to the supplier's current address."""
+    delivery = uow.supplier_deliveries.get(cmd.delivery_id)
+    if delivery is None:
+        raise NotFound("delivery_id", f"There is no supplier delivery {cmd.delivery_id}.")
+    if delivery.status != "failed":
+        message = f"The delivery is {delivery.status}; only a failed one goes out again."
+        raise Conflict("status", message)
+    supplier = uow.suppliers.get(delivery.supplier_id)
+    if delivery.channel == "email" and supplier is not None and supplier.email:
+        delivery.to = supplier.email
+    delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, None
+    return delivery
 
 
 def _address(supplier: SupplierEntry | None, channel: str) -> str | None:

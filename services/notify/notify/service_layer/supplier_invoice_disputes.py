@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from notify.adapters.orm import Delivery
-from notify.adapters.supplier_orm import SupplierEntry
 from notify.domain.supplier_invoice_mail import dispute_mail
+from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import SupplierInvoiceDisputed
 
 log = logging.getLogger(__name__)
@@ -20,19 +17,11 @@ NOT_A_MEMBER = 0
 KIND = "invoice_disputed"  # deliveries.kind holds 20 characters
 
 
-def on_supplier_invoice_disputed(session: Session, event: SupplierInvoiceDisputed) -> None:
+def on_supplier_invoice_disputed(event: SupplierInvoiceDisputed, uow: UnitOfWork) -> None:
     dispute = event.payload
-    exists = session.scalar(
-        select(Delivery.id).where(
-            Delivery.member_id == NOT_A_MEMBER,
-            Delivery.order_id == event.supplier_invoice_id,
-            Delivery.kind == KIND,
-            Delivery.channel == "email",
-        )
-    )
-    if exists is not None:
+    if uow.deliveries.exists(NOT_A_MEMBER, event.supplier_invoice_id, KIND):
         return
-    supplier = session.get(SupplierEntry, event.supplier_id)
+    supplier = uow.suppliers.get(event.supplier_id)
     mail = dispute_mail(supplier.name if supplier else None, dispute)
     delivery = Delivery(
         member_id=NOT_A_MEMBER,
@@ -49,4 +38,4 @@ def on_supplier_invoice_disputed(session: Session, event: SupplierInvoiceDispute
         delivery.status = "failed"
         delivery.last_error = f"no e-mail address known for supplier {dispute['supplier_id']}"
         log.warning(delivery.last_error)
-    session.add(delivery)
+    uow.deliveries.add(delivery)

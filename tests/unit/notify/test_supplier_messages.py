@@ -1,0 +1,145 @@
+"""What a supplier notices of notify's handlers, on a unit of work in memory: its order
+on the channel it chose, waiting for an address that comes later, sent again by the
+office once given up; a disputed invoice by e-mail, once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from notify.service_layer.commands import RetrySupplierDelivery
+from notify.service_layer.ops_alerts import on_ops_alert
+from notify.service_layer.supplier_handlers import (
+    on_supplier_updated,
+    queue_supplier_order,
+    retry_supplier_delivery,
+)
+from notify.service_layer.supplier_invoice_disputes import on_supplier_invoice_disputed
+from shared.errors import Conflict, NotFound
+from shared.events import Event
+from tests.support.notify_events import CLOSED
+from tests.unit.notify.fakes import FakeUnitOfWork
+from tests.unit.notify.scenes import arrived, placed_at
+
+POOLING = "https://pooling.zirkel.example"
+
+
+def supplier_updated(channel: str = "email", **where: Any) -> Any:
+    terms = {"supplier_id": 1, "name": "Farben Nord", "shipping_fee": Decimal("25.00")}
+    return arrived(
+        Event.of("catalog.supplier.updated", terms | {"delivery_channel": channel} | where)
+    )
+
+
+def disputed(invoice_id: int = 7) -> Any:
+    dispute = {
+        "supplier_invoice_id": invoice_id,
+        "supplier_id": 1,
+        "number": "FN-2026-0042",
+        "issued_on": date(2026, 3, 16),
+        "gross_total": Decimal("660.50"),
+        "order_ids": [1],
+        "reason": "Einzelpreis höher als bestätigt",
+        "differences": [
+            {"field": "line:DISP-10L:unit_price", "expected": "38.00", "found": "39.00"}
+        ],
+    }
+    return arrived(Event.of("billing.supplier_invoice.disputed", dispute))
+
+
+def test_an_order_goes_on_the_suppliers_channel_once() -> None:
+    uow = FakeUnitOfWork()
+    on_supplier_updated(supplier_updated("webhook", webhook_url="https://fn.example/hook"), uow)
+    placed = placed_at(CLOSED)
+
+    queue_supplier_order(placed, uow, POOLING)
+    queue_supplier_order(placed, uow, POOLING)  # redelivered
+
+    [delivery] = uow.supplier_deliveries.rows
+    assert (delivery.channel, delivery.to, delivery.status) == (
+        "webhook",
+        "https://fn.example/hook",
+        "pending",
+    )
+
+
+def test_an_order_waits_for_the_suppliers_address_and_goes_when_it_comes() -> None:
+    uow = FakeUnitOfWork()  # the order reaches notify before the supplier's entry
+    queue_supplier_order(placed_at(CLOSED), uow, POOLING)
+    [waiting] = uow.supplier_deliveries.rows
+    assert (waiting.status, waiting.to) == ("failed", "")
+
+    on_supplier_updated(supplier_updated(email="bestellung@fn.example"), uow)
+
+    assert (waiting.status, waiting.to) == ("pending", "bestellung@fn.example")
+
+
+def test_the_office_sends_a_given_up_order_again_to_the_address_known_now() -> None:
+    uow = FakeUnitOfWork()
+    on_supplier_updated(supplier_updated(email="alt@fn.example"), uow)
+    queue_supplier_order(placed_at(CLOSED), uow, POOLING)
+    [delivery] = uow.supplier_deliveries.rows
+    with pytest.raises(Conflict):  # still trying: nothing to send again
+        retry_supplier_delivery(RetrySupplierDelivery(delivery.id), uow)
+    delivery.status, delivery.attempts = "failed", 8
+    on_supplier_updated(supplier_updated(email="neu@fn.example"), uow)
+
+    retry_supplier_delivery(RetrySupplierDelivery(delivery.id), uow)
+
+    assert (delivery.status, delivery.attempts, delivery.to) == ("pending", 0, "neu@fn.example")
+    with pytest.raises(NotFound):
+        retry_supplier_delivery(RetrySupplierDelivery(99), uow)
+
+
+def test_a_disputed_invoice_reaches_the_supplier_by_email_once() -> None:
+    uow = FakeUnitOfWork()
+    on_supplier_updated(supplier_updated(email="buchhaltung@fn.example"), uow)
+
+    on_supplier_invoice_disputed(disputed(), uow)
+    on_supplier_invoice_disputed(disputed(), uow)  # redelivered
+
+    [mail] = uow.deliveries.rows
+    assert (mail.member_id, mail.kind, mail.to, mail.status) == (
+        0,
+        "invoice_disputed",
+        "buchhaltung@fn.example",
+        "pending",
+    )
+    assert "FN-2026-0042" in mail.subject
+    assert "Einzelpreis höher als bestätigt" in mail.body
+
+
+def test_a_dispute_to_a_supplier_without_an_address_is_failed_for_the_office() -> None:
+    uow = FakeUnitOfWork()
+
+    on_supplier_invoice_disputed(disputed(), uow)
+
+    [mail] = uow.deliveries.rows
+    assert mail.status == "failed"
+    assert mail.last_error == "no e-mail address known for supplier 1"
+
+
+def alert(state: str = "raised") -> Any:
+    moment = {"raised_at": CLOSED, "resolved_at": CLOSED if state == "resolved" else None}
+    body = {"alert_id": 3, "kind": "queue", "subject": "Warteschlange wächst", "message": "m"}
+    return arrived(Event.of(f"catalog.ops.alert.{state}", body | moment))
+
+
+def test_an_ops_alert_reaches_the_admins_once_per_state() -> None:
+    uow = FakeUnitOfWork()
+    admins = ("ops@zirkel.example", "chef@zirkel.example")
+    dashboard = "https://zirkel.example/admin/ops"
+
+    for event in (alert(), alert(), alert("resolved")):
+        on_ops_alert(event, uow, admins, dashboard)
+    unaddressed = FakeUnitOfWork()
+    on_ops_alert(alert(), unaddressed, (), dashboard)  # no addresses: only logged
+
+    assert [(d.kind, d.to) for d in uow.deliveries.rows] == [
+        ("ops_alert_raised", "ops@zirkel.example, chef@zirkel.example"),
+        ("ops_alert_resolved", "ops@zirkel.example, chef@zirkel.example"),
+    ]
+    assert unaddressed.deliveries.rows == []
