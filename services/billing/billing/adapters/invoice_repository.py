@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, Numeric, Select, cast, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from billing.adapters.invoice_content import content_of, invoice_of
-from billing.adapters.orm import InvoiceCounter, InvoiceRow
+from billing.adapters.orm import InvoiceCounter, InvoiceRow, MemberRow
 from billing.domain.model import Invoice, Kind
 from billing.service_layer.unit_of_work import Documents
 from shared.db import insert_new_only
@@ -116,24 +116,59 @@ def _row(invoice: Invoice, documents: Documents) -> dict[str, object]:
     }
 
 
+# What a list of invoices may be sorted by; amounts by value (SQLite keeps them as text).
+SORTS: dict[str, ColumnElement] = {
+    "id": InvoiceRow.id,
+    "number": InvoiceRow.number,
+    "issued_on": InvoiceRow.issued_on,
+    "member": MemberRow.name,
+    "window_id": InvoiceRow.window_id,
+    "type": InvoiceRow.kind,
+    "net_total": cast(InvoiceRow.net_total, Numeric(14, 2)),
+    "vat_total": cast(InvoiceRow.vat_total, Numeric(14, 2)),
+    "gross_total": cast(InvoiceRow.gross_total, Numeric(14, 2)),
+}
+
+
+@dataclass(frozen=True)
+class InvoiceSearch:
+    """Which invoices a list asks for: narrowed (member, window, kind, ``text`` in the
+    number or the member's name, older than ``before``), sorted, ``limit`` to a page."""
+
+    member_id: int | None = None
+    window_id: int | None = None
+    kind: str | None = None
+    text: str = ""
+    before: int | None = None
+    sort: str = "id"
+    descending: bool = True
+    limit: int = 500
+    page: int = 1
+
+
 class InvoiceReader:
-    """The issued invoices as the API shows them, newest first."""
+    """The issued invoices as the API shows them, newest first unless asked otherwise."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def find(
-        self, member_id: int | None, window_id: int | None, limit: int, before: int | None = None
-    ) -> list[Invoice]:
-        """Up to ``limit`` of them, newest first; only those older than ``before`` if given."""
-        query = select(InvoiceRow).order_by(InvoiceRow.id.desc()).limit(limit)
-        if before is not None:
-            query = query.where(InvoiceRow.id < before)
-        if member_id is not None:
-            query = query.where(InvoiceRow.member_id == member_id)
-        if window_id is not None:
-            query = query.where(InvoiceRow.window_id == window_id)
-        return [invoice_of(row) for row in self.session.scalars(query)]
+    def find(self, search: InvoiceSearch) -> tuple[list[Invoice], int]:
+        """The page of invoices the search finds, and how many it finds in all."""
+        found = _narrowed(select(InvoiceRow), search)
+        total = self.session.scalar(select(func.count()).select_from(found.subquery()))
+        column = SORTS[search.sort]
+        if search.descending:
+            order = (column.desc().nulls_last(), InvoiceRow.id.desc())
+        else:
+            order = (column.asc().nulls_last(), InvoiceRow.id.asc())
+        page = found.order_by(*order).limit(search.limit)
+        page = page.offset((search.page - 1) * search.limit)
+        return [invoice_of(row) for row in self.session.scalars(page)], total or 0
+
+    def windows(self) -> list[int]:
+        """The pool windows invoiced so far, latest first."""
+        query = select(InvoiceRow.window_id).distinct().order_by(InvoiceRow.window_id.desc())
+        return list(self.session.scalars(query))
 
     def get(self, invoice_id: int) -> Invoice | None:
         row = self.session.get(InvoiceRow, invoice_id)
@@ -144,3 +179,22 @@ class InvoiceReader:
         found = self.session.scalar(select(column).where(InvoiceRow.id == invoice_id))
         assert found is not None
         return found
+
+
+def _narrowed(query: Select, search: InvoiceSearch) -> Select:
+    query = query.outerjoin(MemberRow, MemberRow.member_id == InvoiceRow.member_id)
+    if search.before is not None:
+        query = query.where(InvoiceRow.id < search.before)
+    if search.member_id is not None:
+        query = query.where(InvoiceRow.member_id == search.member_id)
+    if search.window_id is not None:
+        query = query.where(InvoiceRow.window_id == search.window_id)
+    if search.kind is not None:
+        query = query.where(InvoiceRow.kind == search.kind)
+    if search.text:
+        needle = search.text.lower()
+        searched = (InvoiceRow.number, MemberRow.name, MemberRow.legal_name)
+        query = query.where(
+            or_(*(func.lower(c).contains(needle, autoescape=True) for c in searched))
+        )
+    return query

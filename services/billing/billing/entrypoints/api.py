@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from billing.adapters import texts
 from billing.adapters.invoice_repository import InvoiceReader
 from billing.domain.model import Invoice
+from billing.entrypoints.invoice_search import invoice_search
 from shared.auth import current_principal, require
 from shared.errors import NotFound
-from shared.fields import VatRate, ascii_int
-from shared.request_input import ApiError, counted_arg
-from shared.web import MAX_ID, unit_of_work
+from shared.fields import VatRate
+from shared.web import unit_of_work
 
 api = Blueprint("billing_api", __name__, url_prefix="/api/v1")
 
@@ -73,6 +73,10 @@ class InvoicesOut(Schema):
     invoices = fields.List(fields.Nested(InvoiceOut))
 
 
+class WindowsOut(Schema):
+    windows = fields.List(fields.Integer())
+
+
 def invoice_out(invoice: Invoice) -> dict[str, Any]:
     language = texts.language_of(invoice)
     charges, corrects = invoice.charges, invoice.corrects
@@ -107,35 +111,26 @@ def invoice_out(invoice: Invoice) -> dict[str, Any]:
     )
 
 
-def _id_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        value = ascii_int(raw)
-    except ValueError:
-        value = 0
-    if not 0 < value <= MAX_ID:
-        raise ApiError(422, "Some fields are not valid.", {name: [f"1 to {MAX_ID}."]})
-    return value
-
-
 @api.get("/invoices")
 @require("admin", "member")
 def list_invoices() -> ResponseReturnValue:
-    """Invoices and credit notes, newest first: a member's own, the office's all;
-    ``?member_id=`` and ``?window_id=`` narrow them, ``?before=<id>`` pages back."""
-    principal = current_principal()
-    member_id, window_id = _id_arg("member_id"), _id_arg("window_id")
-    before = _id_arg("before")
-    limit = counted_arg("limit", default=500, most=5000)
-    if not principal.is_admin:
-        if member_id is not None and member_id != principal.subject_id:
-            return jsonify(InvoicesOut().dump({"invoices": []}))
-        member_id = principal.subject_id
+    """Invoices and credit notes, newest first: a member's own, the office's all; narrowed,
+    searched, sorted and paged as ``entrypoints/invoice_search.py`` says."""
+    search = invoice_search(current_principal())
+    if search is None:
+        return jsonify(InvoicesOut().dump({"invoices": []})), 200, {"X-Total-Count": "0"}
     with unit_of_work() as session:
-        found = InvoiceReader(session).find(member_id, window_id, limit, before)
-        return jsonify({"invoices": [invoice_out(invoice) for invoice in found]})
+        found, total = InvoiceReader(session).find(search)
+        body = {"invoices": [invoice_out(invoice) for invoice in found]}
+        return jsonify(body), 200, {"X-Total-Count": str(total)}
+
+
+@api.get("/invoices/windows")
+@require("admin")
+def invoiced_windows() -> ResponseReturnValue:
+    """The pool windows invoiced so far, latest first (the office's list filters by them)."""
+    with unit_of_work() as session:
+        return jsonify(WindowsOut().dump({"windows": InvoiceReader(session).windows()}))
 
 
 @api.get("/invoices/<id:invoice_id>")

@@ -5,8 +5,10 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
+from billing.adapters.invoice_repository import SORTS
 from billing.entrypoints import accounts_api as acc
 from billing.entrypoints import api as a
+from billing.entrypoints import invoice_search as search
 from billing.entrypoints import settlements_api as st
 from billing.entrypoints import supplier_invoices_api as s
 from shared.openapi import Operation
@@ -20,10 +22,20 @@ OPERATIONS = {
         query={
             "member_id": ID,
             "window_id": ID,
+            "type": {"type": "string", "enum": list(search.KINDS)},
+            "q": {"type": "string", "maxLength": 200},
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "dir": {"type": "string", "enum": ["asc", "desc"]},
+            "page": ID,
+            "per_page": {**ID, "maximum": search.MAX_PER_PAGE},
             "limit": {**ID, "maximum": 5000},
             "before": ID,
         },
-        summary="Invoices and credit notes (a member: its own).",
+        summary="Invoices and credit notes (a member: its own), searched, sorted and "
+        "paged; X-Total-Count says how many were found.",
+    ),
+    "billing_api.invoiced_windows": Operation(
+        response=a.WindowsOut, summary="The pool windows invoiced so far, latest first."
     ),
     "billing_api.get_invoice": Operation(response=a.InvoiceOut, summary="One invoice."),
     "billing_api.invoice_pdf": Operation(
