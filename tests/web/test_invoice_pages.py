@@ -6,6 +6,7 @@ example (m1 226.10, then a credit note and 271.32 after a corrected receipt; m2 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.support.http import serving
 from tests.support.notify_events import member_registered
 from tests.web.conftest import Site, csrf_token, sign_in
 from web.clients import EXTENSION
+from web.pages.office_lists import INVOICES
 
 
 def service(app: Any) -> Service:
@@ -151,15 +153,18 @@ def test_the_office_lists_filters_and_pages_through_every_invoice(
 
     mine = office.get("/admin/invoices?member_id=1").get_data(as_text=True)
     assert "ZK-2026-000001" in mine and "ZK-2026-000002" not in mine
-    assert "Keine Rechnungen" in office.get("/admin/invoices?window_id=2").get_data(as_text=True)
-    bad = office.get("/admin/invoices?window_id=zwei")
-    assert bad.status_code == 422 and "Die Nummer der Runde" in bad.get_data(as_text=True)
+    rounds = office.get("/admin/invoices?window_id=1").get_data(as_text=True)
+    assert all(f"ZK-2026-00000{n}" in rounds for n in range(1, 7))
+    assert '<option value="1" selected>1</option>' in rounds  # the rounds billing invoiced
+    assert '<option value="2">2</option>' not in rounds
+    odd = office.get("/admin/invoices?window_id=zwei")  # not a round offered: all shown
+    assert odd.status_code == 200 and "6 gefunden." in odd.get_data(as_text=True)
 
-    monkeypatch.setattr("web.pages.admin_invoices.PER_PAGE", 4)
+    monkeypatch.setattr("web.pages.admin_invoices.INVOICES", replace(INVOICES, per_page=4))
     first = office.get("/admin/invoices").get_data(as_text=True)
     assert "ZK-2026-000006" in first and "ZK-2026-000002" not in first
-    assert 'href="/admin/invoices?before=3"' in first
-    rest = office.get("/admin/invoices?before=3").get_data(as_text=True)
+    assert 'href="/admin/invoices?page=2" rel="next"' in first and "Seite 1 von 2" in first
+    rest = office.get("/admin/invoices?page=2").get_data(as_text=True)
     assert "ZK-2026-000002" in rest and "ZK-2026-000001" in rest and "ZK-2026-000006" not in rest
     assert member.get("/admin/invoices").status_code == 403
 

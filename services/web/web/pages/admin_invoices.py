@@ -1,51 +1,27 @@
-"""The office's invoices (rule 13): every member's invoices and credit notes, filtered by
-pool window and member, page by page; one invoice with its documents and its e-mails,
-and "send again", which asks notify to e-mail the invoice to its member once more."""
+"""The office's invoices (rule 13): every member's invoices and credit notes as an office
+list (web/listing.py: searched, filtered, sorted, paged, as CSV, billing doing the work);
+one invoice with its documents and its e-mails, and "send again", which asks notify to
+e-mail the invoice to its member once more."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
-from wtforms import Form, SelectField, StringField
-from wtforms.validators import Optional, Regexp
 
 import web.pages.billing_client as billing
-from shared.web import MAX_ID
 from web.pages.admin import admin_required
 from web.pages.callers import members_by_name
-from web.pages.forms import ActionForm, options
-from web.pages.invoices import id_arg, invoice_page, stream_document
+from web.pages.forms import ActionForm
+from web.pages.invoices import invoice_page, stream_document
+from web.pages.listing import Query
 from web.pages.notify_client import change
+from web.pages.office_lists import INVOICES, ListedInvoice
 from web.pages.remote import fetch, show_errors_as_pages
 
 invoice_admin = Blueprint("invoice_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(invoice_admin)
 OFFICE = billing.Caller("admin")
-PER_PAGE = 50
-
-
-class InvoiceFilter(Form):
-    """Which invoices the list shows (a GET form: it changes nothing, so no CSRF token)."""
-
-    window_id = StringField(
-        _l("Round"),
-        validators=[
-            Optional(),
-            Regexp(r"^[0-9]{1,9}$", message=_l("The round's number, e.g. 12.")),
-        ],
-    )
-    member_id = SelectField(_l("Member"), default="", validate_choice=True)
-
-    def chosen(self) -> dict[str, int | None]:
-        def number(value: str | None) -> int | None:
-            return int(value) if value and 0 < int(value) <= MAX_ID else None
-
-        return {"window_id": number(self.window_id.data), "member_id": number(self.member_id.data)}
 
 
 def _members() -> dict[int, str]:
@@ -55,31 +31,23 @@ def _members() -> dict[int, str]:
 @invoice_admin.get("/invoices")
 @admin_required
 def invoices() -> ResponseReturnValue:
+    """Every invoice and credit note: billing searches, sorts and pages them."""
     members = _members()
-    form = InvoiceFilter(MultiDict(request.args))
-    form.member_id.choices = options(
-        [("", _("All members"))] + [(str(i), n) for i, n in members.items()]
-    )
-    if not form.validate():
-        return _list_page(form, members, page=None, status=422)
-    chosen, before = form.chosen(), id_arg("before")
+
+    def fetch(query: Query, page: int, per_page: int) -> tuple[list[ListedInvoice], int]:
+        params = {"q": query.text, "sort": query.sort, "page": page, "per_page": per_page}
+        params |= {"dir": "desc" if query.descending else "asc"} | query.filters
+        found, total = billing.invoice_page(OFFICE, {k: v for k, v in params.items() if v})
+        named = (members.get(i.member_id) or _("Member %(id)s", id=i.member_id) for i in found)
+        return [ListedInvoice(*row) for row in zip(found, named, strict=True)], total
+
     try:
-        page = billing.invoices(OFFICE, **chosen, before=before, per_page=PER_PAGE)
+        listed = INVOICES.fetched(fetch)
     except billing.BillingUnavailable:
-        return _list_page(form, members, page=None, status=503, unavailable=True)
-    return _list_page(form, members, page=page, chosen=chosen, before=before)
-
-
-def _list_page(
-    form: InvoiceFilter, members: dict[int, str], page: Any, status: int = 200, **context: Any
-) -> ResponseReturnValue:
-    return render_template(
-        "admin_invoices.html",
-        form=form,
-        members=members,
-        page=page,
-        **context,
-    ), status
+        return render_template("admin_invoices.html", invoices=None), 503
+    if isinstance(listed, Response):
+        return listed
+    return render_template("admin_invoices.html", invoices=listed)
 
 
 @invoice_admin.get("/invoices/<id:invoice_id>")

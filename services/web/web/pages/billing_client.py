@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from shared.fields import ascii_int
 from web.pages.remote import request
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,22 @@ def invoices(
     return InvoicePage(page, page[-1].id if len(found) > per_page else None)
 
 
+def invoice_page(caller: Caller, params: dict[str, Any]) -> tuple[list[Invoice], int]:
+    """One page of the invoices the query ``params`` of ``GET /invoices`` find (searched,
+    sorted and paged by billing), and how many it finds in all (its ``X-Total-Count``)."""
+    path = f"/invoices?{urlencode(params)}"
+    response = _get(caller, path)
+    body = _body(response, path)
+    total = response.headers.get("X-Total-Count", "")
+    return _read(lambda: ([_invoice(item) for item in body["invoices"]], ascii_int(total)))
+
+
+def invoiced_windows(caller: Caller) -> list[int]:
+    """The pool windows billing has invoiced, latest first."""
+    body = _json(caller, "/invoices/windows")
+    return _read(lambda: [int(window) for window in body["windows"]])
+
+
 def invoice(caller: Caller, invoice_id: int) -> Invoice:
     body = _json(caller, f"/invoices/{invoice_id}")
     return _read(lambda: _invoice(body))
@@ -159,7 +176,10 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
 
 
 def _json(caller: Caller, path: str) -> Any:
-    response = _get(caller, path)
+    return _body(_get(caller, path), path)
+
+
+def _body(response: requests.Response, path: str) -> Any:
     try:
         return response.json()
     except ValueError as exc:

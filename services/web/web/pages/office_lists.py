@@ -4,6 +4,7 @@ sorted and exported by. Each view hands its rows to one of these."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+import web.pages.billing_client as billing
 from web.pages.admin_forms import CHANNELS, TRADES
 from web.pages.callers import members_by_name, suppliers_by_name
 from web.pages.listing import Column, Filter, Label, Listing
@@ -60,6 +62,15 @@ def _named(names: dict[Any, Label], value: Callable[[Any], Any]) -> Callable[[An
 
 def _choices(names: dict[Any, Label]) -> Callable[[], list[tuple[str, Label]]]:
     return lambda: [(str(key), label) for key, label in names.items()]
+
+
+def _member_filter(member_id: Callable[[Any], int]) -> Filter:
+    return Filter(
+        "member_id",
+        _l("Member"),
+        lambda: [(str(i), name) for i, name in members_by_name()],
+        lambda row: str(member_id(row)),
+    )
 
 
 SUPPLIER_FILTER = Filter(
@@ -213,12 +224,7 @@ NEEDS = Listing(
     ),
     (
         Filter("status", _l("Status"), _choices(NEED_STATUSES), lambda n: n["status"]),
-        Filter(
-            "member_id",
-            _l("Member"),
-            lambda: [(str(i), name) for i, name in members_by_name()],
-            lambda n: str(n["member_id"]),
-        ),
+        _member_filter(lambda n: n["member_id"]),
     ),
     sort="id",
     descending=True,
@@ -244,5 +250,47 @@ DELIVERIES = Listing(
         Filter("kind", _l("About"), _choices(DELIVERY_KINDS), lambda d: d["kind"]),
     ),
     sort="id",
+    descending=True,
+)
+
+
+INVOICE_KINDS = {"invoice": _l("Invoice"), "credit_note": _l("Credit note")}
+
+
+@dataclass(frozen=True)
+class ListedInvoice:
+    """An invoice or credit note in the office's list, with its member's name."""
+
+    invoice: billing.Invoice
+    member: str
+
+
+def _invoiced_windows() -> list[tuple[str, Label]]:
+    try:
+        return [(str(w), str(w)) for w in billing.invoiced_windows(billing.Caller("admin"))]
+    except billing.BillingUnavailable:
+        return []
+
+
+# Searched, sorted and paged by billing's invoices API: the keys are its ``sort`` values,
+# the filters its ``member_id``, ``window_id`` and ``type``.
+INVOICES = Listing(
+    _l("Invoices"),
+    (
+        Column("number", _l("Number"), lambda r: r.invoice.number),
+        Column("issued_on", _l("Date"), lambda r: r.invoice.issued_on),
+        Column("member", _l("Member"), lambda r: r.member),
+        Column("window_id", _l("Round"), lambda r: r.invoice.window_id),
+        Column("net_total", _l("Net"), lambda r: r.invoice.net_total),
+        Column("vat_total", _l("VAT"), lambda r: r.invoice.vat_total),
+        Column("gross_total", _l("Gross"), lambda r: r.invoice.gross_total),
+        Column("type", _l("Type"), _named(INVOICE_KINDS, lambda r: r.invoice.kind)),
+    ),
+    (
+        _member_filter(lambda r: r.invoice.member_id),
+        Filter("window_id", _l("Round"), _invoiced_windows, lambda r: str(r.invoice.window_id)),
+        Filter("type", _l("Type"), _choices(INVOICE_KINDS), lambda r: r.invoice.kind),
+    ),
+    sort="number",
     descending=True,
 )
