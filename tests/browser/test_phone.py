@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.cooperative import closed_cooperative, sign_in
+from tests.browser.cooperative import DESK, closed_cooperative, sign_in
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.support.stack import Stack
 
@@ -58,3 +58,44 @@ def test_the_main_pages_fit_a_phone_and_their_menu_opens(stack: Stack) -> None:
         finally:
             browser.close()
     assert wide == {}, f"pages scrolling sideways at 360 px: {wide}"
+
+
+# How far each table's frame scrolls sideways, and how the order's first line is laid out.
+ORDER_LAYOUT = """() => {
+    const line = document.querySelector("tr[id^='line-']");
+    return {
+        frames: [...document.querySelectorAll(".table-wrap")].map(
+            frame => frame.scrollWidth - frame.clientWidth),
+        line: getComputedStyle(line).display,
+        headings: line.closest("table").querySelector("thead").getBoundingClientRect().height,
+        labels: [...line.querySelectorAll("td[data-label]")].map(
+            td => getComputedStyle(td, "::before").content !== "none"),
+    };
+}"""
+
+
+def test_a_suppliers_order_reads_as_cards_on_a_phone(stack: Stack) -> None:
+    """At 360 px each line of a supplier's order is a card of labelled values, its table
+    never scrolling in its frame; at desktop width it stays a table under its headings."""
+    from playwright.sync_api import sync_playwright
+
+    cooperative = closed_cooperative(stack)
+    order = f"{cooperative.url}/supplier/orders/{cooperative.order_id}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            shown = {}
+            for name, viewport in (("phone", PHONE), ("desktop", {"width": 1280, "height": 800})):
+                page = browser.new_page(viewport=viewport, locale="de-DE")
+                sign_in(page, cooperative.url, DESK)
+                page.goto(order)
+                shown[name] = page.evaluate(ORDER_LAYOUT)
+                page.close()
+        finally:
+            browser.close()
+    phone, desktop = shown["phone"], shown["desktop"]
+    assert phone["frames"] and max(phone["frames"]) <= 1, phone
+    assert phone["line"] == "block" and phone["headings"] <= 1, phone
+    assert len(phone["labels"]) == 6 and all(phone["labels"]), phone
+    assert desktop["line"] == "table-row" and desktop["headings"] > 10, desktop
+    assert not any(desktop["labels"]), desktop
