@@ -16,7 +16,7 @@ every list:
 What a page shows of a row stays its template's; a column gives the value it is
 sorted, searched and exported by. ``Listing.answer`` searches, sorts and pages rows the
 view has in full; ``Listing.fetched`` leaves that to the service behind a list that
-grows without bound (the needs), which answers one page and how many it found.
+grows without bound (the needs, the invoices), which answers one page and how many it found.
 """
 
 from __future__ import annotations
