@@ -67,26 +67,22 @@ def seed(settings: Settings, cooperative: Cooperative = DEMO) -> Seeded | None:
 
 
 def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
+    uow = SqlAlchemyUnitOfWork(session, outbox)
     suppliers = [
         handlers.register_supplier(
-            session,
-            outbox,
-            commands.RegisterSupplier(s.name, s.email, s.shipping_fee, s.free_shipping_from),
+            commands.RegisterSupplier(s.name, s.email, s.shipping_fee, s.free_shipping_from), uow
         ).id
         for s in cooperative.suppliers
     ]
     for product in cooperative.products:
         cmd = commands.AddProduct(product.sku, product.name, product.unit, product.vat_rate)
-        handlers.add_product(session, cmd, outbox)
+        handlers.add_product(cmd, uow)
     for offer in cooperative.offers:
         cmd = commands.SetOffer(
             suppliers[offer.supplier_index], offer.sku, offer.pack_size, offer.tiers
         )
-        handlers.set_offer(session, outbox, cmd)
-    members = [
-        handlers.register_member(session, registration(m), outbox).id for m in cooperative.members
-    ]
-    uow = SqlAlchemyUnitOfWork(session, outbox)
+        handlers.set_offer(cmd, uow)
+    members = [handlers.register_member(registration(m), uow).id for m in cooperative.members]
     for need in cooperative.needs:
         cmd = commands.PostNeed(
             members[need.member_index],
@@ -95,7 +91,7 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
             delivery_site=need.delivery_site,
             note=need.note,
         )
-        handlers.post_need(uow, cmd)
+        handlers.post_need(cmd, uow)
     return Seeded(members, suppliers)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 STANDARD_RATE = Decimal("19")  # rule 12: a product's VAT rate unless set
 
@@ -108,7 +110,24 @@ class PostNeed:
 
 @dataclass(frozen=True)
 class CancelNeed:
+    """Cancel a need; ``member_id``: the member asking (None: the office)."""
+
     need_id: int
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChangeNeed:
+    """Change an open need: ``changes`` holds only the fields sent (of ``CHANGEABLE``;
+    None clears ``up_to``, ``needed_by``, ``delivery_site`` and ``note``);
+    ``member_id``: the member asking (None: the office)."""
+
+    need_id: int
+    changes: Mapping[str, Any]
+    member_id: int | None = None
+
+
+CHANGEABLE = ("quantity", "up_to", "needed_by", "delivery_site", "note")
 
 
 @dataclass(frozen=True)
@@ -132,3 +151,35 @@ class ChangeMember:
 
 
 MEMBER_FIELDS = tuple(name for name in RegisterMember.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    """Deactivate a member: no sign-in, no new needs, its open needs cancelled."""
+
+    member_id: int
+
+
+@dataclass(frozen=True)
+class ReactivateMember:
+    member_id: int
+
+
+@dataclass(frozen=True)
+class SetFlexibility:
+    """A member's default flexibility in percent (None or 0: needs are strict)."""
+
+    member_id: int
+    flexible_percent: int | None
+
+
+@dataclass(frozen=True)
+class RemoveSupplier:
+    """Deactivate a supplier: its offers are withdrawn from the pool, its sign-ins stop."""
+
+    supplier_id: int
+
+
+@dataclass(frozen=True)
+class ReactivateSupplier:
+    supplier_id: int
