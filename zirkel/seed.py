@@ -108,15 +108,24 @@ def add_users(
 ) -> None:
     """A web sign-in for every demo member (its e-mail, ``zirkel-demo``), the first
     supplier's order desk (``zirkel-demo`` too) and the admin (``ZIRKEL_ADMIN_PASSWORD``)."""
+    uow = SqlAlchemyUnitOfWork(session)
     for member_id, member in zip(seeded.member_ids, cooperative.members, strict=True):
-        create_user(session, member.email, DEMO_MEMBER_PASSWORD, member_id=member_id)
+        create_user(
+            commands.CreateUser(member.email, DEMO_MEMBER_PASSWORD, member_id=member_id),
+            uow,
+        )
     if cooperative is DEMO and seeded.supplier_ids:
         create_user(
-            session,
-            DEMO_SUPPLIER_EMAIL,
-            DEMO_MEMBER_PASSWORD,
-            role="supplier",
-            supplier_id=seeded.supplier_ids[0],
+            commands.CreateUser(
+                DEMO_SUPPLIER_EMAIL,
+                DEMO_MEMBER_PASSWORD,
+                role="supplier",
+                supplier_id=seeded.supplier_ids[0],
+            ),
+            uow,
         )
     if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
-        create_user(session, ADMIN_EMAIL, admin_password, role="admin")
+        create_user(
+            commands.CreateUser(ADMIN_EMAIL, admin_password, role="admin"),
+            uow,
+        )

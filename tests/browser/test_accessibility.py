@@ -62,8 +62,8 @@ def seed_shop(db: Session, runtime: Runtime) -> None:
         commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135"),
         SqlAlchemyUnitOfWork(db),
     )
-    create_user(db, EMAIL, PASSWORD, member_id=member.id)
-    create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
+    create_user(commands.CreateUser(EMAIL, PASSWORD, member_id=member.id), SqlAlchemyUnitOfWork(db))
+    create_user(commands.CreateUser(ADMIN_EMAIL, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db))
 
 
 @pytest.fixture

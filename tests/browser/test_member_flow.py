@@ -41,7 +41,7 @@ def seed_member(db: Session, _runtime: Runtime) -> None:
         commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135"),
         SqlAlchemyUnitOfWork(db),
     )
-    create_user(db, EMAIL, PASSWORD, member_id=member.id)
+    create_user(commands.CreateUser(EMAIL, PASSWORD, member_id=member.id), SqlAlchemyUnitOfWork(db))
 
 
 @pytest.fixture

@@ -111,9 +111,18 @@ def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
                 ("Maler Zwei", "zwei@maler.example"),
             )
         ]
-        create_user(db, "eins@maler.example", PASSWORD, member_id=members[0])
-        create_user(db, "zwei@maler.example", PASSWORD, member_id=members[1])
-        create_user(db, "admin@zirkel.example", PASSWORD, role="admin")
+        create_user(
+            commands.CreateUser("eins@maler.example", PASSWORD, member_id=members[0]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser("zwei@maler.example", PASSWORD, member_id=members[1]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser("admin@zirkel.example", PASSWORD, role="admin"),
+            SqlAlchemyUnitOfWork(db),
+        )
     yield Site(web_app(settings, catalog), catalog, runtime, members)
     runtime.engine.dispose()
 

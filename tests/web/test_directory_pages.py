@@ -208,7 +208,12 @@ def test_a_supplier_with_offers_is_deactivated_and_its_offers_withdrawn(
 def test_a_deactivated_suppliers_order_desk_cannot_sign_in(site: Site, admin: FlaskClient) -> None:
     supplier_id = add_supplier(site, with_offer=True)
     with transaction(site.runtime.sessions) as db:
-        create_user(db, "lager@west.example", PASSWORD, role="supplier", supplier_id=supplier_id)
+        create_user(
+            commands.CreateUser(
+                "lager@west.example", PASSWORD, role="supplier", supplier_id=supplier_id
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     desk = site.client()
     sign_in(desk, "lager@west.example")
     assert desk.get("/supplier/orders").status_code == 200

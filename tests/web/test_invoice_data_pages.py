@@ -224,7 +224,12 @@ def test_a_supplier_downloads_its_offers_as_a_price_list(site: Site) -> None:
         tiers = ((Decimal(0), Decimal("42.00")), (Decimal(10), Decimal("38.00")))
         offer = commands.SetOffer(supplier.id, "DISP-10L", Decimal(1), tiers)
         handlers.set_offer(offer, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
-        create_user(db, "desk@nord.example", PASSWORD, role="supplier", supplier_id=supplier.id)
+        create_user(
+            commands.CreateUser(
+                "desk@nord.example", PASSWORD, role="supplier", supplier_id=supplier.id
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     client = site.client()
     sign_in(client, "desk@nord.example")
     assert 'href="/supplier/price-list.csv"' in client.get("/supplier/price-list").get_data(

@@ -40,7 +40,12 @@ def suppliers(site: Site) -> list[int]:
             ).id
             for name in ("Farben Nord", "Farben Süd")
         ]
-        create_user(db, "lager@farben-nord.example", PASSWORD, role="supplier", supplier_id=ids[0])
+        create_user(
+            commands.CreateUser(
+                "lager@farben-nord.example", PASSWORD, role="supplier", supplier_id=ids[0]
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     return ids
 
 

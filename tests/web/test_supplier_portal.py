@@ -57,8 +57,14 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
         for name in ("Supplier A", "Supplier B"):
             cmd = commands.RegisterSupplier(name, "a@b.example", Decimal(25), Decimal(500))
             handlers.register_supplier(cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
-        create_user(db, A_DESK, PASSWORD, role="supplier", supplier_id=1)
-        create_user(db, B_DESK, PASSWORD, role="supplier", supplier_id=2, language="en")
+        create_user(
+            commands.CreateUser(A_DESK, PASSWORD, role="supplier", supplier_id=1),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser(B_DESK, PASSWORD, role="supplier", supplier_id=2, language="en"),
+            SqlAlchemyUnitOfWork(db),
+        )
     feed(
         service,
         supplier_updated(1, "25.00", "500.00"),
@@ -389,7 +395,10 @@ def test_the_orders_page_says_so_when_pooling_does_not_answer(site: Site) -> Non
     with transaction(site.runtime.sessions) as db:
         cmd = commands.RegisterSupplier("Supplier A", "a@b.example", Decimal(25), None)
         handlers.register_supplier(cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
-        create_user(db, A_DESK, PASSWORD, role="supplier", supplier_id=1)
+        create_user(
+            commands.CreateUser(A_DESK, PASSWORD, role="supplier", supplier_id=1),
+            SqlAlchemyUnitOfWork(db),
+        )
     client = site.client()
     sign_in(client, A_DESK)
     assert "pooling" in client.get("/supplier/orders").get_data(as_text=True)

@@ -272,6 +272,39 @@ class FakeOffers:
         )
 
 
+@dataclass
+class FakeUser:
+    id: int
+    email: str
+    password_hash: str
+    role: str
+    member_id: int | None
+    supplier_id: int | None
+    language: str
+    created_at: datetime = datetime(2026, 12, 1, 9, 0)
+    active: bool = True
+
+
+@dataclass
+class FakeUsers:
+    rows: dict[int, FakeUser] = field(default_factory=dict)
+    sessions: dict[int, int] = field(default_factory=dict)  # open web sessions by user
+
+    def get(self, user_id: int) -> FakeUser | None:
+        return self.rows.get(user_id)
+
+    def by_email(self, email: str) -> FakeUser | None:
+        return next((u for u in self.rows.values() if u.email.lower() == email), None)
+
+    def add(self, facts: Mapping[str, Any]) -> FakeUser:
+        user = FakeUser(len(self.rows) + 1, **facts)
+        self.rows[user.id] = user
+        return user
+
+    def end_sessions(self, user_id: int) -> None:
+        self.sessions.pop(user_id, None)
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.needs = FakeNeeds()
@@ -279,6 +312,7 @@ class FakeUnitOfWork:
         self.suppliers = FakeSuppliers()
         self.products = FakeProducts()
         self.offers = FakeOffers()
+        self.users = FakeUsers()
         self.published: list[Event] = []
 
     def publish(self, event: Event) -> None:

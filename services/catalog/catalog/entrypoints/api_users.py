@@ -24,8 +24,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from catalog.adapters.orm import User
-from catalog.service_layer import sign_in
-from catalog.service_layer.users import ROLES, authenticate, create_user, may_sign_in, set_active
+from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.service_layer import commands, sign_in, users
+from catalog.service_layer.users import ROLES, authenticate, may_sign_in
 from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
@@ -140,19 +141,16 @@ def list_users() -> ResponseReturnValue:
 @require("admin")
 def add_user() -> ResponseReturnValue:
     body = load_body(UserIn())
-    with unit_of_work() as db:
-        return jsonify(UserOut().dump(create_user(db, **body))), 201
+    with request_unit_of_work() as uow:
+        return jsonify(UserOut().dump(users.create_user(commands.CreateUser(**body), uow))), 201
 
 
 @users_api.put("/users/<id:user_id>/language")
 @require("admin")
 def set_language(user_id: int) -> ResponseReturnValue:
     language = load_body(LanguageIn())["language"]
-    with unit_of_work() as db:
-        user = db.get(User, user_id)
-        if user is None:
-            raise ApiError(404, f"There is no user {user_id}.")
-        user.language = language
+    with request_unit_of_work() as uow:
+        user = users.set_language(commands.SetUserLanguage(user_id, language), uow)
         return jsonify(UserOut().dump(user))
 
 
@@ -160,5 +158,6 @@ def set_language(user_id: int) -> ResponseReturnValue:
 @require("admin")
 def set_standing(user_id: int) -> ResponseReturnValue:
     active = load_body(ActiveIn())["active"]
-    with unit_of_work() as db:  # an unknown user is a 404 (the path names it)
-        return jsonify(UserOut().dump(set_active(db, user_id, active)))
+    with request_unit_of_work() as uow:  # an unknown user is a 404 (the path names it)
+        user = users.set_active(commands.SetUserActive(user_id, active), uow)
+        return jsonify(UserOut().dump(user))

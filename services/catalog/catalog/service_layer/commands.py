@@ -183,3 +183,29 @@ class RemoveSupplier:
 @dataclass(frozen=True)
 class ReactivateSupplier:
     supplier_id: int
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    """A web sign-in: a member's office, a supplier's order desk or the office's admin."""
+
+    email: str
+    password: str
+    role: str = "member"
+    member_id: int | None = None
+    language: str = "de"
+    supplier_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SetUserLanguage:
+    user_id: int
+    language: str
+
+
+@dataclass(frozen=True)
+class SetUserActive:
+    """Deactivate a user (its sessions end at once) or make it active again."""
+
+    user_id: int
+    active: bool

@@ -1,12 +1,12 @@
 """What the handlers read and change of the catalog's stored things: a member, a supplier,
-a product, an offer and a need as the repositories hand them out. A handler changes a
+a product, an offer, a need and a user as the repositories hand them out. A handler changes a
 record by setting its attributes; the unit of work keeps the change (the database's
 rows in production, plain objects in the unit tests' fakes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -81,3 +81,15 @@ class NeedRecord(Protocol):
     order_id: int | None
     received_quantity: Decimal | None
     depot_quantity: Decimal | None
+
+
+class UserRecord(Protocol):
+    id: int
+    email: str
+    password_hash: str
+    role: str
+    member_id: int | None
+    supplier_id: int | None
+    language: str
+    created_at: datetime
+    active: bool

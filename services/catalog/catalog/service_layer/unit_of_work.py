@@ -18,6 +18,7 @@ from catalog.service_layer.records import (
     OfferRecord,
     ProductRecord,
     SupplierRecord,
+    UserRecord,
 )
 from shared.events import Event
 from shared.outbox import Outbox
@@ -110,12 +111,23 @@ class Offers(Protocol):
         order."""
 
 
+class Users(Protocol):
+    def get(self, user_id: int) -> UserRecord | None: ...
+    def by_email(self, email: str) -> UserRecord | None:
+        """The user of this e-mail in any case (``email`` is given in lower case)."""
+
+    def add(self, facts: Mapping[str, Any]) -> UserRecord: ...
+    def end_sessions(self, user_id: int) -> None:
+        """Every web session of the user is over."""
+
+
 class UnitOfWork(Protocol):
     needs: Needs
     members: Members
     suppliers: Suppliers
     products: Products
     offers: Offers
+    users: Users
 
     def publish(self, event: Event) -> None: ...
     def publish_all(self, events: Sequence[Event]) -> None: ...
@@ -132,6 +144,7 @@ class SqlAlchemyUnitOfWork:
         from catalog.adapters.offer_repository import SqlOffers, SqlProducts
         from catalog.adapters.orm import TABLES
         from catalog.adapters.repository import SqlNeeds
+        from catalog.adapters.user_repository import SqlUsers
 
         self.session = session
         self.outbox = outbox if outbox is not None else Outbox(TABLES["outbox"])
@@ -140,6 +153,7 @@ class SqlAlchemyUnitOfWork:
         self.suppliers = SqlSuppliers(session)
         self.products = SqlProducts(session)
         self.offers = SqlOffers(session)
+        self.users = SqlUsers(session)
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)
