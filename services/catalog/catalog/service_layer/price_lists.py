@@ -98,13 +98,7 @@ def upload_price_list(cmd: UploadPriceList, uow: UnitOfWork) -> PriceListSummary
         ]
     )
     known |= added
-    offers = uow.offers.set_many(
-        cmd.supplier_id, [(known[row.sku].id, row.pack_size, row.valid_from) for row in cmd.rows]
-    )
-    uow.offers.replace_tiers(
-        list(offers.values()),
-        [(offers[known[row.sku].id], q, p) for row in cmd.rows for q, p in row.tiers],
-    )
+    _set_offers(cmd, known, uow)
     uow.publish_all([product_updated(product) for product in added.values()])
     uow.publish_all(
         [
@@ -118,6 +112,17 @@ def upload_price_list(cmd: UploadPriceList, uow: UnitOfWork) -> PriceListSummary
         offers_set=len(cmd.rows),
         products_created=[row.sku for row in new],
         valid_from=sorted({row.valid_from for row in cmd.rows if row.valid_from}),
+    )
+
+
+def _set_offers(cmd: UploadPriceList, known: dict[str, ProductRecord], uow: UnitOfWork) -> None:
+    """Every row's offer created or replaced (one upsert), its tiers as the row lists them."""
+    offers = uow.offers.set_many(
+        cmd.supplier_id, [(known[row.sku].id, row.pack_size, row.valid_from) for row in cmd.rows]
+    )
+    uow.offers.replace_tiers(
+        list(offers.values()),
+        [(offers[known[row.sku].id], q, p) for row in cmd.rows for q, p in row.tiers],
     )
 
 
