@@ -28,7 +28,8 @@ def change_need(cmd: ChangeNeed, uow: UnitOfWork) -> NeedRecord:
         raise Invalid("up_to", "Must be at least the quantity.")
     if need.status != NeedStatus.OPEN:
         raise Conflict("status", f"The need is {need.status} and can no longer be changed.")
-    if not uow.members.active(need.member_id):
+    member = uow.members.get(need.member_id)
+    if member is None or not member.active:
         raise Conflict("member_id", f"Member {need.member_id} is deactivated.")
     before = tuple(getattr(need, name) for name in POOLED)
     for name, value in merged.items():

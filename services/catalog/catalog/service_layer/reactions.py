@@ -102,7 +102,8 @@ def _back_to_open(uow: UnitOfWork, need_ids: Iterable[int], order_id: int) -> No
         if need.order_id == order_id:
             need.status = NeedStatus.OPEN
             need.order_id = None
-            if uow.members.active(need.member_id) is False:
+            member = uow.members.get(need.member_id)
+            if member is not None and not member.active:
                 request_cancellation(need, uow)
 
 
