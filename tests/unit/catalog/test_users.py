@@ -6,7 +6,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from catalog.service_layer import commands
-from catalog.service_layer.users import create_user, set_active, set_language
+from catalog.service_layer.users import create_user, set_active, set_language, set_password
 from shared.errors import Conflict, Invalid, NotFound
 from tests.unit.catalog.fakes import FakeMember, FakeSupplier, FakeUnitOfWork
 
@@ -71,3 +71,17 @@ def test_a_deactivated_user_s_sessions_end_and_a_reactivated_one_starts_afresh()
     assert set_language(commands.SetUserLanguage(user.id, "en"), uow).language == "en"
     with pytest.raises(NotFound):
         set_active(commands.SetUserActive(99, False), uow)
+
+
+def test_a_new_password_ends_every_session_and_a_short_one_changes_nothing() -> None:
+    uow = directory()
+    user = create_user(commands.CreateUser("a@b.example", PASSWORD, "admin"), uow)
+    before = user.password_hash
+    uow.users.sessions[user.id] = 2
+    with pytest.raises(Invalid) as caught:
+        set_password(commands.SetPassword(user.id, "kurz"), uow)
+    assert caught.value.field == "password"
+    assert (user.password_hash, uow.users.sessions) == (before, {user.id: 2})
+    set_password(commands.SetPassword(user.id, "ganz-neues-wort"), uow)
+    assert check_password_hash(user.password_hash, "ganz-neues-wort")
+    assert uow.users.sessions == {}

@@ -209,3 +209,11 @@ class SetUserActive:
 
     user_id: int
     active: bool
+
+
+@dataclass(frozen=True)
+class SetPassword:
+    """A user's new password (through a password-reset link); its sessions end."""
+
+    user_id: int
+    password: str

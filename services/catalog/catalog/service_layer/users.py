@@ -87,6 +87,16 @@ def set_active(cmd: commands.SetUserActive, uow: UnitOfWork) -> UserRecord:
     return user
 
 
+def set_password(cmd: commands.SetPassword, uow: UnitOfWork) -> UserRecord:
+    """The user's new password; every session of it ends."""
+    user = _user(uow, cmd.user_id)
+    if len(cmd.password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(cmd.password, method="scrypt")
+    uow.users.end_sessions(user.id)
+    return user
+
+
 def set_language(cmd: commands.SetUserLanguage, uow: UnitOfWork) -> UserRecord:
     user = _user(uow, cmd.user_id)
     user.language = cmd.language
