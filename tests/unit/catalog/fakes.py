@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -305,6 +305,44 @@ class FakeUsers:
         self.sessions.pop(user_id, None)
 
 
+@dataclass
+class FakeSignIns:
+    """``tries``: ``[tries, since]`` by address and e-mail; ``sessions``: the open web
+    sessions' users and starts by id."""
+
+    tries: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    sessions: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+
+    def count(
+        self, address: str, email_key: str, now: datetime, window: timedelta
+    ) -> tuple[int, datetime]:
+        row = self.tries.get((address, email_key))
+        if row is None or row[1] <= now - window:
+            row = self.tries[(address, email_key)] = [0, now]
+        row[0] += 1
+        return row[0], row[1]
+
+    def uncount(self, address: str, email_key: str) -> None:
+        row = self.tries.get((address, email_key))
+        if row is not None and row[0] > 0:
+            row[0] -= 1
+
+    def forget(self, address: str, email_key: str) -> None:
+        self.tries.pop((address, email_key), None)
+
+    def drop_started_before(self, start: datetime) -> None:
+        self.tries = {key: row for key, row in self.tries.items() if row[1] > start}
+
+    def open_session(self, session_id: str, user_id: int, now: datetime) -> None:
+        self.sessions[session_id] = (user_id, now)
+
+    def close_sessions_opened_before(self, start: datetime) -> None:
+        self.sessions = {k: v for k, v in self.sessions.items() if v[1] > start}
+
+    def close_session(self, session_id: str) -> None:
+        self.sessions.pop(session_id, None)
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.needs = FakeNeeds()
@@ -313,6 +351,7 @@ class FakeUnitOfWork:
         self.products = FakeProducts()
         self.offers = FakeOffers()
         self.users = FakeUsers()
+        self.sign_ins = FakeSignIns()
         self.published: list[Event] = []
 
     def publish(self, event: Event) -> None:

@@ -22,10 +22,12 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import User
 from catalog.entrypoints.request_uow import request_unit_of_work
 from catalog.service_layer import commands, sign_in, users
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import ROLES, authenticate, may_sign_in
 from shared.auth import require
 from shared.db import transaction
@@ -91,7 +93,7 @@ def sign_in_user() -> ResponseReturnValue:
     body = load_body(SignInIn())
     email, address, sessions = body["email"], body["address"], current_runtime().sessions
     with transaction(sessions) as db:  # committed before the check: every worker sees it
-        wait = sign_in.count_try(db, email, address)
+        wait = sign_in.count_try(commands.CountTry(email, address), _unit_of_work(db))
     if wait:
         error = ApiError(429, "Too many failed sign-ins.", {"retry_after": [str(wait)]})
         return (
@@ -105,9 +107,15 @@ def sign_in_user() -> ResponseReturnValue:
     if found is None:  # the try stays counted: an answer, not a refusal
         return jsonify(user=None, session_id=None), 200
     with transaction(sessions) as db:
-        sign_in.forget_tries(db, email, address)
-        session_id = sign_in.open_session(db, found["id"])
+        uow = _unit_of_work(db)
+        sign_in.forget_tries(commands.ForgetTries(email, address), uow)
+        session_id = sign_in.open_session(commands.OpenSession(found["id"]), uow)
     return jsonify(user=found, session_id=session_id), 201
+
+
+def _unit_of_work(session: Session) -> SqlAlchemyUnitOfWork:
+    """A unit of work on a transaction of the sign-in's own (each is committed alone)."""
+    return SqlAlchemyUnitOfWork(session, current_runtime().outbox)
 
 
 @users_api.post("/web-sessions/user")
@@ -125,8 +133,8 @@ def session_user() -> ResponseReturnValue:
 @require("admin")
 def close_session() -> ResponseReturnValue:
     body = load_body(CloseIn())
-    with unit_of_work() as db:
-        sign_in.close_session(db, body["session_id"])
+    with request_unit_of_work() as uow:
+        sign_in.close_session(commands.CloseSession(body["session_id"]), uow)
     return jsonify({})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -217,3 +217,33 @@ class SetPassword:
 
     user_id: int
     password: str
+
+
+@dataclass(frozen=True)
+class CountTry:
+    """A sign-in try (or a password-reset request) for ``email`` from ``address``, counted
+    before its password is checked; ``now``: when (None: the clock's now)."""
+
+    email: str
+    address: str
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ForgetTries:
+    """A successful sign-in: the tries for ``email`` from ``address`` are forgotten."""
+
+    email: str
+    address: str
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    user_id: int
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CloseSession:
+    session_id: str

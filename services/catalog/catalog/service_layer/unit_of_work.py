@@ -4,7 +4,7 @@ events of that transaction go to. Handlers see only this (fakes in unit tests)."
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -121,6 +121,25 @@ class Users(Protocol):
         """Every web session of the user is over."""
 
 
+class SignIns(Protocol):
+    """The sign-in tries counted per address and e-mail, and the open web sessions."""
+
+    def count(
+        self, address: str, email_key: str, now: datetime, window: timedelta
+    ) -> tuple[int, datetime]:
+        """One more try: the tries and the start of their window (a new one when the last
+        is over), in one atomic statement."""
+
+    def uncount(self, address: str, email_key: str) -> None: ...
+    def forget(self, address: str, email_key: str) -> None: ...
+    def drop_started_before(self, start: datetime) -> None:
+        """Counts whose window started before ``start`` (never waiting for a lock)."""
+
+    def open_session(self, session_id: str, user_id: int, now: datetime) -> None: ...
+    def close_sessions_opened_before(self, start: datetime) -> None: ...
+    def close_session(self, session_id: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     needs: Needs
     members: Members
@@ -128,6 +147,7 @@ class UnitOfWork(Protocol):
     products: Products
     offers: Offers
     users: Users
+    sign_ins: SignIns
 
     def publish(self, event: Event) -> None: ...
     def publish_all(self, events: Sequence[Event]) -> None: ...
@@ -144,6 +164,7 @@ class SqlAlchemyUnitOfWork:
         from catalog.adapters.offer_repository import SqlOffers, SqlProducts
         from catalog.adapters.orm import TABLES
         from catalog.adapters.repository import SqlNeeds
+        from catalog.adapters.sign_in_repository import SqlSignIns
         from catalog.adapters.user_repository import SqlUsers
 
         self.session = session
@@ -154,6 +175,7 @@ class SqlAlchemyUnitOfWork:
         self.products = SqlProducts(session)
         self.offers = SqlOffers(session)
         self.users = SqlUsers(session)
+        self.sign_ins = SqlSignIns(session)
 
     def publish(self, event: Event) -> None:
         self.outbox.add(self.session, event)
