@@ -63,6 +63,8 @@ def add_create_user_arguments(commands: argparse._SubParsersAction) -> None:
 
 def create_user(settings: Settings, args: argparse.Namespace) -> int:
     """A sign-in from the shell; the password never appears in the command line."""
+    from catalog.service_layer.commands import CreateUser
+    from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
     from catalog.service_layer.users import create_user as create
     from shared.db import transaction
     from shared.errors import DomainError
@@ -74,12 +76,14 @@ def create_user(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with transaction(runtime.sessions) as db:
             user = create(
-                db,
-                args.email,
-                password,
-                role="admin" if args.admin else "member",
-                member_id=args.member_id,
-                language=args.language,
+                CreateUser(
+                    args.email,
+                    password,
+                    role="admin" if args.admin else "member",
+                    member_id=args.member_id,
+                    language=args.language,
+                ),
+                SqlAlchemyUnitOfWork(db),
             )
             user_id, email = user.id, user.email
     except DomainError as exc:

@@ -67,26 +67,22 @@ def seed(settings: Settings, cooperative: Cooperative = DEMO) -> Seeded | None:
 
 
 def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
+    uow = SqlAlchemyUnitOfWork(session, outbox)
     suppliers = [
         handlers.register_supplier(
-            session,
-            outbox,
-            commands.RegisterSupplier(s.name, s.email, s.shipping_fee, s.free_shipping_from),
+            commands.RegisterSupplier(s.name, s.email, s.shipping_fee, s.free_shipping_from), uow
         ).id
         for s in cooperative.suppliers
     ]
     for product in cooperative.products:
         cmd = commands.AddProduct(product.sku, product.name, product.unit, product.vat_rate)
-        handlers.add_product(session, cmd, outbox)
+        handlers.add_product(cmd, uow)
     for offer in cooperative.offers:
         cmd = commands.SetOffer(
             suppliers[offer.supplier_index], offer.sku, offer.pack_size, offer.tiers
         )
-        handlers.set_offer(session, outbox, cmd)
-    members = [
-        handlers.register_member(session, registration(m), outbox).id for m in cooperative.members
-    ]
-    uow = SqlAlchemyUnitOfWork(session, outbox)
+        handlers.set_offer(cmd, uow)
+    members = [handlers.register_member(registration(m), uow).id for m in cooperative.members]
     for need in cooperative.needs:
         cmd = commands.PostNeed(
             members[need.member_index],
@@ -95,7 +91,7 @@ def load(session: Session, outbox: Outbox, cooperative: Cooperative) -> Seeded:
             delivery_site=need.delivery_site,
             note=need.note,
         )
-        handlers.post_need(uow, cmd)
+        handlers.post_need(cmd, uow)
     return Seeded(members, suppliers)
 
 
@@ -112,15 +108,24 @@ def add_users(
 ) -> None:
     """A web sign-in for every demo member (its e-mail, ``zirkel-demo``), the first
     supplier's order desk (``zirkel-demo`` too) and the admin (``ZIRKEL_ADMIN_PASSWORD``)."""
+    uow = SqlAlchemyUnitOfWork(session)
     for member_id, member in zip(seeded.member_ids, cooperative.members, strict=True):
-        create_user(session, member.email, DEMO_MEMBER_PASSWORD, member_id=member_id)
+        create_user(
+            commands.CreateUser(member.email, DEMO_MEMBER_PASSWORD, member_id=member_id),
+            uow,
+        )
     if cooperative is DEMO and seeded.supplier_ids:
         create_user(
-            session,
-            DEMO_SUPPLIER_EMAIL,
-            DEMO_MEMBER_PASSWORD,
-            role="supplier",
-            supplier_id=seeded.supplier_ids[0],
+            commands.CreateUser(
+                DEMO_SUPPLIER_EMAIL,
+                DEMO_MEMBER_PASSWORD,
+                role="supplier",
+                supplier_id=seeded.supplier_ids[0],
+            ),
+            uow,
         )
     if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
-        create_user(session, ADMIN_EMAIL, admin_password, role="admin")
+        create_user(
+            commands.CreateUser(ADMIN_EMAIL, admin_password, role="admin"),
+            uow,
+        )

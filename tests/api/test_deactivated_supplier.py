@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from catalog.service_layer import commands
 from catalog.service_layer.directory import reactivate_supplier, remove_supplier
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from shared.events import Event
 from tests.api.conftest import Created, Headers, Service
@@ -36,7 +38,9 @@ def deactivated(catalog: Service, make_supplier: Any, make_product: Any) -> Crea
         == 200
     )
     with transaction(catalog.runtime.sessions) as session:
-        remove_supplier(session, catalog.runtime.outbox, made.id)
+        remove_supplier(
+            commands.RemoveSupplier(made.id), SqlAlchemyUnitOfWork(session, catalog.runtime.outbox)
+        )
     return made
 
 
@@ -85,7 +89,10 @@ def test_the_office_still_manages_a_deactivated_supplier(
 
 def test_a_reactivated_supplier_may_act_again(catalog: Service, deactivated: Created) -> None:
     with transaction(catalog.runtime.sessions) as session:
-        reactivate_supplier(session, catalog.runtime.outbox, deactivated.id)
+        reactivate_supplier(
+            commands.ReactivateSupplier(deactivated.id),
+            SqlAlchemyUnitOfWork(session, catalog.runtime.outbox),
+        )
     path = f"/api/v1/suppliers/{deactivated.id}"
     response = catalog.client.put(path, json=TERMS, headers=deactivated.headers)
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from catalog.service_layer import commands, directory, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from notify.adapters.orm import MemberEntry
 from notify.bootstrap import handlers as notify_handlers
 from pooling.bootstrap import handlers as pooling_handlers
@@ -48,13 +49,22 @@ def test_a_deactivated_supplier_leaves_the_pool_and_comes_back(
     assert [o["supplier_id"] for o in product["offers"]] == [supplier.id]
 
     with transaction(catalog.runtime.sessions) as db:
-        assert directory.remove_supplier(db, catalog.runtime.outbox, supplier.id).active is False
+        assert (
+            directory.remove_supplier(
+                commands.RemoveSupplier(supplier.id),
+                SqlAlchemyUnitOfWork(db, catalog.runtime.outbox),
+            ).active
+            is False
+        )
     relay(catalog, pooling, react, seen)
     [product] = current_pool(pooling)["products"]
     assert product["offers"] == []
 
     with transaction(catalog.runtime.sessions) as db:
-        directory.reactivate_supplier(db, catalog.runtime.outbox, supplier.id)
+        directory.reactivate_supplier(
+            commands.ReactivateSupplier(supplier.id),
+            SqlAlchemyUnitOfWork(db, catalog.runtime.outbox),
+        )
     relay(catalog, pooling, react, seen)
     [product] = current_pool(pooling)["products"]
     assert [o["supplier_id"] for o in product["offers"]] == [supplier.id]
@@ -69,7 +79,7 @@ def test_a_changed_supplier_fee_reaches_pooling(
     supplier = make_supplier()
     change = commands.UpdateSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
     with transaction(catalog.runtime.sessions) as db:
-        handlers.update_supplier(db, catalog.runtime.outbox, change)
+        handlers.update_supplier(change, SqlAlchemyUnitOfWork(db, catalog.runtime.outbox))
     relay(catalog, pooling, react, seen)
     with transaction(pooling.runtime.sessions) as db:
         terms = db.get(SupplierTerms, supplier.id)
@@ -87,7 +97,7 @@ def test_a_changed_member_reaches_notify(
     member = make_member()
     change = commands.ChangeMember(member.id, "Neu", "tiler", "neu@x.example", "44139", "en")
     with transaction(catalog.runtime.sessions) as db:
-        directory.change_member(db, catalog.runtime.outbox, change)
+        directory.change_member(change, SqlAlchemyUnitOfWork(db, catalog.runtime.outbox))
     relay(catalog, notify, react, seen)
     with transaction(notify.runtime.sessions) as db:
         [entry] = db.scalars(select(MemberEntry)).all()

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from catalog.entrypoints.price_lists import MAX_BYTES
-from catalog.service_layer import directory
+from catalog.service_layer import commands, directory
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 
 if TYPE_CHECKING:
@@ -157,7 +158,9 @@ def test_a_deactivated_supplier_cannot_upload_a_price_list(
     catalog: Service, admin: Headers, supplier: Created
 ) -> None:
     with transaction(catalog.runtime.sessions) as db:
-        directory.remove_supplier(db, catalog.runtime.outbox, supplier.id)
+        directory.remove_supplier(
+            commands.RemoveSupplier(supplier.id), SqlAlchemyUnitOfWork(db, catalog.runtime.outbox)
+        )
     before = len(catalog.outbox())
 
     response = upload(catalog, supplier.id, GOOD, admin)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.bootstrap import build_runtime
+from catalog.service_layer import commands
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
@@ -49,8 +51,8 @@ def closed_cooperative(stack: Stack) -> Cooperative:
     order_id = _closed_order(stack)
     runtime = build_runtime(Settings.from_env(stack.env))
     with transaction(runtime.sessions) as db:
-        create_user(db, MEMBER, PASSWORD, member_id=1)
-        create_user(db, OFFICE, PASSWORD, role="admin")
+        create_user(commands.CreateUser(MEMBER, PASSWORD, member_id=1), SqlAlchemyUnitOfWork(db))
+        create_user(commands.CreateUser(OFFICE, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db))
     runtime.engine.dispose()
     return Cooperative(stack.url("web"), order_id)
 

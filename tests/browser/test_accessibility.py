@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.runtime import Runtime
 from tests.browser.support import (
@@ -52,15 +53,17 @@ def seed_shop(db: Session, runtime: Runtime) -> None:
         ("DISP-5L", "Dispersionsfarbe 5 l"),
         ("SIL-300", "Silikon weiß 300 ml"),
     ):
-        handlers.add_product(db, commands.AddProduct(sku, name, "Eimer"))
+        handlers.add_product(commands.AddProduct(sku, name, "Eimer"), SqlAlchemyUnitOfWork(db))
     handlers.register_supplier(
-        db, runtime.outbox, commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None)
+        commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None),
+        SqlAlchemyUnitOfWork(db, runtime.outbox),
     )
     member = handlers.register_member(
-        db, commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135")
+        commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135"),
+        SqlAlchemyUnitOfWork(db),
     )
-    create_user(db, EMAIL, PASSWORD, member_id=member.id)
-    create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
+    create_user(commands.CreateUser(EMAIL, PASSWORD, member_id=member.id), SqlAlchemyUnitOfWork(db))
+    create_user(commands.CreateUser(ADMIN_EMAIL, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db))
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from catalog.bootstrap import build_runtime
+from catalog.service_layer import commands
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
@@ -44,10 +46,21 @@ def _set_up(stack: Stack) -> None:
     )
     runtime = build_runtime(Settings.from_env(stack.env))
     with transaction(runtime.sessions) as db:
-        create_user(db, ADMIN_EMAIL, PASSWORD, role="admin")
-        create_user(db, MEMBER_EMAIL, PASSWORD, member_id=members[0][0])
-        create_user(db, M2_EMAIL, PASSWORD, member_id=members[1][0])
-        create_user(db, OUTSIDER_EMAIL, PASSWORD, member_id=outsider["id"])
+        create_user(
+            commands.CreateUser(ADMIN_EMAIL, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db)
+        )
+        create_user(
+            commands.CreateUser(MEMBER_EMAIL, PASSWORD, member_id=members[0][0]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser(M2_EMAIL, PASSWORD, member_id=members[1][0]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser(OUTSIDER_EMAIL, PASSWORD, member_id=outsider["id"]),
+            SqlAlchemyUnitOfWork(db),
+        )
     runtime.engine.dispose()
 
 

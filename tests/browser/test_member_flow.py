@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.runtime import Runtime
 from tests.browser.support import (
@@ -33,11 +34,14 @@ EMAIL, PASSWORD = "info@kowalski-maler.example", "zirkel-demo"
 
 def seed_member(db: Session, _runtime: Runtime) -> None:
     """A product, and a member with its user."""
-    handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "Eimer"))
-    member = handlers.register_member(
-        db, commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135")
+    handlers.add_product(
+        commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "Eimer"), SqlAlchemyUnitOfWork(db)
     )
-    create_user(db, EMAIL, PASSWORD, member_id=member.id)
+    member = handlers.register_member(
+        commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135"),
+        SqlAlchemyUnitOfWork(db),
+    )
+    create_user(commands.CreateUser(EMAIL, PASSWORD, member_id=member.id), SqlAlchemyUnitOfWork(db))
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.runtime import Runtime
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, catalog_web_alone, screenshots, sign_in
@@ -30,19 +31,23 @@ EMAIL, PASSWORD = "info@kowalski-maler.example", "zirkel-demo"
 
 
 def seed(db: Session, runtime: Runtime) -> None:
-    handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "Eimer"))
     handlers.add_product(
-        db,
+        commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "Eimer"), SqlAlchemyUnitOfWork(db)
+    )
+    handlers.add_product(
         commands.AddProduct("SIL-300", "Acryl-Dichtstoff weiß, überstreichbar 300 ml", "Kartusche"),
+        SqlAlchemyUnitOfWork(db),
     )
     for name, email in (("Farben Nord", "a@nord.example"), ("Baustoff Süd", "b@sued.example")):
         handlers.register_supplier(
-            db, runtime.outbox, commands.RegisterSupplier(name, email, 25, None)
+            commands.RegisterSupplier(name, email, 25, None),
+            SqlAlchemyUnitOfWork(db, runtime.outbox),
         )
     member = handlers.register_member(
-        db, commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135")
+        commands.RegisterMember("Malerbetrieb Kowalski", "painter", EMAIL, "44135"),
+        SqlAlchemyUnitOfWork(db),
     )
-    create_user(db, EMAIL, PASSWORD, member_id=member.id)
+    create_user(commands.CreateUser(EMAIL, PASSWORD, member_id=member.id), SqlAlchemyUnitOfWork(db))
 
 
 class FakePooling(ThreadingHTTPServer):

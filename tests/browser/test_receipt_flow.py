@@ -12,6 +12,8 @@ import re
 import pytest
 
 from catalog.bootstrap import build_runtime
+from catalog.service_layer import commands
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
@@ -38,7 +40,7 @@ def _confirmed_order(stack: Stack) -> tuple[int, int, Client]:
     admin.ok("POST", "pooling", f"/orders/{order['id']}/confirm", json=confirm)
     runtime = build_runtime(Settings.from_env(stack.env))
     with transaction(runtime.sessions) as db:
-        create_user(db, OFFICE, PASSWORD, role="admin")
+        create_user(commands.CreateUser(OFFICE, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db))
     runtime.engine.dispose()
     member_id, token = members[0]
     return int(order["id"]), member_id, Client(stack, token)

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 import pytest
 
 from catalog.bootstrap import build_runtime
+from catalog.service_layer import commands
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
@@ -38,7 +40,10 @@ def _closed_order(stack: Stack) -> int:
     [order] = admin.ok("POST", "pooling", "/pools/close")["orders"]
     runtime = build_runtime(Settings.from_env(stack.env))
     with transaction(runtime.sessions) as db:
-        create_user(db, DESK, PASSWORD, role="supplier", supplier_id=order["supplier_id"])
+        create_user(
+            commands.CreateUser(DESK, PASSWORD, role="supplier", supplier_id=order["supplier_id"]),
+            SqlAlchemyUnitOfWork(db),
+        )
     runtime.engine.dispose()
     return int(order["id"])
 

@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 
 from catalog.adapters.orm import Need, Product
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from shared.runtime import Runtime
 from tests.support.servers import settings_on
@@ -44,9 +45,13 @@ def member(catalog: Flask) -> dict[str, str]:
     runtime: Runtime = catalog.extensions["zirkel.runtime"]
     with transaction(runtime.sessions) as db:
         if db.scalar(select(Product.id).where(Product.sku == "DISP-10L")) is None:
-            handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe", "Eimer"))
+            handlers.add_product(
+                commands.AddProduct("DISP-10L", "Dispersionsfarbe", "Eimer"),
+                SqlAlchemyUnitOfWork(db),
+            )
         member_id = handlers.register_member(
-            db, commands.RegisterMember("Maler", "painter", "m@maler.example", "44135")
+            commands.RegisterMember("Maler", "painter", "m@maler.example", "44135"),
+            SqlAlchemyUnitOfWork(db),
         ).id
     token = catalog.extensions["zirkel.tokens"].issue("member", member_id)
     return {"Authorization": f"Bearer {token}"}
@@ -154,7 +159,8 @@ def test_a_cancel_waits_for_an_order_being_placed_and_is_refused(
         answers.append(catalog.test_client().post(url, headers=member))
 
     with transaction(runtime.sessions) as db:
-        on_order_placed(db, order_placed(need, 7))  # holds the need until it commits
+        uow = SqlAlchemyUnitOfWork(db, runtime.outbox)
+        on_order_placed(order_placed(need, 7), uow)  # holds the need until it commits
         thread = threading.Thread(target=cancel)
         thread.start()
         thread.join(1.0)

@@ -211,13 +211,16 @@ def test_dead_letters_are_listed_replayed_once_and_discarded(
 def test_the_operations_page_shows_the_management_apis_figures(
     settings: Settings, catalog: FlaskClient
 ) -> None:
+    from catalog.service_layer.commands import CreateUser
+    from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
     from catalog.service_layer.users import create_user
     from shared.db import transaction
     from tests.web.conftest import PASSWORD, sign_in, web_app
 
     runtime = catalog.application.extensions["zirkel.runtime"]
     with transaction(runtime.sessions) as db:
-        create_user(db, "buero@zirkel.example", PASSWORD, role="admin", language="en")
+        admin = CreateUser("buero@zirkel.example", PASSWORD, role="admin", language="en")
+        create_user(admin, SqlAlchemyUnitOfWork(db))
     office = web_app(settings, catalog.application).test_client()
     sign_in(office, "buero@zirkel.example")
     publish(settings, dump(need_posted(3)), "catalog.need.posted.v1")

@@ -16,7 +16,9 @@ import requests
 
 from catalog.adapters.orm import SignInTries
 from catalog.bootstrap import build_runtime
+from catalog.service_layer import commands
 from catalog.service_layer import sign_in as limits
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.settings import Settings
@@ -42,7 +44,7 @@ def email(catalog_web: Stack) -> str:
     address = f"buero-{uuid.uuid4().hex[:8]}@zirkel.example"
     with transaction(runtime.sessions) as db:
         db.execute(SignInTries.__table__.delete())  # the database lasts the run
-        create_user(db, address, PASSWORD, role="admin")
+        create_user(commands.CreateUser(address, PASSWORD, role="admin"), SqlAlchemyUnitOfWork(db))
     runtime.engine.dispose()
     return address
 

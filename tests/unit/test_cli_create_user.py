@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import authenticate
 from shared.db import transaction
 from shared.settings import Settings
@@ -24,7 +25,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     runtime.migrate()
     with transaction(runtime.sessions) as db:
         handlers.register_member(
-            db, commands.RegisterMember("Maler Eins", "painter", "eins@maler.example", "44135")
+            commands.RegisterMember("Maler Eins", "painter", "eins@maler.example", "44135"),
+            SqlAlchemyUnitOfWork(db),
         )
     runtime.engine.dispose()
     return settings

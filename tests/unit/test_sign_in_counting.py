@@ -15,6 +15,8 @@ from sqlalchemy import select
 from catalog.adapters.orm import SignInTries
 from catalog.bootstrap import build_runtime
 from catalog.service_layer import sign_in as limits
+from catalog.service_layer.commands import CountTry, ForgetTries
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction, utcnow
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -37,7 +39,7 @@ def catalog(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]
 
 def count(catalog: Runtime, email: str = EMAIL, address: str = ADDRESS, now=None) -> int:
     with transaction(catalog.sessions) as db:
-        return limits.count_try(db, email, address, now)
+        return limits.count_try(CountTry(email, address, now), SqlAlchemyUnitOfWork(db))
 
 
 def tries(catalog: Runtime, email: str, address: str = ADDRESS) -> int | None:
@@ -107,7 +109,7 @@ def test_a_success_forgets_the_pair_and_is_not_counted_for_the_address(
     for _ in range(limits.PAIR_LIMIT):
         count(catalog)  # four wrong passwords, then the right one
     with transaction(catalog.sessions) as db:
-        limits.forget_tries(db, EMAIL, ADDRESS)
+        limits.forget_tries(ForgetTries(EMAIL, ADDRESS), SqlAlchemyUnitOfWork(db))
 
     assert tries(catalog, EMAIL) is None
     assert tries(catalog, limits.EVERY_EMAIL) == limits.PAIR_LIMIT - 1
@@ -118,6 +120,6 @@ def test_counts_whose_window_is_over_are_dropped_at_a_success(catalog: Runtime) 
     count(catalog, email="alt@maler.example", now=utcnow() - limits.WINDOW)
     count(catalog)
     with transaction(catalog.sessions) as db:
-        limits.forget_tries(db, EMAIL, ADDRESS)
+        limits.forget_tries(ForgetTries(EMAIL, ADDRESS), SqlAlchemyUnitOfWork(db))
 
     assert tries(catalog, "alt@maler.example") is None

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.runtime import Runtime
@@ -97,19 +98,31 @@ def site(tmp_path: Path, service_urls: dict[str, str]) -> Iterator[Site]:
     runtime: Runtime = catalog.extensions["zirkel.runtime"]
     runtime.migrate()
     with transaction(runtime.sessions) as db:
-        handlers.add_product(db, commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "bucket"))
+        handlers.add_product(
+            commands.AddProduct("DISP-10L", "Dispersionsfarbe 10 l", "bucket"),
+            SqlAlchemyUnitOfWork(db),
+        )
         members = [
             handlers.register_member(
-                db, commands.RegisterMember(name, "painter", email, "44135")
+                commands.RegisterMember(name, "painter", email, "44135"), SqlAlchemyUnitOfWork(db)
             ).id
             for name, email in (
                 ("Maler Eins", "eins@maler.example"),
                 ("Maler Zwei", "zwei@maler.example"),
             )
         ]
-        create_user(db, "eins@maler.example", PASSWORD, member_id=members[0])
-        create_user(db, "zwei@maler.example", PASSWORD, member_id=members[1])
-        create_user(db, "admin@zirkel.example", PASSWORD, role="admin")
+        create_user(
+            commands.CreateUser("eins@maler.example", PASSWORD, member_id=members[0]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser("zwei@maler.example", PASSWORD, member_id=members[1]),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser("admin@zirkel.example", PASSWORD, role="admin"),
+            SqlAlchemyUnitOfWork(db),
+        )
     yield Site(web_app(settings, catalog), catalog, runtime, members)
     runtime.engine.dispose()
 

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.web.conftest import Site, csrf_token, sign_in
 
@@ -113,7 +114,9 @@ def test_a_refused_form_is_summed_up_as_an_alert_linking_its_fields(member: Flas
 def test_a_refused_tier_editor_links_its_rows(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         supplier = commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None)
-        supplier_id = handlers.register_supplier(db, site.runtime.outbox, supplier).id
+        supplier_id = handlers.register_supplier(
+            supplier, SqlAlchemyUnitOfWork(db, site.runtime.outbox)
+        ).id
     admin = site.client()
     sign_in(admin, "admin@zirkel.example")
     token = csrf_token(admin.get("/admin/offers").get_data(as_text=True))

@@ -42,22 +42,21 @@ def outbox(site: Site, event_type: str) -> list[dict]:
 def add_supplier(site: Site, with_offer: bool) -> int:
     with transaction(site.runtime.sessions) as db:
         supplier = handlers.register_supplier(
-            db,
-            site.runtime.outbox,
             commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, 400),
+            SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
         if with_offer:
             offer = commands.SetOffer(
                 supplier.id, "DISP-10L", Decimal(1), ((Decimal(0), Decimal(42)),)
             )
-            handlers.set_offer(db, site.runtime.outbox, offer)
+            handlers.set_offer(offer, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
         return supplier.id
 
 
 def post_need(site: Site, member_id: int) -> int:
     with transaction(site.runtime.sessions) as db:
         need = commands.PostNeed(member_id, "DISP-10L", Decimal(3))
-        return handlers.post_need(SqlAlchemyUnitOfWork(db, site.runtime.outbox), need).id
+        return handlers.post_need(need, SqlAlchemyUnitOfWork(db, site.runtime.outbox)).id
 
 
 def test_changing_a_member_tells_notify(site: Site, admin: FlaskClient) -> None:
@@ -143,9 +142,8 @@ def test_a_member_without_history_is_deactivated_and_its_id_never_given_again(
     with transaction(site.runtime.sessions) as db:
         assert db.get(Member, member_id).active is False
         newcomer = handlers.register_member(
-            db,
             commands.RegisterMember("Neu GmbH", "painter", "neu@x.example", "44137"),
-            site.runtime.outbox,
+            SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
         assert newcomer.id > member_id  # a token issued for the old one cannot act for it
     assert outbox(site, "catalog.member.registered")[-2]["active"] is False
@@ -210,7 +208,12 @@ def test_a_supplier_with_offers_is_deactivated_and_its_offers_withdrawn(
 def test_a_deactivated_suppliers_order_desk_cannot_sign_in(site: Site, admin: FlaskClient) -> None:
     supplier_id = add_supplier(site, with_offer=True)
     with transaction(site.runtime.sessions) as db:
-        create_user(db, "lager@west.example", PASSWORD, role="supplier", supplier_id=supplier_id)
+        create_user(
+            commands.CreateUser(
+                "lager@west.example", PASSWORD, role="supplier", supplier_id=supplier_id
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     desk = site.client()
     sign_in(desk, "lager@west.example")
     assert desk.get("/supplier/orders").status_code == 200

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Member, Product
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from tests.web.conftest import PASSWORD, Site, sign_in
@@ -175,12 +176,11 @@ def test_the_office_changes_a_products_rate(site: Site, admin: FlaskClient) -> N
 def test_a_product_with_offers_keeps_its_unit_on_the_page(site: Site, admin: FlaskClient) -> None:
     with transaction(site.runtime.sessions) as db:
         supplier = handlers.register_supplier(
-            db,
-            site.runtime.outbox,
             commands.RegisterSupplier("Farben Nord", "f@nord.example", Decimal(25), None),
+            SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
         offer = commands.SetOffer(supplier.id, "DISP-10L", Decimal(1), ((Decimal(0), Decimal(9)),))
-        handlers.set_offer(db, site.runtime.outbox, offer)
+        handlers.set_offer(offer, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
 
     edit = "/admin/products/DISP-10L/edit"
     response = submit(admin, edit, name="Dispersionsfarbe", unit="Liter", vat_rate="19")
@@ -218,14 +218,18 @@ def test_the_settings_page_is_for_the_office_alone(site: Site, member: FlaskClie
 def test_a_supplier_downloads_its_offers_as_a_price_list(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         supplier = handlers.register_supplier(
-            db,
-            site.runtime.outbox,
             commands.RegisterSupplier("Farben Nord", "f@nord.example", Decimal(25), None),
+            SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
         tiers = ((Decimal(0), Decimal("42.00")), (Decimal(10), Decimal("38.00")))
         offer = commands.SetOffer(supplier.id, "DISP-10L", Decimal(1), tiers)
-        handlers.set_offer(db, site.runtime.outbox, offer)
-        create_user(db, "desk@nord.example", PASSWORD, role="supplier", supplier_id=supplier.id)
+        handlers.set_offer(offer, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
+        create_user(
+            commands.CreateUser(
+                "desk@nord.example", PASSWORD, role="supplier", supplier_id=supplier.id
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     client = site.client()
     sign_in(client, "desk@nord.example")
     assert 'href="/supplier/price-list.csv"' in client.get("/supplier/price-list").get_data(

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from catalog.adapters.orm import Member
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.web.conftest import Site, sign_in
 
@@ -43,7 +44,7 @@ def add_suppliers(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         for name, fee in (("Baustoffe West", "25.00"), ('=HYPERLINK("http://x")', "19.50")):
             cmd = commands.RegisterSupplier(name, "s@x.example", Decimal(fee), Decimal("500.00"))
-            handlers.register_supplier(db, site.runtime.outbox, cmd)
+            handlers.register_supplier(cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
 
 
 def test_members_are_searched_by_name_and_filtered_by_status(
@@ -75,7 +76,7 @@ def test_a_long_list_comes_in_pages_with_links(site: Site, office: FlaskClient) 
     with transaction(site.runtime.sessions) as db:
         for number in range(60):
             cmd = commands.AddProduct(f"P-{number:03d}", f"Pinsel {number}", "piece")
-            handlers.add_product(db, cmd)
+            handlers.add_product(cmd, SqlAlchemyUnitOfWork(db))
     first = page_of(office, "/admin/products?q=pinsel")
     assert "60 gefunden." in first and "Seite 1 von 2" in first
     assert "P-049" in first and "P-050" not in first

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import Offer, Product
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
@@ -34,13 +35,17 @@ def suppliers(site: Site) -> list[int]:
     with transaction(site.runtime.sessions) as db:
         ids = [
             handlers.register_supplier(
-                db,
-                site.runtime.outbox,
                 commands.RegisterSupplier(name, "a@b.example", Decimal(25), None),
+                SqlAlchemyUnitOfWork(db, site.runtime.outbox),
             ).id
             for name in ("Farben Nord", "Farben Süd")
         ]
-        create_user(db, "lager@farben-nord.example", PASSWORD, role="supplier", supplier_id=ids[0])
+        create_user(
+            commands.CreateUser(
+                "lager@farben-nord.example", PASSWORD, role="supplier", supplier_id=ids[0]
+            ),
+            SqlAlchemyUnitOfWork(db),
+        )
     return ids
 
 

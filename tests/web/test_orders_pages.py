@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.web.conftest import Site, sign_in
 
@@ -82,9 +83,8 @@ def services(site: Site, monkeypatch: pytest.MonkeyPatch) -> FakeServices:
     m1, m2 = site.member_ids
     with transaction(site.runtime.sessions) as db:
         handlers.register_supplier(
-            db,
-            site.runtime.outbox,
             commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None),
+            SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
     fake = FakeServices(
         [

@@ -15,6 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.web.conftest import Site, csrf_token, sign_in
 
@@ -104,7 +105,8 @@ def pooling(site: Site, monkeypatch: pytest.MonkeyPatch) -> FakePooling:
     monkeypatch.setattr("web.pages.pool_window.supplier_names", lambda: dict(SUPPLIERS))
     with transaction(site.runtime.sessions) as db:
         handlers.add_product(
-            db, commands.AddProduct("SIL-300", "Acryl-Dichtstoff 300 ml", "Kartusche")
+            commands.AddProduct("SIL-300", "Acryl-Dichtstoff 300 ml", "Kartusche"),
+            SqlAlchemyUnitOfWork(db),
         )
     return fake
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from catalog.adapters.orm import Need, Product
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.support.slow_writer import writing_slowly
 from tests.web.conftest import Site
@@ -23,7 +24,7 @@ def add_products(site: Site) -> None:
             ("SIL_X", "Silikon grau"),
             ("GIPS-25", "Gips 25 kg"),
         ):
-            handlers.add_product(db, commands.AddProduct(sku, name, "piece"))
+            handlers.add_product(commands.AddProduct(sku, name, "piece"), SqlAlchemyUnitOfWork(db))
 
 
 def skus(response) -> list[str]:  # type: ignore[no-untyped-def]
@@ -64,7 +65,7 @@ def add_german_products(site: Site) -> None:
             ("GRUND-AUSSEN", "Grundierung für außen", "bucket"),
             ("SPA-W", "Spachtel WEISS", "bucket"),
         ):
-            handlers.add_product(db, commands.AddProduct(sku, name, unit))
+            handlers.add_product(commands.AddProduct(sku, name, unit), SqlAlchemyUnitOfWork(db))
 
 
 def test_umlauts_and_sharp_s_are_found_either_way(site: Site, member: FlaskClient) -> None:
@@ -98,7 +99,8 @@ def test_a_trade_finds_what_its_members_asked_for(site: Site, member: FlaskClien
     add_german_products(site)
     with transaction(site.runtime.sessions) as db:
         tiler = handlers.register_member(
-            db, commands.RegisterMember("Fliesen Drei", "tiler", "drei@fliesen.example", "44137")
+            commands.RegisterMember("Fliesen Drei", "tiler", "drei@fliesen.example", "44137"),
+            SqlAlchemyUnitOfWork(db),
         ).id
     for member_id, sku in ((site.member_ids[0], "SIL-300"), (tiler, "GKB-125")):
         need = {"member_id": member_id, "sku": sku, "quantity": "2"}
@@ -153,7 +155,7 @@ def test_a_stranger_searches_nothing(site: Site) -> None:
 def test_a_token_searches_too_and_a_stranger_not(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         terms = commands.RegisterSupplier("Farben Nord", "o@farben.example", Decimal(25), None)
-        supplier = handlers.register_supplier(db, site.runtime.outbox, terms)
+        supplier = handlers.register_supplier(terms, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
     token = site.app.extensions["zirkel.tokens"].issue("supplier", supplier.id)
     headers = {"Authorization": f"Bearer {token}"}
     assert skus(site.api().get("/api/v1/products?q=disp", headers=headers)) == ["DISP-10L"]

@@ -161,16 +161,16 @@ def test_preferences_keep_the_default_flexibility_and_needs_take_it(
     runtime = site.runtime
     with transaction(runtime.sessions) as db:
         uow = SqlAlchemyUnitOfWork(db, runtime.outbox)
-        default = handlers.post_need(uow, commands.PostNeed(member_id, "DISP-10L", D(30)))
-        own = handlers.post_need(uow, commands.PostNeed(member_id, "DISP-10L", D(30), up_to=D(31)))
+        default = handlers.post_need(commands.PostNeed(member_id, "DISP-10L", D(30)), uow)
+        own = handlers.post_need(commands.PostNeed(member_id, "DISP-10L", D(30), up_to=D(31)), uow)
         keyed = commands.PostNeed(member_id, "DISP-10L", D(10), idempotency_key="k-1")
-        once = handlers.post_need(uow, keyed)
+        once = handlers.post_need(keyed, uow)
     with transaction(runtime.sessions) as db:
         assert db.get(Need, default.id).up_to == 36  # 30 and 20 % more
         assert db.get(Need, own.id).up_to == 31  # a need's own up_to wins
         assert db.get(Need, once.id).up_to == 12
     with transaction(runtime.sessions) as db:  # the same post, replayed
-        again = handlers.post_need(SqlAlchemyUnitOfWork(db, runtime.outbox), keyed)
+        again = handlers.post_need(keyed, SqlAlchemyUnitOfWork(db, runtime.outbox))
     assert again.id == once.id and again.replayed
 
 

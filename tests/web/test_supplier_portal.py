@@ -21,6 +21,7 @@ from catalog.adapters.orm import Offer, User
 from catalog.entrypoints.price_list_rows import MAX_ROWS
 from catalog.service_layer import commands, handlers
 from catalog.service_layer.price_lists import RowProblem
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import create_user
 from shared.db import transaction
 from shared.events import Event
@@ -55,9 +56,15 @@ def pooling(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     with transaction(site.runtime.sessions) as db:
         for name in ("Supplier A", "Supplier B"):
             cmd = commands.RegisterSupplier(name, "a@b.example", Decimal(25), Decimal(500))
-            handlers.register_supplier(db, site.runtime.outbox, cmd)
-        create_user(db, A_DESK, PASSWORD, role="supplier", supplier_id=1)
-        create_user(db, B_DESK, PASSWORD, role="supplier", supplier_id=2, language="en")
+            handlers.register_supplier(cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
+        create_user(
+            commands.CreateUser(A_DESK, PASSWORD, role="supplier", supplier_id=1),
+            SqlAlchemyUnitOfWork(db),
+        )
+        create_user(
+            commands.CreateUser(B_DESK, PASSWORD, role="supplier", supplier_id=2, language="en"),
+            SqlAlchemyUnitOfWork(db),
+        )
     feed(
         service,
         supplier_updated(1, "25.00", "500.00"),
@@ -387,8 +394,11 @@ def test_the_portal_in_english(site: Site, pooling: Service) -> None:
 def test_the_orders_page_says_so_when_pooling_does_not_answer(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         cmd = commands.RegisterSupplier("Supplier A", "a@b.example", Decimal(25), None)
-        handlers.register_supplier(db, site.runtime.outbox, cmd)
-        create_user(db, A_DESK, PASSWORD, role="supplier", supplier_id=1)
+        handlers.register_supplier(cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox))
+        create_user(
+            commands.CreateUser(A_DESK, PASSWORD, role="supplier", supplier_id=1),
+            SqlAlchemyUnitOfWork(db),
+        )
     client = site.client()
     sign_in(client, A_DESK)
     assert "pooling" in client.get("/supplier/orders").get_data(as_text=True)
@@ -398,7 +408,9 @@ def test_the_orders_page_says_so_when_pooling_does_not_answer(site: Site) -> Non
 def test_the_office_creates_a_suppliers_sign_in(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
         cmd = commands.RegisterSupplier("Farben Nord", "a@b.example", Decimal(25), None)
-        supplier_id = handlers.register_supplier(db, site.runtime.outbox, cmd).id
+        supplier_id = handlers.register_supplier(
+            cmd, SqlAlchemyUnitOfWork(db, site.runtime.outbox)
+        ).id
     admin = site.client()
     sign_in(admin, "admin@zirkel.example")
     page = admin.get("/admin/users").get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from flask_babel import refresh
 
 from catalog.service_layer import commands, handlers
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from tests.web.conftest import Site
 from tests.web.test_need_form_once import filled_form
@@ -53,8 +54,12 @@ def test_no_quantity_is_a_dash_and_no_unit_the_number_alone(site: Site) -> None:
 
 def test_my_needs_show_their_units(site: Site, member: FlaskClient) -> None:
     with transaction(site.runtime.sessions) as db:
-        handlers.add_product(db, commands.AddProduct("SIL-300", "Silikon weiß", "Kartusche"))
-        handlers.add_product(db, commands.AddProduct("VLIES-1", "Malervlies", "Rolle"))
+        handlers.add_product(
+            commands.AddProduct("SIL-300", "Silikon weiß", "Kartusche"), SqlAlchemyUnitOfWork(db)
+        )
+        handlers.add_product(
+            commands.AddProduct("VLIES-1", "Malervlies", "Rolle"), SqlAlchemyUnitOfWork(db)
+        )
     for sku, quantity in (("SIL-300", "24"), ("VLIES-1", "1")):
         form = filled_form(member, sku=sku, quantity=quantity)
         assert member.post("/needs/new", data=form).status_code == 302

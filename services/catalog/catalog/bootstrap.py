@@ -3,10 +3,17 @@ the one map from each event catalog consumes to its handler, and the worker's lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from catalog.adapters.orm import TABLES
 from catalog.entrypoints.ops_watch import OpsWatch
 from catalog.service_layer import reactions
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
 from shared.consumer import Handler
+from shared.events import Event
 from shared.outbox import Outbox
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -18,9 +25,17 @@ def build_runtime(settings: Settings) -> Runtime:
 
 
 def handlers(settings: Settings, outbox: Outbox) -> dict[str, Handler]:
-    """Each event catalog consumes, handled once, writing to ``outbox``; catalog's handlers
-    need no setting (the parameter keeps every service's bootstrap alike)."""
-    return reactions.handlers(outbox)
+    """Each event catalog consumes, handled once in a unit of work over the message's
+    session, writing to ``outbox``; catalog's handlers need no setting (the parameter keeps
+    every service's bootstrap alike)."""
+    return {key: _in_unit_of_work(react, outbox) for key, react in reactions.HANDLERS.items()}
+
+
+def _in_unit_of_work(react: Callable[[Any, UnitOfWork], None], outbox: Outbox) -> Handler:
+    def handle(session: Session, event: Event) -> None:
+        react(event, SqlAlchemyUnitOfWork(session, outbox))
+
+    return handle
 
 
 def worker_loops(runtime: Runtime) -> list[Loop]:

@@ -1,18 +1,19 @@
-"""Catalog's needs and members as posting a need reads and writes them.
+"""Catalog's needs: as posting a need writes them, and as the other use cases change them.
 
-Members post needs all day, so each statement here is built once at import and run on
-the session's connection (no unit-of-work bookkeeping for rows nothing else touches in
+Members post needs all day, so each statement of posting is built once at import and run
+on the session's connection (no unit-of-work bookkeeping for rows nothing else touches in
 the transaction): a post without a key is one insert that checks the product and the
-member as it goes.
+member as it goes. The other use cases change needs as ORM objects, locked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable, and_, bindparam, insert, literal_column, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from catalog.adapters.orm import Member, Need, Product
 from catalog.domain.model import NeedStatus
@@ -96,7 +97,6 @@ _INSERT_NEED_OF_ACTIVE_MEMBER = (
     )
 )
 _INSERT_NEED = insert(_needs).returning(_needs.c.id)
-_MEMBER_ACTIVE = select(_members.c.active).where(_members.c.id == bindparam("member_id"))
 
 
 class SqlNeeds:
@@ -150,17 +150,29 @@ class SqlNeeds:
         earlier = EarlierPost(*(getattr(row, f"earlier_{name}") for name in _EARLIER_SHOWN))
         return _product_for_member(row), earlier
 
+    def get(self, need_id: int, *, lock: bool = False) -> Need | None:
+        """The need; ``lock``: held against other changes until the transaction ends."""
+        return self._session.get(Need, need_id, with_for_update=lock or None)
+
+    def locked(self, need_ids: Iterable[int]) -> list[Need]:
+        """The needs, locked (in id order) against a member's cancellation until the end
+        of the transaction."""
+        query = select(Need).where(Need.id.in_(list(need_ids))).order_by(Need.id)
+        return list(self._session.scalars(query.with_for_update()))
+
+    def open_of_member(self, member_id: int) -> list[Need]:
+        """The member's open needs with their products, locked: an order placed meanwhile
+        is not overwritten."""
+        query = (
+            select(Need)
+            .options(selectinload(Need.product))
+            .where(Need.member_id == member_id, Need.status == NeedStatus.OPEN)
+            .with_for_update()
+        )
+        return list(self._session.scalars(query))
+
     def _execute(self, statement: Executable, values: dict[str, Any]) -> Any:
         return self._session.connection().execute(statement, values)
-
-
-class SqlMembers:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def active(self, member_id: int) -> bool | None:
-        """Whether the member is active; None if there is no such member."""
-        return self._session.scalar(_MEMBER_ACTIVE, {"member_id": member_id})
 
 
 def _product_for_member(row: Any) -> ProductForMember:

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import Member, Need, Offer, Supplier
 from catalog.adapters.product_search import products_matching
 from catalog.domain.model import NeedStatus
 from catalog.domain.posting import KeyReused
 from catalog.entrypoints import schemas
 from catalog.entrypoints.need_search import need_search
-from catalog.service_layer import commands, directory, handlers
-from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.service_layer import commands, directory, handlers, views
 from shared.auth import TokenAuthority, current_principal, require
-from shared.errors import NotFound
 from shared.fields import ascii_int
 from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import unit_of_work
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
@@ -44,10 +39,8 @@ def tokens() -> TokenAuthority:
 @require("admin")
 def register_member() -> ResponseReturnValue:
     body = load_body(schemas.MemberIn())
-    with unit_of_work() as session:
-        member = handlers.register_member(
-            session, commands.RegisterMember(**body), current_runtime().outbox
-        )
+    with request_unit_of_work() as uow:
+        member = handlers.register_member(commands.RegisterMember(**body), uow)
     out = schemas.MemberOut().dump(member) | {"api_token": tokens().issue("member", member.id)}
     return jsonify(out), 201
 
@@ -56,7 +49,7 @@ def register_member() -> ResponseReturnValue:
 @require("admin")
 def list_members() -> ResponseReturnValue:
     with unit_of_work() as session:
-        members = session.scalars(select(Member).order_by(Member.id)).all()
+        members = views.members(session)
         return jsonify(schemas.MemberOut(many=True, exclude=["api_token"]).dump(members))
 
 
@@ -65,7 +58,7 @@ def list_members() -> ResponseReturnValue:
 def show_member(member_id: int) -> ResponseReturnValue:
     _may_act_for_member(member_id)
     with unit_of_work() as session:
-        member = _get(session, Member, member_id, "member")
+        member = views.member(session, member_id)
         return jsonify(schemas.MemberOut().dump(member))
 
 
@@ -74,10 +67,8 @@ def show_member(member_id: int) -> ResponseReturnValue:
 def change_member(member_id: int) -> ResponseReturnValue:
     """Replace a member's data, its invoice address and mandate with them (admin)."""
     body = load_body(schemas.MemberIn())
-    with unit_of_work() as session:
-        member = directory.change_member(
-            session, current_runtime().outbox, commands.ChangeMember(member_id, **body)
-        )
+    with request_unit_of_work() as uow:
+        member = directory.change_member(commands.ChangeMember(member_id, **body), uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
 
@@ -85,10 +76,8 @@ def change_member(member_id: int) -> ResponseReturnValue:
 @require("admin")
 def register_supplier() -> ResponseReturnValue:
     body = load_body(schemas.SupplierIn())
-    with unit_of_work() as session:
-        supplier = handlers.register_supplier(
-            session, current_runtime().outbox, commands.RegisterSupplier(**body)
-        )
+    with request_unit_of_work() as uow:
+        supplier = handlers.register_supplier(commands.RegisterSupplier(**body), uow)
     token = tokens().issue("supplier", supplier.id)
     return jsonify(schemas.SupplierOut().dump(supplier) | {"api_token": token}), 201
 
@@ -101,7 +90,7 @@ def list_suppliers() -> ResponseReturnValue:
     if not current_principal().is_admin:
         exclude += schemas.SUPPLIER_DELIVERY_FIELDS
     with unit_of_work() as session:
-        suppliers = session.scalars(select(Supplier).order_by(Supplier.id)).all()
+        suppliers = views.suppliers(session)
         return jsonify(schemas.SupplierOut(many=True, exclude=exclude).dump(suppliers))
 
 
@@ -111,7 +100,7 @@ def show_supplier(supplier_id: int) -> ResponseReturnValue:
     """One supplier with its terms and delivery channel (admin or that supplier)."""
     _may_act_for_supplier(supplier_id)
     with unit_of_work() as session:
-        supplier = _get(session, Supplier, supplier_id, "supplier")
+        supplier = views.supplier(session, supplier_id)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 
 
@@ -121,10 +110,8 @@ def update_supplier(supplier_id: int) -> ResponseReturnValue:
     """Replace a supplier's terms and delivery channel (admin or that supplier)."""
     _may_act_for_supplier(supplier_id)
     body = load_body(schemas.SupplierIn())
-    with unit_of_work() as session:
-        supplier = handlers.update_supplier(
-            session, current_runtime().outbox, commands.UpdateSupplier(supplier_id, **body)
-        )
+    with request_unit_of_work() as uow:
+        supplier = handlers.update_supplier(commands.UpdateSupplier(supplier_id, **body), uow)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 
 
@@ -138,10 +125,8 @@ def _may_act_for_supplier(supplier_id: int) -> None:
 @require("admin")
 def add_product() -> ResponseReturnValue:
     body = load_body(schemas.ProductIn())
-    with unit_of_work() as session:
-        product = handlers.add_product(
-            session, commands.AddProduct(**body), current_runtime().outbox
-        )
+    with request_unit_of_work() as uow:
+        product = handlers.add_product(commands.AddProduct(**body), uow)
     return jsonify(schemas.ProductOut().dump(product)), 201
 
 
@@ -150,10 +135,8 @@ def add_product() -> ResponseReturnValue:
 def change_product(sku: str) -> ResponseReturnValue:
     """Replace a product's name, unit and VAT rate (admin); its offers follow."""
     body = load_body(schemas.ProductChangeIn())
-    with unit_of_work() as session:
-        product = handlers.change_product(
-            session, current_runtime().outbox, commands.ChangeProduct(sku, **body)
-        )
+    with request_unit_of_work() as uow:
+        product = handlers.change_product(commands.ChangeProduct(sku, **body), uow)
         return jsonify(schemas.ProductOut().dump(product))
 
 
@@ -168,7 +151,7 @@ def list_products() -> ResponseReturnValue:
     if not 1 <= limit <= PRODUCTS_LIMIT:
         raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
     with unit_of_work() as session:
-        found = session.scalars(query.limit(limit)).all()
+        found = views.products(session, query, limit)
         return jsonify(schemas.ProductOut(many=True).dump(found))
 
 
@@ -181,8 +164,8 @@ def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
     body = load_body(schemas.OfferIn())
     tiers = tuple((t["min_quantity"], t["unit_price"]) for t in body["tiers"])
     cmd = commands.SetOffer(supplier_id, sku, body["pack_size"], tiers, body["valid_from"])
-    with unit_of_work() as session:
-        offer = handlers.set_offer(session, current_runtime().outbox, cmd)
+    with request_unit_of_work() as uow:
+        offer = handlers.set_offer(cmd, uow)
         return jsonify(schemas.OfferOut().dump(offer))
 
 
@@ -192,11 +175,9 @@ def list_offers() -> ResponseReturnValue:
     """Every offer for members and the office; a supplier sees its own alone (its
     competitors' prices are not its business)."""
     principal = current_principal()
-    query = select(Offer).order_by(Offer.supplier_id, Offer.id)
-    if principal.role == "supplier":
-        query = query.where(Offer.supplier_id == principal.subject_id)
+    own = principal.subject_id if principal.role == "supplier" else None
     with unit_of_work() as session:
-        return jsonify(schemas.OfferOut(many=True).dump(session.scalars(query).all()))
+        return jsonify(schemas.OfferOut(many=True).dump(views.offers(session, own)))
 
 
 @api.post("/needs")
@@ -208,10 +189,9 @@ def post_need() -> ResponseReturnValue:
     body = load_body(NEED_IN)
     member_id = _member_for_new_need(body.pop("member_id"))
     try:
-        with unit_of_work() as session:
+        with request_unit_of_work() as uow:
             need = handlers.post_need(
-                SqlAlchemyUnitOfWork(session, current_runtime().outbox),
-                commands.PostNeed(member_id, **body, idempotency_key=key),
+                commands.PostNeed(member_id, **body, idempotency_key=key), uow
             )
     except KeyReused as exc:  # the need it made, by number, for a form to name
         details = {IDEMPOTENCY_KEY: [str(exc)], "need_id": [exc.need_id]}
@@ -245,7 +225,7 @@ def list_needs() -> ResponseReturnValue:
 @require("admin", "member")
 def show_need(need_id: int) -> ResponseReturnValue:
     with unit_of_work() as session:
-        need = _own_need(session, need_id)
+        need = views.need(session, need_id, asking_member())
         return jsonify(NEED_OUT.dump(need))
 
 
@@ -254,9 +234,8 @@ def show_need(need_id: int) -> ResponseReturnValue:
 def cancel_need(need_id: int) -> ResponseReturnValue:
     """Cancel an open need: 202 while pooling decides (``cancel_requested``), 200 once
     cancelled; GET /needs/{id} shows the outcome, ``cancelled`` or ``ordered``."""
-    with unit_of_work() as session:
-        need = _own_need(session, need_id, lock=True)
-        need = handlers.cancel_need(session, current_runtime().outbox, need)
+    with request_unit_of_work() as uow:
+        need = handlers.cancel_need(commands.CancelNeed(need_id, asking_member()), uow)
         status = 200 if need.status == NeedStatus.CANCELLED else 202
         return jsonify(NEED_OUT.dump(need)), status
 
@@ -281,14 +260,7 @@ def _may_act_for_member(member_id: int) -> None:
         raise ApiError(403, "This belongs to another member.")
 
 
-def _own_need(session: Session, need_id: int, *, lock: bool = False) -> Need:
-    need = _get(session, Need, need_id, "need", lock=lock)
-    _may_act_for_member(need.member_id)
-    return need
-
-
-def _get(session: Session, model: Any, key: int, what: str, *, lock: bool = False) -> Any:
-    found = session.get(model, key, with_for_update=lock or None)
-    if found is None:
-        raise NotFound(f"{what}_id", f"There is no {what} {key}.")
-    return found
+def asking_member() -> int | None:
+    """The member a member's token acts for; None for the office."""
+    principal = current_principal()
+    return None if principal.is_admin else principal.subject_id

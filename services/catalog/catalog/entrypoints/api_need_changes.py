@@ -10,15 +10,15 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError, validates_schema
 
-from catalog.entrypoints.api import NEED_OUT, _own_need
+from catalog.entrypoints.api import NEED_OUT, asking_member
+from catalog.entrypoints.request_uow import request_unit_of_work
 from catalog.entrypoints.schemas import NeedIn
-from catalog.service_layer.need_changes import ChangeNeed, change_need
+from catalog.service_layer.commands import CHANGEABLE, ChangeNeed
+from catalog.service_layer.need_changes import change_need
 from shared.auth import require
-from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.request_input import load_body
 
 need_changes_api = Blueprint("catalog_need_changes_api", __name__, url_prefix="/api/v1")
-CHANGEABLE = ("quantity", "up_to", "needed_by", "delivery_site", "note")
 
 
 class NeedChangeIn(NeedIn):
@@ -39,12 +39,6 @@ class NeedChangeIn(NeedIn):
 def change(need_id: int) -> ResponseReturnValue:
     """Change an open need; 409 once it is no longer open (ordered, cancelled)."""
     body = load_body(NeedChangeIn(partial=True))
-    with unit_of_work() as session:
-        need = _own_need(session, need_id, lock=True)
-        merged = {name: body.get(name, getattr(need, name)) for name in CHANGEABLE}
-        if merged["up_to"] is not None and merged["up_to"] < merged["quantity"]:
-            raise ApiError(
-                422, "Some fields are not valid.", {"up_to": ["Must be at least the quantity."]}
-            )
-        need = change_need(session, current_runtime().outbox, need, ChangeNeed(**merged))
+    with request_unit_of_work() as uow:
+        need = change_need(ChangeNeed(need_id, body, asking_member()), uow)
         return jsonify(NEED_OUT.dump(need))

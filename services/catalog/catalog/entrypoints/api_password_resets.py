@@ -22,7 +22,9 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from catalog.service_layer import password_reset, sign_in
+from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.service_layer import commands, password_reset, sign_in, users
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
 from shared.db import transaction
 from shared.request_input import ApiError, load_body
@@ -62,7 +64,8 @@ def ask_for_reset() -> ResponseReturnValue:
     body = load_body(ResetIn())
     sessions, secret = current_runtime().sessions, _secret()
     with transaction(sessions) as db:  # committed before the look-up: every worker sees it
-        wait = sign_in.count_try(db, RESET_TRIES + body["email"], body["address"])
+        counted = commands.CountTry(RESET_TRIES + body["email"], body["address"])
+        wait = sign_in.count_try(counted, SqlAlchemyUnitOfWork(db, current_runtime().outbox))
     with transaction(sessions) as db:
         user = None if wait else password_reset.user_to_reset(db, body["email"])
         if user is None:
@@ -86,10 +89,11 @@ def check_token() -> ResponseReturnValue:
 @require("admin")
 def confirm_reset() -> ResponseReturnValue:
     body = load_body(ConfirmIn())
-    with unit_of_work() as db:  # a too short password is a 422 naming ``password``
-        user = password_reset.reset_password(db, body["token"], body["password"], _secret())
+    with request_unit_of_work() as uow:  # a too short password is a 422 naming ``password``
+        user = password_reset.user_of_token(uow.session, body["token"], _secret())
         if user is None:
             raise ApiError(422, NOT_GOOD, {"token": [NOT_GOOD]})
+        users.set_password(commands.SetPassword(user.id, body["password"]), uow)
     return jsonify({})
 
 

@@ -22,10 +22,13 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import User
-from catalog.service_layer import sign_in
-from catalog.service_layer.users import ROLES, authenticate, create_user, may_sign_in, set_active
+from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.service_layer import commands, sign_in, users
+from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from catalog.service_layer.users import ROLES, authenticate, may_sign_in
 from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
@@ -90,7 +93,7 @@ def sign_in_user() -> ResponseReturnValue:
     body = load_body(SignInIn())
     email, address, sessions = body["email"], body["address"], current_runtime().sessions
     with transaction(sessions) as db:  # committed before the check: every worker sees it
-        wait = sign_in.count_try(db, email, address)
+        wait = sign_in.count_try(commands.CountTry(email, address), _unit_of_work(db))
     if wait:
         error = ApiError(429, "Too many failed sign-ins.", {"retry_after": [str(wait)]})
         return (
@@ -104,9 +107,15 @@ def sign_in_user() -> ResponseReturnValue:
     if found is None:  # the try stays counted: an answer, not a refusal
         return jsonify(user=None, session_id=None), 200
     with transaction(sessions) as db:
-        sign_in.forget_tries(db, email, address)
-        session_id = sign_in.open_session(db, found["id"])
+        uow = _unit_of_work(db)
+        sign_in.forget_tries(commands.ForgetTries(email, address), uow)
+        session_id = sign_in.open_session(commands.OpenSession(found["id"]), uow)
     return jsonify(user=found, session_id=session_id), 201
+
+
+def _unit_of_work(session: Session) -> SqlAlchemyUnitOfWork:
+    """A unit of work on a transaction of the sign-in's own (each is committed alone)."""
+    return SqlAlchemyUnitOfWork(session, current_runtime().outbox)
 
 
 @users_api.post("/web-sessions/user")
@@ -124,8 +133,8 @@ def session_user() -> ResponseReturnValue:
 @require("admin")
 def close_session() -> ResponseReturnValue:
     body = load_body(CloseIn())
-    with unit_of_work() as db:
-        sign_in.close_session(db, body["session_id"])
+    with request_unit_of_work() as uow:
+        sign_in.close_session(commands.CloseSession(body["session_id"]), uow)
     return jsonify({})
 
 
@@ -140,19 +149,16 @@ def list_users() -> ResponseReturnValue:
 @require("admin")
 def add_user() -> ResponseReturnValue:
     body = load_body(UserIn())
-    with unit_of_work() as db:
-        return jsonify(UserOut().dump(create_user(db, **body))), 201
+    with request_unit_of_work() as uow:
+        return jsonify(UserOut().dump(users.create_user(commands.CreateUser(**body), uow))), 201
 
 
 @users_api.put("/users/<id:user_id>/language")
 @require("admin")
 def set_language(user_id: int) -> ResponseReturnValue:
     language = load_body(LanguageIn())["language"]
-    with unit_of_work() as db:
-        user = db.get(User, user_id)
-        if user is None:
-            raise ApiError(404, f"There is no user {user_id}.")
-        user.language = language
+    with request_unit_of_work() as uow:
+        user = users.set_language(commands.SetUserLanguage(user_id, language), uow)
         return jsonify(UserOut().dump(user))
 
 
@@ -160,5 +166,6 @@ def set_language(user_id: int) -> ResponseReturnValue:
 @require("admin")
 def set_standing(user_id: int) -> ResponseReturnValue:
     active = load_body(ActiveIn())["active"]
-    with unit_of_work() as db:  # an unknown user is a 404 (the path names it)
-        return jsonify(UserOut().dump(set_active(db, user_id, active)))
+    with request_unit_of_work() as uow:  # an unknown user is a 404 (the path names it)
+        user = users.set_active(commands.SetUserActive(user_id, active), uow)
+        return jsonify(UserOut().dump(user))

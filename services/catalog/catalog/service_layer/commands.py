@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 STANDARD_RATE = Decimal("19")  # rule 12: a product's VAT rate unless set
 
@@ -108,7 +110,24 @@ class PostNeed:
 
 @dataclass(frozen=True)
 class CancelNeed:
+    """Cancel a need; ``member_id``: the member asking (None: the office)."""
+
     need_id: int
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChangeNeed:
+    """Change an open need: ``changes`` holds only the fields sent (of ``CHANGEABLE``;
+    None clears ``up_to``, ``needed_by``, ``delivery_site`` and ``note``);
+    ``member_id``: the member asking (None: the office)."""
+
+    need_id: int
+    changes: Mapping[str, Any]
+    member_id: int | None = None
+
+
+CHANGEABLE = ("quantity", "up_to", "needed_by", "delivery_site", "note")
 
 
 @dataclass(frozen=True)
@@ -132,3 +151,99 @@ class ChangeMember:
 
 
 MEMBER_FIELDS = tuple(name for name in RegisterMember.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    """Deactivate a member: no sign-in, no new needs, its open needs cancelled."""
+
+    member_id: int
+
+
+@dataclass(frozen=True)
+class ReactivateMember:
+    member_id: int
+
+
+@dataclass(frozen=True)
+class SetFlexibility:
+    """A member's default flexibility in percent (None or 0: needs are strict)."""
+
+    member_id: int
+    flexible_percent: int | None
+
+
+@dataclass(frozen=True)
+class RemoveSupplier:
+    """Deactivate a supplier: its offers are withdrawn from the pool, its sign-ins stop."""
+
+    supplier_id: int
+
+
+@dataclass(frozen=True)
+class ReactivateSupplier:
+    supplier_id: int
+
+
+@dataclass(frozen=True)
+class CreateUser:
+    """A web sign-in: a member's office, a supplier's order desk or the office's admin."""
+
+    email: str
+    password: str
+    role: str = "member"
+    member_id: int | None = None
+    language: str = "de"
+    supplier_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SetUserLanguage:
+    user_id: int
+    language: str
+
+
+@dataclass(frozen=True)
+class SetUserActive:
+    """Deactivate a user (its sessions end at once) or make it active again."""
+
+    user_id: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class SetPassword:
+    """A user's new password (through a password-reset link); its sessions end."""
+
+    user_id: int
+    password: str
+
+
+@dataclass(frozen=True)
+class CountTry:
+    """A sign-in try (or a password-reset request) for ``email`` from ``address``, counted
+    before its password is checked; ``now``: when (None: the clock's now)."""
+
+    email: str
+    address: str
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ForgetTries:
+    """A successful sign-in: the tries for ``email`` from ``address`` are forgotten."""
+
+    email: str
+    address: str
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    user_id: int
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CloseSession:
+    session_id: str

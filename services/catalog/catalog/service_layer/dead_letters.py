@@ -1,4 +1,8 @@
-"""Replaying or discarding a dead letter, recorded in the audit log in the same transaction."""
+"""Replaying or discarding a dead letter, recorded in the audit log in the same transaction.
+
+This acts on the broker as much as on the database, so it takes the broker's dead letters
+and the request's session rather than a unit of work; ``audit_log`` is the log's read side.
+"""
 
 from __future__ import annotations
 

@@ -8,93 +8,78 @@ deactivated supplier's offers are withdrawn from pooling. Both can be reactivate
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from catalog.adapters.orm import Member, Need, Offer, Supplier
-from catalog.domain.model import NeedStatus
 from catalog.service_layer import commands
 from catalog.service_layer.handlers import (
-    cancel_need,
+    member_facts,
     member_registered,
     offer_updated,
-    set_member_facts,
+    request_cancellation,
     supplier_updated,
 )
+from catalog.service_layer.records import MemberRecord, SupplierRecord
+from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.errors import NotFound
-from shared.outbox import Outbox
 
 
-def get_member(session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
+def change_member(cmd: commands.ChangeMember, uow: UnitOfWork) -> MemberRecord:
+    member = _member(uow, cmd.member_id)
+    for name, value in member_facts(cmd).items():
+        setattr(member, name, value)
+    uow.publish(member_registered(member))
+    return member
+
+
+def set_flexibility(cmd: commands.SetFlexibility, uow: UnitOfWork) -> MemberRecord:
+    """The flexibility of the needs the member posts from now on (0: none)."""
+    member = _member(uow, cmd.member_id)
+    member.flexible_percent = cmd.flexible_percent or None
+    return member
+
+
+def remove_member(cmd: commands.RemoveMember, uow: UnitOfWork) -> MemberRecord:
+    """Deactivate a member: no sign-in, no new needs, its open needs cancelled."""
+    member = _member(uow, cmd.member_id)
+    for need in uow.needs.open_of_member(cmd.member_id):
+        request_cancellation(need, uow)
+    member.active = False
+    uow.publish(member_registered(member))
+    return member
+
+
+def reactivate_member(cmd: commands.ReactivateMember, uow: UnitOfWork) -> MemberRecord:
+    member = _member(uow, cmd.member_id)
+    member.active = True
+    uow.publish(member_registered(member))
+    return member
+
+
+def remove_supplier(cmd: commands.RemoveSupplier, uow: UnitOfWork) -> SupplierRecord:
+    """Deactivate a supplier: its offers are withdrawn from the pool, its sign-ins stop."""
+    supplier = _supplier(uow, cmd.supplier_id)
+    supplier.active = False
+    uow.publish(supplier_updated(supplier))
+    uow.publish_all([offer_updated(o, active=False) for o in uow.offers.of_supplier(supplier.id)])
+    return supplier
+
+
+def reactivate_supplier(cmd: commands.ReactivateSupplier, uow: UnitOfWork) -> SupplierRecord:
+    """The supplier and its offers, as they were, back in the pool."""
+    supplier = _supplier(uow, cmd.supplier_id)
+    supplier.active = True
+    uow.publish(supplier_updated(supplier))
+    uow.publish_all([offer_updated(o, active=True) for o in uow.offers.of_supplier(supplier.id)])
+    return supplier
+
+
+def _member(uow: UnitOfWork, member_id: int) -> MemberRecord:
+    member = uow.members.get(member_id)
     if member is None:
         raise NotFound("member_id", f"There is no member {member_id}.")
     return member
 
 
-def get_supplier(session: Session, supplier_id: int) -> Supplier:
-    supplier = session.get(Supplier, supplier_id)
+def _supplier(uow: UnitOfWork, supplier_id: int) -> SupplierRecord:
+    supplier = uow.suppliers.get(supplier_id)
     if supplier is None:
         raise NotFound("supplier_id", f"There is no supplier {supplier_id}.")
-    return supplier
-
-
-def change_member(session: Session, outbox: Outbox, cmd: commands.ChangeMember) -> Member:
-    member = get_member(session, cmd.member_id)
-    set_member_facts(member, cmd)
-    session.flush()
-    outbox.add(session, member_registered(member))
-    return member
-
-
-def remove_member(session: Session, outbox: Outbox, member_id: int) -> Member:
-    """Deactivate a member: no sign-in, no new needs, its open needs cancelled."""
-    member = get_member(session, member_id)
-    open_needs = session.scalars(
-        select(Need)
-        .options(selectinload(Need.product))
-        .where(Need.member_id == member_id, Need.status == NeedStatus.OPEN)
-        .with_for_update()  # an order placed meanwhile is not overwritten
-    )
-    for need in open_needs:
-        cancel_need(session, outbox, need)
-    member.active = False
-    outbox.add(session, member_registered(member))
-    return member
-
-
-def reactivate_member(session: Session, outbox: Outbox, member_id: int) -> Member:
-    member = get_member(session, member_id)
-    member.active = True
-    outbox.add(session, member_registered(member))
-    return member
-
-
-def _offers(session: Session, supplier_id: int) -> list[Offer]:
-    query = (
-        select(Offer)
-        .options(selectinload(Offer.tiers), selectinload(Offer.product))
-        .where(Offer.supplier_id == supplier_id)
-        .order_by(Offer.id)
-    )
-    return list(session.scalars(query))
-
-
-def remove_supplier(session: Session, outbox: Outbox, supplier_id: int) -> Supplier:
-    """Deactivate a supplier: its offers are withdrawn from the pool, its sign-ins stop."""
-    supplier = get_supplier(session, supplier_id)
-    supplier.active = False
-    outbox.add(session, supplier_updated(supplier))
-    for offer in _offers(session, supplier_id):
-        outbox.add(session, offer_updated(offer, active=False))
-    return supplier
-
-
-def reactivate_supplier(session: Session, outbox: Outbox, supplier_id: int) -> Supplier:
-    """The supplier and its offers, as they were, back in the pool."""
-    supplier = get_supplier(session, supplier_id)
-    supplier.active = True
-    outbox.add(session, supplier_updated(supplier))
-    for offer in _offers(session, supplier_id):
-        outbox.add(session, offer_updated(offer, active=True))
     return supplier

@@ -3,7 +3,8 @@
 The link carries a token signed with the secret key and salted with the user's current
 password hash, valid for ``LIFETIME``: once the password is changed with it, the hash
 changes and the same link is refused; so is a link past its lifetime, one for a
-deactivated user, and one whose user is gone.
+deactivated user, and one whose user is gone. A link's user is found here, on the
+request's session; its new password is set by ``users.set_password``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from itsdangerous import BadSignature, Serializer, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
-from catalog.adapters.orm import User, WebSession
-from catalog.service_layer.users import MIN_PASSWORD_LENGTH
-from shared.errors import Invalid
+from catalog.adapters.orm import User
 
 LIFETIME = timedelta(hours=1)
 SALT = "zirkel.password-reset"
@@ -64,23 +62,4 @@ def user_of_token(
         signer.loads(token, max_age=int(LIFETIME.total_seconds()))
     except BadSignature:  # SignatureExpired is one
         return None
-    return user
-
-
-def reset_password(
-    session: Session,
-    token: str,
-    password: str,
-    secret_key: str,
-    clock: Callable[[], float] = time.time,
-) -> User | None:
-    """Set the password of the link's user (every session of it ends); None when the link
-    is not valid (used, expired, not ours)."""
-    user = user_of_token(session, token, secret_key, clock)
-    if user is None:
-        return None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = generate_password_hash(password, method="scrypt")
-    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user

@@ -25,7 +25,7 @@ from shared.errors import Conflict, DomainError, NotFound
 from shared.events import NeedPosted
 
 
-def post_need(uow: UnitOfWork, cmd: PostNeed) -> PostedNeed:
+def post_need(cmd: PostNeed, uow: UnitOfWork) -> PostedNeed:
     """Store the need and its ``catalog.need.posted`` event. Without a key the need is
     stored first, checking the product and the member as it goes; only a post that
     stored nothing looks up what was wrong."""

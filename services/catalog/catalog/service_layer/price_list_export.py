@@ -2,7 +2,8 @@
 one row per offer, the product's name, unit and VAT rate as the catalog has them, so a
 downloaded list, changed and uploaded again, sets the same offers. Written as German
 Excel opens it (UTF-8 with a BOM, semicolons, decimal commas, dates ``01.03.2027``),
-which the upload reads back; the template is such a file with two example rows."""
+which the upload reads back; the template is such a file with two example rows. A read
+side, like ``views.py``: it runs on the request's session and changes nothing."""
 
 from __future__ import annotations
 

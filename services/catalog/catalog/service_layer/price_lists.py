@@ -12,21 +12,14 @@ the offers, their tiers replaced in one go and the events written in one stateme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Row, delete, insert, select
-from sqlalchemy.orm import Session
-
-from catalog.adapters.orm import Offer, OfferTier, Product, Supplier
 from catalog.service_layer.commands import STANDARD_RATE
 from catalog.service_layer.handlers import offer_event, product_updated
-from shared.db import insert_on_conflict
+from catalog.service_layer.records import ProductRecord
+from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.errors import Conflict
-from shared.outbox import Outbox
-
-CHUNK = 5000  # rows per look-up or delete, below either database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -85,30 +78,33 @@ class PriceListSummary:
     valid_from: list[date] = field(default_factory=list)
 
 
-def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) -> PriceListSummary:
+def upload_price_list(cmd: UploadPriceList, uow: UnitOfWork) -> PriceListSummary:
     """Set every row's offer, adding products the catalog lacks; refuse the whole list on
     any problem (the caller's transaction then rolls back)."""
-    supplier = session.get(Supplier, cmd.supplier_id)
+    supplier = uow.suppliers.get(cmd.supplier_id)
     if supplier is None:
         message = "There is no supplier %(id)s."
         raise PriceListRefused([RowProblem(None, "supplier_id", message, {"id": cmd.supplier_id})])
     if not supplier.active:
         raise Conflict("supplier_id", f"Supplier {cmd.supplier_id} is deactivated.")
-    known = _products(session, [row.sku for row in cmd.rows])
+    known = uow.products.of_skus([row.sku for row in cmd.rows])
     if problems := _unit_problems(cmd.rows, known) + _rate_problems(cmd.rows, known):
         raise PriceListRefused(problems)
     new = [row for row in cmd.rows if row.sku not in known]
-    added = _add_products(session, new)
+    added = uow.products.add_many(
+        [
+            (row.sku, row.name, row.unit, STANDARD_RATE if row.vat_rate is None else row.vat_rate)
+            for row in new
+        ]
+    )
     known |= added
-    offers = _set_offers(session, cmd.supplier_id, cmd.rows, known)
-    _replace_tiers(session, cmd.rows, known, offers)
-    outbox.add_all(session, [product_updated(product) for product in added.values()])
-    outbox.add_all(
-        session,
+    _set_offers(cmd, known, uow)
+    uow.publish_all([product_updated(product) for product in added.values()])
+    uow.publish_all(
         [
             offer_event(cmd.supplier_id, known[row.sku], row.pack_size, row.tiers, row.valid_from)
             for row in cmd.rows
-        ],
+        ]
     )
     return PriceListSummary(
         cmd.supplier_id,
@@ -119,7 +115,20 @@ def upload_price_list(session: Session, outbox: Outbox, cmd: UploadPriceList) ->
     )
 
 
-def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -> list[RowProblem]:
+def _set_offers(cmd: UploadPriceList, known: dict[str, ProductRecord], uow: UnitOfWork) -> None:
+    """Every row's offer created or replaced (one upsert), its tiers as the row lists them."""
+    offers = uow.offers.set_many(
+        cmd.supplier_id, [(known[row.sku].id, row.pack_size, row.valid_from) for row in cmd.rows]
+    )
+    uow.offers.replace_tiers(
+        list(offers.values()),
+        [(offers[known[row.sku].id], q, p) for row in cmd.rows for q, p in row.tiers],
+    )
+
+
+def _unit_problems(
+    rows: tuple[PriceListRow, ...], known: dict[str, ProductRecord]
+) -> list[RowProblem]:
     """Rows pricing a known product by another unit than the catalog's."""
     return [
         RowProblem(
@@ -134,7 +143,9 @@ def _unit_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -
     ]
 
 
-def _rate_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -> list[RowProblem]:
+def _rate_problems(
+    rows: tuple[PriceListRow, ...], known: dict[str, ProductRecord]
+) -> list[RowProblem]:
     """Rows giving a known product another VAT rate than the catalog's (the office sets it)."""
     return [
         RowProblem(
@@ -153,80 +164,3 @@ def _rate_problems(rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]) -
 
 def _percent(rate: Decimal) -> str:
     return format(rate.normalize(), "f")
-
-
-PRODUCT_FACTS = (Product.id, Product.sku, Product.name, Product.unit, Product.vat_rate)
-
-
-def _products(session: Session, skus: list[str]) -> dict[str, Row[Any]]:
-    """The catalog's products of these SKUs: id, sku, name, unit and VAT rate by SKU."""
-    found: dict[str, Row[Any]] = {}
-    for start in range(0, len(skus), CHUNK):
-        query = select(*PRODUCT_FACTS).where(Product.sku.in_(skus[start : start + CHUNK]))
-        found.update((product.sku, product) for product in session.execute(query))
-    return found
-
-
-def _add_products(session: Session, rows: list[PriceListRow]) -> dict[str, Row[Any]]:
-    if not rows:
-        return {}
-    added = session.execute(
-        insert(Product).returning(*PRODUCT_FACTS),
-        [
-            {
-                "sku": row.sku,
-                "name": row.name,
-                "unit": row.unit,
-                "vat_rate": STANDARD_RATE if row.vat_rate is None else row.vat_rate,
-            }
-            for row in rows
-        ],
-    )
-    return {product.sku: product for product in added}
-
-
-def _set_offers(
-    session: Session, supplier_id: int, rows: tuple[PriceListRow, ...], known: dict[str, Row[Any]]
-) -> dict[int, int]:
-    """Create or replace the supplier's offer of each row's product (one upsert); the
-    offers' ids by product id."""
-    table = Offer.__table__
-    upsert = insert_on_conflict(table, session.get_bind().dialect.name)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[table.c.supplier_id, table.c.product_id],
-        set_={
-            column: upsert.excluded[column] for column in ("pack_size", "valid_from", "updated_at")
-        },
-    ).returning(table.c.id, table.c.product_id)
-    now = datetime.now(UTC)
-    values = [
-        {
-            "supplier_id": supplier_id,
-            "product_id": known[row.sku].id,
-            "pack_size": row.pack_size,
-            "valid_from": row.valid_from,
-            "updated_at": now,
-        }
-        for row in rows
-    ]
-    return {offer.product_id: offer.id for offer in session.connection().execute(upsert, values)}
-
-
-def _replace_tiers(
-    session: Session,
-    rows: tuple[PriceListRow, ...],
-    known: dict[str, Row[Any]],
-    offers: dict[int, int],
-) -> None:
-    """Each offer's tiers as its row lists them, in order (their ids keep that order)."""
-    ids = list(offers.values())
-    for start in range(0, len(ids), CHUNK):
-        session.execute(delete(OfferTier).where(OfferTier.offer_id.in_(ids[start : start + CHUNK])))
-    session.execute(
-        insert(OfferTier),
-        [
-            {"offer_id": offers[known[row.sku].id], "min_quantity": q, "unit_price": p}
-            for row in rows
-            for q, p in row.tiers
-        ],
-    )

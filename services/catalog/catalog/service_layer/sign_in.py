@@ -15,6 +15,10 @@ Policy (SECURITY.md):
 - The account itself is never locked: its owner signs in from another address at once.
 - A web session lives in ``web_sessions``; signing out deletes it, and a session older
   than ``SESSION_LIFETIME`` is over even while used.
+
+Counting, forgetting tries and opening and closing sessions are handlers on the unit of
+work (the statements in ``adapters/sign_in_repository.py``); ``signed_in_user`` reads on
+the caller's session.
 """
 
 from __future__ import annotations
@@ -23,36 +27,37 @@ import math
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, Update, case, delete, select, tuple_, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.adapters.orm import SignInTries, User, WebSession
-from shared.db import insert_on_conflict, utcnow
+from catalog.adapters.orm import User, WebSession
+from catalog.service_layer import commands
+from catalog.service_layer.unit_of_work import UnitOfWork
+from shared.db import utcnow
 
 WINDOW = timedelta(minutes=15)
 PAIR_LIMIT = 5
 ADDRESS_LIMIT = 20
 SESSION_LIFETIME = timedelta(days=7)
 EVERY_EMAIL = ""  # the e-mail of an address's own count
-TRIES = SignInTries.__table__
 
 
 def _normal(email: str) -> str:
     return email.strip().lower()[:254]
 
 
-def count_try(session: Session, email: str, address: str, now: datetime | None = None) -> int:
+def count_try(cmd: commands.CountTry, uow: UnitOfWork) -> int:
     """Count a sign-in try before its password is checked: 0 when it may be checked,
-    else how many seconds tries for ``email`` from ``address`` are refused still (the
+    else how many seconds tries for the e-mail from the address are refused still (the
     refused try is not counted). Commit before checking, so other workers see the count."""
-    now = now or utcnow()
+    now, address = cmd.now or utcnow(), cmd.address[:64]
     counted: list[str] = []
-    for email_key, limit in ((_normal(email), PAIR_LIMIT), (EVERY_EMAIL, ADDRESS_LIMIT)):
-        tries, since = session.execute(_one_more(session, address[:64], email_key, now)).one()
+    for email_key, limit in ((_normal(cmd.email), PAIR_LIMIT), (EVERY_EMAIL, ADDRESS_LIMIT)):
+        tries, since = uow.sign_ins.count(address, email_key, now, WINDOW)
         counted.append(email_key)
         if tries > limit:
             for key in counted:
-                session.execute(_one_less(address[:64], key))
+                uow.sign_ins.uncount(address, key)
             return _seconds_left(since, now)
     return 0
 
@@ -65,52 +70,26 @@ def _seconds_left(since: datetime, now: datetime) -> int:
     return min(max(1, left), int(WINDOW.total_seconds()))
 
 
-def _one_more(session: Session, address: str, email_key: str, now: datetime) -> Insert:
-    """One statement that counts a try and answers the count and its window's start: a
-    first try, or one after its window, starts a new window."""
-    statement = insert_on_conflict(TRIES, session.get_bind().dialect.name).values(
-        address=address, email=email_key, tries=1, since=now
-    )
-    window_over = TRIES.c.since <= now - WINDOW
-    return statement.on_conflict_do_update(
-        index_elements=[TRIES.c.address, TRIES.c.email],
-        set_={
-            "tries": case((window_over, 1), else_=TRIES.c.tries + 1),
-            "since": case((window_over, now), else_=TRIES.c.since),
-        },
-    ).returning(TRIES.c.tries, TRIES.c.since)
-
-
-def _one_less(address: str, email_key: str) -> Update:
-    return (
-        update(SignInTries)
-        .where(SignInTries.address == address, SignInTries.email == email_key)
-        .where(SignInTries.tries > 0)
-        .values(tries=SignInTries.tries - 1)
-    )
-
-
-def forget_tries(session: Session, email: str, address: str, now: datetime | None = None) -> None:
+def forget_tries(cmd: commands.ForgetTries, uow: UnitOfWork) -> None:
     """After a successful sign-in: the pair's tries are forgotten, this try is not counted
     for the address, and counts whose window is over are dropped."""
-    now = now or utcnow()
-    pair = (SignInTries.address == address[:64]) & (SignInTries.email == _normal(email))
-    session.execute(delete(SignInTries).where(pair))
-    session.execute(_one_less(address[:64], EVERY_EMAIL))
-    # rows another sign-in holds are left for later: this statement never waits for a
-    # lock, so it cannot deadlock with a try being counted (SQLite has no row locks)
-    over = select(SignInTries.address, SignInTries.email).where(SignInTries.since <= now - WINDOW)
-    key = tuple_(SignInTries.address, SignInTries.email)
-    session.execute(delete(SignInTries).where(key.in_(over.with_for_update(skip_locked=True))))
+    now, address = cmd.now or utcnow(), cmd.address[:64]
+    uow.sign_ins.forget(address, _normal(cmd.email))
+    uow.sign_ins.uncount(address, EVERY_EMAIL)
+    uow.sign_ins.drop_started_before(now - WINDOW)
 
 
-def open_session(session: Session, user_id: int, now: datetime | None = None) -> str:
+def open_session(cmd: commands.OpenSession, uow: UnitOfWork) -> str:
     """A new web session for the user; its id goes into the signed cookie."""
-    now = now or utcnow()
-    session.execute(delete(WebSession).where(WebSession.created_at <= now - SESSION_LIFETIME))
+    now = cmd.now or utcnow()
+    uow.sign_ins.close_sessions_opened_before(now - SESSION_LIFETIME)
     session_id = secrets.token_urlsafe(32)
-    session.add(WebSession(id=session_id, user_id=user_id, created_at=now))
+    uow.sign_ins.open_session(session_id, cmd.user_id, now)
     return session_id
+
+
+def close_session(cmd: commands.CloseSession, uow: UnitOfWork) -> None:
+    uow.sign_ins.close_session(cmd.session_id)
 
 
 def signed_in_user(session: Session, session_id: str, user_id: int) -> User | None:
@@ -125,7 +104,3 @@ def signed_in_user(session: Session, session_id: str, user_id: int) -> User | No
             WebSession.created_at > utcnow() - SESSION_LIFETIME,
         )
     )
-
-
-def close_session(session: Session, session_id: str) -> None:
-    session.execute(delete(WebSession).where(WebSession.id == session_id))

@@ -1,12 +1,17 @@
-"""Web users: who may sign in, with which role and for which member."""
+"""Web users: who may sign in, with which role and for which member. Making and changing
+a user are handlers on the unit of work; checking a password (``authenticate``,
+``may_sign_in``) reads on the sign-in's own session."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from catalog.adapters.orm import Member, Supplier, User, WebSession
+from catalog.adapters.orm import Member, Supplier, User
+from catalog.service_layer import commands
+from catalog.service_layer.records import UserRecord
+from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.errors import Conflict, Invalid, NotFound
 
 ROLES = ("member", "supplier", "admin")
@@ -20,37 +25,29 @@ _DUMMY_HASH = (
 )
 
 
-def create_user(
-    session: Session,
-    email: str,
-    password: str,
-    role: str = "member",
-    member_id: int | None = None,
-    language: str = "de",
-    supplier_id: int | None = None,
-) -> User:
-    email = email.strip().lower()
-    if role not in ROLES:
-        raise Invalid("role", f"Unknown role {role}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
+def create_user(cmd: commands.CreateUser, uow: UnitOfWork) -> UserRecord:
+    email = cmd.email.strip().lower()
+    if cmd.role not in ROLES:
+        raise Invalid("role", f"Unknown role {cmd.role}.")
+    if len(cmd.password) < MIN_PASSWORD_LENGTH:
         raise Invalid("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
-    if role == "member" and (member_id is None or session.get(Member, member_id) is None):
-        raise NotFound("member_id", f"There is no member {member_id}.")
-    if role == "supplier" and (supplier_id is None or session.get(Supplier, supplier_id) is None):
+    if cmd.role == "member" and (cmd.member_id is None or uow.members.get(cmd.member_id) is None):
+        raise NotFound("member_id", f"There is no member {cmd.member_id}.")
+    supplier_id = cmd.supplier_id
+    if cmd.role == "supplier" and (supplier_id is None or uow.suppliers.get(supplier_id) is None):
         raise NotFound("supplier_id", f"There is no supplier {supplier_id}.")
-    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+    if uow.users.by_email(email) is not None:
         raise Conflict("email", f"There is a user {email} already.")
-    user = User(
-        email=email,
-        password_hash=generate_password_hash(password, method="scrypt"),
-        role=role,
-        member_id=member_id if role == "member" else None,
-        supplier_id=supplier_id if role == "supplier" else None,
-        language=language,
+    return uow.users.add(
+        {
+            "email": email,
+            "password_hash": generate_password_hash(cmd.password, method="scrypt"),
+            "role": cmd.role,
+            "member_id": cmd.member_id if cmd.role == "member" else None,
+            "supplier_id": supplier_id if cmd.role == "supplier" else None,
+            "language": cmd.language,
+        }
     )
-    session.add(user)
-    session.flush()
-    return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -81,12 +78,33 @@ def may_sign_in(session: Session, user: User) -> bool:
     return user.role == "admin"
 
 
-def set_active(session: Session, user_id: int, active: bool) -> User:
+def set_active(cmd: commands.SetUserActive, uow: UnitOfWork) -> UserRecord:
     """Deactivate a user (its sessions end at once) or make it active again."""
-    user = session.get(User, user_id)
+    user = _user(uow, cmd.user_id)
+    user.active = cmd.active
+    if not cmd.active:
+        uow.users.end_sessions(user.id)
+    return user
+
+
+def set_password(cmd: commands.SetPassword, uow: UnitOfWork) -> UserRecord:
+    """The user's new password; every session of it ends."""
+    user = _user(uow, cmd.user_id)
+    if len(cmd.password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("password", f"At least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(cmd.password, method="scrypt")
+    uow.users.end_sessions(user.id)
+    return user
+
+
+def set_language(cmd: commands.SetUserLanguage, uow: UnitOfWork) -> UserRecord:
+    user = _user(uow, cmd.user_id)
+    user.language = cmd.language
+    return user
+
+
+def _user(uow: UnitOfWork, user_id: int) -> UserRecord:
+    user = uow.users.get(user_id)
     if user is None:
         raise NotFound("user_id", f"There is no user {user_id}.")
-    user.active = active
-    if not active:
-        session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     return user
