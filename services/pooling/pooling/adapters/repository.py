@@ -82,6 +82,9 @@ class PoolRepository:
         """
         return self.session.scalars(_open_window(select(orm.Window), lock)).first()
 
+    def window(self, window_id: int) -> orm.Window | None:
+        return self.session.get(orm.Window, window_id)
+
     def current_or_new_window_id(self, *, lock: Lock = None) -> int:
         """The open window's id, the window made if there is none: a plain row read, for
         a use that only needs the id (adding needs to the window, many times a second)."""
