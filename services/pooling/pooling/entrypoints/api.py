@@ -12,27 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import documents, order_book, order_csv, orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.repository import PoolRepository
 from pooling.domain.distribution import distribute
-from pooling.domain.optimise import Solver
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.service_layer import decisions, handlers
+from pooling.entrypoints.work import handle, pooling_work, schedule, solver
+from pooling.service_layer import handlers
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
 from shared.request_input import ApiError, load_body
 from shared.web import current_runtime, unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
-
-
-def schedule() -> CutoffSchedule:
-    return current_app.extensions["zirkel.schedule"]
-
-
-def solver() -> Solver:
-    return current_app.extensions["zirkel.solver"]
 
 
 @api.get("/pools/current")
@@ -204,20 +195,19 @@ def _attachment(body: bytes, content_type: str, filename: str) -> Response:
 def confirm_order(order_id: int) -> ResponseReturnValue:
     body = load_body(schemas.ConfirmIn(), optional=True)
     cmd = ConfirmOrder(order_id, _deciding_supplier(), body["expected_delivery"], body["declined"])
-    return _answer(decisions.confirm_order, cmd)
+    return _answer(cmd)
 
 
 @api.post("/orders/<id:order_id>/reject")
 @require("admin", "supplier", owed=True)
 def reject_order(order_id: int) -> ResponseReturnValue:
     cmd = RejectOrder(order_id, _deciding_supplier(), load_body(schemas.RejectIn())["reason"])
-    return _answer(decisions.reject_order, cmd)
+    return _answer(cmd)
 
 
-def _answer(decide: Callable[..., orm.Order], cmd: ConfirmOrder | RejectOrder) -> Response:
-    with unit_of_work() as session:
-        order = decide(session, current_runtime().outbox, schedule(), solver(), cmd)
-        return jsonify(schemas.OrderOut().dump(order))
+def _answer(cmd: ConfirmOrder | RejectOrder) -> Response:
+    with pooling_work() as uow:
+        return jsonify(schemas.OrderOut().dump(handle(cmd, uow)))
 
 
 def _deciding_supplier() -> int | None:

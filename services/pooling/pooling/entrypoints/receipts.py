@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -11,12 +9,17 @@ from sqlalchemy import select
 from pooling.adapters import order_book, orm
 from pooling.domain import depot
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.entrypoints.api import schedule, solver
+from pooling.entrypoints.work import handle, pooling_work
 from pooling.service_layer import receiving, site_receipts
-from pooling.service_layer.commands import BookReceipt, BookSiteReceipt, WriteOffStock
+from pooling.service_layer.commands import (
+    BookReceipt,
+    BookSiteReceipt,
+    CorrectReceipt,
+    WriteOffStock,
+)
 from shared.auth import current_principal, require
 from shared.request_input import load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import unit_of_work
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 
@@ -24,30 +27,29 @@ receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 @receipts_api.post("/orders/<id:order_id>/receipt")
 @require("admin")
 def book_receipt(order_id: int) -> ResponseReturnValue:
-    booked = _booked(receiving.book_receipt, order_id)
+    booked = _booked(BookReceipt, order_id)
     return booked if request.args.get("dry_run") == "true" else (booked, 201)
 
 
 @receipts_api.put("/orders/<id:order_id>/receipt")
 @require("admin")
 def correct_receipt(order_id: int) -> ResponseReturnValue:
-    return _booked(receiving.correct_receipt, order_id)
+    return _booked(CorrectReceipt, order_id)
 
 
-def _booked(book: Callable[..., orm.Order], order_id: int) -> ResponseReturnValue:
+def _booked(booking: type[BookReceipt], order_id: int) -> ResponseReturnValue:
     """The receipt booked, or with ``?dry_run=true`` only shown: rule 10's split of what
     arrived, with the same checks, and nothing stored (200)."""
     body = load_body(schemas.ReceiptIn())
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
-    cmd = BookReceipt(order_id, received, frozenset(body["extra_to_depot"]))
+    cmd = booking(order_id, received, frozenset(body["extra_to_depot"]))
     if request.args.get("dry_run") == "true":
-        with unit_of_work() as session:
-            correcting = request.method == "PUT"
-            split = receiving.preview_receipt(session, cmd, correcting=correcting)
+        with pooling_work() as uow:
+            correcting = booking is CorrectReceipt
+            split = receiving.preview_receipt(cmd, uow, correcting=correcting)
             return jsonify(schemas.ReceiptPreviewOut().dump(split)), 200
-    with unit_of_work() as session:
-        order = book(session, current_runtime().outbox, schedule(), solver(), cmd)
-        return jsonify(schemas.OrderOut().dump(order))
+    with pooling_work() as uow:
+        return jsonify(schemas.OrderOut().dump(handle(cmd, uow)))
 
 
 @receipts_api.post("/orders/<id:order_id>/site-receipt")
@@ -58,11 +60,9 @@ def book_site_receipt(order_id: int) -> ResponseReturnValue:
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
     member_id = current_principal().subject_id
     cmd = BookSiteReceipt(order_id, member_id, body["delivery_site"], received)
-    with unit_of_work() as session:
-        order = site_receipts.book_site_receipt(
-            session, current_runtime().outbox, schedule(), solver(), cmd
-        )
-        parts = site_receipts.site_parts(session, order_id, member_id)
+    with pooling_work() as uow:
+        order = handle(cmd, uow)
+        parts = uow.orders.site_parts(order_id, member_id)
         answer = {"status": order.status, "sites": _sites_out(parts)}
     return jsonify(answer), 201
 
@@ -73,11 +73,11 @@ def list_site_receipts(order_id: int) -> ResponseReturnValue:
     """What the members booked at their sites (a member: its own)."""
     principal = current_principal()
     member_id = None if principal.is_admin else principal.subject_id
-    with unit_of_work() as session:
-        order = order_book.existing_order(session, order_id)
+    with pooling_work() as uow:
+        order = uow.orders.get(order_id)
         if member_id is not None:
             site_receipts.check_member(order, member_id)
-        parts = site_receipts.site_parts(session, order_id, member_id)
+        parts = uow.orders.site_parts(order_id, member_id)
     return jsonify(_sites_out(parts))
 
 
@@ -117,6 +117,6 @@ def show_depot() -> ResponseReturnValue:
 @require("admin")
 def write_off() -> ResponseReturnValue:
     cmd = WriteOffStock(**load_body(schemas.WriteOffIn()))
-    with unit_of_work() as session:
-        movement = receiving.write_off_stock(session, schedule(), cmd)
+    with pooling_work() as uow:
+        movement = handle(cmd, uow)
     return jsonify(schemas.MovementOut().dump(movement)), 201

@@ -1,4 +1,5 @@
-"""What can be asked of pooling after a close: a supplier's answer, a receipt, a write-off."""
+"""What can be asked of pooling after a close: a supplier's answer, a receipt (and its
+correction), a site's receipt, a write-off."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ class BookReceipt:
     order_id: int
     received: Mapping[str, Decimal]
     extra_to_depot: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CorrectReceipt(BookReceipt):
+    """The office corrects a booked receipt: what arrived of each line, as it should
+    have been booked."""
 
 
 @dataclass(frozen=True)

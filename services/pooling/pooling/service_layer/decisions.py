@@ -8,63 +8,55 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
 from pooling.adapters import order_book, orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.placed_orders import allocation_fields, line_fields
-from pooling.adapters.repository import PoolRepository
 from pooling.domain import model
 from pooling.domain.closing import member_savings
 from pooling.domain.confirmation import Confirmation
 from pooling.domain.confirmation import confirm_order as confirm_lines
 from pooling.domain.optimise import Solver
 from pooling.service_layer.commands import ConfirmOrder, RejectOrder
+from pooling.service_layer.unit_of_work import UnitOfWork
 from shared.events import OrderConfirmed, OrderRejected
-from shared.outbox import Outbox
 
 
-def confirm_order(
-    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: ConfirmOrder
-) -> orm.Order:
+def confirm_order(cmd: ConfirmOrder, uow: UnitOfWork, *, solve: Solver) -> orm.Order:
     """Rule 8: confirm the order; declined lines' needs go back to the pool for the next
     window, the fee is recomputed on the confirmed lines and split again. Confirmed whole,
     the order stands as placed."""
-    order = order_book.locked_order(session, cmd.order_id, cmd.supplier_id)
+    order = uow.orders.locked(cmd.order_id, cmd.supplier_id)
     state = order_book.state_of(order).confirm(cmd.declined)
     placed = order_book.supplier_order(order)
     confirmed = Confirmation(placed, (), ())
     if cmd.declined:
-        confirmed = confirm_lines(placed, _terms(session, order.supplier_id), cmd.declined)
+        confirmed = confirm_lines(placed, _terms(uow, order.supplier_id), cmd.declined)
     order_book.store_confirmation(order, state, confirmed)
     order.decided_at, order.expected_delivery = datetime.now(UTC), cmd.expected_delivery
     returned = [need.need_id for need in confirmed.returned_needs]
-    savings: list[orm.MemberSavings] = []
+    savings: list[model.MemberSavings] = []
     if returned:
-        back_into_pool(session, schedule, returned)
-        savings = resettle_members(session, schedule, solve, order.window_id, _members(order))
-    outbox.add(session, order_confirmed(order, confirmed, savings))
+        uow.needs.back_into_pool(returned, datetime.now(UTC))
+        savings = resettle_members(uow, solve, order.window_id, _members(order))
+    uow.publish(order_confirmed(order, confirmed, savings))
     return order
 
 
-def reject_order(
-    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: RejectOrder
-) -> orm.Order:
+def reject_order(cmd: RejectOrder, uow: UnitOfWork, *, solve: Solver) -> orm.Order:
     """The whole order is rejected: all its needs go back to the pool."""
-    order = order_book.locked_order(session, cmd.order_id, cmd.supplier_id)
+    order = uow.orders.locked(cmd.order_id, cmd.supplier_id)
     order.status = order_book.state_of(order).reject().status.value
     order.decided_at, order.reject_reason = datetime.now(UTC), cmd.reason
     need_ids = _need_ids(order_book.standing_lines(order))
-    back_into_pool(session, schedule, need_ids)
-    resettled = resettle_members(session, schedule, solve, order.window_id, _members(order))
+    uow.needs.back_into_pool(need_ids, datetime.now(UTC))
+    resettled = resettle_members(uow, solve, order.window_id, _members(order))
     payload = _decided(order, need_ids) | {"reason": cmd.reason}
     payload["member_savings"] = [savings_fields(s) for s in resettled]
-    outbox.add(session, OrderRejected(**payload))
+    uow.publish(OrderRejected(**payload))
     return order
 
 
 def order_confirmed(
-    order: orm.Order, confirmed: Confirmation, savings: list[orm.MemberSavings]
+    order: orm.Order, confirmed: Confirmation, savings: list[model.MemberSavings]
 ) -> OrderConfirmed:
     """The order as confirmed, what went back to the pool, and the members' new results."""
     lines = confirmed.order.lines
@@ -103,10 +95,10 @@ def _members(order: orm.Order) -> list[int]:
     return sorted({a.member_id for line in order.lines for a in line.allocations})
 
 
-def _terms(session: Session, supplier_id: int) -> model.SupplierTerms:
-    terms = session.get(orm.SupplierTerms, supplier_id)
+def _terms(uow: UnitOfWork, supplier_id: int) -> model.SupplierTerms:
+    terms = uow.offers.terms_of(supplier_id)
     assert terms is not None, f"an order of supplier {supplier_id}, whom pooling never heard of"
-    return model.SupplierTerms(supplier_id, terms.shipping_fee, terms.free_shipping_from)
+    return terms
 
 
 def savings_fields(savings: model.MemberSavings | orm.MemberSavings) -> dict[str, object]:
@@ -121,41 +113,22 @@ def savings_fields(savings: model.MemberSavings | orm.MemberSavings) -> dict[str
 
 
 def resettle_members(
-    session: Session, schedule: CutoffSchedule, solve: Solver, window_id: int, members: list[int]
-) -> list[orm.MemberSavings]:
+    uow: UnitOfWork, solve: Solver, window_id: int, members: list[int]
+) -> list[model.MemberSavings]:
     """Rule 7 again for each member on what the window's standing orders hold of its
     needs now (received quantities once booked) and what the depot served it at the
     window's close (at book value), at the window's prices."""
-    pool = PoolRepository(session, schedule)
-    offers = pool.offers(session.get(orm.Window, window_id))
-    terms = pool.supplier_terms()
-    rows = []
+    offers = uow.pool.offers(uow.pool.window(window_id))
+    terms = uow.pool.supplier_terms()
+    results = []
     for member_id in members:
-        kept = order_book.standing_allocations(session, window_id, member_id)
-        served = order_book.served_from_depot(session, window_id, member_id)
+        kept = uow.orders.standing_allocations(window_id, member_id)
+        served = uow.depot.served(window_id, member_id)
         paid = sum((a.paid for a, _sku in kept), Decimal("0.00"))
         paid += sum((part.paid for part in served), Decimal("0.00"))
         needs = order_book.received_needs(kept) + [
             model.Need(part.need_id, member_id, part.sku, part.quantity) for part in served
         ]
         result = member_savings(member_id, needs, paid, offers, terms, solve)
-        row = session.get(orm.MemberSavings, (window_id, member_id)) or orm.MemberSavings(
-            window_id=window_id, member_id=member_id
-        )
-        row.baseline, row.paid, row.saved = result.baseline, result.paid, result.saved
-        row.flexibility_saved = row.flexibility_saved or Decimal("0.00")
-        session.add(row)
-        rows.append(row)
-    return rows
-
-
-def back_into_pool(session: Session, schedule: CutoffSchedule, need_ids: list[int]) -> None:
-    """The needs join the open window again, under its lock and their own (in id order),
-    as a cancellation takes them: a cancellation waits for this, or this for it."""
-    window = PoolRepository(session, schedule).current_or_new_window(lock="share")
-    now = datetime.now(UTC)
-    for need_id in sorted(need_ids):
-        need = session.get(orm.PooledNeed, need_id, with_for_update=True)
-        if need is not None:
-            need.status, need.window_id, need.order_id = "open", window.id, None
-            need.joined_at = now
+        results.append(uow.results.record(window_id, result))
+    return results

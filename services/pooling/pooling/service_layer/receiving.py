@@ -3,60 +3,58 @@ stock moves (rule 11): in from the receipt, out by a write-off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy.orm import Session
+from collections.abc import Callable, Iterable
+from datetime import date
 
 from pooling.adapters import order_book, orm
-from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.placed_orders import allocation_fields
-from pooling.domain import depot
+from pooling.domain import depot, model
 from pooling.domain.confirmation import LineError
 from pooling.domain.depot import Movement
 from pooling.domain.optimise import Solver
 from pooling.domain.pricing import ZERO
 from pooling.domain.receipt import ReceivedOrder, receive_order
-from pooling.service_layer.commands import BookReceipt, WriteOffStock
+from pooling.service_layer.commands import BookReceipt, CorrectReceipt, WriteOffStock
 from pooling.service_layer.decisions import resettle_members, savings_fields
+from pooling.service_layer.unit_of_work import UnitOfWork
 from shared.errors import NotFound
 from shared.events import OrderReceived
-from shared.outbox import Outbox
+
+Today = Callable[[], date]  # the day in the pool's time zone
 
 
-def book_receipt(
-    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
-) -> orm.Order:
+def book_receipt(cmd: BookReceipt, uow: UnitOfWork, *, solve: Solver, today: Today) -> orm.Order:
     """Rule 10, once per order: who gets what, the depot's part, fee shares split again
     over the received goods, and each member's window result on received quantities."""
-    order = order_book.locked_order(session, cmd.order_id)
+    order = uow.orders.locked(cmd.order_id)
     order_book.state_of(order).receive(short=False)  # refused (409) unless confirmed
     received = _received(order, cmd)
-    movements = depot.receipt_movements(order.id, schedule.today(), received)
-    return _book(session, outbox, schedule, solve, order, cmd, received, movements)
+    movements = depot.receipt_movements(order.id, today(), received)
+    return _book(uow, solve, order, cmd, received, movements)
 
 
 def correct_receipt(
-    session: Session, outbox: Outbox, schedule: CutoffSchedule, solve: Solver, cmd: BookReceipt
+    cmd: CorrectReceipt, uow: UnitOfWork, *, solve: Solver, today: Today
 ) -> orm.Order:
     """The office corrects a booked receipt: rule 10 again on the corrected quantities;
     the depot moves only the difference, and refuses to take back stock that has left
     it. The booked receipt stays on record beside the correction."""
-    order = order_book.locked_order(session, cmd.order_id)
+    order = uow.orders.locked(cmd.order_id)
     order_book.state_of(order).correct_receipt(short=False)  # refused (409) unless received
     standing = order_book.standing_lines(order)
     before = {line.sku: line.received_quantity or ZERO for line in standing}
     extra = {line.sku for line in standing if before[line.sku] > line.ordered_quantity}
     booked = _received(order, BookReceipt(order.id, before, frozenset(extra)))
     corrected = _received(order, cmd)
-    ledger = order_book.ledger(session, order.id)
-    movements = depot.correction_movements(order.id, schedule.today(), ledger, booked, corrected)
-    return _book(session, outbox, schedule, solve, order, cmd, corrected, movements)
+    ledger = uow.depot.ledger(order.id)
+    movements = depot.correction_movements(order.id, today(), ledger, booked, corrected)
+    return _book(uow, solve, order, cmd, corrected, movements)
 
 
-def preview_receipt(session: Session, cmd: BookReceipt, *, correcting: bool) -> ReceivedOrder:
+def preview_receipt(cmd: BookReceipt, uow: UnitOfWork, *, correcting: bool) -> ReceivedOrder:
     """Rule 10's split of ``cmd`` as booking or correcting it would make it, refused as
     they would refuse it, and nothing stored: the office sees it before it books."""
-    order = order_book.existing_order(session, cmd.order_id)
+    order = uow.orders.get(cmd.order_id)
     state = order_book.state_of(order)
     if correcting:
         state.correct_receipt(short=False)  # refused (409) unless received
@@ -71,9 +69,7 @@ def _received(order: orm.Order, cmd: BookReceipt) -> ReceivedOrder:
 
 
 def _book(
-    session: Session,
-    outbox: Outbox,
-    schedule: CutoffSchedule,
+    uow: UnitOfWork,
     solve: Solver,
     order: orm.Order,
     cmd: BookReceipt,
@@ -82,16 +78,16 @@ def _book(
 ) -> orm.Order:
     """The receipt on record and on the order, the depot's movements, the members'
     window results on received quantities, and the announcement."""
-    receipt = order_book.store_receipt(session, order, received, cmd.extra_to_depot)
-    order_book.book_movements(session, movements)
+    revision = uow.orders.store_receipt(order, received, cmd.extra_to_depot)
+    uow.depot.book(movements)
     members = sorted({a.member_id for line in received.lines for a in line.allocations})
-    savings = resettle_members(session, schedule, solve, order.window_id, members)
-    outbox.add(session, order_received(order, receipt.revision, received, savings))
+    savings = resettle_members(uow, solve, order.window_id, members)
+    uow.publish(order_received(order, revision, received, savings))
     return order
 
 
 def order_received(
-    order: orm.Order, revision: int, received: ReceivedOrder, savings: list[orm.MemberSavings]
+    order: orm.Order, revision: int, received: ReceivedOrder, savings: list[model.MemberSavings]
 ) -> OrderReceived:
     lines = [
         {
@@ -120,18 +116,17 @@ def order_received(
     )
 
 
-def write_off_stock(session: Session, schedule: CutoffSchedule, cmd: WriteOffStock) -> Movement:
+def write_off_stock(cmd: WriteOffStock, uow: UnitOfWork, *, today: Today) -> Movement:
     """The office writes part of a lot off, saying why; the lot's order is locked, so two
     write-offs (or a correction) of one lot take turns and never overdraw it."""
     try:
-        order_book.locked_order(session, cmd.order_id)
+        uow.orders.locked(cmd.order_id)
     except NotFound as exc:  # named in the body: the write-off is invalid (422)
         raise LineError("order_id", cmd.sku, str(exc)) from exc
-    lots = depot.stock(order_book.ledger(session, cmd.order_id))
+    lots = depot.stock(uow.depot.ledger(cmd.order_id))
     lot = next((lot for lot in lots if lot.sku == cmd.sku), None)
     if lot is None:
         raise LineError("sku", cmd.sku, f"the depot holds no {cmd.sku} of order {cmd.order_id}")
-    today = schedule.today()
-    movement = depot.write_off(lot, cmd.quantity, cmd.reason, today)
-    order_book.book_movements(session, [movement])
+    movement = depot.write_off(lot, cmd.quantity, cmd.reason, today())
+    uow.depot.book([movement])
     return movement
