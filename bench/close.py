@@ -41,7 +41,9 @@ from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import Need, WindowResult
 from pooling.domain.optimise import Solution, assemble, build_problem
 from pooling.domain.pricing import ZERO, cost_of
+from pooling.service_layer.commands import ClosePool
 from pooling.service_layer.handlers import close_pool
+from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.db import transaction
 from shared.messaging import connect, declare_topology
 from shared.outbox import OutboxRelay
@@ -203,8 +205,10 @@ def run(size: str, database: str, broker: str, flexible: tuple[float, float] | N
         workers = [psutil.Process(pid) for pid in solver_pool.worker_pids(solve.workers)]
         workers_cpu = sum(sum(w.cpu_times()[:2]) for w in workers)
         started, cpu = time.perf_counter(), time.process_time()
+        schedule = bootstrap.schedule(settings)
         with transaction(runtime.sessions) as session:
-            closed = close_pool(session, runtime.outbox, bootstrap.schedule(settings), solve)
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox, schedule)
+            closed = close_pool(ClosePool(), uow, solve=solve, today=schedule.today)
         figures["close_s"] = round(time.perf_counter() - started, 3)
         figures["close_cpu_s"] = round(time.process_time() - cpu, 3)
         figures["workers_cpu_s"] = round(

@@ -20,7 +20,7 @@ from shared.events import Event
 from shared.outbox import Outbox
 from shared.runtime import Runtime
 from tests.integration.test_pool_lifecycle import (
-    SOLVE,
+    close,
     events_roundtrip,
     feed,
     need_posted,
@@ -74,7 +74,7 @@ def state(runtime: Runtime, need_id: int) -> tuple[str, list[str]]:
 def test_a_cancellation_during_a_close_waits_and_finds_the_need_ordered(runtime: Runtime) -> None:
     schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
-        closed = pool.close_pool(session, Outbox(runtime.tables["outbox"]), schedule, SOLVE)
+        closed = close(session, Outbox(runtime.tables["outbox"]), schedule)
         thread, done = in_background(lambda: feed(runtime, cancelled(3)))
         assert not done.wait(HELD), "the cancellation did not wait for the close"
     thread.join(timeout=30)
@@ -89,15 +89,15 @@ def test_a_close_during_a_cancellation_waits_and_leaves_the_need_out(runtime: Ru
     outbox = Outbox(runtime.tables["outbox"])
     orders: list[pool.ClosedPool] = []
 
-    def close() -> None:
+    def close_in_background() -> None:
         with transaction(runtime.sessions) as session:
-            orders.append(pool.close_pool(session, outbox, schedule, SOLVE))
+            orders.append(close(session, outbox, schedule))
 
     with transaction(runtime.sessions) as session:
         handlers(runtime.settings, runtime.outbox)["catalog.need.cancelled"](
             session, events_roundtrip(cancelled(3))
         )
-        thread, done = in_background(close)
+        thread, done = in_background(close_in_background)
         assert not done.wait(HELD), "the close did not wait for the cancellation"
     thread.join(timeout=30)
 

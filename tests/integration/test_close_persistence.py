@@ -23,11 +23,12 @@ from pooling.adapters.highs import HighsSolver
 from pooling.adapters.placed_orders import allocation_fields
 from pooling.bootstrap import build_runtime
 from pooling.domain.model import Allocation, Need
-from pooling.service_layer.handlers import ClosedPool, close_pool
+from pooling.service_layer.handlers import ClosedPool
 from shared import events
 from shared.db import transaction
 from shared.runtime import Runtime
 from shared.settings import Settings
+from tests.integration.test_pool_lifecycle import close
 from tests.support.servers import throwaway_database
 
 SOLVE = HighsSolver(time_limit=10, workers=1)
@@ -81,7 +82,7 @@ def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: R
     load(runtime, instance)
     schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
-        closed = close_pool(session, runtime.outbox, schedule, SOLVE)
+        closed = close(session, runtime.outbox, schedule)
     expected = decided(closed)
     assert len(expected) == len(instance.needs)
     allocations, needs = stored(runtime)
@@ -115,7 +116,7 @@ def test_a_fresh_order_is_neither_declined_nor_received(runtime: Runtime) -> Non
     load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=5))
     schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
-        close_pool(session, runtime.outbox, schedule, SOLVE)
+        close(session, runtime.outbox, schedule)
     with transaction(runtime.sessions) as session:
         assert session.scalar(select(func.count()).select_from(orm.Allocation)) == 120
     lines, allocations = after_order_columns(runtime)
@@ -130,7 +131,7 @@ def test_a_close_with_flexible_needs_stores_their_extra_and_what_it_saved(
     load(runtime, with_flexible_needs(instance, 0.3, 0.2))
     schedule = bootstrap.schedule(runtime.settings)
     with transaction(runtime.sessions) as session:
-        closed = close_pool(session, runtime.outbox, schedule, SOLVE)
+        closed = close(session, runtime.outbox, schedule)
     extra = {
         a.need_id: a.extra_quantity
         for order in closed.orders
@@ -175,7 +176,7 @@ def test_a_close_pauses_the_cyclic_collector_and_restores_it(runtime: Runtime) -
     solve = CollectorWatchingSolver()
     assert gc.isenabled()
     with transaction(runtime.sessions) as session:
-        close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
+        close(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
     assert solve.collecting == [False]
     assert gc.isenabled()
 
@@ -191,7 +192,7 @@ def test_a_close_reads_the_offer_versions_once_to_price_and_to_prune(runtime: Ru
     event.listen(runtime.engine, "before_cursor_execute", note)
     try:
         with transaction(runtime.sessions) as session:
-            close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), SOLVE)
+            close(session, runtime.outbox, bootstrap.schedule(runtime.settings))
     finally:
         event.remove(runtime.engine, "before_cursor_execute", note)
     assert len(reads) == 1
@@ -203,7 +204,7 @@ def test_the_orders_announced_carry_every_allocation_as_the_close_decided(
     instance = cooperative(needs=600, members=40, products=80, suppliers=6, seed=22)
     load(runtime, with_flexible_needs(instance, 0.3, 0.2))  # extra quantities too
     with transaction(runtime.sessions) as session:
-        closed = close_pool(session, runtime.outbox, bootstrap.schedule(runtime.settings), SOLVE)
+        closed = close(session, runtime.outbox, bootstrap.schedule(runtime.settings))
     outbox = runtime.tables["outbox"]
     with transaction(runtime.sessions) as session:
         bodies = session.execute(select(outbox.c.body).order_by(outbox.c.id)).scalars().all()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from pooling import bootstrap
 from pooling.adapters import orm
@@ -20,12 +21,16 @@ from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.highs import HighsSolver
 from pooling.adapters.repository import PoolRepository
 from pooling.bootstrap import build_runtime, handlers
+from pooling.domain.optimise import Solver
 from pooling.service_layer import handlers as pool
+from pooling.service_layer.commands import ClosePool, ReportProgress
+from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.consumer import EventConsumer
 from shared.db import transaction
 from shared.errors import Conflict
 from shared.events import Event, dump
 from shared.messaging import connect, declare_topology, subscriptions_of
+from shared.outbox import Outbox
 from shared.publishing import Publisher
 from shared.runtime import Runtime
 from shared.settings import Settings
@@ -34,6 +39,18 @@ from tests.support.stack import wait_until
 
 QUEUE = subscriptions_of("pooling")[0]
 SOLVE = HighsSolver(time_limit=10)
+
+
+def close(
+    session: Session,
+    outbox: Outbox,
+    schedule: CutoffSchedule,
+    solve: Solver = SOLVE,
+    window_id: int | None = None,
+) -> pool.ClosedPool:
+    """The pool closed in a unit of work on ``session``, as the close's request runs it."""
+    uow = SqlAlchemyUnitOfWork(session, outbox, schedule)
+    return pool.close_pool(ClosePool(window_id), uow, solve=solve, today=schedule.today)
 
 
 @pytest.fixture
@@ -122,7 +139,7 @@ def test_two_closes_at_once_close_the_window_once(runtime: Runtime, schedule) ->
         barrier.wait()
         try:
             with transaction(runtime.sessions) as session:
-                closed = pool.close_pool(session, runtime.outbox, schedule, SOLVE, window_id=1)
+                closed = close(session, runtime.outbox, schedule, window_id=1)
                 outcomes.append(f"closed {len(closed.orders)}")
         except Conflict:
             outcomes.append("conflict")
@@ -169,7 +186,7 @@ def test_competing_consumers_and_a_close_lose_and_double_count_nothing(
                 publisher.publish_event(_same_event_again(need_id))
             if need_id == 150:
                 with transaction(runtime.sessions) as session:
-                    pool.close_pool(session, runtime.outbox, schedule, SOLVE)
+                    close(session, runtime.outbox, schedule)
 
     try:
         wait_until(lambda: count(runtime) == 300, 60, "all 300 needs pooled")
@@ -281,7 +298,8 @@ def test_progress_read_before_a_close_or_another_report_is_not_announced(
 def test_progress_is_announced_once_per_change(runtime: Runtime, schedule: CutoffSchedule) -> None:
     def announce() -> bool:
         with transaction(runtime.sessions) as session:
-            return pool.report_progress(session, runtime.outbox, schedule)
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox, schedule)
+            return pool.report_progress(ReportProgress(), uow)
 
     feed(runtime, *(need_posted(n) for n in range(1, 8)))
     assert announce() is True

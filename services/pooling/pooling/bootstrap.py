@@ -15,6 +15,7 @@ from pooling.adapters.highs import HighsSolver
 from pooling.adapters.orm import TABLES
 from pooling.domain.optimise import Solver
 from pooling.service_layer import commands, decisions, reactions, receiving, site_receipts
+from pooling.service_layer.handlers import close_pool, report_progress
 from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
 from shared.consumer import Handler, Together
 from shared.outbox import Outbox
@@ -43,6 +44,8 @@ def command_handlers(schedule: CutoffSchedule, solve: Solver) -> dict[type, Comm
     pool's day bound here."""
     today = schedule.today
     return {
+        commands.ClosePool: partial(close_pool, solve=solve, today=today),
+        commands.ReportProgress: report_progress,
         commands.ConfirmOrder: partial(decisions.confirm_order, solve=solve),
         commands.RejectOrder: partial(decisions.reject_order, solve=solve),
         commands.BookReceipt: partial(receiving.book_receipt, solve=solve, today=today),

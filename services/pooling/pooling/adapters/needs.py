@@ -3,11 +3,12 @@ suppliers' terms, as the unit of work carries them (``service_layer.unit_of_work
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
@@ -57,6 +58,43 @@ class SqlNeeds:
         need = self.locked(need_id)
         assert need is not None
         return need
+
+    def correlation_ids(self, window_id: int) -> dict[int, str]:
+        """Each of the window's needs' correlation id, where it came with one."""
+        need = orm.PooledNeed
+        query = select(need.need_id, need.correlation_id).where(
+            need.window_id == window_id, need.correlation_id.is_not(None)
+        )
+        return {need_id: posted_under for need_id, posted_under in self.session.execute(query)}
+
+    def mark_served(self, whole: Sequence[int], rest: Mapping[int, Decimal]) -> None:
+        """Needs the depot served: ``whole`` ones are served (in no order), the others
+        keep the ``rest`` of their quantity to be ordered."""
+        need = orm.PooledNeed
+        if whole:
+            self.session.execute(
+                update(need)
+                .where(need.need_id.in_(whole))
+                .values(status="served", order_id=None)
+                .execution_options(synchronize_session=False)
+            )
+        for need_id, quantity in rest.items():
+            self.session.execute(
+                update(need)
+                .where(need.need_id == need_id)
+                .values(quantity=quantity)
+                .execution_options(synchronize_session=False)
+            )
+
+    def move(self, need_ids: Sequence[int], window_id: int, joined_at: datetime) -> None:
+        """The needs wait in window ``window_id`` now, joined at ``joined_at``."""
+        if need_ids:
+            self.session.execute(
+                update(orm.PooledNeed)
+                .where(orm.PooledNeed.need_id.in_(need_ids))
+                .values(window_id=window_id, joined_at=joined_at)
+                .execution_options(synchronize_session=False)
+            )
 
     def back_into_pool(self, need_ids: Iterable[int], now: datetime) -> None:
         """The needs join the open window again, under its lock and their own (in id

@@ -4,13 +4,14 @@ themselves are in ``order_book``."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import order_book, orm
+from pooling.adapters.placed_orders import PlacedOrder, save_orders
 from pooling.domain import model
 from pooling.domain.depot import DepotAllocation, Lot, Movement
 from pooling.domain.receipt import ReceivedOrder
@@ -20,6 +21,16 @@ from pooling.domain.site_receipt import Site
 class SqlOrders:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def place(self, window_id: int, orders: Sequence[model.SupplierOrder]) -> list[PlacedOrder]:
+        """A close's orders stored in a few bulk statements, their needs marked ordered
+        (``placed_orders.save_orders``)."""
+        return save_orders(self.session, window_id, orders)
+
+    def suppliers_of(self, order_ids: Collection[int]) -> dict[int, int]:
+        """Each order's supplier."""
+        query = select(orm.Order.id, orm.Order.supplier_id).where(orm.Order.id.in_(order_ids))
+        return {order_id: supplier_id for order_id, supplier_id in self.session.execute(query)}
 
     def get(self, order_id: int) -> orm.Order:
         """The order, or ``NotFound`` on ``order_id``."""
@@ -96,6 +107,17 @@ class SqlResults:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def add_all(self, window_id: int, results: Iterable[model.MemberSavings]) -> None:
+        """A close's results of its members, in one statement."""
+        rows = [
+            {"window_id": window_id, "member_id": m.member_id}
+            | {"baseline": m.baseline, "paid": m.paid, "saved": m.saved}
+            | {"flexibility_saved": m.flexibility_saved}
+            for m in results
+        ]
+        if rows:
+            self.session.execute(insert(orm.MemberSavings), rows)
 
     def record(self, window_id: int, result: model.MemberSavings) -> model.MemberSavings:
         """The member's result of the window, computed again; what its flexible needs

@@ -107,6 +107,17 @@ class PoolRepository:
             self.session.flush()
         return window
 
+    def store_closed(self, window: orm.Window, result: model.WindowResult) -> None:
+        """The window closed now, with its figures; stored at once, so that a new window
+        can open."""
+        window.status, window.closed_at = "closed", datetime.now(UTC)
+        window.total_cost = result.total_cost
+        window.members_baseline = result.members_baseline
+        window.members_paid = result.members_paid
+        window.members_saved = result.members_saved
+        window.optimal, window.optimality_gap = result.optimal, result.gap
+        self.session.flush()
+
     def due_windows(self, now: datetime) -> list[int]:
         query = select(orm.Window.id).where(
             orm.Window.status == "open", orm.Window.closes_at <= now

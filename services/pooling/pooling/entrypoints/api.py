@@ -16,12 +16,11 @@ from pooling.adapters.repository import PoolRepository
 from pooling.domain.distribution import distribute
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.entrypoints.work import handle, pooling_work, schedule, solver
-from pooling.service_layer import handlers
-from pooling.service_layer.commands import ConfirmOrder, RejectOrder
+from pooling.entrypoints.work import handle, pooling_work, schedule
+from pooling.service_layer.commands import ClosePool, ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
 from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import unit_of_work
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 
@@ -52,10 +51,8 @@ def current_pool() -> ResponseReturnValue:
 @require("admin")
 def close_pool() -> ResponseReturnValue:
     window_id = load_body(schemas.CloseIn(), optional=True)["window_id"]
-    with unit_of_work() as session:
-        closed = handlers.close_pool(
-            session, current_runtime().outbox, schedule(), solver(), window_id
-        )
+    with pooling_work() as uow:
+        closed = handle(ClosePool(window_id), uow)
         result = closed.result
         served = result.depot
         body = {

@@ -14,7 +14,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from pooling import bootstrap
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain.optimise import Solver
+from pooling.service_layer.commands import ReportProgress
 from pooling.service_layer.handlers import close_due_windows, report_progress
+from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.changes import Changes
 from shared.db import transaction
 from shared.runtime import Runtime
@@ -36,7 +38,7 @@ def announce_progress(runtime: Runtime, schedule: CutoffSchedule, changes: Chang
     if not changes.since_last_look():
         return
     with transaction(runtime.sessions) as session:
-        report_progress(session, runtime.outbox, schedule)
+        report_progress(ReportProgress(), SqlAlchemyUnitOfWork(session, runtime.outbox, schedule))
 
 
 def main(settings: Settings) -> int:

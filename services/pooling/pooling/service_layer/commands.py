@@ -1,5 +1,5 @@
-"""What can be asked of pooling after a close: a supplier's answer, a receipt (and its
-correction), a site's receipt, a write-off."""
+"""What can be asked of pooling: a close, its progress, and after the close a supplier's
+answer, a receipt (and its correction), a site's receipt, a write-off."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ClosePool:
+    """Close the current window (``window_id``: only if it is still the current one)."""
+
+    window_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    """Announce the open window's progress, if it changed since the last announcement."""
 
 
 @dataclass(frozen=True)

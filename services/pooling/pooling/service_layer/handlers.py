@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pooling.adapters import order_book, orm
+from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.placed_orders import PlacedOrder, line_fields, save_orders
-from pooling.adapters.repository import PoolRepository
+from pooling.adapters.placed_orders import PlacedOrder, line_fields
 from pooling.domain.closing import close_window
 from pooling.domain.model import Allocation, WindowResult
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
 from pooling.service_layer import serving
+from pooling.service_layer.commands import ClosePool, ReportProgress
 from pooling.service_layer.decisions import savings_fields
+from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork
 from shared.db import transaction
 from shared.errors import Conflict
 from shared.events import OrderPlaced, PoolProgressed
@@ -38,81 +38,45 @@ class ClosedPool:
 
 @collection_paused()  # a close builds many short-lived objects: see shared.heap
 def close_pool(
-    session: Session,
-    outbox: Outbox,
-    schedule: CutoffSchedule,
-    solve: Solver,
-    window_id: int | None = None,
+    cmd: ClosePool, uow: UnitOfWork, *, solve: Solver, today: Callable[[], date]
 ) -> ClosedPool:
-    """Close the current window (or ``window_id`` if it is still the current one):
+    """Close the current window (or ``cmd.window_id`` if it is still the current one):
     price it, store the orders, announce them. Two closes at once: one wins, one gets 409."""
-    pool = PoolRepository(session, schedule)
-    if window_id is None:
+    pool = uow.pool
+    if cmd.window_id is None:
         pool.current_or_new_window()
     window = pool.current_window(lock="update")
-    if window is None or (window_id is not None and window.id != window_id):
+    if window is None or (cmd.window_id is not None and window.id != cmd.window_id):
         raise Conflict("window_id", "That round is closed already.")
     needs = pool.open_needs(window.id)
     window.prices_fixed_at = pool.prices_fixed_at(window) or datetime.now(UTC)
-    lots = order_book.locked_stock(session, {need.sku for need in needs})  # rule 11 first
+    lots = uow.depot.locked_stock({need.sku for need in needs})  # rule 11 first
     versions = pool.offer_versions()  # read once: to price with, then to prune
     offers, terms = pool.offers(window, versions), pool.supplier_terms()
-    result = close_window(needs, offers, terms, solve, lots, schedule.today())
+    result = close_window(needs, offers, terms, solve, lots, today())
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
-    posted_under = _correlation_ids(session, window.id)
+    posted_under = uow.needs.correlation_ids(window.id)
     if result.depot is not None:
-        serving.store_served(session, window.id, result.depot)
-    orders = save_orders(session, window.id, result.orders)
-    _settle(session, schedule, window, result)
+        serving.store_served(uow, window.id, result.depot)
+    orders = uow.orders.place(window.id, result.orders)
+    _settle(uow, window, result)
     pool.prune_offer_versions(window.closed_at, versions)  # the next window starts after this
     # The orders first: a consumer of both on one queue (billing) knows every order of the
     # window when it hears what the depot served.
-    outbox.add_all(session, [order_placed(order, result, posted_under) for order in orders])
+    uow.publish_all([order_placed(order, result, posted_under) for order in orders])
     if result.depot is not None:
-        outbox.add(session, serving.depot_served(session, window.id, result, posted_under))
+        uow.publish(serving.depot_served(uow, window.id, result, posted_under))
     return ClosedPool(window, orders, result)
 
 
-def _correlation_ids(session: Session, window_id: int) -> dict[int, str]:
-    """Each of the window's needs' correlation id, where it came with one."""
-    need = orm.PooledNeed
-    query = select(need.need_id, need.correlation_id).where(
-        need.window_id == window_id, need.correlation_id.is_not(None)
-    )
-    return {need_id: posted_under for need_id, posted_under in session.execute(query)}
-
-
-def _settle(
-    session: Session, schedule: CutoffSchedule, window: orm.Window, result: WindowResult
-) -> None:
+def _settle(uow: UnitOfWork, window: orm.Window, result: WindowResult) -> None:
     """Close the window with its figures; needs no one offers wait in the next one."""
-    window.status, window.closed_at = "closed", datetime.now(UTC)
-    window.total_cost = result.total_cost
-    window.members_baseline = result.members_baseline
-    window.members_paid = result.members_paid
-    window.members_saved = result.members_saved
-    window.optimal, window.optimality_gap = result.optimal, result.gap
-    session.flush()
-    next_window = PoolRepository(session, schedule).current_or_new_window()
+    uow.pool.store_closed(window, result)
+    next_window = uow.pool.current_or_new_window()
     unoffered = [need.need_id for need in result.unoffered_needs]
-    if unoffered:
-        session.execute(
-            update(orm.PooledNeed)
-            .where(orm.PooledNeed.need_id.in_(unoffered))
-            .values(window_id=next_window.id, joined_at=window.closed_at)
-            .execution_options(synchronize_session=False)
-        )
-    if result.members:
-        session.execute(
-            insert(orm.MemberSavings),
-            [
-                {"window_id": window.id, "member_id": m.member_id}
-                | {"baseline": m.baseline, "paid": m.paid, "saved": m.saved}
-                | {"flexibility_saved": m.flexibility_saved}
-                for m in result.members.values()
-            ],
-        )
+    uow.needs.move(unoffered, next_window.id, window.closed_at)
+    uow.results.add_all(window.id, result.members.values())
 
 
 def order_placed(
@@ -156,7 +120,7 @@ def announced(a: Allocation, correlation_id: str | None) -> dict[str, object]:
     }
 
 
-def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) -> bool:
+def report_progress(cmd: ReportProgress, uow: UnitOfWork) -> bool:
     """Announce the open window's progress if it changed since the last announcement.
 
     Called every few seconds, so a burst of needs makes one event, not one per need.
@@ -164,20 +128,20 @@ def report_progress(session: Session, outbox: Outbox, schedule: CutoffSchedule) 
     the announcement is then claimed by a conditional update (none if the window
     closed, or another reporter announced this change, in between).
     """
-    pool = PoolRepository(session, schedule)
+    pool = uow.pool
     window = pool.current_window()
     if window is None:
         return False
     open_demand = pool.open_demand(window.id)
     if open_demand.signature == window.progress_signature:
         return False
-    holdings = order_book.depot_holdings(session)
+    holdings = uow.depot.holdings()
     progress = pool_progress(
         open_demand.demand, pool.offers(window), holdings, open_demand.flexible
     )
     if not pool.claim_progress(window, open_demand.signature):  # locks the window: last
         return False
-    outbox.add(session, PoolProgressed(**progress_payload(window.id, progress)))
+    uow.publish(PoolProgressed(**progress_payload(window.id, progress)))
     return True
 
 
@@ -217,12 +181,13 @@ def close_due_windows(
 ) -> list[int]:
     """Close every open window whose cutoff has passed; each close its own transaction."""
     with transaction(sessions) as session:
-        due = PoolRepository(session, schedule).due_windows(datetime.now(UTC))
+        due = SqlAlchemyUnitOfWork(session, outbox, schedule).pool.due_windows(datetime.now(UTC))
     closed = []
     for window_id in due:
         try:
             with transaction(sessions) as session:
-                close_pool(session, outbox, schedule, solve, window_id)
+                uow = SqlAlchemyUnitOfWork(session, outbox, schedule)
+                close_pool(ClosePool(window_id), uow, solve=solve, today=schedule.today)
             closed.append(window_id)
         except Conflict:
             log.info("window %s was closed by someone else", window_id)

@@ -13,40 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
-from pooling.adapters import order_book, orm
 from pooling.domain.depot import DepotService
 from pooling.domain.model import WindowResult
 from pooling.service_layer.decisions import savings_fields
+from pooling.service_layer.unit_of_work import UnitOfWork
 from shared.events import DepotServed
 
 
-def store_served(session: Session, window_id: int, service: DepotService) -> None:
+def store_served(uow: UnitOfWork, window_id: int, service: DepotService) -> None:
     """The depot's movements out to the needs; the needs served whole or in part."""
-    order_book.book_movements(session, service.movements, window_id=window_id)
+    uow.depot.book(service.movements, window_id=window_id)
     rest = {need.need_id: need.quantity for need in service.rest}
     served = sorted({part.need_id for part in service.served})
     whole = [need_id for need_id in served if need_id not in rest]
-    if whole:
-        session.execute(
-            update(orm.PooledNeed)
-            .where(orm.PooledNeed.need_id.in_(whole))
-            .values(status="served", order_id=None)
-            .execution_options(synchronize_session=False)
-        )
-    for need_id in (need_id for need_id in served if need_id in rest):
-        session.execute(
-            update(orm.PooledNeed)
-            .where(orm.PooledNeed.need_id == need_id)
-            .values(quantity=rest[need_id])
-            .execution_options(synchronize_session=False)
-        )
+    uow.needs.mark_served(whole, {n: rest[n] for n in served if n in rest})
 
 
 def depot_served(
-    session: Session,
+    uow: UnitOfWork,
     window_id: int,
     result: WindowResult,
     posted_under: Mapping[int, str],
@@ -57,8 +41,7 @@ def depot_served(
     assert service is not None
     rest = {need.need_id: need.quantity for need in service.rest}
     lots = sorted({part.order_id for part in service.served})
-    query = select(orm.Order.id, orm.Order.supplier_id).where(orm.Order.id.in_(lots))
-    supplier_of = {order_id: supplier_id for order_id, supplier_id in session.execute(query)}
+    supplier_of = uow.orders.suppliers_of(lots)
     members = sorted({part.member_id for part in service.served})
     allocations = [
         {

@@ -3,7 +3,7 @@ events of that transaction go to. Handlers see only this (fakes in unit tests)."
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import Lock, OfferVersion
+from pooling.adapters.placed_orders import PlacedOrder
+from pooling.adapters.repository import Lock, OfferVersion, OpenDemand
 from pooling.domain import model
 from pooling.domain.depot import DepotAllocation, Lot, Movement
 from pooling.domain.receipt import ReceivedOrder
@@ -27,10 +28,20 @@ class Pool(Protocol):
     def window(self, window_id: int) -> orm.Window | None: ...
     def current_window(self, *, lock: Lock = None) -> orm.Window | None: ...
     def current_or_new_window(self, *, lock: Lock = None) -> orm.Window: ...
+    def due_windows(self, now: datetime) -> list[int]: ...
+    def prices_fixed_at(self, window: orm.Window) -> datetime | None: ...
+    def open_needs(self, window_id: int) -> list[model.Need]: ...
+    def open_demand(self, window_id: int) -> OpenDemand: ...
+    def claim_progress(self, window: orm.Window, signature: str) -> bool:
+        """Note ``signature`` as the open window's announced progress unless someone did."""
+
+    def offer_versions(self, by: datetime | None = None) -> list[OfferVersion]: ...
     def offers(
         self, window: orm.Window | None = None, versions: Sequence[OfferVersion] | None = None
     ) -> dict[str, list[model.Offer]]: ...
+    def prune_offer_versions(self, since: datetime, versions: Sequence[OfferVersion]) -> int: ...
     def supplier_terms(self) -> dict[int, model.SupplierTerms]: ...
+    def store_closed(self, window: orm.Window, result: model.WindowResult) -> None: ...
 
 
 class Needs(Protocol):
@@ -48,8 +59,16 @@ class Needs(Protocol):
     def back_into_pool(self, need_ids: Iterable[int], now: datetime) -> None:
         """The needs join the open window again, open."""
 
+    def correlation_ids(self, window_id: int) -> dict[int, str]: ...
+    def mark_served(self, whole: Sequence[int], rest: Mapping[int, Decimal]) -> None:
+        """``whole``: served by the depot; the others keep the ``rest`` to be ordered."""
+
+    def move(self, need_ids: Sequence[int], window_id: int, joined_at: datetime) -> None: ...
+
 
 class Orders(Protocol):
+    def place(self, window_id: int, orders: Sequence[model.SupplierOrder]) -> list[PlacedOrder]: ...
+    def suppliers_of(self, order_ids: Collection[int]) -> dict[int, int]: ...
     def get(self, order_id: int) -> orm.Order:
         """The order, or ``NotFound``."""
 
@@ -88,6 +107,7 @@ class Offers(Protocol):
 
 
 class Results(Protocol):
+    def add_all(self, window_id: int, results: Iterable[model.MemberSavings]) -> None: ...
     def record(self, window_id: int, result: model.MemberSavings) -> model.MemberSavings:
         """The member's window result again (what flexibility saved it kept)."""
 
