@@ -111,6 +111,13 @@ def store_receipt(
     ]
     receipt = orm.Receipt(order_id=order.id, revision=revisions(session, order.id), lines=lines)
     session.add(receipt)
+    take_receipt(order, received)
+    session.flush()
+    return receipt
+
+
+def take_receipt(order: orm.Order, received: ReceivedOrder) -> None:
+    """The receipt's figures on the order: received, the depot's part, the shares."""
     by_sku = {line.sku: line for line in received.lines}
     for line in standing_lines(order):
         got = by_sku[line.sku]
@@ -120,8 +127,6 @@ def store_receipt(
         for allocation in line.allocations:
             allocation.received = received_by_need[allocation.need_id]
     order.status, order.total = OrderStatus.RECEIVED.value, received.total
-    session.flush()
-    return receipt
 
 
 def _take_shares(line: orm.OrderLine, allocations: Iterable[object]) -> None:
