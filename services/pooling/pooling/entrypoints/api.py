@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pooling.adapters import documents, order_book, order_csv, orm
-from pooling.adapters.repository import PoolRepository
 from pooling.domain.distribution import distribute
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import delivery_schemas, schemas
@@ -28,16 +27,16 @@ api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 @api.get("/pools/current")
 @require("admin", "member", "supplier")
 def current_pool() -> ResponseReturnValue:
-    with unit_of_work() as session:
-        pool = PoolRepository(session, schedule())
+    with pooling_work() as uow:
+        pool = uow.pool
         window = pool.current_window()
         if window is None:  # nothing posted since the last close
-            body = {"window_id": None, "closes_at": pool.schedule.next_after(datetime.now(UTC))}
+            body = {"window_id": None, "closes_at": schedule().next_after(datetime.now(UTC))}
             return jsonify(
                 schemas.PoolOut().dump(body | {"products": [], "needs": 0, "members": 0})
             )
         open_demand = pool.open_demand(window.id)
-        holdings = order_book.depot_holdings(session)
+        holdings = uow.depot.holdings()
         products = pool_progress(
             open_demand.demand, pool.offers(window), holdings, open_demand.flexible
         )

@@ -107,8 +107,8 @@ def list_receipts(order_id: int) -> ResponseReturnValue:
 @receipts_api.get("/depot")
 @require("admin")
 def show_depot() -> ResponseReturnValue:
-    with unit_of_work() as session:
-        ledger = order_book.ledger(session)
+    with pooling_work() as uow:
+        ledger = uow.depot.ledger()
     body = {"lots": depot.stock(ledger), "movements": ledger, "value": depot.depot_value(ledger)}
     return jsonify(schemas.DepotOut().dump(body))
 

@@ -32,6 +32,9 @@ class Pool(Protocol):
     def prices_fixed_at(self, window: orm.Window) -> datetime | None: ...
     def open_needs(self, window_id: int) -> list[model.Need]: ...
     def open_demand(self, window_id: int) -> OpenDemand: ...
+    def open_count(self, window_id: int) -> tuple[int, int]:
+        """How many needs are open in the window, and how many members posted them."""
+
     def claim_progress(self, window: orm.Window, signature: str) -> bool:
         """Note ``signature`` as the open window's announced progress unless someone did."""
 
