@@ -159,6 +159,9 @@ class FakeDepot:
     def locked_stock(self, skus: Collection[str]) -> list[Lot]:
         return [lot for lot in stock(self.ledger()) if lot.sku in skus]
 
+    def lots(self) -> list[Lot]:
+        return stock(self.ledger())
+
     def holdings(self) -> dict[str, Decimal]:
         held: dict[str, Decimal] = {}
         for lot in stock(self.ledger()):

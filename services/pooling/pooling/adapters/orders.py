@@ -98,6 +98,10 @@ class SqlDepot:
     def locked_stock(self, skus: Collection[str]) -> list[Lot]:
         return order_book.locked_stock(self.session, skus)
 
+    def lots(self) -> list[Lot]:
+        """The depot's lots now (not locked: for weighing the pool before its close)."""
+        return order_book.depot_lots(self.session)
+
     def holdings(self) -> dict[str, Decimal]:
         return order_book.depot_holdings(self.session)
 

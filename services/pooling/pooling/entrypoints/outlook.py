@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
+from pooling.entrypoints.work import pooling_work, schedule, solver
 from pooling.service_layer.outlook import LastOutlook, current_outlook
 from shared.auth import current_principal, require
-from shared.web import unit_of_work
 
 outlook_api = Blueprint("pooling_outlook", __name__, url_prefix="/api/v1")
 LAST = "zirkel.last_outlook"
@@ -73,12 +73,8 @@ class OutlookOut(Schema):
 def current_pool_outlook() -> ResponseReturnValue:
     principal = current_principal()
     last = current_app.extensions.setdefault(LAST, LastOutlook())
-    schedule, solver = (
-        current_app.extensions["zirkel.schedule"],
-        current_app.extensions["zirkel.solver"],
-    )
-    with unit_of_work() as session:
-        found = current_outlook(session, schedule, solver, last)
+    with pooling_work() as uow:
+        found = current_outlook(uow, solver(), schedule().today, last)
     body: dict[str, object] = {"window_id": found.window_id, "products": [], "suppliers": []}
     body |= {"pool": None, "own": None, "optimal": True}
     if found.outlook is not None:

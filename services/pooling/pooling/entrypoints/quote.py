@@ -4,7 +4,7 @@ would stand with one more need of ``quantity`` (and what that need's goods would
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.validate import Length
@@ -12,11 +12,11 @@ from marshmallow.validate import Length
 from pooling.domain.pricing import cost_of
 from pooling.entrypoints.outlook import TierOut
 from pooling.entrypoints.schemas import OfferProgressOut
+from pooling.entrypoints.work import pooling_work
 from pooling.service_layer.outlook import quote_need
 from shared.auth import require
 from shared.fields import Quantity
 from shared.request_input import ApiError
-from shared.web import unit_of_work
 
 quote_api = Blueprint("pooling_quote", __name__, url_prefix="/api/v1")
 
@@ -50,8 +50,8 @@ def quote() -> ResponseReturnValue:
         asked = QuoteIn().load(request.args.to_dict())
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
-    with unit_of_work() as session:
-        found = quote_need(session, current_app.extensions["zirkel.schedule"], **asked)
+    with pooling_work() as uow:
+        found = quote_need(uow, **asked)
     if found is None:
         raise ApiError(404, "No one offers this product.", {"sku": ["Not offered."]})
     afters = found.with_need.offers if found.with_need else (None,) * len(found.offers)

@@ -7,18 +7,15 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
-from pooling.adapters import order_book
-from pooling.adapters.calendar import CutoffSchedule
-from pooling.adapters.repository import PoolRepository
 from pooling.domain.closing import close_window, pooled_demand
 from pooling.domain.model import Offer
 from pooling.domain.optimise import Solver
 from pooling.domain.outlook import PoolOutlook, pool_outlook
 from pooling.domain.progress import ProductProgress, pool_progress
+from pooling.service_layer.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -56,10 +53,10 @@ class LastOutlook:
 
 
 def current_outlook(
-    session: Session, schedule: CutoffSchedule, solve: Solver, last: LastOutlook
+    uow: UnitOfWork, solve: Solver, today: Callable[[], date], last: LastOutlook
 ) -> WindowOutlook:
     """The open window's outlook, as a close now would price it (nothing is stored)."""
-    pool = PoolRepository(session, schedule)
+    pool = uow.pool
     window = pool.current_window()
     if window is None:
         return WindowOutlook(None, None)
@@ -67,7 +64,7 @@ def current_outlook(
     if not needs:
         return WindowOutlook(window.id, None)
     offers, terms = pool.offers(window), pool.supplier_terms()
-    lots = [lot for lot in order_book.depot_lots(session) if lot.quantity > 0]
+    lots = [lot for lot in uow.depot.lots() if lot.quantity > 0]
     key = (
         window.id,
         tuple(needs),
@@ -78,7 +75,7 @@ def current_outlook(
     found = last.get(key)
     if found is not None:
         return WindowOutlook(window.id, found)
-    result = close_window(needs, offers, terms, solve, lots, schedule.today())
+    result = close_window(needs, offers, terms, solve, lots, today())
     holdings: dict[str, Decimal] = {}
     for lot in lots:
         holdings[lot.sku] = holdings.get(lot.sku, Decimal(0)) + lot.quantity
@@ -104,12 +101,10 @@ class NeedQuote:
     with_need: ProductProgress | None
 
 
-def quote_need(
-    session: Session, schedule: CutoffSchedule, sku: str, quantity: Decimal | None
-) -> NeedQuote | None:
+def quote_need(uow: UnitOfWork, sku: str, quantity: Decimal | None) -> NeedQuote | None:
     """What the pool pays for ``sku`` now and what a need of ``quantity`` would change;
     None when no one offers it."""
-    pool = PoolRepository(session, schedule)
+    pool = uow.pool
     window = pool.current_window()
     offers = pool.offers(window)
     if not offers.get(sku):
@@ -119,7 +114,7 @@ def quote_need(
         open_demand = pool.open_demand(window.id)
         pooled = open_demand.demand.get(sku, Decimal(0))
         flexible = open_demand.flexible.get(sku, Decimal(0))
-    holdings = order_book.depot_holdings(session)
+    holdings = uow.depot.holdings()
     now = pool_progress({sku: pooled}, offers, holdings, {sku: flexible})[0]
     after = None
     if quantity is not None:
