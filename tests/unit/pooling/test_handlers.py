@@ -16,11 +16,13 @@ from pooling.service_layer import reactions
 from pooling.service_layer.commands import (
     BookReceipt,
     BookSiteReceipt,
+    ClosePool,
     ConfirmOrder,
     RejectOrder,
     WriteOffStock,
 )
 from pooling.service_layer.decisions import confirm_order, reject_order
+from pooling.service_layer.handlers import close_pool
 from pooling.service_layer.receiving import book_receipt, write_off_stock
 from pooling.service_layer.site_receipts import book_site_receipt
 from shared.errors import Conflict, Forbidden
@@ -73,6 +75,15 @@ def confirmed(uow: FakeUnitOfWork) -> FakeUnitOfWork:
     confirm_order(ConfirmOrder(ORDER, A), uow, solve=SOLVE)
     uow.events.clear()
     return uow
+
+
+def test_a_window_closed_already_is_not_closed_again(uow: FakeUnitOfWork) -> None:
+    reactions.on_needs_posted([posted(20)], uow)  # the next window is open
+    closed = uow.orders.get(ORDER).window_id
+    with pytest.raises(Conflict):
+        close_pool(ClosePool(closed), uow, solve=SOLVE, today=today)
+    assert uow.pool.current_window().id != closed
+    assert uow.events == [] and list(uow.orders.rows) == [ORDER]
 
 
 def test_the_supplier_confirms_its_placed_order_whole(uow: FakeUnitOfWork) -> None:
