@@ -15,6 +15,7 @@ from shared.events.catalog import (
     OpsAlert,
     OpsAlertRaised,
     OpsAlertResolved,
+    PasswordResetRequested,
     ProductUpdated,
     SupplierUpdated,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "OrderPlaced",
     "OrderReceived",
     "OrderRejected",
+    "PasswordResetRequested",
     "PoolProgressed",
     "ProductUpdated",
     "SavingsReported",
