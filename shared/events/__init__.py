@@ -19,7 +19,7 @@ from shared.events.catalog import (
     ProductUpdated,
     SupplierUpdated,
 )
-from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, load
+from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, load, shown
 from shared.events.notify import SavingsReported
 from shared.events.pooling import (
     DepotServed,
@@ -61,4 +61,5 @@ __all__ = [
     "dump",
     "dumps",
     "load",
+    "shown",
 ]

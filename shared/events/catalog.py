@@ -288,6 +288,7 @@ class PasswordResetRequested(Event):
 
     event_type: ClassVar[str] = "catalog.password_reset.requested"
     schema: ClassVar[type[Schema]] = PasswordResetRequestedSchema
+    secret: ClassVar[tuple[str, ...]] = ("token",)  # a dead letter shows it hidden
     user_id: int
     email: str
     language: str

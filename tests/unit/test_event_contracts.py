@@ -2,8 +2,10 @@
 schema's, with the same defaults, and a producer cannot build what the schema refuses."""
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from marshmallow import ValidationError, missing
@@ -11,6 +13,7 @@ from marshmallow import ValidationError, missing
 from shared import events
 from shared.events.envelope import payload_names
 from shared.messaging import SUBSCRIPTIONS
+from shared.ops import describe
 
 
 @pytest.mark.parametrize("cls", sorted(set(events.TYPES.values()), key=lambda c: c.event_type))
@@ -94,3 +97,16 @@ def test_a_password_link_travels_to_notify_and_keeps_its_contract() -> None:
     for wrong in ({"language": "fr"}, {"token": ""}, {"minutes": 0}):
         with pytest.raises(ValidationError):
             dataclasses.replace(sent, **wrong)
+
+
+def test_a_dead_letter_shows_a_password_link_without_its_token() -> None:
+    sent = events.PasswordResetRequested(
+        user_id=7, email="eins@maler.example", language="de", token="t0k.en", minutes=60
+    )
+    letter = SimpleNamespace(properties={}, headers={}, body=events.dumps(sent).encode())
+    shown = json.loads(describe(letter)["body"])
+    assert shown["payload"] == sent.payload | {"token": "(hidden)"}
+    assert "t0k.en" not in describe(letter)["body"]
+    other = events.dumps(need_posted())
+    assert events.shown(other) == other  # no secret in it
+    assert events.shown("not an event {") == "not an event {"
