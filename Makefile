@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: screenshots run test lint format install system-packages fonts clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices bench-run
+.PHONY: screenshots run test lint format install system-packages fonts clean bench-close bench-close-large bench-close-flexible bench-post bench-relay bench-price-list bench-pipeline bench-memory bench-consume bench-spy bench-tools bench-embedded bench-invoices bench-run bench-password-reset
 
 run: $(STAMP) fonts
 	$(BIN)/zirkel run
@@ -100,6 +100,11 @@ bench-spy: bench-tools
 # Pooling's consumer alone: CPU per posted need, batch by batch size.
 bench-consume: $(STAMP)
 	$(BIN)/python -m bench.consume
+
+# Asking for a password link, a known address beside an unknown one: medians and their
+# difference (SECURITY.md keeps the figures).
+bench-password-reset: $(STAMP)
+	$(BIN)/python -m bench.password_reset
 
 # The outbox relay against raw kombu publishing, one confirm at a time and windowed.
 bench-relay: $(STAMP)

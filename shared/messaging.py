@@ -119,6 +119,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "notify", "ops-alerts", ("catalog.ops.alert.raised.v1", "catalog.ops.alert.resolved.v1")
     ),
     Subscription("notify", "supplier-invoice-disputes", ("billing.supplier_invoice.disputed.v1",)),
+    Subscription("notify", "password-resets", ("catalog.password_reset.requested.v1",)),
 )
 
 

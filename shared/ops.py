@@ -25,6 +25,7 @@ from urllib.parse import quote
 import requests
 from kombu import Connection, Message
 
+from shared import events
 from shared.failed_messages import body_text
 from shared.messaging import SUBSCRIPTIONS, connect, declare_topology, on_rabbitmq, queue_named
 from shared.publishing import Publisher
@@ -205,7 +206,7 @@ def describe(message: Message) -> dict[str, Any]:
         "routing_key": headers.get("x-zirkel-original-routing-key"),
         "died_at": headers.get("x-zirkel-died-at"),
         "headers": headers,
-        "body": body_text(message.body),
+        "body": events.shown(body_text(message.body)),
     }
 
 

@@ -15,10 +15,11 @@ from shared.events.catalog import (
     OpsAlert,
     OpsAlertRaised,
     OpsAlertResolved,
+    PasswordResetRequested,
     ProductUpdated,
     SupplierUpdated,
 )
-from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, load
+from shared.events.envelope import TYPES, Event, check_on_build, dump, dumps, load, shown
 from shared.events.notify import SavingsReported
 from shared.events.pooling import (
     DepotServed,
@@ -50,6 +51,7 @@ __all__ = [
     "OrderPlaced",
     "OrderReceived",
     "OrderRejected",
+    "PasswordResetRequested",
     "PoolProgressed",
     "ProductUpdated",
     "SavingsReported",
@@ -59,4 +61,5 @@ __all__ = [
     "dump",
     "dumps",
     "load",
+    "shown",
 ]

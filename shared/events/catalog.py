@@ -270,3 +270,27 @@ class OpsAlertRaised(OpsAlert):
 @dataclass(frozen=True, kw_only=True)
 class OpsAlertResolved(OpsAlert):
     event_type: ClassVar[str] = "catalog.ops.alert.resolved"
+
+
+class PasswordResetRequestedSchema(Schema):
+    user_id = fields.Integer(required=True)
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetRequested(Event):
+    """An active user asked for a link to set a new password (within the limit of links
+    asked for): notify writes the e-mail with the link, in the user's language. ``token``
+    is the link's secret (the web's ``/password/reset/<token>``), good for ``minutes``."""
+
+    event_type: ClassVar[str] = "catalog.password_reset.requested"
+    schema: ClassVar[type[Schema]] = PasswordResetRequestedSchema
+    secret: ClassVar[tuple[str, ...]] = ("token",)  # a dead letter shows it hidden
+    user_id: int
+    email: str
+    language: str
+    token: str
+    minutes: int

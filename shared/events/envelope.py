@@ -45,6 +45,8 @@ class Event:
     event_type: ClassVar[str]
     version: ClassVar[int] = 1
     schema: ClassVar[type[Schema]]
+    # Payload fields no person is shown (``shown``): a secret the consumer alone needs.
+    secret: ClassVar[tuple[str, ...]] = ()
 
     correlation_id: str = ""
     event_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -165,6 +167,24 @@ def _text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+HIDDEN = "(hidden)"
+
+
+def shown(body: str) -> str:
+    """A message's body as the office may see it (a dead letter): an event's secret payload
+    fields hidden, anything else as it is."""
+    try:
+        data = json.loads(body)
+        cls = TYPES[(data["event_type"], data["version"])]
+    except (ValueError, KeyError, TypeError):
+        return body
+    payload = data.get("payload")
+    if not cls.secret or not isinstance(payload, dict):
+        return body
+    data["payload"] = {k: HIDDEN if k in cls.secret else v for k, v in payload.items()}
+    return json.dumps(data, ensure_ascii=False)
 
 
 def load(data: Any) -> Event:

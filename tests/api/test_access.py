@@ -207,7 +207,6 @@ ENDPOINTS = [
     endpoint("catalog", "POST", "/api/v1/password-resets", "admin", body={"email": "x"}),
     endpoint("catalog", "POST", "/api/v1/password-resets/check", "admin", body={"token": "x"}),
     endpoint("catalog", "POST", "/api/v1/password-resets/confirm", "admin", body=CONFIRM),
-    endpoint("notify", "POST", "/api/v1/account-mail", "admin", body={"to": "x"}),
     endpoint("catalog", "POST", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint("catalog", "GET", "/api/v1/price-lists/1", "admin", "supplier"),
     endpoint(

@@ -2,14 +2,18 @@
 schema's, with the same defaults, and a producer cannot build what the schema refuses."""
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from marshmallow import ValidationError, missing
 
 from shared import events
 from shared.events.envelope import payload_names
+from shared.messaging import SUBSCRIPTIONS
+from shared.ops import describe
 
 
 @pytest.mark.parametrize("cls", sorted(set(events.TYPES.values()), key=lambda c: c.event_type))
@@ -79,3 +83,30 @@ def test_an_event_is_changed_only_by_making_a_new_one() -> None:
     changed = dataclasses.replace(sent, quantity=Decimal("7"))
     assert (sent.quantity, changed.quantity) == (Decimal("6"), Decimal("7"))
     assert changed.payload == sent.payload | {"quantity": Decimal("7")}
+
+
+def test_a_password_link_travels_to_notify_and_keeps_its_contract() -> None:
+    sent = events.PasswordResetRequested(
+        user_id=7, email="eins@maler.example", language="en", token="t0k.en", minutes=60
+    )
+    received = events.load(events.dump(sent))
+    assert type(received) is events.PasswordResetRequested and received == sent
+    assert received.routing_key == "catalog.password_reset.requested.v1"
+    bound = {s.queue_name for s in SUBSCRIPTIONS if received.routing_key in s.routing_keys}
+    assert bound == {"notify.password-resets"}
+    for wrong in ({"language": "fr"}, {"token": ""}, {"minutes": 0}):
+        with pytest.raises(ValidationError):
+            dataclasses.replace(sent, **wrong)
+
+
+def test_a_dead_letter_shows_a_password_link_without_its_token() -> None:
+    sent = events.PasswordResetRequested(
+        user_id=7, email="eins@maler.example", language="de", token="t0k.en", minutes=60
+    )
+    letter = SimpleNamespace(properties={}, headers={}, body=events.dumps(sent).encode())
+    shown = json.loads(describe(letter)["body"])
+    assert shown["payload"] == sent.payload | {"token": "(hidden)"}
+    assert "t0k.en" not in describe(letter)["body"]
+    other = events.dumps(need_posted())
+    assert events.shown(other) == other  # no secret in it
+    assert events.shown("not an event {") == "not an event {"

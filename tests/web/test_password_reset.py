@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +14,11 @@ from sqlalchemy import select
 
 from catalog.adapters.orm import User
 from catalog.service_layer import password_reset
+from notify.adapters.orm import Delivery
+from notify.bootstrap import handlers
+from shared import events
 from shared.db import transaction
+from tests.api.conftest import Service
 from tests.web.conftest import Site, csrf_token, sign_in
 from tests.web.test_user_deactivation import EINS, deactivate, post, tried
 
@@ -25,33 +30,49 @@ def office(site: Site) -> FlaskClient:
     return client
 
 
+class Mailbox:
+    """The e-mails notify queued for its mail sender, after it was handed every password
+    link catalog published, as notify's consumer would."""
+
+    def __init__(self, site: Site, notify: Service) -> None:
+        self.catalog = Service(site.catalog, site.api(), site.runtime)
+        self.notify = notify
+        self.react = handlers(notify.runtime.settings, notify.runtime.outbox)
+        self.seen: set[str] = set()
+
+    def sent(self) -> list[Delivery]:
+        for body in self.catalog.outbox("catalog.password_reset.requested"):
+            if body["event_id"] not in self.seen:
+                self.seen.add(body["event_id"])
+                self.notify.deliver(self.react, events.load(body))
+        with transaction(self.notify.runtime.sessions) as db:
+            found = list(db.scalars(select(Delivery).order_by(Delivery.id)))
+            db.expunge_all()
+            return found
+
+
 @pytest.fixture
-def mails(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """What the pages hand notify to send (notify's side: tests/api/test_account_mail.py)."""
-    sent: list[dict[str, Any]] = []
+def mails(site: Site) -> Iterator[Mailbox]:
+    from notify.entrypoints.app import create_app
 
-    def change(method: str, path: str, role: str, subject_id: Any, body: dict) -> Any:
-        assert (method, path, role) == ("POST", "/account-mail", "admin")
-        sent.append(body)
-        return 202, {}
-
-    monkeypatch.setattr("web.pages.password_reset.change", change)
-    return sent
+    app = create_app(site.app.extensions["zirkel.settings"])
+    notify = Service(app, app.test_client(), app.extensions["zirkel.runtime"])
+    notify.runtime.migrate()
+    yield Mailbox(site, notify)
+    notify.runtime.engine.dispose()
 
 
 def ask_for_link(client: FlaskClient, email: str) -> Any:
     return post(client, "/password/forgot", "/password/forgot", email=email)
 
 
-def link_in(mail: dict[str, Any]) -> str:
-    found = re.search(r"https?://\S+(/password/reset/\S+)", mail["body"])
-    assert found, mail["body"]
+def link_in(mail: Delivery) -> str:
+    found = re.search(r"https?://\S+(/password/reset/\S+)", mail.body)
+    assert found, mail.body
     return found.group(1)
 
 
-def test_a_known_and_an_unknown_address_get_the_same_answer(
-    site: Site, mails: list[dict[str, Any]]
-) -> None:
+def test_a_known_and_an_unknown_address_get_the_same_answer(site: Site, mails: Mailbox) -> None:
     known = ask_for_link(site.client(), EINS)
     unknown = ask_for_link(site.client(), "niemand@maler.example")
     assert known.status_code == unknown.status_code == 200
@@ -61,13 +82,35 @@ def test_a_known_and_an_unknown_address_get_the_same_answer(
     ]
     strip = re.compile(r'name="csrf_token"[^>]*>')
     assert strip.sub("", as_seen[0]) == strip.sub("", as_seen[1])
-    assert [m["to"] for m in mails] == [EINS]  # only the known one gets a mail
-    assert mails[0]["subject"] == "Ihr neues Zirkel-Passwort"
+    [mail] = mails.sent()  # only the known one gets a mail
+    assert (mail.to, mail.subject, mail.kind) == (EINS, "Ihr neues Zirkel-Passwort", "account")
 
 
-def test_the_link_sets_a_new_password_once(site: Site, mails: list[dict[str, Any]]) -> None:
+def test_asking_is_one_call_to_catalog_for_any_address(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = site.app.extensions["zirkel.runtime"].http
+    calls: list[str] = []
+    send = http.send
+
+    def counted(request: Any, **options: Any) -> Any:
+        calls.append(f"{request.method} {request.url}")
+        return send(request, **options)
+
+    monkeypatch.setattr(http, "send", counted)
+    asked = {}
+    for email in (EINS, "niemand@maler.example"):
+        calls.clear()
+        ask_for_link(site.client(), email)
+        asked[email] = list(calls)
+    catalog = site.app.extensions["zirkel.settings"].service_urls["catalog"]
+    [only] = {tuple(made) for made in asked.values()}  # the same calls for both
+    assert only == (f"POST {catalog}/api/v1/password-resets",)
+
+
+def test_the_link_sets_a_new_password_once(site: Site, mails: Mailbox) -> None:
     ask_for_link(site.client(), EINS.upper())
-    link = link_in(mails[0])
+    link = link_in(mails.sent()[0])
     client = site.client()
     assert client.get(link).status_code == 200
     changed = post(client, link, link, password="neu-und-lang", repeated="neu-und-lang")
@@ -94,17 +137,15 @@ def test_the_link_expires_after_an_hour(site: Site) -> None:
     assert site.client().get("/password/reset/not-a-token").status_code == 410
 
 
-def test_a_deactivated_user_gets_no_link(
-    site: Site, office: FlaskClient, mails: list[dict[str, Any]]
-) -> None:
+def test_a_deactivated_user_gets_no_link(site: Site, office: FlaskClient, mails: Mailbox) -> None:
     deactivate(site, office, EINS)
     assert ask_for_link(site.client(), EINS).status_code == 200
-    assert mails == []
+    assert mails.sent() == []
 
 
-def test_passwords_must_match_and_be_long_enough(site: Site, mails: list[dict[str, Any]]) -> None:
+def test_passwords_must_match_and_be_long_enough(site: Site, mails: Mailbox) -> None:
     ask_for_link(site.client(), EINS)
-    link, client = link_in(mails[0]), site.client()
+    link, client = link_in(mails.sent()[0]), site.client()
     assert post(client, link, link, password="kurz", repeated="kurz").status_code == 422
     different = post(client, link, link, password="lang-genug-1", repeated="lang-genug-2")
     assert different.status_code == 422
@@ -112,8 +153,8 @@ def test_passwords_must_match_and_be_long_enough(site: Site, mails: list[dict[st
     assert tried(site.client(), EINS) == 302  # the old password still holds
 
 
-def test_links_asked_for_too_often_are_not_sent(site: Site, mails: list[dict[str, Any]]) -> None:
+def test_links_asked_for_too_often_are_not_sent(site: Site, mails: Mailbox) -> None:
     answers = [ask_for_link(site.client(), EINS) for _ in range(6)]
     assert {a.status_code for a in answers} == {200}  # the same answer, also past the limit
-    assert len(mails) == 5
+    assert len(mails.sent()) == 5
     assert tried(site.client(), EINS) == 302  # signing in is not held up by it

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from notify.adapters import orm_invoices, orm_savings, supplier_orm  # noqa: F401  (their tables)
 from notify.adapters.orm import TABLES
 from notify.service_layer import commands, nudging, reactions
-from notify.service_layer.account_mail import queue_account_mail
+from notify.service_layer.account_mail import on_password_reset_requested
 from notify.service_layer.invoices import on_invoice_issued, resend_invoice
 from notify.service_layer.ops_alerts import on_ops_alert
 from notify.service_layer.outgoing import Outgoing
@@ -68,6 +68,11 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
         "catalog.supplier.updated": on_supplier_updated,
         "catalog.ops.alert.raised": ops_alert,
         "catalog.ops.alert.resolved": ops_alert,
+        "catalog.password_reset.requested": partial(
+            on_password_reset_requested,
+            templates=outgoing.templates,
+            pages_url=settings.public_url,
+        ),
         "billing.invoice.issued": partial(on_invoice_issued, outgoing=outgoing),
         "billing.supplier_invoice.disputed": on_supplier_invoice_disputed,
     }
@@ -81,7 +86,6 @@ def command_handlers(settings: Settings) -> dict[type, Callable[[Any, UnitOfWork
         commands.ChangePreferences: change_preferences,
         commands.Unsubscribe: unsubscribe,
         commands.RetrySupplierDelivery: retry_supplier_delivery,
-        commands.QueueAccountMail: queue_account_mail,
     }
 
 

@@ -1,12 +1,12 @@
 """A forgotten password, asked by the web service as the office: catalog keeps the users
-and signs the links (``service_layer/password_reset.py``); the web service mails them.
+and signs the links (``service_layer/password_reset.py``); notify mails them.
 
-- ``POST /password-resets``: an e-mail and the address the request came from. For an
-  active user's address, the link's token, the user's e-mail and language and how many
-  minutes the link lasts; for any other address the same answer with nothing in it. The
-  requests are counted like sign-in tries (``service_layer/sign_in.py``: 5 per address and
-  e-mail, 20 per address in 15 minutes), apart from them; past the limit the answer is
-  the empty one too.
+- ``POST /password-resets``: an e-mail and the address the request came from; 202 with
+  an empty answer for any address. For an active user's address the link goes to notify
+  by ``catalog.password_reset.requested`` (notify writes the e-mail); any other address
+  costs the same work (``service_layer/password_reset.py``). The requests are counted like
+  sign-in tries (``service_layer/sign_in.py``: 5 per address and e-mail, 20 per address in
+  15 minutes), apart from them; past the limit no link is sent.
 - ``POST /password-resets/check``: whether a token is still good (200), else 422.
 - ``POST /password-resets/confirm``: a token and a new password; sets it once (every
   session of the user ends, and the token, salted with the old password hash, is good no
@@ -23,28 +23,18 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
 from catalog.entrypoints.request_uow import request_unit_of_work
-from catalog.service_layer import commands, password_reset, sign_in, users
-from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from catalog.service_layer import commands, password_reset, users
 from shared.auth import require
-from shared.db import transaction
 from shared.request_input import ApiError, load_body
 from shared.web import current_runtime, unit_of_work
 
 password_reset_api = Blueprint("catalog_password_reset_api", __name__, url_prefix="/api/v1")
-RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries
 NOT_GOOD = "The link is used, expired or not valid."
 
 
 class ResetIn(Schema):
     email = fields.String(required=True, validate=validate.Length(max=254))
     address = fields.String(load_default="", validate=validate.Length(max=64))
-
-
-class ResetOut(Schema):
-    email = fields.String(allow_none=True)
-    language = fields.String(allow_none=True)
-    token = fields.String(allow_none=True)
-    minutes = fields.Integer(allow_none=True)
 
 
 class TokenIn(Schema):
@@ -55,24 +45,13 @@ class ConfirmIn(TokenIn):
     password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
-NOTHING = {"email": None, "language": None, "token": None, "minutes": None}
-
-
 @password_reset_api.post("/password-resets")
 @require("admin")
 def ask_for_reset() -> ResponseReturnValue:
-    body = load_body(ResetIn())
-    sessions, secret = current_runtime().sessions, _secret()
-    with transaction(sessions) as db:  # committed before the look-up: every worker sees it
-        counted = commands.CountTry(RESET_TRIES + body["email"], body["address"])
-        wait = sign_in.count_try(counted, SqlAlchemyUnitOfWork(db, current_runtime().outbox))
-    with transaction(sessions) as db:
-        user = None if wait else password_reset.user_to_reset(db, body["email"])
-        if user is None:
-            return jsonify(NOTHING)
-        minutes = int(password_reset.LIFETIME.total_seconds() // 60)
-        token = password_reset.reset_token(user, secret)
-        return jsonify(email=user.email, language=user.language, token=token, minutes=minutes)
+    asked = commands.AskForReset(**load_body(ResetIn()))
+    with request_unit_of_work() as uow:
+        password_reset.ask_for_reset(asked, uow, _secret())
+    return jsonify({}), 202
 
 
 @password_reset_api.post("/password-resets/check")

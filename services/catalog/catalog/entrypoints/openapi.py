@@ -189,8 +189,8 @@ OPERATIONS = {
     ),
     "catalog_password_reset_api.ask_for_reset": Operation(
         pr.ResetIn,
-        pr.ResetOut,
-        summary="A password link's token for an active user's address, else nothing (admin).",
+        status=202,
+        summary="Send a link to an active user's address; the same answer for any (admin).",
     ),
     "catalog_password_reset_api.check_token": Operation(
         pr.TokenIn, summary="Whether a password link is still good (admin)."

@@ -220,6 +220,16 @@ class SetPassword:
 
 
 @dataclass(frozen=True)
+class AskForReset:
+    """Someone asks for a link to set a new password for ``email``, from ``address``;
+    ``now``: when (None: the clock's now)."""
+
+    email: str
+    address: str
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CountTry:
     """A sign-in try (or a password-reset request) for ``email`` from ``address``, counted
     before its password is checked; ``now``: when (None: the clock's now)."""

@@ -1,5 +1,12 @@
 """A forgotten password is replaced through a link sent to the user's address.
 
+Asking for a link (``ask_for_reset``) is counted like sign-in tries, apart from them; an
+active user's address within the limit gets a link, signed here and handed to notify by
+``catalog.password_reset.requested`` in the same transaction (notify writes the e-mail).
+Any other address, and any request past the limit, costs the same work (the count, the
+look-up, a link signed, one commit) and sends nothing, so the time an answer takes does
+not tell whether an address has a sign-in.
+
 The link carries a token signed with the secret key and salted with the user's current
 password hash, valid for ``LIFETIME``: once the password is changed with it, the hash
 changes and the same link is refused; so is a link past its lifetime, one for a
@@ -14,13 +21,20 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from itsdangerous import BadSignature, Serializer, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import User
+from catalog.service_layer import commands, sign_in
+from catalog.service_layer.records import UserRecord
+from catalog.service_layer.unit_of_work import UnitOfWork
+from catalog.service_layer.users import DUMMY_HASH
+from shared.events import PasswordResetRequested
 
 LIFETIME = timedelta(hours=1)
+MINUTES = int(LIFETIME.total_seconds() // 60)
 SALT = "zirkel.password-reset"
+RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries
+NO_USER = 0  # the user id a link for no user is signed for (ids start at 1)
 
 
 def _signer(secret_key: str, password_hash: str, clock: Callable[[], float]) -> Serializer:
@@ -33,14 +47,38 @@ def _signer(secret_key: str, password_hash: str, clock: Callable[[], float]) -> 
     return URLSafeTimedSerializer(secret_key, salt=f"{SALT}:{password_hash}", signer=Timed)
 
 
-def user_to_reset(session: Session, email: str) -> User | None:
-    """The active user with this e-mail, if there is one."""
-    normal = email.strip().lower()
-    user = session.scalar(select(User).where(func.lower(User.email) == normal))
-    return user if user is not None and user.active else None
+def ask_for_reset(
+    cmd: commands.AskForReset,
+    uow: UnitOfWork,
+    secret_key: str,
+    clock: Callable[[], float] = time.time,
+) -> bool:
+    """Count the request, then sign a link: for the active user of ``cmd.email`` within
+    the limit, published for notify to send (True); for anyone else a link of no user,
+    salted like a real one and dropped (False). The count and the event commit together:
+    the count's one atomic statement holds its row until then, so requests sent at once
+    to several workers still never get more links than the limit."""
+    counted = commands.CountTry(RESET_TRIES + cmd.email, cmd.address, cmd.now)
+    wait = sign_in.count_try(counted, uow)
+    found = uow.users.by_email(cmd.email.strip().lower())
+    user = found if found is not None and found.active and not wait else None
+    if user is None:
+        _signer(secret_key, DUMMY_HASH, clock).dumps(NO_USER)
+        return False
+    token = reset_token(user, secret_key, clock)
+    uow.publish(
+        PasswordResetRequested(
+            user_id=user.id,
+            email=user.email,
+            language=user.language,
+            token=token,
+            minutes=MINUTES,
+        )
+    )
+    return True
 
 
-def reset_token(user: User, secret_key: str, clock: Callable[[], float] = time.time) -> str:
+def reset_token(user: UserRecord, secret_key: str, clock: Callable[[], float] = time.time) -> str:
     return str(_signer(secret_key, user.password_hash, clock).dumps(user.id))
 
 

@@ -19,7 +19,7 @@ MIN_PASSWORD_LENGTH = 8
 # Compared against when the e-mail is unknown, so both paths cost one scrypt. Written out
 # (werkzeug's scrypt of "not a password") rather than computed: a scrypt at import cost
 # every process that imports this module most of a second of CPU at start.
-_DUMMY_HASH = (
+DUMMY_HASH = (
     "scrypt:32768:8:1$0vZqe7sCk9hunq2b$16095df90c209dc0bf27471f3c248fd2442047df756a58c84254dd"
     "7ff1dd19b8227ac299bf4e3e6fa4c3ba79c1b909b5b568a1dc2ee011ddcdb60f7def66f918"
 )
@@ -56,7 +56,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     Whether its firm may sign in is ``may_sign_in``'s to say."""
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(DUMMY_HASH, password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

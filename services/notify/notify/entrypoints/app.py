@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask
 
 from notify.bootstrap import build_runtime, command_handlers
-from notify.entrypoints.account_mail_api import account_mail_api
 from notify.entrypoints.api import api
 from notify.entrypoints.invoices_api import invoices_api
 from notify.entrypoints.openapi import OPERATIONS
@@ -27,7 +26,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         statements_api,
         supplier_api,
         invoices_api,
-        account_mail_api,
     )
     app.extensions["zirkel.commands"] = command_handlers(runtime.settings)
     return app

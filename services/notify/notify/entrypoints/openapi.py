@@ -5,7 +5,6 @@ A new endpoint under /api/v1 gets one line here, or ``tests/api/test_openapi.py`
 
 from __future__ import annotations
 
-from notify.entrypoints import account_mail_api as am
 from notify.entrypoints import api as a
 from notify.entrypoints import invoices_api as i
 from notify.entrypoints import preferences_api as p
@@ -64,12 +63,6 @@ OPERATIONS = {
     ),
     "notify_invoices.deliveries": Operation(
         response=i.InvoiceDeliveryOut, many=True, summary="Every e-mail of an invoice (admin)."
-    ),
-    "notify_account_mail.account_mail": Operation(
-        am.AccountMailIn,
-        a.DeliveryOut,
-        status=202,
-        summary="Send an e-mail about a user's sign-in, e.g. a password-reset link (admin).",
     ),
     "notify_supplier_api.supplier_delivery": Operation(
         response=su.SupplierDeliveryDetailOut, summary="A delivery to a supplier with its attempts."

@@ -37,12 +37,3 @@ class RetrySupplierDelivery:
     """A given-up order delivery to a supplier goes out again."""
 
     delivery_id: int
-
-
-@dataclass(frozen=True)
-class QueueAccountMail:
-    """An e-mail about a user's sign-in (a password-reset link) to one address."""
-
-    to: str
-    subject: str
-    body: str

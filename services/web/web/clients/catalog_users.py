@@ -42,16 +42,6 @@ class UserRecord:
         )
 
 
-@dataclass(frozen=True)
-class ResetLink:
-    """What a password link is made of: its token, for whom, and how long it lasts."""
-
-    email: str
-    language: str
-    token: str
-    minutes: int
-
-
 class TooManyTries(Exception):
     """Sign-ins for this e-mail from this address are refused for ``seconds`` more."""
 
@@ -120,22 +110,12 @@ class UsersClient:
             return None
         return read("catalog", lambda: UserRecord.read(answer))
 
-    def reset_link(self, email: str, address: str) -> ResetLink | None:
-        """A password link for an active user's address; None for any other address and
-        past the limit of links asked for (counted like sign-in tries)."""
+    def ask_for_reset_link(self, email: str, address: str) -> None:
+        """Catalog sends a password link to an active user's address (by notify) and
+        answers the same for any other address and past the limit of links asked for
+        (counted like sign-in tries)."""
         body = {"email": email[:254], "address": address[:64]}
-        answer = self.service.send(OFFICE, "POST", "/password-resets", body)
-        if read("catalog", lambda: answer["token"]) is None:
-            return None
-        return read(
-            "catalog",
-            lambda: ResetLink(
-                str(answer["email"]),
-                str(answer["language"]),
-                str(answer["token"]),
-                int(answer["minutes"]),
-            ),
-        )
+        self.service.send(OFFICE, "POST", "/password-resets", body)
 
     def reset_link_is_good(self, token: str) -> bool:
         """Whether the link is still good (not used, not expired, ours)."""
