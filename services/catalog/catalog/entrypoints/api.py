@@ -17,7 +17,7 @@ from catalog.service_layer import commands, directory, handlers, views
 from shared.auth import TokenAuthority, current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError, load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
@@ -48,7 +48,7 @@ def register_member() -> ResponseReturnValue:
 @api.get("/members")
 @require("admin")
 def list_members() -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         members = views.members(session)
         return jsonify(schemas.MemberOut(many=True, exclude=["api_token"]).dump(members))
 
@@ -57,7 +57,7 @@ def list_members() -> ResponseReturnValue:
 @require("admin", "member")
 def show_member(member_id: int) -> ResponseReturnValue:
     _may_act_for_member(member_id)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         member = views.member(session, member_id)
         return jsonify(schemas.MemberOut().dump(member))
 
@@ -89,7 +89,7 @@ def list_suppliers() -> ResponseReturnValue:
     exclude = ["api_token"]
     if not current_principal().is_admin:
         exclude += schemas.SUPPLIER_DELIVERY_FIELDS
-    with unit_of_work() as session:
+    with request_transaction() as session:
         suppliers = views.suppliers(session)
         return jsonify(schemas.SupplierOut(many=True, exclude=exclude).dump(suppliers))
 
@@ -99,7 +99,7 @@ def list_suppliers() -> ResponseReturnValue:
 def show_supplier(supplier_id: int) -> ResponseReturnValue:
     """One supplier with its terms and delivery channel (admin or that supplier)."""
     _may_act_for_supplier(supplier_id)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         supplier = views.supplier(session, supplier_id)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 
@@ -150,7 +150,7 @@ def list_products() -> ResponseReturnValue:
     limit = request.args.get("limit", PRODUCTS_LIMIT, type=ascii_int)
     if not 1 <= limit <= PRODUCTS_LIMIT:
         raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = views.products(session, query, limit)
         return jsonify(schemas.ProductOut(many=True).dump(found))
 
@@ -176,7 +176,7 @@ def list_offers() -> ResponseReturnValue:
     competitors' prices are not its business)."""
     principal = current_principal()
     own = principal.subject_id if principal.role == "supplier" else None
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(schemas.OfferOut(many=True).dump(views.offers(session, own)))
 
 
@@ -216,7 +216,7 @@ def _idempotency_key() -> str | None:
 def list_needs() -> ResponseReturnValue:
     """Searched, sorted and paged as ``entrypoints/need_search.py`` says."""
     query, total = need_search(current_principal())
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = schemas.NeedOut(many=True).dump(session.scalars(query).all())
         return jsonify(found), 200, {"X-Total-Count": str(session.scalar(total))}
 
@@ -224,7 +224,7 @@ def list_needs() -> ResponseReturnValue:
 @api.get("/needs/<id:need_id>")
 @require("admin", "member")
 def show_need(need_id: int) -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         need = views.need(session, need_id, asking_member())
         return jsonify(NEED_OUT.dump(need))
 

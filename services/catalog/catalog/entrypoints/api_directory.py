@@ -16,7 +16,7 @@ from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError, load_body
-from shared.web import MAX_ID, unit_of_work
+from shared.web import MAX_ID, request_transaction
 
 directory_api = Blueprint("catalog_directory_api", __name__, url_prefix="/api/v1")
 MAX_ASKED = 500
@@ -27,7 +27,7 @@ MAX_ASKED = 500
 def product_index() -> ResponseReturnValue:
     """Every product by SKU (``?sku=`` repeated: those alone, up to 500), for forms and names."""
     skus = _asked(request.args.getlist("sku"), "sku") if "sku" in request.args else None
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(schemas.ProductOut(many=True).dump(views.product_index(session, skus)))
 
 
@@ -42,7 +42,7 @@ def member_names() -> ResponseReturnValue:
     except ValueError:
         raise ApiError(400, "Unknown member id.", {"id": ["Whole numbers only."]}) from None
     ids = [member_id for member_id in ids if member_id <= MAX_ID]  # a larger one is no id
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(views.member_names(session, ids))
 
 

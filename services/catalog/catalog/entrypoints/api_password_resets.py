@@ -28,7 +28,7 @@ from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
 from shared.db import transaction
 from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import current_runtime, request_transaction
 
 password_reset_api = Blueprint("catalog_password_reset_api", __name__, url_prefix="/api/v1")
 RESET_TRIES = "reset:"  # links asked for an e-mail are counted apart from its sign-in tries
@@ -79,7 +79,7 @@ def ask_for_reset() -> ResponseReturnValue:
 @require("admin")
 def check_token() -> ResponseReturnValue:
     token = load_body(TokenIn())["token"]
-    with unit_of_work() as db:
+    with request_transaction() as db:
         if password_reset.user_of_token(db, token, _secret()) is None:
             raise ApiError(422, NOT_GOOD, {"token": [NOT_GOOD]})
     return jsonify({})

@@ -33,7 +33,7 @@ from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
 from shared.request_input import ApiError, load_body
-from shared.web import MAX_ID, current_runtime, unit_of_work
+from shared.web import MAX_ID, current_runtime, request_transaction
 
 users_api = Blueprint("catalog_users_api", __name__, url_prefix="/api/v1")
 LANGUAGES = ("de", "en")
@@ -141,7 +141,7 @@ def close_session() -> ResponseReturnValue:
 @users_api.get("/users")
 @require("admin")
 def list_users() -> ResponseReturnValue:
-    with unit_of_work() as db:
+    with request_transaction() as db:
         return jsonify(UserOut(many=True).dump(db.scalars(select(User).order_by(User.email))))
 
 

@@ -32,7 +32,7 @@ from catalog.service_layer.price_lists import PriceListRefused, RowProblem
 from shared.auth import current_principal, require
 from shared.csv_files import decoded
 from shared.request_input import ApiError
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 
@@ -69,7 +69,7 @@ def download_price_list(supplier_id: int) -> ResponseReturnValue:
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(supplier_id)):
         raise ApiError(403, "A supplier may only download its own price list.")
-    with unit_of_work() as session:
+    with request_transaction() as session:
         views.supplier(session, supplier_id)
         body = price_list_csv(session, supplier_id)
     return csv_file(body, f"preisliste-{supplier_id}.csv")

@@ -15,7 +15,7 @@ from notify.entrypoints.handling import handle
 from notify.service_layer.commands import QueueAccountMail
 from shared.auth import require
 from shared.request_input import load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 account_mail_api = Blueprint("notify_account_mail", __name__, url_prefix="/api/v1")
 
@@ -31,7 +31,7 @@ class AccountMailIn(Schema):
 def account_mail() -> ResponseReturnValue:
     """Queue an e-mail to one user's address (admin: the pages that keep the sign-ins)."""
     cmd = QueueAccountMail(**load_body(AccountMailIn()))
-    with unit_of_work() as session:
+    with request_transaction() as session:
         delivery = handle(session, cmd)
         session.flush()  # the delivery's id for the answer
         return jsonify(DeliveryOut().dump(delivery)), 202

@@ -1,6 +1,6 @@
 """How a view reaches the service layer: a command goes to the handler ``bootstrap`` bound
 its dependencies to, in a unit of work on the request's session (which the view's
-``unit_of_work`` block commits)."""
+``request_transaction`` block commits)."""
 
 from __future__ import annotations
 

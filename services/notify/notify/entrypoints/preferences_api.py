@@ -18,7 +18,7 @@ from shared.auth import require
 from shared.fields import Money
 from shared.request_input import ApiError, load_body
 from shared.unsubscribe import UnsubscribeLinks
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 preferences_api = Blueprint("notify_preferences", __name__, url_prefix="/api/v1")
 
@@ -94,7 +94,7 @@ NOT_YOURS = "These are another member's preferences."
 @require("admin", "member")
 def get_preferences(member_id: int) -> ResponseReturnValue:
     """A member's preferences (that member or an admin); defaults until they are changed."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         member_path(session, member_id, NOT_YOURS)
         prefs = preferences_of(unit_of_work_on(session), member_id)
         return jsonify(preferences_out(prefs, _default_fee()))
@@ -104,7 +104,7 @@ def get_preferences(member_id: int) -> ResponseReturnValue:
 @require("admin", "member")
 def put_preferences(member_id: int) -> ResponseReturnValue:
     """Change a member's preferences; only an admin sets the membership fee."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         is_admin = member_path(session, member_id, NOT_YOURS)
         cmd = ChangePreferences(member_id, changes(load_body(PreferencesSchema())), is_admin)
         prefs = handle(session, cmd)
@@ -135,6 +135,6 @@ def unsubscribe() -> ResponseReturnValue:
     if member_id is None:
         message = "This unsubscribe link is not valid."
         raise ApiError(404, message, {"token": [message]})
-    with unit_of_work() as session:
+    with request_transaction() as session:
         handle(session, Unsubscribe(member_id))
     return jsonify(member_id=member_id, email=False)

@@ -19,7 +19,7 @@ from pooling.service_layer.commands import (
 )
 from shared.auth import current_principal, require
 from shared.request_input import load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 
@@ -97,7 +97,7 @@ def _sites_out(parts: dict) -> list[dict]:
 @require("admin")
 def list_receipts(order_id: int) -> ResponseReturnValue:
     """Every booking of the order's receipt, the first and each correction."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         order_book.existing_order(session, order_id)
         query = select(orm.Receipt).where(orm.Receipt.order_id == order_id)
         receipts = session.scalars(query.order_by(orm.Receipt.revision)).all()

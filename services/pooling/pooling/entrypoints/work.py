@@ -12,7 +12,7 @@ from flask import current_app
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain.optimise import Solver
 from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork
-from shared.web import current_runtime, unit_of_work
+from shared.web import current_runtime, request_transaction
 
 
 def schedule() -> CutoffSchedule:
@@ -25,8 +25,8 @@ def solver() -> Solver:
 
 @contextmanager
 def pooling_work() -> Iterator[SqlAlchemyUnitOfWork]:
-    """A unit of work on the request's transaction (``shared.web.unit_of_work``)."""
-    with unit_of_work() as session:
+    """A unit of work on the request's transaction (``shared.web.request_transaction``)."""
+    with request_transaction() as session:
         yield SqlAlchemyUnitOfWork(session, current_runtime().outbox, schedule())
 
 
