@@ -15,6 +15,7 @@ from billing.adapters.ledger import SettlementReader
 from billing.adapters.orm import SettlementRow
 from billing.domain.settlement import Period
 from billing.domain.settlement_runs import RunState
+from billing.entrypoints.work import request_work
 from billing.service_layer.settling import (
     CancelSettlement,
     RunSettlement,
@@ -24,11 +25,10 @@ from billing.service_layer.settling import (
     run_settlement,
     submit_settlement,
 )
-from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
 from shared.errors import NotFound, Words
 from shared.request_input import counted_arg, load_body
-from shared.web import current_runtime, request_transaction
+from shared.web import request_transaction
 
 settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
 
@@ -119,10 +119,8 @@ def start_settlement() -> ResponseReturnValue:
     data = load_body(SettlementIn())
     command = RunSettlement(Period(data["period_start"], data["period_end"]))
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
-    with request_transaction() as session:
-        run = run_settlement(
-            command, SqlAlchemyUnitOfWork(session, current_runtime().outbox), files
-        )
+    with request_work() as uow:
+        run = run_settlement(command, uow, files)
     return jsonify(_read(run.id)), 201
 
 
@@ -133,8 +131,8 @@ def submit(settlement_id: int) -> ResponseReturnValue:
     payments on the members' accounts. Again: the run as it is; 409 for a discarded one."""
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
     command = SubmitSettlement(settlement_id, files.today())
-    with request_transaction() as session:
-        submit_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        submit_settlement(command, uow)
     return jsonify(_read(settlement_id))
 
 
@@ -145,8 +143,8 @@ def cancel(settlement_id: int) -> ResponseReturnValue:
     as it is; 409 for a submitted one."""
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
     command = CancelSettlement(settlement_id, files.today())
-    with request_transaction() as session:
-        cancel_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        cancel_settlement(command, uow)
     return jsonify(_read(settlement_id))
 
 

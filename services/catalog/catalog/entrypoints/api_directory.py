@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from catalog.entrypoints import schemas
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, directory, views
 from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.auth import current_principal, require
@@ -55,7 +55,7 @@ def set_flexibility(member_id: int) -> ResponseReturnValue:
     if not (principal.is_admin or principal.is_member(member_id)):
         raise ApiError(403, "This belongs to another member.")
     percent = load_body(schemas.FlexibilityIn())["flexible_percent"]
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = directory.set_flexibility(commands.SetFlexibility(member_id, percent), uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
@@ -87,13 +87,13 @@ def reactivate_supplier(supplier_id: int) -> ResponseReturnValue:
 
 
 def _member(change: Callable[[Any, UnitOfWork], Any], cmd: Any) -> ResponseReturnValue:
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = change(cmd, uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
 
 def _supplier(change: Callable[[Any, UnitOfWork], Any], cmd: Any) -> ResponseReturnValue:
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         supplier = change(cmd, uow)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 

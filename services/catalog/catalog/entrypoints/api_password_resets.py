@@ -22,7 +22,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, password_reset, sign_in, users
 from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
@@ -89,7 +89,7 @@ def check_token() -> ResponseReturnValue:
 @require("admin")
 def confirm_reset() -> ResponseReturnValue:
     body = load_body(ConfirmIn())
-    with request_unit_of_work() as uow:  # a too short password is a 422 naming ``password``
+    with request_work() as uow:  # a too short password is a 422 naming ``password``
         user = password_reset.user_of_token(uow.session, body["token"], _secret())
         if user is None:
             raise ApiError(422, NOT_GOOD, {"token": [NOT_GOOD]})

@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 
 from catalog.entrypoints.price_list_format import MAX_BYTES
 from catalog.entrypoints.price_list_rows import read_price_list, refuse
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import price_lists, views
 from catalog.service_layer.price_list_export import price_list_csv, price_list_template
 from catalog.service_layer.price_lists import PriceListRefused, RowProblem
@@ -48,7 +48,7 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     try:
         rows = read_price_list(uploaded_text())
         cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
-        with request_unit_of_work() as uow:
+        with request_work() as uow:
             summary = price_lists.upload_price_list(cmd, uow)
     except PriceListRefused as exc:
         _answer_refused(exc.problems)

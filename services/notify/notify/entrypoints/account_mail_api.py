@@ -11,11 +11,10 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
 from notify.entrypoints.api import DeliveryOut
-from notify.entrypoints.handling import handle
+from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import QueueAccountMail
 from shared.auth import require
 from shared.request_input import load_body
-from shared.web import request_transaction
 
 account_mail_api = Blueprint("notify_account_mail", __name__, url_prefix="/api/v1")
 
@@ -31,7 +30,7 @@ class AccountMailIn(Schema):
 def account_mail() -> ResponseReturnValue:
     """Queue an e-mail to one user's address (admin: the pages that keep the sign-ins)."""
     cmd = QueueAccountMail(**load_body(AccountMailIn()))
-    with request_transaction() as session:
-        delivery = handle(session, cmd)
-        session.flush()  # the delivery's id for the answer
+    with request_work() as uow:
+        delivery = handle(cmd, uow)
+        uow.session.flush()  # the delivery's id for the answer
         return jsonify(DeliveryOut().dump(delivery)), 202

@@ -2,7 +2,7 @@
 
 These are read-side views (cosmicpython's views): they only read, straight from the
 request's session, and change nothing; what writes goes through a handler and the unit
-of work (``handling``)."""
+of work (``work``)."""
 
 from __future__ import annotations
 

@@ -29,5 +29,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         invoices_api,
         account_mail_api,
     )
-    app.extensions["zirkel.commands"] = command_handlers(runtime.settings)
+    app.extensions["zirkel.command_handlers"] = command_handlers(runtime.settings)
     return app

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery
-from notify.entrypoints.handling import handle
+from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import RetrySupplierDelivery
 from shared.auth import require
 from shared.errors import NotFound
@@ -97,7 +97,7 @@ def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
 def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     """Send a given-up delivery again, with a fresh round of attempts (its log is kept);
     the supplier's current address on that channel is used."""
-    with request_transaction() as session:
-        delivery = handle(session, RetrySupplierDelivery(delivery_id))
-        session.flush()
+    with request_work() as uow:
+        delivery = handle(RetrySupplierDelivery(delivery_id), uow)
+        uow.session.flush()
         return jsonify(SupplierDeliveryDetailOut().dump(delivery))

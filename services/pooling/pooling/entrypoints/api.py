@@ -15,7 +15,7 @@ from pooling.adapters import documents, order_book, order_csv, orm
 from pooling.domain.distribution import distribute
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.entrypoints.work import handle, pooling_work, schedule
+from pooling.entrypoints.work import handle, request_work, schedule
 from pooling.service_layer.commands import ClosePool, ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
 from shared.request_input import ApiError, load_body
@@ -27,7 +27,7 @@ api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 @api.get("/pools/current")
 @require("admin", "member", "supplier")
 def current_pool() -> ResponseReturnValue:
-    with pooling_work() as uow:
+    with request_work() as uow:
         pool = uow.pool
         window = pool.current_window()
         if window is None:  # nothing posted since the last close
@@ -50,7 +50,7 @@ def current_pool() -> ResponseReturnValue:
 @require("admin")
 def close_pool() -> ResponseReturnValue:
     window_id = load_body(schemas.CloseIn(), optional=True)["window_id"]
-    with pooling_work() as uow:
+    with request_work() as uow:
         closed = handle(ClosePool(window_id), uow)
         result = closed.result
         served = result.depot
@@ -202,7 +202,7 @@ def reject_order(order_id: int) -> ResponseReturnValue:
 
 
 def _answer(cmd: ConfirmOrder | RejectOrder) -> Response:
-    with pooling_work() as uow:
+    with request_work() as uow:
         return jsonify(schemas.OrderOut().dump(handle(cmd, uow)))
 
 
