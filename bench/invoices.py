@@ -35,6 +35,7 @@ from billing.domain.model import Buyer, Product, ReceivedNeed
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from shared.db import transaction
 from shared.runtime import Runtime
 from shared.settings import Settings
 
@@ -74,7 +75,8 @@ def window(runtime: Runtime, members: int) -> c.RecordReceipt:
             received.append(
                 (member_id, ReceivedNeed(need.need_id, 1, product.sku, got, price, goods, share))
             )
-    with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+    with transaction(runtime.sessions) as session:
+        uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
         for member_id in range(1, members + 1):
             vat_id = "DE136695976" if member_id % 2 else None
             uow.members.save(
@@ -118,7 +120,8 @@ def run(
             pool.warm()
         ready = time.perf_counter() - ready
         wall, cpu, pool_cpu = time.perf_counter(), time.process_time(), pool_seconds(pool)
-        with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+        with transaction(runtime.sessions) as session:
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
             handlers.record_receipt(receipt, uow, issuing)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         pool_cpu = pool_seconds(pool) - pool_cpu

@@ -166,7 +166,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back when it raises."""
+    """One transaction: commit when the block ends, roll back when it raises."""
     session = sessions()
     try:
         yield session

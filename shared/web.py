@@ -51,10 +51,11 @@ def current_runtime() -> Any:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """One transaction for a request; a handler's ``DomainError`` rolls it back and is
-    answered by the app's error handler (``status_of``). A GET (or HEAD) changes nothing,
-    so it only reads: it waits for no writer."""
+def request_transaction() -> Iterator[Session]:
+    """The request's transaction, as a session: committed when the block ends, rolled
+    back by a handler's ``DomainError`` (answered by the app's error handler,
+    ``status_of``). A GET (or HEAD) changes nothing, so it only reads: it waits for no
+    writer. A service's unit of work is built on it (``<service>/entrypoints/work.py``)."""
     runtime = current_runtime()
     sessions = runtime.reads if request.method in ("GET", "HEAD") else runtime.sessions
     with transaction(sessions) as session:

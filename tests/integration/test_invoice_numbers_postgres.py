@@ -27,6 +27,7 @@ from billing.domain.model import ReceivedNeed
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from shared.db import transaction
 from shared.runtime import Runtime
 from tests.support.servers import settings_on, throwaway_database
 from tests.unit.billing.factories import buyer
@@ -60,7 +61,8 @@ def placed_window(runtime: Runtime, window_id: int) -> c.RecordReceipt:
         c.PlacedNeed(member_id, member_id, "DISP-10L", Decimal(3), Decimal("38.00"))
         for member_id in members_of(window_id)
     ]
-    with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+    with transaction(runtime.sessions) as session:
+        uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
         for member_id in members_of(window_id):
             uow.members.save(buyer(member_id))
         handlers.record_order(c.RecordOrder(window_id, window_id, 1, tuple(needs)), uow)
@@ -77,7 +79,8 @@ def placed_window(runtime: Runtime, window_id: int) -> c.RecordReceipt:
 
 
 def issue(runtime: Runtime, receipt: c.RecordReceipt, billing: handlers.Billing) -> None:
-    with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+    with transaction(runtime.sessions) as session:
+        uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
         handlers.record_receipt(receipt, uow, billing)
 
 
@@ -128,8 +131,9 @@ def test_a_worker_dying_before_its_commit_leaves_no_gap(runtime: Runtime) -> Non
     def dying_worker() -> None:
         with (
             contextlib.suppress(OperationalError),
-            SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow,
+            transaction(runtime.sessions) as session,
         ):
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
             pid.append(uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar())
             handlers.record_receipt(first, uow, billing_with(runtime, stuck))
 

@@ -28,6 +28,7 @@ from billing.service_layer.settling import (
     submit_settlement,
 )
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from shared.db import transaction
 from shared.runtime import Runtime
 from tests.support.servers import settings_on, throwaway_database
 from tests.unit.billing.factories import DISP, SIL, buyer
@@ -50,7 +51,8 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 def invoiced_with_mandates(runtime: Runtime) -> None:
     deps = billing_deps(runtime.settings, lambda: TODAY)
-    with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+    with transaction(runtime.sessions) as session:
+        uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
         for m in (1, 2, 3, 4):
             mandate = Mandate(m, "", "DE02120300000000202051", f"ZK-M-{m}", date(2026, 1, 5))
             handlers.record_member(c.RecordMember(buyer(m), mandate), uow, deps)
@@ -68,7 +70,8 @@ def test_two_runs_at_once_collect_each_balance_once(runtime: Runtime) -> None:
 
     def settle() -> None:
         start.wait()
-        with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+        with transaction(runtime.sessions) as session:
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
             period = Period(date(2026, 3, 1), date(2026, 3, 31))
             runs.append(run_settlement(RunSettlement(period), uow, files))
 
@@ -83,7 +86,8 @@ def test_two_runs_at_once_collect_each_balance_once(runtime: Runtime) -> None:
         assert session.scalar(select(func.count()).select_from(PaymentRow)) == 0
     [collecting] = [run for run in runs if run.collections]
     for _twice in range(2):
-        with SqlAlchemyUnitOfWork.start(runtime.sessions, runtime.outbox) as uow:
+        with transaction(runtime.sessions) as session:
+            uow = SqlAlchemyUnitOfWork(session, runtime.outbox)
             submit_settlement(SubmitSettlement(collecting.id, TODAY), uow)
     with runtime.sessions() as session:
         assert session.scalar(select(func.sum(PaymentRow.amount))) == GROSS

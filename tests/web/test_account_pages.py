@@ -20,6 +20,7 @@ from billing.domain.settlement import Mandate
 from billing.service_layer import commands as c
 from billing.service_layer import handlers
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from shared.db import transaction
 from shared.runtime import Runtime
 from tests.unit.billing.factories import DISP, SIL, buyer
 from tests.unit.billing.test_handlers import WORKED, received
@@ -49,7 +50,8 @@ class Billing:
         """The worked example's invoice for member 1 (226.10), with a mandate."""
         deps = billing_deps(settings, lambda: TODAY)
         mandate = Mandate(member_id, "", "DE02120300000000202051", "ZK-M-1", date(2026, 1, 5))
-        with SqlAlchemyUnitOfWork.start(self.runtime.sessions, self.runtime.outbox) as uow:
+        with transaction(self.runtime.sessions) as session:
+            uow = SqlAlchemyUnitOfWork(session, self.runtime.outbox)
             handlers.record_member(c.RecordMember(buyer(member_id), mandate), uow, deps)
             for product in (DISP, SIL):
                 handlers.record_product(c.RecordProduct(product), uow)

@@ -14,14 +14,14 @@ from marshmallow import Schema, fields
 from billing.adapters.ledger import entries_of
 from billing.domain import accounts
 from billing.domain.model import ZERO
+from billing.entrypoints.work import request_work
 from billing.service_layer.settling import BookPayment, book_payment
-from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import current_principal, require
 from shared.csv_files import GERMAN_EXCEL, Cell, csv_text
 from shared.errors import NotFound
 from shared.fields import Money, VisibleText
 from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import request_transaction
 
 accounts_api = Blueprint("billing_accounts", __name__, url_prefix="/api/v1")
 
@@ -84,7 +84,7 @@ def _own(member_id: int) -> None:
 
 def statements(member_ids: set[int] | None, on: date | None) -> dict[int, list[accounts.Line]]:
     """The accounts' lines up to ``on`` with their running balance, by member."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = entries_of(session, member_ids)
     return {member_id: accounts.statement(found[member_id], on) for member_id in sorted(found)}
 
@@ -158,6 +158,6 @@ def book_member_payment(member_id: int) -> ResponseReturnValue:
     member's account."""
     data = load_body(PaymentIn())
     command = BookPayment(member_id, data["booked_on"], data["amount"], data["reference"])
-    with unit_of_work() as session:
-        payment_id = book_payment(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        payment_id = book_payment(command, uow)
     return jsonify(PaymentOut().dump({"id": payment_id, **vars(command)})), 201

@@ -17,7 +17,7 @@ from billing.entrypoints.invoice_search import invoice_search
 from shared.auth import current_principal, require
 from shared.errors import NotFound
 from shared.fields import VatRate
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 api = Blueprint("billing_api", __name__, url_prefix="/api/v1")
 
@@ -119,7 +119,7 @@ def list_invoices() -> ResponseReturnValue:
     search = invoice_search(current_principal())
     if search is None:
         return jsonify(InvoicesOut().dump({"invoices": []})), 200, {"X-Total-Count": "0"}
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found, total = InvoiceReader(session).find(search)
         body = {"invoices": [invoice_out(invoice) for invoice in found]}
         return jsonify(body), 200, {"X-Total-Count": str(total)}
@@ -129,7 +129,7 @@ def list_invoices() -> ResponseReturnValue:
 @require("admin")
 def invoiced_windows() -> ResponseReturnValue:
     """The pool windows invoiced so far, latest first (the office's list filters by them)."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(WindowsOut().dump({"windows": InvoiceReader(session).windows()}))
 
 
@@ -137,7 +137,7 @@ def invoiced_windows() -> ResponseReturnValue:
 @require("admin", "member")
 def get_invoice(invoice_id: int) -> ResponseReturnValue:
     """One invoice or credit note (a member: its own)."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(invoice_out(_visible(InvoiceReader(session), invoice_id)))
 
 
@@ -165,7 +165,7 @@ def _visible(reader: InvoiceReader, invoice_id: int) -> Invoice:
 
 
 def _document(invoice_id: int, form: str, content_type: str) -> Response:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         reader = InvoiceReader(session)
         invoice = _visible(reader, invoice_id)
         body = reader.document(invoice_id, form)

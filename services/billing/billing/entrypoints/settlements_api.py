@@ -15,6 +15,7 @@ from billing.adapters.ledger import SettlementReader
 from billing.adapters.orm import SettlementRow
 from billing.domain.settlement import Period
 from billing.domain.settlement_runs import RunState
+from billing.entrypoints.work import request_work
 from billing.service_layer.settling import (
     CancelSettlement,
     RunSettlement,
@@ -24,11 +25,10 @@ from billing.service_layer.settling import (
     run_settlement,
     submit_settlement,
 )
-from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import require
 from shared.errors import NotFound, Words
 from shared.request_input import counted_arg, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import request_transaction
 
 settlements_api = Blueprint("billing_settlements", __name__, url_prefix="/api/v1")
 
@@ -119,10 +119,8 @@ def start_settlement() -> ResponseReturnValue:
     data = load_body(SettlementIn())
     command = RunSettlement(Period(data["period_start"], data["period_end"]))
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
-    with unit_of_work() as session:
-        run = run_settlement(
-            command, SqlAlchemyUnitOfWork(session, current_runtime().outbox), files
-        )
+    with request_work() as uow:
+        run = run_settlement(command, uow, files)
     return jsonify(_read(run.id)), 201
 
 
@@ -133,8 +131,8 @@ def submit(settlement_id: int) -> ResponseReturnValue:
     payments on the members' accounts. Again: the run as it is; 409 for a discarded one."""
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
     command = SubmitSettlement(settlement_id, files.today())
-    with unit_of_work() as session:
-        submit_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        submit_settlement(command, uow)
     return jsonify(_read(settlement_id))
 
 
@@ -145,13 +143,13 @@ def cancel(settlement_id: int) -> ResponseReturnValue:
     as it is; 409 for a submitted one."""
     files: SepaFiles = current_app.extensions["zirkel.sepa_files"]
     command = CancelSettlement(settlement_id, files.today())
-    with unit_of_work() as session:
-        cancel_settlement(command, SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        cancel_settlement(command, uow)
     return jsonify(_read(settlement_id))
 
 
 def _read(settlement_id: int) -> dict[str, Any]:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         reader = SettlementReader(session)
         return settlement_out(reader, _found(reader, settlement_id))
 
@@ -161,7 +159,7 @@ def _read(settlement_id: int) -> dict[str, Any]:
 def list_settlements() -> ResponseReturnValue:
     """The settlement runs, newest first."""
     limit = counted_arg("limit", default=100, most=1000)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         reader = SettlementReader(session)
         found = [settlement_out(reader, row) for row in reader.find(limit)]
     return jsonify({"settlements": found})
@@ -170,7 +168,7 @@ def list_settlements() -> ResponseReturnValue:
 @settlements_api.get("/settlements/<id:settlement_id>")
 @require("admin")
 def get_settlement(settlement_id: int) -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         reader = SettlementReader(session)
         return jsonify(settlement_out(reader, _found(reader, settlement_id)))
 
@@ -198,7 +196,7 @@ def _found(reader: SettlementReader, settlement_id: int) -> SettlementRow:
 
 def _file(settlement_id: int, form: str) -> Response:
     name, none = FILES[form]
-    with unit_of_work() as session:
+    with request_transaction() as session:
         reader = SettlementReader(session)
         _found(reader, settlement_id)
         body = reader.file(settlement_id, form)

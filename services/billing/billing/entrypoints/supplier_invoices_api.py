@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, MAX_KIB, read_invoice
 from billing.domain.supplier_invoices import Decision, InvoiceUnreadable, StoredSupplierInvoice
+from billing.entrypoints.work import request_work
 from billing.service_layer import supplier_invoices as si
 from billing.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from shared.auth import current_principal, require
@@ -21,7 +22,7 @@ from shared.errors import NotFound
 from shared.fields import VatRate
 from shared.languages import in_callers_language
 from shared.request_input import ApiError, counted_arg, load_body
-from shared.web import MAX_ID, current_runtime, unit_of_work
+from shared.web import MAX_ID
 
 supplier_invoice_api = Blueprint("supplier_invoice_api", __name__, url_prefix="/api/v1")
 MEDIA = {"application/xml": "xml", "text/xml": "xml", "application/pdf": "pdf"}
@@ -160,8 +161,7 @@ def upload_supplier_invoice() -> ResponseReturnValue:
     data, media = uploaded_invoice()
     supplier_id = None if principal.is_admin else principal.subject_id
     cmd = si.ReceiveSupplierInvoice(data, media, supplier_id)
-    with unit_of_work() as session:
-        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
+    with request_work() as unit:
         stored = si.receive_supplier_invoice(cmd, unit, read=_read)
         return jsonify(supplier_invoice_out(stored)), 201
 
@@ -173,8 +173,7 @@ def list_supplier_invoices() -> ResponseReturnValue:
     principal = current_principal()
     supplier_id = None if principal.is_admin else principal.subject_id
     limit = counted_arg("limit", default=200, most=1000)
-    with unit_of_work() as session:
-        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
+    with request_work() as unit:
         found = unit.supplier_invoices.find(supplier_id, limit)  # type: ignore[attr-defined]
         return jsonify({"supplier_invoices": [supplier_invoice_out(s) for s in found]})
 
@@ -183,8 +182,7 @@ def list_supplier_invoices() -> ResponseReturnValue:
 @require("admin", "supplier", owed=True)
 def get_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
     """One supplier invoice with its match (a supplier: its own)."""
-    with unit_of_work() as session:
-        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
+    with request_work() as unit:
         return jsonify(supplier_invoice_out(_visible(unit, invoice_id)))
 
 
@@ -192,8 +190,7 @@ def get_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
 @require("admin", "supplier", owed=True)
 def supplier_invoice_document(invoice_id: int) -> ResponseReturnValue:
     """The file as it was uploaded."""
-    with unit_of_work() as session:
-        unit = SqlAlchemyUnitOfWork(session, current_runtime().outbox)
+    with request_work() as unit:
         stored = _visible(unit, invoice_id)
         body, media = unit.supplier_invoices.document(invoice_id)  # type: ignore[attr-defined]
     response = Response(body, content_type=media)
@@ -241,6 +238,6 @@ def dispute_supplier_invoice(invoice_id: int) -> ResponseReturnValue:
 
 
 def _in_unit(handle: Any) -> ResponseReturnValue:
-    with unit_of_work() as session:
-        stored = handle(SqlAlchemyUnitOfWork(session, current_runtime().outbox))
+    with request_work() as uow:
+        stored = handle(uow)
         return jsonify(supplier_invoice_out(stored))

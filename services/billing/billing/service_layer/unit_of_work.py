@@ -3,14 +3,13 @@ events of that transaction go to. Handlers see only this (fakes in unit tests)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from billing.domain.accounts import Entry
 from billing.domain.model import Buyer, Invoice, Product, ReceivedNeed
@@ -24,9 +23,9 @@ from billing.domain.settlement import (
 from billing.domain.settlement_runs import RunState
 from billing.domain.windows import OrderStanding, OrderStatus
 from billing.service_layer.commands import DepotPart, MemberResult, RecordOrder
-from shared.db import transaction
 from shared.events import Event
 from shared.outbox import Outbox
+from shared.unit_of_work import SessionUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -193,16 +192,15 @@ class UnitOfWork(Protocol):
     def publish_all(self, events: Sequence[Event]) -> None: ...
 
 
-class SqlAlchemyUnitOfWork:
-    """The repositories on ``session``; events go to the outbox in the same transaction.
-    Whoever opened the session commits it (the consumer after its handler, ``start``)."""
+class SqlAlchemyUnitOfWork(SessionUnitOfWork):
+    """Billing's repositories on ``session`` (``SessionUnitOfWork``: who commits)."""
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
         from billing.adapters import invoice_repository, ledger, repository
         from billing.adapters.billable_orders import SqlBillableOrders, SqlSuppliers
         from billing.adapters.supplier_invoice_repository import SqlSupplierInvoices
 
-        self.session, self.outbox = session, outbox
+        super().__init__(session, outbox)
         self.members = repository.SqlMembers(session)
         self.products = repository.SqlProducts(session)
         self.orders = repository.SqlOrders(session)
@@ -213,18 +211,3 @@ class SqlAlchemyUnitOfWork:
         self.supplier_invoices = SqlSupplierInvoices(session)
         self.billable_orders = SqlBillableOrders(session)
         self.suppliers = SqlSuppliers(session)
-
-    def publish(self, event: Event) -> None:
-        self.outbox.add(self.session, event)
-
-    def publish_all(self, events: Sequence[Event]) -> None:
-        self.outbox.add_all(self.session, events)
-
-    @classmethod
-    @contextmanager
-    def start(
-        cls, sessions: sessionmaker[Session], outbox: Outbox
-    ) -> Iterator[SqlAlchemyUnitOfWork]:
-        """A unit of work in a transaction of its own: committed when the block ends."""
-        with transaction(sessions) as session:
-            yield cls(session, outbox)

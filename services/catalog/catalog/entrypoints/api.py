@@ -12,12 +12,12 @@ from catalog.domain.model import NeedStatus
 from catalog.domain.posting import KeyReused
 from catalog.entrypoints import schemas
 from catalog.entrypoints.need_search import need_search
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, directory, handlers, views
 from shared.auth import TokenAuthority, current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError, load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 PRODUCTS_LIMIT = 50
@@ -39,7 +39,7 @@ def tokens() -> TokenAuthority:
 @require("admin")
 def register_member() -> ResponseReturnValue:
     body = load_body(schemas.MemberIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = handlers.register_member(commands.RegisterMember(**body), uow)
     out = schemas.MemberOut().dump(member) | {"api_token": tokens().issue("member", member.id)}
     return jsonify(out), 201
@@ -48,7 +48,7 @@ def register_member() -> ResponseReturnValue:
 @api.get("/members")
 @require("admin")
 def list_members() -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         members = views.members(session)
         return jsonify(schemas.MemberOut(many=True, exclude=["api_token"]).dump(members))
 
@@ -57,7 +57,7 @@ def list_members() -> ResponseReturnValue:
 @require("admin", "member")
 def show_member(member_id: int) -> ResponseReturnValue:
     _may_act_for_member(member_id)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         member = views.member(session, member_id)
         return jsonify(schemas.MemberOut().dump(member))
 
@@ -67,7 +67,7 @@ def show_member(member_id: int) -> ResponseReturnValue:
 def change_member(member_id: int) -> ResponseReturnValue:
     """Replace a member's data, its invoice address and mandate with them (admin)."""
     body = load_body(schemas.MemberIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = directory.change_member(commands.ChangeMember(member_id, **body), uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
@@ -76,7 +76,7 @@ def change_member(member_id: int) -> ResponseReturnValue:
 @require("admin")
 def register_supplier() -> ResponseReturnValue:
     body = load_body(schemas.SupplierIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         supplier = handlers.register_supplier(commands.RegisterSupplier(**body), uow)
     token = tokens().issue("supplier", supplier.id)
     return jsonify(schemas.SupplierOut().dump(supplier) | {"api_token": token}), 201
@@ -89,7 +89,7 @@ def list_suppliers() -> ResponseReturnValue:
     exclude = ["api_token"]
     if not current_principal().is_admin:
         exclude += schemas.SUPPLIER_DELIVERY_FIELDS
-    with unit_of_work() as session:
+    with request_transaction() as session:
         suppliers = views.suppliers(session)
         return jsonify(schemas.SupplierOut(many=True, exclude=exclude).dump(suppliers))
 
@@ -99,7 +99,7 @@ def list_suppliers() -> ResponseReturnValue:
 def show_supplier(supplier_id: int) -> ResponseReturnValue:
     """One supplier with its terms and delivery channel (admin or that supplier)."""
     _may_act_for_supplier(supplier_id)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         supplier = views.supplier(session, supplier_id)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 
@@ -110,7 +110,7 @@ def update_supplier(supplier_id: int) -> ResponseReturnValue:
     """Replace a supplier's terms and delivery channel (admin or that supplier)."""
     _may_act_for_supplier(supplier_id)
     body = load_body(schemas.SupplierIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         supplier = handlers.update_supplier(commands.UpdateSupplier(supplier_id, **body), uow)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 
@@ -125,7 +125,7 @@ def _may_act_for_supplier(supplier_id: int) -> None:
 @require("admin")
 def add_product() -> ResponseReturnValue:
     body = load_body(schemas.ProductIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         product = handlers.add_product(commands.AddProduct(**body), uow)
     return jsonify(schemas.ProductOut().dump(product)), 201
 
@@ -135,7 +135,7 @@ def add_product() -> ResponseReturnValue:
 def change_product(sku: str) -> ResponseReturnValue:
     """Replace a product's name, unit and VAT rate (admin); its offers follow."""
     body = load_body(schemas.ProductChangeIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         product = handlers.change_product(commands.ChangeProduct(sku, **body), uow)
         return jsonify(schemas.ProductOut().dump(product))
 
@@ -150,7 +150,7 @@ def list_products() -> ResponseReturnValue:
     limit = request.args.get("limit", PRODUCTS_LIMIT, type=ascii_int)
     if not 1 <= limit <= PRODUCTS_LIMIT:
         raise ApiError(400, "Unknown limit.", {"limit": [f"From 1 to {PRODUCTS_LIMIT}."]})
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = views.products(session, query, limit)
         return jsonify(schemas.ProductOut(many=True).dump(found))
 
@@ -164,7 +164,7 @@ def set_offer(supplier_id: int, sku: str) -> ResponseReturnValue:
     body = load_body(schemas.OfferIn())
     tiers = tuple((t["min_quantity"], t["unit_price"]) for t in body["tiers"])
     cmd = commands.SetOffer(supplier_id, sku, body["pack_size"], tiers, body["valid_from"])
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         offer = handlers.set_offer(cmd, uow)
         return jsonify(schemas.OfferOut().dump(offer))
 
@@ -176,7 +176,7 @@ def list_offers() -> ResponseReturnValue:
     competitors' prices are not its business)."""
     principal = current_principal()
     own = principal.subject_id if principal.role == "supplier" else None
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(schemas.OfferOut(many=True).dump(views.offers(session, own)))
 
 
@@ -189,7 +189,7 @@ def post_need() -> ResponseReturnValue:
     body = load_body(NEED_IN)
     member_id = _member_for_new_need(body.pop("member_id"))
     try:
-        with request_unit_of_work() as uow:
+        with request_work() as uow:
             need = handlers.post_need(
                 commands.PostNeed(member_id, **body, idempotency_key=key), uow
             )
@@ -216,7 +216,7 @@ def _idempotency_key() -> str | None:
 def list_needs() -> ResponseReturnValue:
     """Searched, sorted and paged as ``entrypoints/need_search.py`` says."""
     query, total = need_search(current_principal())
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = schemas.NeedOut(many=True).dump(session.scalars(query).all())
         return jsonify(found), 200, {"X-Total-Count": str(session.scalar(total))}
 
@@ -224,7 +224,7 @@ def list_needs() -> ResponseReturnValue:
 @api.get("/needs/<id:need_id>")
 @require("admin", "member")
 def show_need(need_id: int) -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         need = views.need(session, need_id, asking_member())
         return jsonify(NEED_OUT.dump(need))
 
@@ -234,7 +234,7 @@ def show_need(need_id: int) -> ResponseReturnValue:
 def cancel_need(need_id: int) -> ResponseReturnValue:
     """Cancel an open need: 202 while pooling decides (``cancel_requested``), 200 once
     cancelled; GET /needs/{id} shows the outcome, ``cancelled`` or ``ordered``."""
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         need = handlers.cancel_need(commands.CancelNeed(need_id, asking_member()), uow)
         status = 200 if need.status == NeedStatus.CANCELLED else 202
         return jsonify(NEED_OUT.dump(need)), status

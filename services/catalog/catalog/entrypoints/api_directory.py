@@ -10,13 +10,13 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from catalog.entrypoints import schemas
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, directory, views
 from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError, load_body
-from shared.web import MAX_ID, unit_of_work
+from shared.web import MAX_ID, request_transaction
 
 directory_api = Blueprint("catalog_directory_api", __name__, url_prefix="/api/v1")
 MAX_ASKED = 500
@@ -27,7 +27,7 @@ MAX_ASKED = 500
 def product_index() -> ResponseReturnValue:
     """Every product by SKU (``?sku=`` repeated: those alone, up to 500), for forms and names."""
     skus = _asked(request.args.getlist("sku"), "sku") if "sku" in request.args else None
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(schemas.ProductOut(many=True).dump(views.product_index(session, skus)))
 
 
@@ -42,7 +42,7 @@ def member_names() -> ResponseReturnValue:
     except ValueError:
         raise ApiError(400, "Unknown member id.", {"id": ["Whole numbers only."]}) from None
     ids = [member_id for member_id in ids if member_id <= MAX_ID]  # a larger one is no id
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(views.member_names(session, ids))
 
 
@@ -55,7 +55,7 @@ def set_flexibility(member_id: int) -> ResponseReturnValue:
     if not (principal.is_admin or principal.is_member(member_id)):
         raise ApiError(403, "This belongs to another member.")
     percent = load_body(schemas.FlexibilityIn())["flexible_percent"]
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = directory.set_flexibility(commands.SetFlexibility(member_id, percent), uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
@@ -87,13 +87,13 @@ def reactivate_supplier(supplier_id: int) -> ResponseReturnValue:
 
 
 def _member(change: Callable[[Any, UnitOfWork], Any], cmd: Any) -> ResponseReturnValue:
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         member = change(cmd, uow)
         return jsonify(schemas.MemberOut(exclude=["api_token"]).dump(member))
 
 
 def _supplier(change: Callable[[Any, UnitOfWork], Any], cmd: Any) -> ResponseReturnValue:
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         supplier = change(cmd, uow)
         return jsonify(schemas.SupplierOut(exclude=["api_token"]).dump(supplier))
 

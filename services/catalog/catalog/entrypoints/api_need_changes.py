@@ -11,8 +11,8 @@ from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError, validates_schema
 
 from catalog.entrypoints.api import NEED_OUT, asking_member
-from catalog.entrypoints.request_uow import request_unit_of_work
 from catalog.entrypoints.schemas import NeedIn
+from catalog.entrypoints.work import request_work
 from catalog.service_layer.commands import CHANGEABLE, ChangeNeed
 from catalog.service_layer.need_changes import change_need
 from shared.auth import require
@@ -39,6 +39,6 @@ class NeedChangeIn(NeedIn):
 def change(need_id: int) -> ResponseReturnValue:
     """Change an open need; 409 once it is no longer open (ordered, cancelled)."""
     body = load_body(NeedChangeIn(partial=True))
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         need = change_need(ChangeNeed(need_id, body, asking_member()), uow)
         return jsonify(NEED_OUT.dump(need))

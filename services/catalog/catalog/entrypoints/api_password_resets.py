@@ -22,11 +22,11 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, password_reset, users
 from shared.auth import require
 from shared.request_input import ApiError, load_body
-from shared.web import current_runtime, unit_of_work
+from shared.web import current_runtime, request_transaction
 
 password_reset_api = Blueprint("catalog_password_reset_api", __name__, url_prefix="/api/v1")
 NOT_GOOD = "The link is used, expired or not valid."
@@ -49,7 +49,7 @@ class ConfirmIn(TokenIn):
 @require("admin")
 def ask_for_reset() -> ResponseReturnValue:
     asked = commands.AskForReset(**load_body(ResetIn()))
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         password_reset.ask_for_reset(asked, uow, _secret())
     return jsonify({}), 202
 
@@ -58,7 +58,7 @@ def ask_for_reset() -> ResponseReturnValue:
 @require("admin")
 def check_token() -> ResponseReturnValue:
     token = load_body(TokenIn())["token"]
-    with unit_of_work() as db:
+    with request_transaction() as db:
         if password_reset.user_of_token(db, token, _secret()) is None:
             raise ApiError(422, NOT_GOOD, {"token": [NOT_GOOD]})
     return jsonify({})
@@ -68,7 +68,7 @@ def check_token() -> ResponseReturnValue:
 @require("admin")
 def confirm_reset() -> ResponseReturnValue:
     body = load_body(ConfirmIn())
-    with request_unit_of_work() as uow:  # a too short password is a 422 naming ``password``
+    with request_work() as uow:  # a too short password is a 422 naming ``password``
         user = password_reset.user_of_token(uow.session, body["token"], _secret())
         if user is None:
             raise ApiError(422, NOT_GOOD, {"token": [NOT_GOOD]})

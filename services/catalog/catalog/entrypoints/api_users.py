@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import User
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, sign_in, users
 from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from catalog.service_layer.users import ROLES, authenticate, may_sign_in
@@ -33,7 +33,7 @@ from shared.auth import require
 from shared.db import transaction
 from shared.fields import VisibleText
 from shared.request_input import ApiError, load_body
-from shared.web import MAX_ID, current_runtime, unit_of_work
+from shared.web import MAX_ID, current_runtime, request_transaction
 
 users_api = Blueprint("catalog_users_api", __name__, url_prefix="/api/v1")
 LANGUAGES = ("de", "en")
@@ -133,7 +133,7 @@ def session_user() -> ResponseReturnValue:
 @require("admin")
 def close_session() -> ResponseReturnValue:
     body = load_body(CloseIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         sign_in.close_session(commands.CloseSession(body["session_id"]), uow)
     return jsonify({})
 
@@ -141,7 +141,7 @@ def close_session() -> ResponseReturnValue:
 @users_api.get("/users")
 @require("admin")
 def list_users() -> ResponseReturnValue:
-    with unit_of_work() as db:
+    with request_transaction() as db:
         return jsonify(UserOut(many=True).dump(db.scalars(select(User).order_by(User.email))))
 
 
@@ -149,7 +149,7 @@ def list_users() -> ResponseReturnValue:
 @require("admin")
 def add_user() -> ResponseReturnValue:
     body = load_body(UserIn())
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         return jsonify(UserOut().dump(users.create_user(commands.CreateUser(**body), uow))), 201
 
 
@@ -157,7 +157,7 @@ def add_user() -> ResponseReturnValue:
 @require("admin")
 def set_language(user_id: int) -> ResponseReturnValue:
     language = load_body(LanguageIn())["language"]
-    with request_unit_of_work() as uow:
+    with request_work() as uow:
         user = users.set_language(commands.SetUserLanguage(user_id, language), uow)
         return jsonify(UserOut().dump(user))
 
@@ -166,6 +166,6 @@ def set_language(user_id: int) -> ResponseReturnValue:
 @require("admin")
 def set_standing(user_id: int) -> ResponseReturnValue:
     active = load_body(ActiveIn())["active"]
-    with request_unit_of_work() as uow:  # an unknown user is a 404 (the path names it)
+    with request_work() as uow:  # an unknown user is a 404 (the path names it)
         user = users.set_active(commands.SetUserActive(user_id, active), uow)
         return jsonify(UserOut().dump(user))

@@ -20,7 +20,7 @@ from shared.errors import NotFound
 from shared.health import readiness
 from shared.ops import DeadLetterNotFound, DeadLetters, QueueMonitor, service_health
 from shared.request_input import ApiError, counted_arg
-from shared.web import current_runtime, unit_of_work
+from shared.web import current_runtime, request_transaction
 
 ops = Blueprint("catalog_ops", __name__, url_prefix="/api/v1/ops")
 
@@ -37,7 +37,7 @@ def queue_history() -> ResponseReturnValue:
     """Each working queue's sampled depths over the last ``minutes`` (default 60), oldest first."""
     minutes = counted_arg("minutes", default=60, most=24 * 60)
     now = datetime.now(UTC)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = depths(session, now - timedelta(minutes=minutes), now)
     return jsonify(
         {
@@ -55,7 +55,7 @@ def dashboard() -> ResponseReturnValue:
     queues = _on_broker(QueueMonitor(runtime.settings).snapshot)
     services = service_health(runtime.settings, "catalog", lambda: readiness(runtime))
     ops_settings = OpsSettings.from_settings(runtime.settings)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = alerts_now(session, queues, services, ops_settings, datetime.now(UTC))
     return jsonify(queues=queues, services=services, alerts=found)
 
@@ -86,7 +86,7 @@ def audit() -> ResponseReturnValue:
     """The latest replays and discards, newest first; ``?queue=`` of one queue alone."""
     limit = counted_arg("limit", default=100, most=1000)
     queue = request.args.get("queue") or None
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify([_audit_entry(row) for row in audit_log(session, limit, queue)])
 
 
@@ -116,7 +116,7 @@ def overview() -> ResponseReturnValue:
 def _audited(action: Action, letters: DeadLetters, message_id: str) -> ResponseReturnValue:
     """Do ``action`` on the broker and record it, in one database transaction."""
     actor = _actor(current_principal())
-    with unit_of_work() as session:
+    with request_transaction() as session:
         letter, entry = _on_broker(
             lambda: act_on_dead_letter(session, letters, action, message_id, actor)
         )

@@ -25,14 +25,14 @@ from flask.typing import ResponseReturnValue
 
 from catalog.entrypoints.price_list_format import MAX_BYTES
 from catalog.entrypoints.price_list_rows import read_price_list, refuse
-from catalog.entrypoints.request_uow import request_unit_of_work
+from catalog.entrypoints.work import request_work
 from catalog.service_layer import price_lists, views
 from catalog.service_layer.price_list_export import price_list_csv, price_list_template
 from catalog.service_layer.price_lists import PriceListRefused, RowProblem
 from shared.auth import current_principal, require
 from shared.csv_files import decoded
 from shared.request_input import ApiError
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 price_list_api = Blueprint("catalog_price_lists", __name__, url_prefix="/api/v1")
 
@@ -48,7 +48,7 @@ def upload_price_list(supplier_id: int) -> ResponseReturnValue:
     try:
         rows = read_price_list(uploaded_text())
         cmd = price_lists.UploadPriceList(supplier_id, tuple(rows))
-        with request_unit_of_work() as uow:
+        with request_work() as uow:
             summary = price_lists.upload_price_list(cmd, uow)
     except PriceListRefused as exc:
         _answer_refused(exc.problems)
@@ -69,7 +69,7 @@ def download_price_list(supplier_id: int) -> ResponseReturnValue:
     principal = current_principal()
     if not (principal.is_admin or principal.is_supplier(supplier_id)):
         raise ApiError(403, "A supplier may only download its own price list.")
-    with unit_of_work() as session:
+    with request_transaction() as session:
         views.supplier(session, supplier_id)
         body = price_list_csv(session, supplier_id)
     return csv_file(body, f"preisliste-{supplier_id}.csv")

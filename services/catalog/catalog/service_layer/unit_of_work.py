@@ -22,6 +22,7 @@ from catalog.service_layer.records import (
 )
 from shared.events import Event
 from shared.outbox import Outbox
+from shared.unit_of_work import SessionUnitOfWork
 
 
 class Needs(Protocol):
@@ -153,11 +154,10 @@ class UnitOfWork(Protocol):
     def publish_all(self, events: Sequence[Event]) -> None: ...
 
 
-class SqlAlchemyUnitOfWork:
-    """The repositories on ``session``; events go to the outbox in the same transaction.
-    Whoever opened the session commits it (``shared.web.unit_of_work`` for a request, the
-    consumer after its handler). Without an ``outbox``, catalog's own outbox table: every
-    event reaches the others, whichever entrypoint made it."""
+class SqlAlchemyUnitOfWork(SessionUnitOfWork):
+    """Catalog's repositories on ``session`` (``SessionUnitOfWork``: who commits). Without
+    an ``outbox``, catalog's own outbox table: every event reaches the others, whichever
+    entrypoint made it."""
 
     def __init__(self, session: Session, outbox: Outbox | None = None) -> None:
         from catalog.adapters.directory_repository import SqlMembers, SqlSuppliers
@@ -167,8 +167,7 @@ class SqlAlchemyUnitOfWork:
         from catalog.adapters.sign_in_repository import SqlSignIns
         from catalog.adapters.user_repository import SqlUsers
 
-        self.session = session
-        self.outbox = outbox if outbox is not None else Outbox(TABLES["outbox"])
+        super().__init__(session, outbox if outbox is not None else Outbox(TABLES["outbox"]))
         self.needs = SqlNeeds(session)
         self.members = SqlMembers(session)
         self.suppliers = SqlSuppliers(session)
@@ -176,9 +175,3 @@ class SqlAlchemyUnitOfWork:
         self.offers = SqlOffers(session)
         self.users = SqlUsers(session)
         self.sign_ins = SqlSignIns(session)
-
-    def publish(self, event: Event) -> None:
-        self.outbox.add(self.session, event)
-
-    def publish_all(self, events: Sequence[Event]) -> None:
-        self.outbox.add_all(self.session, events)

@@ -2,7 +2,7 @@
 
 These are read-side views (cosmicpython's views): they only read, straight from the
 request's session, and change nothing; what writes goes through a handler and the unit
-of work (``handling``)."""
+of work (``work``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from notify.entrypoints.supplier_api import DeliveryState, mentioning, supplier_
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError
-from shared.web import MAX_ID, unit_of_work
+from shared.web import MAX_ID, request_transaction
 
 api = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 
@@ -81,7 +81,7 @@ DELIVERY_KINDS = (
 @api.get("/members/<id:member_id>/savings")
 @require("admin", "member")
 def member_savings(member_id: int) -> ResponseReturnValue:
-    with unit_of_work() as session:
+    with request_transaction() as session:
         member_path(session, member_id, "These are another member's savings.")
         windows = session.scalars(
             select(SavingsEntry)
@@ -112,7 +112,7 @@ def notifications() -> ResponseReturnValue:
             query = query.where(Notification.member_id == member)
     else:
         query = query.where(Notification.member_id == principal.subject_id)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(NotificationOut(many=True).dump(session.scalars(query.limit(200)).all()))
 
 
@@ -142,7 +142,7 @@ def deliveries() -> ResponseReturnValue:
     if text := request.args.get("q", "").strip():
         query = query.where(mentioning(Delivery, text))
     narrowed = {"status": status, "member_id": member, "supplier_id": supplier, "q": text}
-    with unit_of_work() as session:
+    with request_transaction() as session:
         found = DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
         found += supplier_deliveries(session, narrowed)
     found.sort(key=lambda d: d["created_at"], reverse=True)

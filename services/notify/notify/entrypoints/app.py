@@ -27,5 +27,5 @@ def create_app(settings: Settings | None = None) -> Flask:
         supplier_api,
         invoices_api,
     )
-    app.extensions["zirkel.commands"] = command_handlers(runtime.settings)
+    app.extensions["zirkel.command_handlers"] = command_handlers(runtime.settings)
     return app

@@ -8,11 +8,10 @@ from flask.typing import ResponseReturnValue
 from marshmallow import fields
 
 from notify.entrypoints.api import DeliveryOut
-from notify.entrypoints.handling import handle, unit_of_work_on
+from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import ResendInvoice
 from notify.service_layer.invoices import invoice_deliveries
 from shared.auth import require
-from shared.web import unit_of_work
 
 invoices_api = Blueprint("notify_invoices", __name__, url_prefix="/api/v1")
 
@@ -26,9 +25,9 @@ class InvoiceDeliveryOut(DeliveryOut):
 def resend(invoice_id: int) -> ResponseReturnValue:
     """Queue the invoice's e-mail (with its PDF) to the member once more; 404 while notify
     has not heard of the invoice."""
-    with unit_of_work() as session:
-        delivery = handle(session, ResendInvoice(invoice_id))
-        session.flush()  # the delivery's id for the answer
+    with request_work() as uow:
+        delivery = handle(ResendInvoice(invoice_id), uow)
+        uow.session.flush()  # the delivery's id for the answer
         return jsonify(InvoiceDeliveryOut().dump(delivery)), 201
 
 
@@ -36,6 +35,6 @@ def resend(invoice_id: int) -> ResponseReturnValue:
 @require("admin")
 def deliveries(invoice_id: int) -> ResponseReturnValue:
     """Every e-mail of the invoice, oldest first."""
-    with unit_of_work() as session:
-        found = invoice_deliveries(unit_of_work_on(session), invoice_id)
+    with request_work() as uow:
+        found = invoice_deliveries(uow, invoice_id)
         return jsonify(InvoiceDeliveryOut(many=True).dump(found))

@@ -10,15 +10,14 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
 from notify.adapters.orm_savings import Preferences
-from notify.entrypoints.handling import handle, unit_of_work_on
 from notify.entrypoints.member_paths import member_path
+from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import ChangePreferences, Unsubscribe
 from notify.service_layer.outgoing import preferences_of
 from shared.auth import require
 from shared.fields import Money
 from shared.request_input import ApiError, load_body
 from shared.unsubscribe import UnsubscribeLinks
-from shared.web import unit_of_work
 
 preferences_api = Blueprint("notify_preferences", __name__, url_prefix="/api/v1")
 
@@ -94,9 +93,9 @@ NOT_YOURS = "These are another member's preferences."
 @require("admin", "member")
 def get_preferences(member_id: int) -> ResponseReturnValue:
     """A member's preferences (that member or an admin); defaults until they are changed."""
-    with unit_of_work() as session:
-        member_path(session, member_id, NOT_YOURS)
-        prefs = preferences_of(unit_of_work_on(session), member_id)
+    with request_work() as uow:
+        member_path(uow.session, member_id, NOT_YOURS)
+        prefs = preferences_of(uow, member_id)
         return jsonify(preferences_out(prefs, _default_fee()))
 
 
@@ -104,10 +103,10 @@ def get_preferences(member_id: int) -> ResponseReturnValue:
 @require("admin", "member")
 def put_preferences(member_id: int) -> ResponseReturnValue:
     """Change a member's preferences; only an admin sets the membership fee."""
-    with unit_of_work() as session:
-        is_admin = member_path(session, member_id, NOT_YOURS)
+    with request_work() as uow:
+        is_admin = member_path(uow.session, member_id, NOT_YOURS)
         cmd = ChangePreferences(member_id, changes(load_body(PreferencesSchema())), is_admin)
-        prefs = handle(session, cmd)
+        prefs = handle(cmd, uow)
         return jsonify(preferences_out(prefs, _default_fee()))
 
 
@@ -135,6 +134,6 @@ def unsubscribe() -> ResponseReturnValue:
     if member_id is None:
         message = "This unsubscribe link is not valid."
         raise ApiError(404, message, {"token": [message]})
-    with unit_of_work() as session:
-        handle(session, Unsubscribe(member_id))
+    with request_work() as uow:
+        handle(Unsubscribe(member_id), uow)
     return jsonify(member_id=member_id, email=False)

@@ -11,15 +11,15 @@ from marshmallow import Schema, fields
 
 from notify.adapters.statement_documents import statement_csv, statement_pdf
 from notify.domain.reports import report_details
-from notify.entrypoints.handling import unit_of_work_on
 from notify.entrypoints.member_paths import member_path
+from notify.entrypoints.work import request_work
 from notify.service_layer.outgoing import recipient
 from notify.service_layer.savings_reports import window_report
 from notify.service_layer.statements import cooperative_savings, member_statement
 from shared.auth import require
 from shared.errors import NotFound
 from shared.fields import ascii_int
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 statements_api = Blueprint("notify_statements", __name__, url_prefix="/api/v1")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -100,12 +100,10 @@ NOT_YOURS = "This is another member's statement."
 def _statement(member_id: int, year: int, month: int | None) -> tuple[dict[str, Any], str]:
     _period(year, month)
     fee = current_app.extensions["zirkel.settings"].membership_fee
-    with unit_of_work() as session:
-        member_path(session, member_id, NOT_YOURS)
-        statement = member_statement(session, member_id, year, month, fee)
-        language = (
-            request.args.get("lang") or recipient(unit_of_work_on(session), member_id).language
-        )
+    with request_work() as uow:
+        member_path(uow.session, member_id, NOT_YOURS)
+        statement = member_statement(uow.session, member_id, year, month, fee)
+        language = request.args.get("lang") or recipient(uow, member_id).language
     return statement, language
 
 
@@ -144,9 +142,9 @@ def statement_download(
 @require("admin", "member")
 def savings_report(member_id: int, window_id: int) -> ResponseReturnValue:
     """A member's savings report of one pool window: lines, window and year to date."""
-    with unit_of_work() as session:
-        member_path(session, member_id, NOT_YOURS)
-        report = window_report(unit_of_work_on(session), member_id, window_id)
+    with request_work() as uow:
+        member_path(uow.session, member_id, NOT_YOURS)
+        report = window_report(uow, member_id, window_id)
         if report is None:
             message = f"No savings of member {member_id} in window {window_id}."
             raise NotFound("window_id", message)
@@ -160,5 +158,5 @@ def dashboard() -> ResponseReturnValue:
     supplier and trade."""
     year = request.args.get("year", type=ascii_int) or datetime.now(UTC).year
     _period(year)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         return jsonify(DashboardOut().dump(cooperative_savings(session, year)))

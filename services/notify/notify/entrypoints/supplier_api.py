@@ -14,11 +14,11 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from notify.adapters.supplier_orm import SupplierDelivery
-from notify.entrypoints.handling import handle
+from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import RetrySupplierDelivery
 from shared.auth import require
 from shared.errors import NotFound
-from shared.web import MAX_ID, unit_of_work
+from shared.web import MAX_ID, request_transaction
 
 supplier_api = Blueprint("notify_supplier_api", __name__, url_prefix="/api/v1")
 
@@ -85,7 +85,7 @@ def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[
 @require("admin")
 def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     """One order delivery to a supplier with every attempt (status code, error, next try)."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         delivery = session.get(SupplierDelivery, delivery_id)
         if delivery is None:
             raise NotFound("delivery_id", f"There is no supplier delivery {delivery_id}.")
@@ -97,7 +97,7 @@ def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
 def retry_supplier_delivery(delivery_id: int) -> ResponseReturnValue:
     """Send a given-up delivery again, with a fresh round of attempts (its log is kept);
     the supplier's current address on that channel is used."""
-    with unit_of_work() as session:
-        delivery = handle(session, RetrySupplierDelivery(delivery_id))
-        session.flush()
+    with request_work() as uow:
+        delivery = handle(RetrySupplierDelivery(delivery_id), uow)
+        uow.session.flush()
         return jsonify(SupplierDeliveryDetailOut().dump(delivery))

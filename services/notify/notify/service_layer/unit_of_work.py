@@ -20,6 +20,7 @@ from notify.adapters.orm_savings import Nudge, Preferences, SavingsLine
 from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
 from shared.events import Event
 from shared.outbox import Outbox
+from shared.unit_of_work import SessionUnitOfWork
 
 
 class Members(Protocol):
@@ -121,11 +122,11 @@ class UnitOfWork(Protocol):
     def publish(self, event: Event) -> None: ...
 
 
-class SqlAlchemyUnitOfWork:
-    """The repositories on ``session``; events go to the outbox in the same transaction."""
+class SqlAlchemyUnitOfWork(SessionUnitOfWork):
+    """Notify's repositories on ``session`` (``SessionUnitOfWork``: who commits)."""
 
     def __init__(self, session: Session, outbox: Outbox) -> None:
-        self.session, self.outbox = session, outbox
+        super().__init__(session, outbox)
         self.members = m.SqlMembers(session)
         self.preferences = m.SqlPreferences(session)
         self.deliveries = m.SqlDeliveries(session)
@@ -136,6 +137,3 @@ class SqlAlchemyUnitOfWork:
         self.invoices = s.SqlInvoices(session)
         self.suppliers = sup.SqlSuppliers(session)
         self.supplier_deliveries = sup.SqlSupplierDeliveries(session)
-
-    def publish(self, event: Event) -> None:
-        self.outbox.add(self.session, event)

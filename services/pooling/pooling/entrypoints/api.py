@@ -15,11 +15,11 @@ from pooling.adapters import documents, order_book, order_csv, orm
 from pooling.domain.distribution import distribute
 from pooling.domain.progress import pool_progress
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.entrypoints.work import handle, pooling_work, schedule
+from pooling.entrypoints.work import handle, request_work, schedule
 from pooling.service_layer.commands import ClosePool, ConfirmOrder, RejectOrder
 from shared.auth import Principal, current_principal, require
 from shared.request_input import ApiError, load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 
@@ -27,7 +27,7 @@ api = Blueprint("pooling_api", __name__, url_prefix="/api/v1")
 @api.get("/pools/current")
 @require("admin", "member", "supplier")
 def current_pool() -> ResponseReturnValue:
-    with pooling_work() as uow:
+    with request_work() as uow:
         pool = uow.pool
         window = pool.current_window()
         if window is None:  # nothing posted since the last close
@@ -50,7 +50,7 @@ def current_pool() -> ResponseReturnValue:
 @require("admin")
 def close_pool() -> ResponseReturnValue:
     window_id = load_body(schemas.CloseIn(), optional=True)["window_id"]
-    with pooling_work() as uow:
+    with request_work() as uow:
         closed = handle(ClosePool(window_id), uow)
         result = closed.result
         served = result.depot
@@ -87,7 +87,7 @@ def list_orders() -> ResponseReturnValue:
             .where(orm.Allocation.member_id == principal.subject_id)
         )
         query = query.where(orm.Order.id.in_(mine))
-    with unit_of_work() as session:
+    with request_transaction() as session:
         orders = session.scalars(query.limit(500)).all()
         return jsonify([_visible_order(order, principal) for order in orders])
 
@@ -96,7 +96,7 @@ def list_orders() -> ResponseReturnValue:
 @require("admin", "member", "supplier", owed=True)
 def show_order(order_id: int) -> ResponseReturnValue:
     principal = current_principal()
-    with unit_of_work() as session:
+    with request_transaction() as session:
         order = order_book.existing_order(session, order_id)
         body = _visible_order(order, principal)
         allowed = {
@@ -131,7 +131,7 @@ def order_allocations_csv(order_id: int) -> ResponseReturnValue:
 
 def _order_file(order_id: int, write: Callable[[documents.OrderDocument], str]) -> str:
     depot = documents.depot_address(current_app.extensions["zirkel.settings"])
-    with unit_of_work() as session:
+    with request_transaction() as session:
         document = documents.order_document(session, _supplier_order(session, order_id), depot)
         return write(document)
 
@@ -141,7 +141,7 @@ def _order_file(order_id: int, write: Callable[[documents.OrderDocument], str]) 
 def order_document_pdf(order_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["zirkel.settings"]
     depot = documents.depot_address(settings)
-    with unit_of_work() as session:
+    with request_transaction() as session:
         document = documents.order_document(session, _supplier_order(session, order_id), depot)
         body = documents.order_pdf(document, settings.cooperative_name, settings.pool_timezone)
     return _attachment(body, "application/pdf", f"bestellung-{order_id}.pdf")
@@ -154,7 +154,7 @@ def order_distribution(order_id: int) -> ResponseReturnValue:
     where (the office: everyone; a member: its own needs)."""
     principal = current_principal()
     depot = documents.depot_address(current_app.extensions["zirkel.settings"])
-    with unit_of_work() as session:
+    with request_transaction() as session:
         order = order_book.existing_order(session, order_id)
         shipped = distribute(order_book.supplier_order(order), depot)
         received = {a.need_id: a.received for line in order.lines for a in line.allocations}
@@ -202,7 +202,7 @@ def reject_order(order_id: int) -> ResponseReturnValue:
 
 
 def _answer(cmd: ConfirmOrder | RejectOrder) -> Response:
-    with pooling_work() as uow:
+    with request_work() as uow:
         return jsonify(schemas.OrderOut().dump(handle(cmd, uow)))
 
 

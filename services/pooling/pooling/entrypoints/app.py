@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     schedule, solve = bootstrap.schedule(runtime.settings), bootstrap.solver(runtime.settings)
     app.extensions["zirkel.schedule"], app.extensions["zirkel.solver"] = schedule, solve
-    app.extensions["zirkel.handlers"] = bootstrap.command_handlers(schedule, solve)
+    app.extensions["zirkel.command_handlers"] = bootstrap.command_handlers(schedule, solve)
     # Pooling knows suppliers from catalog.supplier.updated; one not heard of yet has no
     # orders, and stays in like an active one until catalog says otherwise.
     terms = orm.SupplierTerms

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pooling.adapters import orm
 from shared.auth import require
 from shared.request_input import counted_arg
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 closes_api = Blueprint("pooling_closes", __name__, url_prefix="/api/v1")
 
@@ -41,7 +41,7 @@ def closed_windows() -> ResponseReturnValue:
         .order_by(orm.Window.closed_at.desc(), orm.Window.id.desc())
         .limit(limit)
     )
-    with unit_of_work() as session:
+    with request_transaction() as session:
         rows = session.execute(query).all()
         found = [
             {

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
-from pooling.entrypoints.work import pooling_work, schedule, solver
+from pooling.entrypoints.work import request_work, schedule, solver
 from pooling.service_layer.outlook import LastOutlook, current_outlook
 from shared.auth import current_principal, require
 
@@ -73,7 +73,7 @@ class OutlookOut(Schema):
 def current_pool_outlook() -> ResponseReturnValue:
     principal = current_principal()
     last = current_app.extensions.setdefault(LAST, LastOutlook())
-    with pooling_work() as uow:
+    with request_work() as uow:
         found = current_outlook(uow, solver(), schedule().today, last)
     body: dict[str, object] = {"window_id": found.window_id, "products": [], "suppliers": []}
     body |= {"pool": None, "own": None, "optimal": True}

@@ -12,7 +12,7 @@ from marshmallow.validate import Length
 from pooling.domain.pricing import cost_of
 from pooling.entrypoints.outlook import TierOut
 from pooling.entrypoints.schemas import OfferProgressOut
-from pooling.entrypoints.work import pooling_work
+from pooling.entrypoints.work import request_work
 from pooling.service_layer.outlook import quote_need
 from shared.auth import require
 from shared.fields import Quantity
@@ -50,7 +50,7 @@ def quote() -> ResponseReturnValue:
         asked = QuoteIn().load(request.args.to_dict())
     except ValidationError as exc:
         raise ApiError(422, "Some fields are not valid.", exc.messages) from exc
-    with pooling_work() as uow:
+    with request_work() as uow:
         found = quote_need(uow, **asked)
     if found is None:
         raise ApiError(404, "No one offers this product.", {"sku": ["Not offered."]})

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pooling.adapters import order_book, orm
 from pooling.domain import depot
 from pooling.entrypoints import delivery_schemas, schemas
-from pooling.entrypoints.work import handle, pooling_work
+from pooling.entrypoints.work import handle, request_work
 from pooling.service_layer import receiving, site_receipts
 from pooling.service_layer.commands import (
     BookReceipt,
@@ -19,7 +19,7 @@ from pooling.service_layer.commands import (
 )
 from shared.auth import current_principal, require
 from shared.request_input import load_body
-from shared.web import unit_of_work
+from shared.web import request_transaction
 
 receipts_api = Blueprint("pooling_receipts", __name__, url_prefix="/api/v1")
 
@@ -44,11 +44,11 @@ def _booked(booking: type[BookReceipt], order_id: int) -> ResponseReturnValue:
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
     cmd = booking(order_id, received, frozenset(body["extra_to_depot"]))
     if request.args.get("dry_run") == "true":
-        with pooling_work() as uow:
+        with request_work() as uow:
             correcting = booking is CorrectReceipt
             split = receiving.preview_receipt(cmd, uow, correcting=correcting)
             return jsonify(schemas.ReceiptPreviewOut().dump(split)), 200
-    with pooling_work() as uow:
+    with request_work() as uow:
         return jsonify(schemas.OrderOut().dump(handle(cmd, uow)))
 
 
@@ -60,7 +60,7 @@ def book_site_receipt(order_id: int) -> ResponseReturnValue:
     received = {line["sku"]: line["received_quantity"] for line in body["lines"]}
     member_id = current_principal().subject_id
     cmd = BookSiteReceipt(order_id, member_id, body["delivery_site"], received)
-    with pooling_work() as uow:
+    with request_work() as uow:
         order = handle(cmd, uow)
         parts = uow.orders.site_parts(order_id, member_id)
         answer = {"status": order.status, "sites": _sites_out(parts)}
@@ -73,7 +73,7 @@ def list_site_receipts(order_id: int) -> ResponseReturnValue:
     """What the members booked at their sites (a member: its own)."""
     principal = current_principal()
     member_id = None if principal.is_admin else principal.subject_id
-    with pooling_work() as uow:
+    with request_work() as uow:
         order = uow.orders.get(order_id)
         if member_id is not None:
             site_receipts.check_member(order, member_id)
@@ -97,7 +97,7 @@ def _sites_out(parts: dict) -> list[dict]:
 @require("admin")
 def list_receipts(order_id: int) -> ResponseReturnValue:
     """Every booking of the order's receipt, the first and each correction."""
-    with unit_of_work() as session:
+    with request_transaction() as session:
         order_book.existing_order(session, order_id)
         query = select(orm.Receipt).where(orm.Receipt.order_id == order_id)
         receipts = session.scalars(query.order_by(orm.Receipt.revision)).all()
@@ -107,7 +107,7 @@ def list_receipts(order_id: int) -> ResponseReturnValue:
 @receipts_api.get("/depot")
 @require("admin")
 def show_depot() -> ResponseReturnValue:
-    with pooling_work() as uow:
+    with request_work() as uow:
         ledger = uow.depot.ledger()
     body = {"lots": depot.stock(ledger), "movements": ledger, "value": depot.depot_value(ledger)}
     return jsonify(schemas.DepotOut().dump(body))
@@ -117,6 +117,6 @@ def show_depot() -> ResponseReturnValue:
 @require("admin")
 def write_off() -> ResponseReturnValue:
     cmd = WriteOffStock(**load_body(schemas.WriteOffIn()))
-    with pooling_work() as uow:
+    with request_work() as uow:
         movement = handle(cmd, uow)
     return jsonify(schemas.MovementOut().dump(movement)), 201

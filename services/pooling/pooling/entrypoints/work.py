@@ -1,5 +1,7 @@
-"""What the views share to run a use case: the pool's schedule and solver as the app
-holds them, a unit of work on the request's transaction, and each command's handler."""
+"""How a view reaches the service layer: ``request_work()``, pooling's unit of work on the
+request's transaction with the runtime's outbox, and ``handle(cmd, uow)``, the command's
+handler as ``bootstrap.command_handlers`` bound it; and the pool's schedule and solver as
+the app holds them."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from flask import current_app
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.domain.optimise import Solver
 from pooling.service_layer.unit_of_work import SqlAlchemyUnitOfWork
-from shared.web import current_runtime, unit_of_work
+from shared.web import current_runtime, request_transaction
 
 
 def schedule() -> CutoffSchedule:
@@ -24,12 +26,13 @@ def solver() -> Solver:
 
 
 @contextmanager
-def pooling_work() -> Iterator[SqlAlchemyUnitOfWork]:
-    """A unit of work on the request's transaction (``shared.web.unit_of_work``)."""
-    with unit_of_work() as session:
+def request_work() -> Iterator[SqlAlchemyUnitOfWork]:
+    """Pooling's unit of work on the request's transaction
+    (``shared.web.request_transaction``, committed when the block ends)."""
+    with request_transaction() as session:
         yield SqlAlchemyUnitOfWork(session, current_runtime().outbox, schedule())
 
 
 def handle(cmd: object, uow: SqlAlchemyUnitOfWork) -> Any:
     """``cmd`` handled in ``uow`` by its handler (``bootstrap.command_handlers``)."""
-    return current_app.extensions["zirkel.handlers"][type(cmd)](cmd, uow)
+    return current_app.extensions["zirkel.command_handlers"][type(cmd)](cmd, uow)

@@ -20,6 +20,7 @@ from pooling.domain.receipt import ReceivedOrder
 from pooling.domain.site_receipt import Site
 from shared.events import Event, OfferUpdated, SupplierUpdated
 from shared.outbox import Outbox
+from shared.unit_of_work import SessionUnitOfWork
 
 
 class Pool(Protocol):
@@ -128,26 +129,19 @@ class UnitOfWork(Protocol):
     def publish_all(self, events: Sequence[Event]) -> None: ...
 
 
-class SqlAlchemyUnitOfWork:
-    """The repositories on ``session``; events go to the outbox in the same transaction.
-    Whoever opened the session commits it (the consumer after its handler, a request's
-    ``shared.web.unit_of_work``). ``schedule`` dates the windows a pool opens."""
+class SqlAlchemyUnitOfWork(SessionUnitOfWork):
+    """Pooling's repositories on ``session`` (``SessionUnitOfWork``: who commits);
+    ``schedule`` dates the windows a pool opens."""
 
     def __init__(self, session: Session, outbox: Outbox, schedule: CutoffSchedule) -> None:
         from pooling.adapters.needs import SqlNeeds, SqlOffers
         from pooling.adapters.orders import SqlDepot, SqlOrders, SqlResults
         from pooling.adapters.repository import PoolRepository
 
-        self.session, self.outbox = session, outbox
+        super().__init__(session, outbox)
         self.pool = PoolRepository(session, schedule)
         self.needs = SqlNeeds(session, self.pool)
         self.orders = SqlOrders(session)
         self.depot = SqlDepot(session)
         self.offers = SqlOffers(session)
         self.results = SqlResults(session)
-
-    def publish(self, event: Event) -> None:
-        self.outbox.add(self.session, event)
-
-    def publish_all(self, events: Sequence[Event]) -> None:
-        self.outbox.add_all(self.session, events)
