@@ -234,6 +234,7 @@ ENDPOINTS = [
     ),
     endpoint("pooling", "POST", "/api/v1/depot/write-offs", "admin", body={}),
     endpoint("billing", "GET", "/api/v1/invoices", "member", "other_member", "admin"),
+    endpoint("billing", "GET", "/api/v1/invoices/windows", "admin"),
     endpoint("billing", "GET", "/api/v1/invoices/1", "member", "admin"),
     endpoint("billing", "GET", "/api/v1/invoices/1/document.pdf", "member", "admin"),
     endpoint("billing", "GET", "/api/v1/invoices/1/document.xml", "member", "admin"),
