@@ -9,14 +9,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 import requests
 
 from shared import caught_mail
 from shared.settings import WEB
 from tests.support.stack import ADMIN_TOKEN, wait_until
-from tests.support.supervised_run import Run
+from tests.support.supervised_run import Run, started
 from tests.web.conftest import csrf_token
 
 pytestmark = pytest.mark.e2e
@@ -26,17 +25,8 @@ KNOWN = "buero@maler.example"
 
 @pytest.fixture
 def run(tmp_path: Path) -> Iterator[Run]:
-    started = Run(tmp_path / "var")
-    seen: list[psutil.Process] = []
-    try:
-        started.wait_ready()
-        seen += started.descendants()
-        yield started
-    except BaseException:
-        print(started.log.read_text(errors="replace")[-6000:])
-        raise
-    finally:
-        started.stop(seen)
+    with started(tmp_path / "var") as run:
+        yield run
 
 
 def ask_for_link(browser: requests.Session, run: Run, email: str) -> str:

@@ -17,24 +17,15 @@ import pytest
 from shared import caught_mail
 from shared.supervision import SupervisedProcess
 from tests.support.stack import wait_until
-from tests.support.supervised_run import PROCESSES, Run
+from tests.support.supervised_run import PROCESSES, Run, started
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Iterator[Run]:
-    started = Run(tmp_path / "var")
-    seen: list[psutil.Process] = []
-    try:
-        started.wait_ready()
-        seen += started.descendants()
-        yield started
-    except BaseException:
-        print(started.log.read_text(errors="replace")[-6000:])
-        raise
-    finally:
-        started.stop(seen)
+    with started(tmp_path / "var") as run:
+        yield run
 
 
 def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_ends_all(

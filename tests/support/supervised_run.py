@@ -7,6 +7,7 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -98,3 +99,20 @@ class Run:
         for process in leftovers:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
+
+
+@contextlib.contextmanager
+def started(var: Path) -> Iterator[Run]:
+    """``zirkel run`` on ``var``, ready; at the end it and every process it started are
+    stopped, and its log's end is printed when the block failed."""
+    run = Run(var)
+    seen: list[psutil.Process] = []
+    try:
+        run.wait_ready()
+        seen += run.descendants()
+        yield run
+    except BaseException:
+        print(run.log.read_text(errors="replace")[-6000:])
+        raise
+    finally:
+        run.stop(seen)
