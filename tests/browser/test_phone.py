@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.cooperative import DESK, closed_cooperative, sign_in
+from tests.browser.cooperative import DESK, MEMBER, closed_cooperative, sign_in
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.support.stack import Stack
 
@@ -76,28 +76,36 @@ ORDER_LAYOUT = """(row) => {
 
 @pytest.mark.parametrize(
     ("listed", "row", "labels"),
-    [("one order", "tr[id^='line-']", 6), ("the orders", "tr[id^='order-']", 5)],
+    [
+        ("a supplier's order", "tr[id^='line-']", 6),
+        ("a supplier's orders", "tr[id^='order-']", 5),
+        ("a member's needs", "tr[id^='need-']", 5),
+        ("a member's order", "table.lines tbody tr", 5),
+    ],
 )
-def test_a_suppliers_order_reads_as_cards_on_a_phone(
+def test_orders_and_needs_read_as_cards_on_a_phone(
     stack: Stack, listed: str, row: str, labels: int
 ) -> None:
-    """At 360 px each line of a supplier's order, and each order of its list, is a card of
-    labelled values, its table never scrolling in its frame; at desktop width it stays a
-    table under its headings."""
+    """At 360 px each line of an order, each order of a supplier's list and each of a
+    member's needs is a card of labelled values, its table never scrolling in its frame;
+    at desktop width it stays a table under its headings."""
     from playwright.sync_api import sync_playwright
 
     cooperative = closed_cooperative(stack)
-    order = f"{cooperative.url}/supplier/orders"
-    if listed == "one order":
-        order += f"/{cooperative.order_id}"
+    who, order = {
+        "a supplier's order": (DESK, f"/supplier/orders/{cooperative.order_id}"),
+        "a supplier's orders": (DESK, "/supplier/orders"),
+        "a member's needs": (MEMBER, "/needs"),
+        "a member's order": (MEMBER, f"/orders/{cooperative.order_id}"),
+    }[listed]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             shown = {}
             for name, viewport in (("phone", PHONE), ("desktop", {"width": 1280, "height": 800})):
                 page = browser.new_page(viewport=viewport, locale="de-DE")
-                sign_in(page, cooperative.url, DESK)
-                page.goto(order)
+                sign_in(page, cooperative.url, who)
+                page.goto(cooperative.url + order)
                 shown[name] = page.evaluate(ORDER_LAYOUT, row)
                 page.close()
         finally:
