@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from notify.adapters.orm import Delivery
 from notify.service_layer.account_mail import KIND
-from notify.service_layer.ops_alerts import OFFICE
+from notify.service_layer.outgoing import NOT_A_MEMBER as OFFICE
 from shared.db import transaction
 
 if TYPE_CHECKING:

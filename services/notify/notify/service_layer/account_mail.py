@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from notify.adapters.orm import Delivery
 from notify.adapters.rendering import MailTemplates
-from notify.service_layer.ops_alerts import OFFICE
+from notify.service_layer.outgoing import queue_other_email
 from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import PasswordResetRequested
 
@@ -22,15 +22,4 @@ def on_password_reset_requested(
     """One e-mail with the link, at the address the members reach the pages by."""
     link = f"{pages_url.rstrip('/')}{RESET_PATH}{event.token}"
     mail = templates.render("password_reset", event.language, link=link, minutes=event.minutes)
-    delivery = Delivery(
-        member_id=OFFICE,
-        kind=KIND,
-        channel="email",
-        to=event.email,
-        subject=mail.subject,
-        body=mail.text,
-        status="pending",
-        attempts=0,
-    )
-    uow.deliveries.add(delivery)
-    return delivery
+    return queue_other_email(uow, event.email, mail.subject, mail.text, KIND)

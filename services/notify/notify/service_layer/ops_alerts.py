@@ -14,14 +14,13 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC
 
-from notify.adapters.orm import Delivery
 from notify.domain.ops_mail import ops_alert_mail
+from notify.service_layer.outgoing import NOT_A_MEMBER, queue_other_email
 from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import OpsAlert
 
 log = logging.getLogger(__name__)
 
-OFFICE = 0  # the member id of deliveries to the cooperative's office
 KINDS = {
     "catalog.ops.alert.raised": "ops_alert_raised",
     "catalog.ops.alert.resolved": "ops_alert_resolved",
@@ -36,21 +35,11 @@ def on_ops_alert(
     if not admin_emails:
         log.warning("ops alert %s not e-mailed: ZIRKEL_ADMIN_EMAILS is not set", event.message)
         return
-    if uow.deliveries.exists(OFFICE, event.alert_id, kind):
+    if uow.deliveries.exists(NOT_A_MEMBER, event.alert_id, kind):
         return
     times = {k: alert[k] and alert[k].astimezone(UTC) for k in ("raised_at", "resolved_at")}
     mail = ops_alert_mail(
         alert | times, raised=kind == "ops_alert_raised", dashboard_url=dashboard_url
     )
-    delivery = Delivery(
-        member_id=OFFICE,
-        order_id=event.alert_id,
-        kind=kind,
-        channel="email",
-        to=", ".join(admin_emails)[:254],
-        subject=mail.subject,
-        body=mail.body,
-        status="pending",
-        attempts=0,
-    )
-    uow.deliveries.add(delivery)
+    to = ", ".join(admin_emails)
+    queue_other_email(uow, to, mail.subject, mail.body, kind, about=event.alert_id)

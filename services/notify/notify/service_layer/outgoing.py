@@ -118,6 +118,39 @@ def queue_email(
     return delivery
 
 
+NOT_A_MEMBER = 0  # the member id of e-mails to the office, a supplier or a user
+
+
+def queue_other_email(
+    uow: UnitOfWork,
+    to: str | None,
+    subject: str,
+    body: str,
+    kind: str,
+    *,
+    about: int | None = None,
+    missing: str = "",
+) -> Delivery:
+    """One e-mail to someone who is not a member (the office, a supplier, a user), on
+    ``about`` (an alert's, an invoice's number) in place of an order; without an address
+    the delivery is failed at once with ``missing`` as its reason, for the admin to see."""
+    delivery = Delivery(
+        member_id=NOT_A_MEMBER,
+        order_id=about,
+        kind=kind,
+        channel="email",
+        to=(to or "")[:254],
+        subject=subject,
+        body=body,
+        status="pending",
+        attempts=0,
+    )
+    if not delivery.to:
+        delivery.status, delivery.last_error = "failed", missing
+    uow.deliveries.add(delivery)
+    return delivery
+
+
 def address_waiting_emails(uow: UnitOfWork, member_id: int, email: str) -> None:
     """E-mails that failed because the member's address was not known yet (its
     registration reached notify after one of its orders) are sent now that it is."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import logging
 
-from notify.adapters.orm import Delivery
 from notify.domain.supplier_invoice_mail import dispute_mail
+from notify.service_layer.outgoing import NOT_A_MEMBER, queue_other_email
 from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import SupplierInvoiceDisputed
 
 log = logging.getLogger(__name__)
-NOT_A_MEMBER = 0
 KIND = "invoice_disputed"  # deliveries.kind holds 20 characters
 
 
@@ -23,19 +22,10 @@ def on_supplier_invoice_disputed(event: SupplierInvoiceDisputed, uow: UnitOfWork
         return
     supplier = uow.suppliers.get(event.supplier_id)
     mail = dispute_mail(supplier.name if supplier else None, dispute)
-    delivery = Delivery(
-        member_id=NOT_A_MEMBER,
-        order_id=event.supplier_invoice_id,
-        kind=KIND,
-        channel="email",
-        to=(supplier.email if supplier and supplier.email else "")[:254],
-        subject=mail.subject,
-        body=mail.body,
-        status="pending",
-        attempts=0,
+    missing = f"no e-mail address known for supplier {dispute['supplier_id']}"
+    to = supplier.email if supplier else None
+    delivery = queue_other_email(
+        uow, to, mail.subject, mail.body, KIND, about=event.supplier_invoice_id, missing=missing
     )
-    if not delivery.to:
-        delivery.status = "failed"
-        delivery.last_error = f"no e-mail address known for supplier {dispute['supplier_id']}"
-        log.warning(delivery.last_error)
-    uow.deliveries.add(delivery)
+    if delivery.status == "failed":
+        log.warning(missing)
