@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from billing.adapters.supplier_invoice_orm import SupplierInvoiceOrderRow, SupplierInvoiceRow
 from billing.adapters.supplier_invoice_repository import payable_supplier_invoices
 from billing.bootstrap import handlers as billing_handlers
 from billing.bootstrap import sepa_files
@@ -24,7 +25,8 @@ from tests.api.test_after_order import RECEIVED, book, confirmed, receipt
 from tests.api.test_billing_api import TODAY, hand_over
 from tests.api.test_pooling_api import DISP, SIL, A, B, supplier_updated, worked_example
 from tests.api.test_settlement_api import MARCH
-from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_pdf, ubl_xml
+from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_bomb, facturx_pdf, ubl_xml
+from tests.unit.billing.test_einvoice_reader import LAUGHS
 from tests.unit.billing.test_settlement import assert_valid, texts
 
 __all__ = ["worked_example"]  # the fixture, used by name
@@ -229,7 +231,14 @@ def test_another_suppliers_order_is_refused_to_a_supplier(received: int, billing
             422,
             "DOCTYPE",
         ),
+        (LAUGHS, "application/xml", 422, "DOCTYPE"),
         (b"%PDF-1.7 broken", "application/pdf", 422, "PDF"),
+        (
+            facturx_bomb(bill(1), inflated_mib=64),
+            "application/pdf",
+            422,
+            "invoice XML is larger than 1024 KiB",
+        ),
         (b"a;b;c", "text/csv", 415, "application/xml"),
         (b"<" * (50 * 1024 * 1024), "application/xml", 413, ""),
     ],
@@ -240,7 +249,7 @@ def test_unreadable_hostile_and_oversized_files_are_refused_and_nothing_is_kept(
     response = upload(billing, admin, data, media)
     assert response.status_code == status
     assert says in response.get_json()["error"]
-    assert billing.client.get(URL, headers=admin).get_json() == {"supplier_invoices": []}
+    assert_nothing_kept(billing, admin)
 
 
 def test_a_foreign_currency_invoice_is_refused(
@@ -249,7 +258,16 @@ def test_a_foreign_currency_invoice_is_refused(
     danish = replace(bill(received), currency="DKK")
     response = upload(billing, admin, cii_xml(danish), "application/xml")
     assert response.status_code == 422 and "DKK" in response.get_json()["error"]
+    assert_nothing_kept(billing, admin)
+
+
+def assert_nothing_kept(billing: Service, admin: Headers) -> None:
+    """No invoice listed, no row of one or of its orders, no event of one."""
     assert billing.client.get(URL, headers=admin).get_json() == {"supplier_invoices": []}
+    with transaction(billing.runtime.sessions) as session:
+        for table in (SupplierInvoiceRow, SupplierInvoiceOrderRow):
+            assert session.scalar(select(func.count()).select_from(table)) == 0
+    assert not [e for e in billing.outbox() if "supplier_invoice" in e["event_type"]]
 
 
 def test_a_multipart_upload_is_read_like_a_body(

@@ -5,6 +5,7 @@ computed by the EN 16931 rules from the lines and the fee."""
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -140,6 +141,47 @@ def facturx_pdf(bill: Bill) -> bytes:
             bytes(visible.output()), cii_xml(bill), flavor="factur-x", level="en16931"
         )
     )
+
+
+def facturx_bomb(bill: Bill, inflated_mib: int, declared: bool = False) -> bytes:
+    """A small PDF whose ``factur-x.xml`` is the bill's CII followed by ``inflated_mib`` MiB of
+    blanks, compressed about a thousandfold (256 MiB in 255 KB): well-formed, and a valid
+    invoice to a reader that unpacks it whole. Its /Params /Size tells the true size only
+    when ``declared``."""
+    return pdf_carrying(cii_xml(bill), inflated_mib, declared)
+
+
+def pdf_carrying(xml: bytes, blank_mib: int = 0, declared: bool = False) -> bytes:
+    """A one-page PDF written by hand carrying ``xml`` (and ``blank_mib`` MiB of blanks after
+    it) as ``factur-x.xml``, compressed."""
+    packer, blanks = zlib.compressobj(9), b" " * (1 << 20)
+    packed = [packer.compress(xml)]
+    packed += [packer.compress(blanks) for _mib in range(blank_mib)]
+    stream = b"".join(packed) + packer.flush()
+    size = len(xml) + (blank_mib << 20)
+    params = f"/Params << /Size {size} >> " if declared else ""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R "
+        b"/Names << /EmbeddedFiles << /Names [(factur-x.xml) 4 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) /AFRelationship /Data "
+        b"/EF << /F 5 0 R /UF 5 0 R >> >>",
+        f"<< /Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode {params}"
+        f"/Length {len(stream)} >>\nstream\n".encode()
+        + stream
+        + b"\nendstream",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    pdf += f"startxref\n{table}\n%%EOF\n".encode()
+    return bytes(pdf)
 
 
 def ubl_xml(bill: Bill) -> bytes:

@@ -4,6 +4,7 @@ files refused with a message that says what is wrong."""
 
 from __future__ import annotations
 
+import tracemalloc
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,15 @@ from hypothesis import strategies as st
 from billing.adapters.einvoice_reader import MAX_INVOICE_BYTES, read_invoice
 from billing.domain.supplier_invoices import InvoiceUnreadable
 from tests.support.einvoice import beside
-from tests.support.supplier_einvoice import Bill, Line, cii_xml, facturx_pdf, ubl_xml
+from tests.support.supplier_einvoice import (
+    Bill,
+    Line,
+    cii_xml,
+    facturx_bomb,
+    facturx_pdf,
+    pdf_carrying,
+    ubl_xml,
+)
 
 # BT-106 (sum of line net amounts), BT-109, BT-110, BT-112 as each example states them
 EXAMPLES = {
@@ -155,6 +164,14 @@ def test_a_file_that_is_not_a_readable_invoice_is_refused(data: bytes, says: str
         read_invoice(data)
 
 
+@pytest.mark.parametrize(
+    ("xml", "says"), [(XXE, "DOCTYPE"), (LAUGHS, "DOCTYPE"), (b" ", "no Factur-X")]
+)
+def test_hostile_xml_inside_a_pdf_is_refused_as_it_is_outside(xml: bytes, says: str) -> None:
+    with pytest.raises(InvoiceUnreadable, match=says):
+        read_invoice(pdf_carrying(xml))
+
+
 def test_a_pdf_without_an_invoice_inside_is_refused() -> None:
     from fpdf import FPDF
 
@@ -162,3 +179,22 @@ def test_a_pdf_without_an_invoice_inside_is_refused() -> None:
     plain.add_page()
     with pytest.raises(InvoiceUnreadable, match="no Factur-X"):
         read_invoice(bytes(plain.output()))
+
+
+@pytest.mark.parametrize("declared", [False, True], ids=["size-unsaid", "size-declared"])
+def test_a_small_pdf_whose_xml_inflates_far_over_the_limit_is_refused_cheaply(
+    declared: bool,
+) -> None:
+    """64 MiB of XML in a 66 KB PDF (under pypdf's own limit of 75 MB, which once let it be
+    inflated whole and parsed: 136 MiB at the peak) is refused after 1 MiB at most."""
+    bomb = facturx_bomb(WORKED, inflated_mib=64, declared=declared)
+    assert len(bomb) < 100_000
+    assert read_invoice(facturx_bomb(WORKED, inflated_mib=0)).net_total == Decimal("758.40")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvoiceUnreadable, match="invoice XML is larger than 1024 KiB"):
+            read_invoice(bomb)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024
