@@ -17,7 +17,7 @@ from shared.runtime import Runtime
 from tests.api.conftest import Service
 from tests.api.test_after_order import RECEIVED, book, receipt
 from tests.api.test_billing_api import hand_over
-from tests.support.supplier_einvoice import Bill, Line, facturx_pdf
+from tests.support.supplier_einvoice import Bill, Line, facturx_bomb, facturx_pdf
 from tests.web.conftest import Site, csrf_token, serve, sign_in
 from tests.web.test_accessibility import Page
 from tests.web.test_supplier_portal import A_DESK, order_id, pooling
@@ -129,3 +129,39 @@ def test_a_foreign_currency_invoice_is_refused_in_the_readers_language(
 
     assert "Die Rechnung lautet auf USD; die Genossenschaft zahlt nur in Euro." in german
     assert "The invoice is in USD; the cooperative pays in euros only." in english
+
+
+BOMB = facturx_bomb(Bill("RE-1", "1", (Line("SIL-300", "72", "4.20"),)), inflated_mib=64)
+
+
+@pytest.mark.parametrize("who", ["office", "supplier"])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"%PDF-1.7 broken", "Das PDF kann nicht gelesen werden."),
+        (BOMB, "Das Rechnungs-XML ist größer als 1024 KiB."),
+        (b"<" * (2 * 1024 * 1024), "Die Datei ist größer als 1024 KiB."),
+    ],
+    ids=["broken-pdf", "pdf-bomb", "two-mib"],
+)
+def test_a_refused_upload_says_why_in_german(
+    site: Site, received: int, office: FlaskClient, who: str, data: bytes, says: str
+) -> None:
+    """Billing's refusals (and the pages' own of a body over 1 MiB) reach the office's and
+    the supplier's upload pages worded in German; nothing is kept."""
+    if who == "office":
+        client, url, none_yet = (
+            office,
+            "/admin/supplier-invoices",
+            "Noch keine Lieferantenrechnungen.",
+        )
+    else:
+        client, url, none_yet = (
+            site.client(),
+            "/supplier/invoices",
+            "Noch keine Rechnungen gesendet.",
+        )
+        sign_in(client, A_DESK)
+    page = send_invoice(client, url, data).get_data(as_text=True)
+    assert f"Die Rechnung wurde nicht angenommen: {says}" in page
+    assert none_yet in client.get(url).get_data(as_text=True)

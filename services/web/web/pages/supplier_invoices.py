@@ -8,18 +8,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from web.pages.admin import admin_required
-from web.pages.remote import fetch, request, send, show_errors_as_pages, status_and_json
+from web.pages.remote import fetch, send, show_errors_as_pages, status_and_json
+from web.pages.remote import request as ask
 from web.pages.supplier_portal import portal, supplier_required
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ supplier_invoice_admin = Blueprint("supplier_invoice_admin", __name__, url_prefi
 show_errors_as_pages(supplier_invoice_admin)
 UPLOAD_TIMEOUT_SECONDS = 30.0
 MAX_FILE_BYTES = 1024 * 1024
+UPLOAD_VIEWS = ("supplier_invoice_admin.invoices", "supplier_portal.supplier_invoices")
 
 
 class InvoiceUploadForm(FlaskForm):
@@ -103,7 +106,7 @@ def _upload(file: Any, role: str, subject_id: int | None) -> tuple[int, Any] | N
     data = file.read(MAX_FILE_BYTES + 1)
     media = "application/pdf" if data.lstrip()[:5] == b"%PDF-" else "application/xml"
     path = "/supplier-invoices"
-    response = request(
+    response = ask(
         "billing",
         "POST",
         path,
@@ -238,3 +241,17 @@ def supplier_invoices() -> ResponseReturnValue:
     return render_template(
         "supplier_invoices.html", form=form, invoices=found, **_page_values()
     ), status
+
+
+def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body over the pages' limit of 1 MiB: on an invoice upload, the page says that the
+    file is too large, as billing says it of a file it refuses."""
+    reason = None
+    if request.endpoint in UPLOAD_VIEWS:
+        too_large = _("The file is larger than %(kib)s KiB.", kib=MAX_FILE_BYTES // 1024)
+        reason = _("The invoice was not taken: %(reason)s", reason=too_large)
+    return render_template("error.html", code=413, reason=reason), 413
+
+
+supplier_invoice_admin.register_error_handler(RequestEntityTooLarge, _too_large)
+portal.register_error_handler(RequestEntityTooLarge, _too_large)
