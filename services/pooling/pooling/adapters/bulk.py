@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg import sql
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from shared.db import ExactDecimal, sqlite_text
@@ -37,6 +37,31 @@ def insert_rows(
     with cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def insert_rows_returning_ids(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert ``rows`` as ``insert_rows`` does; the new rows' ids, in the rows' order.
+
+    PostgreSQL draws the ids from the table's sequence first and takes the rows with
+    COPY: a close's two thousand order lines in a fifth of the time of an INSERT ...
+    RETURNING, which SQLAlchemy sends in batches and reads back row by row."""
+    if not rows:
+        return []
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(
+            session.scalars(statement, [dict(zip(columns, row, strict=True)) for row in rows])
+        )
+    name = ".".join(filter(None, (table.schema, table.name)))
+    drawn = func.nextval(func.pg_get_serial_sequence(name, "id"))
+    ids = list(session.scalars(select(drawn).select_from(func.generate_series(1, len(rows)))))
+    insert_rows(
+        session, table, ("id", *columns), [(i, *row) for i, row in zip(ids, rows, strict=True)]
+    )
+    return ids
 
 
 def _executemany(
