@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from operator import attrgetter
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pooling.adapters import orm
-from pooling.adapters.bulk import insert_rows
+from pooling.adapters.bulk import insert_rows, insert_rows_returning_ids
 from pooling.domain import model
 from pooling.domain.receipt import ReceivedAllocation
 
@@ -40,17 +40,20 @@ def save_orders(
     """Store a close's orders, lines and allocations in a few bulk statements, and mark
     their needs ordered."""
     now = datetime.now(UTC)
-    rows = [
-        {"window_id": window_id, "supplier_id": o.supplier_id, "status": "placed"}
-        | {"shipping_fee": o.shipping_fee, "total": o.total, "placed_at": now}
-        for o in orders
-    ]
-    order_ids = _insert_returning_ids(session, orm.Order, rows)
+    order_ids = insert_rows_returning_ids(
+        session,
+        orm.Order.__table__,
+        ORDER_FIELDS,
+        [(window_id, o.supplier_id, "placed", o.shipping_fee, o.total, now) for o in orders],
+    )
     lines = [
         (order_id, line) for order_id, o in zip(order_ids, orders, strict=True) for line in o.lines
     ]
-    line_ids = _insert_returning_ids(
-        session, orm.OrderLine, [_line_row(oid, line) for oid, line in lines]
+    line_ids = insert_rows_returning_ids(
+        session,
+        orm.OrderLine.__table__,
+        ("order_id", *LINE_FIELDS),
+        [(order_id, *_line_values(line)) for order_id, line in lines],
     )
     allocations = [
         (line_id, *_allocation_values(a))
@@ -82,27 +85,14 @@ def _mark_ordered(session: Session, order_ids: list[int]) -> None:
     )
 
 
-def _insert_returning_ids(session: Session, table: type, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
-
-
-def _line_row(order_id: int, line: model.OrderLine) -> dict[str, object]:
-    return {"order_id": order_id} | line_fields(line)
+ORDER_FIELDS = ("window_id", "supplier_id", "status", "shipping_fee", "total", "placed_at")
+LINE_FIELDS = ("sku", "packs", "ordered_quantity", "unit_price", "line_total", "surplus_quantity")
+_line_values = attrgetter(*LINE_FIELDS)
 
 
 def line_fields(line: model.OrderLine) -> dict[str, object]:
     """An order line's own figures, as stored and as announced."""
-    return {
-        "sku": line.sku,
-        "packs": line.packs,
-        "ordered_quantity": line.ordered_quantity,
-        "unit_price": line.unit_price,
-        "line_total": line.line_total,
-        "surplus_quantity": line.surplus_quantity,
-    }
+    return dict(zip(LINE_FIELDS, _line_values(line), strict=True))
 
 
 ALLOCATION_FIELDS = (
