@@ -1,5 +1,6 @@
-"""The embedded default (SQLite + the ``zirkel+sqlite`` transport), as ``make run`` starts
-it, beside a bare Flask + SQLite insert in the same run.
+"""The embedded default (SQLite + the ``zirkel+sqlite`` transport), the processes ``make run``
+starts (without its supervisor, and with two web workers where it has one), beside a bare
+Flask + SQLite insert on the same two workers in the same run.
 
     python -m bench.embedded [--rate 100] [--seconds 20] [--peak-seconds 10] [--idle-seconds 10]
         [--set ZIRKEL_NAME=VALUE ...]
@@ -36,7 +37,8 @@ CONNECTIONS = 8
 
 
 class EmbeddedStack(Stack):
-    """The real processes on the embedded default, web workers as ``make run`` has them."""
+    """The real processes on the embedded default, two web workers of one thread each
+    (``make run`` has one; the bare endpoint gets the same two)."""
 
     @property
     def env(self) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """``zirkel run`` as a cooperative starts it: a worker killed -9 is restarted by the supervisor
-while catalog keeps answering, the restart is counted, and SIGTERM leaves no process behind;
-its mail catcher keeps what is sent to the SMTP port as a file."""
+while catalog keeps answering, the restart is counted (the banner says where it shows), and
+SIGTERM leaves no process behind; its mail catcher keeps what is sent to the SMTP port as a
+file."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ def test_a_killed_worker_is_restarted_while_the_rest_keeps_running_and_sigterm_e
     run: Run,
 ) -> None:
     the_mail_catcher_keeps_an_email(run)
+    banner = run.log.read_text(errors="replace")
+    assert "under supervisord" in banner
+    assert "zirkel status" in banner and "/admin/ops" in banner  # where restarts show
     before = run.supervised()
     everyone = run.descendants()
     killed = before["pooling-worker"].pid

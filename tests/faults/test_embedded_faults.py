@@ -1,15 +1,16 @@
 """The embedded default under faults: ``zirkel run`` as a cooperative starts it (supervisord,
 SQLite, the embedded broker), while three members keep posting needs over HTTP.
 
-The suite kills -9 in turn catalog's, pooling's and notify's workers, pooling's scheduler and
-catalog's web process (gunicorn's master: its orphaned worker lets go of the port, the new
-master binds it); supervisord restarts each. Then it kills -9 supervisord itself, waits until
-every process of that run is gone (they end with it) and starts ``zirkel run`` again on the
-same ``var/``. It delivers sent events twice and two poison messages, closes the pool and
-delivers the order's events twice. Then every need answered 201 must be pooled and ordered
-exactly once (catalog and pooling agree), every e-mail sent once (to a loopback SMTP server),
-and nothing dead-lettered but the poison. A message a killed consumer held comes back when
-its lease runs out: the visibility timeout is 3 s here to keep the suite short.
+The suite kills -9 in turn catalog's, pooling's, notify's and billing's workers, pooling's
+scheduler and catalog's web process (gunicorn's master: its orphaned worker lets go of the
+port, the new master binds it); supervisord restarts each. Then it kills -9 supervisord
+itself, waits until every process of that run is gone (they end with it) and starts ``zirkel
+run`` again on the same ``var/``. It delivers sent events twice and two poison messages,
+closes the pool and delivers the order's events twice. Then every need answered 201 must be
+pooled and ordered exactly once (catalog and pooling agree), billing must hold every ordered
+need once, every e-mail must be sent once (to a loopback SMTP server), and nothing
+dead-lettered but the poison. A message a killed consumer held comes back when its lease
+runs out: the visibility timeout is 3 s here to keep the suite short.
 
 It prints the figures it checked and how long each killed process took to be spawned again.
 """
@@ -38,7 +39,14 @@ from tests.support.supervised_run import PROCESSES, Run
 
 pytestmark = [pytest.mark.e2e]
 
-KILLED = ["catalog-worker", "pooling-worker", "notify-worker", "pooling-scheduler", "catalog-web"]
+KILLED = [
+    "catalog-worker",
+    "pooling-worker",
+    "notify-worker",
+    "billing-worker",
+    "pooling-scheduler",
+    "catalog-web",
+]
 POOLING_QUEUE = subscriptions_of("pooling")[0]
 ENVIRONMENT = {
     "ZIRKEL_BROKER_VISIBILITY_TIMEOUT": "3",
@@ -108,6 +116,7 @@ class Observed:
     orders: list[dict] = field(default_factory=list)
     allocated: list[tuple[int, int]] = field(default_factory=list)  # (need, member)
     ordered: dict[str, int] = field(default_factory=dict)
+    billed: list[int] = field(default_factory=list)  # the needs billing has in the orders
     mails: Counter[tuple[str, str]] = field(default_factory=Counter)
     dead: dict[str, int] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
@@ -147,6 +156,17 @@ def counts(run: Run) -> dict[str, int]:
         engine.dispose()
         found |= {f"{service} {status}": n for status, n in rows}
     return found
+
+
+def billed_needs(run: Run, orders: list[dict]) -> list[int]:
+    """The needs billing's SQLite file holds in ``orders`` (one row per order and need)."""
+    engine = create_engine(f"sqlite:///{run.var_dir / 'billing.db'}")
+    ids = ", ".join(str(int(order["id"])) for order in orders) or "NULL"
+    with engine.connect() as db:
+        found = db.execute(text(f"SELECT need_id FROM order_needs WHERE order_id IN ({ids})"))
+        needs = [row[0] for row in found]
+    engine.dispose()
+    return needs
 
 
 def test_the_embedded_default_loses_and_doubles_nothing_under_faults(
@@ -263,6 +283,11 @@ def look_afterwards(run: Run, smtp: SmtpServer, seen: Observed) -> None:
         60,
         "catalog to learn the order of every need",
     )
+    seen.billed = chaos.wait_for(
+        lambda: (b := billed_needs(run, seen.orders)) and len(b) >= len(seen.allocated) and b,
+        60,
+        "billing to record every ordered need",
+    )
     seen.restarts_after_crash = {n: p.restarts for n, p in run.supervised().items()}
 
 
@@ -278,7 +303,9 @@ def report(seen: Observed) -> None:
     )
     print(f"  posts: {dict(seen.outcomes)}")
     print(f"  needs at close, catalog / pooling: {seen.settled}; after the order: {seen.ordered}")
-    print(f"  orders: {len(seen.orders)}, allocations: {len(needs)}")
+    print(
+        f"  orders: {len(seen.orders)}, allocations: {len(needs)}, in billing: {len(seen.billed)}"
+    )
     print(f"  e-mails: {sum(seen.mails.values())} ({len(seen.mails)} different)")
     print(f"  dead letters: {seen.dead}; reasons: {seen.reasons}")
     print(f"  restarts by supervisord: {seen.restarts}")
@@ -299,6 +326,7 @@ def check(seen: Observed) -> None:
     assert "catalog open" not in seen.ordered and "pooling open" not in seen.ordered
     ordered = seen.demo_allocated + len(needs)
     assert seen.ordered["catalog ordered"] == seen.ordered["pooling ordered"] == ordered
+    assert sorted(seen.billed) == sorted(needs), "billing lost or doubled an ordered need"
     assert set(seen.mails.values()) == {1}, f"an e-mail sent twice: {seen.mails}"
     assert len(seen.mails) == len(mail_recipients(seen.orders)), seen.mails
     assert seen.dead[POOLING_QUEUE.dead_letter_queue_name] == len(chaos.POISON)

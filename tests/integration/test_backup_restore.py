@@ -139,6 +139,8 @@ def test_a_backup_taken_while_a_writer_writes_is_one_consistent_moment(
     manifest = json.loads((folder / "manifest.json").read_text())
     listed = {entry["name"]: entry for entry in manifest["files"]}
     assert set(listed) == {*DATABASES, "secret_key", "admin_token"}
+    every_database = {path.name for path in var_dir.glob("*.db")}  # billing's, the broker's ...
+    assert every_database == {listed[name]["file"] for name in DATABASES}
     for entry in listed.values():
         assert entry["sha256"] == sha256(folder / entry["file"])
     for service in SERVICES:
@@ -188,11 +190,11 @@ KILLED_WRITER = textwrap.dedent(
 
 def change_everything(var_dir: Path) -> None:
     """Later work: a catalog writer killed -9 leaves its WAL, the broker gets a message,
-    pooling and notify lose rows, the secret key changes."""
+    pooling, notify and billing lose rows, the secret key changes."""
     subprocess.run([sys.executable, "-c", KILLED_WRITER, str(var_dir / "catalog.db")])
     assert (var_dir / "catalog.db-wal").stat().st_size > 0
     publish(Settings.from_env(prepare_environment()), 2)
-    for name in ("pooling", "notify"):
+    for name in ("pooling", "notify", "billing"):
         with closing(sqlite3.connect(var_dir / f"{name}.db")) as db, db:
             db.execute("DELETE FROM alembic_version")
     (var_dir / "secret_key").write_text("a-later-secret-key-0123456789")
