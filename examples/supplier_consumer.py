@@ -8,6 +8,11 @@ time, confirms the order with ``POST /api/v1/orders/<id>/confirm`` and the suppl
 token, and acks the message only after pooling answered: an order already decided
 (409) is acked too, a failed call leaves the message on the queue for the next try.
 
+The same queue carries the disputes of the supplier's invoices (``event``
+``supplier_invoice.disputed``, message id ``dispute-<supplier invoice id>``): this
+consumer logs each (the invoice, the office's reason, the differences) and acks it;
+replace ``dispute`` with the hand-over to your accounts.
+
     python examples/supplier_consumer.py --amqp-url amqp://supplier-7:pw@host/%2F \\
         --supplier-id 7 --pooling-url http://127.0.0.1:8002 --token "$SUPPLIER_TOKEN"
 
@@ -56,6 +61,10 @@ class OrderConsumer:
 
     def on_message(self, channel: Any, method: Any, properties: Any, body: bytes) -> None:
         message = json.loads(body)
+        if message.get("event") == "supplier_invoice.disputed":
+            self.dispute(message["dispute"])
+            channel.basic_ack(method.delivery_tag)
+            return
         order = message["order"]
         if order["supplier_id"] != self.args.supplier_id:
             log.error("order %s is not ours; dropped", order["id"])
@@ -69,6 +78,22 @@ class OrderConsumer:
             channel.basic_nack(method.delivery_tag, requeue=True)
         if self.args.max_orders and self.handled >= self.args.max_orders:
             channel.stop_consuming()
+
+    def dispute(self, dispute: dict[str, Any]) -> None:
+        """The cooperative disputes one of our invoices: why, and each difference."""
+        log.warning(
+            "invoice %s (orders %s) disputed: %s",
+            dispute["number"],
+            ", ".join(str(order_id) for order_id in dispute["order_ids"]),
+            dispute["reason"],
+        )
+        for difference in dispute["differences"]:
+            log.warning(
+                "  %s: expected %s, invoiced %s",
+                difference["field"],
+                difference["expected"],
+                difference["found"],
+            )
 
     def handle(self, order: dict[str, Any]) -> bool:
         """Confirm the order; True once pooling has it decided (now or before). The token

@@ -275,7 +275,10 @@ def alerts(queues: list[dict[str, Any]], services: list[dict[str, Any]]) -> list
             found.append(_alert("outbox-lag", name, f"{name}'s outbox waits {age:.0f} s"))
         failed = (service.get("deliveries") or {}).get("failed_to_suppliers", 0)
         if failed:
-            message = f"{failed} orders did not reach their supplier (deliveries?status=failed)"
+            message = (
+                f"{failed} orders or invoice disputes did not reach their supplier"
+                " (deliveries?status=failed)"
+            )
             found.append(_alert("supplier-delivery-failed", name, message))
     return found
 

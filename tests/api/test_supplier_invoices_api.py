@@ -16,7 +16,7 @@ from billing.adapters.supplier_invoice_orm import SupplierInvoiceOrderRow, Suppl
 from billing.adapters.supplier_invoice_repository import payable_supplier_invoices
 from billing.bootstrap import handlers as billing_handlers
 from billing.bootstrap import sepa_files
-from notify.adapters.orm import Delivery
+from notify.adapters.supplier_orm import SupplierDelivery
 from notify.bootstrap import handlers as notify_handlers
 from shared import events
 from shared.db import transaction
@@ -162,8 +162,9 @@ def test_a_dispute_is_announced_and_mailed_to_the_supplier(
     for _twice in range(2):
         notify.deliver(react, events.load(event))
     with notify.runtime.engine.connect() as db:
-        [mail] = db.execute(select(Delivery).where(Delivery.kind == "invoice_disputed")).all()
-    assert mail.to == "a@handel.example" and mail.status == "pending"
+        [mail] = db.execute(select(SupplierDelivery)).all()
+    assert (mail.kind, mail.subject_id, mail.supplier_id) == ("dispute", invoice_id, A)
+    assert (mail.channel, mail.to, mail.status) == ("email", "a@handel.example", "pending")
     assert "RE-2026-0815" in mail.subject and "Preis 38,00 bestätigt" in mail.body
     assert "DISP-10L: Einzelpreis (bestätigt) / unit price (confirmed): 38.00 — 39.00" in mail.body
 

@@ -25,7 +25,7 @@ from shared.supervision import control_socket, supervised_processes
 from tests.integration.test_messaging import need_posted
 from tests.support.stack import wait_until
 from tests.web.conftest import PASSWORD, Site, csrf_token, sign_in
-from web.pages.ops_view import sparkline
+from web.pages.ops_view import alert_text, sparkline
 
 WORK = subscriptions_of("pooling")[0].queue_name
 DEAD = subscriptions_of("pooling")[0].dead_letter_queue_name
@@ -143,6 +143,16 @@ def test_a_growing_queue_has_its_sparkline_and_an_alert(site: Site, admin: Flask
     assert f"{WORK} wächst weiter: von 2 auf 30 Nachrichten." in page
     assert f'<polyline points="{sparkline([2, 4, 7, 11, 16, 30])["points"]}"' in page
     assert "niedrigster Stand 2, höchster 30, jetzt 30 Nachrichten" in page
+
+
+def test_a_failed_delivery_to_a_supplier_is_said_in_german(site: Site) -> None:
+    alert = {"kind": "supplier-delivery-failed", "subject": "notify", "message": "2 orders …"}
+    with site.app.test_request_context("/admin/ops"):
+        said = alert_text(alert, {"notify": "0"})
+    assert said == (
+        "Bestellungen oder Rechnungsbeanstandungen haben ihren Lieferanten nicht erreicht:"
+        " die fehlgeschlagenen stehen im E-Mail-Protokoll."
+    )
 
 
 def test_the_dashboard_speaks_english_on_request(admin: FlaskClient) -> None:

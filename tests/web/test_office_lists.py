@@ -194,6 +194,9 @@ def test_the_email_log_asks_notify_to_search_and_names_the_recipients(
         {"id": 9, "audience": "member", "member_id": 0, "kind": "account", "to": "neu@x",
          "subject": "Passwort", "status": "sent", "attempts": 1, "last_error": None,
          "created_at": "2026-12-03T08:00:00+00:00"},
+        {"id": 3, "audience": "supplier", "supplier_id": 77, "kind": "supplier_dispute",
+         "to": "https://erp.x/hook", "subject": "Rechnung RE-1 beanstandet", "status": "sent",
+         "attempts": 1, "last_error": None, "created_at": "2026-11-30T08:00:00+00:00"},
     ]  # fmt: skip
     asked: list[str] = []
 
@@ -207,8 +210,10 @@ def test_the_email_log_asks_notify_to_search_and_names_the_recipients(
     assert "Maler Eins" in page and "Stufe in Reichweite" not in page  # and here too
     page = page_of(office, "/admin/deliveries?sort=recipient&dir=desc")
     assert page.index("Maler Zwei") < page.index("Maler Eins")
-    page_of(office, "/admin/deliveries?kind=supplier_order")
-    assert asked[-1] == "/deliveries?"  # a kind notify does not filter by: filtered here
+    page_of(office, "/admin/deliveries?kind=supplier_dispute")
+    assert asked[-1] == "/deliveries?kind=supplier_dispute"  # suppliers' kinds too
+    dispute = page_of(office, "/admin/deliveries?q=beanstandet")
+    assert "Rechnungsbeanstandung an einen Lieferanten" in dispute
     _data, rows = rows_of(office, "/admin/deliveries?format=csv")
     assert rows[0][:4] == ["#", "Datum", "Empfänger", "An"]
     assert rows[1][:3] == ["9", "03.12.26, 09:00", "neu@x"]  # a password link: to the user

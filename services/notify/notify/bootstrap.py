@@ -74,7 +74,11 @@ def handlers(settings: Settings, outbox: Outbox, **options: Any) -> dict[str, Ha
             pages_url=settings.public_url,
         ),
         "billing.invoice.issued": partial(on_invoice_issued, outgoing=outgoing),
-        "billing.supplier_invoice.disputed": on_supplier_invoice_disputed,
+        "billing.supplier_invoice.disputed": partial(
+            on_supplier_invoice_disputed,
+            pooling_url=settings.public_pooling_url,
+            pages_url=settings.public_url,
+        ),
     }
     return {kind: _in_unit_of_work(react, outbox) for kind, react in reacting.items()}
 

@@ -146,8 +146,9 @@ class FakeSupplierDeliveries(Rows):
     def get(self, delivery_id: int) -> SupplierDelivery | None:
         return next(iter(self.where(id=delivery_id)), None)
 
-    def queued(self, supplier_id: int, order_id: int, channel: str) -> bool:
-        return bool(self.where(supplier_id=supplier_id, order_id=order_id, channel=channel))
+    def queued(self, supplier_id: int, kind: str, subject_id: int, channel: str) -> bool:
+        keys = {"kind": kind, "subject_id": subject_id, "channel": channel}
+        return bool(self.where(supplier_id=supplier_id, **keys))
 
     def without_address(self, supplier_id: int) -> list[SupplierDelivery]:
         return self.where(supplier_id=supplier_id, status="failed", to="")

@@ -1,9 +1,10 @@
 """What a supplier notices of notify's handlers, on a unit of work in memory: its order
 on the channel it chose, waiting for an address that comes later, sent again by the
-office once given up; a disputed invoice by e-mail, once."""
+office once given up; a disputed invoice the same way, on the same channel, once."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from tests.unit.notify.fakes import FakeUnitOfWork
 from tests.unit.notify.scenes import arrived, placed_at
 
 POOLING = "https://pooling.zirkel.example"
+PAGES = "https://einkauf.zirkel.example"
 
 
 def supplier_updated(channel: str = "email", **where: Any) -> Any:
@@ -94,32 +96,74 @@ def test_the_office_sends_a_given_up_order_again_to_the_address_known_now() -> N
         retry_supplier_delivery(RetrySupplierDelivery(99), uow)
 
 
+def dispute(event: Any, uow: FakeUnitOfWork) -> None:
+    on_supplier_invoice_disputed(event, uow, POOLING, PAGES)
+
+
 def test_a_disputed_invoice_reaches_the_supplier_by_email_once() -> None:
     uow = FakeUnitOfWork()
     on_supplier_updated(supplier_updated(email="buchhaltung@fn.example"), uow)
 
-    on_supplier_invoice_disputed(disputed(), uow)
-    on_supplier_invoice_disputed(disputed(), uow)  # redelivered
+    dispute(disputed(), uow)
+    dispute(disputed(), uow)  # redelivered
 
-    [mail] = uow.deliveries.rows
-    assert (mail.member_id, mail.kind, mail.to, mail.status) == (
-        0,
-        "invoice_disputed",
-        "buchhaltung@fn.example",
-        "pending",
-    )
+    [mail] = uow.supplier_deliveries.rows
+    assert (mail.supplier_id, mail.kind, mail.subject_id) == (1, "dispute", 7)
+    assert (mail.channel, mail.to, mail.status) == ("email", "buchhaltung@fn.example", "pending")
     assert "FN-2026-0042" in mail.subject
     assert "Einzelpreis höher als bestätigt" in mail.body
+    assert f"{PAGES}/supplier/invoices" in mail.body
+    assert uow.deliveries.rows == []
 
 
-def test_a_dispute_to_a_supplier_without_an_address_is_failed_for_the_office() -> None:
+def test_a_dispute_goes_on_the_webhook_the_supplier_takes_its_orders_on() -> None:
+    uow = FakeUnitOfWork()
+    hook = "https://fn.example/hook"
+    on_supplier_updated(supplier_updated("webhook", webhook_url=hook, webhook_secret="s"), uow)
+    queue_supplier_order(placed_at(CLOSED), uow, POOLING)  # order 1
+
+    dispute(disputed(invoice_id=1), uow)  # invoice 1: not order 1
+    dispute(disputed(invoice_id=1), uow)
+
+    order, disputed_invoice = uow.supplier_deliveries.rows
+    assert (order.kind, order.subject_id, order.order_id) == ("order", 1, 1)
+    assert (disputed_invoice.kind, disputed_invoice.supplier_invoice_id) == ("dispute", 1)
+    assert (disputed_invoice.channel, disputed_invoice.to) == ("webhook", hook)
+    message = json.loads(disputed_invoice.message)
+    assert message == {
+        "event": "supplier_invoice.disputed",
+        "dispute": {
+            "supplier_invoice_id": 1,
+            "number": "FN-2026-0042",
+            "issued_on": "2026-03-16",
+            "gross_total": "660.50",
+            "supplier_id": 1,
+            "order_ids": [1],
+            "reason": "Einzelpreis höher als bestätigt",
+            "differences": [
+                {"field": "line:DISP-10L:unit_price", "expected": "38.00", "found": "39.00"}
+            ],
+        },
+        "links": {
+            "invoices": f"{PAGES}/supplier/invoices",
+            "orders": [f"{POOLING}/api/v1/orders/1"],
+        },
+    }
+
+
+def test_a_dispute_to_a_supplier_without_an_address_waits_for_it_and_takes_its_channel() -> None:
     uow = FakeUnitOfWork()
 
-    on_supplier_invoice_disputed(disputed(), uow)
+    dispute(disputed(), uow)
 
-    [mail] = uow.deliveries.rows
-    assert mail.status == "failed"
-    assert mail.last_error == "no e-mail address known for supplier 1"
+    [waiting] = uow.supplier_deliveries.rows
+    assert (waiting.status, waiting.to) == ("failed", "")
+    assert waiting.last_error == "no email address known for supplier 1"
+
+    on_supplier_updated(supplier_updated("amqp"), uow)
+
+    assert (waiting.channel, waiting.to, waiting.status) == ("amqp", "supplier.1.orders", "pending")
+    assert waiting.last_error is None
 
 
 def alert(state: str = "raised") -> Any:

@@ -1,4 +1,5 @@
-"""An order e-mail to a supplier with the order documents attached.
+"""An e-mail to a supplier: an order with the order documents attached, or the dispute
+of one of its invoices (the text says it all, nothing attached).
 
 The documents come from pooling's document API (the order form
 ``/api/v1/orders/{id}/document.pdf``, its lines ``document.csv`` and the needs it serves
@@ -10,11 +11,13 @@ what the supplier's portal shows, and notify may read that supplier's documents 
 from __future__ import annotations
 
 import smtplib
+from email.message import EmailMessage
 
 import requests
 
 from notify.adapters.mail import headed
 from notify.adapters.service_documents import ServiceDocuments
+from notify.adapters.supplier_orm import ORDER
 from shared.settings import Settings
 
 # (the API's file name, the attachment's, its MIME type)
@@ -36,11 +39,19 @@ class SupplierMailer:
         self.documents = ServiceDocuments(settings.secret_key, http, timeout)
         self.timeout = timeout
 
-    def send(self, to: str, subject: str, text: str, supplier_id: int, order_id: int) -> None:
-        """Fetch the documents, then send; a failure of any raises ``DeliveryFailed``
-        (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
-        message = headed(self.sender, to, subject, f"order-{order_id}")
+    def send(
+        self, to: str, subject: str, text: str, supplier_id: int, kind: str, subject_id: int
+    ) -> None:
+        """Fetch an order's documents, then send; a failure of any raises
+        ``DeliveryFailed`` (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
+        message = headed(self.sender, to, subject, f"{kind}-{subject_id}")
         message.set_content(text)
+        if kind == ORDER:
+            self.attach_documents(message, supplier_id, subject_id)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.send_message(message)
+
+    def attach_documents(self, message: EmailMessage, supplier_id: int, order_id: int) -> None:
         for document, filename, mimetype in DOCUMENTS:
             content = self.document(supplier_id, order_id, document)
             maintype, subtype = mimetype.split("/")
@@ -50,8 +61,6 @@ class SupplierMailer:
                 subtype=subtype,
                 filename=filename.format(order_id=order_id),
             )
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            smtp.send_message(message)
 
     def document(self, supplier_id: int, order_id: int, document: str) -> bytes:
         url = f"{self.pooling_url}/api/v1/orders/{order_id}/{document}"

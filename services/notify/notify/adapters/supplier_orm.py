@@ -1,5 +1,6 @@
 """Notify's tables for suppliers: the directory (how each receives its orders) and the
-log of order deliveries to suppliers with every attempt."""
+log of deliveries to suppliers (orders and disputes of their invoices) with every
+attempt."""
 
 from __future__ import annotations
 
@@ -26,18 +27,26 @@ class SupplierEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
+ORDER, DISPUTE = "order", "dispute"  # what a supplier delivery is about: its ``kind``
+
+
 class SupplierDelivery(DeliveryProgress, Base):
-    """One order to one supplier on one channel: sent once, however often it is announced."""
+    """One order, or one dispute of an invoice, to one supplier on one channel: sent once,
+    however often it is announced. ``subject_id`` is the order's id, or the disputed
+    supplier invoice's."""
 
     __tablename__ = "supplier_deliveries"
     __table_args__ = (
-        UniqueConstraint("supplier_id", "order_id", "channel"),
+        UniqueConstraint(
+            "supplier_id", "kind", "subject_id", "channel", name="one_supplier_delivery"
+        ),
         Index("ix_supplier_deliveries_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_id: Mapped[int] = mapped_column(Integer, index=True)
-    order_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default=ORDER)
+    subject_id: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(10))
     to: Mapped[str] = mapped_column(String(500))
     subject: Mapped[str] = mapped_column(String(200))
@@ -46,6 +55,16 @@ class SupplierDelivery(DeliveryProgress, Base):
     attempt_log: Mapped[list[DeliveryAttempt]] = relationship(
         order_by="DeliveryAttempt.number", cascade="all, delete-orphan"
     )
+
+    @property
+    def order_id(self) -> int | None:
+        """The order's id, if this is an order."""
+        return self.subject_id if self.kind == ORDER else None
+
+    @property
+    def supplier_invoice_id(self) -> int | None:
+        """The disputed supplier invoice's id, if this is a dispute."""
+        return self.subject_id if self.kind == DISPUTE else None
 
 
 class DeliveryAttempt(Base):
@@ -65,7 +84,7 @@ class DeliveryAttempt(Base):
 
 
 def failed_deliveries(sessions: sessionmaker[Session]) -> dict[str, object]:
-    """How many order deliveries to suppliers were given up (for the ops dashboard)."""
+    """How many deliveries to suppliers (orders, disputes) were given up (for the ops dashboard)."""
     with sessions() as session:
         failed = session.scalar(select(func.count()).where(SupplierDelivery.status == "failed"))
     return {"failed_to_suppliers": failed or 0}

@@ -1,10 +1,12 @@
 """Each supplier's own durable queue on the broker, fed with publisher confirms.
 
 Exchange ``zirkel.suppliers`` (direct) routes ``supplier.<id>.orders`` to the queue
-of that name and nowhere else; on RabbitMQ the queue is a quorum queue. The sender's
-delivery row is the outbox: it is marked sent only after the broker confirmed the
-message, so a lost confirm publishes again (the message id lets the supplier drop
-the repeat).
+of that name and nowhere else; on RabbitMQ the queue is a quorum queue. It carries
+the supplier's orders and the disputes of its invoices (the message's ``event`` says
+which). The sender's delivery row is the outbox: it is marked sent only after the
+broker confirmed the message, so a lost confirm publishes again (the message id,
+``order-<id>`` or ``dispute-<supplier invoice id>``, lets the supplier drop the
+repeat).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def supplier_queue(supplier_id: int, *, rabbitmq: bool) -> Queue:
 
 
 class SupplierQueues:
-    """Publishes orders to suppliers' queues over one connection, opened when first needed."""
+    """Publishes orders and disputes to suppliers' queues over one connection, opened
+    when first needed."""
 
     def __init__(self, connect: Callable[[], Connection], confirm_timeout: float) -> None:
         self.connect = connect

@@ -1,5 +1,5 @@
 """Notify's repositories for suppliers: the directory kept from catalog's events and the
-order deliveries on each supplier's channel. Rows are the mapped classes of
+deliveries (orders, disputes) on each supplier's channel. Rows are the mapped classes of
 ``supplier_orm``."""
 
 from __future__ import annotations
@@ -31,17 +31,18 @@ class SqlSupplierDeliveries:
     def get(self, delivery_id: int) -> SupplierDelivery | None:
         return self.session.get(SupplierDelivery, delivery_id)
 
-    def queued(self, supplier_id: int, order_id: int, channel: str) -> bool:
-        """Whether the order was queued to the supplier on that channel."""
+    def queued(self, supplier_id: int, kind: str, subject_id: int, channel: str) -> bool:
+        """Whether the order or dispute was queued to the supplier on that channel."""
         query = select(SupplierDelivery.id).where(
             SupplierDelivery.supplier_id == supplier_id,
-            SupplierDelivery.order_id == order_id,
+            SupplierDelivery.kind == kind,
+            SupplierDelivery.subject_id == subject_id,
             SupplierDelivery.channel == channel,
         )
         return self.session.scalar(query) is not None
 
     def without_address(self, supplier_id: int) -> list[SupplierDelivery]:
-        """The supplier's orders that failed because no address was known on a channel."""
+        """The supplier's deliveries that failed because no address was known on a channel."""
         query = select(SupplierDelivery).where(
             SupplierDelivery.supplier_id == supplier_id,
             SupplierDelivery.status == "failed",

@@ -97,8 +97,9 @@ class SupplierSender:
         mark_sent(delivery)
 
     def _deliver(self, delivery: SupplierDelivery, supplier: SupplierEntry | None) -> int | None:
-        """Hand the order over on the delivery's channel (``delivery`` is taken: its ``to``
-        says where it went, nothing else changes); a webhook's status code."""
+        """Hand the order or dispute over on the delivery's channel (``delivery`` is
+        taken: its ``to`` says where it went, nothing else changes); a webhook's status
+        code."""
         if delivery.channel == "webhook":
             if supplier is None or not supplier.webhook_url or not supplier.webhook_secret:
                 raise DeliveryFailed("the supplier's webhook is no longer configured")
@@ -108,13 +109,18 @@ class SupplierSender:
                 self.webhooks, supplier.webhook_url, supplier.webhook_secret, body, delivery.id
             )
         if delivery.channel == "amqp":
-            message_id = f"order-{delivery.order_id}"
+            message_id = f"{delivery.kind}-{delivery.subject_id}"
             delivery.to = self.queues.publish(delivery.supplier_id, delivery.message, message_id)
             return None
         if supplier is not None and supplier.email:
             delivery.to = supplier.email
         self.mailer.send(
-            delivery.to, delivery.subject, delivery.body, delivery.supplier_id, delivery.order_id
+            delivery.to,
+            delivery.subject,
+            delivery.body,
+            delivery.supplier_id,
+            delivery.kind,
+            delivery.subject_id,
         )
         return None
 
@@ -142,9 +148,10 @@ class SupplierSender:
             attempt.outcome, delivery.status = "failed", "failed"
             delivery.next_attempt_at = None
             log.error(
-                "giving up delivery %s of order %s to supplier %s by %s: %s",
+                "giving up delivery %s of %s %s to supplier %s by %s: %s",
                 delivery.id,
-                delivery.order_id,
+                delivery.kind,
+                delivery.subject_id,
                 delivery.supplier_id,
                 delivery.channel,
                 error,

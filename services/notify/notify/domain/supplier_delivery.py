@@ -1,8 +1,9 @@
-"""What a supplier receives when an order is placed with it, and how a delivery is retried.
+"""What a supplier receives when an order is placed with it or one of its invoices is
+disputed, and how a delivery is retried.
 
-Pure: the order as JSON for a webhook or the supplier's queue, the German e-mail
-that carries the order documents, the signature a webhook carries and the backoff
-between attempts.
+Pure: the order and the dispute as JSON for a webhook or the supplier's queue, the
+German e-mail that carries the order documents, the signature a webhook carries and
+the backoff between attempts.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ REPLAY_WINDOW = 300  # seconds a receiver accepts a signed timestamp away from i
 
 
 def queue_name(supplier_id: int) -> str:
-    """The durable queue that holds one supplier's orders and nothing else."""
+    """The durable queue that holds one supplier's orders (and the disputes of its
+    invoices) and nothing else."""
     return f"supplier.{supplier_id}.orders"
 
 
@@ -58,6 +60,40 @@ def order_message(order: Mapping[str, Any], pooling_url: str) -> str:
         },
     }
     return json.dumps(_plain(body), separators=(",", ":"), ensure_ascii=False)
+
+
+def dispute_message(dispute: Mapping[str, Any], pooling_url: str, pages_url: str) -> str:
+    """A disputed supplier invoice as the supplier's system receives it: which invoice,
+    for which orders, the office's reason and each difference billing found (``field``
+    as in ``billing.supplier_invoice.disputed``, amounts as strings), with links to the
+    orders and to the supplier's invoices on the portal."""
+    orders = f"{pooling_url.rstrip('/')}/api/v1/orders"
+    body = {
+        "event": "supplier_invoice.disputed",
+        "dispute": {
+            "supplier_invoice_id": dispute["supplier_invoice_id"],
+            "number": dispute["number"],
+            "issued_on": dispute["issued_on"],
+            "gross_total": dispute["gross_total"],
+            "supplier_id": dispute["supplier_id"],
+            "order_ids": dispute["order_ids"],
+            "reason": dispute["reason"],
+            "differences": [
+                {key: d[key] for key in ("field", "expected", "found")}
+                for d in dispute["differences"]
+            ],
+        },
+        "links": {
+            "invoices": portal_invoices(pages_url),
+            "orders": [f"{orders}/{order_id}" for order_id in dispute["order_ids"]],
+        },
+    }
+    return json.dumps(_plain(body), separators=(",", ":"), ensure_ascii=False)
+
+
+def portal_invoices(pages_url: str) -> str:
+    """The supplier portal's page of the supplier's invoices (and how each matched)."""
+    return f"{pages_url.rstrip('/')}/supplier/invoices"
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -32,7 +32,9 @@ def difference_text(field: str) -> str:
     return TOTALS.get(field, field)
 
 
-def dispute_mail(supplier_name: str | None, dispute: Mapping[str, Any]) -> Mail:
+def dispute_mail(
+    supplier_name: str | None, dispute: Mapping[str, Any], invoices_url: str | None = None
+) -> Mail:
     number = dispute["number"]
     orders = ", ".join(str(o) for o in dispute["order_ids"]) or "-"
     lines = [
@@ -52,8 +54,9 @@ def dispute_mail(supplier_name: str | None, dispute: Mapping[str, Any]) -> Mail:
     lines += [
         "",
         "Bitte senden Sie eine berichtigte Rechnung. / Please send a corrected invoice.",
-        "",
-        "Zirkel",
     ]
+    if invoices_url:
+        lines += ["", f"Ihre Rechnungen im Lieferantenportal / your invoices: {invoices_url}"]
+    lines += ["", "Zirkel"]
     subject = f"Rechnung {number} beanstandet / invoice {number} disputed"
     return Mail(subject[:200], "\n".join(lines) + "\n")

@@ -16,7 +16,12 @@ from sqlalchemy import false, select
 
 from notify.adapters.orm import Delivery, Notification, SavingsEntry
 from notify.entrypoints.member_paths import member_path
-from notify.entrypoints.supplier_api import DeliveryState, mentioning, supplier_deliveries
+from notify.entrypoints.supplier_api import (
+    LOG_KINDS,
+    DeliveryState,
+    mentioning,
+    supplier_deliveries,
+)
 from shared.auth import current_principal, require
 from shared.fields import ascii_int
 from shared.request_input import ApiError
@@ -65,7 +70,7 @@ class DeliveryOut(DeliveryState):
 
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
-DELIVERY_KINDS = (
+MEMBER_KINDS = (
     "order_placed",
     "savings_report",
     "savings_corrected",
@@ -76,6 +81,7 @@ DELIVERY_KINDS = (
     "invoice_resent",
     "account",
 )
+DELIVERY_KINDS = (*MEMBER_KINDS, *LOG_KINDS.values())
 
 
 @api.get("/members/<id:member_id>/savings")
@@ -141,7 +147,13 @@ def deliveries() -> ResponseReturnValue:
         query = query.where(false())
     if text := request.args.get("q", "").strip():
         query = query.where(mentioning(Delivery, text))
-    narrowed = {"status": status, "member_id": member, "supplier_id": supplier, "q": text}
+    narrowed = {
+        "status": status,
+        "kind": kind,
+        "member_id": member,
+        "supplier_id": supplier,
+        "q": text,
+    }
     with request_transaction() as session:
         found = DeliveryOut(many=True).dump(session.scalars(query.limit(200)).all())
         found += supplier_deliveries(session, narrowed)

@@ -1,6 +1,7 @@
-"""Supplier deliveries in notify's API: each one with its attempts, for the admins; the
-office has a given-up one sent again (a command, handled in the unit of work). The lists
-and the single delivery are read-side views, straight from the request's session."""
+"""Supplier deliveries (orders, disputes) in notify's API: each one with its attempts,
+for the admins; the office has a given-up one sent again (a command, handled in the
+unit of work). The lists and the single delivery are read-side views, straight from
+the request's session."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from notify.adapters.supplier_orm import SupplierDelivery
+from notify.adapters.supplier_orm import DISPUTE, ORDER, SupplierDelivery
 from notify.entrypoints.work import handle, request_work
 from notify.service_layer.commands import RetrySupplierDelivery
 from shared.auth import require
@@ -46,12 +47,23 @@ class DeliveryState(Schema):
     created_at = fields.AwareDateTime()
 
 
+# a supplier delivery's kind in the delivery log, beside the kinds of members' e-mails
+LOG_KINDS = {ORDER: "supplier_order", DISPUTE: "supplier_dispute"}
+
+
 class SupplierDeliveryOut(DeliveryState):
+    """An order to a supplier (``order_id``) or the dispute of one of its invoices
+    (``supplier_invoice_id``); the other is null."""
+
     id = fields.Integer()
     audience = fields.Constant("supplier")
     supplier_id = fields.Integer()
-    order_id = fields.Integer()
-    kind = fields.Constant("supplier_order")
+    order_id = fields.Integer(allow_none=True)
+    supplier_invoice_id = fields.Integer(allow_none=True)
+    kind = fields.Function(
+        lambda d: LOG_KINDS[d.kind],
+        metadata={"type": "string", "enum": list(LOG_KINDS.values())},
+    )
 
 
 class SupplierDeliveryDetailOut(SupplierDeliveryOut):
@@ -67,11 +79,15 @@ def mentioning(model: Any, text: str) -> ColumnElement[bool]:
 
 
 def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The newest supplier deliveries for the delivery log; ``status`` and ``supplier_id``
-    narrow them, a ``member_id`` filter leaves none."""
-    if args.get("member_id") is not None:
+    """The newest supplier deliveries for the delivery log; ``status``, ``kind`` (of
+    ``LOG_KINDS``) and ``supplier_id`` narrow them, a ``member_id`` filter or a kind of
+    members' e-mails leaves none."""
+    kinds = {log_kind: kind for kind, log_kind in LOG_KINDS.items()}
+    if args.get("member_id") is not None or args.get("kind") not in (None, *kinds):
         return []
     query = select(SupplierDelivery).order_by(SupplierDelivery.id.desc())
+    if args.get("kind") is not None:
+        query = query.where(SupplierDelivery.kind == kinds[args["kind"]])
     if args.get("status") is not None:
         query = query.where(SupplierDelivery.status == args["status"])
     if (supplier := args.get("supplier_id")) is not None and 0 < supplier <= MAX_ID:
@@ -84,7 +100,8 @@ def supplier_deliveries(session: Session, args: Mapping[str, Any]) -> list[dict[
 @supplier_api.get("/supplier-deliveries/<id:delivery_id>")
 @require("admin")
 def supplier_delivery(delivery_id: int) -> ResponseReturnValue:
-    """One order delivery to a supplier with every attempt (status code, error, next try)."""
+    """One delivery to a supplier (an order, a dispute) with every attempt (status code,
+    error, next try)."""
     with request_transaction() as session:
         delivery = session.get(SupplierDelivery, delivery_id)
         if delivery is None:

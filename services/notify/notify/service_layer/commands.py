@@ -34,6 +34,6 @@ class Unsubscribe:
 
 @dataclass(frozen=True)
 class RetrySupplierDelivery:
-    """A given-up order delivery to a supplier goes out again."""
+    """A given-up delivery to a supplier (an order, a dispute) goes out again."""
 
     delivery_id: int

@@ -1,10 +1,12 @@
-"""Orders reach suppliers the way each one works: a directory of suppliers kept from
-catalog's events, and one delivery per order on the supplier's channel, queued when
-pooling places the order and sent by the supplier sender."""
+"""Orders, and the disputes of their invoices, reach suppliers the way each one works: a
+directory of suppliers kept from catalog's events, and one delivery per order (or
+dispute) on the supplier's channel, queued when pooling places the order (billing
+announces the dispute) and sent by the supplier sender."""
 
 from __future__ import annotations
 
-from notify.adapters.supplier_orm import SupplierDelivery, SupplierEntry
+from notify.adapters.supplier_orm import ORDER, SupplierDelivery, SupplierEntry
+from notify.domain.mail import Mail
 from notify.domain.supplier_delivery import order_message, queue_name, supplier_order_mail
 from notify.service_layer.commands import RetrySupplierDelivery
 from notify.service_layer.unit_of_work import UnitOfWork
@@ -27,15 +29,15 @@ def on_supplier_updated(event: SupplierUpdated, uow: UnitOfWork) -> None:
 
 
 def _address_waiting_orders(uow: UnitOfWork, supplier: SupplierEntry) -> None:
-    """Orders that failed because no address was known on the supplier's channel (its
-    directory entry reached notify after the order: another queue) go out now, on the
-    channel the supplier has now. An order already on that channel is left as it is."""
+    """Orders and disputes that failed because no address was known on the supplier's
+    channel (its directory entry reached notify after them: another queue) go out now,
+    on the channel the supplier has now. One already on that channel is left as it is."""
     to = _address(supplier, supplier.delivery_channel)
     if not to:
         return
     for delivery in uow.supplier_deliveries.without_address(supplier.supplier_id):
         if delivery.channel != supplier.delivery_channel and uow.supplier_deliveries.queued(
-            supplier.supplier_id, delivery.order_id, supplier.delivery_channel
+            supplier.supplier_id, delivery.kind, delivery.subject_id, supplier.delivery_channel
         ):
             continue
         delivery.channel, delivery.to = supplier.delivery_channel, to
@@ -43,30 +45,42 @@ def _address_waiting_orders(uow: UnitOfWork, supplier: SupplierEntry) -> None:
 
 
 def queue_supplier_order(event: OrderPlaced, uow: UnitOfWork, pooling_url: str) -> None:
-    """One delivery per order and channel: a redelivered or repeated announcement of the
-    order finds it and queues nothing. A supplier notify does not know, or one without
-    an address on its channel, gets a failed delivery the admins see."""
     order = event.payload
     supplier = uow.suppliers.get(event.supplier_id)
-    channel = supplier.delivery_channel if supplier else "email"
-    if uow.supplier_deliveries.queued(event.supplier_id, event.order_id, channel):
-        return
     mail = supplier_order_mail(supplier.name if supplier else None, order)
+    message = order_message(order, pooling_url)
+    queue_supplier_delivery(uow, event.supplier_id, ORDER, event.order_id, mail, message)
+
+
+def queue_supplier_delivery(
+    uow: UnitOfWork, supplier_id: int, kind: str, subject_id: int, mail: Mail, message: str
+) -> SupplierDelivery | None:
+    """One delivery per order (or dispute) and channel, on the supplier's channel: the
+    e-mail ``mail`` or the JSON ``message`` for its webhook or queue. A redelivered or
+    repeated announcement finds it and queues nothing (None). A supplier notify does not
+    know, or one without an address on its channel, gets a failed delivery the admins
+    see; it goes out when the supplier's address comes (``on_supplier_updated``)."""
+    supplier = uow.suppliers.get(supplier_id)
+    channel = supplier.delivery_channel if supplier else "email"
+    if uow.supplier_deliveries.queued(supplier_id, kind, subject_id, channel):
+        return None
     delivery = SupplierDelivery(
-        supplier_id=event.supplier_id,
-        order_id=event.order_id,
+        supplier_id=supplier_id,
+        kind=kind,
+        subject_id=subject_id,
         channel=channel,
         to=_address(supplier, channel) or "",
         subject=mail.subject[:200],
         body=mail.body,
-        message=order_message(order, pooling_url),
+        message=message,
         status="pending",
         attempts=0,
     )
     if not delivery.to:
         delivery.status = "failed"
-        delivery.last_error = f"no {channel} address known for supplier {order['supplier_id']}"
+        delivery.last_error = f"no {channel} address known for supplier {supplier_id}"
     uow.supplier_deliveries.add(delivery)
+    return delivery
 
 
 def retry_supplier_delivery(cmd: RetrySupplierDelivery, uow: UnitOfWork) -> SupplierDelivery:

@@ -1,31 +1,33 @@
-"""A disputed supplier invoice becomes one e-mail to the supplier (its address from
-catalog's ``catalog.supplier.updated``), sent by the mail sender with its retries. The
-delivery carries member 0 (not a member) and the invoice's id in place of the order; a
-redelivered event queues nothing twice."""
+"""A disputed supplier invoice reaches the supplier as its orders do: one delivery on the
+channel it takes its orders on (e-mail, a signed webhook or its AMQP queue), sent and
+retried by the supplier sender; a redelivered event queues nothing twice, and a
+dispute to a supplier whose address notify does not know yet goes out when it comes."""
 
 from __future__ import annotations
 
 import logging
 
+from notify.adapters.supplier_orm import DISPUTE
+from notify.domain.supplier_delivery import dispute_message, portal_invoices
 from notify.domain.supplier_invoice_mail import dispute_mail
-from notify.service_layer.outgoing import NOT_A_MEMBER, queue_other_email
+from notify.service_layer.supplier_handlers import queue_supplier_delivery
 from notify.service_layer.unit_of_work import UnitOfWork
 from shared.events import SupplierInvoiceDisputed
 
 log = logging.getLogger(__name__)
-KIND = "invoice_disputed"  # deliveries.kind holds 20 characters
 
 
-def on_supplier_invoice_disputed(event: SupplierInvoiceDisputed, uow: UnitOfWork) -> None:
+def on_supplier_invoice_disputed(
+    event: SupplierInvoiceDisputed, uow: UnitOfWork, pooling_url: str, pages_url: str
+) -> None:
+    """``pooling_url`` and ``pages_url``: pooling and the web pages as suppliers reach them
+    (the message's links)."""
     dispute = event.payload
-    if uow.deliveries.exists(NOT_A_MEMBER, event.supplier_invoice_id, KIND):
-        return
     supplier = uow.suppliers.get(event.supplier_id)
-    mail = dispute_mail(supplier.name if supplier else None, dispute)
-    missing = f"no e-mail address known for supplier {dispute['supplier_id']}"
-    to = supplier.email if supplier else None
-    delivery = queue_other_email(
-        uow, to, mail.subject, mail.body, KIND, about=event.supplier_invoice_id, missing=missing
+    mail = dispute_mail(supplier.name if supplier else None, dispute, portal_invoices(pages_url))
+    message = dispute_message(dispute, pooling_url, pages_url)
+    delivery = queue_supplier_delivery(
+        uow, event.supplier_id, DISPUTE, event.supplier_invoice_id, mail, message
     )
-    if delivery.status == "failed":
-        log.warning(missing)
+    if delivery is not None and delivery.status == "failed":
+        log.warning("dispute of supplier invoice %s: %s", event.number, delivery.last_error)

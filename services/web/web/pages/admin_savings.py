@@ -104,12 +104,10 @@ def _supplier_name(names: dict[int, str], supplier_id: int | None) -> str:
 @savings_admin.get("/deliveries")
 @admin_required
 def deliveries() -> ResponseReturnValue:
-    """notify's log of e-mails (and orders to suppliers): notify searches and filters it
-    and answers the newest 200 found; they are sorted and paged here."""
+    """notify's log of e-mails (and orders and disputes to suppliers): notify searches
+    and filters it and answers the newest 200 found; they are sorted and paged here."""
     asked = DELIVERIES.ask()
     params = {"q": asked.text} | asked.filters
-    if params.get("kind") == "supplier_order":  # notify's kinds are the members' e-mails'
-        params["kind"] = ""
     path = "/deliveries?" + urlencode({k: v for k, v in params.items() if v})
     log = fetch("notify", path, "admin", None)
     if log is None:

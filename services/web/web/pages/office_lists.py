@@ -45,6 +45,7 @@ DELIVERY_KINDS = {
     "invoice_resent": _l("Invoice sent again"),
     "account": _l("Sign-in (password link)"),
     "supplier_order": _l("Order to a supplier"),
+    "supplier_dispute": _l("Invoice dispute to a supplier"),
 }
 ROLES = {"member": _l("Member"), "supplier": _l("Supplier"), "admin": _l("Office")}
 
@@ -230,8 +231,9 @@ NEEDS = Listing(
     descending=True,
 )
 
-# notify's delivery log: its API searches (``q``) and filters (``status``, ``kind``) and
-# answers the newest 200 found; they are sorted and paged here.
+# notify's delivery log (members' e-mails, orders and disputes to suppliers): its API
+# searches (``q``) and filters (``status``, ``kind``) and answers the newest 200 found;
+# they are sorted and paged here.
 DELIVERIES = Listing(
     _l("E-mails"),
     (

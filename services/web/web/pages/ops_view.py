@@ -56,6 +56,11 @@ def alert_text(alert: Mapping[str, str], facts: Mapping[str, Any]) -> str:
         )
     if kind == "broker-unreachable":
         return _("The broker does not answer: no queue figures.")
+    if kind == "supplier-delivery-failed":
+        return _(
+            "Orders or invoice disputes did not reach their supplier: see the failed ones"
+            " in the e-mail log."
+        )
     return alert["message"]
 
 
