@@ -61,12 +61,16 @@ class SupplierInvoiceDisputedSchema(Schema):
     order_ids = fields.List(fields.Integer(), required=True)
     reason = fields.String(required=True)
     differences = fields.List(fields.Nested(DifferenceSchema), required=True)
+    # which of the invoice's disputes this is; events from before it was carried: the first
+    dispute_number = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierInvoiceDisputed(Event):
     """The office disputes a supplier's invoice (rule 14): the supplier is told why, with
-    the differences billing found against its orders (``DifferenceSchema``)."""
+    the differences billing found against its orders (``DifferenceSchema``). An invoice
+    reopened (its orders assigned again) may be disputed again: ``dispute_number`` counts
+    its disputes (1, 2, ...), so each is its own message to the supplier."""
 
     event_type: ClassVar[str] = "billing.supplier_invoice.disputed"
     schema: ClassVar[type[Schema]] = SupplierInvoiceDisputedSchema
@@ -78,3 +82,4 @@ class SupplierInvoiceDisputed(Event):
     order_ids: list[int]
     reason: str
     differences: list[dict[str, Any]]
+    dispute_number: int = 1

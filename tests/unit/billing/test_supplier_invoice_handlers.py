@@ -87,7 +87,11 @@ class FakeInvoices:
 
     def decide(self, invoice_id: int, decision: Decision, reason: str | None) -> None:
         s, key = self.stored[invoice_id]
-        self.stored[invoice_id] = (replace(s, decision=decision, reason=reason), key)
+        disputes = s.disputes + (decision is Decision.DISPUTED)
+        self.stored[invoice_id] = (
+            replace(s, decision=decision, reason=reason, disputes=disputes),
+            key,
+        )
 
     def open_invoices_of(self, order_id: int) -> list[int]:
         return [
@@ -225,6 +229,24 @@ def test_only_a_dispute_tells_the_supplier_and_an_unmatched_invoice_waits(uow: F
     assert accepted.payable and len(uow.published) == 1
     with pytest.raises(Conflict):
         si.assign_orders(si.AssignOrders(wrong.id, (1,)), uow)
+
+
+def test_an_invoice_disputed_again_after_its_orders_were_assigned_is_a_second_dispute(
+    uow: FakeUnit,
+) -> None:
+    wrong = receive(uow, replace(bill("RE-2"), net_total=Decimal("999.00")))
+    dispute = si.DecideSupplierInvoice(wrong.id, Decision.DISPUTED, "Summe falsch")
+    si.decide_supplier_invoice(dispute, uow)
+    reopened = si.assign_orders(si.AssignOrders(wrong.id, (1,)), uow)
+    assert reopened.decision is Decision.OPEN and reopened.disputes == 1
+    again = si.DecideSupplierInvoice(wrong.id, Decision.DISPUTED, "Summe immer noch falsch")
+    assert si.decide_supplier_invoice(again, uow).disputes == 2
+    first, second = uow.published
+    assert (first.payload["dispute_number"], first.payload["reason"]) == (1, "Summe falsch")
+    assert (second.payload["dispute_number"], second.payload["reason"]) == (
+        2,
+        "Summe immer noch falsch",
+    )
 
 
 def test_a_corrected_invoice_matches_beside_the_wrong_one_it_replaces(uow: FakeUnit) -> None:

@@ -60,7 +60,8 @@ class BillableOrderRow(Base):
 
 class SupplierInvoiceRow(Base):
     """A supplier's invoice as read (``content``: lines, VAT, totals; the file kept as
-    sent), its match and the office's decision (open, accepted, disputed) with a reason."""
+    sent), its match and the office's decision (open, accepted, disputed) with a reason;
+    ``disputes`` counts the office's disputes of it (the number of the newest)."""
 
     __tablename__ = "supplier_invoices"
     __table_args__ = (UniqueConstraint("seller_key", "number"),)
@@ -82,6 +83,7 @@ class SupplierInvoiceRow(Base):
     decision: Mapped[str] = mapped_column(String(10), default="open")
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    disputes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     media_type: Mapped[str] = mapped_column(String(40))
     document: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

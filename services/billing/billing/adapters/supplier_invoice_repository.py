@@ -218,6 +218,8 @@ class SqlSupplierInvoices:
         assert row is not None
         row.decision, row.reason = decision.value, reason
         row.decided_at = None if decision is Decision.OPEN else utcnow()
+        if decision is Decision.DISPUTED:
+            row.disputes = (row.disputes or 0) + 1
         self.session.flush()
 
     def document(self, invoice_id: int) -> tuple[bytes, str]:
@@ -261,6 +263,7 @@ def _stored(row: SupplierInvoiceRow, order_ids: tuple[int, ...]) -> StoredSuppli
         decision=Decision(row.decision),
         reason=row.reason,
         order_ids=order_ids,
+        disputes=row.disputes or 0,
     )
 
 

@@ -123,7 +123,8 @@ class Decision(StrEnum):
 @dataclass(frozen=True)
 class StoredSupplierInvoice:
     """An invoice as billing keeps it: what was read, whose it is, its match and the
-    office's decision."""
+    office's decision; ``disputes``: how often the office disputed it (once more each
+    time it is disputed again after its orders were assigned anew)."""
 
     id: int
     supplier_id: int | None
@@ -132,6 +133,7 @@ class StoredSupplierInvoice:
     decision: Decision = Decision.OPEN
     reason: str | None = None
     order_ids: tuple[int, ...] = field(default=())
+    disputes: int = 0
 
     @property
     def payable(self) -> bool:

@@ -80,6 +80,8 @@ class SupplierInvoiceOut(Schema):
     match = fields.Nested(MatchOut)
     decision = fields.String(metadata={"enum": ["open", "accepted", "disputed"]})
     reason = fields.String(allow_none=True)
+    # how often the office disputed it (a reopened invoice may be disputed again)
+    disputes = fields.Integer()
     payable = fields.Boolean()
 
 
@@ -117,6 +119,7 @@ def supplier_invoice_out(stored: StoredSupplierInvoice) -> dict[str, Any]:
             },
             "decision": stored.decision.value,
             "reason": stored.reason,
+            "disputes": stored.disputes,
             "payable": stored.payable,
         }
     )

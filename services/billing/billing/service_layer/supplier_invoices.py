@@ -209,7 +209,9 @@ def decide_supplier_invoice(
     cmd: DecideSupplierInvoice, uow: SupplierInvoiceUnit
 ) -> StoredSupplierInvoice:
     """The office accepts an invoice's differences or disputes it, with a reason; a
-    dispute is announced (``billing.supplier_invoice.disputed``) for the supplier."""
+    dispute is announced (``billing.supplier_invoice.disputed``) for the supplier, with
+    its number among the invoice's disputes: one disputed again after its orders were
+    assigned anew is news to the supplier, not a repeat."""
     stored = _undecided(uow, cmd.invoice_id)
     if stored.decision is cmd.decision:
         said = (
@@ -221,9 +223,10 @@ def decide_supplier_invoice(
     if stored.match.status is MatchStatus.UNMATCHED or stored.supplier_id is None:
         raise Conflict("invoice_id", "Assign the invoice's orders first: it matches none yet.")
     uow.supplier_invoices.decide(cmd.invoice_id, cmd.decision, cmd.reason)
+    decided = _get(uow, cmd.invoice_id)
     if cmd.decision is Decision.DISPUTED:
-        uow.publish(supplier_invoice_disputed(stored, cmd.reason))
-    return _get(uow, cmd.invoice_id)
+        uow.publish(supplier_invoice_disputed(decided, cmd.reason))
+    return decided
 
 
 def supplier_invoice_disputed(
@@ -239,6 +242,7 @@ def supplier_invoice_disputed(
         order_ids=list(stored.order_ids),
         reason=reason,
         differences=[asdict(d) for d in stored.match.differences],
+        dispute_number=stored.disputes,
     )
 
 
