@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 INVOICE = 1  # the same number as order 1: a dispute and an order are told apart by kind
 
 
-def disputed(invoice_id: int = INVOICE) -> Event:
-    """Billing's announcement that the office disputes supplier A's invoice RE-2026-0815."""
+def disputed(invoice_id: int = INVOICE, **again: Any) -> Event:
+    """Billing's announcement that the office disputes supplier A's invoice RE-2026-0815;
+    ``again``: what differs in a later dispute of it (``dispute_number``, ``reason``...)."""
     return Event.of(
         "billing.supplier_invoice.disputed",
         {
@@ -55,7 +57,18 @@ def disputed(invoice_id: int = INVOICE) -> Event:
                 {"field": "line:DISP-10L:unit_price", "expected": "38.00", "found": "39.00"},
                 {"field": "net_total", "expected": "834.40", "found": "846.40"},
             ],
-        },
+        }
+        | again,
+    )
+
+
+def disputed_again() -> Event:
+    """The second dispute of the invoice, after the office assigned its orders anew."""
+    return disputed(
+        dispute_number=2,
+        order_ids=[1, 2],
+        reason="Auch Bestellung 2 zählt: Menge zu hoch",
+        differences=[{"field": "line:SIL-5KG:quantity", "expected": "60", "found": "72"}],
     )
 
 
@@ -73,7 +86,7 @@ def test_an_email_supplier_gets_the_dispute_as_before(
     assert "Grund / reason: Preis 38,00 bestätigt" in text
     assert "DISP-10L: Einzelpreis (bestätigt) / unit price (confirmed): 38.00 — 39.00" in text
     assert list(mail.iter_attachments()) == []
-    assert mail["Message-ID"].endswith(".dispute-1@zirkel>")
+    assert mail["Message-ID"].endswith(".dispute-1-1@zirkel>")
     [delivery] = supplier_deliveries(notify)
     assert (delivery.kind, delivery.channel, delivery.status) == ("dispute", "email", "sent")
 
@@ -158,12 +171,98 @@ def test_an_amqp_supplier_finds_the_dispute_once_on_its_own_queue(notify: Servic
         queue = supplier_queue(A, rabbitmq=False)(connection.default_channel)
         first, second = queue.get(no_ack=True), queue.get(no_ack=True)
     assert second is None
-    assert first.properties["message_id"] == f"dispute-{INVOICE}"
+    assert first.properties["message_id"] == f"dispute-{INVOICE}-1"
     body = json.loads(first.body)
     assert body["event"] == "supplier_invoice.disputed"
     assert (body["dispute"]["supplier_invoice_id"], body["dispute"]["supplier_id"]) == (INVOICE, A)
     [delivery] = supplier_deliveries(notify)
     assert (delivery.channel, delivery.to, delivery.status) == ("amqp", "supplier.1.orders", "sent")
+
+
+def test_an_email_supplier_gets_the_second_dispute_of_a_reopened_invoice_once(
+    notify: Service, smtp: SmtpServer
+) -> None:
+    deliver(notify, supplier_updated("email"))
+    first = disputed()
+    deliver(notify, first)
+    out = sender(notify, smtp_port=smtp.port)
+    assert out.send_due() == 1
+
+    second = disputed_again()
+    for event in (second, first, second, dataclasses.replace(second, event_id=uuid.uuid4())):
+        deliver(notify, event)  # the second dispute, and each redelivered
+    assert out.send_due() == 1
+    assert out.send_due() == 0
+
+    mails = smtp.mailbox.to("orders@ruhr.example")
+    assert [m["Subject"] for m in mails] == [
+        "Rechnung RE-2026-0815 beanstandet / invoice RE-2026-0815 disputed",
+        "Rechnung RE-2026-0815 erneut beanstandet (2. Beanstandung)"
+        " / invoice RE-2026-0815 disputed again (dispute 2)",
+    ]
+    text = mails[1].get_body(("plain",)).get_content()
+    assert "Grund / reason: Auch Bestellung 2 zählt: Menge zu hoch" in text
+    assert "SIL-5KG: Menge (geliefert) / quantity (received): 60 — 72" in text
+    assert mails[1]["Message-ID"].endswith(".dispute-1-2@zirkel>")
+    assert [(d.dispute_number, d.status) for d in supplier_deliveries(notify)] == [
+        (1, "sent"),
+        (2, "sent"),
+    ]
+
+
+def test_a_webhook_supplier_gets_the_second_dispute_of_a_reopened_invoice_once(
+    notify: Service, admin: Headers
+) -> None:
+    hook = Webhook(failures=0)
+    with serving(hook) as base:
+        deliver(notify, supplier_updated("webhook", f"{base}/zirkel"))
+        deliver(notify, disputed())
+        out = sender(notify)
+        assert out.send_due() == 1
+        deliver(notify, disputed_again())
+        assert out.send_due() == 1
+        deliver(notify, disputed())
+        deliver(notify, dataclasses.replace(disputed_again(), event_id=uuid.uuid4()))
+        assert out.send_due() == 0
+
+    assert [r["valid"] for r in hook.received] == [True, True]
+    sent = [r["body"]["dispute"] for r in hook.received]
+    assert [(d["supplier_invoice_id"], d["dispute_number"]) for d in sent] == [
+        (INVOICE, 1),
+        (INVOICE, 2),
+    ]
+    assert (sent[1]["order_ids"], sent[1]["reason"]) == (
+        [1, 2],
+        "Auch Bestellung 2 zählt: Menge zu hoch",
+    )
+    assert hook.received[1]["body"]["links"]["orders"][1] == f"{POOLING_URL}/api/v1/orders/2"
+    ids = [r["headers"]["X-Zirkel-Delivery"] for r in hook.received]
+    assert ids == [str(d.id) for d in supplier_deliveries(notify)] and ids[0] != ids[1]
+    logged = notify.client.get("/api/v1/deliveries?kind=supplier_dispute", headers=admin)
+    assert [(d["supplier_invoice_id"], d["dispute_number"]) for d in logged.get_json()] == [
+        (INVOICE, 2),
+        (INVOICE, 1),
+    ]
+
+
+def test_an_amqp_supplier_finds_each_dispute_of_a_reopened_invoice_once(notify: Service) -> None:
+    deliver(notify, supplier_updated("amqp"))
+    out = sender(notify)
+    for event in (disputed(), disputed_again(), disputed(), disputed_again()):
+        deliver(notify, event)
+    assert out.send_due() == 2
+    assert out.send_due() == 0
+    out.queues.close()
+
+    with connect(notify.runtime.settings) as connection:
+        queue = supplier_queue(A, rabbitmq=False)(connection.default_channel)
+        found = [queue.get(no_ack=True) for _ in range(3)]
+    assert found[2] is None
+    assert [m.properties["message_id"] for m in found[:2]] == [
+        f"dispute-{INVOICE}-1",
+        f"dispute-{INVOICE}-2",
+    ]
+    assert [json.loads(m.body)["dispute"]["dispute_number"] for m in found[:2]] == [1, 2]
 
 
 def test_a_dispute_that_came_before_its_supplier_goes_out_when_the_supplier_does(

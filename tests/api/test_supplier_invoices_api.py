@@ -169,6 +169,38 @@ def test_a_dispute_is_announced_and_mailed_to_the_supplier(
     assert "DISP-10L: Einzelpreis (bestätigt) / unit price (confirmed): 38.00 — 39.00" in mail.body
 
 
+def test_an_invoice_disputed_again_after_its_orders_were_assigned_reaches_the_supplier_again(
+    received: int, billing: Service, notify: Service, admin: Headers
+) -> None:
+    response = upload(
+        billing, admin, cii_xml(bill(received, disp_price="39.00")), "application/xml"
+    )
+    url = f"{URL}/{response.get_json()['id']}"
+    first = billing.client.post(f"{url}/dispute", json={"reason": "Preis 38,00"}, headers=admin)
+    assert first.get_json()["disputes"] == 1
+    reopened = billing.client.put(f"{url}/orders", json={"order_ids": [received]}, headers=admin)
+    assert reopened.get_json()["decision"] == "open", reopened.get_json()
+    second = billing.client.post(f"{url}/dispute", json={"reason": "Noch immer"}, headers=admin)
+    assert second.status_code == 200 and second.get_json()["disputes"] == 2
+    announced = billing.outbox("billing.supplier_invoice.disputed")
+    numbered = [(e["payload"]["dispute_number"], e["payload"]["reason"]) for e in announced]
+    assert numbered == [(1, "Preis 38,00"), (2, "Noch immer")]
+
+    react = notify_handlers(notify.runtime.settings, notify.runtime.outbox)
+    entry = supplier_updated(A, "25.00", "500.00")
+    notify.deliver(react, replace(entry, email="a@handel.example"))
+    for _twice in range(2):
+        for event in announced:
+            notify.deliver(react, events.load(event))
+    with notify.runtime.engine.connect() as db:
+        mails = db.execute(select(SupplierDelivery).order_by(SupplierDelivery.id)).all()
+    assert [(m.kind, m.dispute_number, m.status) for m in mails] == [
+        ("dispute", 1, "pending"),
+        ("dispute", 2, "pending"),
+    ]
+    assert "Noch immer" in mails[1].body and "erneut" in mails[1].subject
+
+
 def test_an_invoice_without_an_order_number_waits_for_the_office(
     received: int, billing: Service, admin: Headers
 ) -> None:

@@ -97,3 +97,40 @@ def test_0008_up_and_down(engine: Engine) -> None:
         deliver(engine, 5)
     upgrade(engine, "notify", MIGRATIONS, "head")
     assert rows(engine, "SELECT kind, subject_id FROM supplier_deliveries") == [("order", 5)]
+
+
+def test_0009_gives_each_dispute_of_an_invoice_its_own_delivery(engine: Engine) -> None:
+    """The disputes delivered before are the first of their invoice; a second goes beside
+    it, a repeat of either is refused. Down again, the second disputes go."""
+    upgrade(engine, "notify", MIGRATIONS, "0008")
+    deliver(engine, 5, "order")
+    deliver(engine, 5, "dispute")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO supplier_delivery_attempts (delivery_id, number, at, outcome)"
+                " VALUES (2, 1, CURRENT_TIMESTAMP, 'sent')"
+            )
+        )
+
+    upgrade(engine, "notify", MIGRATIONS, "0009")
+    numbered = "SELECT kind, subject_id, dispute_number FROM supplier_deliveries ORDER BY id"
+    assert rows(engine, numbered) == [("order", 5, 0), ("dispute", 5, 1)]
+    assert rows(engine, "SELECT delivery_id FROM supplier_delivery_attempts") == [(2,)]
+    second = DELIVERY.format(subject="subject_id, dispute_number", kind="kind,", value="'dispute',")
+    second = second.replace("VALUES (1, :subject,", "VALUES (1, :subject, :number,")
+    with engine.begin() as connection:
+        connection.execute(text(second), {"subject": 5, "number": 2})
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(second), {"subject": 5, "number": 2})
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(second), {"subject": 5, "number": 1})
+
+    downgrade(engine, "0008")
+    assert rows(engine, "SELECT kind, subject_id FROM supplier_deliveries ORDER BY id") == [
+        ("order", 5),
+        ("dispute", 5),
+    ]
+    assert rows(engine, "SELECT delivery_id FROM supplier_delivery_attempts") == [(2,)]
+    with pytest.raises(IntegrityError):
+        deliver(engine, 5, "dispute")

@@ -146,8 +146,11 @@ class FakeSupplierDeliveries(Rows):
     def get(self, delivery_id: int) -> SupplierDelivery | None:
         return next(iter(self.where(id=delivery_id)), None)
 
-    def queued(self, supplier_id: int, kind: str, subject_id: int, channel: str) -> bool:
+    def queued(
+        self, supplier_id: int, kind: str, subject_id: int, channel: str, dispute_number: int = 0
+    ) -> bool:
         keys = {"kind": kind, "subject_id": subject_id, "channel": channel}
+        keys |= {"dispute_number": dispute_number}
         return bool(self.where(supplier_id=supplier_id, **keys))
 
     def without_address(self, supplier_id: int) -> list[SupplierDelivery]:

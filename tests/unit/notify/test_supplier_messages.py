@@ -19,6 +19,7 @@ from notify.service_layer.supplier_handlers import (
     retry_supplier_delivery,
 )
 from notify.service_layer.supplier_invoice_disputes import on_supplier_invoice_disputed
+from shared import events
 from shared.errors import Conflict, NotFound
 from shared.events import Event
 from tests.support.notify_events import CLOSED
@@ -36,7 +37,9 @@ def supplier_updated(channel: str = "email", **where: Any) -> Any:
     )
 
 
-def disputed(invoice_id: int = 7) -> Any:
+def disputed(invoice_id: int = 7, **again: Any) -> Any:
+    """Billing's event of a dispute of invoice ``invoice_id``; ``again``: a later dispute's
+    ``dispute_number`` and ``reason``."""
     dispute = {
         "supplier_invoice_id": invoice_id,
         "supplier_id": 1,
@@ -49,7 +52,7 @@ def disputed(invoice_id: int = 7) -> Any:
             {"field": "line:DISP-10L:unit_price", "expected": "38.00", "found": "39.00"}
         ],
     }
-    return arrived(Event.of("billing.supplier_invoice.disputed", dispute))
+    return arrived(Event.of("billing.supplier_invoice.disputed", dispute | again))
 
 
 def test_an_order_goes_on_the_suppliers_channel_once() -> None:
@@ -134,6 +137,7 @@ def test_a_dispute_goes_on_the_webhook_the_supplier_takes_its_orders_on() -> Non
         "event": "supplier_invoice.disputed",
         "dispute": {
             "supplier_invoice_id": 1,
+            "dispute_number": 1,
             "number": "FN-2026-0042",
             "issued_on": "2026-03-16",
             "gross_total": "660.50",
@@ -149,6 +153,45 @@ def test_a_dispute_goes_on_the_webhook_the_supplier_takes_its_orders_on() -> Non
             "orders": [f"{POOLING}/api/v1/orders/1"],
         },
     }
+
+
+def test_an_invoice_disputed_again_reaches_the_supplier_again_and_each_dispute_once() -> None:
+    uow = FakeUnitOfWork()
+    on_supplier_updated(supplier_updated(email="buchhaltung@fn.example"), uow)
+    second = disputed(dispute_number=2, reason="Menge weiter zu hoch")
+
+    for event in (disputed(), second, disputed(), second):  # each redelivered
+        dispute(event, uow)
+
+    first_mail, second_mail = uow.supplier_deliveries.rows
+    assert [(m.subject_id, m.dispute_number) for m in (first_mail, second_mail)] == [
+        (7, 1),
+        (7, 2),
+    ]
+    assert first_mail.subject == "Rechnung FN-2026-0042 beanstandet / invoice FN-2026-0042 disputed"
+    assert second_mail.subject == (
+        "Rechnung FN-2026-0042 erneut beanstandet (2. Beanstandung)"
+        " / invoice FN-2026-0042 disputed again (dispute 2)"
+    )
+    assert "Menge weiter zu hoch" in second_mail.body
+    assert "erneut (2. Beanstandung)" in second_mail.body
+    assert json.loads(second_mail.message)["dispute"]["dispute_number"] == 2
+    assert (second_mail.about, first_mail.about) == ("dispute-7-2", "dispute-7-1")
+
+
+def test_an_event_from_before_disputes_were_numbered_is_the_first_dispute() -> None:
+    uow = FakeUnitOfWork()
+    on_supplier_updated(supplier_updated(email="buchhaltung@fn.example"), uow)
+    dispute(disputed(dispute_number=1), uow)
+
+    sent = events.dump(disputed())  # billing's event as it was: no dispute_number
+    del sent["payload"]["dispute_number"]
+    old = events.load(json.loads(json.dumps(sent)))
+    assert old.dispute_number == 1
+    dispute(old, uow)
+
+    [mail] = uow.supplier_deliveries.rows
+    assert mail.dispute_number == 1
 
 
 def test_a_dispute_to_a_supplier_without_an_address_waits_for_it_and_takes_its_channel() -> None:

@@ -17,7 +17,6 @@ import requests
 
 from notify.adapters.mail import headed
 from notify.adapters.service_documents import ServiceDocuments
-from notify.adapters.supplier_orm import ORDER
 from shared.settings import Settings
 
 # (the API's file name, the attachment's, its MIME type)
@@ -40,14 +39,15 @@ class SupplierMailer:
         self.timeout = timeout
 
     def send(
-        self, to: str, subject: str, text: str, supplier_id: int, kind: str, subject_id: int
+        self, to: str, subject: str, text: str, supplier_id: int, order_id: int | None, about: str
     ) -> None:
-        """Fetch an order's documents, then send; a failure of any raises
+        """Fetch an order's documents (``order_id``; None: a dispute, nothing attached),
+        then send, the Message-ID naming what it is ``about``; a failure of any raises
         ``DeliveryFailed`` (pooling) or an ``SMTPException``/``OSError`` (the mail server)."""
-        message = headed(self.sender, to, subject, f"{kind}-{subject_id}")
+        message = headed(self.sender, to, subject, about)
         message.set_content(text)
-        if kind == ORDER:
-            self.attach_documents(message, supplier_id, subject_id)
+        if order_id is not None:
+            self.attach_documents(message, supplier_id, order_id)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)
 

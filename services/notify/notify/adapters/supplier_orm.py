@@ -33,12 +33,18 @@ ORDER, DISPUTE = "order", "dispute"  # what a supplier delivery is about: its ``
 class SupplierDelivery(DeliveryProgress, Base):
     """One order, or one dispute of an invoice, to one supplier on one channel: sent once,
     however often it is announced. ``subject_id`` is the order's id, or the disputed
-    supplier invoice's."""
+    supplier invoice's; ``dispute_number`` which of that invoice's disputes it is (an
+    invoice reopened and disputed again is disputed anew: 1, 2, ...; 0 for an order)."""
 
     __tablename__ = "supplier_deliveries"
     __table_args__ = (
         UniqueConstraint(
-            "supplier_id", "kind", "subject_id", "channel", name="one_supplier_delivery"
+            "supplier_id",
+            "kind",
+            "subject_id",
+            "dispute_number",
+            "channel",
+            name="one_supplier_delivery",
         ),
         Index("ix_supplier_deliveries_due", "status", "next_attempt_at"),
     )
@@ -47,6 +53,7 @@ class SupplierDelivery(DeliveryProgress, Base):
     supplier_id: Mapped[int] = mapped_column(Integer, index=True)
     kind: Mapped[str] = mapped_column(String(10), default=ORDER)
     subject_id: Mapped[int] = mapped_column(Integer)
+    dispute_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     channel: Mapped[str] = mapped_column(String(10))
     to: Mapped[str] = mapped_column(String(500))
     subject: Mapped[str] = mapped_column(String(200))
@@ -65,6 +72,14 @@ class SupplierDelivery(DeliveryProgress, Base):
     def supplier_invoice_id(self) -> int | None:
         """The disputed supplier invoice's id, if this is a dispute."""
         return self.subject_id if self.kind == DISPUTE else None
+
+    @property
+    def about(self) -> str:
+        """What it is, as its message ids name it: ``order-<order id>`` or
+        ``dispute-<supplier invoice id>-<dispute number>``."""
+        if self.kind == DISPUTE:
+            return f"{DISPUTE}-{self.subject_id}-{self.dispute_number}"
+        return f"{self.kind}-{self.subject_id}"
 
 
 class DeliveryAttempt(Base):

@@ -5,8 +5,8 @@ of that name and nowhere else; on RabbitMQ the queue is a quorum queue. It carri
 the supplier's orders and the disputes of its invoices (the message's ``event`` says
 which). The sender's delivery row is the outbox: it is marked sent only after the
 broker confirmed the message, so a lost confirm publishes again (the message id,
-``order-<id>`` or ``dispute-<supplier invoice id>``, lets the supplier drop the
-repeat).
+``order-<id>`` or ``dispute-<supplier invoice id>-<dispute number>``, lets the supplier
+drop the repeat).
 """
 
 from __future__ import annotations

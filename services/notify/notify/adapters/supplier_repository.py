@@ -31,12 +31,16 @@ class SqlSupplierDeliveries:
     def get(self, delivery_id: int) -> SupplierDelivery | None:
         return self.session.get(SupplierDelivery, delivery_id)
 
-    def queued(self, supplier_id: int, kind: str, subject_id: int, channel: str) -> bool:
-        """Whether the order or dispute was queued to the supplier on that channel."""
+    def queued(
+        self, supplier_id: int, kind: str, subject_id: int, channel: str, dispute_number: int = 0
+    ) -> bool:
+        """Whether the order, or that dispute of the invoice, was queued to the supplier
+        on that channel."""
         query = select(SupplierDelivery.id).where(
             SupplierDelivery.supplier_id == supplier_id,
             SupplierDelivery.kind == kind,
             SupplierDelivery.subject_id == subject_id,
+            SupplierDelivery.dispute_number == dispute_number,
             SupplierDelivery.channel == channel,
         )
         return self.session.scalar(query) is not None

@@ -109,8 +109,9 @@ class SupplierSender:
                 self.webhooks, supplier.webhook_url, supplier.webhook_secret, body, delivery.id
             )
         if delivery.channel == "amqp":
-            message_id = f"{delivery.kind}-{delivery.subject_id}"
-            delivery.to = self.queues.publish(delivery.supplier_id, delivery.message, message_id)
+            delivery.to = self.queues.publish(
+                delivery.supplier_id, delivery.message, delivery.about
+            )
             return None
         if supplier is not None and supplier.email:
             delivery.to = supplier.email
@@ -119,8 +120,8 @@ class SupplierSender:
             delivery.subject,
             delivery.body,
             delivery.supplier_id,
-            delivery.kind,
-            delivery.subject_id,
+            delivery.order_id,
+            delivery.about,
         )
         return None
 

@@ -64,6 +64,7 @@ def order_message(order: Mapping[str, Any], pooling_url: str) -> str:
 
 def dispute_message(dispute: Mapping[str, Any], pooling_url: str, pages_url: str) -> str:
     """A disputed supplier invoice as the supplier's system receives it: which invoice,
+    which of its disputes (``dispute_number``: 2 and on after the invoice was reopened),
     for which orders, the office's reason and each difference billing found (``field``
     as in ``billing.supplier_invoice.disputed``, amounts as strings), with links to the
     orders and to the supplier's invoices on the portal."""
@@ -72,6 +73,7 @@ def dispute_message(dispute: Mapping[str, Any], pooling_url: str, pages_url: str
         "event": "supplier_invoice.disputed",
         "dispute": {
             "supplier_invoice_id": dispute["supplier_invoice_id"],
+            "dispute_number": dispute.get("dispute_number", 1),
             "number": dispute["number"],
             "issued_on": dispute["issued_on"],
             "gross_total": dispute["gross_total"],

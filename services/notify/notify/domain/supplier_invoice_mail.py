@@ -35,13 +35,17 @@ def difference_text(field: str) -> str:
 def dispute_mail(
     supplier_name: str | None, dispute: Mapping[str, Any], invoices_url: str | None = None
 ) -> Mail:
+    """The e-mail of one dispute; an invoice disputed again (``dispute_number`` 2 and on,
+    after the office reopened it) says so in its subject and first sentence."""
     number = dispute["number"]
+    nth = dispute.get("dispute_number", 1)
     orders = ", ".join(str(o) for o in dispute["order_ids"]) or "-"
     lines = [
         f"Guten Tag{' ' + supplier_name if supplier_name else ''},",
         "",
         f"wir beanstanden Ihre Rechnung {number} vom {dispute['issued_on']:%d.%m.%Y}"
-        f" (Bestellung {orders}). / We dispute your invoice {number} (order {orders}).",
+        f" (Bestellung {orders}){_again(nth)}. / We dispute your invoice {number}"
+        f" (order {orders}){_again(nth, english=True)}.",
         "",
         f"Grund / reason: {dispute['reason']}",
     ]
@@ -58,5 +62,17 @@ def dispute_mail(
     if invoices_url:
         lines += ["", f"Ihre Rechnungen im Lieferantenportal / your invoices: {invoices_url}"]
     lines += ["", "Zirkel"]
-    subject = f"Rechnung {number} beanstandet / invoice {number} disputed"
+    if nth > 1:
+        subject = (
+            f"Rechnung {number} erneut beanstandet ({nth}. Beanstandung)"
+            f" / invoice {number} disputed again (dispute {nth})"
+        )
+    else:
+        subject = f"Rechnung {number} beanstandet / invoice {number} disputed"
     return Mail(subject[:200], "\n".join(lines) + "\n")
+
+
+def _again(nth: int, english: bool = False) -> str:
+    if nth < 2:
+        return ""
+    return f" again (dispute {nth})" if english else f" erneut ({nth}. Beanstandung)"

@@ -53,13 +53,19 @@ LOG_KINDS = {ORDER: "supplier_order", DISPUTE: "supplier_dispute"}
 
 class SupplierDeliveryOut(DeliveryState):
     """An order to a supplier (``order_id``) or the dispute of one of its invoices
-    (``supplier_invoice_id``); the other is null."""
+    (``supplier_invoice_id`` and which of its disputes, ``dispute_number``); the other is
+    null."""
 
     id = fields.Integer()
     audience = fields.Constant("supplier")
     supplier_id = fields.Integer()
     order_id = fields.Integer(allow_none=True)
     supplier_invoice_id = fields.Integer(allow_none=True)
+    dispute_number = fields.Function(
+        lambda d: d.dispute_number if d.kind == DISPUTE else None,
+        allow_none=True,
+        metadata={"type": "integer"},
+    )
     kind = fields.Function(
         lambda d: LOG_KINDS[d.kind],
         metadata={"type": "string", "enum": list(LOG_KINDS.values())},

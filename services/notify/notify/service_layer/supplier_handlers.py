@@ -37,7 +37,11 @@ def _address_waiting_orders(uow: UnitOfWork, supplier: SupplierEntry) -> None:
         return
     for delivery in uow.supplier_deliveries.without_address(supplier.supplier_id):
         if delivery.channel != supplier.delivery_channel and uow.supplier_deliveries.queued(
-            supplier.supplier_id, delivery.kind, delivery.subject_id, supplier.delivery_channel
+            supplier.supplier_id,
+            delivery.kind,
+            delivery.subject_id,
+            supplier.delivery_channel,
+            delivery.dispute_number,
         ):
             continue
         delivery.channel, delivery.to = supplier.delivery_channel, to
@@ -53,21 +57,29 @@ def queue_supplier_order(event: OrderPlaced, uow: UnitOfWork, pooling_url: str) 
 
 
 def queue_supplier_delivery(
-    uow: UnitOfWork, supplier_id: int, kind: str, subject_id: int, mail: Mail, message: str
+    uow: UnitOfWork,
+    supplier_id: int,
+    kind: str,
+    subject_id: int,
+    mail: Mail,
+    message: str,
+    dispute_number: int = 0,
 ) -> SupplierDelivery | None:
-    """One delivery per order (or dispute) and channel, on the supplier's channel: the
-    e-mail ``mail`` or the JSON ``message`` for its webhook or queue. A redelivered or
-    repeated announcement finds it and queues nothing (None). A supplier notify does not
+    """One delivery per order (or dispute: each of an invoice's disputes by its
+    ``dispute_number``) and channel, on the supplier's channel: the e-mail ``mail`` or
+    the JSON ``message`` for its webhook or queue. A redelivered or repeated
+    announcement finds it and queues nothing (None). A supplier notify does not
     know, or one without an address on its channel, gets a failed delivery the admins
     see; it goes out when the supplier's address comes (``on_supplier_updated``)."""
     supplier = uow.suppliers.get(supplier_id)
     channel = supplier.delivery_channel if supplier else "email"
-    if uow.supplier_deliveries.queued(supplier_id, kind, subject_id, channel):
+    if uow.supplier_deliveries.queued(supplier_id, kind, subject_id, channel, dispute_number):
         return None
     delivery = SupplierDelivery(
         supplier_id=supplier_id,
         kind=kind,
         subject_id=subject_id,
+        dispute_number=dispute_number,
         channel=channel,
         to=_address(supplier, channel) or "",
         subject=mail.subject[:200],

@@ -1,7 +1,8 @@
 """A disputed supplier invoice reaches the supplier as its orders do: one delivery on the
 channel it takes its orders on (e-mail, a signed webhook or its AMQP queue), sent and
-retried by the supplier sender; a redelivered event queues nothing twice, and a
-dispute to a supplier whose address notify does not know yet goes out when it comes."""
+retried by the supplier sender; a redelivered event queues nothing twice, an invoice
+disputed again (its ``dispute_number`` the next) is a new delivery, and a dispute to a
+supplier whose address notify does not know yet goes out when it comes."""
 
 from __future__ import annotations
 
@@ -27,7 +28,13 @@ def on_supplier_invoice_disputed(
     mail = dispute_mail(supplier.name if supplier else None, dispute, portal_invoices(pages_url))
     message = dispute_message(dispute, pooling_url, pages_url)
     delivery = queue_supplier_delivery(
-        uow, event.supplier_id, DISPUTE, event.supplier_invoice_id, mail, message
+        uow,
+        event.supplier_id,
+        DISPUTE,
+        event.supplier_invoice_id,
+        mail,
+        message,
+        event.dispute_number,
     )
     if delivery is not None and delivery.status == "failed":
         log.warning("dispute of supplier invoice %s: %s", event.number, delivery.last_error)
