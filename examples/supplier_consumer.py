@@ -9,9 +9,10 @@ token, and acks the message only after pooling answered: an order already decide
 (409) is acked too, a failed call leaves the message on the queue for the next try.
 
 The same queue carries the disputes of the supplier's invoices (``event``
-``supplier_invoice.disputed``, message id ``dispute-<supplier invoice id>``): this
-consumer logs each (the invoice, the office's reason, the differences) and acks it;
-replace ``dispute`` with the hand-over to your accounts.
+``supplier_invoice.disputed``, message id ``dispute-<supplier invoice id>-<dispute
+number>``: an invoice the cooperative reopened may be disputed again, ``dispute_number``
+2 and on): this consumer logs each (the invoice, the office's reason, the differences)
+and acks it; replace ``dispute`` with the hand-over to your accounts.
 
     python examples/supplier_consumer.py --amqp-url amqp://supplier-7:pw@host/%2F \\
         --supplier-id 7 --pooling-url http://127.0.0.1:8002 --token "$SUPPLIER_TOKEN"
@@ -80,11 +81,14 @@ class OrderConsumer:
             channel.stop_consuming()
 
     def dispute(self, dispute: dict[str, Any]) -> None:
-        """The cooperative disputes one of our invoices: why, and each difference."""
+        """The cooperative disputes one of our invoices: why, and each difference (a
+        later dispute of the same invoice: ``dispute_number`` 2 and on)."""
+        number = dispute.get("dispute_number", 1)
         log.warning(
-            "invoice %s (orders %s) disputed: %s",
+            "invoice %s (orders %s) disputed%s: %s",
             dispute["number"],
             ", ".join(str(order_id) for order_id in dispute["order_ids"]),
+            f" again (dispute {number})" if number > 1 else "",
             dispute["reason"],
         )
         for difference in dispute["differences"]:

@@ -1,7 +1,8 @@
 """A dispute of a supplier's invoice on RabbitMQ: notify's supplier sender puts it on the
 supplier's own quorum queue beside its order, persistent, once however often billing's
-event comes; a broker user that may read that queue only takes both, and the example
-consumer acks the dispute (it confirms orders, it logs disputes)."""
+event comes, and a second dispute of the invoice (after the office reopened it) once
+more; a broker user that may read that queue only takes them all, and the example
+consumer acks the disputes (it confirms orders, it logs disputes)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.api.conftest import Service, _service
 from tests.api.test_notify_api import order_placed
 from tests.api.test_pooling_api import A
 from tests.api.test_supplier_deliveries import deliver, sender, supplier_updated
-from tests.api.test_supplier_disputes import INVOICE, disputed
+from tests.api.test_supplier_disputes import INVOICE, disputed, disputed_again
 from tests.integration.test_supplier_queue import CONSUMER, supplier_user
 from tests.support.servers import throwaway_vhost
 
@@ -62,6 +63,9 @@ def test_a_dispute_reaches_the_suppliers_queue_once_beside_its_order(
     deliver(notify, event)
     deliver(notify, dataclasses.replace(event, event_id=disputed().event_id))
     assert out.send_due() == 0
+    for _twice in range(2):
+        deliver(notify, disputed_again())
+    assert out.send_due() == 1
     out.queues.close()
 
     queue = f"supplier.{A}.orders"
@@ -74,16 +78,26 @@ def test_a_dispute_reaches_the_suppliers_queue_once_beside_its_order(
             channel.basic_ack(method.delivery_tag)
 
             method, properties, body = channel.basic_get(queue)
-            assert (properties.message_id, properties.delivery_mode) == (f"dispute-{INVOICE}", 2)
+            assert (properties.message_id, properties.delivery_mode) == (
+                f"dispute-{INVOICE}-1",
+                2,
+            )
             message = json.loads(body)
             assert message["event"] == "supplier_invoice.disputed"
             assert message["dispute"]["number"] == "RE-2026-0815"
             args = Namespace(supplier_id=A, token="t", max_orders=0, retry_pause=0)
+            consumer = example_consumer()(args)
             with caplog.at_level(logging.WARNING, logger="supplier-consumer"):
-                example_consumer()(args).on_message(channel, method, properties, body)
+                consumer.on_message(channel, method, properties, body)
+                method, properties, body = channel.basic_get(queue)
+                assert properties.message_id == f"dispute-{INVOICE}-2"
+                assert json.loads(body)["dispute"]["dispute_number"] == 2
+                consumer.on_message(channel, method, properties, body)
 
             assert channel.basic_get(queue) == (None, None, None)  # acked, nothing more
         finally:
             connection.close()
     assert "invoice RE-2026-0815 (orders 1) disputed: Preis 38,00 bestätigt" in caplog.text
     assert "line:DISP-10L:unit_price: expected 38.00, invoiced 39.00" in caplog.text
+    again = "invoice RE-2026-0815 (orders 1, 2) disputed again (dispute 2): Auch Bestellung 2"
+    assert again in caplog.text
