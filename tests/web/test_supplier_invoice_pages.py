@@ -99,6 +99,19 @@ def test_the_office_sees_one_wrong_price_and_disputes_it(
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Bestritten: Bestätigt waren 38,00 €" in done
+    assert 'Dem Lieferanten gesandte Beanstandungen</dt><dd id="disputes">1<' in done
+    reopened = office.post(
+        f"{detail}/orders",
+        data={"csrf_token": csrf_token(done), "order_ids": str(received)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    again = office.post(
+        f"{detail}/dispute",
+        data={"csrf_token": csrf_token(reopened), "reason": "Weiterhin 39,00 € berechnet"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Bestritten: Weiterhin 39,00 € berechnet" in again
+    assert '<dd id="disputes">2<' in again and Page(again).problems() == []
     office.post("/language", data={"csrf_token": csrf_token(done), "lang": "en"})
     english = office.get(detail).get_data(as_text=True)
     assert "DISP-10L: unit price (confirmed)" in english and "€38.00" in english
