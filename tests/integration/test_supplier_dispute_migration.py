@@ -134,3 +134,5 @@ def test_0009_gives_each_dispute_of_an_invoice_its_own_delivery(engine: Engine) 
     assert rows(engine, "SELECT delivery_id FROM supplier_delivery_attempts") == [(2,)]
     with pytest.raises(IntegrityError):
         deliver(engine, 5, "dispute")
+    downgrade(engine, "0007")
+    assert rows(engine, "SELECT id, order_id FROM supplier_deliveries") == [(1, 5)]
