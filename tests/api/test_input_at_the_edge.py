@@ -49,6 +49,18 @@ def test_a_blank_or_invisible_delivery_site_is_refused(
     assert catalog.client.get("/api/v1/needs", headers=member.headers).get_json() == []
 
 
+@pytest.mark.parametrize("site", UNSEEN)
+def test_a_need_s_site_cannot_be_changed_to_a_blank_or_invisible_one(
+    catalog: Service, member: Created, site: str
+) -> None:
+    body = {"sku": "DISP-10L", "quantity": "3", "delivery_site": "Hof"}
+    need = catalog.client.post("/api/v1/needs", json=body, headers=member.headers).get_json()
+    path = f"/api/v1/needs/{need['id']}"
+    response = catalog.client.patch(path, json={"delivery_site": site}, headers=member.headers)
+    assert refused(response, "delivery_site")[0] in (BLANK, INVISIBLE)
+    assert catalog.client.get(path, headers=member.headers).get_json()["delivery_site"] == "Hof"
+
+
 def test_a_visible_site_and_a_note_of_several_lines_are_taken(
     catalog: Service, member: Created
 ) -> None:
