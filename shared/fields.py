@@ -64,6 +64,19 @@ class BoundedDecimal(fields.Field):
         return number
 
 
+class DecimalText(fields.Decimal):
+    """An exact decimal as the events carry it, unbounded: a JSON string (``"12.50"``),
+    never a JSON number."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(as_string=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValidationError(DECIMAL_AS_STRING)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Quantity(BoundedDecimal):
     """A quantity or pack size: positive, below 1,000,000, at most 3 decimal places."""
 

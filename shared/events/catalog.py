@@ -11,14 +11,14 @@ from typing import Any, ClassVar
 from marshmallow import Schema, fields, validate
 
 from shared.events.envelope import Event
-from shared.fields import Price, Quantity, VatRate
+from shared.fields import DecimalText, Price, Quantity, VatRate
 
 LANGUAGES = ("de", "en")
 CHANNELS = ("email", "webhook", "amqp")
 
 
 class TierSchema(Schema):
-    min_quantity = fields.Decimal(required=True, as_string=True)
+    min_quantity = DecimalText(required=True)
     unit_price = Price(required=True)
 
 
@@ -199,14 +199,14 @@ class OfferUpdated(Event):
 class SupplierUpdatedSchema(Schema):
     supplier_id = fields.Integer(required=True)
     name = fields.String(required=True)
-    shipping_fee = fields.Decimal(required=True, as_string=True)
-    free_shipping_from = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    shipping_fee = DecimalText(required=True)
+    free_shipping_from = DecimalText(allow_none=True, load_default=None)
     email = fields.String(allow_none=True, load_default=None)
     delivery_channel = fields.String(load_default="email", validate=validate.OneOf(CHANNELS))
     webhook_url = fields.String(allow_none=True, load_default=None)
     webhook_secret = fields.String(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
-    skonto_percent = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    skonto_percent = DecimalText(allow_none=True, load_default=None)
     skonto_days = fields.Integer(allow_none=True, load_default=None)
     net_days = fields.Integer(allow_none=True, load_default=None)
     iban = fields.String(allow_none=True, load_default=None)

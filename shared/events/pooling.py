@@ -21,6 +21,7 @@ from shared.events.pooling_parts import (
     ReceivedLineSchema,
     money,
 )
+from shared.fields import DecimalText
 
 Parts = list[dict[str, Any]]
 
@@ -42,8 +43,8 @@ class NeedChangeRefusedSchema(Schema):
     need_id = fields.Integer(required=True)
     member_id = fields.Integer(required=True)
     sku = fields.String(required=True)
-    quantity = fields.Decimal(required=True, as_string=True)
-    up_to = fields.Decimal(allow_none=True, load_default=None, as_string=True)
+    quantity = DecimalText(required=True)
+    up_to = DecimalText(allow_none=True, load_default=None)
     delivery_site = fields.String(allow_none=True, load_default=None)
     needed_by = fields.Date(allow_none=True, load_default=None)
 
@@ -115,8 +116,8 @@ class OrderConfirmedSchema(Schema):
     declined = fields.List(fields.String(), load_default=list)
     returned_needs = fields.List(fields.Nested(NeedRefSchema), load_default=list)
     lines = fields.List(fields.Nested(OrderLineSchema), allow_none=True, load_default=None)
-    shipping_fee = fields.Decimal(as_string=True, allow_none=True, load_default=None)
-    total = fields.Decimal(as_string=True, allow_none=True, load_default=None)
+    shipping_fee = DecimalText(allow_none=True, load_default=None)
+    total = DecimalText(allow_none=True, load_default=None)
     member_savings = fields.List(fields.Nested(MemberSavingsSchema), load_default=list)
 
 

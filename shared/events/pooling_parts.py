@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields
 
-
-def money() -> fields.Decimal:
-    return fields.Decimal(required=True, as_string=True)
+from shared.fields import DecimalText
 
 
-def optional_decimal(default: Decimal | None) -> fields.Decimal:
-    return fields.Decimal(as_string=True, allow_none=default is None, load_default=default)
+def money() -> DecimalText:
+    return DecimalText(required=True)
+
+
+def optional_decimal(default: Decimal | None) -> DecimalText:
+    return DecimalText(allow_none=default is None, load_default=default)
 
 
 class OfferProgressSchema(Schema):

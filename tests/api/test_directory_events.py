@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -77,7 +78,7 @@ def test_a_changed_supplier_fee_reaches_pooling(
 
     react, seen = pooling_handlers(pooling.runtime.settings, pooling.runtime.outbox), set()
     supplier = make_supplier()
-    change = commands.UpdateSupplier(supplier.id, "Neuer Name", "n@x.example", 19, None)
+    change = commands.UpdateSupplier(supplier.id, "Neuer Name", "n@x.example", Decimal(19), None)
     with transaction(catalog.runtime.sessions) as db:
         handlers.update_supplier(change, SqlAlchemyUnitOfWork(db, catalog.runtime.outbox))
     relay(catalog, pooling, react, seen)

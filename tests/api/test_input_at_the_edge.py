@@ -3,10 +3,15 @@ scripts, and decimals sent as JSON numbers (the contract says strings)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from marshmallow import ValidationError
+from marshmallow.fields import Field, Integer, List, Nested, Number
 
+from shared.fields import BoundedDecimal
 from tests.api.conftest import Created, Headers, Service
 from tests.api.test_pooling_api import A, close, supplier
 from tests.api.test_pooling_api import worked_example as worked_example  # the fixture
@@ -42,6 +47,18 @@ def test_a_blank_or_invisible_delivery_site_is_refused(
     response = catalog.client.post("/api/v1/needs", json=body, headers=member.headers)
     assert refused(response, "delivery_site")[0] in (BLANK, INVISIBLE)
     assert catalog.client.get("/api/v1/needs", headers=member.headers).get_json() == []
+
+
+@pytest.mark.parametrize("site", UNSEEN)
+def test_a_need_s_site_cannot_be_changed_to_a_blank_or_invisible_one(
+    catalog: Service, member: Created, site: str
+) -> None:
+    body = {"sku": "DISP-10L", "quantity": "3", "delivery_site": "Hof"}
+    need = catalog.client.post("/api/v1/needs", json=body, headers=member.headers).get_json()
+    path = f"/api/v1/needs/{need['id']}"
+    response = catalog.client.patch(path, json={"delivery_site": site}, headers=member.headers)
+    assert refused(response, "delivery_site")[0] in (BLANK, INVISIBLE)
+    assert catalog.client.get(path, headers=member.headers).get_json()["delivery_site"] == "Hof"
 
 
 def test_a_visible_site_and_a_note_of_several_lines_are_taken(
@@ -203,3 +220,36 @@ def test_a_count_in_other_digits_is_not_read_as_one(
     for limit in ("\u0661", "abc"):  # neither is a count: the default of 50 applies
         listed = catalog.client.get(f"/api/v1/products?limit={limit}", headers=admin)
         assert [p["sku"] for p in listed.get_json()] == ["DISP-10L", "SIL-300"], limit
+
+
+def body_decimals(schema: Any, path: str) -> Iterator[tuple[str, Field]]:
+    """Every field a request body of ``schema`` may carry a decimal in (nested too)."""
+    schema = schema() if isinstance(schema, type) else schema
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, List) else field
+        if field.dump_only:
+            continue
+        if isinstance(inner, Nested):
+            yield from body_decimals(inner.schema, f"{path}.{name}")
+        elif isinstance(inner, Number | BoundedDecimal) and not isinstance(inner, Integer):
+            yield f"{path}.{name}", inner
+
+
+def test_every_decimal_a_request_body_takes_refuses_a_json_number() -> None:
+    """Each service's request bodies, as its OpenAPI operations name them: every decimal
+    is one of shared.fields' decimals, which take a JSON string only."""
+    found = {}
+    for service in ("catalog", "pooling", "notify", "billing"):
+        operations = importlib.import_module(f"{service}.entrypoints.openapi").OPERATIONS
+        for name, operation in operations.items():
+            if operation.body is not None:
+                found |= dict(body_decimals(operation.body, name))
+    assert "catalog_api.post_need.quantity" in found
+    assert "pooling_receipts.book_receipt.lines.received_quantity" in found
+    assert "billing_accounts.book_member_payment.amount" in found
+    for where, field in found.items():
+        assert isinstance(field, BoundedDecimal), where
+        for number in (12, 12.5):
+            with pytest.raises(ValidationError) as refused:
+                field.deserialize(number)
+            assert refused.value.messages == [NUMBER_REFUSED], where

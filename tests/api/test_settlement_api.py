@@ -69,6 +69,17 @@ def test_a_payment_by_hand_credits_the_account(
     assert unknown.status_code == 404
 
 
+def test_the_office_gets_no_account_of_a_member_billing_does_not_know(
+    received: int, billing: Service, admin: Headers
+) -> None:
+    for path in ("/api/v1/members/77/account", "/api/v1/members/77/account.csv"):
+        response = billing.client.get(path, headers=admin)
+        assert response.status_code == 404, path
+        assert response.get_json()["details"] == {"member_id": ["Billing knows no member 77."]}
+    own = account(billing, 77, billing.token("member", 77))  # its token proves the member
+    assert own.status_code == 200 and own.get_json()["entries"] == []
+
+
 def test_the_fields_problems_are_told_in_the_callers_language(
     billing: Service, admin: Headers
 ) -> None:

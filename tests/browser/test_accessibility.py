@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def seed_shop(db: Session, runtime: Runtime) -> None:
     ):
         handlers.add_product(commands.AddProduct(sku, name, "Eimer"), SqlAlchemyUnitOfWork(db))
     handlers.register_supplier(
-        commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None),
+        commands.RegisterSupplier("Farben Nord", "a@nord.example", Decimal(25), None),
         SqlAlchemyUnitOfWork(db, runtime.outbox),
     )
     member = handlers.register_member(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ def seed(db: Session, runtime: Runtime) -> None:
     )
     for name, email in (("Farben Nord", "a@nord.example"), ("Baustoff Süd", "b@sued.example")):
         handlers.register_supplier(
-            commands.RegisterSupplier(name, email, 25, None),
+            commands.RegisterSupplier(name, email, Decimal(25), None),
             SqlAlchemyUnitOfWork(db, runtime.outbox),
         )
     member = handlers.register_member(

@@ -3,6 +3,7 @@ with a leading apostrophe, figures Zirkel computed are written as they are (issu
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 from datetime import date
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shared.csv_files import GERMAN_EXCEL, cell, csv_text, decoded, iso_date, plain_figure
+from tests.unit.test_architecture import module_files
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -107,3 +109,34 @@ def test_a_file_is_read_as_utf_8_with_or_without_bom_or_else_as_windows_1252() -
     assert decoded(text.encode("cp1252")) == text
     with pytest.raises(UnicodeDecodeError):
         decoded(b"\x81\x8d")
+
+
+def csv_writers(source: str) -> list[str]:
+    """What in a module's source writes CSV with the csv module (``csv.writer``,
+    ``csv.DictWriter``, or either imported by name)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "csv" and node.attr in ("writer", "DictWriter"):
+                found.append(f"csv.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "csv":
+            found += [a.name for a in node.names if a.name in ("writer", "DictWriter")]
+    return found
+
+
+def test_the_check_sees_a_csv_writer() -> None:
+    assert csv_writers("import csv\nw = csv.writer(out)") == ["csv.writer"]
+    assert csv_writers("from csv import DictWriter") == ["DictWriter"]
+    assert csv_writers("import csv\nrows = csv.reader(text)") == []
+
+
+def test_every_csv_zirkel_writes_comes_from_the_one_writer() -> None:
+    """No module but shared/csv_files.py writes CSV itself, so every file Zirkel hands out
+    (order documents, statements, accounts, price lists, the office's lists) is made safe
+    to open there."""
+    writers = {
+        name: found
+        for name, path in module_files().items()
+        if (found := csv_writers(path.read_text()))
+    }
+    assert writers == {"shared.csv_files": ["csv.writer"]}

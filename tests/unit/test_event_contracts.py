@@ -3,15 +3,19 @@ schema's, with the same defaults, and a producer cannot build what the schema re
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from marshmallow import ValidationError, missing
+from marshmallow import Schema, ValidationError, missing
+from marshmallow.fields import Decimal as Decimal_
+from marshmallow.fields import Field, List, Nested
 
 from shared import events
 from shared.events.envelope import payload_names
+from shared.fields import DECIMAL_AS_STRING, BoundedDecimal
 from shared.messaging import SUBSCRIPTIONS
 from shared.ops import describe
 
@@ -51,6 +55,44 @@ def test_a_producer_cannot_build_an_event_its_schema_refuses() -> None:
         )  # fmt: skip
     with pytest.raises(ValidationError):
         events.NeedPosted.of("catalog.need.posted", need_posted().payload | {"need_id": "one"})
+
+
+def decimal_fields(schema: Schema, path: str = "") -> Iterator[tuple[str, Field]]:
+    """Every field of ``schema`` (nested and in lists too) that holds a decimal."""
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, List) else field
+        if isinstance(inner, Nested):
+            yield from decimal_fields(inner.schema, f"{path}{name}.")
+        elif isinstance(inner, Decimal_ | BoundedDecimal):
+            yield f"{path}{name}", inner
+
+
+@pytest.mark.parametrize("cls", sorted(set(events.TYPES.values()), key=lambda c: c.event_type))
+def test_every_decimal_of_an_event_refuses_a_json_number(cls: type[events.Event]) -> None:
+    for name, field in decimal_fields(cls.schema()):
+        for number in (3, 0.1):
+            with pytest.raises(ValidationError) as refused:
+                field.deserialize(number)
+            assert refused.value.messages == [DECIMAL_AS_STRING], (cls.event_type, name)
+        assert field.deserialize("7") == Decimal(7), (cls.event_type, name)
+
+
+def test_an_event_with_a_price_as_a_json_number_is_refused() -> None:
+    tier = {"min_quantity": 0, "unit_price": "4.20"}
+    offer = {"supplier_id": 1, "sku": "DISP-10L", "product_name": "Dispersion", "unit": "l"}
+    offer |= {"pack_size": "1", "tiers": [tier]}
+    body = {
+        "event_id": "6f1c52b8-7d2e-4d55-9a4e-0c0d0e0f1a2b",
+        "event_type": "catalog.offer.updated",
+    }
+    body |= {"version": 1, "occurred_at": "2026-03-09T08:00:00+00:00", "producer": "catalog"}
+    body |= {"correlation_id": "", "payload": offer}
+    with pytest.raises(ValidationError) as refused:
+        events.load(json.loads(json.dumps(body)))
+    messages = refused.value.messages
+    assert messages == {"payload": {"tiers": {0: {"min_quantity": [DECIMAL_AS_STRING]}}}}
+    tier["min_quantity"] = "0"
+    assert events.load(json.loads(json.dumps(body))).tiers[0]["min_quantity"] == Decimal(0)
 
 
 def test_the_check_is_off_the_hot_path_unless_asked_for() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -113,7 +114,7 @@ def test_a_refused_form_is_summed_up_as_an_alert_linking_its_fields(member: Flas
 
 def test_a_refused_tier_editor_links_its_rows(site: Site) -> None:
     with transaction(site.runtime.sessions) as db:
-        supplier = commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None)
+        supplier = commands.RegisterSupplier("Farben Nord", "a@nord.example", Decimal(25), None)
         supplier_id = handlers.register_supplier(
             supplier, SqlAlchemyUnitOfWork(db, site.runtime.outbox)
         ).id

@@ -42,7 +42,7 @@ def outbox(site: Site, event_type: str) -> list[dict]:
 def add_supplier(site: Site, with_offer: bool) -> int:
     with transaction(site.runtime.sessions) as db:
         supplier = handlers.register_supplier(
-            commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, 400),
+            commands.RegisterSupplier("Farben Nord", "a@nord.example", Decimal(25), Decimal(400)),
             SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
         if with_offer:

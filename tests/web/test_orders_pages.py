@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -83,7 +84,7 @@ def services(site: Site, monkeypatch: pytest.MonkeyPatch) -> FakeServices:
     m1, m2 = site.member_ids
     with transaction(site.runtime.sessions) as db:
         handlers.register_supplier(
-            commands.RegisterSupplier("Farben Nord", "a@nord.example", 25, None),
+            commands.RegisterSupplier("Farben Nord", "a@nord.example", Decimal(25), None),
             SqlAlchemyUnitOfWork(db, site.runtime.outbox),
         )
     fake = FakeServices(

@@ -5,6 +5,7 @@ e-mail that waits for the member's address; a corrected report; a nudge told onc
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from notify.service_layer import nudging, reactions
 from shared.events import Event
@@ -106,7 +107,8 @@ def test_a_sent_report_gets_one_correction_which_a_later_change_rewrites() -> No
     assert correction.subject == "Berichtigt: Ihre Ersparnis in Runde 1: 29,00 €"
     assert "(bisher 31,00\xa0€)" in correction.body
     less = dataclasses.replace(
-        received, member_savings=[{**received.member_savings[0], "paid": 200, "saved": 19}]
+        received,
+        member_savings=[{**received.member_savings[0], "paid": Decimal(200), "saved": Decimal(19)}],
     )
     reactions.on_order_received(less, uow, outgoing(after(CLOSED, hours=2)))
     assert [m.subject for m in mails(uow, 1, "savings_corrected")] == [

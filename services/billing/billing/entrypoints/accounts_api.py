@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
 from billing.adapters.ledger import entries_of
+from billing.adapters.orm import MemberRow
 from billing.domain import accounts
 from billing.domain.model import ZERO
 from billing.entrypoints.work import request_work
@@ -76,10 +77,19 @@ def day_arg(name: str) -> date | None:
 
 
 def _own(member_id: int) -> None:
-    """The office, or that member; another member's account is as good as absent."""
+    """The office, or that member; another member's account is as good as absent.
+
+    The office asking for a member billing was never told of gets a 404, not an empty
+    account. A member's own token proves the member (catalog issues tokens only for the
+    members it keeps), so its account is shown while its registration is on its way."""
     principal = current_principal()
     if not (principal.is_admin or principal.is_member(member_id)):
         raise NotFound("member_id", "There is no account of member %(member)s.", member=member_id)
+    if principal.is_admin:
+        with request_transaction() as session:
+            known = session.get(MemberRow, member_id) is not None
+        if not known:
+            raise NotFound("member_id", "Billing knows no member %(member)s.", member=member_id)
 
 
 def statements(member_ids: set[int] | None, on: date | None) -> dict[int, list[accounts.Line]]:
