@@ -5,11 +5,12 @@ While a member keeps posting needs over HTTP, the suite kills -9 in turn catalog
 worker, catalog's worker (outbox relay and consumer) and pooling's worker; restarts
 RabbitMQ (kill -9 of the node, then started again on its data) while pooling's worker is
 still down, so confirmed messages wait in its quorum queue; restarts PostgreSQL (immediate
-shutdown, recovery on start); kills -9 notify's worker; delivers events twice and a
-malformed and a schema-invalid message. Then it checks that every need answered 201 sits
-in exactly one pool once, that no order and no e-mail is doubled, that the poison sits in
-the dead-letter queue, that no worker died of a server's restart and that every service is
-ready again; it prints the counts it checked and how long each server was down.
+shutdown, recovery on start); kills -9 notify's and billing's workers; delivers events twice
+and a malformed and a schema-invalid message. Then it checks that every need answered 201
+sits in exactly one pool once, that no order and no e-mail is doubled, that billing holds
+every ordered need once (from the order's events, delivered twice too), that the poison sits
+in the dead-letter queue, that no worker died of a server's restart and that every service
+is ready again; it prints the counts it checked and how long each server was down.
 
 The machine's shared servers are never restarted: the broker and the database are private
 ones started from Debian's ``rabbitmq-server`` and PostgreSQL binaries
@@ -43,7 +44,8 @@ from tests.support.stack import ADMIN_TOKEN, Client, Stack, wait_until
 # Not marked rabbitmq/postgres: the machine's servers are not used, private ones are started.
 pytestmark = [pytest.mark.e2e]
 
-WORKERS = ["catalog-worker", "pooling-worker", "notify-worker"]
+SERVICES = ("catalog", "pooling", "notify", "billing")
+WORKERS = [f"{service}-worker" for service in SERVICES]
 POOLING_QUEUE = subscriptions_of("pooling")[0]
 
 
@@ -59,6 +61,7 @@ def faults(
         ("restart RabbitMQ", lambda: restart_rabbitmq(servers.rabbitmq, supervisor, seen)),
         ("restart PostgreSQL", lambda: restart_postgres(servers.postgres, seen)),
         ("kill -9 notify worker", lambda: chaos.kill_process(stack, "notify-worker")),
+        ("kill -9 billing worker", lambda: chaos.kill_process(stack, "billing-worker")),
         (
             "deliver duplicates",
             lambda: chaos.redeliver_sent(broker, database, "catalog.need.posted"),
@@ -113,6 +116,17 @@ def counts(database: str) -> dict[str, int]:
     return found
 
 
+def billed_needs(database: str, orders: list[dict]) -> list[int]:
+    """The needs billing holds in ``orders`` (one row per order and need, in its schema)."""
+    engine = create_engine(database)
+    ids = ", ".join(str(int(order["id"])) for order in orders) or "NULL"
+    query = f"SELECT need_id FROM billing.order_needs WHERE order_id IN ({ids})"
+    with engine.connect() as db:
+        needs = [row[0] for row in db.execute(text(query))]
+    engine.dispose()
+    return needs
+
+
 @dataclass
 class Observed:
     """What the suite saw, for the checks and the printed counts."""
@@ -125,6 +139,7 @@ class Observed:
     orders: list[dict] = field(default_factory=list)
     allocated: list[int] = field(default_factory=list)
     ordered: dict[str, int] = field(default_factory=dict)
+    billed: list[int] = field(default_factory=list)  # the needs billing has in the orders
     mails: Counter[tuple[str, str]] = field(default_factory=Counter)
     dead: dict[str, int] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
@@ -161,7 +176,7 @@ def run_under_faults(stack: Stack, smtp: SmtpServer, servers: chaos.Servers) -> 
                 time.sleep(rng.uniform(1.0, 3.0))
                 print(f"  {time.strftime('%H:%M:%S')} {name}: {fault()}")
             time.sleep(2.0)
-        for service in ("catalog", "pooling", "notify"):
+        for service in SERVICES:
             wait_until(lambda s=service: stack.ready(s), 60, f"{service} ready again")
         seen.settled = chaos.wait_for(
             lambda: (c := counts(database)).get("catalog open") == c.get("pooling open") and c,
@@ -204,6 +219,15 @@ def look_afterwards(stack: Stack, smtp: SmtpServer, seen: Observed) -> None:
         60,
         "catalog to learn the order of every need",
     )
+    seen.billed = chaos.wait_for(
+        lambda: (
+            (b := billed_needs(stack.database_url or "", seen.orders))
+            and len(b) >= len(seen.allocated)
+            and b
+        ),
+        60,
+        "billing to record every ordered need",
+    )
     seen.mails = Counter((str(m["To"]), str(m["Subject"])) for m in smtp.mailbox.messages)
 
 
@@ -212,7 +236,9 @@ def report(seen: Observed) -> None:
     print(f"  posts: {dict(seen.poster.outcomes)}; needs answered 201: {len(seen.poster.accepted)}")
     print(f"  open needs at close, catalog / pooling: {seen.settled}")
     print(
-        f"  orders: {len(seen.orders)}, allocations: {len(allocated)} ({len(set(allocated))} needs)"
+        f"  orders: {len(seen.orders)}, allocations: {len(allocated)} "
+        f"({len(set(allocated))} needs), in billing: {len(seen.billed)} "
+        f"({len(set(seen.billed))} needs)"
     )
     print(f"  order events published again after the close: {seen.redelivered}")
     print(f"  needs after the order: {seen.ordered}")
@@ -237,6 +263,7 @@ def check(stack: Stack, seen: Observed) -> None:
     assert len(orders) == len({o["id"] for o in orders}) == 1
     assert Decimal(orders[0]["lines"][0]["ordered_quantity"]) == len(allocated)
     assert "catalog open" not in seen.ordered
+    assert sorted(seen.billed) == sorted(allocated), "billing lost or doubled an ordered need"
     assert set(seen.mails.values()) == {1}, f"an e-mail sent twice: {seen.mails}"
     recipients = Counter(to for to, _subject in seen.mails)
     assert sorted(recipients.values()) == [1, 2, 2, 2], recipients  # the supplier, 3 members
@@ -250,5 +277,5 @@ def check(stack: Stack, seen: Observed) -> None:
     assert set(seen.downtimes) == {"RabbitMQ", "PostgreSQL"}, seen.downtimes
     before, after = seen.web_workers
     assert len(after) == 1 and after != before, "gunicorn restarted its web worker"
-    for service in ("catalog", "pooling", "notify"):
+    for service in SERVICES:
         assert stack.ready(service)

@@ -100,11 +100,17 @@ def test_the_office_sees_one_wrong_price_and_disputes_it(
     ).get_data(as_text=True)
     assert "Bestritten: Bestätigt waren 38,00 €" in done
     assert 'Dem Lieferanten gesandte Beanstandungen</dt><dd id="disputes">1<' in done
+    # billing takes no second dispute of a disputed invoice: the page offers none, says
+    # that its orders are assigned anew first, and offers that (and accepting it)
+    assert f'formaction="{detail}/dispute"' not in done
+    assert f'formaction="{detail}/accept"' in done and f'action="{detail}/orders"' in done
+    assert "Um sie erneut zu beanstanden, ordnen Sie zuerst ihre Bestellungen neu zu" in done
     reopened = office.post(
         f"{detail}/orders",
         data={"csrf_token": csrf_token(done), "order_ids": str(received)},
         follow_redirects=True,
     ).get_data(as_text=True)
+    assert f'formaction="{detail}/dispute"' in reopened and 'id="dispute-again"' not in reopened
     again = office.post(
         f"{detail}/dispute",
         data={"csrf_token": csrf_token(reopened), "reason": "Weiterhin 39,00 € berechnet"},
@@ -115,6 +121,22 @@ def test_the_office_sees_one_wrong_price_and_disputes_it(
     office.post("/language", data={"csrf_token": csrf_token(done), "lang": "en"})
     english = office.get(detail).get_data(as_text=True)
     assert "DISP-10L: unit price (confirmed)" in english and "€38.00" in english
+    assert f'formaction="{detail}/dispute"' not in english
+    assert "To dispute it again, assign its orders anew first" in english
+
+
+def test_an_invoice_matching_no_order_offers_only_assigning_its_orders(
+    site: Site, received: int, office: FlaskClient
+) -> None:
+    """Billing accepts or disputes an invoice only once it matches orders: before, the
+    page offers neither, says why, and offers assigning its orders."""
+    lines = (Line("DISP-10L", "12", "38.00"), Line("SIL-300", "72", "4.20"))
+    stray = facturx_pdf(Bill("RE-OHNE", "Lieferung ohne Bestellnummer", lines))
+    page = send_invoice(office, "/admin/supplier-invoices", stray).get_data(as_text=True)
+    assert "Keine Bestellung zum Vergleich" in page
+    assert "/accept" not in page and "/dispute" not in page
+    assert "Ordnen Sie zuerst die Bestellungen der Rechnung zu" in page
+    assert 'action="/admin/supplier-invoices/1/orders"' in page and Page(page).problems() == []
 
 
 def test_a_hostile_file_is_refused_in_the_readers_language(site: Site, received: int) -> None:

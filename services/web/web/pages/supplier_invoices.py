@@ -139,6 +139,21 @@ def _said(body: Any, status: int) -> str:
     return said or str(status)
 
 
+def offered(invoice: dict[str, Any]) -> dict[str, bool]:
+    """What the office may do to the invoice in its state, as billing's rules allow it:
+    nothing once it is accepted; assign its orders while it is open or disputed (that
+    reopens it); accept or dispute only once it matches orders of a known supplier, and
+    dispute only while it is open (a disputed invoice is disputed again after its orders
+    are assigned anew)."""
+    undecided = invoice["decision"] != "accepted"
+    comparable = invoice["match"]["status"] != "unmatched" and invoice["supplier_id"] is not None
+    return {
+        "assign": undecided,
+        "accept": undecided and comparable,
+        "dispute": invoice["decision"] == "open" and comparable,
+    }
+
+
 def _page_values() -> dict[str, Any]:
     return {
         "status_names": STATUS,
@@ -178,6 +193,7 @@ def _invoice_page(
     return render_template(
         "admin_supplier_invoice.html",
         invoice=found,
+        offer=offered(found),
         decision=decision,
         assign=assign,
         **_page_values(),
