@@ -14,14 +14,18 @@ Two facts about rule 5's cost keep the cheapest cost C while removing choices:
   and able to reach free shipping), is still at most the offer's line. Moving every
   product off its dominated offers, one by one, turns any cheapest choice into one
   that uses none of them, so they can all go.
+- A supplier is *not worth its fee* when its fee is due whenever it is used (unsettled,
+  its lines cannot reach free shipping), no product needs it, and moving all it could
+  carry to each product's cheapest other offer costs at most that fee: the lines' rise
+  plus the fee each supplier moved to may newly charge. Moving a cheapest choice's
+  products off it then never costs more, so all its offers can go.
 
-Both are applied until nothing changes. The cheapest offer of a product (the lowest
-line, then the lower supplier id) is never removed.
+All are applied until nothing changes; a product's last offer is never removed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from pooling.domain.model import PricedLine, SupplierTerms
@@ -34,38 +38,86 @@ FEE_FREE = ZERO
 def settle_fees(
     candidates: Mapping[str, tuple[PricedLine, ...]], suppliers: Mapping[int, SupplierTerms]
 ) -> tuple[Candidates, set[int]]:
-    """The candidates without dominated offers, and the suppliers whose fee is settled
-    (among those offering them)."""
+    """The candidates without dominated offers nor suppliers not worth their fee, and
+    the suppliers whose fee is settled (among those offering them)."""
     remaining = dict(candidates)
     fees = {sid: money(suppliers[sid].shipping_fee) for sid in _offering(remaining)}
     settled = {sid for sid, fee in fees.items() if fee == 0 or _never_due(suppliers[sid])}
-    cheapest = {  # never removed, so the same in every round
-        sku: min(lines, key=lambda line: (line.line_total, line.supplier_id))
-        for sku, lines in remaining.items()
-        if len(lines) > 1
-    }
     while len(settled) < len(fees):
         loads = _Loads(remaining)
         settled |= loads.settled(suppliers, settled)
         reachable = loads.may_reach_free_shipping(suppliers, settled)
-        changed = False
-        for sku, best in cheapest.items():
-            lines = remaining[sku]
-            if len(lines) == 1:
-                continue
-            ceiling = best.line_total + _fee_caused(best, suppliers, settled, fees)
-            kept = tuple(
-                line
-                for line in lines
-                if line is best
-                or ceiling + (fees[line.supplier_id] if line.supplier_id in reachable else ZERO)
-                > line.line_total
-            )
-            if len(kept) < len(lines):
-                remaining[sku], changed = kept, True
+        always_due = fees.keys() - settled - reachable
+        changed = _drop_dominated(remaining, suppliers, settled, fees, reachable)
+        changed |= _drop_not_worth_fee(remaining, suppliers, settled, fees, always_due)
         if not changed:
             break
     return remaining, settled
+
+
+def _drop_dominated(
+    remaining: Candidates,
+    suppliers: Mapping[int, SupplierTerms],
+    settled: set[int],
+    fees: Mapping[int, Decimal],
+    reachable: set[int],
+) -> bool:
+    """Remove the dominated offers from ``remaining``; whether there were any."""
+    changed = False
+    for sku, lines in remaining.items():
+        if len(lines) == 1:
+            continue
+        best = _cheapest(lines)
+        ceiling = best.line_total + _fee_caused(best, suppliers, settled, fees)
+        kept = tuple(
+            line
+            for line in lines
+            if line is best
+            or ceiling + (fees[line.supplier_id] if line.supplier_id in reachable else ZERO)
+            > line.line_total
+        )
+        if len(kept) < len(lines):
+            remaining[sku], changed = kept, True
+    return changed
+
+
+def _drop_not_worth_fee(
+    remaining: Candidates,
+    suppliers: Mapping[int, SupplierTerms],
+    settled: set[int],
+    fees: Mapping[int, Decimal],
+    always_due: set[int],
+) -> bool:
+    """Remove the offers of the suppliers not worth their fee (of ``always_due``, those
+    whose fee is due whenever used), one by one; whether there were any."""
+    served: dict[int, list[str]] = {}
+    for sku, lines in remaining.items():
+        for line in lines:
+            if line.supplier_id in always_due:
+                served.setdefault(line.supplier_id, []).append(sku)
+    changed = False
+    for sid in sorted(served):
+        skus = served[sid]
+        if any(len(remaining[sku]) == 1 for sku in skus):
+            continue  # a product needs it
+        rise, caused = ZERO, {}
+        for sku in skus:
+            here = next(line for line in remaining[sku] if line.supplier_id == sid)
+            other = _cheapest(line for line in remaining[sku] if line is not here)
+            rise += max(ZERO, other.line_total - here.line_total)
+            # the most any of these moves adds there (some of them alone may add it)
+            fee = _fee_caused(other, suppliers, settled, fees)
+            caused[other.supplier_id] = max(fee, caused.get(other.supplier_id, ZERO))
+        if rise + sum(caused.values(), ZERO) <= fees[sid]:
+            for sku in skus:
+                remaining[sku] = tuple(line for line in remaining[sku] if line.supplier_id != sid)
+            changed = True
+    return changed
+
+
+def _cheapest(lines: Iterable[PricedLine]) -> PricedLine:
+    """A product's cheapest line: the lowest total, then the lower supplier id."""
+    return min(lines, key=lambda line: (line.line_total, line.supplier_id))
 
 
 def _offering(candidates: Mapping[str, tuple[PricedLine, ...]]) -> set[int]:
