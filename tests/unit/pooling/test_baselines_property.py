@@ -11,7 +11,7 @@ cent or wrong by one.
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pooling.adapters.highs import HighsSolver
@@ -49,8 +49,32 @@ def windows(draw: st.DrawFn) -> tuple[list[Need], dict, dict]:
     return needs, offers, suppliers
 
 
+def _one_tier(supplier_id: int, sku: str, price: str) -> Offer:
+    return Offer(supplier_id, sku, Decimal(1), (Tier(Decimal(0), Decimal(price)),))
+
+
+# Supplier 1's fee (8) is worth paying for A and C (1 each there, 6 at supplier 2),
+# though B costs 3 less at supplier 4 (20 at 1, 17 at 4, 4 at supplier 3 with a fee of
+# 17): B's cheaper line elsewhere must not count against the rise of moving A and C.
+WORTH_ITS_FEE = (
+    [Need(1, 1, "A", Decimal(1)), Need(2, 1, "B", Decimal(1)), Need(3, 1, "C", Decimal(1))],
+    {
+        "A": [_one_tier(1, "A", "1"), _one_tier(2, "A", "6")],
+        "B": [_one_tier(1, "B", "20"), _one_tier(3, "B", "4"), _one_tier(4, "B", "17")],
+        "C": [_one_tier(1, "C", "1"), _one_tier(2, "C", "6")],
+    },
+    {
+        1: SupplierTerms(1, Decimal("8.00"), None),
+        2: SupplierTerms(2, Decimal("0.00"), None),
+        3: SupplierTerms(3, Decimal("17.00"), None),
+        4: SupplierTerms(4, Decimal("0.00"), None),
+    },
+)
+
+
 @settings(max_examples=400, deadline=None)
 @given(window=windows())
+@example(window=WORTH_ITS_FEE)
 def test_every_members_baseline_is_its_cheapest_assignment_alone(window: tuple) -> None:
     needs, offers, suppliers = window
     demand = own_demand(needs)

@@ -1,6 +1,6 @@
 """Shrinking a member's baseline problem before any optimiser sees it, exactly.
 
-Two facts about rule 5's cost keep the cheapest cost C while removing choices:
+Three facts about rule 5's cost keep the cheapest cost C while removing choices:
 
 - A supplier's fee is *settled* when every remaining choice pays the same fee at it:
   it charges nothing, or it is used for sure (a product has no other offer left) and
@@ -15,10 +15,12 @@ Two facts about rule 5's cost keep the cheapest cost C while removing choices:
   product off its dominated offers, one by one, turns any cheapest choice into one
   that uses none of them, so they can all go.
 - A supplier is *not worth its fee* when its fee is due whenever it is used (unsettled,
-  its lines cannot reach free shipping), no product needs it, and moving all it could
-  carry to each product's cheapest other offer costs at most that fee: the lines' rise
-  plus the fee each supplier moved to may newly charge. Moving a cheapest choice's
-  products off it then never costs more, so all its offers can go.
+  its lines cannot reach free shipping), no product needs it, and moving everything it
+  could carry elsewhere costs at most that fee: each product's rise in line (if any),
+  plus at each supplier moved to the largest fee one of the moves may newly cause there
+  (each product moved where its line and that fee are least). Moving the products of
+  a cheapest choice off it costs at most as much and saves its fee, so all its offers
+  can go.
 
 All are applied until nothing changes; a product's last offer is never removed.
 """
@@ -103,16 +105,31 @@ def _drop_not_worth_fee(
         rise, caused = ZERO, {}
         for sku in skus:
             here = next(line for line in remaining[sku] if line.supplier_id == sid)
-            other = _cheapest(line for line in remaining[sku] if line is not here)
-            rise += max(ZERO, other.line_total - here.line_total)
-            # the most any of these moves adds there (some of them alone may add it)
-            fee = _fee_caused(other, suppliers, settled, fees)
-            caused[other.supplier_id] = max(fee, caused.get(other.supplier_id, ZERO))
+            there, fee = _move_off(remaining[sku], here, suppliers, settled, fees)
+            rise += max(ZERO, there.line_total - here.line_total)
+            # the most any of the moves there adds (any one of them alone may add it)
+            caused[there.supplier_id] = max(fee, caused.get(there.supplier_id, ZERO))
         if rise + sum(caused.values(), ZERO) <= fees[sid]:
             for sku in skus:
                 remaining[sku] = tuple(line for line in remaining[sku] if line.supplier_id != sid)
             changed = True
     return changed
+
+
+def _move_off(
+    lines: tuple[PricedLine, ...],
+    here: PricedLine,
+    suppliers: Mapping[int, SupplierTerms],
+    settled: set[int],
+    fees: Mapping[int, Decimal],
+) -> tuple[PricedLine, Decimal]:
+    """Where a product moves off ``here`` for the least line and fee caused there: the
+    line, and that fee."""
+    moves = [(line, _fee_caused(line, suppliers, settled, fees)) for line in lines]
+    return min(
+        (move for move in moves if move[0] is not here),
+        key=lambda move: (move[0].line_total + move[1], move[0].supplier_id),
+    )
 
 
 def _cheapest(lines: Iterable[PricedLine]) -> PricedLine:
