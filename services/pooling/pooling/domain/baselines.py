@@ -19,9 +19,9 @@ from decimal import Decimal
 from itertools import product
 from math import prod
 
-from pooling.domain.fee_settling import fee_free, settle_fees
+from pooling.domain.fee_settling import Candidates, fee_free, settle_fees
 from pooling.domain.model import Need, Offer, PricedLine, SupplierTerms
-from pooling.domain.optimise import PoolingProblem, Solution, Solver, assemble, build_problem
+from pooling.domain.optimise import PoolingProblem, Solver, build_problem
 from pooling.domain.pricing import ZERO, money, price_line, shipping_fee_due
 
 Baselines = tuple[dict[int, Decimal], bool]  # each member's baseline; all proven minima
@@ -46,14 +46,14 @@ def member_baselines(
     """Each member's baseline C (its own ``demand``, the offered part priced alone); and
     whether every one is a proven minimum."""
     choices: dict[int, dict[str, int]] = {}
-    problems: dict[int, PoolingProblem] = {}
+    candidates: dict[int, Candidates] = {}
     coupled: list[tuple[int, PoolingProblem]] = []
     pricing = _Pricing(offers, suppliers)
     for member, wanted in demand.items():
-        candidates, settled = settle_fees(pricing.lines(wanted), suppliers)
-        problems[member] = PoolingProblem(candidates, suppliers, ())
+        remaining, settled = settle_fees(pricing.lines(wanted), suppliers)
+        candidates[member] = remaining
         choices[member] = {}
-        reduced = PoolingProblem(candidates, fee_free(candidates, suppliers, settled), ())
+        reduced = PoolingProblem(remaining, fee_free(remaining, suppliers, settled), ())
         for part in independent_parts(reduced):
             decided = _decided(part)
             if decided is None:
@@ -64,10 +64,26 @@ def member_baselines(
     for (member, _part), solution in zip(coupled, solutions, strict=True):
         choices[member] |= solution.choice
     baselines = {
-        member: assemble(problems[member], Solution(choices[member])).total_cost
+        member: cost_of_choice(
+            [_line_at(candidates[member][sku], sid) for sku, sid in choices[member].items()],
+            suppliers,
+        )
         for member in demand
     }
     return baselines, all(solution.optimal for solution in solutions)
+
+
+def cost_of_choice(lines: Iterable[PricedLine], suppliers: Mapping[int, SupplierTerms]) -> Decimal:
+    """Rule 5's cost of these lines, one per product: the lines and every fee due."""
+    loads: dict[int, Decimal] = {}
+    for line in lines:
+        loads[line.supplier_id] = loads.get(line.supplier_id, ZERO) + line.line_total
+    fees = (shipping_fee_due(suppliers[sid], load) for sid, load in loads.items())
+    return sum(loads.values(), ZERO) + sum(fees, ZERO)
+
+
+def _line_at(lines: tuple[PricedLine, ...], supplier_id: int) -> PricedLine:
+    return next(line for line in lines if line.supplier_id == supplier_id)
 
 
 class _Pricing:
@@ -115,10 +131,11 @@ def independent_parts(problem: PoolingProblem) -> list[PoolingProblem]:
             parent[sku] = sku = parent[parent[sku]]
         return sku
 
+    charging = {sid for sid, terms in problem.suppliers.items() if may_charge(terms)}
     first_at: dict[int, str] = {}
     for sku, lines in problem.candidates.items():
         for line in lines:
-            if may_charge(problem.suppliers[line.supplier_id]):
+            if line.supplier_id in charging:
                 parent[root(sku)] = root(first_at.setdefault(line.supplier_id, sku))
     parts: dict[str, dict[str, tuple[PricedLine, ...]]] = {}
     for sku, lines in problem.candidates.items():
@@ -150,12 +167,7 @@ def _cheapest_of_all(part: PoolingProblem) -> dict[str, int]:
     skus = list(part.candidates)
     best: tuple[Decimal, tuple[PricedLine, ...]] | None = None
     for lines in product(*part.candidates.values()):
-        loads: dict[int, Decimal] = {}
-        for line in lines:
-            loads[line.supplier_id] = loads.get(line.supplier_id, ZERO) + line.line_total
-        cost = sum(loads.values(), ZERO) + sum(
-            (shipping_fee_due(part.suppliers[sid], load) for sid, load in loads.items()), ZERO
-        )
+        cost = cost_of_choice(lines, part.suppliers)
         if best is None or cost < best[0]:
             best = (cost, lines)
     assert best is not None, "a part has products, each with an offer"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import cache
 
 from pooling.domain.model import PricedLine, SupplierTerms
 from pooling.domain.pricing import ZERO, money
@@ -215,6 +216,11 @@ def fee_free(
     """The terms of the suppliers offering ``candidates``, the settled ones charging
     nothing (their fee is a constant of every choice)."""
     return {
-        sid: SupplierTerms(sid, FEE_FREE, None) if sid in settled else suppliers[sid]
+        sid: _charging_nothing(sid) if sid in settled else suppliers[sid]
         for sid in _offering(candidates)
     }
+
+
+@cache
+def _charging_nothing(supplier_id: int) -> SupplierTerms:
+    return SupplierTerms(supplier_id, FEE_FREE, None)
