@@ -31,15 +31,15 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 
-from pooling.domain.model import PricedLine, SupplierTerms
+from pooling.domain.model import LineValue, SupplierTerms
 from pooling.domain.pricing import ZERO, money
 
-Candidates = dict[str, tuple[PricedLine, ...]]
+Candidates = dict[str, tuple[LineValue, ...]]
 FEE_FREE = ZERO
 
 
 def settle_fees(
-    candidates: Mapping[str, tuple[PricedLine, ...]], suppliers: Mapping[int, SupplierTerms]
+    candidates: Mapping[str, tuple[LineValue, ...]], suppliers: Mapping[int, SupplierTerms]
 ) -> tuple[Candidates, set[int]]:
     """The candidates without dominated offers nor suppliers not worth their fee, and
     the suppliers whose fee is settled (among those offering them)."""
@@ -118,12 +118,12 @@ def _drop_not_worth_fee(
 
 
 def _move_off(
-    lines: tuple[PricedLine, ...],
-    here: PricedLine,
+    lines: tuple[LineValue, ...],
+    here: LineValue,
     suppliers: Mapping[int, SupplierTerms],
     settled: set[int],
     fees: Mapping[int, Decimal],
-) -> tuple[PricedLine, Decimal]:
+) -> tuple[LineValue, Decimal]:
     """Where a product moves off ``here`` for the least line and fee caused there: the
     line, and that fee."""
     moves = [(line, _fee_caused(line, suppliers, settled, fees)) for line in lines]
@@ -133,12 +133,12 @@ def _move_off(
     )
 
 
-def _cheapest(lines: Iterable[PricedLine]) -> PricedLine:
+def _cheapest(lines: Iterable[LineValue]) -> LineValue:
     """A product's cheapest line: the lowest total, then the lower supplier id."""
     return min(lines, key=lambda line: (line.line_total, line.supplier_id))
 
 
-def _offering(candidates: Mapping[str, tuple[PricedLine, ...]]) -> set[int]:
+def _offering(candidates: Mapping[str, tuple[LineValue, ...]]) -> set[int]:
     return {line.supplier_id for lines in candidates.values() for line in lines}
 
 
@@ -197,7 +197,7 @@ class _Loads:
 
 
 def _fee_caused(
-    line: PricedLine,
+    line: LineValue,
     suppliers: Mapping[int, SupplierTerms],
     settled: set[int],
     fees: Mapping[int, Decimal],
