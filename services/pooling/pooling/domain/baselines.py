@@ -25,7 +25,9 @@ from pooling.domain.optimise import Line, PoolingProblem, Solver, check_offers
 from pooling.domain.pricing import ZERO, line_value, money, shipping_fee_due
 
 Baselines = tuple[dict[int, Decimal], bool]  # each member's baseline; all proven minima
-TRY_ALL_UP_TO = 32  # a part with this many choices or fewer is priced choice by choice
+# a part with this many choices or fewer is priced choice by choice (128: about 0.2 ms
+# in Python, against about 0.5 ms for HiGHS on such a part)
+TRY_ALL_UP_TO = 128
 
 
 def own_demand(needs: Iterable[Need]) -> dict[int, dict[str, Decimal]]:
