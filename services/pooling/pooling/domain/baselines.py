@@ -4,12 +4,14 @@ A member's cheapest cost alone is a rule 5 problem of its own, but most of it do
 need the optimiser: two products are linked only through a supplier that may charge a
 fee (the fee is paid once, or waived once the lines reach free shipping). A supplier
 with no fee to charge links nothing, nor does one whose fee every choice pays alike
-(``fee_settling``, which also drops the offers no cheapest choice needs). So the
-member's products fall into independent parts whose cheapest choices together are the
-member's cheapest; a part of one product is decided directly (each offer's line plus
-the fee due on it alone), so is a part whose products each have one offer left, and
-only the parts left with a choice go to the solver, all members' parts in one batch.
-The member's choice is then priced whole, with every fee (rule 5).
+(``fee_settling``, which also drops the offers and the suppliers no cheapest choice
+needs). So the member's products fall into independent parts whose cheapest choices
+together are the member's cheapest; a part of one product is decided directly (each
+offer's line plus the fee due on it alone), so is a part whose products each have one
+offer left or with few enough choices to try them all, and only the other parts go to
+the solver, all members' parts in one batch. The member's choice is then priced whole,
+with every fee (rule 5). Of its lines a baseline needs only their values
+(``LineValue``), each product's priced once per quantity for all members.
 """
 
 from __future__ import annotations
