@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pooling.domain.depot import DepotService
@@ -105,6 +105,14 @@ class Need:
     def flexibility(self) -> Decimal:
         """How much more than its quantity the need would take (0: a strict need)."""
         return Decimal(0) if self.up_to is None else self.up_to - self.quantity
+
+
+class LineValue(NamedTuple):
+    """What rule 5 compares of a product's line under one offer: whose it is and its
+    value (a member's baseline needs no more of its lines)."""
+
+    supplier_id: int
+    line_total: Decimal
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from pooling.domain.model import Assignment, Offer, PricedLine, SupplierTerms
+from pooling.domain.model import Assignment, LineValue, Offer, PricedLine, SupplierTerms
 from pooling.domain.pricing import ZERO, price_line, shipping_fee_due
 
 if TYPE_CHECKING:
@@ -24,11 +24,15 @@ if TYPE_CHECKING:
     from pooling.domain.flexible import Fairness, FlexProblem, FlexSolution
 
 
-@dataclass(frozen=True)
-class PoolingProblem:
-    """Rule 5 input, priced: the candidate lines per offered sku and the suppliers' terms."""
+Line = TypeVar("Line", PricedLine, LineValue)
 
-    candidates: Mapping[str, tuple[PricedLine, ...]]
+
+@dataclass(frozen=True)
+class PoolingProblem(Generic[Line]):
+    """Rule 5 input, priced: the candidate lines per offered sku and the suppliers' terms
+    (whole lines for the pool; a member's baseline needs only their values)."""
+
+    candidates: Mapping[str, tuple[Line, ...]]
     suppliers: Mapping[int, SupplierTerms]
     unoffered: tuple[str, ...]
 
@@ -90,19 +94,19 @@ def build_problem(
     demand: Mapping[str, Decimal],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
-) -> PoolingProblem:
+) -> PoolingProblem[PricedLine]:
     """Price each sku's demand under each of its offers; skus without offers are unoffered."""
     candidates: dict[str, tuple[PricedLine, ...]] = {}
     for sku in sorted(demand):
         sku_offers = sorted(offers.get(sku, ()), key=lambda offer: offer.supplier_id)
-        _check_offers(sku, sku_offers, suppliers)
+        check_offers(sku, sku_offers, suppliers)
         if sku_offers:
             candidates[sku] = tuple(price_line(offer, demand[sku]) for offer in sku_offers)
     unoffered = tuple(sku for sku in sorted(demand) if sku not in candidates)
     return PoolingProblem(candidates=candidates, suppliers=suppliers, unoffered=unoffered)
 
 
-def _check_offers(
+def check_offers(
     sku: str, sku_offers: Sequence[Offer], suppliers: Mapping[int, SupplierTerms]
 ) -> None:
     """Refuse offers filed under the wrong sku, duplicated, or from unknown suppliers."""
@@ -117,7 +121,7 @@ def _check_offers(
         seen.add(offer.supplier_id)
 
 
-def assemble(problem: PoolingProblem, solution: Solution) -> Assignment:
+def assemble(problem: PoolingProblem[PricedLine], solution: Solution) -> Assignment:
     """Turn a choice of supplier per sku into lines, fees and the exact total cost."""
     choice = solution.choice
     lines = {

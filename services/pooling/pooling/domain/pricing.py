@@ -14,7 +14,7 @@ from decimal import (
 )
 from typing import Any
 
-from pooling.domain.model import Offer, PricedLine, SupplierTerms, Tier
+from pooling.domain.model import LineValue, Offer, PricedLine, SupplierTerms, Tier
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -51,11 +51,7 @@ def tier_price(tiers: Sequence[Tier], ordered_quantity: Decimal) -> Decimal:
 
 def price_line(offer: Offer, demand: Decimal) -> PricedLine:
     """Rules 2-4: price a product's pooled demand under one offer."""
-    if not demand > 0:
-        raise ValueError(f"demand for {offer.sku} must be positive: {demand}")
-    packs = packs_needed(demand, offer.pack_size)
-    ordered = _EXACT.multiply(Decimal(packs), offer.pack_size)
-    unit_price = tier_price(offer.tiers, ordered)
+    packs, ordered, unit_price = _ordered(offer, demand)
     return PricedLine(
         supplier_id=offer.supplier_id,
         sku=offer.sku,
@@ -65,6 +61,21 @@ def price_line(offer: Offer, demand: Decimal) -> PricedLine:
         unit_price=unit_price,
         line_total=cost_of(ordered, unit_price),
     )
+
+
+def line_value(offer: Offer, demand: Decimal) -> LineValue:
+    """Rules 2-4, only what rule 5 compares: ``price_line``'s supplier and line total."""
+    _packs, ordered, unit_price = _ordered(offer, demand)
+    return LineValue(offer.supplier_id, cost_of(ordered, unit_price))
+
+
+def _ordered(offer: Offer, demand: Decimal) -> tuple[int, Decimal, Decimal]:
+    """Rules 2-3: the packs, the quantity ordered and its unit price."""
+    if not demand > 0:
+        raise ValueError(f"demand for {offer.sku} must be positive: {demand}")
+    packs = packs_needed(demand, offer.pack_size)
+    ordered = _EXACT.multiply(Decimal(packs), offer.pack_size)
+    return packs, ordered, tier_price(offer.tiers, ordered)
 
 
 def shipping_fee_due(terms: SupplierTerms, lines_total: Decimal) -> Decimal:
