@@ -194,13 +194,14 @@ class _BesideAlways(HighsSolver):
     BESIDE_FROM = 1  # every close has its baselines computed by the worker processes
 
 
-BESIDE = _BesideAlways(time_limit=10, workers=2)
+BESIDE = _BesideAlways(time_limit=10, workers=2)  # one worker computes every baseline
+SHARED = _BesideAlways(time_limit=10, workers=3)  # two workers share the members
 
 
 @settings(max_examples=25, deadline=None)
 @given(window=windows())
 def test_baselines_computed_in_worker_processes_give_the_same_close(window: tuple) -> None:
     needs, offers, suppliers = window
-    assert close_window(needs, offers, suppliers, BESIDE) == close_window(
-        needs, offers, suppliers, SOLVE
-    )
+    here = close_window(needs, offers, suppliers, SOLVE)
+    assert close_window(needs, offers, suppliers, BESIDE) == here
+    assert close_window(needs, offers, suppliers, SHARED) == here
