@@ -12,11 +12,12 @@ are in the delivery log (``supplier_dispute``). The downgrade drops the disputes
 suppliers (an order's table cannot hold them) and names those e-mails back.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from shared.migration_steps import rows_set_aside
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -28,23 +29,8 @@ OLD_KEY = "supplier_deliveries_supplier_id_order_id_channel_key"
 NAMING = {"uq": "%(table_name)s_%(column_0_N_name)s_key"}
 
 
-@contextmanager
-def attempts_set_aside() -> Iterator[None]:
-    """On SQLite a batch copies ``supplier_deliveries`` and drops the old table, which
-    the attempts' foreign key refuses while they point at it: they wait in a temporary
-    table meanwhile and come back unchanged (the deliveries keep their ids)."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute("CREATE TEMP TABLE attempts_aside AS SELECT * FROM supplier_delivery_attempts")
-    op.execute("DELETE FROM supplier_delivery_attempts")
-    yield
-    op.execute("INSERT INTO supplier_delivery_attempts SELECT * FROM attempts_aside")
-    op.execute("DROP TABLE attempts_aside")
-
-
 def upgrade() -> None:
-    with attempts_set_aside():
+    with rows_set_aside("supplier_delivery_attempts"):
         with op.batch_alter_table("supplier_deliveries", naming_convention=NAMING) as batch_op:
             batch_op.drop_constraint(OLD_KEY, type_="unique")
             batch_op.alter_column("order_id", new_column_name="subject_id")
@@ -63,7 +49,7 @@ def downgrade() -> None:
     disputes = "SELECT id FROM supplier_deliveries WHERE kind <> 'order'"
     op.execute(f"DELETE FROM supplier_delivery_attempts WHERE delivery_id IN ({disputes})")
     op.execute("DELETE FROM supplier_deliveries WHERE kind <> 'order'")
-    with attempts_set_aside():
+    with rows_set_aside("supplier_delivery_attempts"):
         with op.batch_alter_table("supplier_deliveries") as batch_op:
             batch_op.drop_constraint("one_supplier_delivery", type_="unique")
             batch_op.drop_column("kind")

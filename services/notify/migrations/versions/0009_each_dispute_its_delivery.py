@@ -12,11 +12,12 @@ downgrade drops the second and later disputes (the old key cannot hold them) and
 the deliveries their old key back.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from shared.migration_steps import rows_set_aside
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -26,23 +27,11 @@ depends_on: str | Sequence[str] | None = None
 KEY = "one_supplier_delivery"
 
 
-@contextmanager
-def attempts_set_aside() -> Iterator[None]:
-    """On SQLite a batch copies ``supplier_deliveries`` and drops the old table, which
-    the attempts' foreign key refuses while they point at it: they wait in a temporary
-    table meanwhile and come back unchanged (the deliveries keep their ids)."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute("CREATE TEMP TABLE attempts_aside AS SELECT * FROM supplier_delivery_attempts")
-    op.execute("DELETE FROM supplier_delivery_attempts")
-    yield
-    op.execute("INSERT INTO supplier_delivery_attempts SELECT * FROM attempts_aside")
-    op.execute("DROP TABLE attempts_aside")
-
-
 def upgrade() -> None:
-    with attempts_set_aside(), op.batch_alter_table("supplier_deliveries") as batch_op:
+    with (
+        rows_set_aside("supplier_delivery_attempts"),
+        op.batch_alter_table("supplier_deliveries") as batch_op,
+    ):
         batch_op.add_column(
             sa.Column("dispute_number", sa.Integer(), nullable=False, server_default="0")
         )
@@ -57,7 +46,10 @@ def downgrade() -> None:
     later = "SELECT id FROM supplier_deliveries WHERE dispute_number > 1"
     op.execute(f"DELETE FROM supplier_delivery_attempts WHERE delivery_id IN ({later})")
     op.execute("DELETE FROM supplier_deliveries WHERE dispute_number > 1")
-    with attempts_set_aside(), op.batch_alter_table("supplier_deliveries") as batch_op:
+    with (
+        rows_set_aside("supplier_delivery_attempts"),
+        op.batch_alter_table("supplier_deliveries") as batch_op,
+    ):
         batch_op.drop_constraint(KEY, type_="unique")
         batch_op.drop_column("dispute_number")
         batch_op.create_unique_constraint(KEY, ["supplier_id", "kind", "subject_id", "channel"])
