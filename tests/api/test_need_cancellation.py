@@ -77,11 +77,22 @@ def test_a_cancellation_that_overtakes_its_post_withdraws_the_need(
     assert 6 not in ordered_needs(close(worked_example, admin))
 
 
-def test_a_second_cancellation_announces_the_withdrawal_again(worked_example: Service) -> None:
+def test_a_second_cancellation_withdraws_nothing_more(worked_example: Service) -> None:
+    """The two events have two ids (the inbox keeps neither out): the need's state does."""
     feed(worked_example, need_cancelled(1, 1, DISP), need_cancelled(1, 1, DISP))
 
-    assert withdrawn_needs(worked_example) == [1, 1]  # catalog takes it once
+    assert withdrawn_needs(worked_example) == [1]
     assert quantities(current_pool(worked_example))[DISP] == 8
+
+
+def test_a_second_cancellation_ahead_of_the_post_withdraws_nothing_more(
+    worked_example: Service, admin: Headers
+) -> None:
+    feed(worked_example, need_cancelled(6, 2, DISP), need_cancelled(6, 2, DISP))
+    feed(worked_example, need_posted(6, 2, DISP, "20"))
+
+    assert withdrawn_needs(worked_example) == [6]
+    assert 6 not in ordered_needs(close(worked_example, admin))
 
 
 def test_a_need_back_from_a_rejected_order_can_be_withdrawn(
@@ -168,6 +179,23 @@ def test_a_withdrawn_need_is_cancelled_once_and_a_cancel_then_answers_200(
     )
     assert (again.status_code, again.get_json()["status"]) == (200, "cancelled")
     assert len(catalog.outbox("catalog.need.cancelled")) == 1  # pooling is not asked again
+
+
+def test_a_withdrawal_announced_again_changes_and_publishes_nothing(
+    catalog: Service, requested: dict[str, Any]
+) -> None:
+    """Pooling's verdict sent twice under two event ids: the second is harmless."""
+    react = handlers(catalog.runtime.settings, catalog.runtime.outbox)
+    catalog.deliver(react, withdrawn(requested))
+    url = f"/api/v1/needs/{requested['id']}"
+    before = catalog.client.get(url, headers=requested["headers"]).get_json()
+    published = catalog.outbox()
+
+    catalog.deliver(react, withdrawn(requested))
+
+    assert catalog.client.get(url, headers=requested["headers"]).get_json() == before
+    assert before["status"] == "cancelled"
+    assert catalog.outbox() == published
 
 
 def test_a_cancellation_too_late_ends_ordered_and_a_cancel_then_conflicts(

@@ -1,6 +1,7 @@
 """Pooling decides a cancellation under the open window's lock, on PostgreSQL: one that
 comes while a close runs waits for it and finds the need ordered; a close that comes while
-a cancellation is being decided waits for it and leaves the need out."""
+a cancellation is being decided waits for it and leaves the need out; and a cancellation
+sent twice at once withdraws the need once."""
 
 from __future__ import annotations
 
@@ -106,3 +107,21 @@ def test_a_close_during_a_cancellation_waits_and_leaves_the_need_out(runtime: Ru
     allocated = {a.need_id for o in closed.orders for line in o.lines for a in line.allocations}
     assert allocated == {1, 2, 4, 5}
     assert state(runtime, 3) == ("cancelled", ["pooling.need.withdrawn.v1"])
+
+
+@pytest.mark.parametrize("need_id", [3, 9], ids=["posted", "not-posted-yet"])
+def test_a_cancellation_sent_twice_at_once_withdraws_the_need_once(
+    runtime: Runtime, need_id: int
+) -> None:
+    """Catalog's event twice, under two event ids, on two workers: the second waits for
+    the first (the need's lock, or its tombstone's key) and finds the need withdrawn."""
+    with transaction(runtime.sessions) as session:
+        handlers(runtime.settings, runtime.outbox)["catalog.need.cancelled"](
+            session, events_roundtrip(cancelled(need_id))
+        )
+        thread, done = in_background(lambda: feed(runtime, cancelled(need_id)))
+        assert not done.wait(HELD), "the second cancellation did not wait for the first"
+    thread.join(timeout=30)
+
+    assert done.is_set()
+    assert state(runtime, need_id) == ("cancelled", ["pooling.need.withdrawn.v1"])

@@ -176,3 +176,34 @@ def test_the_web_service_reaches_the_others_through_its_clients() -> None:
         if found:
             offenders[str(path.relative_to(ROOT))] = sorted(found)
     assert offenders == {}
+
+
+def test_the_web_forms_ask_for_catalogs_minimum_password_length() -> None:
+    """The minimum length of a password is defined once, in catalog's domain: catalog checks
+    it and each web form that sets a password takes it from there (a number of its own
+    could disagree with catalog, and a number is the same object whatever its source)."""
+    defined = {
+        name
+        for name, path in module_files().items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", None) == "MIN_PASSWORD_LENGTH" for t in node.targets)
+    }
+    assert defined == {"catalog.domain.model"}
+    minima = {}
+    for path in sorted((ROOT / "services" / WEB / WEB).rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "PasswordField":
+                for length in ast.walk(node):
+                    if (
+                        isinstance(length, ast.Call)
+                        and getattr(length.func, "id", None) == "Length"
+                    ):
+                        for keyword in length.keywords:
+                            if keyword.arg == "min":
+                                minima[f"{path.name}:{node.lineno}"] = ast.unparse(keyword.value)
+        if any(found.startswith(f"{path.name}:") for found in minima):
+            assert "catalog.domain.model" in imported_modules(path.read_text()), path.name
+    assert len(minima) >= 2  # a new user's password and a new password by a link
+    assert set(minima.values()) == {"MIN_PASSWORD_LENGTH"}, minima

@@ -65,13 +65,16 @@ class FakeNeeds:
     def locked(self, need_id: int) -> orm.PooledNeed | None:
         return self.rows.get(need_id)
 
-    def locked_or_tombstone(self, need_id: int, member_id: int, sku: str) -> orm.PooledNeed:
-        if need_id not in self.rows:
+    def locked_or_tombstone(
+        self, need_id: int, member_id: int, sku: str
+    ) -> tuple[orm.PooledNeed, bool]:
+        made = need_id not in self.rows
+        if made:
             self.rows[need_id] = orm.PooledNeed(
                 need_id=need_id, member_id=member_id, sku=sku, quantity=Decimal(0)
             )
             self.rows[need_id].status = "cancelled"
-        return self.rows[need_id]
+        return self.rows[need_id], made
 
     def back_into_pool(self, need_ids: Iterable[int], now: datetime) -> None:
         window = self.pool.current_or_new_window()

@@ -227,6 +227,26 @@ def test_a_cancellation_ahead_of_its_post_keeps_the_post_out(uow: FakeUnitOfWork
     assert len(uow.published(NeedWithdrawn)) == 1
 
 
+def test_a_need_withdrawn_already_is_not_withdrawn_again(uow: FakeUnitOfWork) -> None:
+    """Catalog's cancellation sent twice under two event ids, which the inbox does not
+    tell apart: the second finds the need withdrawn and publishes nothing."""
+    reactions.on_needs_posted([posted(20)], uow)
+    reactions.on_need_cancelled(cancelled(20), uow)
+    reactions.on_need_cancelled(cancelled(20), uow)
+
+    assert uow.needs.rows[20].status == "cancelled"
+    assert len(uow.published(NeedWithdrawn)) == 1
+
+
+def test_a_tombstone_is_withdrawn_once(uow: FakeUnitOfWork) -> None:
+    reactions.on_need_cancelled(cancelled(20), uow)
+    reactions.on_need_cancelled(cancelled(20), uow)
+    reactions.on_needs_posted([posted(20)], uow)
+
+    assert (uow.needs.rows[20].status, uow.needs.rows[20].quantity) == ("cancelled", 0)
+    assert len(uow.published(NeedWithdrawn)) == 1
+
+
 def test_a_change_of_an_ordered_need_is_refused_and_said_so(uow: FakeUnitOfWork) -> None:
     moment = datetime(2026, 3, 3, tzinfo=UTC)
     change = NeedChanged(need_id=1, member_id=1, sku=DISP, quantity=d("9"), changed_at=moment)

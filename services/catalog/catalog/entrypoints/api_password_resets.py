@@ -22,7 +22,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from catalog.entrypoints.work import request_work
+from catalog.entrypoints.work import handle, request_work
 from catalog.service_layer import commands, password_reset, users
 from shared.auth import require
 from shared.request_input import ApiError, load_body
@@ -50,7 +50,7 @@ class ConfirmIn(TokenIn):
 def ask_for_reset() -> ResponseReturnValue:
     asked = commands.AskForReset(**load_body(ResetIn()))
     with request_work() as uow:
-        password_reset.ask_for_reset(asked, uow, _secret())
+        handle(asked, uow)
     return jsonify({}), 202
 
 

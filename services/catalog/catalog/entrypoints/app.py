@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from catalog.adapters.orm import Supplier, User
-from catalog.bootstrap import build_runtime
+from catalog.bootstrap import build_runtime, command_handlers
 from catalog.entrypoints.api import api
 from catalog.entrypoints.api_directory import directory_api
 from catalog.entrypoints.api_need_changes import need_changes_api
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         price_list_api,
         need_changes_api,
     )
+    app.extensions["zirkel.command_handlers"] = command_handlers(runtime.settings)
     # Catalog keeps the suppliers: one it does not know has no standing.
     app.extensions[SUPPLIER_ACTIVE] = supplier_standing(
         runtime.engine, Supplier.active, Supplier.id, unknown=False

@@ -48,16 +48,14 @@ def _signer(secret_key: str, password_hash: str, clock: Callable[[], float]) -> 
 
 
 def ask_for_reset(
-    cmd: commands.AskForReset,
-    uow: UnitOfWork,
-    secret_key: str,
-    clock: Callable[[], float] = time.time,
+    cmd: commands.AskForReset, uow: UnitOfWork, *, secret_key: str, clock: Callable[[], float]
 ) -> bool:
     """Count the request, then sign a link: for the active user of ``cmd.email`` within
     the limit, published for notify to send (True); for anyone else a link of no user,
     salted like a real one and dropped (False). The count and the event commit together:
     the count's one atomic statement holds its row until then, so requests sent at once
-    to several workers still never get more links than the limit."""
+    to several workers still never get more links than the limit. The secret key that
+    signs the link and the clock that times it are bound in ``bootstrap.command_handlers``."""
     counted = commands.CountTry(RESET_TRIES + cmd.email, cmd.address, cmd.now)
     wait = sign_in.count_try(counted, uow)
     found = uow.users.by_email(cmd.email.strip().lower())

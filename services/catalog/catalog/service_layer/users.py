@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalog.adapters.orm import Member, Supplier, User
+from catalog.domain.model import MIN_PASSWORD_LENGTH
 from catalog.service_layer import commands
 from catalog.service_layer.records import UserRecord
 from catalog.service_layer.unit_of_work import UnitOfWork
 from shared.errors import Conflict, Invalid, NotFound
 
 ROLES = ("member", "supplier", "admin")
-MIN_PASSWORD_LENGTH = 8
 # Compared against when the e-mail is unknown, so both paths cost one scrypt. Written out
 # (werkzeug's scrypt of "not a password") rather than computed: a scrypt at import cost
 # every process that imports this module most of a second of CPU at start.

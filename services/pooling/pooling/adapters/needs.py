@@ -48,16 +48,20 @@ class SqlNeeds:
             orm.PooledNeed, need_id, with_for_update=True, populate_existing=True
         )
 
-    def locked_or_tombstone(self, need_id: int, member_id: int, sku: str) -> orm.PooledNeed:
+    def locked_or_tombstone(
+        self, need_id: int, member_id: int, sku: str
+    ) -> tuple[orm.PooledNeed, bool]:
         """The need, locked; a tombstone (cancelled, no quantity, in no window) when its
-        post has not arrived, which keeps the post out."""
+        post has not arrived, which keeps the post out. True when the tombstone is made
+        here: a cancellation of the same need at the same time waits for this one and
+        finds the tombstone made."""
         tombstone = {"need_id": need_id, "member_id": member_id, "sku": sku}
         tombstone |= {"quantity": Decimal(0), "status": "cancelled"}
         db = self.session.connection()
-        db.execute(insert_new_only(_POOLED_NEEDS, db.dialect.name), tombstone)
+        made = db.execute(insert_new_only(_POOLED_NEEDS, db.dialect.name), tombstone).rowcount
         need = self.locked(need_id)
         assert need is not None
-        return need
+        return need, made == 1
 
     def correlation_ids(self, window_id: int) -> dict[int, str]:
         """Each of the window's needs' correlation id, where it came with one."""

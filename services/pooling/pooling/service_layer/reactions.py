@@ -63,12 +63,18 @@ def on_need_cancelled(event: Event, uow: UnitOfWork) -> None:
     finishes first (and then the need is ordered: the order placed tells catalog), and a
     close that comes later no longer finds the need. A need not posted yet gets a
     tombstone that keeps its post out, so it is withdrawn as well.
+
+    A need withdrawn already is told once: a cancellation of it again (catalog's event
+    sent twice, under another event id than the inbox knows) publishes nothing.
     """
     uow.needs.open_window_id()
     cancelled = event.payload
-    need = uow.needs.locked_or_tombstone(
+    need, tombstoned = uow.needs.locked_or_tombstone(
         cancelled["need_id"], cancelled["member_id"], cancelled["sku"]
     )
+    if need.status == "cancelled" and not tombstoned:
+        log.info("need %s is withdrawn already", need.need_id)
+        return
     if need.status in ("ordered", "served"):  # served: the depot served it whole
         log.info(
             "need %s is %s (order %s); its cancellation comes too late",

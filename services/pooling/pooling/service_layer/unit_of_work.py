@@ -57,8 +57,11 @@ class Needs(Protocol):
         """The needs not known yet, each once; the ids of those added."""
 
     def locked(self, need_id: int) -> orm.PooledNeed | None: ...
-    def locked_or_tombstone(self, need_id: int, member_id: int, sku: str) -> orm.PooledNeed:
-        """The need, locked; a cancelled tombstone that keeps its post out if not posted."""
+    def locked_or_tombstone(
+        self, need_id: int, member_id: int, sku: str
+    ) -> tuple[orm.PooledNeed, bool]:
+        """The need, locked; a cancelled tombstone that keeps its post out if not posted
+        (True: the tombstone is made now)."""
 
     def back_into_pool(self, need_ids: Iterable[int], now: datetime) -> None:
         """The needs join the open window again, open."""

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
+from catalog.domain.model import MIN_PASSWORD_LENGTH
 from catalog.domain.search import fold
 from catalog.entrypoints.schemas import NeedIn
 
@@ -130,7 +131,9 @@ class SignInForm(FlaskForm):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address.")),
         ],
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
     language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
 
 

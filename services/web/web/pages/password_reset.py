@@ -17,11 +17,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from catalog.domain.model import MIN_PASSWORD_LENGTH
 from web.clients.service import Refused
 from web.pages.callers import catalog
 
 password_pages = Blueprint("password_pages", __name__, url_prefix="/password")
-MIN_PASSWORD_LENGTH = 8  # catalog's rule (it checks it too); the form tells it first
 
 
 class ForgotForm(FlaskForm):
