@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.cooperative import DESK, MEMBER, closed_cooperative, sign_in
+from tests.browser.cooperative import DESK, MEMBER, OFFICE, closed_cooperative, sign_in
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.support.stack import Stack
 
@@ -60,10 +60,13 @@ def test_the_main_pages_fit_a_phone_and_their_menu_opens(stack: Stack) -> None:
     assert wide == {}, f"pages scrolling sideways at 360 px: {wide}"
 
 
-# How far each table's frame scrolls sideways, and how the order's first line is laid out.
+# How wide the page is, how far each table's frame scrolls sideways, and how the list's
+# first row is laid out.
 ORDER_LAYOUT = """(row) => {
     const line = document.querySelector(row);
+    if (!line) return {missing: row};
     return {
+        page: document.documentElement.scrollWidth,
         frames: [...document.querySelectorAll(".table-wrap")].map(
             frame => frame.scrollWidth - frame.clientWidth),
         line: getComputedStyle(line).display,
@@ -74,45 +77,67 @@ ORDER_LAYOUT = """(row) => {
 }"""
 
 
-@pytest.mark.parametrize(
-    ("listed", "row", "labels"),
-    [
-        ("a supplier's order", "tr[id^='line-']", 6),
-        ("a supplier's orders", "tr[id^='order-']", 5),
-        ("a member's needs", "tr[id^='need-']", 5),
-        ("a member's order", "table.lines tbody tr", 5),
-    ],
-)
-def test_orders_and_needs_read_as_cards_on_a_phone(
-    stack: Stack, listed: str, row: str, labels: int
-) -> None:
-    """At 360 px each line of an order, each order of a supplier's list and each of a
-    member's needs is a card of labelled values, its table never scrolling in its frame;
-    at desktop width it stays a table under its headings."""
+# Each list that reads as cards on a phone: who opens it, and at which address which row
+# has how many labelled values.
+CARDS = {
+    "a supplier's order": (DESK, (("/supplier/orders/{order}", "tr[id^='line-']", 6),)),
+    "a supplier's orders": (DESK, (("/supplier/orders", "tr[id^='order-']", 5),)),
+    "a member's needs": (MEMBER, (("/needs", "tr[id^='need-']", 5),)),
+    "a member's order": (MEMBER, (("/orders/{order}", "table.lines tbody tr", 5),)),
+    "a supplier's price list": (DESK, (("/supplier/price-list", "table tbody tr", 5),)),
+    "the office's lists": (
+        OFFICE,
+        (
+            ("/admin/members", "tr[id^='member-']", 7),
+            ("/admin/suppliers", "tr[id^='supplier-']", 6),
+            ("/admin/suppliers/1/price-list", "table tbody tr", 5),
+            ("/admin/products", "tr[id^='product-']", 4),
+            ("/admin/offers", "tr[id^='offer-']", 4),
+            ("/admin/needs", "tr[id^='need-']", 8),
+            ("/admin/orders", "tr[id^='order-']", 5),
+            ("/admin/users", "tr[id^='user-']", 4),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("listed", CARDS)
+def test_lists_read_as_cards_on_a_phone(stack: Stack, listed: str) -> None:
+    """At 360 px each row of these lists (an order's lines, a supplier's orders, a member's
+    needs, the price lists in the supplier portal and on the office's supplier page, the
+    office's lists) is a card of labelled values, neither its table nor the page scrolling
+    sideways; at desktop width it stays a table under its headings."""
     from playwright.sync_api import sync_playwright
 
     cooperative = closed_cooperative(stack)
-    who, order = {
-        "a supplier's order": (DESK, f"/supplier/orders/{cooperative.order_id}"),
-        "a supplier's orders": (DESK, "/supplier/orders"),
-        "a member's needs": (MEMBER, "/needs"),
-        "a member's order": (MEMBER, f"/orders/{cooperative.order_id}"),
-    }[listed]
+    who, pages = CARDS[listed]
+    wrong = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            shown = {}
+            shown: dict[str, dict[str, dict]] = {"phone": {}, "desktop": {}}
             for name, viewport in (("phone", PHONE), ("desktop", {"width": 1280, "height": 800})):
                 page = browser.new_page(viewport=viewport, locale="de-DE")
                 sign_in(page, cooperative.url, who)
-                page.goto(cooperative.url + order)
-                shown[name] = page.evaluate(ORDER_LAYOUT, row)
+                for path, row, _labels in pages:
+                    page.goto(cooperative.url + path.format(order=cooperative.order_id))
+                    shown[name][path] = page.evaluate(ORDER_LAYOUT, row)
                 page.close()
         finally:
             browser.close()
-    phone, desktop = shown["phone"], shown["desktop"]
-    assert phone["frames"] and max(phone["frames"]) <= 1, phone
-    assert phone["line"] == "block" and phone["headings"] <= 1, phone
-    assert len(phone["labels"]) == labels and all(phone["labels"]), phone
-    assert desktop["line"] == "table-row" and desktop["headings"] > 10, desktop
-    assert not any(desktop["labels"]), desktop
+    for path, _row, labels in pages:
+        phone, desktop = shown["phone"][path], shown["desktop"][path]
+        if "missing" in phone or not (
+            phone["page"] <= PHONE["width"]
+            and phone["frames"]
+            and max(phone["frames"]) <= 1
+            and phone["line"] == "block"
+            and phone["headings"] <= 1
+            and len(phone["labels"]) == labels
+            and all(phone["labels"])
+            and desktop["line"] == "table-row"
+            and desktop["headings"] > 10
+            and not any(desktop["labels"])
+        ):
+            wrong[path] = {"phone": phone, "desktop": desktop}
+    assert wrong == {}, f"lists not read as cards at 360 px or not as tables at 1280 px: {wrong}"

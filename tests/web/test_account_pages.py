@@ -95,6 +95,7 @@ def test_a_member_sees_its_account_in_german(member: FlaskClient, billing: Billi
     page = member.get("/account").get_data(as_text=True)
 
     assert "Mein Konto" in page and "Rechnung" in page
+    assert '<td data-label="Art">Rechnung</td>' in page  # each booking a card on a phone
     assert "226,10\xa0€" in page and "per Lastschrift eingezogen" in page
     download = member.get("/account.csv")
     assert download.status_code == 200 and download.data.startswith("\ufeff".encode())
@@ -107,6 +108,7 @@ def test_the_account_page_in_english(member: FlaskClient, billing: Billing) -> N
     page = member.get("/account").get_data(as_text=True)
 
     assert "My account" in page and "Invoice" in page and "Balance" in page
+    assert '<td data-label="Kind">Invoice</td>' in page
     assert "€226.10" in page
 
 
@@ -131,6 +133,7 @@ def test_the_office_books_a_payment_and_runs_the_settlement(
     assert ran.status_code == 302
     settlement = admin.get("/admin/settlements").get_data(as_text=True)
     assert "200,00\xa0€ (1)" in settlement and "Lastschriften (pain.008)" in settlement
+    assert '<td class="num" data-label="Eingezogen">200,00\xa0€ (1)</td>' in settlement
     assert "Gewonnenes Skonto" in settlement and "Ausstehend" in settlement
     debits = admin.get("/admin/settlements/1/direct-debits.xml")
     assert debits.status_code == 200

@@ -92,8 +92,8 @@ def test_registering_a_member(site: Site, admin: FlaskClient) -> None:
     page = admin.get("/admin/members").get_data(as_text=True)
     assert "Mitglied Fliesen Yilmaz angelegt." in page
     assert (
-        '<th scope="row">Fliesen Yilmaz</th><td>Fliesenleger</td><td>info@yilmaz.example</td>'
-        in page
+        '<th scope="row">Fliesen Yilmaz</th><td data-label="Gewerk">Fliesenleger</td>'
+        '<td data-label="E-Mail">info@yilmaz.example</td>' in page
     )
 
 
@@ -151,7 +151,10 @@ def test_adding_a_product_and_refusing_its_sku_twice(admin: FlaskClient) -> None
     fields = {"sku": "GIPS-25", "name": "Gipsputz 25 kg", "unit": "Sack"}
     assert submit(admin, "/admin/products", **fields).status_code == 302
     page = admin.get("/admin/products").get_data(as_text=True)
-    assert "<td>GIPS-25</td><td>Gipsputz 25 kg</td><td>Sack</td>" in page
+    assert (
+        '<td data-label="Artikelnummer">GIPS-25</td><td data-label="Name">Gipsputz 25 kg</td>'
+        '<td data-label="Einheit">Sack</td>' in page
+    )
     again = submit(admin, "/admin/products", **fields)
     assert again.status_code == 422
     assert "Ein Produkt mit der Artikelnummer GIPS-25 gibt es schon." in again.get_data(

@@ -33,7 +33,7 @@ def test_a_webhook_supplier_is_registered_and_its_secret_not_shown(
         supplier = db.scalars(select(Supplier)).one()
         assert (supplier.delivery_channel, supplier.webhook_secret) == ("webhook", SECRET)
     page = admin.get("/admin/suppliers").get_data(as_text=True)
-    assert "<td>Signierter Webhook</td>" in page
+    assert '<td data-label="Bestellungen per">Signierter Webhook</td>' in page
     assert SECRET not in page
 
 

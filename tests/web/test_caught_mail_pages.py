@@ -64,7 +64,7 @@ def test_the_office_sees_the_caught_emails_newest_first(
     assert "Abgefangene E-Mails" in page and "2 gefunden." in page
     newer = page.index("Bestellung 7 für Sie")
     assert newer < page.index("Ihre Bestellung über Silikon")
-    assert "lager@baustoffe-westfalen.example" in page
+    assert '<td data-label="An">lager@baustoffe-westfalen.example</td>' in page  # a card on a phone
     assert "05.03.26, 10:30" in page  # the Date header, in Berlin's time
     assert str(mail_dir) in page
     assert 'href="/admin/mail"' in page  # in the office's navigation
@@ -98,6 +98,7 @@ def test_the_page_reads_english_too(office: FlaskClient, mail_dir: Path) -> None
         session["lang"] = "en"
     page = office.get("/admin/mail").get_data(as_text=True)
     assert "Caught e-mails" in page and "1 found." in page
+    assert '<td data-label="To">info@kowalski-maler.example</td>' in page
 
 
 def test_unknown_and_crafted_names_are_not_found(office: FlaskClient, mail_dir: Path) -> None:

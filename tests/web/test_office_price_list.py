@@ -102,11 +102,17 @@ def test_every_problem_of_every_row_is_listed_in_german_and_nothing_stored(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Die Preisliste wurde nicht gespeichert: 3 Probleme." in page
-    assert "<td>4</td><td>pack_size</td><td>Muss größer als 0 sein.</td>" in page
     assert (
-        "<td>5</td><td>tiers</td><td>Staffel 1 (0-3,00) ist nicht Mindestmenge:Stückpreis" in page
+        '<td data-label="Zeile">4</td>'
+        '<td data-label="Spalte">pack_size</td>'
+        '<td data-label="Problem">Muss größer als 0 sein.</td>' in page
     )
-    assert "<td>5</td><td>valid_from</td>" in page
+    assert (
+        '<td data-label="Zeile">5</td>'
+        '<td data-label="Spalte">tiers</td>'
+        '<td data-label="Problem">Staffel 1 (0-3,00) ist nicht Mindestmenge:Stückpreis' in page
+    )
+    assert '<td data-label="Zeile">5</td><td data-label="Spalte">valid_from</td>' in page
     assert offers(site) == {}
 
 
@@ -120,7 +126,11 @@ def test_the_problems_in_english_when_the_office_reads_english(
     page = upload(office, PAGE.format(suppliers[0]), bad).get_data(as_text=True)
 
     assert "Price list of Farben Nord" in page
-    assert "<td>4</td><td>pack_size</td><td>Must be greater than 0.</td>" in page
+    assert (
+        '<td data-label="Row">4</td>'
+        '<td data-label="Column">pack_size</td>'
+        '<td data-label="Problem">Must be greater than 0.</td>' in page
+    )
 
 
 def test_the_upload_needs_its_csrf_token(

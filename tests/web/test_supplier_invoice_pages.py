@@ -80,6 +80,7 @@ def test_the_supplier_sends_a_matching_invoice_in_its_portal(
     assert Page(page).problems() == []
     listed = office.get("/admin/supplier-invoices").get_data(as_text=True)
     assert "RE-2026-0815" in listed and "902,50\xa0€" in listed and "Abgeglichen" in listed
+    assert '<td class="num" data-label="Brutto">902,50\xa0€</td>' in listed
 
 
 def test_the_office_sees_one_wrong_price_and_disputes_it(

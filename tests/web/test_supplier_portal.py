@@ -317,8 +317,12 @@ def test_a_bad_price_list_is_shown_row_by_row_and_nothing_is_stored(
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "<td>4</td><td>pack_size</td><td>Muss größer als 0 sein.</td>" in page
-    assert "<td>5</td><td>tiers</td>" in page
+    assert (
+        '<td data-label="Zeile">4</td>'
+        '<td data-label="Spalte">pack_size</td>'
+        '<td data-label="Problem">Muss größer als 0 sein.</td>' in page
+    )
+    assert '<td data-label="Zeile">5</td><td data-label="Spalte">tiers</td>' in page
     with transaction(site.runtime.sessions) as db:
         assert db.scalars(select(Offer)).all() == []
 
@@ -329,7 +333,9 @@ def test_a_tier_written_wrong_is_told_in_the_readers_language(desk: FlaskClient)
     page = upload(desk, bad).get_data(as_text=True)
 
     assert (
-        "<td>4</td><td>tiers</td><td>Staffel 1 (0-3.00) ist nicht Mindestmenge:Stückpreis,"
+        '<td data-label="Zeile">4</td>'
+        '<td data-label="Spalte">tiers</td>'
+        '<td data-label="Problem">Staffel 1 (0-3.00) ist nicht Mindestmenge:Stückpreis,'
         " z. B. 10:38,00.</td>"
     ) in page
 
@@ -343,7 +349,11 @@ def test_a_price_list_over_the_row_limit_is_refused_in_the_readers_language(
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert f"<td>{MAX_ROWS + 2}</td><td>\u2013</td><td>Mehr als {MAX_ROWS} Zeilen.</td>" in page
+    assert (
+        f'<td data-label="Zeile">{MAX_ROWS + 2}</td>'
+        '<td data-label="Spalte">\u2013</td>'
+        f'<td data-label="Problem">Mehr als {MAX_ROWS} Zeilen.</td>' in page
+    )
 
 
 def test_the_size_limit_is_told_in_the_readers_language(site: Site) -> None:
