@@ -177,14 +177,16 @@ BOMB = facturx_bomb(Bill("RE-1", "1", (Line("SIL-300", "72", "4.20"),)), inflate
         (b"%PDF-1.7 broken", "Das PDF kann nicht gelesen werden."),
         (BOMB, "Das Rechnungs-XML ist größer als 1024 KiB."),
         (b"<" * (2 * 1024 * 1024), "Die Datei ist größer als 1024 KiB."),
+        (b"<" * (1024 * 1024), "Die Datei ist kein wohlgeformtes XML"),  # billing reads it
     ],
-    ids=["broken-pdf", "pdf-bomb", "two-mib"],
+    ids=["broken-pdf", "pdf-bomb", "two-mib", "one-mib"],
 )
 def test_a_refused_upload_says_why_in_german(
     site: Site, received: int, office: FlaskClient, who: str, data: bytes, says: str
 ) -> None:
-    """Billing's refusals (and the pages' own of a body over 1 MiB) reach the office's and
-    the supplier's upload pages worded in German; nothing is kept."""
+    """Billing's refusals (and the pages' own of a file over billing's 1 MiB) reach the
+    office's and the supplier's upload pages worded in German; nothing is kept. A file of
+    exactly 1 MiB, the most billing takes, goes to billing with the form around it."""
     if who == "office":
         client, url, none_yet = (
             office,

@@ -50,7 +50,7 @@ from web.pages.price_list_pages import price_list_admin
 from web.pages.product_search import product_search
 from web.pages.site_receipts import site_pages
 from web.pages.statements import statement_pages
-from web.pages.supplier_invoices import supplier_invoice_admin
+from web.pages.supplier_invoices import UploadRequest, supplier_invoice_admin
 from web.pages.supplier_portal import keep_suppliers_in_their_portal, portal
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -79,6 +79,7 @@ def init_web(app: Flask, clients: Clients) -> None:
         BABEL_DEFAULT_LOCALE="de",
         BABEL_DEFAULT_TIMEZONE="Europe/Berlin",
     )
+    app.request_class = UploadRequest
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)
     logins = PageLogins(app)

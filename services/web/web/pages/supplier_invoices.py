@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Request, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,8 +28,20 @@ log = logging.getLogger(__name__)
 supplier_invoice_admin = Blueprint("supplier_invoice_admin", __name__, url_prefix="/admin")
 show_errors_as_pages(supplier_invoice_admin)
 UPLOAD_TIMEOUT_SECONDS = 30.0
-MAX_FILE_BYTES = 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024  # billing's limit of an invoice file
+UPLOAD_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024  # a whole invoice file and the form around it
 UPLOAD_VIEWS = ("supplier_invoice_admin.invoices", "supplier_portal.supplier_invoices")
+
+
+class UploadRequest(Request):
+    """A page's request: an invoice upload may carry a file as large as billing takes with
+    the form around it; every other body keeps the app's limit of 1 MiB."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self.endpoint in UPLOAD_VIEWS:
+            return UPLOAD_BODY_BYTES
+        return super().max_content_length
 
 
 class InvoiceUploadForm(FlaskForm):
@@ -260,8 +272,8 @@ def supplier_invoices() -> ResponseReturnValue:
 
 
 def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
-    """A body over the pages' limit of 1 MiB: on an invoice upload, the page says that the
-    file is too large, as billing says it of a file it refuses."""
+    """A body over the pages' limit (on an invoice upload ``UPLOAD_BODY_BYTES``): there the
+    page says that the file is too large, as billing says it of a file it refuses."""
     reason = None
     if request.endpoint in UPLOAD_VIEWS:
         too_large = _("The file is larger than %(kib)s KiB.", kib=MAX_FILE_BYTES // 1024)
