@@ -4,6 +4,7 @@ invoice is matched when the goods arrive, and only a dispute tells the supplier.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -256,3 +257,40 @@ def test_a_corrected_invoice_matches_beside_the_wrong_one_it_replaces(uow: FakeU
     assert corrected.match.status is MatchStatus.MATCHED  # the wrong one is not payable
     again = receive(uow, bill("RE-3"))
     assert again.match.status is MatchStatus.DIFFERENCES  # RE-2 bills all that arrived
+
+
+def _try(uow: FakeUnit, invoice_id: int, action: str) -> bool:
+    """Whether billing takes ``action`` on the invoice (on a copy of the fake's state)."""
+    trial = deepcopy(uow)
+    try:
+        if action == "assign":
+            si.assign_orders(si.AssignOrders(invoice_id, (1,)), trial)
+        else:
+            decision = Decision.ACCEPTED if action == "accept" else Decision.DISPUTED
+            si.decide_supplier_invoice(si.DecideSupplierInvoice(invoice_id, decision, "x"), trial)
+    except Conflict:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "state", ["unmatched", "differences", "matched", "disputed", "accepted", "reopened"]
+)
+def test_the_actions_an_invoice_offers_are_exactly_those_billing_takes(
+    uow: FakeUnit, state: str
+) -> None:
+    """The pages offer what ``actions`` lists: each listed one is taken, each other one
+    refused, in every state an invoice can be in."""
+    if state == "unmatched":
+        stored = receive(uow, bill(order=None))
+    elif state == "matched":
+        stored = receive(uow, bill())
+    else:
+        stored = receive(uow, replace(bill(), net_total=Decimal("999.00")))
+    if state in ("disputed", "reopened", "accepted"):
+        verdict = Decision.ACCEPTED if state == "accepted" else Decision.DISPUTED
+        si.decide_supplier_invoice(si.DecideSupplierInvoice(stored.id, verdict, "x"), uow)
+    if state == "reopened":
+        si.assign_orders(si.AssignOrders(stored.id, (1,)), uow)
+    offered = uow.supplier_invoices.get(stored.id).actions  # type: ignore[union-attr]
+    assert offered == tuple(a for a in ("assign", "accept", "dispute") if _try(uow, stored.id, a))

@@ -140,6 +140,27 @@ class StoredSupplierInvoice:
         """Rule 14: paid only when it matches (and is not disputed) or was accepted."""
         return is_payable(self.match.status, self.decision)
 
+    @property
+    def comparable(self) -> bool:
+        """Whether it was compared with orders of a known supplier, so the office can
+        accept or dispute what the comparison found."""
+        return self.match.status is not MatchStatus.UNMATCHED and self.supplier_id is not None
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """What the office may do to it now: nothing once it is accepted; assign its
+        orders anew while it is open or disputed (that reopens it); accept it once it is
+        comparable; dispute it while it is open and comparable (a disputed invoice is
+        disputed again after its orders are assigned anew)."""
+        if self.decision is Decision.ACCEPTED:
+            return ()
+        actions = ["assign"]
+        if self.comparable:
+            actions.append("accept")
+            if self.decision is Decision.OPEN:
+                actions.append("dispute")
+        return tuple(actions)
+
 
 def is_payable(status: MatchStatus, decision: Decision) -> bool:
     if decision is Decision.ACCEPTED:

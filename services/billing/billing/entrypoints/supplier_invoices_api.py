@@ -83,6 +83,8 @@ class SupplierInvoiceOut(Schema):
     # how often the office disputed it (a reopened invoice may be disputed again)
     disputes = fields.Integer()
     payable = fields.Boolean()
+    # what the office may do to it now (each refused with 409 otherwise)
+    actions = fields.List(fields.String(metadata={"enum": ["assign", "accept", "dispute"]}))
 
 
 class SupplierInvoicesOut(Schema):
@@ -120,6 +122,7 @@ def supplier_invoice_out(stored: StoredSupplierInvoice) -> dict[str, Any]:
             "decision": stored.decision.value,
             "reason": stored.reason,
             "disputes": stored.disputes,
+            "actions": list(stored.actions),
             "payable": stored.payable,
         }
     )

@@ -14,7 +14,6 @@ from billing.domain.invoice_matching import ExpectedOrder, match_invoice
 from billing.domain.supplier_invoices import (
     Decision,
     Match,
-    MatchStatus,
     StoredSupplierInvoice,
     SupplierInvoice,
     SupplierTerms,
@@ -220,7 +219,7 @@ def decide_supplier_invoice(
             else Words("Supplier invoice %(id)s is disputed already.")
         )
         raise Conflict("invoice_id", said, id=cmd.invoice_id)
-    if stored.match.status is MatchStatus.UNMATCHED or stored.supplier_id is None:
+    if not stored.comparable:
         raise Conflict("invoice_id", "Assign the invoice's orders first: it matches none yet.")
     uow.supplier_invoices.decide(cmd.invoice_id, cmd.decision, cmd.reason)
     decided = _get(uow, cmd.invoice_id)

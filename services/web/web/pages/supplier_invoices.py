@@ -152,18 +152,9 @@ def _said(body: Any, status: int) -> str:
 
 
 def offered(invoice: dict[str, Any]) -> dict[str, bool]:
-    """What the office may do to the invoice in its state, as billing's rules allow it:
-    nothing once it is accepted; assign its orders while it is open or disputed (that
-    reopens it); accept or dispute only once it matches orders of a known supplier, and
-    dispute only while it is open (a disputed invoice is disputed again after its orders
-    are assigned anew)."""
-    undecided = invoice["decision"] != "accepted"
-    comparable = invoice["match"]["status"] != "unmatched" and invoice["supplier_id"] is not None
-    return {
-        "assign": undecided,
-        "accept": undecided and comparable,
-        "dispute": invoice["decision"] == "open" and comparable,
-    }
+    """What the office may do to the invoice in its state, as billing says (``actions``):
+    a page never offers what billing would refuse."""
+    return {action: action in invoice["actions"] for action in ("assign", "accept", "dispute")}
 
 
 def _page_values() -> dict[str, Any]:
