@@ -49,6 +49,7 @@ def _address_waiting_orders(uow: UnitOfWork, supplier: SupplierEntry) -> None:
 
 
 def queue_supplier_order(event: OrderPlaced, uow: UnitOfWork, pooling_url: str) -> None:
+    """The placed order to its supplier, once per channel (``queue_supplier_delivery``)."""
     order = event.payload
     supplier = uow.suppliers.get(event.supplier_id)
     mail = supplier_order_mail(supplier.name if supplier else None, order)
