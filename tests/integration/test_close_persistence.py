@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from bench.close import load, with_flexible_needs
 from bench.generate import cooperative
@@ -88,6 +88,23 @@ def test_a_close_stores_every_allocation_and_marks_every_need_ordered(runtime: R
     allocations, needs = stored(runtime)
     assert allocations == expected
     assert needs == {need_id: figures[0] for need_id, figures in expected.items()}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("runtime", ["postgres"], indirect=True)
+def test_a_close_updates_its_needs_in_place_on_postgresql(runtime: Runtime) -> None:
+    """Every need's page has room for its one update at the close (migration 0013): the
+    new versions stay on their pages (HOT) and no index is written for them."""
+    load(runtime, cooperative(needs=600, members=40, products=80, suppliers=6, seed=23))
+    schedule = bootstrap.schedule(runtime.settings)
+    updates = text(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'needs'"
+    )
+    with transaction(runtime.sessions) as session:
+        close(session, runtime.outbox, schedule)
+        updated, in_place = session.execute(updates).one()
+    assert updated >= 600
+    assert in_place == updated
 
 
 def with_dates(needs: list[Need]) -> list[Need]:
