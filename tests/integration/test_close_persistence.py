@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text
@@ -20,8 +21,10 @@ from bench.generate import cooperative
 from pooling import bootstrap
 from pooling.adapters import orm
 from pooling.adapters.highs import HighsSolver
+from pooling.adapters.orders import SqlOrders
 from pooling.adapters.placed_orders import allocation_fields
 from pooling.bootstrap import build_runtime
+from pooling.domain.baselines import Baselines
 from pooling.domain.model import Allocation, Need
 from pooling.service_layer.handlers import ClosedPool
 from shared import events
@@ -186,6 +189,48 @@ class CollectorWatchingSolver:
     def __call__(self, problem: object, **options: object) -> object:
         self.collecting.append(gc.isenabled())
         return SOLVE(problem, **options)
+
+
+class BaselinesWatchingSolver:
+    """The solver, noting when the close collects the members' baselines."""
+
+    def __init__(self, steps: list[str]) -> None:
+        self.steps = steps
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(SOLVE, name)
+
+    def __call__(self, problem: object, **options: object) -> object:
+        return SOLVE(problem, **options)
+
+    def start_baselines(self, *priced: Any) -> Callable[[], Baselines]:
+        started = SOLVE.start_baselines(*priced)
+
+        def collected() -> Baselines:
+            self.steps.append("baselines collected")
+            return started()
+
+        return collected
+
+
+def test_a_close_stores_its_orders_before_it_waits_for_the_baselines(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baselines may still be priced beside the close: it stores the orders meanwhile."""
+    load(runtime, cooperative(needs=120, members=10, products=20, suppliers=3, seed=6))
+    steps: list[str] = []
+    place = SqlOrders.place
+
+    def placing(orders: SqlOrders, *args: Any) -> object:
+        steps.append("orders stored")
+        return place(orders, *args)
+
+    monkeypatch.setattr(SqlOrders, "place", placing)
+    solve = BaselinesWatchingSolver(steps)
+    with transaction(runtime.sessions) as session:
+        closed = close(session, runtime.outbox, bootstrap.schedule(runtime.settings), solve)
+    assert steps == ["orders stored", "baselines collected"]
+    assert closed.result.members_baseline > 0
 
 
 def test_a_close_pauses_the_cyclic_collector_and_restores_it(runtime: Runtime) -> None:

@@ -1,7 +1,7 @@
 """Worker processes for the solver, and rule 7's baselines computed in them.
 
 The members' baselines do not depend on the pool's optimum: a close hands them to the
-workers before it optimises, and collects them once its orders are built, so the two
+workers before it optimises, and collects them once its orders are stored, so the two
 cores work at once: the closing process on one, the baselines on the others. The workers
 are started once per process from a clean fork server, at its first large close (about a
 second on free cores) or before it (``warm``).

@@ -3,8 +3,8 @@ with the depot's lots, rule 11 first (the depot serves what it holds, the rest i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -45,6 +45,45 @@ def close_window(
     """Serve what the ``depot``'s lots hold (rule 11, booked ``on``), pool the rest, order
     at the cheapest suppliers, allocate, and report savings; flexible needs then take
     more where that makes the window cheaper (``flexible``)."""
+    return decide_window(needs, offers, suppliers, solve, depot, on).result()
+
+
+@dataclass(frozen=True)
+class DecidedWindow:
+    """A window's orders as its close decided them, its members' savings to follow: rule
+    7's baselines may still be priced beside the close (``Solver.start_baselines``), so a
+    close can store the orders meanwhile and ask for the ``result`` after."""
+
+    orders: tuple[SupplierOrder, ...]
+    unoffered_needs: tuple[Need, ...]
+    optimal: bool
+    gap: Decimal
+    depot: DepotService | None
+    savings: Callable[[], tuple[dict[int, MemberSavings], bool]]
+
+    def result(self) -> WindowResult:
+        """The window's result with every member's savings (once the baselines are in)."""
+        members, optimal = self.savings()
+        return _result(
+            self.orders,
+            members,
+            self.unoffered_needs,
+            self.optimal and optimal,
+            self.gap,
+            self.depot,
+        )
+
+
+def decide_window(
+    needs: Sequence[Need],
+    offers: Mapping[str, Sequence[Offer]],
+    suppliers: Mapping[int, SupplierTerms],
+    solve: Solver,
+    depot: Sequence[Lot] = (),
+    on: date | None = None,
+) -> DecidedWindow:
+    """``close_window`` up to its orders: the members' baselines are priced beside it and
+    collected by the ``result``."""
     ordered = sorted(needs, key=lambda need: need.need_id)
     _check_unique_ids(ordered)
     served = _served(ordered, depot, on, offers)
@@ -59,12 +98,18 @@ def close_window(
     for need in placed:
         by_sku.setdefault(need.sku, []).append(need)
     orders = supplier_orders(assignment, by_sku)
-    members, baselines_optimal = _member_savings(orders, served, baselines())
-    optimal = assignment.optimal and baselines_optimal
-    strict = _result(orders, members, waiting, optimal, assignment.gap, served)
+    paid = _paid(orders, served)
+    strict = DecidedWindow(
+        orders,
+        waiting,
+        assignment.optimal,
+        assignment.gap,
+        served,
+        lambda: _savings(paid, baselines()),
+    )
     if not assignment.optimal or not any(need.flexibility for need in placed):
         return strict
-    return _with_flexibility(strict, assignment, by_sku, own, offers, suppliers, solve)
+    return _with_flexibility(strict, paid, assignment, by_sku, own, offers, suppliers, solve)
 
 
 def _result(
@@ -90,23 +135,24 @@ def _result(
 
 
 def _with_flexibility(
-    strict: WindowResult,
+    strict: DecidedWindow,
+    before: Mapping[int, Decimal],
     assignment: Assignment,
     by_sku: Mapping[str, Sequence[Need]],
     own: Sequence[Need],
     offers: Mapping[str, Sequence[Offer]],
     suppliers: Mapping[int, SupplierTerms],
     solve: Solver,
-) -> WindowResult:
+) -> DecidedWindow:
     """The cheapest fair plan with the flexible needs raised (see ``flexible``): its
-    orders, and each member's savings with what its flexibility earned it (``own``: the
-    needs whole, as rule 7 prices them)."""
+    orders, and each member's savings with what its flexibility earned it (``before``:
+    what each member pays in the ``strict`` optimum; ``own``: the needs whole, as rule 7
+    prices them)."""
     offered = {sku: sum((n.flexibility for n in needs), ZERO) for sku, needs in by_sku.items()}
     demand = {sku: sum((n.quantity for n in needs), ZERO) for sku, needs in by_sku.items()}
     problem = flexible.flexible_problem(
         demand, offered, offers, suppliers, assignment.supplier_by_sku
     )
-    before = {m.member_id: m.paid for m in strict.members.values()}
     solution = solve.flexible(problem, flexible.fairness(problem, by_sku, before))
     plan = solution.plan
     if problem.cost(plan) >= problem.cost(problem.strict):
@@ -116,16 +162,21 @@ def _with_flexibility(
     for sku, line in raised.lines.items():
         extra |= flexible.share_extra(line.demand - demand[sku], by_sku[sku])
     orders = supplier_orders(raised, by_sku, extra)
-    members, optimal = _member_savings(
-        orders, strict.depot, _raised_baselines(strict, own, extra, offers, suppliers, solve)
-    )
-    members = _flexibility_saved(members, orders, before)
-    optimal = strict.optimal and optimal and solution.optimal
-    return _result(orders, members, strict.unoffered_needs, optimal, strict.gap, strict.depot)
+    paid = _paid(orders, strict.depot)
+
+    def savings() -> tuple[dict[int, MemberSavings], bool]:
+        members, strict_optimal = strict.savings()
+        baselines = {m: s.baseline for m, s in members.items()}
+        again = _raised_baselines(baselines, own, extra, offers, suppliers, solve)
+        raised_members, optimal = _savings(paid, again)
+        return _flexibility_saved(raised_members, orders, before), strict_optimal and optimal
+
+    optimal = strict.optimal and solution.optimal
+    return DecidedWindow(orders, strict.unoffered_needs, optimal, strict.gap, strict.depot, savings)
 
 
 def _raised_baselines(
-    strict: WindowResult,
+    baselines: Mapping[int, Decimal],
     own: Sequence[Need],
     extra: Mapping[int, Decimal],
     offers: Mapping[str, Sequence[Offer]],
@@ -133,7 +184,8 @@ def _raised_baselines(
     solve: Solver,
 ) -> Baselines:
     """Rule 7 with the raised quantities: a member's baseline depends on its own needs
-    alone, so only the members whose needs took more are priced again."""
+    alone, so only the members whose needs took more are priced again (the others keep
+    their ``baselines``)."""
     raised = {n.member_id for n in own if extra.get(n.need_id)}
     taken = [
         replace(n, quantity=n.quantity + extra[n.need_id]) if extra.get(n.need_id) else n
@@ -141,8 +193,8 @@ def _raised_baselines(
         if n.member_id in raised
     ]
     again, optimal = member_baselines(own_demand(taken), offers, suppliers, solve)
-    kept = {m: s.baseline for m, s in strict.members.items() if m not in raised}
-    return kept | again, optimal and strict.optimal
+    kept = {m: baseline for m, baseline in baselines.items() if m not in raised}
+    return kept | again, optimal
 
 
 def _assignment_of(
@@ -205,15 +257,20 @@ def _check_unique_ids(needs: Sequence[Need]) -> None:
             raise ValueError(f"need {later.need_id} given twice")
 
 
-def _member_savings(
-    orders: Sequence[SupplierOrder], served: DepotService | None, baselines: Baselines
-) -> tuple[dict[int, MemberSavings], bool]:
-    """Rule 7 for every member with an ordered need or one the depot served, from its
-    ``baselines``: the depot's part is paid at book value, without fee."""
+def _paid(orders: Sequence[SupplierOrder], served: DepotService | None) -> dict[int, Decimal]:
+    """What each member with an ordered need or one the depot served pays: the depot's
+    part at book value, without fee."""
     allocations = (a for order in orders for line in order.lines for a in line.allocations)
     paid = paid_by_member(allocations)
     for member, amount in ({} if served is None else served.paid_by_member).items():
         paid[member] = paid.get(member, ZERO) + amount
+    return paid
+
+
+def _savings(
+    paid: Mapping[int, Decimal], baselines: Baselines
+) -> tuple[dict[int, MemberSavings], bool]:
+    """Rule 7 for every member in ``paid``, from its ``baselines``."""
     priced, optimal = baselines
     return savings_of(paid, priced), optimal
 

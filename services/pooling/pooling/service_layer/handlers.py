@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pooling.adapters import orm
 from pooling.adapters.calendar import CutoffSchedule
 from pooling.adapters.placed_orders import PlacedOrder, line_fields
-from pooling.domain.closing import close_window
+from pooling.domain.closing import decide_window
 from pooling.domain.model import Allocation, WindowResult
 from pooling.domain.optimise import Solver
 from pooling.domain.progress import ProductProgress, pool_progress
@@ -53,13 +53,14 @@ def close_pool(
     lots = uow.depot.locked_stock({need.sku for need in needs})  # rule 11 first
     versions = pool.offer_versions()  # read once: to price with, then to prune
     offers, terms = pool.offers(window, versions), pool.supplier_terms()
-    result = close_window(needs, offers, terms, solve, lots, today())
+    decided = decide_window(needs, offers, terms, solve, lots, today())
+    posted_under = uow.needs.correlation_ids(window.id)
+    if decided.depot is not None:
+        serving.store_served(uow, window.id, decided.depot)
+    orders = uow.orders.place(window.id, decided.orders)  # while the baselines are priced
+    result = decided.result()
     if not result.optimal:
         log.warning("window %s closed without a proven optimum (gap %s EUR)", window.id, result.gap)
-    posted_under = uow.needs.correlation_ids(window.id)
-    if result.depot is not None:
-        serving.store_served(uow, window.id, result.depot)
-    orders = uow.orders.place(window.id, result.orders)
     _settle(uow, window, result)
     pool.prune_offer_versions(window.closed_at, versions)  # the next window starts after this
     # The orders first: a consumer of both on one queue (billing) knows every order of the
