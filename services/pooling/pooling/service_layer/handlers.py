@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,7 +66,8 @@ def close_pool(
     pool.prune_offer_versions(window.closed_at, versions)  # the next window starts after this
     # The orders first: a consumer of both on one queue (billing) knows every order of the
     # window when it hears what the depot served.
-    uow.publish_all([order_placed(order, result, posted_under) for order in orders])
+    savings = announced_savings(result)
+    uow.publish_all([order_placed(order, savings, posted_under) for order in orders])
     if result.depot is not None:
         uow.publish(serving.depot_served(uow, window.id, result, posted_under))
     return ClosedPool(window, orders, result)
@@ -81,10 +83,13 @@ def _settle(uow: UnitOfWork, window: orm.Window, result: WindowResult) -> None:
 
 
 def order_placed(
-    order: PlacedOrder, result: WindowResult, posted_under: Mapping[int, str] | None = None
+    order: PlacedOrder,
+    savings: Mapping[int, dict[str, object]],
+    posted_under: Mapping[int, str] | None = None,
 ) -> OrderPlaced:
-    """The order as announced; each allocation names the correlation id its need was
-    posted under (``posted_under``), so the need's story can be followed to its report."""
+    """The order as announced, with the window's ``savings`` (``announced_savings``) of
+    each of its members; each allocation names the correlation id its need was posted
+    under (``posted_under``), so the need's story can be followed to its report."""
     members = sorted({a.member_id for line in order.lines for a in line.allocations})
     posted_under = posted_under or {}
     return OrderPlaced(
@@ -98,8 +103,20 @@ def order_placed(
         ],
         shipping_fee=order.shipping_fee,
         total=order.total,
-        member_savings=[savings_fields(result.members[member_id]) for member_id in members],
+        member_savings=[savings[member_id] for member_id in members],
     )
+
+
+def announced_savings(result: WindowResult) -> dict[int, dict[str, object]]:
+    """Each member's savings of the window as every order placed for it carries them
+    (``savings_fields``), the figures as text already: a member is in many orders."""
+    return {
+        member_id: {
+            name: format(value, "f") if isinstance(value, Decimal) else value
+            for name, value in savings_fields(member).items()
+        }
+        for member_id, member in result.members.items()
+    }
 
 
 def announced(a: Allocation, correlation_id: str | None) -> dict[str, object]:
