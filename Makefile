@@ -51,10 +51,11 @@ fonts:
 
 # Closing a pool window at cooperative scale (bench/README.md has the figures).
 # Each prints the close beside the optimisation alone (close_over_optimisation, and in
-# CPU close_over_optimisation_cpu), on PostgreSQL with RabbitMQ, then on SQLite.
+# CPU close_over_optimisation_cpu), on PostgreSQL with RabbitMQ, then on SQLite; at the
+# issue size three rounds each and their median.
 bench-close: $(STAMP)
-	$(BIN)/python -m bench.close --size issue
-	$(BIN)/python -m bench.close --size issue --database sqlite --broker none
+	$(BIN)/python -m bench.close --size issue --rounds 3
+	$(BIN)/python -m bench.close --size issue --database sqlite --broker none --rounds 3
 
 bench-close-large: $(STAMP)
 	$(BIN)/python -m bench.close --size large
