@@ -60,7 +60,9 @@ class ExactDecimal(TypeDecorator[Decimal]):
 def sqlite_text(value: Decimal | None) -> str | None:
     """An exact decimal as SQLite stores it (``ExactDecimal``): text, never in exponent
     form."""
-    return None if value is None else format(Decimal(value), "f")
+    if value is None:
+        return None
+    return format(value if isinstance(value, Decimal) else Decimal(value), "f")
 
 
 def canonical(value: Decimal, min_places: int = 0) -> Decimal:
