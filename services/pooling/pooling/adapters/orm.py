@@ -114,7 +114,7 @@ class PooledNeed(Base):
     __tablename__ = "needs"
     # Room on each page for every need's one update at its close (ordered, with its
     # order): PostgreSQL writes the new versions in place (HOT), without touching the
-    # indexes, four times faster than onto new pages (migration 0013).
+    # indexes, about three times faster than onto new pages (migration 0013).
     __table_args__ = {"postgresql_with": {"fillfactor": 45}}
 
     need_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
