@@ -4,10 +4,19 @@ its button, opens, with JavaScript and without."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.browser.cooperative import DESK, MEMBER, OFFICE, closed_cooperative, sign_in
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.cooperative import (
+    DESK,
+    MEMBER,
+    OFFICE,
+    Cooperative,
+    closed_cooperative,
+    sign_in,
+)
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -20,10 +29,23 @@ TOO_WIDE = """() => [...document.querySelectorAll("body *")].filter(e =>
 ).slice(0, 3).map(e => e.outerHTML.slice(0, 120))"""
 
 
-def test_the_main_pages_fit_a_phone_and_their_menu_opens(stack: Stack) -> None:
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One stack for the module's tests: they only read its pages."""
+    require_browser()
+    yield from Stack(tmp_path_factory.mktemp("phone")).running()
+
+
+@pytest.fixture(scope="module")
+def cooperative(stack: Stack) -> Cooperative:
+    return closed_cooperative(stack)
+
+
+def test_the_main_pages_fit_a_phone_and_their_menu_opens(
+    stack: Stack, cooperative: Cooperative
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    cooperative = closed_cooperative(stack)
     wide = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -102,14 +124,15 @@ CARDS = {
 
 
 @pytest.mark.parametrize("listed", CARDS)
-def test_lists_read_as_cards_on_a_phone(stack: Stack, listed: str) -> None:
+def test_lists_read_as_cards_on_a_phone(
+    stack: Stack, cooperative: Cooperative, listed: str
+) -> None:
     """At 360 px each row of these lists (an order's lines, a supplier's orders, a member's
     needs, the price lists in the supplier portal and on the office's supplier page, the
     office's lists) is a card of labelled values, neither its table nor the page scrolling
     sideways; at desktop width it stays a table under its headings."""
     from playwright.sync_api import sync_playwright
 
-    cooperative = closed_cooperative(stack)
     who, pages = CARDS[listed]
     wrong = {}
     with sync_playwright() as p:
