@@ -28,6 +28,24 @@ def test_the_figures_are_read_and_summed_as_the_readme_says() -> None:
     assert memory._created("  [201]\t99 responses\n  [500]\t1 responses") == 99
 
 
+def test_the_close_is_compared_with_the_optimisation_beside_it_and_rounds_by_median() -> None:
+    from bench import close
+
+    before = {"pricing_s": 0.04, "optimisation_s": 0.5, "optimisation_cpu_s": 0.5}
+    after = {"pricing_s": 0.06, "optimisation_s": 0.7, "optimisation_cpu_s": 0.6}
+    beside = close.side_by_side(before, after)
+    assert (beside["optimisation_s"], beside["optimisation_cpu_s"]) == (0.6, 0.55)
+    assert (beside["optimisation_before_s"], beside["optimisation_after_s"]) == (0.5, 0.7)
+    rounds = [
+        {"size": "issue", "database": "sqlite", "close_s": s, "optimisation_s": 0.6}
+        | {"close_over_optimisation": ratio}
+        for s, ratio in ((1.8, 3.0), (1.5, 2.5), (1.7, 2.8))
+    ]
+    summary = close.summary(rounds)
+    assert summary["close_over_optimisation"] == 2.8
+    assert summary["close_over_optimisation_each"] == [3.0, 2.5, 2.8]
+
+
 def test_py_spy_samples_are_shared_out_per_frame_once_a_stack() -> None:
     site = "/venv/lib/python3.11/site-packages"
     raw = [
