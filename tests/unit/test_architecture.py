@@ -178,19 +178,22 @@ def test_the_web_service_reaches_the_others_through_its_clients() -> None:
     assert offenders == {}
 
 
-def test_the_web_forms_ask_for_catalogs_minimum_password_length() -> None:
-    """The minimum length of a password is defined once, in catalog's domain: catalog checks
-    it and each web form that sets a password takes it from there (a number of its own
-    could disagree with catalog, and a number is the same object whatever its source)."""
-    defined = {
-        name
-        for name, path in module_files().items()
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Assign)
-        and any(getattr(t, "id", None) == "MIN_PASSWORD_LENGTH" for t in node.targets)
-    }
-    assert defined == {"catalog.domain.model"}
-    minima = {}
+def test_the_web_forms_ask_for_catalogs_password_lengths() -> None:
+    """The shortest and the longest password are defined once, in catalog's domain: catalog
+    checks them and each web form with a password field takes them from there (a number of
+    its own could disagree with catalog, and a number is the same object whatever its
+    source)."""
+    names = {"min": "MIN_PASSWORD_LENGTH", "max": "MAX_PASSWORD_LENGTH"}
+    for name in names.values():
+        defined = {
+            module
+            for module, path in module_files().items()
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Assign)
+            and any(getattr(t, "id", None) == name for t in node.targets)
+        }
+        assert defined == {"catalog.domain.model"}, name
+    lengths: dict[str, dict[str, str]] = {"min": {}, "max": {}}
     for path in sorted((ROOT / "services" / WEB / WEB).rglob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
@@ -201,9 +204,12 @@ def test_the_web_forms_ask_for_catalogs_minimum_password_length() -> None:
                         and getattr(length.func, "id", None) == "Length"
                     ):
                         for keyword in length.keywords:
-                            if keyword.arg == "min":
-                                minima[f"{path.name}:{node.lineno}"] = ast.unparse(keyword.value)
-        if any(found.startswith(f"{path.name}:") for found in minima):
+                            if keyword.arg in lengths:
+                                found = lengths[keyword.arg]
+                                found[f"{path.name}:{node.lineno}"] = ast.unparse(keyword.value)
+        if any(key.startswith(f"{path.name}:") for found in lengths.values() for key in found):
             assert "catalog.domain.model" in imported_modules(path.read_text()), path.name
-    assert len(minima) >= 2  # a new user's password and a new password by a link
-    assert set(minima.values()) == {"MIN_PASSWORD_LENGTH"}, minima
+    assert len(lengths["min"]) >= 2  # a new user's password and a new password by a link
+    assert len(lengths["max"]) >= 3  # and the password one signs in with
+    for bound, name in names.items():
+        assert set(lengths[bound].values()) == {name}, lengths[bound]

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalog.adapters.orm import User
+from catalog.domain.model import MAX_PASSWORD_LENGTH
 from catalog.service_layer import password_reset
 from notify.adapters.orm import Delivery
 from notify.bootstrap import handlers
@@ -158,3 +159,18 @@ def test_links_asked_for_too_often_are_not_sent(site: Site, mails: Mailbox) -> N
     assert {a.status_code for a in answers} == {200}  # the same answer, also past the limit
     assert len(mails.sent()) == 5
     assert tried(site.client(), EINS) == 302  # signing in is not held up by it
+
+
+def test_a_password_as_long_as_catalog_takes_is_set_and_signs_in(
+    site: Site, mails: Mailbox
+) -> None:
+    """The forms take a password up to catalog's longest (MAX_PASSWORD_LENGTH), not one
+    length of their own; one longer is refused on the page."""
+    ask_for_link(site.client(), EINS)
+    link, client = link_in(mails.sent()[0]), site.client()
+    too_long = "x" * (MAX_PASSWORD_LENGTH + 1)
+    assert post(client, link, link, password=too_long, repeated=too_long).status_code == 422
+    longest = "lang" * (MAX_PASSWORD_LENGTH // 4)
+    changed = post(client, link, link, password=longest, repeated=longest)
+    assert changed.status_code == 302
+    assert tried(site.client(), EINS, longest) == 302

@@ -112,7 +112,9 @@ def webhook_address_problem(url: str, allowed_networks: Iterable[Network] = ()) 
 
 
 FLEXIBLE_PERCENT_MAX = 50  # a member's default flexibility: at most half as much again
-MIN_PASSWORD_LENGTH = 8  # a user's password, checked by catalog and told by the web forms
+# A user's password, checked by catalog and told by the web forms:
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
 
 
 def default_up_to(quantity: Decimal, percent: int | None) -> Decimal | None:

@@ -22,6 +22,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
+from catalog.domain.model import MAX_PASSWORD_LENGTH
 from catalog.entrypoints.work import handle, request_work
 from catalog.service_layer import commands, password_reset, users
 from shared.auth import require
@@ -42,7 +43,7 @@ class TokenIn(Schema):
 
 
 class ConfirmIn(TokenIn):
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
 
 
 @password_reset_api.post("/password-resets")

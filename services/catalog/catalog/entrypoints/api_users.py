@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import User
+from catalog.domain.model import MAX_PASSWORD_LENGTH
 from catalog.entrypoints.work import request_work
 from catalog.service_layer import commands, sign_in, users
 from catalog.service_layer.unit_of_work import SqlAlchemyUnitOfWork
@@ -52,7 +53,7 @@ class UserOut(Schema):
 
 class SignInIn(Schema):
     email = fields.String(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
     address = fields.String(load_default="", validate=validate.Length(max=64))
 
 
@@ -72,7 +73,7 @@ class CloseIn(Schema):
 
 class UserIn(Schema):
     email = VisibleText(254, required=True, also=validate.Email())
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    password = fields.String(required=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH))
     role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
     member_id = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, MAX_ID))
     supplier_id = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, MAX_ID))

@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
-from catalog.domain.model import MIN_PASSWORD_LENGTH
+from catalog.domain.model import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from catalog.domain.search import fold
 from catalog.entrypoints.schemas import NeedIn
 
@@ -40,7 +40,9 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
 
 
 class LanguageForm(FlaskForm):
@@ -132,7 +134,8 @@ class SignInForm(FlaskForm):
         ],
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("Password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
     )
     language = SelectField(_l("Language"), choices=options(LANGUAGES.items()))
 

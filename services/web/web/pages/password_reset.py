@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from catalog.domain.model import MIN_PASSWORD_LENGTH
+from catalog.domain.model import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from web.clients.service import Refused
 from web.pages.callers import catalog
 
@@ -30,7 +30,8 @@ class ForgotForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
     )
     repeated = PasswordField(
         _l("New password again"),
