@@ -109,7 +109,9 @@ def decide_window(
     )
     if not assignment.optimal or not any(need.flexibility for need in placed):
         return strict
-    return _with_flexibility(strict, paid, assignment, by_sku, own, offers, suppliers, solve)
+    return _with_flexibility(
+        strict, paid, baselines, assignment, by_sku, own, offers, suppliers, solve
+    )
 
 
 def _result(
@@ -137,6 +139,7 @@ def _result(
 def _with_flexibility(
     strict: DecidedWindow,
     before: Mapping[int, Decimal],
+    baselines: Callable[[], Baselines],
     assignment: Assignment,
     by_sku: Mapping[str, Sequence[Need]],
     own: Sequence[Need],
@@ -146,8 +149,8 @@ def _with_flexibility(
 ) -> DecidedWindow:
     """The cheapest fair plan with the flexible needs raised (see ``flexible``): its
     orders, and each member's savings with what its flexibility earned it (``before``:
-    what each member pays in the ``strict`` optimum; ``own``: the needs whole, as rule 7
-    prices them)."""
+    what each member pays in the ``strict`` optimum, ``baselines`` its members' baselines;
+    ``own``: the needs whole, as rule 7 prices them)."""
     offered = {sku: sum((n.flexibility for n in needs), ZERO) for sku, needs in by_sku.items()}
     demand = {sku: sum((n.quantity for n in needs), ZERO) for sku, needs in by_sku.items()}
     problem = flexible.flexible_problem(
@@ -165,18 +168,16 @@ def _with_flexibility(
     paid = _paid(orders, strict.depot)
 
     def savings() -> tuple[dict[int, MemberSavings], bool]:
-        members, strict_optimal = strict.savings()
-        baselines = {m: s.baseline for m, s in members.items()}
-        again = _raised_baselines(baselines, own, extra, offers, suppliers, solve)
-        raised_members, optimal = _savings(paid, again)
-        return _flexibility_saved(raised_members, orders, before), strict_optimal and optimal
+        again = _raised_baselines(baselines(), own, extra, offers, suppliers, solve)
+        members, optimal = _savings(paid, again)
+        return _flexibility_saved(members, orders, before), optimal
 
     optimal = strict.optimal and solution.optimal
     return DecidedWindow(orders, strict.unoffered_needs, optimal, strict.gap, strict.depot, savings)
 
 
 def _raised_baselines(
-    baselines: Mapping[int, Decimal],
+    baselines: Baselines,
     own: Sequence[Need],
     extra: Mapping[int, Decimal],
     offers: Mapping[str, Sequence[Offer]],
@@ -193,8 +194,9 @@ def _raised_baselines(
         if n.member_id in raised
     ]
     again, optimal = member_baselines(own_demand(taken), offers, suppliers, solve)
-    kept = {m: baseline for m, baseline in baselines.items() if m not in raised}
-    return kept | again, optimal
+    priced, priced_optimal = baselines
+    kept = {m: baseline for m, baseline in priced.items() if m not in raised}
+    return kept | again, optimal and priced_optimal
 
 
 def _assignment_of(
